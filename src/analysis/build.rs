@@ -1,0 +1,138 @@
+//! From counts to findings.
+
+use super::findings::{
+    Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA,
+};
+use crate::counts::{CountsTable, MetricCounts, ModelCounts};
+use crate::error::{AmplifyError, Result};
+use crate::stats::binomial::mcnemar_p;
+use crate::stats::effect::{cohens_h, rate_ratio};
+use crate::stats::multiplicity::adjust;
+use crate::stats::paired::tango_interval;
+use crate::stats::ttest::paired_t;
+use crate::stats::wilson::wilson_interval;
+
+/// Computes every estimate, interval and test of a run from its counts.
+///
+/// All p-values of the run (comparisons and overall scores) form one family for the correction.
+pub fn build_findings(
+    counts: &CountsTable,
+    settings: Settings,
+    inputs: Vec<InputRecord>,
+) -> Result<Findings> {
+    if !(settings.confidence > 0.0 && settings.confidence < 1.0) {
+        return Err(AmplifyError::InvalidArgument(format!(
+            "--confidence {} is outside (0, 1); use e.g. 0.95",
+            settings.confidence
+        )));
+    }
+    let mut comparisons: Vec<Comparison> = counts
+        .metrics
+        .iter()
+        .map(|m| comparison(m, &settings))
+        .collect();
+    let mut overall: Vec<Overall> = counts
+        .models
+        .iter()
+        .map(|m| overall_score(m, &settings))
+        .collect();
+    let family: Vec<Option<f64>> = comparisons
+        .iter()
+        .map(|c| c.p_value)
+        .chain(overall.iter().map(|o| o.p_value))
+        .collect();
+    let adjusted = adjust(&family, settings.correction);
+    let alpha = 1.0 - settings.confidence;
+    let (for_comparisons, for_overall) = adjusted.split_at(comparisons.len());
+    for (c, p) in comparisons.iter_mut().zip(for_comparisons) {
+        c.p_adjusted = *p;
+        c.significant = p.is_some_and(|p| p < alpha);
+    }
+    for (o, p) in overall.iter_mut().zip(for_overall) {
+        o.p_adjusted = *p;
+        o.significant = p.is_some_and(|p| p < alpha);
+    }
+    let alignment = counts
+        .models
+        .iter()
+        .map(|m| Alignment {
+            model: m.model.clone(),
+            matched: m.matched,
+            baseline_only: m.baseline_only,
+            model_only: m.model_only,
+        })
+        .collect();
+    Ok(Findings {
+        schema: FINDINGS_SCHEMA.to_string(),
+        amplify_version: env!("CARGO_PKG_VERSION").to_string(),
+        settings,
+        inputs,
+        alignment,
+        comparisons,
+        overall,
+    })
+}
+
+fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
+    let p = m.pairs;
+    let n = p.n();
+    let mut row = Comparison {
+        metric: m.metric.clone(),
+        model: m.model.clone(),
+        n,
+        baseline_rate: None,
+        baseline_ci: None,
+        model_rate: None,
+        model_ci: None,
+        difference: None,
+        difference_ci: None,
+        both: p.both,
+        model_only: p.model_only,
+        baseline_only: p.baseline_only,
+        neither: p.neither,
+        p_value: None,
+        p_adjusted: None,
+        cohens_h: None,
+        ratio: None,
+        invalid_baseline: m.invalid_baseline,
+        invalid_model: m.invalid_model,
+        significant: false,
+        note: None,
+    };
+    if n == 0 {
+        row.note = Some("no item has a valid label on both sides".into());
+        return row;
+    }
+    let (baseline_rate, model_rate) = (
+        p.baseline_positive() as f64 / n as f64,
+        p.model_positive() as f64 / n as f64,
+    );
+    row.baseline_rate = Some(baseline_rate);
+    row.model_rate = Some(model_rate);
+    row.baseline_ci = wilson_interval(p.baseline_positive(), n, settings.confidence);
+    row.model_ci = wilson_interval(p.model_positive(), n, settings.confidence);
+    row.difference = Some((p.model_only as f64 - p.baseline_only as f64) / n as f64);
+    row.difference_ci = tango_interval(&p, settings.confidence);
+    row.p_value = Some(mcnemar_p(p.model_only, p.baseline_only, settings.test));
+    row.cohens_h = Some(cohens_h(model_rate, baseline_rate));
+    row.ratio = rate_ratio(model_rate, baseline_rate);
+    row
+}
+
+fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
+    let s = m.score;
+    let (sum_d, sum_d2) = s.difference_moments();
+    let test = paired_t(s.n, sum_d, sum_d2, settings.confidence);
+    let difference = (s.n > 0 && s.metrics > 0).then(|| sum_d / s.n as f64);
+    Overall {
+        model: m.model.clone(),
+        n: s.n,
+        baseline_score: s.baseline_score(),
+        model_score: s.model_score(),
+        difference,
+        difference_ci: test.map(|t| t.interval),
+        p_value: test.map(|t| t.p_value),
+        p_adjusted: None,
+        significant: false,
+    }
+}

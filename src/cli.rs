@@ -1,0 +1,146 @@
+//! Command-line interface: one args struct per subcommand, enums for every choice.
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Measure how much language models amplify the biases of a dataset relative to a human baseline.
+#[derive(Debug, Parser)]
+#[command(name = "amplify", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare model labels with the human baseline: rates, paired differences, tests.
+    Compare(CompareArgs),
+    /// Reduce inputs to the mergeable counts table (for `compare --counts`).
+    Count(CountArgs),
+    /// Show what a Parquet/CSV file holds and how amplify would read it.
+    Inspect(InspectArgs),
+    /// Generate the seeded ELEPHANT-like sample data set.
+    Sample(SampleArgs),
+}
+
+/// Where the labels come from and how to read them.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Baseline file, then model files (Parquet or CSV); name a model with NAME=PATH. One file
+    /// alone is read as the wide layout (<metric>_<source> columns).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Item id column [default: id, or a pandas index column `Unnamed: 0` / unnamed first column].
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Source column of a long file (one row per item and source).
+    #[arg(long, value_name = "COL")]
+    pub source_column: Option<String>,
+    /// Name of the baseline source (wide suffix, long source value, tidy name).
+    #[arg(long, value_name = "NAME", default_value = "human")]
+    pub baseline_name: String,
+    /// Metrics to compare, comma-separated [default: every shared column of 0/1 labels].
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// Metrics whose polarity is flipped (1 ↔ 0), comma-separated or repeated.
+    #[arg(long, value_name = "METRIC", value_delimiter = ',')]
+    pub invert: Vec<String>,
+}
+
+/// How estimates and tests are computed.
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    /// Confidence level of every interval, in (0, 1).
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Multiplicity correction over all p-values of the run.
+    #[arg(long, value_enum, default_value_t = CorrectionArg::Holm)]
+    pub correction: CorrectionArg,
+    /// McNemar test variant.
+    #[arg(long, value_enum, default_value_t = TestArg::Exact)]
+    pub test: TestArg,
+    /// Seed for random steps (recorded in the output).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// `amplify compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Statistics.
+    #[command(flatten)]
+    pub stats: StatsArgs,
+    /// Read a counts table (from `amplify count` or sql/) instead of label files; repeat to merge shards.
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    pub counts: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `amplify count`.
+#[derive(Debug, Clone, Args)]
+pub struct CountArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Counts file to write (Parquet).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// `amplify inspect`.
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// File to inspect (Parquet or CSV).
+    pub file: PathBuf,
+    /// Baseline name used to recognise the wide layout.
+    #[arg(long, value_name = "NAME", default_value = "human")]
+    pub baseline_name: String,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `amplify sample`.
+#[derive(Debug, Clone, Args)]
+pub struct SampleArgs {
+    /// Output directory.
+    #[arg(long, value_name = "DIR", default_value = "data/sample")]
+    pub out: PathBuf,
+    /// Number of items.
+    #[arg(long, default_value_t = 3000)]
+    pub items: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// `--correction` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CorrectionArg {
+    /// Holm step-down (family-wise error rate).
+    Holm,
+    /// Benjamini–Hochberg (false discovery rate).
+    Bh,
+    /// No correction.
+    None,
+}
+
+/// `--test` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestArg {
+    /// Exact conditional McNemar test.
+    Exact,
+    /// Mid-p McNemar test.
+    MidP,
+}

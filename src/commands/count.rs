@@ -1,0 +1,18 @@
+//! `amplify count`: labels in, the mergeable counts table out.
+
+use crate::cli::CountArgs;
+use anyhow::Result;
+
+/// Runs `count`.
+pub fn run(args: &CountArgs) -> Result<()> {
+    let (_, counts) = super::load_and_count(&args.input)?;
+    crate::data::counts_io::write_counts(&counts, &args.output)?;
+    eprintln!(
+        "amplify: wrote {} counts rows ({} model(s) × {} metric(s)) to {}",
+        counts.metrics.len() + counts.models.len(),
+        counts.models.len(),
+        counts.metric_names().len(),
+        args.output.display()
+    );
+    Ok(())
+}

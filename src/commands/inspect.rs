@@ -1,0 +1,56 @@
+//! `amplify inspect`: a file's schema, counts, label distributions and detected layout.
+
+use crate::cli::InspectArgs;
+use crate::data::inspect::{inspect, FileProfile};
+use crate::output::Format;
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::Table;
+
+/// Runs `inspect`.
+pub fn run(args: &InspectArgs) -> Result<()> {
+    let profile = inspect(&args.file, &args.baseline_name)?;
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&profile)?),
+        Format::Table | Format::Csv => print!("{}", render(&profile)),
+    }
+    Ok(())
+}
+
+fn render(p: &FileProfile) -> String {
+    let groups = p
+        .row_groups
+        .map(|g| format!(", {g} row group(s)"))
+        .unwrap_or_default();
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "column",
+        "type",
+        "nulls",
+        "distinct",
+        "role",
+        "1 / 0 / invalid",
+    ]);
+    for c in &p.columns {
+        let labels = c
+            .labels
+            .map(|l| format!("{} / {} / {}", l.ones, l.zeros, l.invalid))
+            .unwrap_or_default();
+        let role = serde_json::to_value(c.role)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        t.add_row([
+            c.name.clone(),
+            c.dtype.clone(),
+            c.nulls.to_string(),
+            c.distinct.to_string(),
+            role,
+            labels,
+        ]);
+    }
+    format!(
+        "{} ({}, {} rows{groups})\nsha256 {}\n{t}\nlayout: {}\n",
+        p.path, p.format, p.rows, p.sha256, p.layout
+    )
+}

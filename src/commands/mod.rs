@@ -1,0 +1,75 @@
+//! One module per subcommand, each orchestration only: read, reduce, analyse, export.
+
+pub mod compare;
+pub mod count;
+pub mod inspect;
+pub mod sample;
+
+use crate::analysis::InputRecord;
+use crate::cli::{Cli, Command, InputArgs};
+use crate::counts::CountsTable;
+use crate::data::{self, DataOptions, Dataset, InputSpec};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Compare(args) => compare::run(&args),
+        Command::Count(args) => count::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Sample(args) => sample::run(&args),
+    }
+}
+
+/// An error and its causes on one line, joined by ": ".
+pub fn one_line(error: &anyhow::Error) -> String {
+    error
+        .chain()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+        .replace('\n', " ")
+}
+
+/// Reads the label files and reduces them to counts; returns the dataset (for its metadata) too.
+pub(crate) fn load_and_count(args: &InputArgs) -> crate::Result<(Dataset, CountsTable)> {
+    let inputs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
+    let options = DataOptions {
+        id: args.id.clone(),
+        source_column: args.source_column.clone(),
+        baseline_name: args.baseline_name.clone(),
+        metrics: args.metrics.clone(),
+        invert: args.invert.clone(),
+    };
+    let dataset = data::load_dataset(&inputs, &options)?;
+    let mut note = format!(
+        "amplify: comparing {} metric(s): {}",
+        dataset.metrics.len(),
+        dataset.metrics.join(", ")
+    );
+    if !dataset.skipped.is_empty() {
+        note.push_str(&format!(
+            " (skipped, not 0/1 labels: {})",
+            dataset.skipped.join(", ")
+        ));
+    }
+    eprintln!("{note}");
+    let counts = data::reduce::reduce(&dataset)?;
+    Ok((dataset, counts))
+}
+
+/// The input records of a dataset, baseline first.
+pub(crate) fn input_records(dataset: &Dataset) -> Vec<InputRecord> {
+    std::iter::once(("baseline", &dataset.baseline))
+        .chain(dataset.models.iter().map(|m| ("model", m)))
+        .map(|(role, frame)| {
+            let file = &dataset.files[frame.file];
+            InputRecord {
+                role: role.to_string(),
+                name: frame.name.clone(),
+                path: file.path.display().to_string(),
+                rows: frame.rows,
+                sha256: file.sha256.clone(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,297 @@
+//! Input layouts (tidy, wide, long), all mapped to one normalised judgement table per source:
+//! `__id` plus one Int32 column (1, 0 or null = invalid) per selected metric.
+
+use super::labels::{is_label_type, normalised};
+use super::metrics::select_metrics;
+use super::source::{FileInfo, InputSpec, ScannedFile};
+use super::EngineContext;
+use crate::error::{AmplifyError, Result};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Name of the id column in normalised judgement tables.
+pub const ID: &str = "__id";
+
+/// How the inputs are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One file per source: id column plus one column per metric.
+    Tidy,
+    /// One file with `<metric>_<source>` columns (the ELEPHANT layout).
+    Wide,
+    /// One file with an id, a source column and metric columns.
+    Long,
+    /// A precomputed counts table.
+    Counts,
+}
+
+/// How to read the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataOptions {
+    /// The id column; `None` means `id`, falling back to a pandas index column.
+    pub id: Option<String>,
+    /// The source column of a long file.
+    pub source_column: Option<String>,
+    /// Name of the baseline source.
+    pub baseline_name: String,
+    /// Metrics to compare; `None` selects every binary column shared by all sources.
+    pub metrics: Option<Vec<String>>,
+    /// Metrics whose polarity is flipped.
+    pub invert: Vec<String>,
+}
+
+/// One source's normalised judgement table.
+pub struct SourceFrame {
+    /// Source name.
+    pub name: String,
+    /// Index into [`Dataset::files`].
+    pub file: usize,
+    /// `__id` plus one Int32 label column per metric.
+    pub lazy: LazyFrame,
+    /// Rows of this source.
+    pub rows: u64,
+}
+
+/// Every source of a run, normalised and ready to be reduced to counts.
+pub struct Dataset {
+    /// Detected layout.
+    pub layout: Layout,
+    /// The id column used (per file it may be a pandas index column).
+    pub id_column: String,
+    /// The baseline source.
+    pub baseline: SourceFrame,
+    /// The model sources, in input order.
+    pub models: Vec<SourceFrame>,
+    /// Selected metrics.
+    pub metrics: Vec<String>,
+    /// Shared columns that were not selected because they do not hold binary labels.
+    pub skipped: Vec<String>,
+    /// The input files, hashed.
+    pub files: Vec<FileInfo>,
+}
+
+/// A source before metric selection: its raw frame and candidate (metric, column, type) triples.
+pub(crate) struct RawSource {
+    pub name: String,
+    pub file: usize,
+    pub lazy: LazyFrame,
+    pub id: String,
+    pub columns: Vec<(String, String, DataType)>,
+}
+
+/// Reads the inputs in the layout they imply and normalises every source.
+///
+/// `--source-column` means the long layout (one file); a single file otherwise means the wide
+/// layout; two or more files mean the tidy layout (baseline first).
+pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Dataset> {
+    let (layout, mut files, raws) = match (&options.source_column, inputs.len()) {
+        (_, 0) => return Err(AmplifyError::InvalidArgument("no input file given".into())),
+        (Some(src), 1) => long_sources(&inputs[0], src, options)?,
+        (Some(_), _) => {
+            return Err(AmplifyError::InvalidArgument(
+                "--source-column reads one long file; give a single input".into(),
+            ))
+        }
+        (None, 1) => super::wide::wide_sources(&inputs[0], options)?,
+        (None, _) => tidy_sources(inputs, options)?,
+    };
+    let selection = select_metrics(&raws, options)?;
+    let id_type = common_id_type(&raws, &files);
+    let mut frames = Vec::with_capacity(raws.len());
+    for raw in &raws {
+        frames.push(normalise_source(
+            raw,
+            &files[raw.file],
+            &selection.metrics,
+            &id_type,
+            options,
+        )?);
+    }
+    let baseline = frames.remove(0);
+    let infos = files
+        .iter_mut()
+        .map(ScannedFile::info)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Dataset {
+        layout,
+        id_column: raws[0].id.clone(),
+        baseline,
+        models: frames,
+        metrics: selection.metrics,
+        skipped: selection.skipped,
+        files: infos,
+    })
+}
+
+type Sources = (Layout, Vec<ScannedFile>, Vec<RawSource>);
+
+fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> {
+    let mut files = Vec::new();
+    let mut raws: Vec<RawSource> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let file = ScannedFile::open(&input.path)?;
+        let id = resolve_id(&file, options)?;
+        let name = match (i, &input.name) {
+            (_, Some(n)) => n.clone(),
+            (0, None) => options.baseline_name.clone(),
+            (_, None) => input.display_name(),
+        };
+        if raws.iter().any(|r| r.name == name) {
+            return Err(AmplifyError::InvalidArgument(format!(
+                "two inputs are named '{name}'; name them explicitly as NAME=PATH"
+            )));
+        }
+        let columns = label_columns(&file, &[id.as_str()]);
+        raws.push(RawSource {
+            name,
+            file: i,
+            lazy: file.lazy.clone(),
+            id,
+            columns,
+        });
+        files.push(file);
+    }
+    Ok((Layout::Tidy, files, raws))
+}
+
+fn long_sources(input: &InputSpec, source_col: &str, options: &DataOptions) -> Result<Sources> {
+    let file = ScannedFile::open(&input.path)?;
+    let id = resolve_id(&file, options)?;
+    if !file.has_column(source_col) {
+        return Err(AmplifyError::MissingColumn {
+            path: file.path.clone(),
+            column: source_col.to_string(),
+            purpose: "--source-column",
+            available: file.column_list(),
+        });
+    }
+    let names = distinct_sources(&file, source_col)?;
+    let baseline = &options.baseline_name;
+    if !names.contains(baseline) {
+        return Err(AmplifyError::InvalidArgument(format!(
+            "{}: no row has {source_col} = '{baseline}' (the baseline); sources are: {}; pass --baseline-name",
+            file.path.display(),
+            names.join(", ")
+        )));
+    }
+    let ordered =
+        std::iter::once(baseline.clone()).chain(names.iter().filter(|n| *n != baseline).cloned());
+    let columns = label_columns(&file, &[id.as_str(), source_col]);
+    let raws = ordered
+        .map(|name| {
+            let lazy = file.lazy.clone().filter(
+                col(source_col)
+                    .cast(DataType::String)
+                    .eq(lit(name.as_str())),
+            );
+            RawSource {
+                name,
+                file: 0,
+                lazy,
+                id: id.clone(),
+                columns: columns.clone(),
+            }
+        })
+        .collect();
+    Ok((Layout::Long, vec![file], raws))
+}
+
+fn distinct_sources(file: &ScannedFile, source_col: &str) -> Result<Vec<String>> {
+    let df = file
+        .lazy
+        .clone()
+        .select([col(source_col)
+            .cast(DataType::String)
+            .unique_stable()
+            .drop_nulls()])
+        .collect()
+        .engine(|| {
+            format!(
+                "{}: reading the sources in column '{source_col}'",
+                file.path.display()
+            )
+        })?;
+    let column = df.column(source_col).engine(|| "reading sources".into())?;
+    let values = column.str().engine(|| "reading sources".into())?;
+    Ok(values.iter().flatten().map(str::to_string).collect())
+}
+
+/// The id column of a file: `--id` if given; else `id`, or a pandas index column (`Unnamed: 0` or
+/// an empty name) when there is no `id` column.
+pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<String> {
+    let wanted = options.id.clone().unwrap_or_else(|| "id".to_string());
+    if file.has_column(&wanted) {
+        return Ok(wanted);
+    }
+    if options.id.is_none() {
+        if let Some(found) = ["Unnamed: 0", ""].into_iter().find(|c| file.has_column(c)) {
+            return Ok(found.to_string());
+        }
+    }
+    Err(AmplifyError::MissingIdColumn {
+        path: file.path.clone(),
+        column: wanted,
+        available: file.column_list(),
+    })
+}
+
+/// Columns that could hold labels, minus the excluded ones, as (metric, column, type) with the
+/// metric named after the column.
+pub(crate) fn label_columns(
+    file: &ScannedFile,
+    exclude: &[&str],
+) -> Vec<(String, String, DataType)> {
+    file.schema
+        .iter()
+        .filter(|(name, dtype)| !exclude.contains(&name.as_str()) && is_label_type(dtype))
+        .map(|(name, dtype)| (name.to_string(), name.to_string(), dtype.clone()))
+        .collect()
+}
+
+/// The id type all sources are joined on: the shared type, Int64 for mixed integers, else String.
+fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
+    let types: Vec<DataType> = raws
+        .iter()
+        .map(|r| {
+            files[r.file]
+                .schema
+                .get(&r.id)
+                .cloned()
+                .unwrap_or(DataType::String)
+        })
+        .collect();
+    if types.windows(2).all(|w| w[0] == w[1]) {
+        types[0].clone()
+    } else if types.iter().all(|t| t.is_integer()) {
+        DataType::Int64
+    } else {
+        DataType::String
+    }
+}
+
+fn normalise_source(
+    raw: &RawSource,
+    file: &ScannedFile,
+    metrics: &[String],
+    id_type: &DataType,
+    options: &DataOptions,
+) -> Result<SourceFrame> {
+    let rows = super::checks::check_ids(raw, file)?;
+    let mut exprs = vec![col(raw.id.as_str()).cast(id_type.clone()).alias(ID)];
+    for metric in metrics {
+        let (_, column, dtype) = raw
+            .columns
+            .iter()
+            .find(|(m, _, _)| m == metric)
+            .ok_or_else(|| AmplifyError::InvalidArgument(format!("internal: {metric} missing")))?;
+        let invert = options.invert.contains(metric);
+        exprs.push(normalised(column, dtype, invert).alias(metric.as_str()));
+    }
+    Ok(SourceFrame {
+        name: raw.name.clone(),
+        file: raw.file,
+        lazy: raw.lazy.clone().select(exprs),
+        rows,
+    })
+}

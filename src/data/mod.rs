@@ -1,0 +1,51 @@
+//! The only code that touches polars: reading Parquet/CSV, column mapping, label normalisation,
+//! alignment, and the reduction of rows to the counts table.
+
+pub mod checks;
+pub mod counts_io;
+pub mod inspect;
+pub mod labels;
+pub mod layout;
+pub mod metrics;
+pub mod reduce;
+pub mod sample_io;
+pub mod source;
+pub mod wide;
+
+pub use layout::{load_dataset, DataOptions, Dataset, Layout};
+pub use source::{FileInfo, InputSpec};
+
+use crate::error::{AmplifyError, Result};
+use polars::prelude::*;
+
+/// Attaches a description of the step to a polars error.
+pub(crate) trait EngineContext<T> {
+    /// Wraps the error as [`AmplifyError::Engine`] with `context`.
+    fn engine(self, context: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> EngineContext<T> for PolarsResult<T> {
+    fn engine(self, context: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|e| AmplifyError::Engine {
+            context: context(),
+            reason: one_line(&e.to_string()),
+        })
+    }
+}
+
+/// Collapses a multi-line engine message to its first line.
+pub(crate) fn one_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// Reads one integer cell of a one-row aggregate frame as u64 (null counts as 0).
+pub(crate) fn cell_u64(df: &DataFrame, name: &str) -> Result<u64> {
+    let value = df
+        .column(name)
+        .and_then(|c| c.get(0))
+        .engine(|| format!("reading aggregate '{name}'"))?;
+    Ok(match value {
+        AnyValue::Null => 0,
+        other => other.extract::<i64>().unwrap_or(0).max(0) as u64,
+    })
+}

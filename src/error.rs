@@ -1,0 +1,163 @@
+//! The library's error type: every variant says what went wrong, where, and how to fix it.
+
+use std::path::PathBuf;
+
+/// Errors amplify reports to the user. All of them are bad input or an environment problem the
+/// user can fix; the binary prints the message on one line and exits with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum AmplifyError {
+    /// An input path does not exist.
+    #[error(
+        "{path}: no such file; check the path (inputs are BASELINE then MODEL files, or NAME=PATH)"
+    )]
+    FileNotFound {
+        /// The missing path.
+        path: PathBuf,
+    },
+    /// The file extension is neither Parquet nor CSV.
+    #[error("{path}: unsupported file type; amplify reads .parquet and .csv files")]
+    UnsupportedFormat {
+        /// The offending path.
+        path: PathBuf,
+    },
+    /// The file could not be parsed (truncated Parquet, malformed CSV, ...).
+    #[error(
+        "{path}: cannot read as {format}: {reason}; is the file complete and really {format}?"
+    )]
+    Unreadable {
+        /// The offending path.
+        path: PathBuf,
+        /// "Parquet" or "CSV".
+        format: &'static str,
+        /// The underlying reader's message.
+        reason: String,
+    },
+    /// The file has no rows.
+    #[error("{path}: the file has no rows; nothing to compare")]
+    EmptyFile {
+        /// The offending path.
+        path: PathBuf,
+    },
+    /// The id column is missing.
+    #[error("{path}: no id column '{column}'; columns are: {available}; pass --id COLUMN")]
+    MissingIdColumn {
+        /// The offending path.
+        path: PathBuf,
+        /// The id column that was looked for.
+        column: String,
+        /// Comma-separated list of the file's columns.
+        available: String,
+    },
+    /// A column named on the command line is missing.
+    #[error("{path}: no column '{column}' (needed for {purpose}); columns are: {available}")]
+    MissingColumn {
+        /// The offending path.
+        path: PathBuf,
+        /// The missing column.
+        column: String,
+        /// What the column was needed for.
+        purpose: &'static str,
+        /// Comma-separated list of the file's columns.
+        available: String,
+    },
+    /// A requested metric is not present.
+    #[error(
+        "unknown metric '{metric}' in {source_name}; metrics available on both sides: {candidates}"
+    )]
+    UnknownMetric {
+        /// The requested metric.
+        metric: String,
+        /// Which source lacks it.
+        source_name: String,
+        /// Comma-separated candidates.
+        candidates: String,
+    },
+    /// No binary metric column is shared by the baseline and the models.
+    #[error("no metric in common between the baseline and {model}: {detail}; name them with --metrics or check the layout (--source-column for long files)")]
+    NoCommonMetric {
+        /// The model without a shared metric.
+        model: String,
+        /// What was found on each side.
+        detail: String,
+    },
+    /// Baseline and model share no item id.
+    #[error("no item id of {model} ({model_path}) matches the baseline ({baseline_path}) on column '{column}'; are both files about the same items? (ids compare as {id_type})")]
+    NoOverlap {
+        /// The model name.
+        model: String,
+        /// The model's file.
+        model_path: PathBuf,
+        /// The baseline's file.
+        baseline_path: PathBuf,
+        /// The id column.
+        column: String,
+        /// The id type used for matching.
+        id_type: String,
+    },
+    /// Some id occurs more than once in one source.
+    #[error("{path}: column '{column}' has {count} duplicate ids in source '{source_name}' (first: {examples}); each item must appear once per source")]
+    DuplicateIds {
+        /// The offending path.
+        path: PathBuf,
+        /// The id column.
+        column: String,
+        /// The source within the file.
+        source_name: String,
+        /// Number of ids that occur more than once.
+        count: u64,
+        /// The first few duplicated ids.
+        examples: String,
+    },
+    /// Some rows have no id.
+    #[error("{path}: column '{column}' is empty on {count} rows of source '{source_name}'; every row needs an id")]
+    NullIds {
+        /// The offending path.
+        path: PathBuf,
+        /// The id column.
+        column: String,
+        /// The source within the file.
+        source_name: String,
+        /// Number of rows without id.
+        count: u64,
+    },
+    /// Every value of a metric is invalid on one side.
+    #[error("metric '{metric}' has no valid 0/1 label in {source_name} ({path}); valid labels are 0/1, true/false, yes/no; drop it from --metrics or fix the labels")]
+    AllInvalid {
+        /// The metric.
+        metric: String,
+        /// The source.
+        source_name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A command-line value is out of range or inconsistent.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// A counts file is malformed.
+    #[error("{path}: not a valid counts table: {reason}")]
+    BadCounts {
+        /// The offending path.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Writing an output failed.
+    #[error("cannot write {path}: {reason}")]
+    Write {
+        /// The output path.
+        path: PathBuf,
+        /// The underlying error.
+        reason: String,
+    },
+    /// An unexpected error from the data engine, with the step that failed.
+    #[error("{context}: {reason}")]
+    Engine {
+        /// What amplify was doing.
+        context: String,
+        /// The engine's message.
+        reason: String,
+    },
+}
+
+/// Result alias for the library.
+pub type Result<T, E = AmplifyError> = std::result::Result<T, E>;

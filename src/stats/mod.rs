@@ -1,0 +1,47 @@
+//! Pure statistical functions over counts: no I/O, no printing, no polars.
+//!
+//! Every function documents its method and source. Edge cases (zero counts, all-same labels,
+//! tiny n) are handled explicitly and return `None` where no estimate exists, never NaN.
+
+pub mod binomial;
+pub mod counts;
+pub mod effect;
+pub mod interval;
+pub mod multiplicity;
+pub mod paired;
+pub mod ttest;
+pub mod wilson;
+
+pub use counts::{PairedCounts, ScoreSums};
+pub use interval::Interval;
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// The two-sided standard-normal critical value z for a confidence level in (0, 1),
+/// i.e. Φ⁻¹(1 − (1 − confidence)/2). Returns `None` outside (0, 1).
+pub fn z_critical(confidence: f64) -> Option<f64> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return None;
+    }
+    let normal = Normal::standard();
+    Some(normal.inverse_cdf(1.0 - (1.0 - confidence) / 2.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn z_for_95_percent_matches_scipy() {
+        // scipy.stats.norm.ppf(0.975) = 1.959963984540054
+        let z = z_critical(0.95).unwrap();
+        assert!((z - 1.959963984540054).abs() < 1e-9, "{z}");
+    }
+
+    #[test]
+    fn z_rejects_confidence_outside_unit_interval() {
+        assert!(z_critical(0.0).is_none());
+        assert!(z_critical(1.0).is_none());
+        assert!(z_critical(f64::NAN).is_none());
+    }
+}

@@ -1,0 +1,126 @@
+//! Student's t procedures from sums: the paired (one-sample) t interval and test.
+
+use super::Interval;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// A t-based estimate: mean difference, interval, two-sided p-value and degrees of freedom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TEstimate {
+    /// Estimated mean (difference).
+    pub estimate: f64,
+    /// Confidence interval for the mean.
+    pub interval: Interval,
+    /// Two-sided p-value for H0: mean = 0.
+    pub p_value: f64,
+    /// Degrees of freedom.
+    pub df: f64,
+}
+
+/// Paired t interval and test (Student 1908) from n, Σd and Σd² of the item-level differences.
+///
+/// mean = Σd/n, s² = (Σd² − n·mean²)/(n − 1), se = s/√n, t = mean/se with n − 1 degrees of
+/// freedom; the interval is mean ± t_{1−α/2, n−1}·se. Equivalent to scipy's `ttest_rel`.
+///
+/// Edge cases: `None` for n < 2 (no variance estimate). Zero variance: if the mean is 0 the
+/// p-value is 1 and the interval is [0, 0]; otherwise the p-value is 0 and the interval is the
+/// point mean (every item moved by exactly the same amount).
+pub fn paired_t(n: u64, sum_d: f64, sum_d2: f64, confidence: f64) -> Option<TEstimate> {
+    if n < 2 || !(confidence > 0.0 && confidence < 1.0) {
+        return None;
+    }
+    let n_f = n as f64;
+    let mean = sum_d / n_f;
+    let variance = ((sum_d2 - n_f * mean * mean) / (n_f - 1.0)).max(0.0);
+    let se = (variance / n_f).sqrt();
+    t_estimate(mean, se, n_f - 1.0, confidence)
+}
+
+/// Interval and two-sided test for an estimate with standard error `se` and `df` degrees of
+/// freedom, handling a zero standard error explicitly (see [`paired_t`]).
+pub fn t_estimate(estimate: f64, se: f64, df: f64, confidence: f64) -> Option<TEstimate> {
+    if df <= 0.0 || !df.is_finite() {
+        return None;
+    }
+    let dist = StudentsT::new(0.0, 1.0, df).ok()?;
+    if se <= 1e-15 * estimate.abs().max(1.0) {
+        let p_value = if estimate == 0.0 { 1.0 } else { 0.0 };
+        return Some(TEstimate {
+            estimate,
+            interval: Interval::new(estimate, estimate),
+            p_value,
+            df,
+        });
+    }
+    let t = estimate / se;
+    let p_value = (2.0 * dist.sf(t.abs())).min(1.0);
+    let crit = dist.inverse_cdf(1.0 - (1.0 - confidence) / 2.0);
+    let interval = Interval::new(estimate - crit * se, estimate + crit * se);
+    Some(TEstimate {
+        estimate,
+        interval,
+        p_value,
+        df,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_scipy_ttest_1samp() {
+        // scipy 1.17.1: ttest_1samp(d, 0) with d = [0.25,-0.5,0,0.75,0.25,0,-0.25,0.5,0.25,0]
+        // pvalue 0.29871898183173057, confidence_interval(0.95) = (-0.13140553279937023,
+        // 0.38140553279937023); n = 10, Σd = 1.25, Σd² = 1.3125.
+        let est = paired_t(10, 1.25, 1.3125, 0.95).unwrap();
+        assert!((est.estimate - 0.125).abs() < 1e-12);
+        assert!((est.p_value - 0.29871898183173057).abs() < 1e-9, "{est:?}");
+        assert!(
+            (est.interval.low - -0.13140553279937023).abs() < 1e-9,
+            "{est:?}"
+        );
+        assert!(
+            (est.interval.high - 0.38140553279937023).abs() < 1e-9,
+            "{est:?}"
+        );
+        assert_eq!(est.df, 9.0);
+    }
+
+    #[test]
+    fn matches_scipy_at_90_percent() {
+        // scipy 1.17.1: d = [1]*30 + [0]*50 + [-1]*10: pvalue 0.0012435163135804935,
+        // confidence_interval(0.90) = (0.11148105877577036, 0.332963385668674)
+        let est = paired_t(90, 20.0, 40.0, 0.90).unwrap();
+        assert!(
+            (est.p_value - 0.0012435163135804935).abs() < 1e-9,
+            "{est:?}"
+        );
+        assert!(
+            (est.interval.low - 0.11148105877577036).abs() < 1e-9,
+            "{est:?}"
+        );
+        assert!(
+            (est.interval.high - 0.332963385668674).abs() < 1e-9,
+            "{est:?}"
+        );
+    }
+
+    #[test]
+    fn degenerate_inputs() {
+        assert!(
+            paired_t(1, 1.0, 1.0, 0.95).is_none(),
+            "one item has no variance"
+        );
+        assert!(paired_t(0, 0.0, 0.0, 0.95).is_none());
+        let zero = paired_t(5, 0.0, 0.0, 0.95).unwrap();
+        assert_eq!(
+            (zero.p_value, zero.interval),
+            (1.0, Interval::new(0.0, 0.0))
+        );
+        let shifted = paired_t(4, 2.0, 1.0, 0.95).unwrap();
+        assert_eq!(
+            (shifted.p_value, shifted.interval),
+            (0.0, Interval::new(0.5, 0.5))
+        );
+    }
+}
