@@ -1,0 +1,67 @@
+//! Shared helpers for the CLI tests: fixture files written by the tests themselves.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The amplify binary under test.
+pub fn amplify() -> Command {
+    Command::cargo_bin("amplify").expect("binary built")
+}
+
+/// Writes `content` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write fixture");
+    path
+}
+
+/// Generates the seeded sample (Parquet) with `items` items into `dir`.
+pub fn sample(dir: &Path, items: usize) -> [PathBuf; 3] {
+    amplify()
+        .args(["sample", "--items", &items.to_string(), "--out"])
+        .arg(dir)
+        .assert()
+        .success();
+    ["human", "model_a", "model_b"].map(|n| dir.join(format!("{n}.parquet")))
+}
+
+/// Runs `compare ... --format json` and parses the findings.
+pub fn findings(args: &[&str]) -> serde_json::Value {
+    let out = amplify()
+        .arg("compare")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "compare failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// A small tidy baseline: 6 items, metrics a and b.
+pub const HUMAN_CSV: &str =
+    "id,a,b,text\n1,1,0,hello there\n2,0,0,general kenobi\n3,1,1,x y\n4,0,1,z\n5,0,0,w\n6,1,0,v\n";
+/// A matching model file.
+pub const MODEL_CSV: &str = "id,a,b\n1,1,1\n2,1,0\n3,1,1\n4,1,1\n5,0,1\n6,1,0\n";
+
+/// Asserts a failed run: exit code 2, one line on stderr containing every needle, no panic.
+pub fn assert_user_error(cmd: &mut Command, needles: &[&str]) {
+    let out = cmd.output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "exit code for: {stderr}");
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(lines.len(), 1, "one error line expected: {stderr}");
+    for needle in needles {
+        assert!(
+            lines[0].contains(needle),
+            "'{needle}' missing from: {}",
+            lines[0]
+        );
+    }
+}
