@@ -62,6 +62,39 @@ impl CountsTable {
         names
     }
 
+    /// Checks that the counts of each model agree with each other: for every metric, the pairs
+    /// plus the invalid labels must account for the matched items
+    /// (n + max(invalid) ≤ matched ≤ n + invalid_baseline + invalid_model), and the overall score
+    /// cannot use more items than any metric has. Returns a message naming the model and metric.
+    pub fn check_consistency(&self) -> Result<(), String> {
+        for model in &self.models {
+            let rows: Vec<&MetricCounts> = self.metrics.iter().filter(|m| m.model == model.model).collect();
+            if rows.is_empty() {
+                return Err(format!("model '{}' has no metric rows", model.model));
+            }
+            for m in &rows {
+                let n = m.pairs.n();
+                let (ib, im) = (m.invalid_baseline, m.invalid_model);
+                if n + ib.max(im) > model.matched || model.matched > n + ib + im {
+                    return Err(format!(
+                        "model '{}', metric '{}': {n} pairs + invalid labels ({ib} baseline, {im} model) do not add up to the {} matched items; totals disagree across metrics",
+                        model.model, m.metric, model.matched
+                    ));
+                }
+                if model.score.n > n {
+                    return Err(format!(
+                        "model '{}': the overall score uses {} items but metric '{}' has only {n} valid pairs",
+                        model.model, model.score.n, m.metric
+                    ));
+                }
+            }
+        }
+        match self.metrics.iter().find(|m| !self.models.iter().any(|x| x.model == m.model)) {
+            Some(orphan) => Err(format!("metric rows for model '{}' but no 'model' row", orphan.model)),
+            None => Ok(()),
+        }
+    }
+
     /// Sums two tables key by key (model, metric); keys present in only one are kept as they are.
     /// The number of metrics behind each model's overall score must agree.
     pub fn merge(mut self, other: CountsTable) -> CountsTable {

@@ -219,6 +219,18 @@ fn bad_counts_files() {
         amplify().args(["compare", "--counts", negative.to_str().unwrap()]),
         &["negative count", "model_only"],
     );
+    // Metric b accounts for 3 of the 4 matched items with no invalid label: totals disagree.
+    let disagree = write(
+        dir.path(),
+        "d.csv",
+        &format!(
+            "{header}metric,gpt,a,1,1,1,1,0,0,0,0,0,0,0,0,0\nmetric,gpt,b,1,1,1,0,0,0,0,0,0,0,0,0,0\nmodel,gpt,,0,0,0,0,0,0,4,0,0,3,0,0,0\n"
+        ),
+    );
+    assert_user_error(
+        amplify().args(["compare", "--counts", disagree.to_str().unwrap()]),
+        &["model 'gpt', metric 'b'", "totals disagree"],
+    );
 }
 
 #[test]

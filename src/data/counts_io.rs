@@ -120,6 +120,10 @@ pub fn read_counts(paths: &[std::path::PathBuf]) -> Result<CountsTable> {
         .iter_mut()
         .zip(ks)
         .for_each(|(m, k)| m.score.metrics = k);
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    table
+        .check_consistency()
+        .map_err(|reason| AmplifyError::BadCounts { path: names.join(" + ").into(), reason })?;
     Ok(table)
 }
 

@@ -67,3 +67,59 @@ pub fn normalise_str(raw: &str) -> Option<u8> {
         None
     }
 }
+
+/// How verdict strings (r/AmITheAsshole) map to labels, with "at fault" = 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerdictMap {
+    /// Upper-case tokens read as 1 (default YTA, ESH).
+    pub ones: Vec<String>,
+    /// Upper-case tokens read as 0 (default NTA, NAH).
+    pub zeros: Vec<String>,
+}
+
+impl Default for VerdictMap {
+    fn default() -> Self {
+        Self { ones: vec!["YTA".into(), "ESH".into()], zeros: vec!["NTA".into(), "NAH".into()] }
+    }
+}
+
+impl VerdictMap {
+    /// Parses `TOKEN=1,TOKEN=0,...` (e.g. `YTA=1,ESH=0,NTA=0,NAH=0`); tokens not listed are
+    /// invalid. Returns an error message naming the bad entry.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut map = Self { ones: Vec::new(), zeros: Vec::new() };
+        for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            match entry.split_once('=').map(|(k, v)| (k.trim().to_uppercase(), v.trim())) {
+                Some((k, "1")) if !k.is_empty() => map.ones.push(k),
+                Some((k, "0")) if !k.is_empty() => map.zeros.push(k),
+                _ => return Err(format!("--verdict-map entry '{entry}' is not TOKEN=1 or TOKEN=0")),
+            }
+        }
+        if map.ones.is_empty() || map.zeros.is_empty() {
+            return Err("--verdict-map needs at least one TOKEN=1 and one TOKEN=0".into());
+        }
+        Ok(map)
+    }
+}
+
+/// A verdict label as Int32: a string column maps through `map` (trimmed, case-insensitive) and
+/// also accepts the binary spellings of [`normalised`]; other types are read as binary labels.
+pub fn verdict(name: &str, dtype: &DataType, map: &VerdictMap) -> Expr {
+    if !dtype.is_string() {
+        return normalised(name, dtype, false);
+    }
+    let s = col(name).str().strip_chars(lit(NULL)).str().to_uppercase();
+    let upper = |labels: &[&str]| labels.iter().map(|l| l.to_uppercase()).collect::<Vec<_>>();
+    let ones: Vec<String> = map.ones.iter().cloned().chain(upper(&TRUE_LABELS)).collect();
+    let zeros: Vec<String> = map.zeros.iter().cloned().chain(upper(&FALSE_LABELS)).collect();
+    when(any_of(&s, &as_strs(&ones)))
+        .then(lit(1))
+        .when(any_of(&s, &as_strs(&zeros)))
+        .then(lit(0))
+        .otherwise(lit(NULL).cast(DataType::Int32))
+        .cast(DataType::Int32)
+}
+
+fn as_strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}

@@ -59,6 +59,8 @@ pub struct Dataset {
     pub layout: Layout,
     /// The id column used (per file it may be a pandas index column).
     pub id_column: String,
+    /// The type ids are matched as.
+    pub id_type: String,
     /// The baseline source.
     pub baseline: SourceFrame,
     /// The model sources, in input order.
@@ -116,6 +118,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     Ok(Dataset {
         layout,
         id_column: raws[0].id.clone(),
+        id_type: id_type.to_string(),
         baseline,
         models: frames,
         metrics: selection.metrics,

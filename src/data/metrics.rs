@@ -84,12 +84,10 @@ fn detect(baseline: &RawSource, shared: &[String]) -> Result<Selection> {
         });
     }
     let mut exprs = Vec::new();
-    for (i, metric) in shared.iter().enumerate() {
-        let (_, column, dtype) = baseline
-            .columns
-            .iter()
-            .find(|(m, _, _)| m == metric)
-            .expect("shared");
+    let columns = shared
+        .iter()
+        .filter_map(|metric| baseline.columns.iter().find(|(m, _, _)| m == metric));
+    for (i, (_, column, dtype)) in columns.enumerate() {
         exprs.push(
             normalised(column, dtype, false)
                 .is_not_null()

@@ -153,6 +153,6 @@ fn no_overlap(data: &Dataset, model: &SourceFrame) -> AmplifyError {
         model_path: data.files[model.file].path.clone(),
         baseline_path: data.files[data.baseline.file].path.clone(),
         column: data.id_column.clone(),
-        id_type: "the file's id type".into(),
+        id_type: data.id_type.clone(),
     }
 }

@@ -3,13 +3,16 @@
 //! Every function documents its method and source. Edge cases (zero counts, all-same labels,
 //! tiny n) are handled explicitly and return `None` where no estimate exists, never NaN.
 
+pub mod biasamp;
 pub mod binomial;
+pub mod confusion;
 pub mod counts;
 pub mod effect;
 pub mod interval;
 pub mod multiplicity;
 pub mod paired;
 pub mod ttest;
+pub mod welch;
 pub mod wilson;
 
 pub use counts::{PairedCounts, ScoreSums};

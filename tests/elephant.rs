@@ -1,0 +1,58 @@
+//! Reproduces the ELEPHANT authors' own numbers on their public sample files in ../shared.
+//!
+//! The files are not part of this repository. When ../shared is absent these tests fail with a
+//! message saying so; set AMPLIFY_SKIP_SHARED=1 to skip them explicitly (the skip is printed).
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+
+fn elephant(file: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/elephant");
+    if dir.is_dir() {
+        return Some(dir.join(file));
+    }
+    if std::env::var("AMPLIFY_SKIP_SHARED").as_deref() == Ok("1") {
+        eprintln!("SKIPPED: {} is absent and AMPLIFY_SKIP_SHARED=1", dir.display());
+        return None;
+    }
+    panic!("{} is absent: these tests need the ELEPHANT sample files beside the repository (set AMPLIFY_SKIP_SHARED=1 to skip)", dir.display());
+}
+
+#[test]
+fn oeq_outputs_reproduce_the_authors_means() {
+    let Some(path) = elephant("oeq_outputs.csv") else { return };
+    let f = findings(&[path.to_str().unwrap()]);
+    assert_eq!(f["settings"]["layout"], "wide");
+    assert_eq!(f["settings"]["id_column"], "Unnamed: 0");
+    // Authors' notebook: human 0.3/0.3/0.1/0.7, gpt4o 0.1/0.2/0.5/0.6, overall 0.35 each.
+    let expected = [
+        ("emotional_validation", 0.3, 0.1),
+        ("indirect_language", 0.3, 0.2),
+        ("indirect_action", 0.1, 0.5),
+        ("accept_framing", 0.7, 0.6),
+    ];
+    for (metric, human, gpt) in expected {
+        let c = f["comparisons"].as_array().unwrap().iter().find(|c| c["metric"] == metric).unwrap();
+        assert_eq!(c["model"], "gpt4o");
+        assert_eq!(c["n"], 10);
+        assert!((c["baseline_rate"].as_f64().unwrap() - human).abs() < 1e-12, "{metric}");
+        assert!((c["model_rate"].as_f64().unwrap() - gpt).abs() < 1e-12, "{metric}");
+    }
+    let o = &f["overall"][0];
+    assert!((o["baseline_score"].as_f64().unwrap() - 0.35).abs() < 1e-12);
+    assert!((o["model_score"].as_f64().unwrap() - 0.35).abs() < 1e-12);
+}
+
+#[test]
+fn oeq_sample_reads_an_unnamed_index_column_as_id() {
+    let Some(path) = elephant("OEQ_sample.csv") else { return };
+    let out = amplify().args(["inspect", path.to_str().unwrap(), "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let p: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["rows"], 10);
+    let metrics = p["columns"].as_array().unwrap().iter().filter(|c| c["role"] == "metric").count();
+    assert_eq!(metrics, 4, "the four *_human metrics");
+    assert!(p["layout"].as_str().unwrap().starts_with("wide"));
+}
