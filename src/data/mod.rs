@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod counts_io;
 pub mod inspect;
+pub mod joint;
 pub mod labels;
 pub mod layout;
 pub mod metrics;

@@ -1,11 +1,11 @@
-//! Reduction of the normalised judgement tables to the counts table, inside polars: one inner
-//! join and one aggregate per model, no per-row loop in Rust.
+//! Reduction of the normalised judgement tables to the counts table, inside polars: per model,
+//! one inner join of the two sides' packed label keys and one group-by (see [`super::joint`]).
 
+use super::joint::{decode, key_exprs, key_names, Accumulator};
 use super::layout::{Dataset, SourceFrame, ID};
-use super::{cell_u64, EngineContext};
+use super::EngineContext;
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
 use crate::error::{AmplifyError, Result};
-use crate::stats::{PairedCounts, ScoreSums};
 use polars::prelude::*;
 
 /// Computes the counts table of every model against the baseline.
@@ -14,124 +14,71 @@ use polars::prelude::*;
 /// side among the matched items.
 pub fn reduce(data: &Dataset) -> Result<CountsTable> {
     let mut table = CountsTable::default();
+    let k = data.metrics.len();
     for model in &data.models {
-        let df = aggregate(&data.baseline, model, &data.metrics)?;
-        let matched = cell_u64(&df, "matched")?;
-        if matched == 0 {
+        let mut acc = Accumulator::new(vec![true; k]);
+        for (b, m, count) in joint_rows(data, model)? {
+            acc.add(&decode(&b, k), &decode(&m, k), count);
+        }
+        if acc.items == 0 {
             return Err(no_overlap(data, model));
         }
         for (i, metric) in data.metrics.iter().enumerate() {
-            let counts = metric_counts(&df, i, &model.name, metric)?;
-            check_valid(data, model, &counts, matched)?;
+            let counts = MetricCounts {
+                model: model.name.clone(),
+                metric: metric.clone(),
+                pairs: acc.pairs[i],
+                invalid_baseline: acc.invalid_baseline[i],
+                invalid_model: acc.invalid_model[i],
+            };
+            check_valid(data, model, &counts, acc.items)?;
             table.metrics.push(counts);
         }
-        let score = ScoreSums {
-            n: cell_u64(&df, "score_n")?,
-            metrics: data.metrics.len() as u64,
-            sum_baseline: cell_u64(&df, "score_b")?,
-            sum_model: cell_u64(&df, "score_m")?,
-            sum_sq_diff: cell_u64(&df, "score_d2")?,
-        };
         table.models.push(ModelCounts {
             model: model.name.clone(),
-            matched,
-            baseline_only: data.baseline.rows - matched,
-            model_only: model.rows - matched,
-            score,
+            matched: acc.items,
+            baseline_only: data.baseline.rows - acc.items,
+            model_only: model.rows - acc.items,
+            score: acc.score,
         });
     }
     Ok(table)
 }
 
-/// Joins baseline and model on id and aggregates the 2×2 cells, invalid counts and score sums.
-fn aggregate(baseline: &SourceFrame, model: &SourceFrame, metrics: &[String]) -> Result<DataFrame> {
-    let renamed = |frame: &SourceFrame, prefix: &str| {
+/// The joint table of one model: (baseline keys, model keys, number of items) per distinct pair.
+fn joint_rows(data: &Dataset, model: &SourceFrame) -> Result<Vec<(Vec<i64>, Vec<i64>, u64)>> {
+    let present = vec![true; data.metrics.len()];
+    let side = |frame: &SourceFrame, prefix: &str| {
         let mut exprs = vec![col(ID)];
-        exprs.extend(
-            metrics
-                .iter()
-                .enumerate()
-                .map(|(i, m)| col(m.as_str()).alias(format!("{prefix}{i}"))),
-        );
+        exprs.extend(key_exprs(prefix, &data.metrics, &present));
         frame.lazy.clone().select(exprs)
     };
-    let joined = renamed(baseline, "b").inner_join(renamed(model, "m"), col(ID), col(ID));
-    let mut exprs = vec![len().cast(DataType::Int64).alias("matched")];
-    for i in 0..metrics.len() {
-        let (b, m) = (col(format!("b{i}")), col(format!("m{i}")));
-        let cell = |bv: i32, mv: i32| count_if(b.clone().eq(lit(bv)).and(m.clone().eq(lit(mv))));
-        exprs.extend([
-            cell(1, 1).alias(format!("both{i}")),
-            cell(0, 1).alias(format!("model_only{i}")),
-            cell(1, 0).alias(format!("baseline_only{i}")),
-            cell(0, 0).alias(format!("neither{i}")),
-            count_if(b.clone().is_null()).alias(format!("invalid_b{i}")),
-            count_if(m.clone().is_null()).alias(format!("invalid_m{i}")),
-        ]);
-    }
-    exprs.extend(score_sums(metrics.len())?);
-    joined
-        .select(exprs)
+    let (b_names, m_names) = (key_names("b", data.metrics.len()), key_names("m", data.metrics.len()));
+    let keys: Vec<Expr> = b_names.iter().chain(&m_names).map(|n| col(n.as_str())).collect();
+    let df = side(&data.baseline, "b")
+        .inner_join(side(model, "m"), col(ID), col(ID))
+        .group_by(keys)
+        .agg([len().cast(DataType::Int64).alias("n")])
         .collect()
-        .engine(|| format!("counting '{}' against '{}'", model.name, baseline.name))
-}
-
-/// Σ over items valid on every metric of B_i, M_i and (M_i − B_i)², and the number of such items.
-fn score_sums(k: usize) -> Result<Vec<Expr>> {
-    let side = |prefix: &str| {
-        (0..k)
-            .map(|i| col(format!("{prefix}{i}")))
-            .collect::<Vec<_>>()
+        .engine(|| format!("counting '{}' against '{}'", model.name, data.baseline.name))?;
+    let context = || "reading the joint table".to_string();
+    let column = |name: &str| -> Result<Vec<i64>> {
+        let c = df.column(name).and_then(|c| c.cast(&DataType::Int64)).engine(context)?;
+        Ok(c.i64().engine(context)?.iter().map(|v| v.unwrap_or(0)).collect())
     };
-    let all_valid = side("b")
-        .into_iter()
-        .chain(side("m"))
-        .map(|e| e.is_not_null())
-        .collect::<Vec<_>>();
-    let context = || "building the overall score".to_string();
-    let valid = all_horizontal(all_valid).engine(context)?;
-    let sum_b = polars::lazy::dsl::sum_horizontal(side("b"), true)
-        .engine(context)?
-        .cast(DataType::Int64);
-    let sum_m = polars::lazy::dsl::sum_horizontal(side("m"), true)
-        .engine(context)?
-        .cast(DataType::Int64);
-    let diff = sum_m.clone() - sum_b.clone();
-    let when_valid = |e: Expr| when(valid.clone()).then(e).otherwise(lit(0i64)).sum();
-    Ok(vec![
-        count_if(valid.clone()).alias("score_n"),
-        when_valid(sum_b).alias("score_b"),
-        when_valid(sum_m).alias("score_m"),
-        when_valid(diff.clone() * diff).alias("score_d2"),
-    ])
+    let b_cols = b_names.iter().map(|n| column(n)).collect::<Result<Vec<_>>>()?;
+    let m_cols = m_names.iter().map(|n| column(n)).collect::<Result<Vec<_>>>()?;
+    let counts = column("n")?;
+    Ok((0..df.height())
+        .map(|r| {
+            let b = b_cols.iter().map(|c| c[r]).collect();
+            let m = m_cols.iter().map(|c| c[r]).collect();
+            (b, m, counts[r].max(0) as u64)
+        })
+        .collect())
 }
 
-fn count_if(condition: Expr) -> Expr {
-    condition.fill_null(lit(false)).cast(DataType::Int64).sum()
-}
-
-fn metric_counts(df: &DataFrame, i: usize, model: &str, metric: &str) -> Result<MetricCounts> {
-    let get = |name: &str| cell_u64(df, &format!("{name}{i}"));
-    Ok(MetricCounts {
-        model: model.to_string(),
-        metric: metric.to_string(),
-        pairs: PairedCounts {
-            both: get("both")?,
-            model_only: get("model_only")?,
-            baseline_only: get("baseline_only")?,
-            neither: get("neither")?,
-        },
-        invalid_baseline: get("invalid_b")?,
-        invalid_model: get("invalid_m")?,
-    })
-}
-
-fn check_valid(
-    data: &Dataset,
-    model: &SourceFrame,
-    counts: &MetricCounts,
-    matched: u64,
-) -> Result<()> {
+fn check_valid(data: &Dataset, model: &SourceFrame, counts: &MetricCounts, matched: u64) -> Result<()> {
     let (source, invalid) = if counts.invalid_baseline == matched {
         (&data.baseline, counts.invalid_baseline)
     } else {
