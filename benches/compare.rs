@@ -32,7 +32,12 @@ fn main() {
             floor.push(time(|| bare_scan(&files)));
         }
         let (a, f) = (median(&mut ours), median(&mut floor));
-        println!("{items:>10}  {:>12.3}  {:>12.3}  {:>14.2}", a.as_secs_f64(), f.as_secs_f64(), a.as_secs_f64() / f.as_secs_f64());
+        println!(
+            "{items:>10}  {:>12.3}  {:>12.3}  {:>14.2}",
+            a.as_secs_f64(),
+            f.as_secs_f64(),
+            a.as_secs_f64() / f.as_secs_f64()
+        );
     }
 }
 

@@ -11,10 +11,7 @@ pub fn write_atomically<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut std::fs::File) -> Result<()>,
 {
-    let write_err = |reason: String| AmplifyError::Write {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let write_err = |reason: String| AmplifyError::Write { path: path.to_path_buf(), reason };
     if path.is_dir() {
         return Err(write_err("it is a directory; give a file name".into()));
     }
@@ -23,10 +20,7 @@ where
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(write_err(format!(
-            "directory {} does not exist; create it first",
-            dir.display()
-        )));
+        return Err(write_err(format!("directory {} does not exist; create it first", dir.display())));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".amplify-")
@@ -34,22 +28,16 @@ where
         .map_err(|e| write_err(e.to_string()))?;
     fill(tmp.as_file_mut())?;
     set_readable(tmp.as_file()).map_err(|e| write_err(e.to_string()))?;
-    tmp.as_file_mut()
-        .flush()
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| write_err(e.to_string()))?;
-    tmp.persist(path)
-        .map_err(|e| write_err(e.error.to_string()))?;
+    tmp.as_file_mut().flush().and_then(|_| tmp.as_file().sync_all()).map_err(|e| write_err(e.to_string()))?;
+    tmp.persist(path).map_err(|e| write_err(e.error.to_string()))?;
     Ok(())
 }
 
 /// Writes bytes atomically (see [`write_atomically`]).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |file| {
-        file.write_all(bytes).map_err(|e| AmplifyError::Write {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })
+        file.write_all(bytes)
+            .map_err(|e| AmplifyError::Write { path: path.to_path_buf(), reason: e.to_string() })
     })
 }
 

@@ -48,6 +48,38 @@ pub struct InputArgs {
     /// Metrics whose polarity is flipped (1 ↔ 0), comma-separated or repeated.
     #[arg(long, value_name = "METRIC", value_delimiter = ',')]
     pub invert: Vec<String>,
+    /// Read SOURCE's METRIC from COLUMN (repeatable), e.g. gpt4o.verdict=gpt_response; in a wide
+    /// file this can add a model source.
+    #[arg(long = "map", value_name = "SOURCE.METRIC=COLUMN")]
+    pub maps: Vec<String>,
+    /// Ground-truth column of the baseline file (1 = at fault; verdicts YTA/ESH = 1, NTA/NAH = 0).
+    #[arg(long, value_name = "COL", help_heading = "Ground truth")]
+    pub truth: Option<String>,
+    /// Metrics holding verdict strings (YTA/NTA/ESH/NAH), normalised like the truth.
+    #[arg(long, value_name = "METRIC", value_delimiter = ',', help_heading = "Ground truth")]
+    pub verdict: Vec<String>,
+    /// Verdict mapping, replacing the default YTA=1,ESH=1,NTA=0,NAH=0 (unlisted tokens are invalid).
+    #[arg(long, value_name = "TOKEN=1|0,...", help_heading = "Ground truth")]
+    pub verdict_map: Option<String>,
+    /// Metrics judged against the truth [default: metrics named like moral_endorsement or verdict].
+    #[arg(long, value_name = "METRIC,...", value_delimiter = ',', help_heading = "Ground truth")]
+    pub against_truth: Option<Vec<String>>,
+    /// Group the items by a categorical column of the baseline file (repeatable).
+    #[arg(long, value_name = "COL", help_heading = "Groups")]
+    pub group: Vec<String>,
+    /// Derive a grouping from the text column by case-insensitive regex (repeatable; one NAME per
+    /// grouping), e.g. 'partner=female:\b(wife|girlfriend)\b'.
+    #[arg(long, value_name = "NAME=LEVEL:REGEX", help_heading = "Groups")]
+    pub derive: Vec<String>,
+    /// Text column for --derive [default: prompt].
+    #[arg(long, value_name = "COL", help_heading = "Groups")]
+    pub text: Option<String>,
+    /// Also analyse the cross product of all groupings (intersectional groups).
+    #[arg(long, help_heading = "Groups")]
+    pub intersect: bool,
+    /// Most levels a grouping may have.
+    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Groups")]
+    pub max_levels: usize,
 }
 
 /// How estimates and tests are computed.
@@ -65,6 +97,15 @@ pub struct StatsArgs {
     /// Seed for random steps (recorded in the output).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Reference level of a grouping, as GROUPING=LEVEL (repeatable) [default: the largest level].
+    #[arg(long, value_name = "GROUPING=LEVEL", help_heading = "Groups")]
+    pub reference: Vec<String>,
+    /// Levels with fewer items are reported but not tested.
+    #[arg(long, value_name = "N", default_value_t = 30, help_heading = "Groups")]
+    pub min_group: u64,
+    /// Bootstrap replicates of the BiasAmp→ interval.
+    #[arg(long, value_name = "N", default_value_t = 2000, help_heading = "Groups")]
+    pub bootstrap: u32,
 }
 
 /// `amplify compare`.

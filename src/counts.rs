@@ -6,19 +6,63 @@
 use crate::stats::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 
-/// Counts of one (model, metric) over the matched items.
+/// Which items a row of counts covers: all matched items, one level of a grouping, and/or the
+/// items with one ground-truth value. Empty strings mean "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Slice {
+    /// Grouping name ("" = no grouping).
+    pub group_by: String,
+    /// Level within the grouping ("" = all levels).
+    pub level: String,
+    /// Ground-truth value "1" or "0" ("" = all items).
+    pub truth: String,
+}
+
+impl Slice {
+    /// The slice of all items.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Whether this is the slice of all items.
+    pub fn is_all(&self) -> bool {
+        self.group_by.is_empty() && self.truth.is_empty()
+    }
+}
+
+/// Paired counts of one (model, metric, slice) over the matched items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetricCounts {
     /// Model (source) name.
     pub model: String,
     /// Metric (behaviour) name.
     pub metric: String,
-    /// The paired 2×2 table over items valid on both sides.
+    /// The items covered.
+    pub slice: Slice,
+    /// The paired 2×2 table (model label × baseline label) over items valid on both sides.
     pub pairs: PairedCounts,
-    /// Matched items whose baseline label is invalid.
+    /// Items whose baseline label is invalid.
     pub invalid_baseline: u64,
-    /// Matched items whose model label is invalid.
+    /// Items whose model label is invalid.
     pub invalid_model: u64,
+}
+
+/// Labels of one source against the ground truth, as a 2×2 table (label × truth):
+/// `both` = tp, `model_only` = fp, `baseline_only` = fn, `neither` = tn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TruthCounts {
+    /// Source name (the baseline or a model).
+    pub source: String,
+    /// Metric judged against the truth.
+    pub metric: String,
+    /// The items covered (truth is always "" here).
+    pub slice: Slice,
+    /// Label × truth over items with both valid.
+    pub pairs: PairedCounts,
+    /// Items with an invalid truth value.
+    pub invalid_truth: u64,
+    /// Items with an invalid label.
+    pub invalid_label: u64,
 }
 
 /// Alignment counts and overall-score sums of one model.
@@ -36,13 +80,28 @@ pub struct ModelCounts {
     pub score: ScoreSums,
 }
 
+/// Baseline items that a grouping could not place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupingCounts {
+    /// Grouping name.
+    pub group_by: String,
+    /// Items in no level (null value, or no pattern matched).
+    pub unassigned: u64,
+    /// Items matching more than one derived level.
+    pub ambiguous: u64,
+}
+
 /// The whole counts table of one run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountsTable {
-    /// Per (model, metric) counts, in model then metric order.
+    /// Paired counts per (model, metric, slice).
     pub metrics: Vec<MetricCounts>,
-    /// Per model counts, in model order.
+    /// Per model alignment and score sums.
     pub models: Vec<ModelCounts>,
+    /// Per (source, metric, slice) counts against the ground truth.
+    pub truth: Vec<TruthCounts>,
+    /// Per grouping counts of unplaced items.
+    pub groupings: Vec<GroupingCounts>,
 }
 
 impl CountsTable {
@@ -51,15 +110,20 @@ impl CountsTable {
         self.models.iter().map(|m| m.model.clone()).collect()
     }
 
-    /// Metric names in order of first appearance.
+    /// Metric names of the paired comparisons, in order of first appearance.
     pub fn metric_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
-        for m in &self.metrics {
+        for m in self.metrics.iter().filter(|m| m.slice.is_all()) {
             if !names.contains(&m.metric) {
                 names.push(m.metric.clone());
             }
         }
         names
+    }
+
+    /// The paired counts of (model, metric) on all items.
+    pub fn overall(&self, model: &str, metric: &str) -> Option<&MetricCounts> {
+        self.metrics.iter().find(|m| m.model == model && m.metric == metric && m.slice.is_all())
     }
 
     /// Checks that the counts of each model agree with each other: for every metric, the pairs
@@ -68,10 +132,8 @@ impl CountsTable {
     /// cannot use more items than any metric has. Returns a message naming the model and metric.
     pub fn check_consistency(&self) -> Result<(), String> {
         for model in &self.models {
-            let rows: Vec<&MetricCounts> = self.metrics.iter().filter(|m| m.model == model.model).collect();
-            if rows.is_empty() {
-                return Err(format!("model '{}' has no metric rows", model.model));
-            }
+            let rows: Vec<&MetricCounts> =
+                self.metrics.iter().filter(|m| m.model == model.model && m.slice.is_all()).collect();
             for m in &rows {
                 let n = m.pairs.n();
                 let (ib, im) = (m.invalid_baseline, m.invalid_model);
@@ -95,21 +157,37 @@ impl CountsTable {
         }
     }
 
-    /// Sums two tables key by key (model, metric); keys present in only one are kept as they are.
-    /// The number of metrics behind each model's overall score must agree.
+    /// Sums two tables key by key; keys present in only one are kept as they are.
     pub fn merge(mut self, other: CountsTable) -> CountsTable {
         for m in other.metrics {
-            match self
-                .metrics
-                .iter_mut()
-                .find(|x| x.model == m.model && x.metric == m.metric)
-            {
+            let key = |x: &MetricCounts| x.model == m.model && x.metric == m.metric && x.slice == m.slice;
+            match self.metrics.iter_mut().find(|x| key(x)) {
                 Some(x) => {
                     x.pairs = x.pairs.merged(&m.pairs);
                     x.invalid_baseline += m.invalid_baseline;
                     x.invalid_model += m.invalid_model;
                 }
                 None => self.metrics.push(m),
+            }
+        }
+        for t in other.truth {
+            let key = |x: &TruthCounts| x.source == t.source && x.metric == t.metric && x.slice == t.slice;
+            match self.truth.iter_mut().find(|x| key(x)) {
+                Some(x) => {
+                    x.pairs = x.pairs.merged(&t.pairs);
+                    x.invalid_truth += t.invalid_truth;
+                    x.invalid_label += t.invalid_label;
+                }
+                None => self.truth.push(t),
+            }
+        }
+        for g in other.groupings {
+            match self.groupings.iter_mut().find(|x| x.group_by == g.group_by) {
+                Some(x) => {
+                    x.unassigned += g.unassigned;
+                    x.ambiguous += g.ambiguous;
+                }
+                None => self.groupings.push(g),
             }
         }
         for m in other.models {

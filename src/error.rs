@@ -7,9 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum AmplifyError {
     /// An input path does not exist.
-    #[error(
-        "{path}: no such file; check the path (inputs are BASELINE then MODEL files, or NAME=PATH)"
-    )]
+    #[error("{path}: no such file; check the path (inputs are BASELINE then MODEL files, or NAME=PATH)")]
     FileNotFound {
         /// The missing path.
         path: PathBuf,
@@ -21,9 +19,7 @@ pub enum AmplifyError {
         path: PathBuf,
     },
     /// The file could not be parsed (truncated Parquet, malformed CSV, ...).
-    #[error(
-        "{path}: cannot read as {format}: {reason}; is the file complete and really {format}?"
-    )]
+    #[error("{path}: cannot read as {format}: {reason}; is the file complete and really {format}?")]
     Unreadable {
         /// The offending path.
         path: PathBuf,
@@ -61,9 +57,7 @@ pub enum AmplifyError {
         available: String,
     },
     /// A requested metric is not present.
-    #[error(
-        "unknown metric '{metric}' in {source_name}; metrics available on both sides: {candidates}"
-    )]
+    #[error("unknown metric '{metric}' in {source_name}; metrics available on both sides: {candidates}")]
     UnknownMetric {
         /// The requested metric.
         metric: String,
@@ -109,7 +103,9 @@ pub enum AmplifyError {
         examples: String,
     },
     /// Some rows have no id.
-    #[error("{path}: column '{column}' is empty on {count} rows of source '{source_name}'; every row needs an id")]
+    #[error(
+        "{path}: column '{column}' is empty on {count} rows of source '{source_name}'; every row needs an id"
+    )]
     NullIds {
         /// The offending path.
         path: PathBuf,

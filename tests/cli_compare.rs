@@ -24,12 +24,7 @@ fn tidy_csv_counts_and_rates_match_hand_counts() {
     // a: human 1,0,1,0,0,1 model 1,1,1,1,0,1 → both 3, model_only 2, baseline_only 0, neither 1.
     let a = comparison(&f, "a", "gpt");
     assert_eq!(
-        (
-            a["both"].as_u64(),
-            a["model_only"].as_u64(),
-            a["baseline_only"].as_u64(),
-            a["neither"].as_u64()
-        ),
+        (a["both"].as_u64(), a["model_only"].as_u64(), a["baseline_only"].as_u64(), a["neither"].as_u64()),
         (Some(3), Some(2), Some(0), Some(1))
     );
     assert_eq!(a["baseline_rate"].as_f64(), Some(0.5));
@@ -46,11 +41,7 @@ fn tidy_csv_counts_and_rates_match_hand_counts() {
 fn json_contract_has_the_documented_fields() {
     let dir = tempfile::tempdir().unwrap();
     let [h, a, b] = sample(dir.path(), 300);
-    let f = findings(&[
-        h.to_str().unwrap(),
-        a.to_str().unwrap(),
-        &format!("other={}", b.display()),
-    ]);
+    let f = findings(&[h.to_str().unwrap(), a.to_str().unwrap(), &format!("other={}", b.display())]);
     assert_eq!(f["schema"], "amplify.findings/1");
     assert_eq!(f["amplify_version"], env!("CARGO_PKG_VERSION"));
     for key in ["confidence", "correction", "test", "seed"] {
@@ -101,11 +92,7 @@ fn json_contract_has_the_documented_fields() {
     ] {
         assert!(f["overall"][0].get(key).is_some(), "overall.{key}");
     }
-    assert_eq!(
-        f["comparisons"].as_array().unwrap().len(),
-        8,
-        "4 metrics × 2 models"
-    );
+    assert_eq!(f["comparisons"].as_array().unwrap().len(), 8, "4 metrics × 2 models");
 }
 
 #[test]
@@ -116,42 +103,23 @@ fn sample_invalid_labels_are_counted_not_dropped() {
     let matched = f["alignment"][0]["matched"].as_u64().unwrap();
     for c in f["comparisons"].as_array().unwrap() {
         let n = c["n"].as_u64().unwrap();
-        let (ib, im) = (
-            c["invalid_baseline"].as_u64().unwrap(),
-            c["invalid_model"].as_u64().unwrap(),
-        );
+        let (ib, im) = (c["invalid_baseline"].as_u64().unwrap(), c["invalid_model"].as_u64().unwrap());
         assert!(n + ib.max(im) <= matched && matched <= n + ib + im, "{c}");
     }
-    let total_invalid: u64 = f["comparisons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["invalid_model"].as_u64().unwrap())
-        .sum();
+    let total_invalid: u64 =
+        f["comparisons"].as_array().unwrap().iter().map(|c| c["invalid_model"].as_u64().unwrap()).sum();
     assert!(total_invalid > 0, "model_b has ERROR labels");
-    assert!(
-        f["alignment"][0]["baseline_only"].as_u64().unwrap() > 0,
-        "model_b skips items"
-    );
+    assert!(f["alignment"][0]["baseline_only"].as_u64().unwrap() > 0, "model_b skips items");
 }
 
 #[test]
 fn holm_adjusted_p_is_never_below_raw_and_bh_is_never_above_holm() {
     let dir = tempfile::tempdir().unwrap();
     let [h, a, b] = sample(dir.path(), 200);
-    let args = [
-        h.to_str().unwrap(),
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-    ];
+    let args = [h.to_str().unwrap(), a.to_str().unwrap(), b.to_str().unwrap()];
     let holm = findings(&args);
     let bh = findings(&[&args[..], &["--correction", "bh"]].concat());
-    for (x, y) in holm["comparisons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(bh["comparisons"].as_array().unwrap())
-    {
+    for (x, y) in holm["comparisons"].as_array().unwrap().iter().zip(bh["comparisons"].as_array().unwrap()) {
         let (p, ph, pb) = (
             x["p_value"].as_f64().unwrap(),
             x["p_adjusted"].as_f64().unwrap(),
@@ -174,10 +142,7 @@ fn mid_p_is_never_above_exact() {
         mid["comparisons"][0]["p_value"].as_f64().unwrap(),
     );
     assert!(pm < pe, "{pm} < {pe}");
-    assert!(
-        (pm - 0.25).abs() < 1e-12,
-        "b=2, c=0: 2·(¼ − ½·¼) = ¼, got {pm}"
-    );
+    assert!((pm - 0.25).abs() < 1e-12, "b=2, c=0: 2·(¼ − ½·¼) = ¼, got {pm}");
 }
 
 #[test]
@@ -203,13 +168,7 @@ fn wide_and_long_layouts_give_the_same_numbers_as_tidy() {
         }
     }
     let long = write(dir.path(), "long.csv", &long);
-    let long = findings(&[
-        long.to_str().unwrap(),
-        "--source-column",
-        "source",
-        "--id",
-        "item",
-    ]);
+    let long = findings(&[long.to_str().unwrap(), "--source-column", "source", "--id", "item"]);
     assert_eq!(long["settings"]["layout"], "long");
     for other in [&wide, &long] {
         assert_eq!(other["comparisons"], tidy["comparisons"]);
@@ -224,14 +183,7 @@ fn metrics_selection_and_inversion() {
     let m = write(dir.path(), "gpt.csv", MODEL_CSV);
     let plain = findings(&[h.to_str().unwrap(), m.to_str().unwrap(), "--metrics", "b"]);
     assert_eq!(plain["comparisons"].as_array().unwrap().len(), 1);
-    let inverted = findings(&[
-        h.to_str().unwrap(),
-        m.to_str().unwrap(),
-        "--metrics",
-        "b",
-        "--invert",
-        "b",
-    ]);
+    let inverted = findings(&[h.to_str().unwrap(), m.to_str().unwrap(), "--metrics", "b", "--invert", "b"]);
     let (p, i) = (&plain["comparisons"][0], &inverted["comparisons"][0]);
     assert_eq!(i["both"], p["neither"]);
     assert_eq!(i["model_only"], p["baseline_only"]);
@@ -243,38 +195,20 @@ fn metrics_selection_and_inversion() {
 fn counts_roundtrip_and_shard_merge_reproduce_the_findings() {
     let dir = tempfile::tempdir().unwrap();
     let [h, a, b] = sample(dir.path(), 500);
-    let args = [
-        h.to_str().unwrap(),
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-    ];
+    let args = [h.to_str().unwrap(), a.to_str().unwrap(), b.to_str().unwrap()];
     let direct = findings(&args);
     let counts = dir.path().join("counts.parquet");
-    amplify()
-        .arg("count")
-        .args(args)
-        .arg("-o")
-        .arg(&counts)
-        .assert()
-        .success();
+    amplify().arg("count").args(args).arg("-o").arg(&counts).assert().success();
     let from_counts = findings(&["--counts", counts.to_str().unwrap()]);
     assert_eq!(from_counts["comparisons"], direct["comparisons"]);
     assert_eq!(from_counts["overall"], direct["overall"]);
     assert_eq!(from_counts["alignment"], direct["alignment"]);
     // Shards: the same counts twice must double every count and keep every rate.
-    let twice = findings(&[
-        "--counts",
-        counts.to_str().unwrap(),
-        "--counts",
-        counts.to_str().unwrap(),
-    ]);
+    let twice = findings(&["--counts", counts.to_str().unwrap(), "--counts", counts.to_str().unwrap()]);
     let (c1, c2) = (&direct["comparisons"][0], &twice["comparisons"][0]);
     assert_eq!(c2["n"].as_u64().unwrap(), 2 * c1["n"].as_u64().unwrap());
     assert_eq!(c2["model_rate"], c1["model_rate"]);
-    assert_eq!(
-        twice["overall"][0]["model_score"],
-        direct["overall"][0]["model_score"]
-    );
+    assert_eq!(twice["overall"][0]["model_score"], direct["overall"][0]["model_score"]);
 }
 
 #[test]
@@ -284,14 +218,7 @@ fn csv_format_and_atomic_output_file() {
     let m = write(dir.path(), "gpt.csv", MODEL_CSV);
     let out = dir.path().join("cmp.csv");
     amplify()
-        .args([
-            "compare",
-            h.to_str().unwrap(),
-            m.to_str().unwrap(),
-            "--format",
-            "csv",
-            "-o",
-        ])
+        .args(["compare", h.to_str().unwrap(), m.to_str().unwrap(), "--format", "csv", "-o"])
         .arg(&out)
         .assert()
         .success()
@@ -299,9 +226,7 @@ fn csv_format_and_atomic_output_file() {
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert!(
-        lines[0].starts_with("metric,model,n,both,model_only,baseline_only,neither,baseline_rate")
-    );
+    assert!(lines[0].starts_with("metric,model,n,both,model_only,baseline_only,neither,baseline_rate"));
     assert!(lines[1].starts_with("a,gpt,6,3,2,0,1,0.5,"));
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -315,21 +240,14 @@ fn csv_format_and_atomic_output_file() {
 fn table_output_names_the_verdicts() {
     let dir = tempfile::tempdir().unwrap();
     let [h, a, _] = sample(dir.path(), 300);
-    let out = amplify()
-        .args(["compare", h.to_str().unwrap(), a.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = amplify().args(["compare", h.to_str().unwrap(), a.to_str().unwrap()]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(stdout.contains("more than human"), "{stdout}");
-    assert!(
-        stdout.contains("p adj (Holm)") && stdout.contains("alignment model_a: 300 matched"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("p adj (Holm)") && stdout.contains("alignment model_a: 300 matched"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("comparing 4 metric(s)")
-            && stderr.contains("skipped, not 0/1 labels: verdict"),
+        stderr.contains("comparing 4 metric(s)") && stderr.contains("skipped, not 0/1 labels: verdict"),
         "{stderr}"
     );
 }
@@ -338,35 +256,19 @@ fn table_output_names_the_verdicts() {
 fn inspect_reports_layout_roles_and_row_groups() {
     let dir = tempfile::tempdir().unwrap();
     let [h, _, _] = sample(dir.path(), 100);
-    let out = amplify()
-        .args(["inspect", h.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
+    let out = amplify().args(["inspect", h.to_str().unwrap(), "--format", "json"]).output().unwrap();
     assert!(out.status.success());
     let p: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(p["rows"], 100);
     assert!(p["row_groups"].as_u64().unwrap() >= 1);
     let role = |name: &str| {
-        p["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap()["role"]
-            .clone()
+        p["columns"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()["role"].clone()
     };
     assert_eq!(role("id"), "id");
     assert_eq!(role("emotional_validation"), "metric");
     assert_eq!(role("verdict"), "categorical");
     assert!(p["layout"].as_str().unwrap().starts_with("tidy"));
-    let wide = write(
-        dir.path(),
-        "w.csv",
-        "Unnamed: 0,a_human,a_m\n0,1,0\n1,0,0\n",
-    );
-    let out = amplify()
-        .args(["inspect", wide.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let wide = write(dir.path(), "w.csv", "Unnamed: 0,a_human,a_m\n0,1,0\n1,0,0\n");
+    let out = amplify().args(["inspect", wide.to_str().unwrap()]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("layout: wide"));
 }

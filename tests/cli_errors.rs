@@ -60,13 +60,7 @@ fn unknown_metric_lists_candidates() {
     let h = write(dir.path(), "human.csv", HUMAN_CSV);
     let m = write(dir.path(), "gpt.csv", MODEL_CSV);
     assert_user_error(
-        amplify().args([
-            "compare",
-            h.to_str().unwrap(),
-            m.to_str().unwrap(),
-            "--metrics",
-            "a,zz",
-        ]),
+        amplify().args(["compare", h.to_str().unwrap(), m.to_str().unwrap(), "--metrics", "a,zz"]),
         &["unknown metric 'zz'", "a, b"],
     );
 }
@@ -97,11 +91,7 @@ fn no_overlapping_ids() {
 fn duplicate_ids_name_file_column_and_examples() {
     let dir = tempfile::tempdir().unwrap();
     let h = write(dir.path(), "human.csv", HUMAN_CSV);
-    let m = write(
-        dir.path(),
-        "gpt.csv",
-        "id,a,b\n1,1,1\n2,0,0\n2,1,1\n3,0,0\n3,0,1\n",
-    );
+    let m = write(dir.path(), "gpt.csv", "id,a,b\n1,1,1\n2,0,0\n2,1,1\n3,0,0\n3,0,1\n");
     assert_user_error(
         amplify().args(["compare", h.to_str().unwrap(), m.to_str().unwrap()]),
         &["gpt.csv", "'id'", "2 duplicate ids", "2, 3"],
@@ -118,13 +108,7 @@ fn metric_with_only_invalid_values() {
         "id,a,b\n1,1,ERROR\n2,0,ERROR\n3,1,n/a\n4,1,ERROR\n5,1,ERROR\n6,0,ERROR\n",
     );
     assert_user_error(
-        amplify().args([
-            "compare",
-            h.to_str().unwrap(),
-            m.to_str().unwrap(),
-            "--metrics",
-            "a,b",
-        ]),
+        amplify().args(["compare", h.to_str().unwrap(), m.to_str().unwrap(), "--metrics", "a,b"]),
         &["metric 'b' has no valid 0/1 label in gpt"],
     );
 }
@@ -169,28 +153,13 @@ fn failed_run_leaves_no_output_file() {
     let h = write(dir.path(), "human.csv", HUMAN_CSV);
     let out = dir.path().join("out.json");
     assert_user_error(
-        amplify()
-            .args([
-                "compare",
-                h.to_str().unwrap(),
-                "missing.csv",
-                "--format",
-                "json",
-                "-o",
-            ])
-            .arg(&out),
+        amplify().args(["compare", h.to_str().unwrap(), "missing.csv", "--format", "json", "-o"]).arg(&out),
         &["missing.csv"],
     );
     assert!(!out.exists());
     let m = write(dir.path(), "gpt.csv", MODEL_CSV);
     assert_user_error(
-        amplify().args([
-            "compare",
-            h.to_str().unwrap(),
-            m.to_str().unwrap(),
-            "-o",
-            "no/such/dir/out.txt",
-        ]),
+        amplify().args(["compare", h.to_str().unwrap(), m.to_str().unwrap(), "-o", "no/such/dir/out.txt"]),
         &["no/such/dir", "does not exist"],
     );
 }
@@ -198,21 +167,17 @@ fn failed_run_leaves_no_output_file() {
 #[test]
 fn bad_counts_files() {
     let dir = tempfile::tempdir().unwrap();
-    let missing = write(
-        dir.path(),
-        "c.csv",
-        "kind,model,metric,both\nmetric,m,a,1\n",
-    );
+    let missing = write(dir.path(), "c.csv", "kind,model,metric,both\nmetric,m,a,1\n");
     assert_user_error(
         amplify().args(["compare", "--counts", missing.to_str().unwrap()]),
         &["c.csv", "missing columns", "model_only"],
     );
-    let header = "kind,model,metric,both,model_only,baseline_only,neither,invalid_baseline,invalid_model,matched,baseline_only_ids,model_only_ids,score_n,score_sum_baseline,score_sum_model,score_sum_sq_diff\n";
+    let header = "kind,model,metric,group_by,level,truth,both,model_only,baseline_only,neither,invalid_baseline,invalid_model,matched,baseline_only_ids,model_only_ids,score_n,score_sum_baseline,score_sum_model,score_sum_sq_diff,unassigned,ambiguous\n";
     let negative = write(
         dir.path(),
         "n.csv",
         &format!(
-            "{header}metric,m,a,1,-2,0,0,0,0,0,0,0,0,0,0,0\nmodel,m,,0,0,0,0,0,0,1,0,0,1,0,0,0\n"
+            "{header}metric,m,a,,,,1,-2,0,0,0,0,0,0,0,0,0,0,0,0,0\nmodel,m,,,,,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0\n"
         ),
     );
     assert_user_error(
@@ -224,7 +189,7 @@ fn bad_counts_files() {
         dir.path(),
         "d.csv",
         &format!(
-            "{header}metric,gpt,a,1,1,1,1,0,0,0,0,0,0,0,0,0\nmetric,gpt,b,1,1,1,0,0,0,0,0,0,0,0,0,0\nmodel,gpt,,0,0,0,0,0,0,4,0,0,3,0,0,0\n"
+            "{header}metric,gpt,a,,,,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0\nmetric,gpt,b,,,,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0\nmodel,gpt,,,,,0,0,0,0,0,0,4,0,0,3,0,0,0,0,0\n"
         ),
     );
     assert_user_error(
@@ -239,16 +204,8 @@ fn duplicate_model_names_and_wide_file_without_baseline() {
     let h = write(dir.path(), "human.csv", HUMAN_CSV);
     let m = write(dir.path(), "gpt.csv", MODEL_CSV);
     assert_user_error(
-        amplify().args([
-            "compare",
-            h.to_str().unwrap(),
-            m.to_str().unwrap(),
-            m.to_str().unwrap(),
-        ]),
+        amplify().args(["compare", h.to_str().unwrap(), m.to_str().unwrap(), m.to_str().unwrap()]),
         &["NAME=PATH"],
     );
-    assert_user_error(
-        amplify().args(["compare", m.to_str().unwrap()]),
-        &["no column ends in '_human'"],
-    );
+    assert_user_error(amplify().args(["compare", m.to_str().unwrap()]), &["no column ends in '_human'"]);
 }

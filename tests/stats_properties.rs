@@ -17,7 +17,12 @@ fn config() -> Config {
 fn table() -> impl Strategy<Value = PairedCounts> {
     (0u64..2000, 0u64..2000, 0u64..2000, 0u64..2000)
         .prop_filter("n > 0", |(a, b, c, d)| a + b + c + d > 0)
-        .prop_map(|(both, model_only, baseline_only, neither)| PairedCounts { both, model_only, baseline_only, neither })
+        .prop_map(|(both, model_only, baseline_only, neither)| PairedCounts {
+            both,
+            model_only,
+            baseline_only,
+            neither,
+        })
 }
 
 proptest! {

@@ -1,8 +1,6 @@
 //! From counts to findings.
 
-use super::findings::{
-    Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA,
-};
+use super::findings::{Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
 use crate::error::{AmplifyError, Result};
 use crate::stats::binomial::mcnemar_p;
@@ -26,21 +24,10 @@ pub fn build_findings(
             settings.confidence
         )));
     }
-    let mut comparisons: Vec<Comparison> = counts
-        .metrics
-        .iter()
-        .map(|m| comparison(m, &settings))
-        .collect();
-    let mut overall: Vec<Overall> = counts
-        .models
-        .iter()
-        .map(|m| overall_score(m, &settings))
-        .collect();
-    let family: Vec<Option<f64>> = comparisons
-        .iter()
-        .map(|c| c.p_value)
-        .chain(overall.iter().map(|o| o.p_value))
-        .collect();
+    let mut comparisons: Vec<Comparison> = counts.metrics.iter().map(|m| comparison(m, &settings)).collect();
+    let mut overall: Vec<Overall> = counts.models.iter().map(|m| overall_score(m, &settings)).collect();
+    let family: Vec<Option<f64>> =
+        comparisons.iter().map(|c| c.p_value).chain(overall.iter().map(|o| o.p_value)).collect();
     let adjusted = adjust(&family, settings.correction);
     let alpha = 1.0 - settings.confidence;
     let (for_comparisons, for_overall) = adjusted.split_at(comparisons.len());
@@ -103,10 +90,8 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
         row.note = Some("no item has a valid label on both sides".into());
         return row;
     }
-    let (baseline_rate, model_rate) = (
-        p.baseline_positive() as f64 / n as f64,
-        p.model_positive() as f64 / n as f64,
-    );
+    let (baseline_rate, model_rate) =
+        (p.baseline_positive() as f64 / n as f64, p.model_positive() as f64 / n as f64);
     row.baseline_rate = Some(baseline_rate);
     row.model_rate = Some(model_rate);
     row.baseline_ci = wilson_interval(p.baseline_positive(), n, settings.confidence);

@@ -5,6 +5,4 @@ mod build;
 mod findings;
 
 pub use build::build_findings;
-pub use findings::{
-    Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA,
-};
+pub use findings::{Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA};

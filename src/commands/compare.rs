@@ -20,26 +20,14 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         }
         let (dataset, counts) = super::load_and_count(&args.input)?;
         let inputs = super::input_records(&dataset);
-        (
-            counts,
-            inputs,
-            dataset.layout,
-            Some(dataset.id_column.clone()),
-            args.input.invert.clone(),
-        )
+        (counts, inputs, dataset.layout, Some(dataset.id_column.clone()), args.input.invert.clone())
     } else {
         let counts = data::counts_io::read_counts(&args.counts)?;
         let inputs = counts_records(&args.counts)?;
         (counts, inputs, Layout::Counts, None, Vec::new())
     };
-    let settings = settings(
-        &args.stats,
-        &args.input.baseline_name,
-        counts.metric_names(),
-        inverted,
-        layout,
-        id_column,
-    );
+    let settings =
+        settings(&args.stats, &args.input.baseline_name, counts.metric_names(), inverted, layout, id_column);
     let findings = build_findings(&counts, settings, inputs)?;
     let text = crate::output::render(&findings, args.format)?;
     match &args.output {

@@ -18,10 +18,7 @@ pub fn run(args: &InspectArgs) -> Result<()> {
 }
 
 fn render(p: &FileProfile) -> String {
-    let groups = p
-        .row_groups
-        .map(|g| format!(", {g} row group(s)"))
-        .unwrap_or_default();
+    let groups = p.row_groups.map(|g| format!(", {g} row group(s)")).unwrap_or_default();
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_header([
         "column",
@@ -32,14 +29,10 @@ fn render(p: &FileProfile) -> String {
         "1 / 0 / invalid",
     ]);
     for c in &p.columns {
-        let labels = c
-            .labels
-            .map(|l| format!("{} / {} / {}", l.ones, l.zeros, l.invalid))
-            .unwrap_or_default();
-        let role = serde_json::to_value(c.role)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
+        let labels =
+            c.labels.map(|l| format!("{} / {} / {}", l.ones, l.zeros, l.invalid)).unwrap_or_default();
+        let role =
+            serde_json::to_value(c.role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
         t.add_row([
             c.name.clone(),
             c.dtype.clone(),

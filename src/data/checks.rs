@@ -24,11 +24,7 @@ pub(crate) fn check_ids(raw: &RawSource, file: &ScannedFile) -> Result<u64> {
         ])
         .collect()
         .engine(context)?;
-    let (rows, nulls, unique) = (
-        cell_u64(&df, "rows")?,
-        cell_u64(&df, "nulls")?,
-        cell_u64(&df, "unique")?,
-    );
+    let (rows, nulls, unique) = (cell_u64(&df, "rows")?, cell_u64(&df, "nulls")?, cell_u64(&df, "unique")?);
     if nulls > 0 {
         return Err(AmplifyError::NullIds {
             path: file.path.clone(),
@@ -55,15 +51,9 @@ fn duplicates(raw: &RawSource, file: &ScannedFile) -> Result<AmplifyError> {
         .sort([id], Default::default())
         .collect()
         .engine(|| format!("{}: listing duplicate ids", file.path.display()))?;
-    let values = dup
-        .column(id)
-        .and_then(|c| c.str().cloned())
-        .engine(|| "reading duplicate ids".into())?;
-    let examples: Vec<String> = values
-        .iter()
-        .take(EXAMPLES as usize)
-        .map(|v| v.unwrap_or("").to_string())
-        .collect();
+    let values = dup.column(id).and_then(|c| c.str().cloned()).engine(|| "reading duplicate ids".into())?;
+    let examples: Vec<String> =
+        values.iter().take(EXAMPLES as usize).map(|v| v.unwrap_or("").to_string()).collect();
     Ok(AmplifyError::DuplicateIds {
         path: file.path.clone(),
         column: id.to_string(),

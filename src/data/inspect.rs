@@ -77,42 +77,17 @@ pub fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
     let mut exprs = Vec::new();
     for (i, (name, dtype)) in file.schema.iter().enumerate() {
         let c = col(name.as_str());
-        exprs.push(
-            c.clone()
-                .null_count()
-                .cast(DataType::Int64)
-                .alias(format!("nulls{i}")),
-        );
-        exprs.push(
-            c.n_unique()
-                .cast(DataType::Int64)
-                .alias(format!("distinct{i}")),
-        );
+        exprs.push(c.clone().null_count().cast(DataType::Int64).alias(format!("nulls{i}")));
+        exprs.push(c.n_unique().cast(DataType::Int64).alias(format!("distinct{i}")));
         if is_label_type(dtype) {
             let v = normalised(name, dtype, false);
             exprs.push(
-                v.clone()
-                    .eq(lit(1))
-                    .fill_null(false)
-                    .cast(DataType::Int64)
-                    .sum()
-                    .alias(format!("ones{i}")),
+                v.clone().eq(lit(1)).fill_null(false).cast(DataType::Int64).sum().alias(format!("ones{i}")),
             );
-            exprs.push(
-                v.eq(lit(0))
-                    .fill_null(false)
-                    .cast(DataType::Int64)
-                    .sum()
-                    .alias(format!("zeros{i}")),
-            );
+            exprs.push(v.eq(lit(0)).fill_null(false).cast(DataType::Int64).sum().alias(format!("zeros{i}")));
         }
     }
-    let df = file
-        .lazy
-        .clone()
-        .select(exprs)
-        .collect()
-        .engine(|| format!("profiling {}", path.display()))?;
+    let df = file.lazy.clone().select(exprs).collect().engine(|| format!("profiling {}", path.display()))?;
     let mut columns = Vec::new();
     for (i, (name, dtype)) in file.schema.iter().enumerate() {
         columns.push(profile_column(&df, i, name.as_str(), dtype, file.rows)?);
@@ -122,9 +97,7 @@ pub fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
         path: path.display().to_string(),
         format: file.format.label().to_string(),
         rows: file.rows,
-        row_groups: (file.format == FileFormat::Parquet)
-            .then(|| row_groups(path))
-            .flatten(),
+        row_groups: (file.format == FileFormat::Parquet).then(|| row_groups(path)).flatten(),
         sha256: info.sha256,
         layout: detect_layout(&columns, baseline_name),
         columns,
@@ -141,27 +114,13 @@ fn profile_column(
     let nulls = cell_u64(df, &format!("nulls{i}"))?;
     let distinct = cell_u64(df, &format!("distinct{i}"))?;
     let labels = if is_label_type(dtype) {
-        let (ones, zeros) = (
-            cell_u64(df, &format!("ones{i}"))?,
-            cell_u64(df, &format!("zeros{i}"))?,
-        );
-        Some(LabelCounts {
-            ones,
-            zeros,
-            invalid: rows - ones - zeros,
-        })
+        let (ones, zeros) = (cell_u64(df, &format!("ones{i}"))?, cell_u64(df, &format!("zeros{i}"))?);
+        Some(LabelCounts { ones, zeros, invalid: rows - ones - zeros })
     } else {
         None
     };
     let role = guess_role(name, dtype, nulls, distinct, rows, labels);
-    Ok(ColumnProfile {
-        name: name.to_string(),
-        dtype: dtype.to_string(),
-        nulls,
-        distinct,
-        role,
-        labels,
-    })
+    Ok(ColumnProfile { name: name.to_string(), dtype: dtype.to_string(), nulls, distinct, role, labels })
 }
 
 fn guess_role(
@@ -198,14 +157,12 @@ fn detect_layout(columns: &[ColumnProfile], baseline_name: &str) -> String {
         .map(|c| c.name.as_str())
         .collect();
     if !wide.is_empty() {
-        return format!(
-            "wide: metric columns end in '{suffix}' ({}); give this file alone",
-            wide.join(", ")
-        );
+        return format!("wide: metric columns end in '{suffix}' ({}); give this file alone", wide.join(", "));
     }
-    if let Some(c) = columns.iter().find(|c| {
-        c.role == ColumnRole::Categorical && ["source", "model"].contains(&c.name.as_str())
-    }) {
+    if let Some(c) = columns
+        .iter()
+        .find(|c| c.role == ColumnRole::Categorical && ["source", "model"].contains(&c.name.as_str()))
+    {
         return format!("long: try --source-column {}", c.name);
     }
     "tidy: one source per file; give the baseline file first, then model files".to_string()

@@ -139,6 +139,9 @@ mod tests {
         assert_eq!(acc.pairs[0], PairedCounts { both: 3, model_only: 2, baseline_only: 0, neither: 0 });
         assert_eq!(acc.pairs[1], PairedCounts { both: 0, model_only: 3, baseline_only: 0, neither: 0 });
         assert_eq!((acc.invalid_baseline[1], acc.invalid_model[1]), (2, 0));
-        assert_eq!((acc.score.n, acc.score.sum_baseline, acc.score.sum_model, acc.score.sum_sq_diff), (3, 3, 6, 3));
+        assert_eq!(
+            (acc.score.n, acc.score.sum_baseline, acc.score.sum_model, acc.score.sum_sq_diff),
+            (3, 3, 6, 3)
+        );
     }
 }

@@ -23,18 +23,10 @@ pub fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
     let (one, zero) = if invert { (0, 1) } else { (1, 0) };
     let null = || lit(NULL).cast(DataType::Int32);
     if dtype.is_bool() {
-        when(c.clone())
-            .then(lit(one))
-            .when(c.not())
-            .then(lit(zero))
-            .otherwise(null())
+        when(c.clone()).then(lit(one)).when(c.not()).then(lit(zero)).otherwise(null())
     } else if dtype.is_primitive_numeric() {
         let f = c.cast(DataType::Float64);
-        when(f.clone().eq(lit(1.0)))
-            .then(lit(one))
-            .when(f.eq(lit(0.0)))
-            .then(lit(zero))
-            .otherwise(null())
+        when(f.clone().eq(lit(1.0))).then(lit(one)).when(f.eq(lit(0.0))).then(lit(zero)).otherwise(null())
     } else if dtype.is_string() {
         let s = c.str().strip_chars(lit(NULL)).str().to_lowercase();
         when(any_of(&s, &TRUE_LABELS))
@@ -49,11 +41,7 @@ pub fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
 }
 
 fn any_of(s: &Expr, labels: &[&str]) -> Expr {
-    labels
-        .iter()
-        .map(|l| s.clone().eq(lit(*l)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or_else(|| lit(false))
+    labels.iter().map(|l| s.clone().eq(lit(*l))).reduce(|a, b| a.or(b)).unwrap_or_else(|| lit(false))
 }
 
 /// Normalises one value in plain Rust with the same rules (used to describe distributions).

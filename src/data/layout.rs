@@ -1,16 +1,20 @@
 //! Input layouts (tidy, wide, long), all mapped to one normalised judgement table per source:
 //! `__id` plus one Int32 column (1, 0 or null = invalid) per selected metric.
 
-use super::labels::{is_label_type, normalised};
+use super::groups::{grouping_counts, level_exprs, GroupingSpec};
+use super::labels::{is_label_type, normalised, verdict, VerdictMap};
 use super::metrics::select_metrics;
 use super::source::{FileInfo, InputSpec, ScannedFile};
 use super::EngineContext;
+use crate::counts::GroupingCounts;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Name of the id column in normalised judgement tables.
 pub const ID: &str = "__id";
+/// Name of the baseline's ground-truth column (Int32 1/0/null).
+pub const TRUTH: &str = "__truth";
 
 /// How the inputs are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +31,7 @@ pub enum Layout {
 }
 
 /// How to read the inputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DataOptions {
     /// The id column; `None` means `id`, falling back to a pandas index column.
     pub id: Option<String>,
@@ -39,6 +43,22 @@ pub struct DataOptions {
     pub metrics: Option<Vec<String>>,
     /// Metrics whose polarity is flipped.
     pub invert: Vec<String>,
+    /// Extra (source, metric, column) mappings from `--map SOURCE.METRIC=COLUMN`.
+    pub maps: Vec<String>,
+    /// Ground-truth column of the baseline file.
+    pub truth: Option<String>,
+    /// Metrics holding verdict strings (YTA/NTA/...).
+    pub verdicts: Vec<String>,
+    /// How verdict strings map to labels.
+    pub verdict_map: VerdictMap,
+    /// Metrics judged against the truth; `None` picks metrics named like moral_endorsement/verdict.
+    pub against_truth: Option<Vec<String>>,
+    /// Groupings of the baseline items.
+    pub groupings: Vec<GroupingSpec>,
+    /// Text column for derived groupings (default `prompt`).
+    pub text: Option<String>,
+    /// Most levels a grouping may have.
+    pub max_levels: usize,
 }
 
 /// One source's normalised judgement table.
@@ -51,6 +71,8 @@ pub struct SourceFrame {
     pub lazy: LazyFrame,
     /// Rows of this source.
     pub rows: u64,
+    /// Which of [`Dataset::columns`] this source has (others count as invalid labels).
+    pub present: Vec<bool>,
 }
 
 /// Every source of a run, normalised and ready to be reduced to counts.
@@ -65,8 +87,18 @@ pub struct Dataset {
     pub baseline: SourceFrame,
     /// The model sources, in input order.
     pub models: Vec<SourceFrame>,
-    /// Selected metrics.
+    /// Metrics compared pairwise (present in every source).
     pub metrics: Vec<String>,
+    /// Metrics judged against the ground truth.
+    pub truth_metrics: Vec<String>,
+    /// Label columns of every frame: `metrics`, then truth-only metrics.
+    pub columns: Vec<String>,
+    /// Whether the baseline frame has a `__truth` column.
+    pub has_truth: bool,
+    /// Groupings; the baseline frame has their levels as `__g0`, `__g1`, ...
+    pub groupings: Vec<GroupingSpec>,
+    /// Items each grouping could not place.
+    pub grouping_counts: Vec<GroupingCounts>,
     /// Shared columns that were not selected because they do not hold binary labels.
     pub skipped: Vec<String>,
     /// The input files, hashed.
@@ -98,23 +130,26 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (None, 1) => super::wide::wide_sources(&inputs[0], options)?,
         (None, _) => tidy_sources(inputs, options)?,
     };
+    let raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
     let selection = select_metrics(&raws, options)?;
     let id_type = common_id_type(&raws, &files);
+    let columns: Vec<String> = selection
+        .metrics
+        .iter()
+        .chain(selection.truth_metrics.iter().filter(|m| !selection.metrics.contains(m)))
+        .cloned()
+        .collect();
     let mut frames = Vec::with_capacity(raws.len());
-    for raw in &raws {
-        frames.push(normalise_source(
-            raw,
-            &files[raw.file],
-            &selection.metrics,
-            &id_type,
-            options,
-        )?);
+    for (i, raw) in raws.iter().enumerate() {
+        let extras = if i == 0 { baseline_extras(&files[raw.file], options)? } else { Vec::new() };
+        frames.push(normalise_source(raw, &files[raw.file], &columns, &id_type, options, extras)?);
     }
     let baseline = frames.remove(0);
-    let infos = files
-        .iter_mut()
-        .map(ScannedFile::info)
-        .collect::<Result<Vec<_>>>()?;
+    let grouping_counts = grouping_counts(&baseline.lazy, &options.groupings, options.max_levels)?;
+    if let Some(truth) = &options.truth {
+        check_truth(&baseline, truth, &files[0])?;
+    }
+    let infos = files.iter_mut().map(ScannedFile::info).collect::<Result<Vec<_>>>()?;
     Ok(Dataset {
         layout,
         id_column: raws[0].id.clone(),
@@ -122,9 +157,53 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         baseline,
         models: frames,
         metrics: selection.metrics,
+        truth_metrics: selection.truth_metrics,
+        columns,
+        has_truth: options.truth.is_some(),
+        groupings: options.groupings.clone(),
+        grouping_counts,
         skipped: selection.skipped,
         files: infos,
     })
+}
+
+/// The baseline's extra columns: `__truth` and each grouping's `__g{j}` (and `__gm{j}`).
+fn baseline_extras(file: &ScannedFile, options: &DataOptions) -> Result<Vec<Expr>> {
+    let mut extras = Vec::new();
+    if let Some(truth) = &options.truth {
+        let dtype = file.schema.get(truth).ok_or_else(|| AmplifyError::MissingColumn {
+            path: file.path.clone(),
+            column: truth.clone(),
+            purpose: "--truth",
+            available: file.column_list(),
+        })?;
+        extras.push(verdict(truth, dtype, &options.verdict_map).alias(TRUTH));
+    }
+    for (j, spec) in options.groupings.iter().enumerate() {
+        let (level, matches) = level_exprs(spec, file, options.text.as_deref())?;
+        extras.push(level.alias(format!("__g{j}")));
+        if let Some(m) = matches {
+            extras.push(m.alias(format!("__gm{j}")));
+        }
+    }
+    Ok(extras)
+}
+
+fn check_truth(baseline: &SourceFrame, truth: &str, file: &ScannedFile) -> Result<()> {
+    let df = baseline
+        .lazy
+        .clone()
+        .select([col(TRUTH).is_not_null().cast(DataType::Int64).sum().alias("valid")])
+        .collect()
+        .engine(|| "checking the truth column".into())?;
+    if super::cell_u64(&df, "valid")? == 0 {
+        return Err(AmplifyError::InvalidArgument(format!(
+            "{}: truth column '{truth}' has no valid value (1/0, or verdicts {}); check --truth and --verdict-map",
+            file.path.display(),
+            "YTA/ESH = 1, NTA/NAH = 0"
+        )));
+    }
+    Ok(())
 }
 
 type Sources = (Layout, Vec<ScannedFile>, Vec<RawSource>);
@@ -146,13 +225,7 @@ fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> 
             )));
         }
         let columns = label_columns(&file, &[id.as_str()]);
-        raws.push(RawSource {
-            name,
-            file: i,
-            lazy: file.lazy.clone(),
-            id,
-            columns,
-        });
+        raws.push(RawSource { name, file: i, lazy: file.lazy.clone(), id, columns });
         files.push(file);
     }
     Ok((Layout::Tidy, files, raws))
@@ -178,23 +251,13 @@ fn long_sources(input: &InputSpec, source_col: &str, options: &DataOptions) -> R
             names.join(", ")
         )));
     }
-    let ordered =
-        std::iter::once(baseline.clone()).chain(names.iter().filter(|n| *n != baseline).cloned());
+    let ordered = std::iter::once(baseline.clone()).chain(names.iter().filter(|n| *n != baseline).cloned());
     let columns = label_columns(&file, &[id.as_str(), source_col]);
     let raws = ordered
         .map(|name| {
-            let lazy = file.lazy.clone().filter(
-                col(source_col)
-                    .cast(DataType::String)
-                    .eq(lit(name.as_str())),
-            );
-            RawSource {
-                name,
-                file: 0,
-                lazy,
-                id: id.clone(),
-                columns: columns.clone(),
-            }
+            let lazy =
+                file.lazy.clone().filter(col(source_col).cast(DataType::String).eq(lit(name.as_str())));
+            RawSource { name, file: 0, lazy, id: id.clone(), columns: columns.clone() }
         })
         .collect();
     Ok((Layout::Long, vec![file], raws))
@@ -204,17 +267,9 @@ fn distinct_sources(file: &ScannedFile, source_col: &str) -> Result<Vec<String>>
     let df = file
         .lazy
         .clone()
-        .select([col(source_col)
-            .cast(DataType::String)
-            .unique_stable()
-            .drop_nulls()])
+        .select([col(source_col).cast(DataType::String).unique_stable().drop_nulls()])
         .collect()
-        .engine(|| {
-            format!(
-                "{}: reading the sources in column '{source_col}'",
-                file.path.display()
-            )
-        })?;
+        .engine(|| format!("{}: reading the sources in column '{source_col}'", file.path.display()))?;
     let column = df.column(source_col).engine(|| "reading sources".into())?;
     let values = column.str().engine(|| "reading sources".into())?;
     Ok(values.iter().flatten().map(str::to_string).collect())
@@ -241,10 +296,7 @@ pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<St
 
 /// Columns that could hold labels, minus the excluded ones, as (metric, column, type) with the
 /// metric named after the column.
-pub(crate) fn label_columns(
-    file: &ScannedFile,
-    exclude: &[&str],
-) -> Vec<(String, String, DataType)> {
+pub(crate) fn label_columns(file: &ScannedFile, exclude: &[&str]) -> Vec<(String, String, DataType)> {
     file.schema
         .iter()
         .filter(|(name, dtype)| !exclude.contains(&name.as_str()) && is_label_type(dtype))
@@ -254,16 +306,8 @@ pub(crate) fn label_columns(
 
 /// The id type all sources are joined on: the shared type, Int64 for mixed integers, else String.
 fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
-    let types: Vec<DataType> = raws
-        .iter()
-        .map(|r| {
-            files[r.file]
-                .schema
-                .get(&r.id)
-                .cloned()
-                .unwrap_or(DataType::String)
-        })
-        .collect();
+    let types: Vec<DataType> =
+        raws.iter().map(|r| files[r.file].schema.get(&r.id).cloned().unwrap_or(DataType::String)).collect();
     if types.windows(2).all(|w| w[0] == w[1]) {
         types[0].clone()
     } else if types.iter().all(|t| t.is_integer()) {
@@ -276,25 +320,32 @@ fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
 fn normalise_source(
     raw: &RawSource,
     file: &ScannedFile,
-    metrics: &[String],
+    columns: &[String],
     id_type: &DataType,
     options: &DataOptions,
+    extras: Vec<Expr>,
 ) -> Result<SourceFrame> {
     let rows = super::checks::check_ids(raw, file)?;
     let mut exprs = vec![col(raw.id.as_str()).cast(id_type.clone()).alias(ID)];
-    for metric in metrics {
-        let (_, column, dtype) = raw
-            .columns
-            .iter()
-            .find(|(m, _, _)| m == metric)
-            .ok_or_else(|| AmplifyError::InvalidArgument(format!("internal: {metric} missing")))?;
-        let invert = options.invert.contains(metric);
-        exprs.push(normalised(column, dtype, invert).alias(metric.as_str()));
+    let mut present = Vec::with_capacity(columns.len());
+    for metric in columns {
+        let found = raw.columns.iter().find(|(m, _, _)| m == metric);
+        present.push(found.is_some());
+        if let Some((_, column, dtype)) = found {
+            let label = if options.verdicts.contains(metric) {
+                verdict(column, dtype, &options.verdict_map)
+            } else {
+                normalised(column, dtype, options.invert.contains(metric))
+            };
+            exprs.push(label.alias(metric.as_str()));
+        }
     }
+    exprs.extend(extras);
     Ok(SourceFrame {
         name: raw.name.clone(),
         file: raw.file,
         lazy: raw.lazy.clone().select(exprs),
         rows,
+        present,
     })
 }

@@ -1,6 +1,6 @@
 //! Metric selection: named with `--metrics`, or detected as the binary columns all sources share.
 
-use super::labels::normalised;
+use super::labels::{normalised, verdict};
 use super::layout::{DataOptions, RawSource};
 use super::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
@@ -13,6 +13,7 @@ const PROBE_ROWS: u32 = 10_000;
 pub(crate) struct Selection {
     pub metrics: Vec<String>,
     pub skipped: Vec<String>,
+    pub truth_metrics: Vec<String>,
 }
 
 /// Picks the metrics: `--metrics` (each must exist in every source), or every candidate shared by
@@ -22,17 +23,14 @@ pub(crate) fn select_metrics(raws: &[RawSource], options: &DataOptions) -> Resul
         .columns
         .iter()
         .map(|(m, _, _)| m.clone())
-        .filter(|m| {
-            raws[1..]
-                .iter()
-                .all(|r| r.columns.iter().any(|(x, _, _)| x == m))
-        })
+        .filter(|m| raws[1..].iter().all(|r| r.columns.iter().any(|(x, _, _)| x == m)))
         .collect();
-    let selection = match &options.metrics {
+    let mut selection = match &options.metrics {
         Some(requested) => explicit(raws, requested, &shared)?,
-        None => detect(&raws[0], &shared)?,
+        None => detect(&raws[0], &shared, options)?,
     };
-    if selection.metrics.is_empty() {
+    selection.truth_metrics = truth_metrics(raws, options)?;
+    if selection.metrics.is_empty() && selection.truth_metrics.is_empty() {
         return Err(no_common_metric(raws, &shared));
     }
     for metric in &options.invert {
@@ -49,18 +47,11 @@ pub(crate) fn select_metrics(raws: &[RawSource], options: &DataOptions) -> Resul
 
 fn explicit(raws: &[RawSource], requested: &[String], shared: &[String]) -> Result<Selection> {
     for metric in requested {
-        if let Some(raw) = raws
-            .iter()
-            .find(|r| !r.columns.iter().any(|(m, _, _)| m == metric))
-        {
+        if let Some(raw) = raws.iter().find(|r| !r.columns.iter().any(|(m, _, _)| m == metric)) {
             return Err(AmplifyError::UnknownMetric {
                 metric: metric.clone(),
                 source_name: raw.name.clone(),
-                candidates: if shared.is_empty() {
-                    "(none)".into()
-                } else {
-                    shared.join(", ")
-                },
+                candidates: if shared.is_empty() { "(none)".into() } else { shared.join(", ") },
             });
         }
     }
@@ -70,38 +61,56 @@ fn explicit(raws: &[RawSource], requested: &[String], shared: &[String]) -> Resu
             metrics.push(m.clone());
         }
     }
-    Ok(Selection {
-        metrics,
-        skipped: Vec::new(),
-    })
+    Ok(Selection { metrics, skipped: Vec::new(), truth_metrics: Vec::new() })
 }
 
-fn detect(baseline: &RawSource, shared: &[String]) -> Result<Selection> {
+/// Metrics judged against the truth: `--against-truth` (each present in some source), or every
+/// metric named like `moral_endorsement` or `verdict`. Empty without `--truth`.
+fn truth_metrics(raws: &[RawSource], options: &DataOptions) -> Result<Vec<String>> {
+    if options.truth.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut all: Vec<String> = Vec::new();
+    for (m, _, _) in raws.iter().flat_map(|r| r.columns.iter()) {
+        if !all.contains(m) {
+            all.push(m.clone());
+        }
+    }
+    match &options.against_truth {
+        Some(requested) => {
+            if let Some(missing) = requested.iter().find(|m| !all.contains(m)) {
+                return Err(AmplifyError::UnknownMetric {
+                    metric: missing.clone(),
+                    source_name: "--against-truth (no source has it)".into(),
+                    candidates: all.join(", "),
+                });
+            }
+            Ok(requested.clone())
+        }
+        None => Ok(all
+            .into_iter()
+            .filter(|m| {
+                let lower = m.to_lowercase();
+                lower.contains("moral_endorsement") || lower.contains("verdict")
+            })
+            .collect()),
+    }
+}
+
+fn detect(baseline: &RawSource, shared: &[String], options: &DataOptions) -> Result<Selection> {
     if shared.is_empty() {
-        return Ok(Selection {
-            metrics: Vec::new(),
-            skipped: Vec::new(),
-        });
+        return Ok(Selection { metrics: Vec::new(), skipped: Vec::new(), truth_metrics: Vec::new() });
     }
     let mut exprs = Vec::new();
-    let columns = shared
-        .iter()
-        .filter_map(|metric| baseline.columns.iter().find(|(m, _, _)| m == metric));
-    for (i, (_, column, dtype)) in columns.enumerate() {
-        exprs.push(
+    let columns = shared.iter().filter_map(|metric| baseline.columns.iter().find(|(m, _, _)| m == metric));
+    for (i, (metric, column, dtype)) in columns.enumerate() {
+        let label = if options.verdicts.contains(metric) {
+            verdict(column, dtype, &options.verdict_map)
+        } else {
             normalised(column, dtype, false)
-                .is_not_null()
-                .cast(DataType::Int64)
-                .sum()
-                .alias(format!("v{i}")),
-        );
-        exprs.push(
-            col(column.as_str())
-                .is_not_null()
-                .cast(DataType::Int64)
-                .sum()
-                .alias(format!("n{i}")),
-        );
+        };
+        exprs.push(label.is_not_null().cast(DataType::Int64).sum().alias(format!("v{i}")));
+        exprs.push(col(column.as_str()).is_not_null().cast(DataType::Int64).sum().alias(format!("n{i}")));
     }
     let df = baseline
         .lazy
@@ -120,17 +129,11 @@ fn detect(baseline: &RawSource, shared: &[String]) -> Result<Selection> {
             skipped.push(metric.clone());
         }
     }
-    Ok(Selection { metrics, skipped })
+    Ok(Selection { metrics, skipped, truth_metrics: Vec::new() })
 }
 
 fn no_common_metric(raws: &[RawSource], shared: &[String]) -> AmplifyError {
-    let list = |r: &RawSource| {
-        r.columns
-            .iter()
-            .map(|(m, _, _)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |r: &RawSource| r.columns.iter().map(|(m, _, _)| m.as_str()).collect::<Vec<_>>().join(", ");
     let model = raws.get(1).map(|r| r.name.clone()).unwrap_or_default();
     let detail = format!(
         "baseline label columns [{}], {} label columns [{}], shared [{}] but none holds 0/1 labels",

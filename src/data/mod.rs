@@ -3,10 +3,12 @@
 
 pub mod checks;
 pub mod counts_io;
+pub mod groups;
 pub mod inspect;
 pub mod joint;
 pub mod labels;
 pub mod layout;
+pub mod maps;
 pub mod metrics;
 pub mod reduce;
 pub mod sample_io;
@@ -27,10 +29,7 @@ pub(crate) trait EngineContext<T> {
 
 impl<T> EngineContext<T> for PolarsResult<T> {
     fn engine(self, context: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|e| AmplifyError::Engine {
-            context: context(),
-            reason: one_line(&e.to_string()),
-        })
+        self.map_err(|e| AmplifyError::Engine { context: context(), reason: one_line(&e.to_string()) })
     }
 }
 
@@ -41,10 +40,7 @@ pub(crate) fn one_line(message: &str) -> String {
 
 /// Reads one integer cell of a one-row aggregate frame as u64 (null counts as 0).
 pub(crate) fn cell_u64(df: &DataFrame, name: &str) -> Result<u64> {
-    let value = df
-        .column(name)
-        .and_then(|c| c.get(0))
-        .engine(|| format!("reading aggregate '{name}'"))?;
+    let value = df.column(name).and_then(|c| c.get(0)).engine(|| format!("reading aggregate '{name}'"))?;
     Ok(match value {
         AnyValue::Null => 0,
         other => other.extract::<i64>().unwrap_or(0).max(0) as u64,

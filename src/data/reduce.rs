@@ -1,81 +1,214 @@
 //! Reduction of the normalised judgement tables to the counts table, inside polars: per model,
-//! one inner join of the two sides' packed label keys and one group-by (see [`super::joint`]).
+//! one inner join of the two sides' packed label keys and one group-by per grouping (see
+//! [`super::joint`]); the result is decoded into counts per slice (all items, group level, truth).
 
-use super::joint::{decode, key_exprs, key_names, Accumulator};
-use super::layout::{Dataset, SourceFrame, ID};
+use super::joint::{decode, key_exprs, key_names, Accumulator, INVALID};
+use super::layout::{Dataset, SourceFrame, ID, TRUTH};
 use super::EngineContext;
-use crate::counts::{CountsTable, MetricCounts, ModelCounts};
+use crate::counts::{CountsTable, MetricCounts, ModelCounts, Slice, TruthCounts};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// One row of a grouped joint table: packed keys, truth code, level and multiplicity.
+struct JointRow {
+    keys: Vec<i64>,
+    truth: u8,
+    level: Option<String>,
+    count: u64,
+}
+
+/// Paired and against-truth accumulators of one slice.
+struct SliceAcc {
+    paired: Accumulator,
+    truth: Accumulator,
+}
 
 /// Computes the counts table of every model against the baseline.
 ///
-/// Fails when a model shares no id with the baseline, or when a metric has no valid label on one
-/// side among the matched items.
+/// Fails when a model shares no id with the baseline, or when a compared metric has no valid
+/// label on one side among the matched items.
 pub fn reduce(data: &Dataset) -> Result<CountsTable> {
-    let mut table = CountsTable::default();
-    let k = data.metrics.len();
+    let mut table = CountsTable { groupings: data.grouping_counts.clone(), ..CountsTable::default() };
+    table.truth.extend(baseline_truth(data)?);
     for model in &data.models {
-        let mut acc = Accumulator::new(vec![true; k]);
-        for (b, m, count) in joint_rows(data, model)? {
-            acc.add(&decode(&b, k), &decode(&m, k), count);
-        }
-        if acc.items == 0 {
+        let accs = model_slices(data, model)?;
+        let all = &accs[&Slice::all()].paired;
+        if all.items == 0 {
             return Err(no_overlap(data, model));
         }
-        for (i, metric) in data.metrics.iter().enumerate() {
-            let counts = MetricCounts {
-                model: model.name.clone(),
-                metric: metric.clone(),
-                pairs: acc.pairs[i],
-                invalid_baseline: acc.invalid_baseline[i],
-                invalid_model: acc.invalid_model[i],
-            };
-            check_valid(data, model, &counts, acc.items)?;
-            table.metrics.push(counts);
+        for (slice, acc) in &accs {
+            for (i, metric) in data.metrics.iter().enumerate() {
+                let counts = MetricCounts {
+                    model: model.name.clone(),
+                    metric: metric.clone(),
+                    slice: slice.clone(),
+                    pairs: acc.paired.pairs[i],
+                    invalid_baseline: acc.paired.invalid_baseline[i],
+                    invalid_model: acc.paired.invalid_model[i],
+                };
+                if slice.is_all() {
+                    check_valid(data, model, &counts, all.items)?;
+                }
+                table.metrics.push(counts);
+            }
+            if slice.truth.is_empty() {
+                table.truth.extend(truth_rows(data, &model.name, &model.present, slice, &acc.truth));
+            }
         }
         table.models.push(ModelCounts {
             model: model.name.clone(),
-            matched: acc.items,
-            baseline_only: data.baseline.rows - acc.items,
-            model_only: model.rows - acc.items,
-            score: acc.score,
+            matched: all.items,
+            baseline_only: data.baseline.rows - all.items,
+            model_only: model.rows - all.items,
+            score: all.score,
         });
     }
     Ok(table)
 }
 
-/// The joint table of one model: (baseline keys, model keys, number of items) per distinct pair.
-fn joint_rows(data: &Dataset, model: &SourceFrame) -> Result<Vec<(Vec<i64>, Vec<i64>, u64)>> {
-    let present = vec![true; data.metrics.len()];
-    let side = |frame: &SourceFrame, prefix: &str| {
-        let mut exprs = vec![col(ID)];
-        exprs.extend(key_exprs(prefix, &data.metrics, &present));
-        frame.lazy.clone().select(exprs)
-    };
-    let (b_names, m_names) = (key_names("b", data.metrics.len()), key_names("m", data.metrics.len()));
-    let keys: Vec<Expr> = b_names.iter().chain(&m_names).map(|n| col(n.as_str())).collect();
-    let df = side(&data.baseline, "b")
-        .inner_join(side(model, "m"), col(ID), col(ID))
-        .group_by(keys)
-        .agg([len().cast(DataType::Int64).alias("n")])
+/// Accumulates every slice of one model: all items, each truth value, each group level.
+fn model_slices(data: &Dataset, model: &SourceFrame) -> Result<BTreeMap<Slice, SliceAcc>> {
+    let k = data.columns.len();
+    let scored: Vec<bool> = (0..k).map(|i| i < data.metrics.len()).collect();
+    let new_acc =
+        || SliceAcc { paired: Accumulator::new(scored.clone()), truth: Accumulator::new(vec![false; k]) };
+    let (b_names, m_names) = (key_names("b", k), key_names("m", k));
+    let mut keys: Vec<String> = b_names.iter().chain(&m_names).cloned().collect();
+    keys.push("t".into());
+    let joined = side(data, &data.baseline, "b", true)
+        .inner_join(side(data, model, "m", false), col(ID), col(ID))
+        .cache();
+    let mut accs: BTreeMap<Slice, SliceAcc> = BTreeMap::new();
+    accs.insert(Slice::all(), new_acc());
+    let groupings = std::iter::once(None).chain(data.groupings.iter().enumerate().map(Some));
+    for grouping in groupings {
+        let level = grouping.map(|(j, _)| format!("__g{j}"));
+        let group_by = grouping.map(|(_, spec)| spec.name()).unwrap_or_default();
+        for row in joint_rows(joined.clone(), &keys, level.as_deref(), &model.name)? {
+            let (b, m) = (decode(&row.keys[..b_names.len()], k), decode(&row.keys[b_names.len()..], k));
+            let level = match (&level, row.level) {
+                (None, _) => String::new(),
+                (Some(_), Some(l)) => l,
+                (Some(_), None) => continue,
+            };
+            let base = Slice { group_by: group_by.clone(), level, truth: String::new() };
+            let truths = [base.clone()].into_iter().chain(
+                (row.truth != INVALID).then(|| Slice { truth: row.truth.to_string(), ..base.clone() }),
+            );
+            for slice in truths {
+                accs.entry(slice).or_insert_with(new_acc).paired.add(&b, &m, row.count);
+            }
+            if data.has_truth {
+                accs.entry(base).or_insert_with(new_acc).truth.add(&vec![row.truth; k], &m, row.count);
+            }
+        }
+    }
+    Ok(accs)
+}
+
+/// One side of the join: id, packed label keys and (baseline only) truth code and group levels.
+fn side(data: &Dataset, frame: &SourceFrame, prefix: &str, baseline: bool) -> LazyFrame {
+    let mut exprs = vec![col(ID)];
+    exprs.extend(key_exprs(prefix, &data.columns, &frame.present));
+    if baseline {
+        let truth = if data.has_truth {
+            col(TRUTH).cast(DataType::Int64).fill_null(lit(INVALID as i64))
+        } else {
+            lit(INVALID as i64)
+        };
+        exprs.push(truth.alias("t"));
+        exprs.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
+    }
+    frame.lazy.clone().select(exprs)
+}
+
+/// Groups a frame by its key columns (and a level column) and reads the result.
+fn joint_rows(lazy: LazyFrame, keys: &[String], level: Option<&str>, what: &str) -> Result<Vec<JointRow>> {
+    let mut by: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
+    by.extend(level.map(col));
+    let df = lazy
+        .group_by(by)
+        .agg([len().cast(DataType::Int64).alias("__n")])
         .collect()
-        .engine(|| format!("counting '{}' against '{}'", model.name, data.baseline.name))?;
+        .engine(|| format!("counting '{what}'"))?;
     let context = || "reading the joint table".to_string();
-    let column = |name: &str| -> Result<Vec<i64>> {
+    let ints = |name: &str| -> Result<Vec<i64>> {
         let c = df.column(name).and_then(|c| c.cast(&DataType::Int64)).engine(context)?;
         Ok(c.i64().engine(context)?.iter().map(|v| v.unwrap_or(0)).collect())
     };
-    let b_cols = b_names.iter().map(|n| column(n)).collect::<Result<Vec<_>>>()?;
-    let m_cols = m_names.iter().map(|n| column(n)).collect::<Result<Vec<_>>>()?;
-    let counts = column("n")?;
+    let key_cols = keys.iter().map(|k| ints(k)).collect::<Result<Vec<_>>>()?;
+    let counts = ints("__n")?;
+    let levels: Option<Vec<Option<String>>> = match level {
+        Some(name) => {
+            let c = df.column(name).and_then(|c| c.cast(&DataType::String)).engine(context)?;
+            Some(c.str().engine(context)?.iter().map(|v| v.map(str::to_string)).collect())
+        }
+        None => None,
+    };
+    let truth_col = keys.len() - 1;
     Ok((0..df.height())
-        .map(|r| {
-            let b = b_cols.iter().map(|c| c[r]).collect();
-            let m = m_cols.iter().map(|c| c[r]).collect();
-            (b, m, counts[r].max(0) as u64)
+        .map(|r| JointRow {
+            keys: key_cols[..truth_col].iter().map(|c| c[r]).collect(),
+            truth: key_cols[truth_col][r] as u8,
+            level: levels.as_ref().and_then(|l| l[r].clone()),
+            count: counts[r].max(0) as u64,
         })
         .collect())
+}
+
+/// The baseline's own labels against the truth, on all its rows (all items and each level).
+fn baseline_truth(data: &Dataset) -> Result<Vec<TruthCounts>> {
+    if !data.has_truth || data.truth_metrics.is_empty() {
+        return Ok(Vec::new());
+    }
+    let k = data.columns.len();
+    let mut keys = key_names("b", k);
+    keys.push("t".into());
+    let frame = side(data, &data.baseline, "b", true).cache();
+    let mut out = Vec::new();
+    let groupings = std::iter::once(None).chain(data.groupings.iter().enumerate().map(Some));
+    for grouping in groupings {
+        let level = grouping.map(|(j, _)| format!("__g{j}"));
+        let group_by = grouping.map(|(_, spec)| spec.name()).unwrap_or_default();
+        let mut accs: BTreeMap<String, Accumulator> = BTreeMap::new();
+        for row in joint_rows(frame.clone(), &keys, level.as_deref(), &data.baseline.name)? {
+            if level.is_some() && row.level.is_none() {
+                continue;
+            }
+            let acc =
+                accs.entry(row.level.unwrap_or_default()).or_insert_with(|| Accumulator::new(vec![false; k]));
+            acc.add(&vec![row.truth; k], &decode(&row.keys, k), row.count);
+        }
+        for (level, acc) in accs {
+            let slice = Slice { group_by: group_by.clone(), level, truth: String::new() };
+            out.extend(truth_rows(data, &data.baseline.name, &data.baseline.present, &slice, &acc));
+        }
+    }
+    Ok(out)
+}
+
+/// Against-truth rows of one source and slice, for the truth metrics the source has.
+fn truth_rows(
+    data: &Dataset,
+    source: &str,
+    present: &[bool],
+    slice: &Slice,
+    acc: &Accumulator,
+) -> Vec<TruthCounts> {
+    data.columns
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| present[*i] && data.truth_metrics.contains(m))
+        .map(|(i, metric)| TruthCounts {
+            source: source.to_string(),
+            metric: metric.clone(),
+            slice: slice.clone(),
+            pairs: acc.pairs[i],
+            invalid_truth: acc.invalid_baseline[i],
+            invalid_label: acc.invalid_model[i],
+        })
+        .collect()
 }
 
 fn check_valid(data: &Dataset, model: &SourceFrame, counts: &MetricCounts, matched: u64) -> Result<()> {

@@ -23,26 +23,17 @@ impl InputSpec {
         if !Path::new(arg).exists() {
             if let Some((name, path)) = arg.split_once('=') {
                 if !name.is_empty() && !name.contains(['/', '\\']) {
-                    return Self {
-                        name: Some(name.to_string()),
-                        path: PathBuf::from(path),
-                    };
+                    return Self { name: Some(name.to_string()), path: PathBuf::from(path) };
                 }
             }
         }
-        Self {
-            name: None,
-            path: PathBuf::from(arg),
-        }
+        Self { name: None, path: PathBuf::from(arg) }
     }
 
     /// The explicit name, or the file stem.
     pub fn display_name(&self) -> String {
         self.name.clone().unwrap_or_else(|| {
-            self.path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
+            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
         })
     }
 }
@@ -59,17 +50,10 @@ pub enum FileFormat {
 impl FileFormat {
     /// Detects the format from the extension.
     pub fn of(path: &Path) -> Result<Self> {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("parquet") | Some("pq") => Ok(Self::Parquet),
             Some("csv") => Ok(Self::Csv),
-            _ => Err(AmplifyError::UnsupportedFormat {
-                path: path.to_path_buf(),
-            }),
+            _ => Err(AmplifyError::UnsupportedFormat { path: path.to_path_buf() }),
         }
     }
 
@@ -115,9 +99,7 @@ impl ScannedFile {
     /// hashing the bytes in the background.
     pub fn open(path: &Path) -> Result<Self> {
         if !path.is_file() {
-            return Err(AmplifyError::FileNotFound {
-                path: path.to_path_buf(),
-            });
+            return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
         let format = FileFormat::of(path)?;
         let unreadable = |e: PolarsError| AmplifyError::Unreadable {
@@ -127,36 +109,19 @@ impl ScannedFile {
         };
         let mut lazy = scan(path, format).map_err(unreadable)?;
         let schema = lazy.collect_schema().map_err(unreadable)?;
-        let counted = lazy
-            .clone()
-            .select([len().alias("n")])
-            .collect()
-            .map_err(unreadable)?;
+        let counted = lazy.clone().select([len().alias("n")]).collect().map_err(unreadable)?;
         let rows = super::cell_u64(&counted, "n")?;
         if rows == 0 {
-            return Err(AmplifyError::EmptyFile {
-                path: path.to_path_buf(),
-            });
+            return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
         }
         let owned = path.to_path_buf();
         let hash = Some(std::thread::spawn(move || sha256_file(&owned)));
-        Ok(Self {
-            path: path.to_path_buf(),
-            format,
-            lazy,
-            schema,
-            rows,
-            hash,
-        })
+        Ok(Self { path: path.to_path_buf(), format, lazy, schema, rows, hash })
     }
 
     /// Comma-separated column names, for error messages.
     pub fn column_list(&self) -> String {
-        self.schema
-            .iter_names()
-            .map(|n| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.schema.iter_names().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
     }
 
     /// Whether the file has a column.
@@ -171,21 +136,12 @@ impl ScannedFile {
             Some(Ok(Err(e))) => return Err(unreadable_io(&self.path, self.format, e)),
             _ => sha256_file(&self.path).map_err(|e| unreadable_io(&self.path, self.format, e))?,
         };
-        Ok(FileInfo {
-            path: self.path.clone(),
-            format: self.format,
-            rows: self.rows,
-            sha256,
-        })
+        Ok(FileInfo { path: self.path.clone(), format: self.format, rows: self.rows, sha256 })
     }
 }
 
 fn unreadable_io(path: &Path, format: FileFormat, e: std::io::Error) -> AmplifyError {
-    AmplifyError::Unreadable {
-        path: path.to_path_buf(),
-        format: format.label(),
-        reason: e.to_string(),
-    }
+    AmplifyError::Unreadable { path: path.to_path_buf(), format: format.label(), reason: e.to_string() }
 }
 
 /// A lazy scan of a Parquet or CSV file (CSV: header row, schema inferred from 10,000 rows).
@@ -193,10 +149,7 @@ pub fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
     let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
     match format {
         FileFormat::Parquet => {
-            let args = ScanArgsParquet {
-                glob: false,
-                ..Default::default()
-            };
+            let args = ScanArgsParquet { glob: false, ..Default::default() };
             LazyFrame::scan_parquet(pl_path, args)
         }
         FileFormat::Csv => LazyCsvReader::new(pl_path)
@@ -219,9 +172,5 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }

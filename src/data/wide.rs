@@ -22,30 +22,34 @@ pub(crate) fn wide_sources(
         .filter_map(|(name, _, _)| name.strip_suffix(&suffix).map(str::to_string))
         .filter(|m| !m.is_empty())
         .collect();
-    if metrics.is_empty() {
+    if options.truth.is_some() {
+        // Metrics judged only against the truth need no baseline column (e.g. moral_endorsement_gpt4o).
+        let named = options
+            .against_truth
+            .clone()
+            .unwrap_or_else(|| vec!["moral_endorsement".into(), "verdict".into()]);
+        for m in named {
+            if !metrics.contains(&m) && columns.iter().any(|(c, _, _)| c.starts_with(&format!("{m}_"))) {
+                metrics.push(m);
+            }
+        }
+    }
+    let extra_sources = options.truth.is_some() || !options.maps.is_empty();
+    if metrics.is_empty() && !extra_sources {
         return Err(AmplifyError::InvalidArgument(format!(
             "{}: one input file is read as the wide layout (<metric>_<source> columns), but no column ends in '{suffix}'; \
              pass --baseline-name, give model files as separate inputs (tidy layout), or use --source-column for a long file",
             file.path.display()
         )));
     }
-    let baseline_cols = pick(&columns, &metrics, |c, m| {
-        (c == format!("{m}{suffix}")).then_some(())
-    });
-    let mut raws = vec![raw(
-        &file,
-        &id,
-        options.baseline_name.clone(),
-        baseline_cols,
-    )];
+    let baseline_cols = pick(&columns, &metrics, |c, m| (c == format!("{m}{suffix}")).then_some(()));
+    let mut raws = vec![raw(&file, &id, options.baseline_name.clone(), baseline_cols)];
     metrics.sort_by_key(|m| std::cmp::Reverse(m.len()));
     for source in model_suffixes(&columns, &metrics, &suffix) {
-        let cols = pick(&columns, &metrics, |c, m| {
-            (c == format!("{m}_{source}")).then_some(())
-        });
+        let cols = pick(&columns, &metrics, |c, m| (c == format!("{m}_{source}")).then_some(()));
         raws.push(raw(&file, &id, source, cols));
     }
-    if raws.len() < 2 {
+    if raws.len() < 2 && options.maps.is_empty() {
         return Err(AmplifyError::InvalidArgument(format!(
             "{}: wide layout with baseline columns '*{suffix}' but no model columns '<metric>_<model>'; \
              add model files as further inputs",
@@ -55,35 +59,18 @@ pub(crate) fn wide_sources(
     Ok((Layout::Wide, vec![file], raws))
 }
 
-fn raw(
-    file: &ScannedFile,
-    id: &str,
-    name: String,
-    columns: Vec<(String, String, DataType)>,
-) -> RawSource {
-    RawSource {
-        name,
-        file: 0,
-        lazy: file.lazy.clone(),
-        id: id.to_string(),
-        columns,
-    }
+fn raw(file: &ScannedFile, id: &str, name: String, columns: Vec<(String, String, DataType)>) -> RawSource {
+    RawSource { name, file: 0, lazy: file.lazy.clone(), id: id.to_string(), columns }
 }
 
 /// Model source names in column order: the part after `<metric>_` for the longest matching metric.
-fn model_suffixes(
-    columns: &[(String, String, DataType)],
-    metrics: &[String],
-    suffix: &str,
-) -> Vec<String> {
+fn model_suffixes(columns: &[(String, String, DataType)], metrics: &[String], suffix: &str) -> Vec<String> {
     let mut sources: Vec<String> = Vec::new();
     for (name, _, _) in columns {
         if name.ends_with(suffix) {
             continue;
         }
-        let found = metrics
-            .iter()
-            .find_map(|m| name.strip_prefix(&format!("{m}_")));
+        let found = metrics.iter().find_map(|m| name.strip_prefix(&format!("{m}_")));
         if let Some(source) = found.filter(|s| !s.is_empty()) {
             if !sources.iter().any(|s| s == source) {
                 sources.push(source.to_string());
@@ -101,10 +88,7 @@ fn pick(
 ) -> Vec<(String, String, DataType)> {
     let mut out = Vec::new();
     for metric in metrics {
-        if let Some((name, _, dtype)) = columns
-            .iter()
-            .find(|(c, _, _)| matches(c, metric).is_some())
-        {
+        if let Some((name, _, dtype)) = columns.iter().find(|(c, _, _)| matches(c, metric).is_some()) {
             out.push((metric.clone(), name.clone(), dtype.clone()));
         }
     }

@@ -34,13 +34,7 @@ const HEADER: [&str; 24] = [
 pub fn render(f: &Findings) -> String {
     let mut out = HEADER.join(",") + "\n";
     for c in &f.comparisons {
-        out.push_str(
-            &row(c)
-                .iter()
-                .map(|v| quote(v))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        out.push_str(&row(c).iter().map(|v| quote(v)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
     out

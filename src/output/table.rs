@@ -61,11 +61,7 @@ pub fn render(f: &Findings) -> String {
 }
 
 fn model_list(f: &Findings) -> String {
-    f.alignment
-        .iter()
-        .map(|a| a.model.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    f.alignment.iter().map(|a| a.model.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 fn new_table<const N: usize>(header: [String; N]) -> Table {
@@ -85,24 +81,15 @@ fn right_align(t: &mut Table, columns: &[usize]) {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.1}", v * 100.0))
-        .unwrap_or_else(|| "–".into())
+    x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into())
 }
 
 fn with_ci(x: Option<f64>, ci: Option<Interval>, signed: bool) -> String {
     match (x, ci) {
-        (Some(v), Some(ci)) if signed => format!(
-            "{:+.1} [{:+.1}, {:+.1}]",
-            v * 100.0,
-            ci.low * 100.0,
-            ci.high * 100.0
-        ),
-        (Some(v), Some(ci)) => format!(
-            "{:.1} [{:.1}, {:.1}]",
-            v * 100.0,
-            ci.low * 100.0,
-            ci.high * 100.0
-        ),
+        (Some(v), Some(ci)) if signed => {
+            format!("{:+.1} [{:+.1}, {:+.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0)
+        }
+        (Some(v), Some(ci)) => format!("{:.1} [{:.1}, {:.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0),
         (v, _) => pct(v),
     }
 }
@@ -157,12 +144,7 @@ fn footer(f: &Findings) -> String {
         .comparisons
         .iter()
         .filter(|c| c.invalid_baseline + c.invalid_model > 0)
-        .map(|c| {
-            format!(
-                "{}/{} {}+{}",
-                c.model, c.metric, c.invalid_baseline, c.invalid_model
-            )
-        })
+        .map(|c| format!("{}/{} {}+{}", c.model, c.metric, c.invalid_baseline, c.invalid_model))
         .collect();
     if !invalid.is_empty() {
         let _ = writeln!(

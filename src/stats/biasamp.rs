@@ -49,7 +49,12 @@ pub fn bias_amp(levels: &[PairedCounts]) -> Option<f64> {
 ///
 /// Seeded: the same counts, `reps` and `seed` always give the same interval. `None` when the
 /// estimate itself is undefined or `reps` is 0.
-pub fn bias_amp_bootstrap(levels: &[PairedCounts], reps: u32, seed: u64, confidence: f64) -> Option<Interval> {
+pub fn bias_amp_bootstrap(
+    levels: &[PairedCounts],
+    reps: u32,
+    seed: u64,
+    confidence: f64,
+) -> Option<Interval> {
     bias_amp(levels)?;
     if reps == 0 || !(confidence > 0.0 && confidence < 1.0) {
         return None;
@@ -104,7 +109,12 @@ mod tests {
     /// both marginals hold; the split between cells does not affect BiasAmp→).
     fn table(n: u64, base: u64, model: u64) -> PairedCounts {
         let both = base.min(model);
-        PairedCounts { both, model_only: model - both, baseline_only: base - both, neither: n - base.max(model) }
+        PairedCounts {
+            both,
+            model_only: model - both,
+            baseline_only: base - both,
+            neither: n - base.max(model),
+        }
     }
 
     #[test]

@@ -40,10 +40,7 @@ fn pmf_half(k: u64, m: u64) -> f64 {
 
 fn ln_pmf_half(k: u64, m: u64) -> f64 {
     let (k_f, m_f) = (k as f64, m as f64);
-    ln_gamma(m_f + 1.0)
-        - ln_gamma(k_f + 1.0)
-        - ln_gamma(m_f - k_f + 1.0)
-        - m_f * std::f64::consts::LN_2
+    ln_gamma(m_f + 1.0) - ln_gamma(k_f + 1.0) - ln_gamma(m_f - k_f + 1.0) - m_f * std::f64::consts::LN_2
 }
 
 /// P(X ≤ k) for X ~ Binomial(m, ½) and k ≤ m/2, summed from k downwards in log space.
@@ -99,11 +96,7 @@ mod tests {
     #[test]
     fn mid_p_matches_fagerland_formula_via_scipy() {
         // 2*(binom.cdf(k, m, .5) - .5*binom.pmf(k, m, .5)) with scipy 1.17.1
-        let cases = [
-            (1u64, 7u64, 0.039062500000000014),
-            (10, 30, 0.0014504910141113232),
-            (3, 3, 1.0),
-        ];
+        let cases = [(1u64, 7u64, 0.039062500000000014), (10, 30, 0.0014504910141113232), (3, 3, 1.0)];
         for (b, c, want) in cases {
             let p = mcnemar_p(b, c, McNemarVariant::MidP);
             assert!(rel_close(p, want, 1e-9), "b={b} c={c}: {p} vs {want}");
@@ -120,10 +113,7 @@ mod tests {
     #[test]
     fn symmetric_in_b_and_c() {
         for (b, c) in [(2, 9), (13, 0), (100, 150)] {
-            assert_eq!(
-                mcnemar_p(b, c, McNemarVariant::Exact),
-                mcnemar_p(c, b, McNemarVariant::Exact)
-            );
+            assert_eq!(mcnemar_p(b, c, McNemarVariant::Exact), mcnemar_p(c, b, McNemarVariant::Exact));
         }
     }
 }

@@ -21,14 +21,8 @@ pub enum Correction {
 /// Benjamini & Hochberg (1995, *JRSS B* 57:289–300): adjusted p₍ᵢ₎ = min_{j ≥ i} min(1, m·p₍ⱼ₎/j).
 /// Both equal statsmodels' `multipletests(method="holm" | "fdr_bh")`. Ties keep their input order.
 pub fn adjust(p_values: &[Option<f64>], method: Correction) -> Vec<Option<f64>> {
-    let mut order: Vec<usize> = (0..p_values.len())
-        .filter(|&i| p_values[i].is_some())
-        .collect();
-    order.sort_by(|&i, &j| {
-        p_values[i]
-            .partial_cmp(&p_values[j])
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    let mut order: Vec<usize> = (0..p_values.len()).filter(|&i| p_values[i].is_some()).collect();
+    order.sort_by(|&i, &j| p_values[i].partial_cmp(&p_values[j]).unwrap_or(std::cmp::Ordering::Equal));
     let sorted: Vec<f64> = order.iter().filter_map(|&i| p_values[i]).collect();
     let adjusted = match method {
         Correction::Holm => holm_sorted(&sorted),
@@ -73,10 +67,7 @@ mod tests {
 
     fn run(method: Correction) -> Vec<f64> {
         let input: Vec<Option<f64>> = RAW.iter().map(|&p| Some(p)).collect();
-        adjust(&input, method)
-            .into_iter()
-            .map(Option::unwrap)
-            .collect()
+        adjust(&input, method).into_iter().map(Option::unwrap).collect()
     }
 
     fn assert_all_close(got: &[f64], want: &[f64]) {
@@ -113,12 +104,5 @@ mod tests {
     }
 
     const HOLM_REF: [f64; 6] = [0.05, 0.12, 0.12, 0.03, 0.5, 0.12];
-    const BH_REF: [f64; 6] = [
-        0.030000000000000002,
-        0.048,
-        0.048,
-        0.030000000000000002,
-        0.5,
-        0.048,
-    ];
+    const BH_REF: [f64; 6] = [0.030000000000000002, 0.048, 0.048, 0.030000000000000002, 0.5, 0.048];
 }

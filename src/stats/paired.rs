@@ -20,23 +20,11 @@ pub fn tango_interval(counts: &PairedCounts, confidence: f64) -> Option<Interval
         return None;
     }
     let z = z_critical(confidence)?;
-    let (b, c, n) = (
-        counts.model_only as f64,
-        counts.baseline_only as f64,
-        n as f64,
-    );
+    let (b, c, n) = (counts.model_only as f64, counts.baseline_only as f64, n as f64);
     let estimate = (b - c) / n;
     let stat = |delta: f64| tango_statistic(b, c, n, delta);
-    let low = if stat(-1.0) <= z {
-        -1.0
-    } else {
-        bisect(&stat, -1.0, estimate, z)
-    };
-    let high = if stat(1.0) >= -z {
-        1.0
-    } else {
-        bisect(&stat, estimate, 1.0, -z)
-    };
+    let low = if stat(-1.0) <= z { -1.0 } else { bisect(&stat, -1.0, estimate, z) };
+    let high = if stat(1.0) >= -z { 1.0 } else { bisect(&stat, estimate, 1.0, -z) };
     Some(Interval::new(low.min(estimate), high.max(estimate)))
 }
 
@@ -79,12 +67,7 @@ mod tests {
     use super::*;
 
     fn counts(a: u64, b: u64, c: u64, d: u64) -> PairedCounts {
-        PairedCounts {
-            both: a,
-            model_only: b,
-            baseline_only: c,
-            neither: d,
-        }
+        PairedCounts { both: a, model_only: b, baseline_only: c, neither: d }
     }
 
     #[test]
@@ -106,10 +89,7 @@ mod tests {
     #[test]
     fn no_discordant_pairs_still_gives_a_finite_interval() {
         let ci = tango_interval(&counts(5, 0, 0, 5), 0.95).unwrap();
-        assert!(
-            ci.low < 0.0 && ci.high > 0.0 && ci.low >= -1.0 && ci.high <= 1.0,
-            "{ci:?}"
-        );
+        assert!(ci.low < 0.0 && ci.high > 0.0 && ci.low >= -1.0 && ci.high <= 1.0, "{ci:?}");
         let wider = tango_interval(&counts(1, 0, 0, 1), 0.95).unwrap();
         assert!(wider.high > ci.high, "smaller n must give a wider interval");
     }

@@ -44,23 +44,13 @@ pub fn t_estimate(estimate: f64, se: f64, df: f64, confidence: f64) -> Option<TE
     let dist = StudentsT::new(0.0, 1.0, df).ok()?;
     if se <= 1e-15 * estimate.abs().max(1.0) {
         let p_value = if estimate == 0.0 { 1.0 } else { 0.0 };
-        return Some(TEstimate {
-            estimate,
-            interval: Interval::new(estimate, estimate),
-            p_value,
-            df,
-        });
+        return Some(TEstimate { estimate, interval: Interval::new(estimate, estimate), p_value, df });
     }
     let t = estimate / se;
     let p_value = (2.0 * dist.sf(t.abs())).min(1.0);
     let crit = dist.inverse_cdf(1.0 - (1.0 - confidence) / 2.0);
     let interval = Interval::new(estimate - crit * se, estimate + crit * se);
-    Some(TEstimate {
-        estimate,
-        interval,
-        p_value,
-        df,
-    })
+    Some(TEstimate { estimate, interval, p_value, df })
 }
 
 #[cfg(test)]
@@ -75,14 +65,8 @@ mod tests {
         let est = paired_t(10, 1.25, 1.3125, 0.95).unwrap();
         assert!((est.estimate - 0.125).abs() < 1e-12);
         assert!((est.p_value - 0.29871898183173057).abs() < 1e-9, "{est:?}");
-        assert!(
-            (est.interval.low - -0.13140553279937023).abs() < 1e-9,
-            "{est:?}"
-        );
-        assert!(
-            (est.interval.high - 0.38140553279937023).abs() < 1e-9,
-            "{est:?}"
-        );
+        assert!((est.interval.low - -0.13140553279937023).abs() < 1e-9, "{est:?}");
+        assert!((est.interval.high - 0.38140553279937023).abs() < 1e-9, "{est:?}");
         assert_eq!(est.df, 9.0);
     }
 
@@ -91,36 +75,18 @@ mod tests {
         // scipy 1.17.1: d = [1]*30 + [0]*50 + [-1]*10: pvalue 0.0012435163135804935,
         // confidence_interval(0.90) = (0.11148105877577036, 0.332963385668674)
         let est = paired_t(90, 20.0, 40.0, 0.90).unwrap();
-        assert!(
-            (est.p_value - 0.0012435163135804935).abs() < 1e-9,
-            "{est:?}"
-        );
-        assert!(
-            (est.interval.low - 0.11148105877577036).abs() < 1e-9,
-            "{est:?}"
-        );
-        assert!(
-            (est.interval.high - 0.332963385668674).abs() < 1e-9,
-            "{est:?}"
-        );
+        assert!((est.p_value - 0.0012435163135804935).abs() < 1e-9, "{est:?}");
+        assert!((est.interval.low - 0.11148105877577036).abs() < 1e-9, "{est:?}");
+        assert!((est.interval.high - 0.332963385668674).abs() < 1e-9, "{est:?}");
     }
 
     #[test]
     fn degenerate_inputs() {
-        assert!(
-            paired_t(1, 1.0, 1.0, 0.95).is_none(),
-            "one item has no variance"
-        );
+        assert!(paired_t(1, 1.0, 1.0, 0.95).is_none(), "one item has no variance");
         assert!(paired_t(0, 0.0, 0.0, 0.95).is_none());
         let zero = paired_t(5, 0.0, 0.0, 0.95).unwrap();
-        assert_eq!(
-            (zero.p_value, zero.interval),
-            (1.0, Interval::new(0.0, 0.0))
-        );
+        assert_eq!((zero.p_value, zero.interval), (1.0, Interval::new(0.0, 0.0)));
         let shifted = paired_t(4, 2.0, 1.0, 0.95).unwrap();
-        assert_eq!(
-            (shifted.p_value, shifted.interval),
-            (0.0, Interval::new(0.5, 0.5))
-        );
+        assert_eq!((shifted.p_value, shifted.interval), (0.0, Interval::new(0.5, 0.5)));
     }
 }

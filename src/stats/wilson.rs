@@ -20,16 +20,8 @@ pub fn wilson_interval(x: u64, n: u64, confidence: f64) -> Option<Interval> {
     let denom = 1.0 + z2 / n_f;
     let centre = (p + z2 / (2.0 * n_f)) / denom;
     let half = z / denom * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt();
-    let low = if x == 0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let high = if x == n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
+    let low = if x == 0 { 0.0 } else { (centre - half).max(0.0) };
+    let high = if x == n { 1.0 } else { (centre + half).min(1.0) };
     Some(Interval::new(low, high))
 }
 
@@ -53,10 +45,7 @@ mod tests {
         ];
         for (x, n, lo, hi) in cases {
             let ci = wilson_interval(x, n, 0.95).unwrap();
-            assert!(
-                close(ci.low, lo, 1e-9) && close(ci.high, hi, 1e-9),
-                "{x}/{n}: {ci:?}"
-            );
+            assert!(close(ci.low, lo, 1e-9) && close(ci.high, hi, 1e-9), "{x}/{n}: {ci:?}");
         }
     }
 

@@ -19,27 +19,14 @@ pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
 
 /// Generates the seeded sample (Parquet) with `items` items into `dir`.
 pub fn sample(dir: &Path, items: usize) -> [PathBuf; 3] {
-    amplify()
-        .args(["sample", "--items", &items.to_string(), "--out"])
-        .arg(dir)
-        .assert()
-        .success();
+    amplify().args(["sample", "--items", &items.to_string(), "--out"]).arg(dir).assert().success();
     ["human", "model_a", "model_b"].map(|n| dir.join(format!("{n}.parquet")))
 }
 
 /// Runs `compare ... --format json` and parses the findings.
 pub fn findings(args: &[&str]) -> serde_json::Value {
-    let out = amplify()
-        .arg("compare")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "compare failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = amplify().arg("compare").args(args).args(["--format", "json"]).output().expect("run");
+    assert!(out.status.success(), "compare failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -58,10 +45,6 @@ pub fn assert_user_error(cmd: &mut Command, needles: &[&str]) {
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(lines.len(), 1, "one error line expected: {stderr}");
     for needle in needles {
-        assert!(
-            lines[0].contains(needle),
-            "'{needle}' missing from: {}",
-            lines[0]
-        );
+        assert!(lines[0].contains(needle), "'{needle}' missing from: {}", lines[0]);
     }
 }

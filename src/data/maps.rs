@@ -1,0 +1,60 @@
+//! `--map SOURCE.METRIC=COLUMN`: read a metric of one source from an arbitrarily named column
+//! (e.g. ELEPHANT's `gpt_response` as the gpt4o `verdict`).
+
+use super::layout::{Layout, RawSource};
+use super::source::ScannedFile;
+use crate::error::{AmplifyError, Result};
+
+/// Applies every mapping; in the wide layout a mapping may introduce a new model source.
+pub(crate) fn apply_maps(
+    mut raws: Vec<RawSource>,
+    files: &[ScannedFile],
+    layout: Layout,
+    maps: &[String],
+) -> Result<Vec<RawSource>> {
+    for spec in maps {
+        let (source, metric, column) = parse(spec)?;
+        let index = match raws.iter().position(|r| r.name == source) {
+            Some(i) => i,
+            None if layout == Layout::Wide => {
+                let template = &raws[0];
+                raws.push(RawSource {
+                    name: source.clone(),
+                    file: template.file,
+                    lazy: template.lazy.clone(),
+                    id: template.id.clone(),
+                    columns: Vec::new(),
+                });
+                raws.len() - 1
+            }
+            None => {
+                let names: Vec<&str> = raws.iter().map(|r| r.name.as_str()).collect();
+                return Err(AmplifyError::InvalidArgument(format!(
+                    "--map '{spec}': no source named '{source}'; sources are: {}",
+                    names.join(", ")
+                )));
+            }
+        };
+        let file = &files[raws[index].file];
+        let dtype = file.schema.get(&column).cloned().ok_or_else(|| AmplifyError::MissingColumn {
+            path: file.path.clone(),
+            column: column.clone(),
+            purpose: "--map",
+            available: file.column_list(),
+        })?;
+        let columns = &mut raws[index].columns;
+        columns.retain(|(m, _, _)| *m != metric);
+        columns.push((metric, column, dtype));
+    }
+    Ok(raws)
+}
+
+fn parse(spec: &str) -> Result<(String, String, String)> {
+    let bad = || AmplifyError::InvalidArgument(format!("--map '{spec}' is not SOURCE.METRIC=COLUMN"));
+    let (left, column) = spec.split_once('=').ok_or_else(bad)?;
+    let (source, metric) = left.split_once('.').ok_or_else(bad)?;
+    if source.is_empty() || metric.is_empty() || column.is_empty() {
+        return Err(bad());
+    }
+    Ok((source.to_string(), metric.to_string(), column.to_string()))
+}
