@@ -96,23 +96,27 @@ impl Post {
 }
 
 fn human_table(posts: &[Post], rng: &mut SplitMix64) -> SampleTable {
-    let verdict = posts
-        .iter()
-        .map(|p| {
-            let v = match (p.at_fault, rng.uniform()) {
-                (_, u) if u < 0.01 => "INFO",
-                (true, u) if u < 0.12 => "ESH",
-                (true, _) => "YTA",
-                (false, u) if u < 0.10 => "NAH",
-                (false, _) => "NTA",
-            };
-            Some(v.to_string())
-        })
-        .collect();
+    // The crowd's verdict (the ground truth) and the top comment's verdict (the human answer,
+    // which agrees with the crowd 90% of the time).
+    let mut crowd = Vec::with_capacity(posts.len());
+    let mut top = Vec::with_capacity(posts.len());
+    for p in posts {
+        let v = match (p.at_fault, rng.uniform()) {
+            (_, u) if u < 0.01 => "INFO",
+            (true, u) if u < 0.12 => "ESH",
+            (true, _) => "YTA",
+            (false, u) if u < 0.10 => "NAH",
+            (false, _) => "NTA",
+        };
+        crowd.push(Some(v.to_string()));
+        let agrees = rng.bernoulli(0.9);
+        top.push(Some(if p.at_fault == agrees { "YTA" } else { "NTA" }.to_string()));
+    }
     let mut columns = vec![
         ("id".to_string(), SampleColumn::Int(posts.iter().map(|p| Some(p.id)).collect())),
         ("prompt".to_string(), SampleColumn::Str(posts.iter().map(|p| Some(p.prompt.clone())).collect())),
-        ("verdict".to_string(), SampleColumn::Str(verdict)),
+        ("crowd_verdict".to_string(), SampleColumn::Str(crowd)),
+        ("verdict".to_string(), SampleColumn::Str(top)),
     ];
     for (m, name) in METRICS.iter().enumerate() {
         // A few annotations are missing (null) or mistyped (2).
@@ -176,7 +180,7 @@ fn model_table(
 /// Draws the model's label so that its marginal rate is `target` and it agrees with the human
 /// label more often than chance (a mixture of copying the human label and an independent draw).
 fn model_label(post: &Post, target: f64, human_rate: f64, m: usize, rng: &mut SplitMix64) -> bool {
-    let copy = 0.3_f64;
+    let copy = 0.15_f64;
     let independent = ((target - copy * human_rate) / (1.0 - copy)).clamp(0.0, 1.0);
     if rng.bernoulli(copy) {
         post.human[m]

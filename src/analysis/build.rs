@@ -1,6 +1,9 @@
 //! From counts to findings.
 
-use super::findings::{Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA};
+use super::findings::{
+    Alignment, Comparison, Findings, GroupRow, InputRecord, Overall, Settings, TruthTest, FINDINGS_SCHEMA,
+};
+use super::{groups, truth};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
 use crate::error::{AmplifyError, Result};
 use crate::stats::binomial::mcnemar_p;
@@ -24,21 +27,11 @@ pub fn build_findings(
             settings.confidence
         )));
     }
-    let mut comparisons: Vec<Comparison> = counts.metrics.iter().map(|m| comparison(m, &settings)).collect();
-    let mut overall: Vec<Overall> = counts.models.iter().map(|m| overall_score(m, &settings)).collect();
-    let family: Vec<Option<f64>> =
-        comparisons.iter().map(|c| c.p_value).chain(overall.iter().map(|o| o.p_value)).collect();
-    let adjusted = adjust(&family, settings.correction);
-    let alpha = 1.0 - settings.confidence;
-    let (for_comparisons, for_overall) = adjusted.split_at(comparisons.len());
-    for (c, p) in comparisons.iter_mut().zip(for_comparisons) {
-        c.p_adjusted = *p;
-        c.significant = p.is_some_and(|p| p < alpha);
-    }
-    for (o, p) in overall.iter_mut().zip(for_overall) {
-        o.p_adjusted = *p;
-        o.significant = p.is_some_and(|p| p < alpha);
-    }
+    let comparisons: Vec<Comparison> =
+        counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
+    let overall: Vec<Overall> =
+        counts.models.iter().filter(|m| m.score.metrics > 0).map(|m| overall_score(m, &settings)).collect();
+    let groupings = groups::summaries(counts, &settings)?;
     let alignment = counts
         .models
         .iter()
@@ -49,15 +42,60 @@ pub fn build_findings(
             model_only: m.model_only,
         })
         .collect();
-    Ok(Findings {
+    let mut findings = Findings {
         schema: FINDINGS_SCHEMA.to_string(),
         amplify_version: env!("CARGO_PKG_VERSION").to_string(),
+        truth: truth::truth_rows(counts, &settings),
+        truth_tests: truth::truth_tests(counts, &settings),
+        groups: groups::group_rows(counts, &groupings, &settings),
+        bias_amplification: groups::bias_rows(counts, &groupings, &settings),
+        groupings,
         settings,
         inputs,
         alignment,
         comparisons,
         overall,
-    })
+    };
+    correct(&mut findings);
+    Ok(findings)
+}
+
+/// A row with a p-value in the run's family.
+trait Tested {
+    fn p_value(&self) -> Option<f64>;
+    fn set_adjusted(&mut self, p: Option<f64>, alpha: f64);
+}
+
+macro_rules! tested {
+    ($($t:ty),*) => {$(
+        impl Tested for $t {
+            fn p_value(&self) -> Option<f64> {
+                self.p_value
+            }
+            fn set_adjusted(&mut self, p: Option<f64>, alpha: f64) {
+                self.p_adjusted = p;
+                self.significant = p.is_some_and(|p| p < alpha);
+            }
+        }
+    )*};
+}
+
+tested!(Comparison, Overall, TruthTest, GroupRow);
+
+/// Adjusts every p-value of the run as one family (comparisons, overall scores, truth tests and
+/// group amplification) and flags the significant rows.
+fn correct(f: &mut Findings) {
+    let alpha = 1.0 - f.settings.confidence;
+    let correction = f.settings.correction;
+    let mut rows: Vec<&mut dyn Tested> = Vec::new();
+    rows.extend(f.comparisons.iter_mut().map(|r| r as &mut dyn Tested));
+    rows.extend(f.overall.iter_mut().map(|r| r as &mut dyn Tested));
+    rows.extend(f.truth_tests.iter_mut().map(|r| r as &mut dyn Tested));
+    rows.extend(f.groups.iter_mut().map(|r| r as &mut dyn Tested));
+    let family: Vec<Option<f64>> = rows.iter().map(|r| r.p_value()).collect();
+    for (row, p) in rows.into_iter().zip(adjust(&family, correction)) {
+        row.set_adjusted(p, alpha);
+    }
 }
 
 fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {

@@ -27,6 +27,21 @@ pub struct Findings {
     pub comparisons: Vec<Comparison>,
     /// Overall score per model.
     pub overall: Vec<Overall>,
+    /// Each source against the ground truth (with `--truth`).
+    #[serde(default)]
+    pub truth: Vec<TruthRow>,
+    /// Model vs baseline error rates (with `--truth`).
+    #[serde(default)]
+    pub truth_tests: Vec<TruthTest>,
+    /// How each grouping split the items.
+    #[serde(default)]
+    pub groupings: Vec<GroupingSummary>,
+    /// Gap amplification per grouping level, metric and model.
+    #[serde(default)]
+    pub groups: Vec<GroupRow>,
+    /// BiasAmp→ per grouping, metric and model.
+    #[serde(default)]
+    pub bias_amplification: Vec<BiasAmplification>,
 }
 
 /// Settings that determine the numbers.
@@ -50,6 +65,18 @@ pub struct Settings {
     pub layout: Layout,
     /// Id column (`None` when reading counts).
     pub id_column: Option<String>,
+    /// Ground-truth column, if any.
+    #[serde(default)]
+    pub truth: Option<String>,
+    /// Levels with fewer items are not tested.
+    #[serde(default)]
+    pub min_group: u64,
+    /// Bootstrap replicates for BiasAmp→.
+    #[serde(default)]
+    pub bootstrap: u32,
+    /// Requested reference levels (GROUPING=LEVEL).
+    #[serde(default)]
+    pub reference: Vec<String>,
 }
 
 /// One input file.
@@ -148,4 +175,155 @@ pub struct Overall {
     pub p_adjusted: Option<f64>,
     /// Whether p_adjusted < 1 − confidence.
     pub significant: bool,
+}
+
+/// One source's labels of one metric against the ground truth ("at fault" = positive).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TruthRow {
+    /// Source (baseline or model) name.
+    pub source: String,
+    /// Metric judged.
+    pub metric: String,
+    /// Items with a valid label and a valid truth.
+    pub n: u64,
+    /// Judged at fault, truth at fault.
+    pub tp: u64,
+    /// Judged at fault, truth not at fault.
+    pub fp: u64,
+    /// Judged not at fault, truth not at fault.
+    pub tn: u64,
+    /// Judged not at fault, truth at fault.
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    /// tp / (tp + fp).
+    pub precision: Option<f64>,
+    /// tp / (tp + fn).
+    pub recall: Option<f64>,
+    /// Harmonic mean of precision and recall.
+    pub f1: Option<f64>,
+    /// (tp + tn) / n.
+    pub accuracy: Option<f64>,
+    /// fp / (fp + tn).
+    pub fpr: Option<f64>,
+    /// Wilson interval of the FPR.
+    pub fpr_ci: Option<Interval>,
+    /// fn / (tp + fn): the sycophancy rate.
+    pub fnr: Option<f64>,
+    /// Wilson interval of the FNR.
+    pub fnr_ci: Option<Interval>,
+    /// Items with an invalid truth value.
+    pub invalid_truth: u64,
+    /// Items with an invalid label.
+    pub invalid_label: u64,
+}
+
+/// A model's error rate against the baseline's on the same items (exact McNemar).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TruthTest {
+    /// Metric judged.
+    pub metric: String,
+    /// Model name.
+    pub model: String,
+    /// "fnr" (on truth-positive items) or "fpr" (on truth-negative items).
+    pub rate: String,
+    /// Items with a valid truth of that value and valid labels on both sides.
+    pub n: u64,
+    /// The baseline's rate.
+    pub baseline_rate: Option<f64>,
+    /// The model's rate.
+    pub model_rate: Option<f64>,
+    /// model_rate − baseline_rate.
+    pub difference: Option<f64>,
+    /// Tango score interval of the difference.
+    pub difference_ci: Option<Interval>,
+    /// McNemar p-value.
+    pub p_value: Option<f64>,
+    /// p-value adjusted over the run's family.
+    pub p_adjusted: Option<f64>,
+    /// Whether p_adjusted < 1 − confidence.
+    pub significant: bool,
+}
+
+/// How a grouping split the items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupingSummary {
+    /// Grouping name.
+    pub group_by: String,
+    /// The reference level.
+    pub reference: String,
+    /// Levels with their size (most items valid on both sides over models and metrics).
+    pub levels: Vec<LevelSize>,
+    /// Items in no level.
+    pub unassigned: u64,
+    /// Items matching several derived levels.
+    pub ambiguous: u64,
+}
+
+/// A level and its size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelSize {
+    /// Level name.
+    pub level: String,
+    /// Items.
+    pub n: u64,
+}
+
+/// Amplification of one level's gap to the reference, for one metric and model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupRow {
+    /// Grouping name.
+    pub group_by: String,
+    /// Level.
+    pub level: String,
+    /// Reference level.
+    pub reference: String,
+    /// "rate" (the behaviour), "fnr" or "fpr" (error rates against the truth).
+    pub measure: String,
+    /// Metric.
+    pub metric: String,
+    /// Model.
+    pub model: String,
+    /// Items of this level valid on both sides.
+    pub n: u64,
+    /// Items of the reference level valid on both sides.
+    pub n_reference: u64,
+    /// Baseline rate in this level.
+    pub baseline_rate: Option<f64>,
+    /// Model rate in this level.
+    pub model_rate: Option<f64>,
+    /// baseline_rate(level) − baseline_rate(reference): the dataset's own gap.
+    pub baseline_gap: Option<f64>,
+    /// model_rate(level) − model_rate(reference).
+    pub model_gap: Option<f64>,
+    /// model_gap − baseline_gap.
+    pub amplification: Option<f64>,
+    /// Welch t interval of the amplification.
+    pub amplification_ci: Option<Interval>,
+    /// model_gap / baseline_gap (null when baseline_gap is 0).
+    pub relative: Option<f64>,
+    /// "amplifies", "attenuates", "reverses", "creates", "removes", "unchanged" or "reference".
+    pub direction: String,
+    /// Welch t-test p-value (null for the reference and for levels below --min-group).
+    pub p_value: Option<f64>,
+    /// p-value adjusted over the run's family.
+    pub p_adjusted: Option<f64>,
+    /// Whether p_adjusted < 1 − confidence.
+    pub significant: bool,
+    /// Why the row is not tested, when it is not.
+    pub note: Option<String>,
+}
+
+/// BiasAmp→ of one grouping, metric and model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BiasAmplification {
+    /// Grouping name.
+    pub group_by: String,
+    /// Metric.
+    pub metric: String,
+    /// Model.
+    pub model: String,
+    /// BiasAmp→ (positive = amplification).
+    pub value: Option<f64>,
+    /// Seeded percentile bootstrap interval.
+    pub ci: Option<Interval>,
 }

@@ -3,6 +3,11 @@
 
 mod build;
 mod findings;
+mod groups;
+mod truth;
 
 pub use build::build_findings;
-pub use findings::{Alignment, Comparison, Findings, InputRecord, Overall, Settings, FINDINGS_SCHEMA};
+pub use findings::{
+    Alignment, BiasAmplification, Comparison, Findings, GroupRow, GroupingSummary, InputRecord, LevelSize,
+    Overall, Settings, TruthRow, TruthTest, FINDINGS_SCHEMA,
+};

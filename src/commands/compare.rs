@@ -26,8 +26,15 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         let inputs = counts_records(&args.counts)?;
         (counts, inputs, Layout::Counts, None, Vec::new())
     };
-    let settings =
-        settings(&args.stats, &args.input.baseline_name, counts.metric_names(), inverted, layout, id_column);
+    let settings = settings(
+        &args.stats,
+        &args.input.baseline_name,
+        counts.metric_names(),
+        inverted,
+        layout,
+        id_column,
+        args.input.truth.clone(),
+    );
     let findings = build_findings(&counts, settings, inputs)?;
     let text = crate::output::render(&findings, args.format)?;
     match &args.output {
@@ -55,6 +62,7 @@ fn settings(
     inverted: Vec<String>,
     layout: Layout,
     id_column: Option<String>,
+    truth: Option<String>,
 ) -> Settings {
     Settings {
         confidence: stats.confidence,
@@ -73,6 +81,10 @@ fn settings(
         inverted,
         layout,
         id_column,
+        truth,
+        min_group: stats.min_group,
+        bootstrap: stats.bootstrap,
+        reference: stats.reference.clone(),
     }
 }
 

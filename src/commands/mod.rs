@@ -52,6 +52,9 @@ pub(crate) fn load_and_count(args: &InputArgs) -> crate::Result<(Dataset, Counts
     let dataset = data::load_dataset(&inputs, &options)?;
     let mut note =
         format!("amplify: comparing {} metric(s): {}", dataset.metrics.len(), dataset.metrics.join(", "));
+    if !dataset.truth_metrics.is_empty() {
+        note.push_str(&format!("; against the truth: {}", dataset.truth_metrics.join(", ")));
+    }
     if !dataset.skipped.is_empty() {
         note.push_str(&format!(" (skipped, not 0/1 labels: {})", dataset.skipped.join(", ")));
     }

@@ -72,7 +72,7 @@ fn truth_metrics(raws: &[RawSource], options: &DataOptions) -> Result<Vec<String
     }
     let mut all: Vec<String> = Vec::new();
     for (m, _, _) in raws.iter().flat_map(|r| r.columns.iter()) {
-        if !all.contains(m) {
+        if !all.contains(m) && Some(m) != options.truth.as_ref() {
             all.push(m.clone());
         }
     }

@@ -1,6 +1,7 @@
 //! Exporters: they read only [`Findings`] and render it as a terminal table, JSON or CSV.
 
 mod csv;
+mod sections;
 mod table;
 
 use crate::analysis::Findings;

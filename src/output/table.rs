@@ -55,7 +55,11 @@ pub fn render(f: &Findings) -> String {
         o.add_row(overall_row(row));
     }
     right_align(&mut o, &[1, 2, 3, 4, 5, 6]);
-    let _ = writeln!(out, "{o}\n");
+    if !f.overall.is_empty() {
+        let _ = writeln!(out, "{o}\n");
+    }
+    out.push_str(&super::sections::truth(f));
+    out.push_str(&super::sections::groups(f));
     out.push_str(&footer(f));
     out
 }
@@ -64,7 +68,7 @@ fn model_list(f: &Findings) -> String {
     f.alignment.iter().map(|a| a.model.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-fn new_table<const N: usize>(header: [String; N]) -> Table {
+pub(super) fn new_table<const N: usize>(header: [String; N]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
@@ -72,7 +76,7 @@ fn new_table<const N: usize>(header: [String; N]) -> Table {
     t
 }
 
-fn right_align(t: &mut Table, columns: &[usize]) {
+pub(super) fn right_align(t: &mut Table, columns: &[usize]) {
     for &i in columns {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
@@ -80,11 +84,11 @@ fn right_align(t: &mut Table, columns: &[usize]) {
     }
 }
 
-fn pct(x: Option<f64>) -> String {
+pub(super) fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into())
 }
 
-fn with_ci(x: Option<f64>, ci: Option<Interval>, signed: bool) -> String {
+pub(super) fn with_ci(x: Option<f64>, ci: Option<Interval>, signed: bool) -> String {
     match (x, ci) {
         (Some(v), Some(ci)) if signed => {
             format!("{:+.1} [{:+.1}, {:+.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0)

@@ -1,0 +1,78 @@
+//! Ground-truth findings: each source's confusion rates and model-vs-baseline error-rate tests.
+
+use super::findings::{Settings, TruthRow, TruthTest};
+use crate::counts::CountsTable;
+use crate::stats::binomial::mcnemar_p;
+use crate::stats::confusion::Confusion;
+use crate::stats::paired::tango_interval;
+use crate::stats::PairedCounts;
+
+/// One row per (source, metric) on all items with a valid truth.
+pub(crate) fn truth_rows(counts: &CountsTable, settings: &Settings) -> Vec<TruthRow> {
+    counts
+        .truth
+        .iter()
+        .filter(|t| t.slice.is_all())
+        .map(|t| {
+            let p = t.pairs;
+            let c = Confusion { tp: p.both, fp: p.model_only, tn: p.neither, fn_: p.baseline_only };
+            let r = c.rates(settings.confidence);
+            TruthRow {
+                source: t.source.clone(),
+                metric: t.metric.clone(),
+                n: c.n(),
+                tp: c.tp,
+                fp: c.fp,
+                tn: c.tn,
+                fn_: c.fn_,
+                precision: r.precision,
+                recall: r.recall,
+                f1: r.f1,
+                accuracy: r.accuracy,
+                fpr: r.fpr,
+                fpr_ci: r.fpr_ci,
+                fnr: r.fnr,
+                fnr_ci: r.fnr_ci,
+                invalid_truth: t.invalid_truth,
+                invalid_label: t.invalid_label,
+            }
+        })
+        .collect()
+}
+
+/// FNR and FPR of each model against the baseline's, paired on the same items: exact McNemar on
+/// the truth-positive (FNR) or truth-negative (FPR) items, Tango interval for the difference.
+pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<TruthTest> {
+    let truth_metrics: Vec<&str> = counts.truth.iter().map(|t| t.metric.as_str()).collect();
+    let mut out = Vec::new();
+    for m in counts.metrics.iter().filter(|m| m.slice.group_by.is_empty() && !m.slice.truth.is_empty()) {
+        if !truth_metrics.contains(&m.metric.as_str()) {
+            continue;
+        }
+        let p = m.pairs;
+        let n = p.n();
+        let (rate, baseline, model, for_interval) = if m.slice.truth == "1" {
+            // Misses: label 0 on an at-fault item. d = model miss − baseline miss = (c − b)/n.
+            let swapped = PairedCounts { model_only: p.baseline_only, baseline_only: p.model_only, ..p };
+            ("fnr", p.model_only + p.neither, p.baseline_only + p.neither, swapped)
+        } else {
+            ("fpr", p.both + p.baseline_only, p.both + p.model_only, p)
+        };
+        let share = |x: u64| (n > 0).then(|| x as f64 / n as f64);
+        out.push(TruthTest {
+            metric: m.metric.clone(),
+            model: m.model.clone(),
+            rate: rate.into(),
+            n,
+            baseline_rate: share(baseline),
+            model_rate: share(model),
+            difference: (n > 0).then(|| (model as f64 - baseline as f64) / n as f64),
+            difference_ci: tango_interval(&for_interval, settings.confidence),
+            p_value: (n > 0).then(|| mcnemar_p(p.model_only, p.baseline_only, settings.test)),
+            p_adjusted: None,
+            significant: false,
+        });
+    }
+    out.sort_by(|a, b| (&a.model, &a.metric, &a.rate).cmp(&(&b.model, &b.metric, &b.rate)));
+    out
+}
