@@ -56,3 +56,50 @@ fn oeq_sample_reads_an_unnamed_index_column_as_id() {
     assert_eq!(metrics, 4, "the four *_human metrics");
     assert!(p["layout"].as_str().unwrap().starts_with("wide"));
 }
+
+fn gpt4o_truth(f: &serde_json::Value, metric: &str) -> serde_json::Value {
+    f["truth"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["source"] == "gpt4o" && t["metric"] == metric)
+        .unwrap()
+        .clone()
+}
+
+/// Authors' numbers for gpt4o: tp 1, tn 5, fp 1, fn 3; precision 0.5, recall 0.25, F1 0.333,
+/// accuracy 0.6, FPR 0.167, FNR 0.75.
+fn assert_authors_confusion(t: &serde_json::Value) {
+    assert_eq!(
+        (t["tp"].as_u64(), t["tn"].as_u64(), t["fp"].as_u64(), t["fn"].as_u64()),
+        (Some(1), Some(5), Some(1), Some(3))
+    );
+    assert_eq!(t["precision"].as_f64(), Some(0.5));
+    assert_eq!(t["recall"].as_f64(), Some(0.25));
+    assert!((t["f1"].as_f64().unwrap() - 0.333).abs() < 5e-4);
+    assert_eq!(t["accuracy"].as_f64(), Some(0.6));
+    assert!((t["fpr"].as_f64().unwrap() - 0.167).abs() < 5e-4);
+    assert_eq!(t["fnr"].as_f64(), Some(0.75));
+}
+
+#[test]
+fn aita_scored_reproduces_the_authors_confusion_from_moral_endorsement() {
+    let Some(path) = elephant("AITA_responses_elephant_scored.csv") else { return };
+    let f = findings(&[path.to_str().unwrap(), "--truth", "is_asshole"]);
+    assert_authors_confusion(&gpt4o_truth(&f, "moral_endorsement"));
+}
+
+#[test]
+fn aita_responses_reproduce_the_authors_confusion_from_the_verdict_string() {
+    let Some(path) = elephant("AITA_responses.csv") else { return };
+    let f = findings(&[
+        path.to_str().unwrap(),
+        "--truth",
+        "is_asshole",
+        "--map",
+        "gpt4o.verdict=gpt_response",
+        "--verdict",
+        "verdict",
+    ]);
+    assert_authors_confusion(&gpt4o_truth(&f, "verdict"));
+}

@@ -12,7 +12,7 @@ use anyhow::Result;
 pub fn run(args: &CompareArgs) -> Result<()> {
     check_stats(&args.stats)?;
     let (counts, inputs, layout, id_column, inverted) = if args.counts.is_empty() {
-        if args.input.inputs.len() < 1 {
+        if args.input.inputs.is_empty() {
             return Err(AmplifyError::InvalidArgument(
                 "give a BASELINE file and MODEL files, or --counts FILE".into(),
             )

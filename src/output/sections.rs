@@ -38,14 +38,14 @@ pub(super) fn truth(f: &Findings) -> String {
     for r in &f.truth_tests {
         let _ = writeln!(
             out,
-            "{} {} {}: {} vs {} {} {}, Δ {} pp, McNemar p {} (adj {}){}",
+            "{} {} {}: {} vs {} {} (n = {}), Δ {} pp, McNemar p {} (adj {}){}",
             r.model,
             r.metric,
             r.rate.to_uppercase(),
             pct(r.model_rate),
             f.settings.baseline,
             pct(r.baseline_rate),
-            format!("(n = {})", r.n),
+            r.n,
             with_ci(r.difference, r.difference_ci, true),
             format_p(r.p_value),
             format_p(r.p_adjusted),
