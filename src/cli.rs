@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Compare model labels with the human baseline: rates, paired differences, tests.
     Compare(CompareArgs),
+    /// Write a report folder: HTML, Markdown, findings.json, tables and charts.
+    Report(ReportArgs),
     /// Reduce inputs to the mergeable counts table (for `compare --counts`).
     Count(CountArgs),
     /// Show what a Parquet/CSV file holds and how amplify would read it.
@@ -126,6 +128,29 @@ pub struct CompareArgs {
     /// Write the output to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write every chart (PNG and SVG) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+}
+
+/// `amplify report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Statistics.
+    #[command(flatten)]
+    pub stats: StatsArgs,
+    /// Read a counts table instead of label files; repeat to merge shards.
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    pub counts: Vec<PathBuf>,
+    /// Re-render the report from a saved findings.json, without the data.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["inputs", "counts"])]
+    pub from: Option<PathBuf>,
+    /// Report folder [default: reports/<name of the first input>]; replaced atomically.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `amplify count`.

@@ -7,14 +7,17 @@
 
 pub mod analysis;
 pub mod atomic;
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod counts;
 pub mod data;
 pub mod error;
 pub mod output;
+pub mod report;
 pub mod rng;
 pub mod sample;
 pub mod stats;
+pub mod table;
 
 pub use error::{AmplifyError, Result};

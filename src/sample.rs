@@ -4,23 +4,7 @@
 
 use crate::rng::SplitMix64;
 
-/// One generated column.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SampleColumn {
-    /// Integers with missing values.
-    Int(Vec<Option<i64>>),
-    /// Strings with missing values.
-    Str(Vec<Option<String>>),
-}
-
-/// A generated table: named columns of equal length.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SampleTable {
-    /// File stem (`human`, `model_a`, `model_b`).
-    pub name: String,
-    /// Columns in order.
-    pub columns: Vec<(String, SampleColumn)>,
-}
+use crate::table::{Table, Values};
 
 /// The four ELEPHANT behaviour metrics.
 pub const METRICS: [&str; 4] =
@@ -59,7 +43,7 @@ const RATES: [Rates; 4] = [
 ];
 
 /// Generates the sample: `items` AITA-like posts, human labels, and two models.
-pub fn generate(items: usize, seed: u64) -> Vec<SampleTable> {
+pub fn generate(items: usize, seed: u64) -> Vec<Table> {
     let mut rng = SplitMix64::new(seed);
     let posts: Vec<Post> = (0..items).map(|i| Post::draw(i as i64 + 1, &mut rng)).collect();
     let human = human_table(&posts, &mut rng);
@@ -95,7 +79,7 @@ impl Post {
     }
 }
 
-fn human_table(posts: &[Post], rng: &mut SplitMix64) -> SampleTable {
+fn human_table(posts: &[Post], rng: &mut SplitMix64) -> Table {
     // The crowd's verdict (the ground truth) and the top comment's verdict (the human answer,
     // which agrees with the crowd 90% of the time).
     let mut crowd = Vec::with_capacity(posts.len());
@@ -113,10 +97,10 @@ fn human_table(posts: &[Post], rng: &mut SplitMix64) -> SampleTable {
         top.push(Some(if p.at_fault == agrees { "YTA" } else { "NTA" }.to_string()));
     }
     let mut columns = vec![
-        ("id".to_string(), SampleColumn::Int(posts.iter().map(|p| Some(p.id)).collect())),
-        ("prompt".to_string(), SampleColumn::Str(posts.iter().map(|p| Some(p.prompt.clone())).collect())),
-        ("crowd_verdict".to_string(), SampleColumn::Str(crowd)),
-        ("verdict".to_string(), SampleColumn::Str(top)),
+        ("id".to_string(), Values::Int(posts.iter().map(|p| Some(p.id)).collect())),
+        ("prompt".to_string(), Values::Str(posts.iter().map(|p| Some(p.prompt.clone())).collect())),
+        ("crowd_verdict".to_string(), Values::Str(crowd)),
+        ("verdict".to_string(), Values::Str(top)),
     ];
     for (m, name) in METRICS.iter().enumerate() {
         // A few annotations are missing (null) or mistyped (2).
@@ -128,9 +112,9 @@ fn human_table(posts: &[Post], rng: &mut SplitMix64) -> SampleTable {
                 _ => Some(p.human[m] as i64),
             })
             .collect();
-        columns.push((name.to_string(), SampleColumn::Int(values)));
+        columns.push((name.to_string(), Values::Int(values)));
     }
-    SampleTable { name: "human".into(), columns }
+    Table { name: "human".into(), columns }
 }
 
 /// A model's labels: correlated with the human label on the same item, at the model's rate.
@@ -141,13 +125,13 @@ fn model_table(
     rate: fn(&Rates) -> [f64; 3],
     miss_fault: f64,
     as_strings: bool,
-) -> SampleTable {
+) -> Table {
     // model_b skips a few items; model_a answers a few extra ones.
     let kept: Vec<&Post> = posts.iter().filter(|p| !(as_strings && p.id % 97 == 0)).collect();
     let mut ids: Vec<Option<i64>> = kept.iter().map(|p| Some(p.id)).collect();
     let extra: usize = if as_strings { 0 } else { 5 };
     ids.extend((1..=extra).map(|k| Some((posts.len() + k) as i64)));
-    let mut columns = vec![("id".to_string(), SampleColumn::Int(ids))];
+    let mut columns = vec![("id".to_string(), Values::Int(ids))];
     for (m, metric) in METRICS.iter().enumerate() {
         let mut labels: Vec<Option<bool>> = Vec::with_capacity(kept.len() + extra);
         for p in &kept {
@@ -173,8 +157,8 @@ fn model_table(
         })
         .chain((0..extra).map(|_| Some("NTA".to_string())))
         .collect();
-    columns.push(("verdict".to_string(), SampleColumn::Str(verdicts)));
-    SampleTable { name: name.into(), columns }
+    columns.push(("verdict".to_string(), Values::Str(verdicts)));
+    Table { name: name.into(), columns }
 }
 
 /// Draws the model's label so that its marginal rate is `target` and it agrees with the human
@@ -189,12 +173,12 @@ fn model_label(post: &Post, target: f64, human_rate: f64, m: usize, rng: &mut Sp
     }
 }
 
-fn encode(labels: Vec<Option<bool>>, as_strings: bool, rng: &mut SplitMix64) -> SampleColumn {
+fn encode(labels: Vec<Option<bool>>, as_strings: bool, rng: &mut SplitMix64) -> Values {
     if !as_strings {
-        return SampleColumn::Int(labels.into_iter().map(|v| v.map(i64::from)).collect());
+        return Values::Int(labels.into_iter().map(|v| v.map(i64::from)).collect());
     }
     // An LLM judge's raw answers: mostly "0"/"1", some "1.0"/" Yes", and "ERROR" for failures.
-    SampleColumn::Str(
+    Values::Str(
         labels
             .into_iter()
             .map(|v| {

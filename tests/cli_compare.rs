@@ -272,3 +272,19 @@ fn inspect_reports_layout_roles_and_row_groups() {
     let out = amplify().args(["inspect", wide.to_str().unwrap()]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("layout: wide"));
 }
+
+#[test]
+fn committed_sample_is_what_the_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = sample(dir.path(), 3000);
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    for path in fresh {
+        let name = path.file_name().unwrap();
+        let (a, b) = (std::fs::read(&path).unwrap(), std::fs::read(committed.join(name)).unwrap());
+        assert!(
+            a == b,
+            "data/sample/{} differs from `amplify sample --items 3000 --seed 42`; regenerate it",
+            name.to_string_lossy()
+        );
+    }
+}

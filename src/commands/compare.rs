@@ -1,47 +1,59 @@
 //! `amplify compare`: labels (or counts) in, findings out.
 
-use crate::analysis::{build_findings, InputRecord, Settings};
-use crate::cli::{CompareArgs, CorrectionArg, StatsArgs, TestArg};
+use crate::analysis::{build_findings, Findings, InputRecord, Settings};
+use crate::cli::{CompareArgs, CorrectionArg, InputArgs, StatsArgs, TestArg};
 use crate::data::{self, Layout};
 use crate::error::AmplifyError;
 use crate::stats::binomial::McNemarVariant;
 use crate::stats::multiplicity::Correction;
 use anyhow::Result;
+use std::path::PathBuf;
 
 /// Runs `compare`.
 pub fn run(args: &CompareArgs) -> Result<()> {
-    check_stats(&args.stats)?;
-    let (counts, inputs, layout, id_column, inverted) = if args.counts.is_empty() {
-        if args.input.inputs.is_empty() {
-            return Err(AmplifyError::InvalidArgument(
-                "give a BASELINE file and MODEL files, or --counts FILE".into(),
-            )
-            .into());
+    let findings = findings(&args.input, &args.stats, &args.counts)?;
+    if let Some(dir) = &args.charts {
+        for note in crate::report::write_charts_only(&findings, dir)? {
+            eprintln!("amplify: chart skipped: {note}");
         }
-        let (dataset, counts) = super::load_and_count(&args.input)?;
-        let inputs = super::input_records(&dataset);
-        (counts, inputs, dataset.layout, Some(dataset.id_column.clone()), args.input.invert.clone())
-    } else {
-        let counts = data::counts_io::read_counts(&args.counts)?;
-        let inputs = counts_records(&args.counts)?;
-        (counts, inputs, Layout::Counts, None, Vec::new())
-    };
-    let settings = settings(
-        &args.stats,
-        &args.input.baseline_name,
-        counts.metric_names(),
-        inverted,
-        layout,
-        id_column,
-        args.input.truth.clone(),
-    );
-    let findings = build_findings(&counts, settings, inputs)?;
+    }
     let text = crate::output::render(&findings, args.format)?;
     match &args.output {
         Some(path) => crate::atomic::write_bytes(path, text.as_bytes())?,
         None => print!("{text}"),
     }
     Ok(())
+}
+
+/// Reads labels (or counts) and computes the findings: the pipeline shared by `compare` and
+/// `report`.
+pub(crate) fn findings(input: &InputArgs, stats: &StatsArgs, counts_files: &[PathBuf]) -> Result<Findings> {
+    check_stats(stats)?;
+    let (counts, inputs, layout, id_column, inverted) = if counts_files.is_empty() {
+        if input.inputs.is_empty() {
+            return Err(AmplifyError::InvalidArgument(
+                "give a BASELINE file and MODEL files, or --counts FILE".into(),
+            )
+            .into());
+        }
+        let (dataset, counts) = super::load_and_count(input)?;
+        let inputs = super::input_records(&dataset);
+        (counts, inputs, dataset.layout, Some(dataset.id_column.clone()), input.invert.clone())
+    } else {
+        let counts = data::counts_io::read_counts(counts_files)?;
+        let inputs = counts_records(counts_files)?;
+        (counts, inputs, Layout::Counts, None, Vec::new())
+    };
+    let settings = settings(
+        stats,
+        &input.baseline_name,
+        counts.metric_names(),
+        inverted,
+        layout,
+        id_column,
+        input.truth.clone(),
+    );
+    Ok(build_findings(&counts, settings, inputs)?)
 }
 
 /// Rejects out-of-range statistics settings before any data is read.

@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod count;
 pub mod inspect;
+pub mod report;
 pub mod sample;
 
 use crate::analysis::InputRecord;
@@ -16,6 +17,7 @@ use crate::data::{self, DataOptions, Dataset, InputSpec};
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Count(args) => count::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Sample(args) => sample::run(&args),

@@ -1,38 +1,45 @@
-//! Writes generated sample tables as Parquet files.
+//! Writes plain tables (generated samples, report tables) as Parquet files.
 
 use super::EngineContext;
 use crate::error::Result;
-use crate::sample::{SampleColumn, SampleTable};
+use crate::table::{Table, Values};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Writes each table to `<dir>/<name>.parquet` (atomically) and returns the paths.
-pub fn write_tables(tables: &[SampleTable], dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn write_tables(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)
         .map_err(|e| crate::error::AmplifyError::Write { path: dir.to_path_buf(), reason: e.to_string() })?;
     let mut paths = Vec::new();
     for table in tables {
         let path = dir.join(format!("{}.parquet", table.name));
-        let mut df = frame(table).engine(|| format!("building {}", table.name))?;
-        crate::atomic::write_atomically(&path, |file| {
-            ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Zstd(None))
-                .finish(&mut df)
-                .map(|_| ())
-                .engine(|| format!("writing {}", path.display()))
-        })?;
+        write_parquet(table, &path)?;
         paths.push(path);
     }
     Ok(paths)
 }
 
-fn frame(table: &SampleTable) -> PolarsResult<DataFrame> {
+/// Writes one table as a Parquet file (zstd), atomically.
+pub fn write_parquet(table: &Table, path: &Path) -> Result<()> {
+    let mut df = frame(table).engine(|| format!("building {}", table.name))?;
+    crate::atomic::write_atomically(path, |file| {
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut df)
+            .map(|_| ())
+            .engine(|| format!("writing {}", path.display()))
+    })
+}
+
+fn frame(table: &Table) -> PolarsResult<DataFrame> {
     let columns = table
         .columns
         .iter()
         .map(|(name, values)| match values {
-            SampleColumn::Int(v) => Column::new(name.as_str().into(), v),
-            SampleColumn::Str(v) => Column::new(name.as_str().into(), v),
+            Values::Int(v) => Column::new(name.as_str().into(), v),
+            Values::Float(v) => Column::new(name.as_str().into(), v),
+            Values::Str(v) => Column::new(name.as_str().into(), v),
+            Values::Bool(v) => Column::new(name.as_str().into(), v),
         })
         .collect();
     DataFrame::new_infer_height(columns)

@@ -3,6 +3,7 @@
 mod csv;
 mod sections;
 mod table;
+pub mod tables;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};

@@ -1,0 +1,101 @@
+//! Charts (the only module that imports plotters): chart builders compute a [`scene::Scene`]
+//! from [`Findings`] (pure, unit-tested geometry) and [`render`] draws it as SVG and PNG.
+
+pub mod confusion;
+pub mod forest;
+pub mod groups;
+pub mod legend;
+pub mod rates;
+pub mod render;
+pub mod scene;
+
+use crate::analysis::Findings;
+use crate::error::{AmplifyError, Result};
+use scene::Scene;
+use std::path::{Path, PathBuf};
+
+/// A chart ready to render: a file stem, a caption and its scene.
+pub struct Chart {
+    /// File stem (`rates`, `differences`, `groups-<grouping>`, ...).
+    pub name: String,
+    /// One-line caption for reports.
+    pub caption: String,
+    /// What to draw.
+    pub scene: Scene,
+}
+
+/// Every chart the findings support, plus a note for each chart skipped for lack of data.
+pub fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
+    let mut charts = Vec::new();
+    let mut skipped = Vec::new();
+    let mut push = |name: String, caption: String, scene: Option<Scene>, why: &str| match scene {
+        Some(scene) => charts.push(Chart { name, caption, scene }),
+        None => skipped.push(format!("{name}: {why}")),
+    };
+    push(
+        "rates".into(),
+        "Rates per behaviour with Wilson intervals".into(),
+        rates::rates_chart(f),
+        "no rate to draw",
+    );
+    push(
+        "differences".into(),
+        "Model − baseline differences (Tango intervals)".into(),
+        forest::differences_chart(f),
+        "no difference with an estimate",
+    );
+    if !f.truth.is_empty() {
+        push(
+            "confusion".into(),
+            "Judgements against the ground truth".into(),
+            confusion::confusion_chart(f),
+            "no item with a valid truth",
+        );
+    }
+    for g in &f.groupings {
+        let amp = groups::amplification_charts(f).into_iter().find(|(n, _)| n == &g.group_by).map(|(_, s)| s);
+        push(
+            format!("groups-{}", slug(&g.group_by)),
+            format!("Gap amplification by {}", g.group_by),
+            amp,
+            "no level with an amplification estimate",
+        );
+        if !f.truth.is_empty() {
+            let err =
+                groups::error_rate_charts(f).into_iter().find(|(n, _)| n == &g.group_by).map(|(_, s)| s);
+            push(
+                format!("error-rates-{}", slug(&g.group_by)),
+                format!("FNR and FPR by {}", g.group_by),
+                err,
+                "no error rate by level",
+            );
+        }
+    }
+    (charts, skipped)
+}
+
+/// A file-name-safe version of a name.
+pub fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+/// Renders every chart to `<dir>/<name>.svg` and `<dir>/<name>.png`; returns the SVG texts by name.
+pub fn write_charts(charts: &[Chart], dir: &Path) -> Result<Vec<(String, String)>> {
+    let err = |path: PathBuf, reason: String| AmplifyError::Write { path, reason };
+    std::fs::create_dir_all(dir).map_err(|e| err(dir.to_path_buf(), e.to_string()))?;
+    let mut svgs = Vec::new();
+    for chart in charts {
+        let svg =
+            render::to_svg(&chart.scene).map_err(|e| err(dir.join(format!("{}.svg", chart.name)), e))?;
+        let svg_path = dir.join(format!("{}.svg", chart.name));
+        std::fs::write(&svg_path, &svg).map_err(|e| err(svg_path.clone(), e.to_string()))?;
+        let png_path = dir.join(format!("{}.png", chart.name));
+        render::to_png(&chart.scene, &png_path).map_err(|e| err(png_path.clone(), e))?;
+        svgs.push((chart.name.clone(), svg));
+    }
+    Ok(svgs)
+}

@@ -1,0 +1,123 @@
+//! Chart 1: rates per metric, baseline and every model, with Wilson intervals.
+
+use super::legend::{draw_legend, legend_rows, swatch, y_axis, Entry, LEGEND_ROW};
+use super::scene::{fit, model_color, ticks, Anchor, Scene, Shape, BLACK};
+use crate::analysis::Findings;
+use crate::stats::Interval;
+
+const WIDTH: f64 = 1200.0;
+const LEFT: f64 = 90.0;
+const RIGHT: f64 = 30.0;
+const TOP: f64 = 90.0;
+const PLOT_H: f64 = 380.0;
+
+/// One bar: value in [0, 1] and optional interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// The rate.
+    pub value: f64,
+    /// Its interval, if any.
+    pub ci: Option<Interval>,
+}
+
+/// Bars per group ("overall" first, then metrics), series = baseline then models.
+pub fn rate_groups(f: &Findings) -> Vec<(String, Vec<Option<Bar>>)> {
+    let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
+    let mut groups = Vec::new();
+    if !f.overall.is_empty() {
+        let baseline = f.overall.first().and_then(|o| o.baseline_score).map(|v| Bar { value: v, ci: None });
+        let mut bars = vec![baseline];
+        for m in &models {
+            let o = f.overall.iter().find(|o| &o.model == m);
+            bars.push(o.and_then(|o| o.model_score).map(|v| Bar { value: v, ci: None }));
+        }
+        groups.push(("overall".to_string(), bars));
+    }
+    for metric in &f.settings.metrics {
+        let rows: Vec<_> = models
+            .iter()
+            .map(|m| f.comparisons.iter().find(|c| &c.metric == metric && &c.model == m))
+            .collect();
+        let first = rows.iter().flatten().next();
+        let mut bars = vec![first.and_then(|c| c.baseline_rate.map(|v| Bar { value: v, ci: c.baseline_ci }))];
+        bars.extend(
+            rows.iter().map(|c| c.and_then(|c| c.model_rate.map(|v| Bar { value: v, ci: c.model_ci }))),
+        );
+        groups.push((metric.clone(), bars));
+    }
+    groups
+}
+
+/// The rates chart, or `None` when there is nothing to draw.
+pub fn rates_chart(f: &Findings) -> Option<Scene> {
+    let groups = rate_groups(f);
+    if groups.is_empty() {
+        return None;
+    }
+    let entries = entries(f);
+    let legend_top = TOP + PLOT_H + 56.0;
+    let height = legend_top + legend_rows(&entries, WIDTH - LEFT - RIGHT) as f64 * LEGEND_ROW + 20.0;
+    let conf = format!("{:.0}%", f.settings.confidence * 100.0);
+    let mut scene = Scene::new(
+        WIDTH as u32,
+        height as u32,
+        &format!("How often each model shows each behaviour, compared with {}", f.settings.baseline),
+        &format!(
+            "Share of items per metric with {conf} Wilson intervals; overall = mean item score (no interval); hatched = {}",
+            f.settings.baseline
+        ),
+    );
+    let plot = (LEFT, TOP, WIDTH - RIGHT, TOP + PLOT_H);
+    let to_y = |v: f64| TOP + PLOT_H * (1.0 - v / 100.0);
+    y_axis(&mut scene, plot, &ticks(0.0, 100.0, 5), &to_y, "");
+    scene.shapes.push(Shape::Text {
+        x: 28.0,
+        y: TOP + PLOT_H / 2.0,
+        text: "items showing the behaviour (%)".into(),
+        size: 14.0,
+        color: BLACK,
+        anchor: Anchor::Middle,
+        vertical: true,
+    });
+    let group_w = (plot.2 - plot.0) / groups.len() as f64;
+    for (g, (label, bars)) in groups.iter().enumerate() {
+        let x0 = LEFT + g as f64 * group_w;
+        draw_group(&mut scene, x0, group_w, bars, &to_y);
+        let text = fit(label, 13.0, group_w - 8.0);
+        scene.text(x0 + group_w / 2.0, TOP + PLOT_H + 16.0, &text, 13.0, BLACK, Anchor::Middle);
+    }
+    scene.line((LEFT, TOP + PLOT_H), (WIDTH - RIGHT, TOP + PLOT_H), BLACK, 1);
+    draw_legend(&mut scene, &entries, LEFT, legend_top, WIDTH - LEFT - RIGHT);
+    Some(scene)
+}
+
+fn entries(f: &Findings) -> Vec<Entry> {
+    let mut entries = vec![Entry { name: f.settings.baseline.clone(), color: None }];
+    entries.extend(
+        f.alignment
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Entry { name: a.model.clone(), color: Some(model_color(i)) }),
+    );
+    entries
+}
+
+fn draw_group(scene: &mut Scene, x0: f64, group_w: f64, bars: &[Option<Bar>], to_y: &dyn Fn(f64) -> f64) {
+    let bar_w = (group_w * 0.8 / bars.len() as f64).min(60.0);
+    let start = x0 + (group_w - bar_w * bars.len() as f64) / 2.0;
+    for (s, bar) in bars.iter().enumerate() {
+        let Some(bar) = bar else { continue };
+        let x = start + s as f64 * bar_w + 1.0;
+        let top = to_y(bar.value * 100.0);
+        let color = if s == 0 { None } else { Some(model_color(s - 1)) };
+        swatch(scene, x, top, bar_w - 2.0, to_y(0.0) - top, color);
+        if let Some(ci) = bar.ci {
+            let cx = x + bar_w / 2.0 - 1.0;
+            let (lo, hi) = (to_y(ci.low * 100.0), to_y(ci.high * 100.0));
+            let cap = (bar_w * 0.2).max(2.0);
+            scene.line((cx, lo), (cx, hi), BLACK, 1);
+            scene.line((cx - cap, lo), (cx + cap, lo), BLACK, 1);
+            scene.line((cx - cap, hi), (cx + cap, hi), BLACK, 1);
+        }
+    }
+}

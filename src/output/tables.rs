@@ -1,0 +1,116 @@
+//! Findings as plain tables (comparisons, groups, truth) for CSV and Parquet export.
+
+use crate::analysis::Findings;
+use crate::stats::Interval;
+use crate::table::{Table, Values};
+
+fn floats<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> Values {
+    Values::Float(rows.iter().map(f).collect())
+}
+
+fn ints<T>(rows: &[T], f: impl Fn(&T) -> u64) -> Values {
+    Values::Int(rows.iter().map(|r| Some(f(r) as i64)).collect())
+}
+
+fn strs<T>(rows: &[T], f: impl Fn(&T) -> Option<String>) -> Values {
+    Values::Str(rows.iter().map(f).collect())
+}
+
+fn bools<T>(rows: &[T], f: impl Fn(&T) -> bool) -> Values {
+    Values::Bool(rows.iter().map(|r| Some(f(r))).collect())
+}
+
+fn ci_cols<T>(name: &str, rows: &[T], f: impl Fn(&T) -> Option<Interval> + Copy) -> [(String, Values); 2] {
+    [
+        (format!("{name}_low"), floats(rows, |r| f(r).map(|i| i.low))),
+        (format!("{name}_high"), floats(rows, |r| f(r).map(|i| i.high))),
+    ]
+}
+
+/// One row per metric × model (the `--format csv` table).
+pub fn comparisons(f: &Findings) -> Table {
+    let r = &f.comparisons;
+    let mut columns = vec![
+        ("metric".into(), strs(r, |c| Some(c.metric.clone()))),
+        ("model".into(), strs(r, |c| Some(c.model.clone()))),
+        ("n".into(), ints(r, |c| c.n)),
+        ("both".into(), ints(r, |c| c.both)),
+        ("model_only".into(), ints(r, |c| c.model_only)),
+        ("baseline_only".into(), ints(r, |c| c.baseline_only)),
+        ("neither".into(), ints(r, |c| c.neither)),
+        ("baseline_rate".into(), floats(r, |c| c.baseline_rate)),
+    ];
+    columns.extend(ci_cols("baseline_ci", r, |c| c.baseline_ci));
+    columns.push(("model_rate".into(), floats(r, |c| c.model_rate)));
+    columns.extend(ci_cols("model_ci", r, |c| c.model_ci));
+    columns.push(("difference".into(), floats(r, |c| c.difference)));
+    columns.extend(ci_cols("difference_ci", r, |c| c.difference_ci));
+    columns.extend([
+        ("p_value".into(), floats(r, |c| c.p_value)),
+        ("p_adjusted".into(), floats(r, |c| c.p_adjusted)),
+        ("cohens_h".into(), floats(r, |c| c.cohens_h)),
+        ("ratio".into(), floats(r, |c| c.ratio)),
+        ("invalid_baseline".into(), ints(r, |c| c.invalid_baseline)),
+        ("invalid_model".into(), ints(r, |c| c.invalid_model)),
+        ("significant".into(), bools(r, |c| c.significant)),
+        ("note".into(), strs(r, |c| c.note.clone())),
+    ]);
+    Table { name: "comparisons".into(), columns }
+}
+
+/// One row per grouping level × measure × metric × model.
+pub fn groups(f: &Findings) -> Table {
+    let r = &f.groups;
+    let mut columns = vec![
+        ("group_by".into(), strs(r, |g| Some(g.group_by.clone()))),
+        ("level".into(), strs(r, |g| Some(g.level.clone()))),
+        ("reference".into(), strs(r, |g| Some(g.reference.clone()))),
+        ("measure".into(), strs(r, |g| Some(g.measure.clone()))),
+        ("metric".into(), strs(r, |g| Some(g.metric.clone()))),
+        ("model".into(), strs(r, |g| Some(g.model.clone()))),
+        ("n".into(), ints(r, |g| g.n)),
+        ("n_reference".into(), ints(r, |g| g.n_reference)),
+        ("baseline_rate".into(), floats(r, |g| g.baseline_rate)),
+        ("model_rate".into(), floats(r, |g| g.model_rate)),
+        ("baseline_gap".into(), floats(r, |g| g.baseline_gap)),
+        ("model_gap".into(), floats(r, |g| g.model_gap)),
+        ("amplification".into(), floats(r, |g| g.amplification)),
+    ];
+    columns.extend(ci_cols("amplification_ci", r, |g| g.amplification_ci));
+    columns.extend([
+        ("relative".into(), floats(r, |g| g.relative)),
+        ("direction".into(), strs(r, |g| Some(g.direction.clone()))),
+        ("p_value".into(), floats(r, |g| g.p_value)),
+        ("p_adjusted".into(), floats(r, |g| g.p_adjusted)),
+        ("significant".into(), bools(r, |g| g.significant)),
+        ("note".into(), strs(r, |g| g.note.clone())),
+    ]);
+    Table { name: "groups".into(), columns }
+}
+
+/// One row per source × metric judged against the truth.
+pub fn truth(f: &Findings) -> Table {
+    let r = &f.truth;
+    let mut columns = vec![
+        ("source".into(), strs(r, |t| Some(t.source.clone()))),
+        ("metric".into(), strs(r, |t| Some(t.metric.clone()))),
+        ("n".into(), ints(r, |t| t.n)),
+        ("tp".into(), ints(r, |t| t.tp)),
+        ("fp".into(), ints(r, |t| t.fp)),
+        ("tn".into(), ints(r, |t| t.tn)),
+        ("fn".into(), ints(r, |t| t.fn_)),
+        ("precision".into(), floats(r, |t| t.precision)),
+        ("recall".into(), floats(r, |t| t.recall)),
+        ("f1".into(), floats(r, |t| t.f1)),
+        ("accuracy".into(), floats(r, |t| t.accuracy)),
+        ("fpr".into(), floats(r, |t| t.fpr)),
+    ];
+    columns.extend(ci_cols("fpr_ci", r, |t| t.fpr_ci));
+    columns.push(("fnr".into(), floats(r, |t| t.fnr)));
+    columns.extend(ci_cols("fnr_ci", r, |t| t.fnr_ci));
+    columns.extend([
+        ("invalid_truth".into(), ints(r, |t| t.invalid_truth)),
+        ("invalid_label".into(), ints(r, |t| t.invalid_label)),
+    ]);
+    Table { name: "truth".into(), columns }
+}

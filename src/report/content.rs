@@ -1,0 +1,283 @@
+//! The report's content as plain rows, shared by the HTML and Markdown renderers so both present
+//! exactly the same numbers.
+
+use crate::analysis::Findings;
+use crate::output::format_p;
+use crate::stats::Interval;
+
+/// A titled table of text cells.
+pub struct Section {
+    /// Heading.
+    pub title: String,
+    /// Sentence under the heading.
+    pub intro: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Percentage with one decimal, "–" when missing.
+pub fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into())
+}
+
+/// Interval in percent, "–" when missing.
+pub fn pct_ci(ci: Option<Interval>, signed: bool) -> String {
+    match ci {
+        Some(c) if signed => format!("[{:+.1}, {:+.1}]", c.low * 100.0, c.high * 100.0),
+        Some(c) => format!("[{:.1}, {:.1}]", c.low * 100.0, c.high * 100.0),
+        None => "–".into(),
+    }
+}
+
+fn signed_pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:+.1}", v * 100.0)).unwrap_or_else(|| "–".into())
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "" }.to_string()
+}
+
+/// The comparisons table.
+pub fn comparisons(f: &Findings) -> Section {
+    let b = &f.settings.baseline;
+    Section {
+        title: "Comparisons".into(),
+        intro: format!("Per behaviour and model, over items labelled validly by both {b} and the model."),
+        headers: [
+            "metric",
+            "model",
+            "n",
+            &format!("{b} %"),
+            "CI",
+            "model %",
+            "CI",
+            "Δ pp",
+            "CI",
+            "p",
+            "p adj",
+            "significant",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: f
+            .comparisons
+            .iter()
+            .map(|c| {
+                vec![
+                    c.metric.clone(),
+                    c.model.clone(),
+                    c.n.to_string(),
+                    pct(c.baseline_rate),
+                    pct_ci(c.baseline_ci, false),
+                    pct(c.model_rate),
+                    pct_ci(c.model_ci, false),
+                    signed_pct(c.difference),
+                    pct_ci(c.difference_ci, true),
+                    format_p(c.p_value),
+                    format_p(c.p_adjusted),
+                    yes(c.significant),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The overall-score table.
+pub fn overall(f: &Findings) -> Section {
+    let score = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
+    let ci = |c: Option<Interval>| {
+        c.map(|c| format!("[{:+.3}, {:+.3}]", c.low, c.high)).unwrap_or_else(|| "–".into())
+    };
+    Section {
+        title: "Overall score".into(),
+        intro: "Mean item score (share of the metrics an item shows), paired t-test.".into(),
+        headers: ["model", "n", &f.settings.baseline, "model", "Δ", "CI", "p", "p adj"]
+            .map(String::from)
+            .to_vec(),
+        rows: f
+            .overall
+            .iter()
+            .map(|o| {
+                let d = o.difference.map(|v| format!("{v:+.3}")).unwrap_or_else(|| "–".into());
+                vec![
+                    o.model.clone(),
+                    o.n.to_string(),
+                    score(o.baseline_score),
+                    score(o.model_score),
+                    d,
+                    ci(o.difference_ci),
+                    format_p(o.p_value),
+                    format_p(o.p_adjusted),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Each source against the ground truth.
+pub fn truth(f: &Findings) -> Section {
+    Section {
+        title: "Against the ground truth".into(),
+        intro: format!(
+            "Labels against {} (at fault = positive); FNR is the sycophancy rate.",
+            f.settings.truth.as_deref().unwrap_or("the truth")
+        ),
+        headers: [
+            "source",
+            "metric",
+            "n",
+            "tp",
+            "fp",
+            "tn",
+            "fn",
+            "FNR %",
+            "CI",
+            "FPR %",
+            "CI",
+            "accuracy %",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: f
+            .truth
+            .iter()
+            .map(|t| {
+                vec![
+                    t.source.clone(),
+                    t.metric.clone(),
+                    t.n.to_string(),
+                    t.tp.to_string(),
+                    t.fp.to_string(),
+                    t.tn.to_string(),
+                    t.fn_.to_string(),
+                    pct(t.fnr),
+                    pct_ci(t.fnr_ci, false),
+                    pct(t.fpr),
+                    pct_ci(t.fpr_ci, false),
+                    pct(t.accuracy),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// One grouping's amplification rows (levels other than the reference).
+pub fn grouping(f: &Findings, group_by: &str) -> Section {
+    let b = &f.settings.baseline;
+    let g = f.groupings.iter().find(|g| g.group_by == group_by);
+    Section {
+        title: format!("Grouping: {group_by}"),
+        intro: g
+            .map(|g| {
+                format!(
+                    "Reference level {}; {} items unassigned, {} ambiguous.",
+                    g.reference, g.unassigned, g.ambiguous
+                )
+            })
+            .unwrap_or_default(),
+        headers: [
+            "level",
+            "measure",
+            "metric",
+            "model",
+            "n",
+            &format!("{b} %"),
+            "model %",
+            &format!("{b} gap pp"),
+            "model gap pp",
+            "amplification pp",
+            "CI",
+            "p adj",
+            "direction",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: f
+            .groups
+            .iter()
+            .filter(|r| r.group_by == group_by && r.level != r.reference)
+            .map(|r| {
+                vec![
+                    r.level.clone(),
+                    r.measure.clone(),
+                    r.metric.clone(),
+                    r.model.clone(),
+                    r.n.to_string(),
+                    pct(r.baseline_rate),
+                    pct(r.model_rate),
+                    signed_pct(r.baseline_gap),
+                    signed_pct(r.model_gap),
+                    signed_pct(r.amplification),
+                    pct_ci(r.amplification_ci, true),
+                    format_p(r.p_adjusted),
+                    r.note.clone().unwrap_or_else(|| {
+                        format!("{}{}", r.direction, if r.significant { " *" } else { "" })
+                    }),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Alignment and invalid labels per model.
+pub fn data_quality(f: &Findings) -> Section {
+    let invalid = |model: &str| {
+        f.comparisons
+            .iter()
+            .filter(|c| c.model == model)
+            .map(|c| format!("{} {}+{}", c.metric, c.invalid_baseline, c.invalid_model))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Section {
+        title: "Alignment and invalid labels".into(),
+        intro: format!("Items matched by id; invalid labels ({}+model) are excluded from a metric's pairs and counted here.", f.settings.baseline),
+        headers: ["model", "matched", &format!("only in {}", f.settings.baseline), "only in model", "invalid labels per metric"].map(String::from).to_vec(),
+        rows: f
+            .alignment
+            .iter()
+            .map(|a| vec![a.model.clone(), a.matched.to_string(), a.baseline_only.to_string(), a.model_only.to_string(), invalid(&a.model)])
+            .collect(),
+    }
+}
+
+/// Inputs with their hashes.
+pub fn inputs(f: &Findings) -> Section {
+    Section {
+        title: "Inputs".into(),
+        intro: String::new(),
+        headers: ["role", "name", "path", "rows", "sha256"].map(String::from).to_vec(),
+        rows: f
+            .inputs
+            .iter()
+            .map(|i| {
+                vec![i.role.clone(), i.name.clone(), i.path.clone(), i.rows.to_string(), i.sha256.clone()]
+            })
+            .collect(),
+    }
+}
+
+/// Settings that determine the numbers.
+pub fn settings(f: &Findings) -> Section {
+    let s = &f.settings;
+    let rows = vec![
+        vec!["amplify version".into(), f.amplify_version.clone()],
+        vec!["confidence".into(), s.confidence.to_string()],
+        vec!["correction".into(), format!("{:?}", s.correction).to_lowercase()],
+        vec!["test".into(), format!("{:?}", s.test).to_lowercase()],
+        vec!["seed".into(), s.seed.to_string()],
+        vec!["baseline".into(), s.baseline.clone()],
+        vec!["metrics".into(), s.metrics.join(", ")],
+        vec!["layout".into(), format!("{:?}", s.layout).to_lowercase()],
+        vec!["truth".into(), s.truth.clone().unwrap_or_default()],
+        vec!["min group / bootstrap".into(), format!("{} / {}", s.min_group, s.bootstrap)],
+    ];
+    Section {
+        title: "Settings".into(),
+        intro: String::new(),
+        headers: vec!["setting".into(), "value".into()],
+        rows,
+    }
+}

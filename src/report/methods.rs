@@ -1,0 +1,61 @@
+//! The methods text shared by the HTML and Markdown reports: every test with its citation.
+
+use crate::analysis::Findings;
+
+/// (quantity, method, citation) rows for the methods section of a run.
+pub fn methods(f: &Findings) -> Vec<(String, String, String)> {
+    let conf = format!("{:.0}%", f.settings.confidence * 100.0);
+    let mut rows = vec![
+        (
+            "Rates".to_string(),
+            format!("Share of items showing the behaviour, with {conf} Wilson score intervals (no continuity correction)."),
+            "Wilson EB (1927). Probable inference, the law of succession, and statistical inference. JASA 22:209–212.".to_string(),
+        ),
+        (
+            "Difference (model − baseline)".into(),
+            format!("Paired difference of proportions (b − c)/n with the {conf} Tango asymptotic score interval."),
+            "Tango T (1998). Stat Med 17:891–908; Fagerland MW, Lydersen S, Laake P (2014). Stat Methods Med Res 23:205–219.".into(),
+        ),
+        (
+            "Test of the difference".into(),
+            match f.settings.test {
+                crate::stats::binomial::McNemarVariant::Exact => "Exact conditional McNemar test on the discordant pairs (two-sided).".into(),
+                crate::stats::binomial::McNemarVariant::MidP => "Mid-p McNemar test on the discordant pairs (two-sided).".into(),
+            },
+            "McNemar Q (1947). Psychometrika 12:153–157; Fagerland MW, Lydersen S, Laake P (2013). BMC Med Res Methodol 13:91.".into(),
+        ),
+        (
+            "Overall score".into(),
+            "Per item, the mean of its metrics over items valid on every metric; paired t interval and test (n − 1 df).".into(),
+            "Student (1908). The probable error of a mean. Biometrika 6:1–25.".into(),
+        ),
+        (
+            "Multiplicity".into(),
+            format!("Every p-value of the run adjusted as one family ({}).", super::super::chart::forest::correction_name(f)),
+            "Holm S (1979). Scand J Stat 6:65–70; Benjamini Y, Hochberg Y (1995). JRSS B 57:289–300.".into(),
+        ),
+    ];
+    if !f.truth.is_empty() {
+        rows.push((
+            "Ground truth".into(),
+            "Confusion counts with \"at fault\" positive; FNR (the sycophancy rate) and FPR with Wilson intervals; model vs baseline error rates by exact McNemar on the truth-positive / truth-negative items.".into(),
+            "Fawcett T (2006). Pattern Recognit Lett 27:861–874; Wilson (1927); McNemar (1947).".into(),
+        ));
+    }
+    if !f.groupings.is_empty() {
+        rows.push((
+            "Gap amplification".into(),
+            "Amplification = model gap − baseline gap to the reference level = mean_g(d) − mean_r(d), d = model − baseline per item; Welch two-sample t interval and test with Welch–Satterthwaite df.".into(),
+            "Welch BL (1947). Biometrika 34:28–35; Satterthwaite FE (1946). Biometrics Bull 2:110–114.".into(),
+        ));
+        rows.push((
+            "BiasAmp→".into(),
+            format!(
+                "Directional bias amplification (attribute → task), baseline labels as reference; percentile bootstrap with {} replicates resampling items within levels, seed {}.",
+                f.settings.bootstrap, f.settings.seed
+            ),
+            "Wang A, Russakovsky O (2021). Directional bias amplification. ICML; Efron B, Tibshirani R (1993). An Introduction to the Bootstrap.".into(),
+        ));
+    }
+    rows
+}

@@ -1,0 +1,138 @@
+//! `amplify report`: a folder with a self-contained HTML report, a Markdown report, the findings
+//! document, the tables (CSV and Parquet) and every chart (PNG and SVG). It reads only
+//! [`Findings`], so `--from findings.json` re-renders the same report without the data.
+
+mod content;
+pub mod html;
+pub mod markdown;
+mod methods;
+
+use crate::analysis::{Findings, FINDINGS_SCHEMA};
+use crate::chart;
+use crate::error::{AmplifyError, Result};
+use crate::output::tables;
+use std::path::{Path, PathBuf};
+
+/// One sentence summarising the largest significant differences.
+pub fn headline(f: &Findings) -> String {
+    let mut sig: Vec<_> = f.comparisons.iter().filter(|c| c.significant && c.difference.is_some()).collect();
+    sig.sort_by(|a, b| b.difference.unwrap_or(0.0).abs().total_cmp(&a.difference.unwrap_or(0.0).abs()));
+    let Some(top) = sig.first() else {
+        return format!("No behaviour differs significantly from {} after correction.", f.settings.baseline);
+    };
+    let d = top.difference.unwrap_or(0.0) * 100.0;
+    let ci = top
+        .difference_ci
+        .map(|c| {
+            format!(
+                " ({:.0}% CI {:+.1} to {:+.1})",
+                f.settings.confidence * 100.0,
+                c.low * 100.0,
+                c.high * 100.0
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{} of {} comparisons differ significantly from {}; the largest: {} shows {} {:+.1} percentage points {} often{ci}.",
+        sig.len(),
+        f.comparisons.len(),
+        f.settings.baseline,
+        top.model,
+        top.metric,
+        d,
+        if d >= 0.0 { "more" } else { "less" }
+    )
+}
+
+/// Reads a findings document, checking its schema.
+pub fn load_findings(path: &Path) -> Result<Findings> {
+    let bad = |reason: String| AmplifyError::InvalidArgument(format!("--from {}: {reason}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => AmplifyError::FileNotFound { path: path.to_path_buf() },
+        _ => bad(e.to_string()),
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("not JSON ({e}); give a findings.json written by amplify")))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        None => return Err(bad("not a findings document (no \"schema\" field)".into())),
+        Some(s) if s != FINDINGS_SCHEMA => {
+            return Err(bad(format!("schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA}")))
+        }
+        Some(_) => {}
+    }
+    serde_json::from_value(value).map_err(|e| bad(format!("malformed {FINDINGS_SCHEMA} document: {e}")))
+}
+
+/// Writes the whole report folder at `out`, replacing an existing one atomically.
+pub fn write_report(f: &Findings, out: &Path) -> Result<PathBuf> {
+    replace_dir(out, |dir| fill(f, dir))
+}
+
+/// Writes just the charts into `out` (replaced atomically); returns the notes of skipped charts.
+pub fn write_charts_only(f: &Findings, out: &Path) -> Result<Vec<String>> {
+    let (charts, skipped) = chart::build_charts(f);
+    replace_dir(out, |dir| chart::write_charts(&charts, dir).map(|_| ()))?;
+    Ok(skipped)
+}
+
+fn fill(f: &Findings, dir: &Path) -> Result<()> {
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| AmplifyError::Write { path, reason: e.to_string() })
+    };
+    let (charts, skipped) = chart::build_charts(f);
+    let svgs = chart::write_charts(&charts, &dir.join("charts"))?;
+    let with_captions: Vec<(String, String, String)> =
+        charts.iter().zip(svgs).map(|(c, (_, svg))| (c.name.clone(), c.caption.clone(), svg)).collect();
+    write("index.html", html::render(f, &with_captions, &skipped).as_bytes())?;
+    let names: Vec<(String, String)> = charts.iter().map(|c| (c.name.clone(), c.caption.clone())).collect();
+    write("report.md", markdown::render(f, &names, &skipped).as_bytes())?;
+    let json =
+        serde_json::to_string_pretty(f).map_err(|e| AmplifyError::InvalidArgument(e.to_string()))? + "\n";
+    write("findings.json", json.as_bytes())?;
+    let mut tables = vec![tables::comparisons(f)];
+    if !f.groups.is_empty() {
+        tables.push(tables::groups(f));
+    }
+    if !f.truth.is_empty() {
+        tables.push(tables::truth(f));
+    }
+    for t in &tables {
+        write(&format!("{}.csv", t.name), t.to_csv().as_bytes())?;
+        crate::data::sample_io::write_parquet(t, &dir.join(format!("{}.parquet", t.name)))?;
+    }
+    Ok(())
+}
+
+/// Builds a folder in a temporary sibling and swaps it into place, so a failed run leaves any
+/// previous folder at `out` intact and never a half-written one.
+fn replace_dir(out: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<PathBuf> {
+    let err = |reason: String| AmplifyError::Write { path: out.to_path_buf(), reason };
+    if out.is_file() {
+        return Err(err("it is a file; --out takes a directory".into()));
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| err(format!("cannot create {}: {e}", parent.display())))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".amplify-tmp-")
+        .tempdir_in(&parent)
+        .map_err(|e| err(format!("cannot write in {}: {e}", parent.display())))?;
+    build(tmp.path())?;
+    let staged = tmp.keep();
+    if out.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".amplify-old-")
+            .tempdir_in(&parent)
+            .map_err(|e| err(e.to_string()))?
+            .keep();
+        std::fs::rename(out, old.join("previous")).map_err(|e| err(e.to_string()))?;
+        std::fs::rename(&staged, out).map_err(|e| err(e.to_string()))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&staged, out).map_err(|e| err(e.to_string()))?;
+    }
+    Ok(out.to_path_buf())
+}
