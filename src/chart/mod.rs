@@ -99,3 +99,6 @@ pub fn write_charts(charts: &[Chart], dir: &Path) -> Result<Vec<(String, String)
     }
     Ok(svgs)
 }
+
+#[cfg(test)]
+mod tests;
