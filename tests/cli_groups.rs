@@ -202,9 +202,9 @@ fn table_output_has_a_section_per_grouping() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    assert!(text.contains("grouping g: levels"), "{text}");
+    assert!(text.contains("Grouping: g: levels a (40), b (40), c (20)"), "{text}");
     assert!(text.contains("amplification pp") && text.contains("BiasAmp→ g x model"), "{text}");
-    assert!(text.contains("FNR % (sycophancy)"), "{text}");
+    assert!(text.contains("FNR %") && text.contains("sycophancy rate"), "{text}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Exporters: they read only [`Findings`] and render it as a terminal table, JSON or CSV.
 
+pub mod content;
 mod csv;
 mod sections;
 mod table;

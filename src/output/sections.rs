@@ -1,40 +1,35 @@
-//! Table sections for the ground truth and the groupings.
+//! Table sections for the ground truth and the groupings, rendered from the same
+//! [`content`](super::content) rows as the reports.
 
+use super::content::{self, Section};
 use super::format_p;
 use super::table::{new_table, pct, right_align, with_ci};
-use crate::analysis::{Findings, GroupRow};
+use crate::analysis::Findings;
 use std::fmt::Write;
+
+/// A content section as a terminal table (numeric columns right-aligned).
+fn render(s: &Section) -> String {
+    let mut t = new_table::<0>([]);
+    t.set_header(s.headers.clone());
+    for row in &s.rows {
+        t.add_row(row.clone());
+    }
+    let numeric: Vec<usize> = (0..s.headers.len())
+        .filter(|&i| {
+            s.rows.iter().all(|r| r[i].starts_with(|c: char| c.is_ascii_digit() || "+-–[<".contains(c)))
+        })
+        .collect();
+    right_align(&mut t, &numeric);
+    t.to_string()
+}
 
 /// Each source against the truth, then the model-vs-baseline error-rate tests.
 pub(super) fn truth(f: &Findings) -> String {
     if f.truth.is_empty() {
         return String::new();
     }
-    let mut out = String::new();
-    let truth = f.settings.truth.as_deref().unwrap_or("truth");
-    let conf = format!("{:.0}% CI", f.settings.confidence * 100.0);
-    let mut t = new_table([
-        format!("against {truth}"),
-        "metric".into(),
-        "n".into(),
-        "tp / fp / tn / fn".into(),
-        format!("FNR % (sycophancy) [{conf}]"),
-        format!("FPR % [{conf}]"),
-        "accuracy %".into(),
-    ]);
-    for r in &f.truth {
-        t.add_row(vec![
-            r.source.clone(),
-            r.metric.clone(),
-            r.n.to_string(),
-            format!("{} / {} / {} / {}", r.tp, r.fp, r.tn, r.fn_),
-            with_ci(r.fnr, r.fnr_ci, false),
-            with_ci(r.fpr, r.fpr_ci, false),
-            pct(r.accuracy),
-        ]);
-    }
-    right_align(&mut t, &[2, 3, 4, 5, 6]);
-    let _ = writeln!(out, "{t}\n");
+    let s = content::truth(f);
+    let mut out = format!("{}: {}\n{}\n\n", s.title, s.intro, render(&s));
     for r in &f.truth_tests {
         let _ = writeln!(
             out,
@@ -58,40 +53,13 @@ pub(super) fn truth(f: &Findings) -> String {
     out
 }
 
-/// One section per grouping: rates, both gaps and the amplification per level.
+/// One section per grouping: rates, both gaps and the amplification per level, then BiasAmp→.
 pub(super) fn groups(f: &Findings) -> String {
     let mut out = String::new();
-    let conf = format!("{:.0}% CI", f.settings.confidence * 100.0);
     for g in &f.groupings {
+        let s = content::grouping(f, &g.group_by);
         let levels: Vec<String> = g.levels.iter().map(|l| format!("{} ({})", l.level, l.n)).collect();
-        let _ = writeln!(
-            out,
-            "grouping {}: levels {}; reference {}; {} items unassigned, {} ambiguous",
-            g.group_by,
-            levels.join(", "),
-            g.reference,
-            g.unassigned,
-            g.ambiguous
-        );
-        let mut t = new_table([
-            "level".to_string(),
-            "measure".into(),
-            "metric".into(),
-            "model".into(),
-            "n".into(),
-            format!("{} %", f.settings.baseline),
-            "model %".into(),
-            format!("{} gap pp", f.settings.baseline),
-            "model gap pp".into(),
-            format!("amplification pp [{conf}]"),
-            "p adj".into(),
-            "direction".into(),
-        ]);
-        for r in f.groups.iter().filter(|r| r.group_by == g.group_by && r.level != r.reference) {
-            t.add_row(group_row(r));
-        }
-        right_align(&mut t, &[4, 5, 6, 7, 8, 9, 10]);
-        let _ = writeln!(out, "{t}");
+        let _ = writeln!(out, "{}: levels {}. {}\n{}", s.title, levels.join(", "), s.intro, render(&s));
         for b in f.bias_amplification.iter().filter(|b| b.group_by == g.group_by) {
             let value = b.value.map(|v| format!("{v:+.4}")).unwrap_or_else(|| "–".into());
             let ci = b.ci.map(|c| format!(" [{:+.4}, {:+.4}]", c.low, c.high)).unwrap_or_default();
@@ -100,27 +68,4 @@ pub(super) fn groups(f: &Findings) -> String {
         out.push('\n');
     }
     out
-}
-
-fn group_row(r: &GroupRow) -> Vec<String> {
-    let pp = |x: Option<f64>| x.map(|v| format!("{:+.1}", v * 100.0)).unwrap_or_else(|| "–".into());
-    let direction = match (&r.note, r.significant) {
-        (Some(note), _) => note.clone(),
-        (None, true) => format!("{} *", r.direction),
-        (None, false) => r.direction.clone(),
-    };
-    vec![
-        r.level.clone(),
-        r.measure.clone(),
-        r.metric.clone(),
-        r.model.clone(),
-        r.n.to_string(),
-        pct(r.baseline_rate),
-        pct(r.model_rate),
-        pp(r.baseline_gap),
-        pp(r.model_gap),
-        with_ci(r.amplification, r.amplification_ci, true),
-        format_p(r.p_adjusted),
-        direction,
-    ]
 }

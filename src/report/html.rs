@@ -1,9 +1,9 @@
 //! The self-contained HTML report: inline SVG charts and CSS, no external resource or script.
 //! The markup is well-formed XML (XHTML syntax) so tests can parse it strictly.
 
-use super::content::{self, Section};
 use super::methods::methods;
 use crate::analysis::Findings;
+use crate::output::content::{self, Section};
 use std::fmt::Write;
 
 const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:0;color:#111;background:#fff}\

@@ -1,8 +1,8 @@
 //! The Markdown report: the same sections as the HTML report, with the PNG charts linked.
 
-use super::content::{self, Section};
 use super::methods::methods;
 use crate::analysis::Findings;
+use crate::output::content::{self, Section};
 use std::fmt::Write;
 
 fn cell(text: &str) -> String {

@@ -2,7 +2,6 @@
 //! document, the tables (CSV and Parquet) and every chart (PNG and SVG). It reads only
 //! [`Findings`], so `--from findings.json` re-renders the same report without the data.
 
-mod content;
 pub mod html;
 pub mod markdown;
 mod methods;

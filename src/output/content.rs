@@ -1,5 +1,5 @@
-//! The report's content as plain rows, shared by the HTML and Markdown renderers so both present
-//! exactly the same numbers.
+//! Findings as titled rows of text, shared by the terminal sections and the HTML and Markdown
+//! reports, so every view presents exactly the same numbers.
 
 use crate::analysis::Findings;
 use crate::output::format_p;
