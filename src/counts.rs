@@ -105,11 +105,6 @@ pub struct CountsTable {
 }
 
 impl CountsTable {
-    /// Model names in order of first appearance.
-    pub fn model_names(&self) -> Vec<String> {
-        self.models.iter().map(|m| m.model.clone()).collect()
-    }
-
     /// Metric names of the paired comparisons, in order of first appearance.
     pub fn metric_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
@@ -119,11 +114,6 @@ impl CountsTable {
             }
         }
         names
-    }
-
-    /// The paired counts of (model, metric) on all items.
-    pub fn overall(&self, model: &str, metric: &str) -> Option<&MetricCounts> {
-        self.metrics.iter().find(|m| m.model == model && m.metric == metric && m.slice.is_all())
     }
 
     /// Checks that the counts of each model agree with each other: for every metric, the pairs

@@ -44,18 +44,6 @@ fn any_of(s: &Expr, labels: &[&str]) -> Expr {
     labels.iter().map(|l| s.clone().eq(lit(*l))).reduce(|a, b| a.or(b)).unwrap_or_else(|| lit(false))
 }
 
-/// Normalises one value in plain Rust with the same rules (used to describe distributions).
-pub fn normalise_str(raw: &str) -> Option<u8> {
-    let s = raw.trim().to_lowercase();
-    if TRUE_LABELS.contains(&s.as_str()) {
-        Some(1)
-    } else if FALSE_LABELS.contains(&s.as_str()) {
-        Some(0)
-    } else {
-        None
-    }
-}
-
 /// How verdict strings (r/AmITheAsshole) map to labels, with "at fault" = 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerdictMap {

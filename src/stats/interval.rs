@@ -23,11 +23,6 @@ impl Interval {
         self.low <= x && x <= self.high
     }
 
-    /// Whether the interval lies entirely on one side of zero.
-    pub fn excludes_zero(&self) -> bool {
-        self.low > 0.0 || self.high < 0.0
-    }
-
     /// The interval scaled by a factor (e.g. 100 for percentage points).
     pub fn scaled(&self, factor: f64) -> Self {
         Self::new(self.low * factor, self.high * factor)
