@@ -1,8 +1,8 @@
 //! Chart 2: forest plot of model − baseline differences (percentage points) with intervals, and
 //! the shared machinery for interval rows used by the group chart.
 
-use super::legend::x_axis;
-use super::scene::{fit, model_color, ticks, Anchor, Rgb, Scene, Shape, BLACK, MUTED};
+use super::legend::difference_axis;
+use super::scene::{fit, model_color, Anchor, Rgb, Scene, Shape, BLACK, MUTED};
 use crate::analysis::Findings;
 use crate::stats::Interval;
 
@@ -93,19 +93,11 @@ pub fn value_range(rows: &[ForestRow]) -> (f64, f64) {
 }
 
 /// Draws labelled interval rows into `panel` = (left, top, right, bottom), labels in the
-/// `label_width` pixels left of it (no labels when 0); returns the x mapping's range.
-pub fn draw_rows(
-    scene: &mut Scene,
-    rows: &[ForestRow],
-    panel: (f64, f64, f64, f64),
-    label_width: f64,
-) -> (f64, f64) {
+/// `label_width` pixels left of it (no labels when 0).
+pub fn draw_rows(scene: &mut Scene, rows: &[ForestRow], panel: (f64, f64, f64, f64), label_width: f64) {
     let (lo, hi) = value_range(rows);
-    let tick_values = ticks(lo, hi, 8);
-    let (lo, hi) = (lo.min(tick_values[0]), hi.max(*tick_values.last().unwrap_or(&hi)));
-    let to_x = |v: f64| panel.0 + (v - lo) / (hi - lo) * (panel.2 - panel.0);
-    x_axis(scene, panel, &tick_values, &to_x, true);
-    scene.line((to_x(0.0), panel.1), (to_x(0.0), panel.3), BLACK, 2);
+    let scale = difference_axis(scene, panel, lo, hi, 8);
+    let to_x = |v: f64| scale.x(v);
     for (i, r) in rows.iter().enumerate() {
         let y = panel.1 + (i as f64 + 0.5) * ROW;
         if label_width > 0.0 {
@@ -127,5 +119,4 @@ pub fn draw_rows(
             scene.text(panel.2 + 10.0, y, "*", 16.0, BLACK, Anchor::Start);
         }
     }
-    (lo, hi)
 }

@@ -2,7 +2,7 @@
 //! the amplification with its interval. Chart 4b: FNR and FPR by group.
 
 use super::forest::{correction_name, draw_rows, ForestRow, ROW};
-use super::legend::x_axis;
+use super::legend::{difference_axis, x_axis};
 use super::scene::{fit, model_color, ticks, Anchor, Scene, Shape, BLACK, GRID, MUTED};
 use crate::analysis::{Findings, GroupRow};
 
@@ -69,11 +69,8 @@ fn dumbbells(
         rows.iter().flat_map(|r| [r.baseline_gap, r.model_gap]).flatten().map(|v| v * 100.0).collect();
     let lo = values.iter().copied().fold(0.0f64, f64::min) - 2.0;
     let hi = values.iter().copied().fold(0.0f64, f64::max) + 2.0;
-    let tick_values = ticks(lo, hi, 6);
-    let (lo, hi) = (lo.min(tick_values[0]), hi.max(*tick_values.last().unwrap_or(&hi)));
-    let to_x = |v: f64| panel.0 + (v - lo) / (hi - lo) * (panel.2 - panel.0);
-    x_axis(scene, panel, &tick_values, &to_x, true);
-    scene.line((to_x(0.0), panel.1), (to_x(0.0), panel.3), BLACK, 2);
+    let scale = difference_axis(scene, panel, lo, hi, 6);
+    let to_x = |v: f64| scale.x(v);
     for (i, r) in rows.iter().enumerate() {
         let y = panel.1 + (i as f64 + 0.5) * ROW;
         let label = format!("{} · {} · {} · {}", r.level, r.measure, r.metric, r.model);

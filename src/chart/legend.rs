@@ -107,3 +107,37 @@ pub fn x_axis(
         scene.text(x, bottom + 14.0, &label, 12.0, MUTED, Anchor::Middle);
     }
 }
+
+/// A linear mapping from values to x pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    lo: f64,
+    hi: f64,
+    left: f64,
+    right: f64,
+}
+
+impl Scale {
+    /// The x pixel of a value.
+    pub fn x(&self, v: f64) -> f64 {
+        self.left + (v - self.lo) / (self.hi - self.lo) * (self.right - self.left)
+    }
+}
+
+/// A horizontal axis for signed differences over [lo, hi] widened to round ticks: grid, signed
+/// tick labels and a bold zero line across `panel`; returns the value-to-pixel scale.
+pub fn difference_axis(
+    scene: &mut Scene,
+    panel: (f64, f64, f64, f64),
+    lo: f64,
+    hi: f64,
+    n_ticks: usize,
+) -> Scale {
+    let tick_values = super::scene::ticks(lo, hi, n_ticks);
+    let lo = lo.min(tick_values[0]);
+    let hi = hi.max(*tick_values.last().unwrap_or(&hi));
+    let scale = Scale { lo, hi, left: panel.0, right: panel.2 };
+    x_axis(scene, panel, &tick_values, &|v| scale.x(v), true);
+    scene.line((scale.x(0.0), panel.1), (scale.x(0.0), panel.3), BLACK, 2);
+    scale
+}
