@@ -153,6 +153,9 @@ pub enum AmplifyError {
         /// The engine's message.
         reason: String,
     },
+    /// `amplify judge` stopped (rubric, endpoint, key or cache problem).
+    #[error(transparent)]
+    Judge(#[from] crate::judge::error::JudgeError),
 }
 
 /// Result alias for the library.

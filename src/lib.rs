@@ -13,6 +13,7 @@ pub mod commands;
 pub mod counts;
 pub mod data;
 pub mod error;
+pub mod judge;
 pub mod output;
 pub mod report;
 pub mod rng;

@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod count;
 pub mod inspect;
+pub mod judge;
 pub mod report;
 pub mod sample;
 
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Count(args) => count::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Sample(args) => sample::run(&args),
+        Command::Judge(args) => judge::run(&args),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod checks;
 pub mod counts_io;
 pub mod groups;
 pub mod inspect;
+pub mod judge_io;
 pub mod joint;
 pub mod labels;
 pub mod layout;

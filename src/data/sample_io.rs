@@ -21,10 +21,19 @@ pub fn write_tables(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Writes one table as a Parquet file (zstd), atomically.
 pub fn write_parquet(table: &Table, path: &Path) -> Result<()> {
+    write_parquet_with(table, path, None)
+}
+
+/// Writes one table as a Parquet file (zstd), atomically, with an optional key-value metadata
+/// entry in the footer.
+pub fn write_parquet_with(table: &Table, path: &Path, metadata: Option<(&str, &str)>) -> Result<()> {
     let mut df = frame(table).engine(|| format!("building {}", table.name))?;
+    let metadata =
+        metadata.map(|(k, v)| KeyValueMetadata::from_static(vec![(k.to_string(), v.to_string())]));
     crate::atomic::write_atomically(path, |file| {
         ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(metadata)
             .finish(&mut df)
             .map(|_| ())
             .engine(|| format!("writing {}", path.display()))

@@ -1,0 +1,16 @@
+//! `amplify judge`: scores raw responses for behaviours with an LLM judge behind an
+//! OpenAI-compatible endpoint, or reads AITA verdicts from free text without one.
+//!
+//! Pure parts (rubrics, answer parsing, retry policy, verdict extraction, planning) are separate
+//! from the I/O parts (HTTP client, worker pool, cache); polars stays in `data::judge_io`.
+
+pub mod cache;
+pub mod client;
+pub mod error;
+pub mod mock;
+pub mod plan;
+pub mod progress;
+pub mod retry;
+pub mod rubric;
+pub mod runner;
+pub mod verdict_text;
