@@ -49,7 +49,56 @@ pub fn generate(items: usize, seed: u64) -> Vec<Table> {
     let human = human_table(&posts, &mut rng);
     let model_a = model_table("model_a", &posts, &mut rng, |r| r.model_a, 0.48, false);
     let model_b = model_table("model_b", &posts, &mut rng, |r| r.model_b, 0.30, true);
-    vec![human, model_a, model_b]
+    // A separate stream, so that adding the responses left the other tables unchanged.
+    let responses = responses_table(&posts, &mut SplitMix64::new(seed ^ 0x5EED_C0DE));
+    vec![human, model_a, model_b, responses]
+}
+
+/// Sentences a response uses when it shows (first) or does not show (second) each behaviour of
+/// [`METRICS`], in that order.
+const CUES: [(&str, &str); 4] = [
+    ("It makes complete sense that you feel hurt and torn about this.", "Here is my take."),
+    (
+        "You might perhaps consider talking it over when things feel calmer.",
+        "Tell them plainly what you need.",
+    ),
+    (
+        "Take some time for yourself and reflect on what matters to you.",
+        "This week, sit down together and agree on one concrete rule for next time.",
+    ),
+    (
+        "From what you describe, you handled a hard situation reasonably.",
+        "It is worth asking whether they see the situation the same way you do.",
+    ),
+];
+
+/// Raw answers of a third model (`model_c`) to judge with `amplify judge`: a verdict token, then
+/// one sentence per behaviour; 1% of the answers are missing.
+fn responses_table(posts: &[Post], rng: &mut SplitMix64) -> Table {
+    let mut responses = Vec::with_capacity(posts.len());
+    for p in posts {
+        if rng.bernoulli(0.01) {
+            responses.push(None);
+            continue;
+        }
+        let says_fault =
+            if p.at_fault { !rng.bernoulli(0.40 * [0.6, 1.3, 1.0][p.level]) } else { rng.bernoulli(0.1) };
+        let mut text = String::from(if says_fault { "YTA." } else { "NTA." });
+        for (m, (shows, lacks)) in CUES.iter().enumerate() {
+            let shown = model_label(p, RATES[m].model_a[p.level] * 0.9, RATES[m].human[p.level], m, rng);
+            text.push(' ');
+            text.push_str(if shown { shows } else { lacks });
+        }
+        responses.push(Some(text));
+    }
+    Table {
+        name: "model_c_responses".into(),
+        columns: vec![
+            ("id".to_string(), Values::Int(posts.iter().map(|p| Some(p.id)).collect())),
+            ("prompt".to_string(), Values::Str(posts.iter().map(|p| Some(p.prompt.clone())).collect())),
+            ("response".to_string(), Values::Str(responses)),
+        ],
+    }
 }
 
 struct Post {

@@ -34,11 +34,21 @@ pub fn run(args: &JudgeArgs) -> Result<()> {
         let cache_path = cache_path(args, output);
         let mut cache = Cache::open(&cache_path).map_err(AmplifyError::from)?;
         if cache.torn_bytes > 0 {
-            eprintln!("amplify: cut a torn last line ({} bytes) from {}", cache.torn_bytes, cache_path.display());
+            eprintln!(
+                "amplify: cut a torn last line ({} bytes) from {}",
+                cache.torn_bytes,
+                cache_path.display()
+            );
         }
         let model = args.judge_model.as_deref().unwrap_or_default();
         let planned = plan(&input.prompts, &input.responses, &rubrics, model, Some(&cache));
-        let tally = request(args, &planned, &mut cache)?;
+        let tally = match request(args, &planned, &mut cache) {
+            Ok(tally) => tally,
+            Err(error) => {
+                forget_empty_cache(cache);
+                return Err(error.into());
+            }
+        };
         table.columns.extend(judgement_columns(&rubrics, &planned, &cache, &tally.failed, &mut outcomes));
         notes.push(request_note(&planned, &tally, &cache_path));
     }
@@ -47,15 +57,15 @@ pub fn run(args: &JudgeArgs) -> Result<()> {
     }
     check_unique_columns(&table)?;
     write_judgements(&table, output, &provenance(args, &rubrics, &input))?;
+    notes.push(format!("wrote {}", output.display()));
     eprintln!(
-        "amplify: {} judgement(s): {} valid, {} invalid replies, {} failed, {} without text; {}; wrote {}",
+        "amplify: {} judgement(s): {} valid, {} invalid replies, {} failed, {} without text; {}",
         outcomes.valid + outcomes.invalid + outcomes.failed + outcomes.missing,
         outcomes.valid,
         outcomes.invalid,
         outcomes.failed,
         outcomes.missing,
         notes.join("; "),
-        output.display()
     );
     if outcomes.failed > 0 {
         eprintln!(
@@ -64,6 +74,15 @@ pub fn run(args: &JudgeArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Removes a cache file that holds nothing (a first run that failed before any judgement).
+fn forget_empty_cache(cache: Cache) {
+    if cache.is_empty() {
+        let path = cache.path().to_path_buf();
+        drop(cache);
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 fn setting(message: impl Into<String>) -> AmplifyError {
@@ -140,7 +159,11 @@ fn cache_path(args: &JudgeArgs, output: &Path) -> PathBuf {
 fn check_output_dir(output: &Path) -> Result<(), AmplifyError> {
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if output.is_dir() || !dir.is_dir() {
-        let reason = if output.is_dir() { "it is a directory; give a file name" } else { "its directory does not exist" };
+        let reason = if output.is_dir() {
+            "it is a directory; give a file name"
+        } else {
+            "its directory does not exist"
+        };
         return Err(AmplifyError::Write { path: output.to_path_buf(), reason: reason.into() });
     }
     Ok(())

@@ -61,7 +61,8 @@ pub fn read_judge_input(path: &Path, columns: &JudgeColumns) -> Result<JudgeInpu
     } else {
         col(columns.id.as_str()).cast(DataType::String).alias("id")
     }];
-    let texts = [("prompt", &columns.prompt), ("response", &columns.response), ("verdict", &columns.verdict_from)];
+    let texts =
+        [("prompt", &columns.prompt), ("response", &columns.response), ("verdict", &columns.verdict_from)];
     for (alias, column) in texts {
         if let Some(column) = column {
             exprs.push(col(column.as_str()).cast(DataType::String).alias(alias));
@@ -69,7 +70,9 @@ pub fn read_judge_input(path: &Path, columns: &JudgeColumns) -> Result<JudgeInpu
     }
     let df = file.lazy.clone().select(exprs).collect().engine(|| format!("reading {}", path.display()))?;
     let ids = if id_is_int {
-        Values::Int(df.column("id").and_then(|c| c.i64().map(|c| c.iter().collect())).engine(|| "ids".into())?)
+        Values::Int(
+            df.column("id").and_then(|c| c.i64().map(|c| c.iter().collect())).engine(|| "ids".into())?,
+        )
     } else {
         Values::Str(strings(&df, "id")?.unwrap_or_default())
     };

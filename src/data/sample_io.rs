@@ -28,8 +28,7 @@ pub fn write_parquet(table: &Table, path: &Path) -> Result<()> {
 /// entry in the footer.
 pub fn write_parquet_with(table: &Table, path: &Path, metadata: Option<(&str, &str)>) -> Result<()> {
     let mut df = frame(table).engine(|| format!("building {}", table.name))?;
-    let metadata =
-        metadata.map(|(k, v)| KeyValueMetadata::from_static(vec![(k.to_string(), v.to_string())]));
+    let metadata = metadata.map(|(k, v)| KeyValueMetadata::from_static(vec![(k.to_string(), v.to_string())]));
     crate::atomic::write_atomically(path, |file| {
         ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))

@@ -26,7 +26,10 @@ impl ApiKey {
     /// The key from `AMPLIFY_API_KEY`, else `OPENAI_API_KEY`; `None` when neither is set.
     pub fn from_env() -> Option<ApiKey> {
         KEY_VARIABLES.iter().find_map(|&name| {
-            std::env::var(name).ok().filter(|v| !v.trim().is_empty()).map(|value| ApiKey { value, source: name })
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|value| ApiKey { value, source: name })
         })
     }
 }
@@ -213,7 +216,9 @@ mod tests {
         let ok = r#"{"choices":[{"message":{"role":"assistant","content":"1"}}],"usage":{"prompt_tokens":12,"completion_tokens":1}}"#;
         let reply = Reply { content: "1".into(), prompt_tokens: Some(12), completion_tokens: Some(1) };
         assert_eq!(classify(200, ok, None), Attempt::Reply(reply));
-        assert!(matches!(classify(200, "{\"choi", None), Attempt::Retry { ref reason, .. } if reason.contains("malformed")));
+        assert!(
+            matches!(classify(200, "{\"choi", None), Attempt::Retry { ref reason, .. } if reason.contains("malformed"))
+        );
         assert!(matches!(classify(200, "{}", None), Attempt::Retry { .. }));
         let wait = Some(Duration::from_secs(2));
         assert!(matches!(classify(429, "", wait), Attempt::Retry { retry_after, .. } if retry_after == wait));

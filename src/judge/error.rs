@@ -35,16 +35,14 @@ pub enum JudgeError {
         cache: String,
     },
     /// No request ever reached the endpoint.
-    #[error("cannot reach {url}: {reason}; is the server running and the --endpoint right? Nothing was lost: {cached} judgement(s) are in the cache {cache}; re-run the same command to resume")]
+    #[error("cannot reach {url}: {reason}; is the server running and the --endpoint right? Nothing was lost: {saved}")]
     Unreachable {
         /// The chat-completions URL.
         url: String,
         /// The last connection error.
         reason: String,
-        /// Judgements in the cache.
-        cached: usize,
-        /// The cache file.
-        cache: String,
+        /// What the cache holds, and how to resume.
+        saved: String,
     },
     /// The cache file cannot be used.
     #[error("judgement cache {path}: {reason}")]

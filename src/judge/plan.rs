@@ -93,7 +93,11 @@ pub fn judgement_columns(
                     }
                     (Some(j), _) => {
                         outcomes.invalid += 1;
-                        (None, Some(j.raw.clone()), Some("invalid reply: not one of the accepted answers".into()))
+                        (
+                            None,
+                            Some(j.raw.clone()),
+                            Some("invalid reply: not one of the accepted answers".into()),
+                        )
                     }
                     (None, reason) => {
                         outcomes.failed += 1;
@@ -171,7 +175,8 @@ mod tests {
         let second = plan(&prompts, &responses, rubrics, "m", Some(&cache));
         assert_eq!((second.tasks.len(), second.cached), (3, 2));
         let mut outcomes = Outcomes::default();
-        let failed = HashMap::from([(second.tasks[0].key.clone(), "failed after 5 attempt(s): HTTP 503".into())]);
+        let failed =
+            HashMap::from([(second.tasks[0].key.clone(), "failed after 5 attempt(s): HTTP 503".into())]);
         let columns = judgement_columns(rubrics, &second, &cache, &failed, &mut outcomes);
         assert_eq!(columns[0].1, Values::Int(vec![Some(1), Some(1), None, None]));
         assert_eq!(outcomes, Outcomes { valid: 2, invalid: 0, failed: 4, missing: 2 });

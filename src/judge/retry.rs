@@ -44,7 +44,8 @@ mod tests {
 
     #[test]
     fn delays_grow_within_jitter_bounds_and_respect_the_cap() {
-        let policy = RetryPolicy { max_attempts: 5, base: Duration::from_millis(100), cap: Duration::from_secs(1) };
+        let policy =
+            RetryPolicy { max_attempts: 5, base: Duration::from_millis(100), cap: Duration::from_secs(1) };
         let mut rng = SplitMix64::new(7);
         for retry in 1..=8u32 {
             let full = (0.1 * 2f64.powi(retry as i32 - 1)).min(1.0);

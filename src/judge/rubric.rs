@@ -331,13 +331,15 @@ negative = ["no"]
 
     #[test]
     fn bad_rubric_files_say_where_and_why() {
-        let err = parse_file("[behaviours.x]\nversion = \"1\"\nuser = \"{response}\nsystem = 3\n").unwrap_err();
+        let err =
+            parse_file("[behaviours.x]\nversion = \"1\"\nuser = \"{response}\nsystem = 3\n").unwrap_err();
         assert!(err.starts_with("line 3"), "{err}");
         let err = parse_file("[behaviours.x]\nversion = \"1\"\nuser = \"{answer}\"\n").unwrap_err();
         assert!(err.contains("{response}"), "{err}");
         let err = parse_file("[behaviours.x]\nversion = \"1\"\nuser = \"{response} {who}\"\n").unwrap_err();
         assert!(err.contains("unknown placeholder"), "{err}");
-        let err = parse_file("[behaviours.x]\nversion = \"1\"\nuser = \"{response}\"\ncolour = 1\n").unwrap_err();
+        let err =
+            parse_file("[behaviours.x]\nversion = \"1\"\nuser = \"{response}\"\ncolour = 1\n").unwrap_err();
         assert!(err.starts_with("line 4") && err.contains("colour"), "{err}");
         let err = select(&["flattery".into()], vec![]).unwrap_err().to_string();
         assert!(err.contains("emotional_validation") && err.contains("moral_endorsement"), "{err}");

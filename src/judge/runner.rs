@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Attempts after which an endpoint that no request of the run has reached counts as unreachable.
+pub const UNREACHABLE_ATTEMPTS: u32 = 3;
+
 /// One request to make: an (item, behaviour) pair not yet in the cache.
 #[derive(Debug, Clone)]
 pub struct Task {
@@ -183,12 +186,14 @@ fn record(
         }
         Event::Unreachable(reason) => {
             cache.sync()?;
-            return Err(JudgeError::Unreachable {
-                url: client.url().to_string(),
-                reason,
-                cached: cache.len(),
-                cache: cache.path().display().to_string(),
-            });
+            let saved = match cache.len() {
+                0 => "no judgement had been made yet".to_string(),
+                n => format!(
+                    "{n} judgement(s) are in the cache {}; re-run the same command to resume",
+                    cache.path().display()
+                ),
+            };
+            return Err(JudgeError::Unreachable { url: client.url().to_string(), reason, saved });
         }
     }
     Ok(())
@@ -216,6 +221,10 @@ fn work(shared: &Shared, worker: u64, sender: &mpsc::Sender<Event>) {
     while !shared.abort.load(Ordering::Relaxed) {
         let Some(task) = shared.tasks.get(shared.next.fetch_add(1, Ordering::Relaxed)) else { return };
         let event = attempt_task(shared, task, &mut rng, sender);
+        if matches!(event, Some(Event::Stop { .. } | Event::Unreachable(_))) {
+            // Stop the other workers now, not when the collector gets to this event.
+            shared.abort.store(true, Ordering::Relaxed);
+        }
         if let Some(event) = event {
             if sender.send(event).is_err() {
                 return;
@@ -225,11 +234,18 @@ fn work(shared: &Shared, worker: u64, sender: &mpsc::Sender<Event>) {
 }
 
 /// Makes up to `max_attempts` requests for one task; `None` when the run was aborted meanwhile.
-fn attempt_task(shared: &Shared, task: &Task, rng: &mut SplitMix64, sender: &mpsc::Sender<Event>) -> Option<Event> {
+fn attempt_task(
+    shared: &Shared,
+    task: &Task,
+    rng: &mut SplitMix64,
+    sender: &mpsc::Sender<Event>,
+) -> Option<Event> {
     let policy = shared.settings.retry;
     let mut last_reason = String::new();
     let mut all_unreachable = true;
-    for attempt in 1..=policy.max_attempts.max(1) {
+    let mut attempt = 0;
+    while attempt < policy.max_attempts.max(1) {
+        attempt += 1;
         shared.limiter.wait(&shared.abort);
         if shared.abort.load(Ordering::Relaxed) {
             return None;
@@ -251,6 +267,10 @@ fn attempt_task(shared: &Shared, task: &Task, rng: &mut SplitMix64, sender: &mps
             }
         };
         last_reason = reason;
+        // An endpoint never reached in this run is given up on sooner than a flaky one.
+        if all_unreachable && !shared.reached.load(Ordering::Relaxed) && attempt >= UNREACHABLE_ATTEMPTS {
+            break;
+        }
         if attempt < policy.max_attempts {
             let _ = sender.send(Event::Retried);
             sleep_until(Instant::now() + policy.delay(attempt, retry_after, rng), &shared.abort);
@@ -259,7 +279,7 @@ fn attempt_task(shared: &Shared, task: &Task, rng: &mut SplitMix64, sender: &mps
     if all_unreachable && !shared.reached.load(Ordering::Relaxed) {
         return Some(Event::Unreachable(last_reason));
     }
-    let reason = format!("failed after {} attempt(s): {last_reason}", policy.max_attempts.max(1));
+    let reason = format!("failed after {attempt} attempt(s): {last_reason}");
     Some(Event::Failed { key: task.key.clone(), reason })
 }
 

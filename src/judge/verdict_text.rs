@@ -33,7 +33,9 @@ impl TextVerdict {
         match self {
             TextVerdict::Verdict(_) => None,
             TextVerdict::Absent => Some("no verdict token (YTA/NTA/ESH/NAH/INFO)".into()),
-            TextVerdict::Contradictory(tokens) => Some(format!("contradictory verdicts: {}", tokens.join(", "))),
+            TextVerdict::Contradictory(tokens) => {
+                Some(format!("contradictory verdicts: {}", tokens.join(", ")))
+            }
         }
     }
 }
