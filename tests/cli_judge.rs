@@ -142,6 +142,17 @@ fn the_sample_pipeline_judges_every_item_once_and_feeds_compare() {
     let comparisons = findings["comparisons"].as_array().unwrap();
     assert_eq!(comparisons.len(), 4, "{comparisons:?}");
     assert!(comparisons.iter().all(|c| c["model"] == "model_c" && c["n"].as_u64().unwrap() > 2900));
+
+    // The README's pipeline: verdicts against the crowd's truth, then the report folder.
+    let model_c = format!("model_c={}", output.display());
+    let human = human.to_str().unwrap();
+    let truth = ["--truth", "crowd_verdict", "--verdict", "verdict"];
+    let findings = common::findings(&[&[human, &model_c][..], &truth].concat());
+    let rows = findings["truth"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["source"] == "model_c" && r["metric"] == "verdict"), "{rows:?}");
+    let report = dir.path().join("report");
+    amplify().arg("report").args([human, &model_c]).args(truth).arg("--out").arg(&report).assert().success();
+    assert!(report.join("index.html").is_file());
 }
 
 /// A one-behaviour input of `n` items whose prompts name the item ("item 7").
@@ -159,7 +170,7 @@ fn item_of(request: &Request) -> usize {
 }
 
 fn faulty(request: &Request, attempt: u32) -> Respond {
-    let ok = Respond::Answer(if item_of(request) % 2 == 0 { "1" } else { "0" }.into());
+    let ok = Respond::Answer(if item_of(request).is_multiple_of(2) { "1" } else { "0" }.into());
     match (item_of(request), attempt) {
         (2, 1) => Respond::Status(429, Some("1".into())),
         (3, 1 | 2) => Respond::Status(500, None),
@@ -238,7 +249,9 @@ fn faults_are_retried_honouring_retry_after_and_failures_are_recorded_not_lost()
 fn concurrency_and_rate_limits_hold() {
     let server = MockServer::start(
         Duration::from_millis(15),
-        Box::new(|r: &Request, _| Respond::Answer(if item_of(r) % 3 == 0 { "1" } else { "0" }.into())),
+        Box::new(|r: &Request, _| {
+            Respond::Answer(if item_of(r).is_multiple_of(3) { "1" } else { "0" }.into())
+        }),
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -247,7 +260,9 @@ fn concurrency_and_rate_limits_hold() {
         let output = dir.path().join(format!("c{limit}.parquet"));
         let server = MockServer::start(
             Duration::from_millis(15),
-            Box::new(|r: &Request, _| Respond::Answer(if item_of(r) % 3 == 0 { "1" } else { "0" }.into())),
+            Box::new(|r: &Request, _| {
+                Respond::Answer(if item_of(r).is_multiple_of(3) { "1" } else { "0" }.into())
+            }),
         )
         .unwrap();
         judge_cmd(&server, &input, &output, "indirect_language")
@@ -393,19 +408,10 @@ fn bad_judge_input_gets_one_clear_line() {
     );
     let rubric =
         write(dir.path(), "r.toml", "[behaviours.x]\nversion = \"1\"\nuser = \"{response}\"\nsystem = [\n");
-    assert_user_error(
-        &mut base(&[
-            "--prompt-column",
-            "prompt",
-            "--response-column",
-            "response",
-            "--metrics",
-            "x",
-            "--rubric",
-        ])
-        .arg(&rubric),
-        &["r.toml", "line 4"],
-    );
+    let mut with_rubric =
+        base(&["--prompt-column", "prompt", "--response-column", "response", "--metrics", "x"]);
+    with_rubric.arg("--rubric").arg(&rubric);
+    assert_user_error(&mut with_rubric, &["r.toml", "line 4"]);
     assert_user_error(&mut base(&["--metrics", "accept_framing"]), &["--metrics needs --prompt-column"]);
     assert_user_error(&mut base(&[]), &["nothing to judge"]);
     let empty = write(dir.path(), "empty.csv", "id,prompt,response\n");

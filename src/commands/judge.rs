@@ -187,6 +187,7 @@ fn request(args: &JudgeArgs, planned: &Plan, cache: &mut Cache) -> Result<RunTal
             timeout: Duration::from_secs_f64(args.timeout),
             max_tokens: args.max_tokens,
             seed: args.seed,
+            connections: args.concurrency,
         },
         key,
     );

@@ -83,6 +83,8 @@ pub struct ClientSettings {
     pub max_tokens: u32,
     /// `seed` sent with each request (servers that support it sample reproducibly).
     pub seed: u64,
+    /// Idle connections kept open for reuse (set to the concurrency).
+    pub connections: usize,
 }
 
 /// The client: one connection pool shared by all workers.
@@ -105,6 +107,8 @@ impl ChatClient {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(settings.timeout))
+            .max_idle_connections(settings.connections.max(1))
+            .max_idle_connections_per_host(settings.connections.max(1))
             .user_agent(concat!("amplify/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
