@@ -20,7 +20,9 @@ impl Bar {
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
-        Bar { bar, retries: AtomicUsize::new(0), failures: AtomicUsize::new(0) }
+        let bar = Bar { bar, retries: AtomicUsize::new(0), failures: AtomicUsize::new(0) };
+        bar.update();
+        bar
     }
 
     fn update(&self) {
