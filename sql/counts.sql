@@ -1,0 +1,208 @@
+-- amplify counts table in portable SQL (tested on DuckDB and Apache Spark SQL; plain ANSI joins,
+-- CASE, GROUP BY and UNION ALL only, so Trino and other engines run it too).
+--
+-- It computes exactly the table `amplify count` writes (README, "The counts table"), so the heavy
+-- scan runs where the data lives and `amplify compare --counts counts.parquet` (or `report
+-- --counts`) does the statistics and charts. Counts of disjoint item shards add up: compute one
+-- table per shard and pass each with --counts.
+--
+-- Parameters: before this file, define six views over your tables (`sql/params_sample.sql` does
+-- it for the sample data; copy and edit it):
+--   amp_settings(baseline_name, group_by, has_truth)
+--       one row: the baseline's name (e.g. 'human'); the grouping's name ('' for none);
+--       has_truth 1 when the baseline has a ground-truth column, else 0.
+--   amp_metrics(metric, position, compared, against_truth)
+--       one row per metric: its order (1, 2, ...), compared = 1 for metrics compared between
+--       baseline and models (present in both), against_truth = 1 for metrics judged against the
+--       truth (e.g. verdict, moral_endorsement).
+--   amp_models(model, position)
+--       one row per model, in order.
+--   amp_baseline(id, truth, level, ambiguous)
+--       one row per baseline item: truth 1/0 (NULL = invalid or missing), the group level as a
+--       string (NULL = unassigned), ambiguous = 1 when several levels matched (else 0).
+--   amp_baseline_labels(id, metric, label)
+--       one row per baseline item and metric the baseline has; label 1, 0, or 2 for invalid.
+--   amp_model_labels(model, id, metric, label)
+--       one row per model item and metric that model has; label 1, 0, or 2 for invalid.
+-- Ids must be unique within each source (amplify checks this; here it is your responsibility).
+-- Labels normalised like amplify: numeric x -> CASE WHEN CAST(x AS DOUBLE) = 1 THEN 1 WHEN
+-- CAST(x AS DOUBLE) = 0 THEN 0 ELSE 2 END; text x -> CASE WHEN LOWER(TRIM(x)) IN ('1', '1.0',
+-- 'true', 'yes') THEN 1 WHEN LOWER(TRIM(x)) IN ('0', '0.0', 'false', 'no') THEN 0 ELSE 2 END;
+-- verdicts -> CASE WHEN UPPER(TRIM(x)) IN ('YTA', 'ESH', ...) THEN 1 ... (see params_sample.sql).
+--
+-- The last statement is a SELECT returning the table: kind, model, metric, group_by, level,
+-- truth and 15 BIGINT count columns, ordered as amplify writes them. Export its result as Parquet
+-- or CSV (sql/check.py shows how with DuckDB and with Spark).
+
+-- Matched items with both sides' labels, for the compared metrics.
+CREATE OR REPLACE TEMPORARY VIEW amp_pairs AS
+SELECT m.model, b.metric, b.label AS b_label, m.label AS m_label, i.truth, i.level
+FROM amp_baseline_labels b
+JOIN amp_model_labels m ON m.id = b.id AND m.metric = b.metric
+JOIN amp_baseline i ON i.id = b.id
+JOIN amp_metrics k ON k.metric = b.metric AND k.compared = 1;
+
+-- Every source's labels with the truth: the baseline on all its items, models on matched items.
+CREATE OR REPLACE TEMPORARY VIEW amp_truth_pairs AS
+SELECT s.baseline_name AS source, 0 AS source_position, l.metric, l.label, i.truth, i.level
+FROM amp_baseline_labels l
+JOIN amp_baseline i ON i.id = l.id
+JOIN amp_metrics k ON k.metric = l.metric AND k.against_truth = 1
+CROSS JOIN amp_settings s
+WHERE s.has_truth = 1
+UNION ALL
+SELECT m.model AS source, p.position AS source_position, m.metric, m.label, i.truth, i.level
+FROM amp_model_labels m
+JOIN amp_baseline i ON i.id = m.id
+JOIN amp_models p ON p.model = m.model
+JOIN amp_metrics k ON k.metric = m.metric AND k.against_truth = 1
+CROSS JOIN amp_settings s
+WHERE s.has_truth = 1;
+
+-- Paired cells of one slice: all items, one truth value, one level, or one level and truth value.
+CREATE OR REPLACE TEMPORARY VIEW amp_metric_rows AS
+SELECT model, metric, '' AS group_by, '' AS level, '' AS truth,
+       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END) AS c_both,
+       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END) AS c_model_only,
+       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END) AS c_baseline_only,
+       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END) AS c_neither,
+       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END) AS c_invalid_baseline,
+       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END) AS c_invalid_model
+FROM amp_pairs GROUP BY model, metric
+UNION ALL
+SELECT model, metric, '', '', CAST(truth AS STRING),
+       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END)
+FROM amp_pairs WHERE truth IS NOT NULL GROUP BY model, metric, truth
+UNION ALL
+SELECT p.model, p.metric, s.group_by, p.level, '',
+       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END)
+FROM amp_pairs p CROSS JOIN amp_settings s
+WHERE p.level IS NOT NULL AND s.group_by <> '' GROUP BY p.model, p.metric, s.group_by, p.level
+UNION ALL
+SELECT p.model, p.metric, s.group_by, p.level, CAST(p.truth AS STRING),
+       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END)
+FROM amp_pairs p CROSS JOIN amp_settings s
+WHERE p.level IS NOT NULL AND p.truth IS NOT NULL AND s.group_by <> ''
+GROUP BY p.model, p.metric, s.group_by, p.level, p.truth;
+
+-- Labels against the truth (tp, fp, fn, tn in the four cells), for all items and each level.
+CREATE OR REPLACE TEMPORARY VIEW amp_truth_rows AS
+SELECT source, source_position, metric, '' AS group_by, '' AS level,
+       SUM(CASE WHEN truth = 1 AND label = 1 THEN 1 ELSE 0 END) AS c_both,
+       SUM(CASE WHEN truth = 0 AND label = 1 THEN 1 ELSE 0 END) AS c_model_only,
+       SUM(CASE WHEN truth = 1 AND label = 0 THEN 1 ELSE 0 END) AS c_baseline_only,
+       SUM(CASE WHEN truth = 0 AND label = 0 THEN 1 ELSE 0 END) AS c_neither,
+       SUM(CASE WHEN truth IS NULL THEN 1 ELSE 0 END) AS c_invalid_baseline,
+       SUM(CASE WHEN label = 2 THEN 1 ELSE 0 END) AS c_invalid_model
+FROM amp_truth_pairs GROUP BY source, source_position, metric
+UNION ALL
+SELECT t.source, t.source_position, t.metric, s.group_by, t.level,
+       SUM(CASE WHEN truth = 1 AND label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN truth = 0 AND label = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN truth = 1 AND label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN truth = 0 AND label = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN truth IS NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN label = 2 THEN 1 ELSE 0 END)
+FROM amp_truth_pairs t CROSS JOIN amp_settings s
+WHERE t.level IS NOT NULL AND s.group_by <> ''
+GROUP BY t.source, t.source_position, t.metric, s.group_by, t.level;
+
+-- Per matched item: whether every compared metric is valid on both sides, and how many each
+-- side shows (the overall score).
+CREATE OR REPLACE TEMPORARY VIEW amp_item_scores AS
+SELECT model, id,
+       MIN(CASE WHEN b_label < 2 AND m_label < 2 THEN 1 ELSE 0 END) AS all_valid,
+       SUM(CASE WHEN b_label = 1 THEN 1 ELSE 0 END) AS sum_b,
+       SUM(CASE WHEN m_label = 1 THEN 1 ELSE 0 END) AS sum_m
+FROM (
+  SELECT m.model, b.id, b.label AS b_label, m.label AS m_label
+  FROM amp_baseline_labels b
+  JOIN amp_model_labels m ON m.id = b.id AND m.metric = b.metric
+  JOIN amp_metrics k ON k.metric = b.metric AND k.compared = 1
+) x
+GROUP BY model, id;
+
+-- Alignment and overall-score sums per model.
+CREATE OR REPLACE TEMPORARY VIEW amp_model_rows AS
+SELECT p.model, p.position,
+       COALESCE(j.matched, 0) AS matched,
+       (SELECT COUNT(*) FROM amp_baseline) - COALESCE(j.matched, 0) AS baseline_only_ids,
+       COALESCE(n.items, 0) - COALESCE(j.matched, 0) AS model_only_ids,
+       COALESCE(sc.score_n, 0) AS score_n,
+       COALESCE(sc.score_sum_baseline, 0) AS score_sum_baseline,
+       COALESCE(sc.score_sum_model, 0) AS score_sum_model,
+       COALESCE(sc.score_sum_sq_diff, 0) AS score_sum_sq_diff
+FROM amp_models p
+LEFT JOIN (
+  SELECT model, COUNT(*) AS items FROM (SELECT DISTINCT model, id FROM amp_model_labels) d GROUP BY model
+) n ON n.model = p.model
+LEFT JOIN (
+  SELECT d.model, COUNT(*) AS matched
+  FROM (SELECT DISTINCT model, id FROM amp_model_labels) d JOIN amp_baseline b ON b.id = d.id
+  GROUP BY d.model
+) j ON j.model = p.model
+LEFT JOIN (
+  SELECT model,
+         SUM(CASE WHEN all_valid = 1 THEN 1 ELSE 0 END) AS score_n,
+         SUM(CASE WHEN all_valid = 1 THEN sum_b ELSE 0 END) AS score_sum_baseline,
+         SUM(CASE WHEN all_valid = 1 THEN sum_m ELSE 0 END) AS score_sum_model,
+         SUM(CASE WHEN all_valid = 1 THEN (sum_m - sum_b) * (sum_m - sum_b) ELSE 0 END) AS score_sum_sq_diff
+  FROM amp_item_scores GROUP BY model
+) sc ON sc.model = p.model;
+
+-- The counts table, ordered as amplify writes it (the last statement: export its result).
+SELECT kind, model, metric, group_by, level, truth,
+       CAST(c_both AS BIGINT) AS both, CAST(c_model_only AS BIGINT) AS model_only,
+       CAST(c_baseline_only AS BIGINT) AS baseline_only, CAST(c_neither AS BIGINT) AS neither,
+       CAST(c_invalid_baseline AS BIGINT) AS invalid_baseline,
+       CAST(c_invalid_model AS BIGINT) AS invalid_model,
+       CAST(c_matched AS BIGINT) AS matched, CAST(c_baseline_only_ids AS BIGINT) AS baseline_only_ids,
+       CAST(c_model_only_ids AS BIGINT) AS model_only_ids, CAST(c_score_n AS BIGINT) AS score_n,
+       CAST(c_score_sum_baseline AS BIGINT) AS score_sum_baseline,
+       CAST(c_score_sum_model AS BIGINT) AS score_sum_model,
+       CAST(c_score_sum_sq_diff AS BIGINT) AS score_sum_sq_diff,
+       CAST(c_unassigned AS BIGINT) AS unassigned, CAST(c_ambiguous AS BIGINT) AS ambiguous
+FROM (
+  SELECT 1 AS kind_rank, p.position AS source_rank, k.position AS metric_rank,
+         'metric' AS kind, r.model, r.metric, r.group_by, r.level, r.truth,
+         r.c_both, r.c_model_only, r.c_baseline_only, r.c_neither, r.c_invalid_baseline, r.c_invalid_model,
+         0 AS c_matched, 0 AS c_baseline_only_ids, 0 AS c_model_only_ids, 0 AS c_score_n,
+         0 AS c_score_sum_baseline, 0 AS c_score_sum_model, 0 AS c_score_sum_sq_diff,
+         0 AS c_unassigned, 0 AS c_ambiguous
+  FROM amp_metric_rows r JOIN amp_models p ON p.model = r.model JOIN amp_metrics k ON k.metric = r.metric
+  UNION ALL
+  SELECT 2, t.source_position, k.position, 'truth', t.source, t.metric, t.group_by, t.level, '',
+         t.c_both, t.c_model_only, t.c_baseline_only, t.c_neither, t.c_invalid_baseline, t.c_invalid_model,
+         0, 0, 0, 0, 0, 0, 0, 0, 0
+  FROM amp_truth_rows t JOIN amp_metrics k ON k.metric = t.metric
+  UNION ALL
+  SELECT 3, m.position, 0, 'model', m.model, '', '', '', '',
+         0, 0, 0, 0, 0, 0,
+         m.matched, m.baseline_only_ids, m.model_only_ids, m.score_n,
+         m.score_sum_baseline, m.score_sum_model, m.score_sum_sq_diff, 0, 0
+  FROM amp_model_rows m
+  UNION ALL
+  SELECT 4, 0, 0, 'grouping', '', '', s.group_by, '', '',
+         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+         SUM(CASE WHEN b.level IS NULL AND b.ambiguous = 0 THEN 1 ELSE 0 END),
+         SUM(CASE WHEN b.ambiguous = 1 THEN 1 ELSE 0 END)
+  FROM amp_baseline b CROSS JOIN amp_settings s
+  WHERE s.group_by <> ''
+  GROUP BY s.group_by
+) u
+ORDER BY kind_rank, source_rank, group_by, level, truth, metric_rank;
