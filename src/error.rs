@@ -153,6 +153,26 @@ pub enum AmplifyError {
         /// The engine's message.
         reason: String,
     },
+    /// A directory or glob input holds no Parquet file.
+    #[error("{pattern}: {what} no .parquet file; check the path or pattern (quote globs so the shell leaves them to amplify)")]
+    NoFilesMatched {
+        /// The directory or glob as given.
+        pattern: String,
+        /// "the directory holds" or "the glob matches".
+        what: &'static str,
+    },
+    /// Files of one directory or glob input disagree on their columns.
+    #[error("{path}: column '{column}' {problem} (in {first}); all files of one input need the same columns and types")]
+    SchemaMismatch {
+        /// The file that disagrees.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// How it disagrees.
+        problem: String,
+        /// The first file of the input, the reference.
+        first: PathBuf,
+    },
     /// `amplify judge` stopped (rubric, endpoint, key or cache problem).
     #[error(transparent)]
     Judge(#[from] crate::judge::error::JudgeError),

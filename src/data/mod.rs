@@ -3,6 +3,7 @@
 
 pub mod checks;
 pub mod counts_io;
+pub mod dataset;
 pub mod groups;
 pub mod inspect;
 pub mod joint;

@@ -91,13 +91,16 @@ pub struct ScannedFile {
     pub schema: SchemaRef,
     /// Its row count.
     pub rows: u64,
-    hash: Option<JoinHandle<std::io::Result<String>>>,
+    pub(crate) hash: Option<JoinHandle<std::io::Result<String>>>,
 }
 
 impl ScannedFile {
     /// Opens a file: checks existence and format, reads the schema and the row count, and starts
     /// hashing the bytes in the background.
     pub fn open(path: &Path) -> Result<Self> {
+        if super::dataset::is_dataset(path) {
+            return super::dataset::open(path);
+        }
         if !path.is_file() {
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
