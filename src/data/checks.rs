@@ -14,16 +14,12 @@ const EXAMPLES: u32 = 5;
 pub(crate) fn check_ids(raw: &RawSource, file: &ScannedFile) -> Result<u64> {
     let id = raw.id.as_str();
     let context = || format!("{}: checking ids in column '{id}'", file.path.display());
-    let df = raw
-        .lazy
-        .clone()
-        .select([
-            len().alias("rows"),
-            col(id).null_count().cast(DataType::Int64).alias("nulls"),
-            col(id).n_unique().cast(DataType::Int64).alias("unique"),
-        ])
-        .collect()
-        .engine(context)?;
+    let df = raw.lazy.clone().select([
+        len().alias("rows"),
+        col(id).null_count().cast(DataType::Int64).alias("nulls"),
+        col(id).n_unique().cast(DataType::Int64).alias("unique"),
+    ]);
+    let df = super::collect_streaming(df).engine(context)?;
     let (rows, nulls, unique) = (cell_u64(&df, "rows")?, cell_u64(&df, "nulls")?, cell_u64(&df, "unique")?);
     if nulls > 0 {
         return Err(AmplifyError::NullIds {

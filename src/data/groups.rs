@@ -156,7 +156,8 @@ pub(crate) fn grouping_counts(
         };
         exprs.push(ambiguous.alias(format!("amb{j}")));
     }
-    let df = lazy.clone().select(exprs).collect().engine(|| "counting group levels".into())?;
+    let df =
+        super::collect_streaming(lazy.clone().select(exprs)).engine(|| "counting group levels".into())?;
     let mut out = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
         let levels = cell_u64(&df, &format!("levels{j}"))? as usize;

@@ -127,11 +127,8 @@ fn side(data: &Dataset, frame: &SourceFrame, prefix: &str, baseline: bool) -> La
 fn joint_rows(lazy: LazyFrame, keys: &[String], level: Option<&str>, what: &str) -> Result<Vec<JointRow>> {
     let mut by: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
     by.extend(level.map(col));
-    let df = lazy
-        .group_by(by)
-        .agg([len().cast(DataType::Int64).alias("__n")])
-        .collect()
-        .engine(|| format!("counting '{what}'"))?;
+    let grouped = lazy.group_by(by).agg([len().cast(DataType::Int64).alias("__n")]);
+    let df = super::collect_streaming(grouped).engine(|| format!("counting '{what}'"))?;
     let context = || "reading the joint table".to_string();
     let ints = |name: &str| -> Result<Vec<i64>> {
         let c = df.column(name).and_then(|c| c.cast(&DataType::Int64)).engine(context)?;
