@@ -41,7 +41,12 @@ impl<T> EngineContext<T> for PolarsResult<T> {
 pub(crate) fn collect_streaming(lazy: LazyFrame) -> PolarsResult<DataFrame> {
     // One query, one sink: the result is always a single frame (`unwrap_single` panics only for
     // the multi-sink plans of `collect_all`, which amplify never builds).
-    lazy.collect_with_engine(Engine::Streaming).map(|result| result.unwrap_single())
+    // AMPLIFY_ENGINE=in-memory switches back to the in-memory engine (for diagnosis).
+    let engine = match std::env::var("AMPLIFY_ENGINE").as_deref() {
+        Ok("in-memory") => Engine::InMemory,
+        _ => Engine::Streaming,
+    };
+    lazy.collect_with_engine(engine).map(|result| result.unwrap_single())
 }
 
 /// Collapses a multi-line engine message to its first line.
