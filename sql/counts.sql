@@ -36,7 +36,7 @@
 
 -- Matched items with both sides' labels, for the compared metrics.
 CREATE OR REPLACE TEMPORARY VIEW amp_pairs AS
-SELECT m.model, b.metric, b.label AS b_label, m.label AS m_label, i.truth, i.level
+SELECT m.model, b.id, b.metric, b.label AS b_label, m.label AS m_label, i.truth, i.level
 FROM amp_baseline_labels b
 JOIN amp_model_labels m ON m.id = b.id AND m.metric = b.metric
 JOIN amp_baseline i ON i.id = b.id
@@ -59,68 +59,48 @@ JOIN amp_metrics k ON k.metric = m.metric AND k.against_truth = 1
 CROSS JOIN amp_settings s
 WHERE s.has_truth = 1;
 
--- Paired cells of one slice: all items, one truth value, one level, or one level and truth value.
+-- Every pair once per slice it belongs to: all items, its truth value, its level, its level
+-- and truth value.
+CREATE OR REPLACE TEMPORARY VIEW amp_pair_slices AS
+SELECT model, metric, '' AS group_by, '' AS level, '' AS truth, b_label, m_label FROM amp_pairs
+UNION ALL
+SELECT model, metric, '', '', CAST(truth AS STRING), b_label, m_label
+FROM amp_pairs WHERE truth IS NOT NULL
+UNION ALL
+SELECT p.model, p.metric, s.group_by, p.level, '', p.b_label, p.m_label
+FROM amp_pairs p CROSS JOIN amp_settings s WHERE p.level IS NOT NULL AND s.group_by <> ''
+UNION ALL
+SELECT p.model, p.metric, s.group_by, p.level, CAST(p.truth AS STRING), p.b_label, p.m_label
+FROM amp_pairs p CROSS JOIN amp_settings s
+WHERE p.level IS NOT NULL AND p.truth IS NOT NULL AND s.group_by <> '';
+
+-- Paired cells per slice.
 CREATE OR REPLACE TEMPORARY VIEW amp_metric_rows AS
-SELECT model, metric, '' AS group_by, '' AS level, '' AS truth,
+SELECT model, metric, group_by, level, truth,
        SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END) AS c_both,
        SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END) AS c_model_only,
        SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END) AS c_baseline_only,
        SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END) AS c_neither,
        SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END) AS c_invalid_baseline,
        SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END) AS c_invalid_model
-FROM amp_pairs GROUP BY model, metric
-UNION ALL
-SELECT model, metric, '', '', CAST(truth AS STRING),
-       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END)
-FROM amp_pairs WHERE truth IS NOT NULL GROUP BY model, metric, truth
-UNION ALL
-SELECT p.model, p.metric, s.group_by, p.level, '',
-       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END)
-FROM amp_pairs p CROSS JOIN amp_settings s
-WHERE p.level IS NOT NULL AND s.group_by <> '' GROUP BY p.model, p.metric, s.group_by, p.level
-UNION ALL
-SELECT p.model, p.metric, s.group_by, p.level, CAST(p.truth AS STRING),
-       SUM(CASE WHEN b_label = 1 AND m_label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 0 AND m_label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END)
-FROM amp_pairs p CROSS JOIN amp_settings s
-WHERE p.level IS NOT NULL AND p.truth IS NOT NULL AND s.group_by <> ''
-GROUP BY p.model, p.metric, s.group_by, p.level, p.truth;
+FROM amp_pair_slices GROUP BY model, metric, group_by, level, truth;
 
 -- Labels against the truth (tp, fp, fn, tn in the four cells), for all items and each level.
 CREATE OR REPLACE TEMPORARY VIEW amp_truth_rows AS
-SELECT source, source_position, metric, '' AS group_by, '' AS level,
+SELECT source, source_position, metric, group_by, level,
        SUM(CASE WHEN truth = 1 AND label = 1 THEN 1 ELSE 0 END) AS c_both,
        SUM(CASE WHEN truth = 0 AND label = 1 THEN 1 ELSE 0 END) AS c_model_only,
        SUM(CASE WHEN truth = 1 AND label = 0 THEN 1 ELSE 0 END) AS c_baseline_only,
        SUM(CASE WHEN truth = 0 AND label = 0 THEN 1 ELSE 0 END) AS c_neither,
        SUM(CASE WHEN truth IS NULL THEN 1 ELSE 0 END) AS c_invalid_baseline,
        SUM(CASE WHEN label = 2 THEN 1 ELSE 0 END) AS c_invalid_model
-FROM amp_truth_pairs GROUP BY source, source_position, metric
-UNION ALL
-SELECT t.source, t.source_position, t.metric, s.group_by, t.level,
-       SUM(CASE WHEN truth = 1 AND label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN truth = 0 AND label = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN truth = 1 AND label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN truth = 0 AND label = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN truth IS NULL THEN 1 ELSE 0 END),
-       SUM(CASE WHEN label = 2 THEN 1 ELSE 0 END)
-FROM amp_truth_pairs t CROSS JOIN amp_settings s
-WHERE t.level IS NOT NULL AND s.group_by <> ''
-GROUP BY t.source, t.source_position, t.metric, s.group_by, t.level;
+FROM (
+  SELECT source, source_position, metric, '' AS group_by, '' AS level, label, truth FROM amp_truth_pairs
+  UNION ALL
+  SELECT t.source, t.source_position, t.metric, s.group_by, t.level, t.label, t.truth
+  FROM amp_truth_pairs t CROSS JOIN amp_settings s WHERE t.level IS NOT NULL AND s.group_by <> ''
+) x
+GROUP BY source, source_position, metric, group_by, level;
 
 -- Per matched item: whether every compared metric is valid on both sides, and how many each
 -- side shows (the overall score).
@@ -129,12 +109,7 @@ SELECT model, id,
        MIN(CASE WHEN b_label < 2 AND m_label < 2 THEN 1 ELSE 0 END) AS all_valid,
        SUM(CASE WHEN b_label = 1 THEN 1 ELSE 0 END) AS sum_b,
        SUM(CASE WHEN m_label = 1 THEN 1 ELSE 0 END) AS sum_m
-FROM (
-  SELECT m.model, b.id, b.label AS b_label, m.label AS m_label
-  FROM amp_baseline_labels b
-  JOIN amp_model_labels m ON m.id = b.id AND m.metric = b.metric
-  JOIN amp_metrics k ON k.metric = b.metric AND k.compared = 1
-) x
+FROM amp_pairs
 GROUP BY model, id;
 
 -- Alignment and overall-score sums per model.

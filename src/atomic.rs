@@ -12,6 +12,22 @@ where
     F: FnOnce(&mut std::fs::File) -> Result<()>,
 {
     let write_err = |reason: String| AmplifyError::Write { path: path.to_path_buf(), reason };
+    let dir = check_target(path)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".amplify-")
+        .tempfile_in(dir)
+        .map_err(|e| write_err(e.to_string()))?;
+    fill(tmp.as_file_mut())?;
+    set_readable(tmp.as_file()).map_err(|e| write_err(e.to_string()))?;
+    tmp.as_file_mut().flush().and_then(|_| tmp.as_file().sync_all()).map_err(|e| write_err(e.to_string()))?;
+    tmp.persist(path).map_err(|e| write_err(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Checks that `path` can be written atomically (not a directory, its directory exists) and
+/// returns that directory; commands with costly work call it before starting.
+pub fn check_target(path: &Path) -> Result<&Path> {
+    let write_err = |reason: String| AmplifyError::Write { path: path.to_path_buf(), reason };
     if path.is_dir() {
         return Err(write_err("it is a directory; give a file name".into()));
     }
@@ -22,15 +38,7 @@ where
     if !dir.is_dir() {
         return Err(write_err(format!("directory {} does not exist; create it first", dir.display())));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".amplify-")
-        .tempfile_in(dir)
-        .map_err(|e| write_err(e.to_string()))?;
-    fill(tmp.as_file_mut())?;
-    set_readable(tmp.as_file()).map_err(|e| write_err(e.to_string()))?;
-    tmp.as_file_mut().flush().and_then(|_| tmp.as_file().sync_all()).map_err(|e| write_err(e.to_string()))?;
-    tmp.persist(path).map_err(|e| write_err(e.error.to_string()))?;
-    Ok(())
+    Ok(dir)
 }
 
 /// Writes bytes atomically (see [`write_atomically`]).

@@ -274,7 +274,9 @@ fn concurrency_and_rate_limits_hold() {
         assert!(max <= limit && (limit == 1 || max >= 2), "limit {limit}, max in flight {max}");
     }
     let output = dir.path().join("rpm.parquet");
-    let small = items(&dir.path().join("."), 6);
+    let rpm_dir = dir.path().join("rpm");
+    std::fs::create_dir(&rpm_dir).unwrap();
+    let small = items(&rpm_dir, 6);
     judge_cmd(&server, &small, &output, "indirect_language")
         .args(["--rpm", "600", "--concurrency", "6"])
         .assert()

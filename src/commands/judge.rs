@@ -26,7 +26,7 @@ pub fn run(args: &JudgeArgs) -> Result<()> {
         return dry_run(args, &rubrics, &input);
     }
     let output = args.output.as_deref().ok_or_else(|| setting("--output FILE is required"))?;
-    check_output_dir(output)?;
+    crate::atomic::check_target(output)?;
     let mut outcomes = Outcomes::default();
     let mut table = Table { name: "judgements".into(), columns: vec![(args.id.clone(), input.ids.clone())] };
     let mut notes = Vec::new();
@@ -154,19 +154,6 @@ fn cache_path(args: &JudgeArgs, output: &Path) -> PathBuf {
         name.push(".judge-cache.jsonl");
         PathBuf::from(name)
     })
-}
-
-fn check_output_dir(output: &Path) -> Result<(), AmplifyError> {
-    let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if output.is_dir() || !dir.is_dir() {
-        let reason = if output.is_dir() {
-            "it is a directory; give a file name"
-        } else {
-            "its directory does not exist"
-        };
-        return Err(AmplifyError::Write { path: output.to_path_buf(), reason: reason.into() });
-    }
-    Ok(())
 }
 
 /// Makes the planned requests (nothing when everything is cached).

@@ -17,21 +17,10 @@ pub fn is_dataset(path: &Path) -> bool {
 pub fn open(path: &Path) -> Result<ScannedFile> {
     let files = list_files(path)?;
     check_schemas(&files)?;
-    let unreadable = |e: PolarsError| AmplifyError::Unreadable {
-        path: path.to_path_buf(),
-        format: "Parquet",
-        reason: super::one_line(&e.to_string()),
-    };
-    let mut lazy = scan_dataset(path).map_err(unreadable)?;
-    let schema = lazy.collect_schema().map_err(unreadable)?;
-    let counted = lazy.clone().select([len().alias("n")]).collect().map_err(unreadable)?;
-    let rows = super::cell_u64(&counted, "n")?;
-    if rows == 0 {
-        return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
-    }
     let root = path.is_dir().then(|| path.to_path_buf());
-    let hash = Some(std::thread::spawn(move || combined_hash(root.as_deref(), &files)));
-    Ok(ScannedFile { path: path.to_path_buf(), format: FileFormat::Parquet, lazy, schema, rows, hash })
+    ScannedFile::from_scan(path, FileFormat::Parquet, scan_dataset(path), move || {
+        combined_hash(root.as_deref(), &files)
+    })
 }
 
 /// The Parquet files of a directory (recursively, sorted; hidden and `_`-prefixed entries such as

@@ -91,7 +91,7 @@ pub struct ScannedFile {
     pub schema: SchemaRef,
     /// Its row count.
     pub rows: u64,
-    pub(crate) hash: Option<JoinHandle<std::io::Result<String>>>,
+    hash: Option<JoinHandle<std::io::Result<String>>>,
 }
 
 impl ScannedFile {
@@ -105,20 +105,31 @@ impl ScannedFile {
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
         let format = FileFormat::of(path)?;
+        let owned = path.to_path_buf();
+        Self::from_scan(path, format, scan(path, format), move || sha256_file(&owned))
+    }
+
+    /// Reads the schema and row count of a scan (refusing an empty input) and starts `hash` on a
+    /// thread; shared by single files and multi-file inputs.
+    pub(crate) fn from_scan(
+        path: &Path,
+        format: FileFormat,
+        scanned: PolarsResult<LazyFrame>,
+        hash: impl FnOnce() -> std::io::Result<String> + Send + 'static,
+    ) -> Result<Self> {
         let unreadable = |e: PolarsError| AmplifyError::Unreadable {
             path: path.to_path_buf(),
             format: format.label(),
             reason: super::one_line(&e.to_string()),
         };
-        let mut lazy = scan(path, format).map_err(unreadable)?;
+        let mut lazy = scanned.map_err(unreadable)?;
         let schema = lazy.collect_schema().map_err(unreadable)?;
         let counted = lazy.clone().select([len().alias("n")]).collect().map_err(unreadable)?;
         let rows = super::cell_u64(&counted, "n")?;
         if rows == 0 {
             return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
         }
-        let owned = path.to_path_buf();
-        let hash = Some(std::thread::spawn(move || sha256_file(&owned)));
+        let hash = Some(std::thread::spawn(hash));
         Ok(Self { path: path.to_path_buf(), format, lazy, schema, rows, hash })
     }
 
