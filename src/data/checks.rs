@@ -1,59 +1,67 @@
 //! Id checks: every row of a source needs an id, and each id may occur only once per source.
 
-use super::layout::RawSource;
-use super::source::ScannedFile;
+use super::layout::{SourceFrame, ID};
 use super::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
+use std::path::Path;
 
 /// How many duplicate ids an error message shows.
 const EXAMPLES: u32 = 5;
 
-/// Counts the source's rows and fails on missing or duplicate ids (naming file, column and the
-/// first few duplicates).
-pub(crate) fn check_ids(raw: &RawSource, file: &ScannedFile) -> Result<u64> {
-    let id = raw.id.as_str();
-    let context = || format!("{}: checking ids in column '{id}'", file.path.display());
-    let df = raw.lazy.clone().select([
+/// Fails on missing or duplicate ids in a normalised source (naming the file, the id column and
+/// the first few duplicates).
+pub(crate) fn check_ids(frame: &SourceFrame, path: &Path) -> Result<()> {
+    let context = || format!("{}: checking ids in column '{}'", path.display(), frame.id_column);
+    let df = frame.lazy.clone().select([
         len().alias("rows"),
-        col(id).null_count().cast(DataType::Int64).alias("nulls"),
-        col(id).n_unique().cast(DataType::Int64).alias("unique"),
+        col(ID).null_count().cast(DataType::Int64).alias("nulls"),
+        col(ID).n_unique().cast(DataType::Int64).alias("unique"),
     ]);
     let df = super::collect_streaming(df).engine(context)?;
     let (rows, nulls, unique) = (cell_u64(&df, "rows")?, cell_u64(&df, "nulls")?, cell_u64(&df, "unique")?);
     if nulls > 0 {
         return Err(AmplifyError::NullIds {
-            path: file.path.clone(),
-            column: id.to_string(),
-            source_name: raw.name.clone(),
+            path: path.to_path_buf(),
+            column: frame.id_column.clone(),
+            source_name: frame.name.clone(),
             count: nulls,
         });
     }
     if unique < rows {
-        return Err(duplicates(raw, file)?);
+        return Err(duplicates(frame, path)?);
     }
-    Ok(rows)
+    Ok(())
 }
 
-fn duplicates(raw: &RawSource, file: &ScannedFile) -> Result<AmplifyError> {
-    let id = raw.id.as_str();
-    let dup = raw
+/// Counts the rows of a source (read from the file footer when the source is a whole file).
+pub(crate) fn count_rows(lazy: &LazyFrame, path: &Path) -> Result<u64> {
+    let df = lazy
+        .clone()
+        .select([len().cast(DataType::Int64).alias("rows")])
+        .collect()
+        .engine(|| format!("{}: counting rows", path.display()))?;
+    cell_u64(&df, "rows")
+}
+
+fn duplicates(frame: &SourceFrame, path: &Path) -> Result<AmplifyError> {
+    let dup = frame
         .lazy
         .clone()
-        .group_by([col(id)])
+        .group_by([col(ID)])
         .agg([len().alias("n")])
         .filter(col("n").gt(lit(1)))
-        .select([col(id).cast(DataType::String)])
-        .sort([id], Default::default())
+        .select([col(ID).cast(DataType::String)])
+        .sort([ID], Default::default())
         .collect()
-        .engine(|| format!("{}: listing duplicate ids", file.path.display()))?;
-    let values = dup.column(id).and_then(|c| c.str().cloned()).engine(|| "reading duplicate ids".into())?;
+        .engine(|| format!("{}: listing duplicate ids", path.display()))?;
+    let values = dup.column(ID).and_then(|c| c.str().cloned()).engine(|| "reading duplicate ids".into())?;
     let examples: Vec<String> =
         values.iter().take(EXAMPLES as usize).map(|v| v.unwrap_or("").to_string()).collect();
     Ok(AmplifyError::DuplicateIds {
-        path: file.path.clone(),
-        column: id.to_string(),
-        source_name: raw.name.clone(),
+        path: path.to_path_buf(),
+        column: frame.id_column.clone(),
+        source_name: frame.name.clone(),
         count: dup.height() as u64,
         examples: examples.join(", "),
     })

@@ -133,20 +133,20 @@ fn text_column(file: &ScannedFile, text: Option<&str>) -> Result<String> {
     })
 }
 
-/// Counts each grouping's levels, unplaced and ambiguous items on the baseline frame (columns
-/// `__g{j}` and `__gm{j}`), and rejects groupings with no level or too many levels.
+/// Finds each grouping's levels (sorted) and counts its unplaced and ambiguous items on the
+/// baseline frame (columns `__g{j}` and `__gm{j}`), rejecting groupings with no level or too many.
 pub(crate) fn grouping_counts(
     lazy: &LazyFrame,
     specs: &[GroupingSpec],
     max_levels: usize,
-) -> Result<Vec<GroupingCounts>> {
+) -> Result<(Vec<GroupingCounts>, Vec<Vec<String>>)> {
     if specs.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let mut exprs = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
         let level = col(format!("__g{j}"));
-        exprs.push(level.clone().drop_nulls().n_unique().cast(DataType::Int64).alias(format!("levels{j}")));
+        exprs.push(level.clone().drop_nulls().unique().implode(false).alias(format!("levels{j}")));
         exprs.push(level.null_count().cast(DataType::Int64).alias(format!("null{j}")));
         let ambiguous = match spec {
             GroupingSpec::Derived { .. } => {
@@ -158,22 +158,37 @@ pub(crate) fn grouping_counts(
     }
     let df =
         super::collect_streaming(lazy.clone().select(exprs)).engine(|| "counting group levels".into())?;
-    let mut out = Vec::new();
+    let (mut counts, mut all_levels) = (Vec::new(), Vec::new());
     for (j, spec) in specs.iter().enumerate() {
-        let levels = cell_u64(&df, &format!("levels{j}"))? as usize;
+        let levels = level_list(&df, &format!("levels{j}"))?;
         let (nulls, ambiguous) = (cell_u64(&df, &format!("null{j}"))?, cell_u64(&df, &format!("amb{j}"))?);
         let name = spec.name();
-        if levels == 0 {
+        if levels.is_empty() {
             return Err(AmplifyError::InvalidArgument(format!(
                 "grouping '{name}': no item falls into any level; check the column or the --derive patterns"
             )));
         }
-        if levels > max_levels {
+        if levels.len() > max_levels {
             return Err(AmplifyError::InvalidArgument(format!(
-                "grouping '{name}' has {levels} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels"
+                "grouping '{name}' has {} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels",
+                levels.len()
             )));
         }
-        out.push(GroupingCounts { group_by: name, unassigned: nulls - ambiguous, ambiguous });
+        counts.push(GroupingCounts { group_by: name, unassigned: nulls - ambiguous, ambiguous });
+        all_levels.push(levels);
     }
-    Ok(out)
+    Ok((counts, all_levels))
+}
+
+/// Reads an imploded list of level strings from a one-row frame, sorted.
+fn level_list(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    let context = || format!("reading the levels '{name}'");
+    let list = df.column(name).and_then(|c| c.list().cloned()).engine(context)?;
+    let mut levels: Vec<String> = Vec::new();
+    for series in (0..list.len()).filter_map(|i| list.get_as_series(i)) {
+        let strings = series.str().engine(context)?;
+        levels.extend(strings.iter().flatten().map(str::to_string));
+    }
+    levels.sort();
+    Ok(levels)
 }

@@ -19,26 +19,45 @@ pub(crate) fn key_names(prefix: &str, k: usize) -> Vec<String> {
 }
 
 /// Key expressions of one side: `present[i]` says whether metric i exists on this side (a
-/// missing metric is coded invalid); the metric columns are the normalised Int32 labels.
+/// missing metric is coded invalid); the metric columns are Int64 label codes (0, 1, 2). The
+/// packing runs as one Rust kernel per key column ([`pack_kernel`]) rather than k polars
+/// multiply-adds.
 pub(crate) fn key_exprs(prefix: &str, metrics: &[String], present: &[bool]) -> Vec<Expr> {
     key_names(prefix, metrics.len())
         .into_iter()
         .enumerate()
         .map(|(j, name)| {
             let chunk = (j * CHUNK)..((j + 1) * CHUNK).min(metrics.len());
-            chunk
-                .rev()
-                .fold(lit(0i64), |acc, i| {
-                    let code = if present[i] {
-                        col(metrics[i].as_str()).cast(DataType::Int64).fill_null(lit(INVALID as i64))
-                    } else {
-                        lit(INVALID as i64)
-                    };
-                    acc * lit(3i64) + code
-                })
-                .alias(name)
+            let weight = |i: usize| 3i64.pow((i - j * CHUNK) as u32);
+            let missing: i64 =
+                chunk.clone().filter(|&i| !present[i]).map(|i| INVALID as i64 * weight(i)).sum();
+            let (columns, weights): (Vec<Expr>, Vec<i64>) =
+                chunk.filter(|&i| present[i]).map(|i| (col(metrics[i].as_str()), weight(i))).unzip();
+            match columns.split_first() {
+                None => lit(missing),
+                Some((first, rest)) => first.clone().map_many(
+                    move |c: &mut [Column]| pack_kernel(c, &weights, missing).map(IntoColumn::into_column),
+                    rest,
+                    |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::Int64)),
+                ),
+            }
+            .alias(name)
         })
         .collect()
+}
+
+/// Packs code columns: `offset + Σ codes[c] · weights[c]` per row (codes without nulls).
+pub(crate) fn pack_kernel(codes: &[Column], weights: &[i64], offset: i64) -> PolarsResult<Int64Chunked> {
+    let rows = codes.first().map_or(0, Column::len);
+    let mut out = vec![offset; rows];
+    for (column, &weight) in codes.iter().zip(weights) {
+        let ca = column.i64()?.rechunk();
+        for (o, &code) in out.iter_mut().zip(ca.cont_slice()?) {
+            *o += code * weight;
+        }
+    }
+    let name = codes.first().map(|c| c.name().clone()).unwrap_or_default();
+    Ok(Int64Chunked::from_vec(name, out))
 }
 
 /// Unpacks the codes of `k` metrics from a side's key values.
@@ -52,6 +71,32 @@ pub(crate) fn decode(keys: &[i64], k: usize) -> Vec<u8> {
             (key % 3) as u8
         })
         .collect()
+}
+
+/// One row of a joint table: packed keys (baseline chunks, then model chunks), truth code, group
+/// level and multiplicity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JointRow {
+    /// Packed label keys: the baseline's [`key_names`] columns, then the model's.
+    pub keys: Vec<i64>,
+    /// Truth code (0, 1 or [`INVALID`]).
+    pub truth: u8,
+    /// Group level (`None`: outside the grouping, or no grouping).
+    pub level: Option<String>,
+    /// Items with these values.
+    pub count: u64,
+}
+
+/// Joint rows of one source by slot: `[0]` all items, `[j + 1]` grouping j's levels.
+pub(crate) type SlotRows = Vec<Vec<JointRow>>;
+
+/// The joint rows reduction starts from: one [`SlotRows`] per model (baseline against model), and
+/// the baseline's own labels against the truth (empty when there is no truth to compare with).
+pub(crate) struct JointTables {
+    /// Per model, in [`crate::data::Dataset::models`] order.
+    pub models: Vec<SlotRows>,
+    /// Baseline keys only (no model chunks).
+    pub baseline: SlotRows,
 }
 
 /// Counts accumulated from joint rows of (baseline codes, model codes, multiplicity).
@@ -128,6 +173,16 @@ mod tests {
         let mut codes = decode(&[0, 3], 41);
         assert_eq!(codes.pop(), Some(1));
         assert!(codes.iter().all(|&c| c == 0));
+    }
+
+    #[test]
+    fn pack_kernel_weights_codes_base_3() {
+        let a = Int64Chunked::from_vec("a".into(), vec![1, 0, 2]).into_column();
+        let b = Int64Chunked::from_vec("b".into(), vec![0, 1, 2]).into_column();
+        // Metric 0 weight 1, metric 2 weight 9; metric 1 missing (2 · 3 = 6 added to every row).
+        let packed = pack_kernel(&[a, b], &[1, 9], 6).expect("kernel");
+        assert_eq!(packed.into_no_null_iter().collect::<Vec<_>>(), vec![7, 15, 26]);
+        assert_eq!(decode(&[26], 3), vec![2, 2, 2]);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Input layouts (tidy, wide, long), all mapped to one normalised judgement table per source:
-//! `__id` plus one Int32 column (1, 0 or null = invalid) per selected metric.
+//! `__id` plus one Int64 label code column (1, 0 or 2 = invalid) per selected metric.
 
 use super::groups::{grouping_counts, level_exprs, GroupingSpec};
-use super::labels::{is_label_type, normalised, verdict, VerdictMap};
+use super::labels::{is_label_type, label_code, verdict, VerdictMap};
 use super::metrics::select_metrics;
 use super::source::{FileInfo, InputSpec, ScannedFile};
 use super::EngineContext;
@@ -67,10 +67,12 @@ pub struct SourceFrame {
     pub name: String,
     /// Index into [`Dataset::files`].
     pub file: usize,
-    /// `__id` plus one Int32 label column per metric.
+    /// `__id` plus one Int64 label code column per metric (1, 0, 2 = invalid; no nulls).
     pub lazy: LazyFrame,
     /// Rows of this source.
     pub rows: u64,
+    /// The source's id column (for messages).
+    pub id_column: String,
     /// Which of [`Dataset::columns`] this source has (others count as invalid labels).
     pub present: Vec<bool>,
 }
@@ -99,6 +101,8 @@ pub struct Dataset {
     pub groupings: Vec<GroupingSpec>,
     /// Items each grouping could not place.
     pub grouping_counts: Vec<GroupingCounts>,
+    /// Each grouping's levels, sorted.
+    pub levels: Vec<Vec<String>>,
     /// Shared columns that were not selected because they do not hold binary labels.
     pub skipped: Vec<String>,
     /// The input files, hashed.
@@ -145,7 +149,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         frames.push(normalise_source(raw, &files[raw.file], &columns, &id_type, options, extras)?);
     }
     let baseline = frames.remove(0);
-    let grouping_counts = grouping_counts(&baseline.lazy, &options.groupings, options.max_levels)?;
+    let (grouping_counts, levels) = grouping_counts(&baseline.lazy, &options.groupings, options.max_levels)?;
     if let Some(truth) = &options.truth {
         check_truth(&baseline, truth, &files[0])?;
     }
@@ -162,6 +166,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         has_truth: options.truth.is_some(),
         groupings: options.groupings.clone(),
         grouping_counts,
+        levels,
         skipped: selection.skipped,
         files: infos,
     })
@@ -325,7 +330,7 @@ fn normalise_source(
     options: &DataOptions,
     extras: Vec<Expr>,
 ) -> Result<SourceFrame> {
-    let rows = super::checks::check_ids(raw, file)?;
+    let rows = super::checks::count_rows(&raw.lazy, &file.path)?;
     let mut exprs = vec![col(raw.id.as_str()).cast(id_type.clone()).alias(ID)];
     let mut present = Vec::with_capacity(columns.len());
     for metric in columns {
@@ -333,9 +338,9 @@ fn normalise_source(
         present.push(found.is_some());
         if let Some((_, column, dtype)) = found {
             let label = if options.verdicts.contains(metric) {
-                verdict(column, dtype, &options.verdict_map)
+                label_code(column, dtype, false, Some(&options.verdict_map))
             } else {
-                normalised(column, dtype, options.invert.contains(metric))
+                label_code(column, dtype, options.invert.contains(metric), None)
             };
             exprs.push(label.alias(metric.as_str()));
         }
@@ -346,6 +351,7 @@ fn normalise_source(
         file: raw.file,
         lazy: raw.lazy.clone().select(exprs),
         rows,
+        id_column: raw.id.clone(),
         present,
     })
 }

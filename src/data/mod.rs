@@ -1,6 +1,8 @@
 //! The only code that touches polars: reading Parquet/CSV, column mapping, label normalisation,
 //! alignment, and the reduction of rows to the counts table.
 
+pub mod aligned;
+pub mod cells;
 pub mod checks;
 pub mod counts_io;
 pub mod dataset;

@@ -1,22 +1,16 @@
-//! Reduction of the normalised judgement tables to the counts table, inside polars: per model,
-//! one inner join of the two sides' packed label keys and one group-by per grouping (see
-//! [`super::joint`]); the result is decoded into counts per slice (all items, group level, truth).
+//! Reduction of the normalised judgement tables to the counts table. The joint tables come from
+//! the positional pass of [`super::aligned`] when every source lists the same ids in the same
+//! order, and otherwise from polars: per model, one inner join of the two sides' packed label keys
+//! and one group-by per slot (see [`super::joint`]). Either way they are decoded into counts per
+//! slice (all items, group level, truth).
 
-use super::joint::{decode, key_exprs, key_names, Accumulator, INVALID};
+use super::joint::{decode, key_exprs, key_names, Accumulator, JointRow, JointTables, SlotRows, INVALID};
 use super::layout::{Dataset, SourceFrame, ID, TRUTH};
 use super::EngineContext;
 use crate::counts::{CountsTable, MetricCounts, ModelCounts, Slice, TruthCounts};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use std::collections::BTreeMap;
-
-/// One row of a grouped joint table: packed keys, truth code, level and multiplicity.
-struct JointRow {
-    keys: Vec<i64>,
-    truth: u8,
-    level: Option<String>,
-    count: u64,
-}
 
 /// Paired and against-truth accumulators of one slice.
 struct SliceAcc {
@@ -26,13 +20,22 @@ struct SliceAcc {
 
 /// Computes the counts table of every model against the baseline.
 ///
-/// Fails when a model shares no id with the baseline, or when a compared metric has no valid
-/// label on one side among the matched items.
+/// Fails on missing or duplicate ids, when a model shares no id with the baseline, or when a
+/// compared metric has no valid label on one side among the matched items.
 pub fn reduce(data: &Dataset) -> Result<CountsTable> {
+    let tables = match super::aligned::by_position(data)? {
+        Some(tables) => tables,
+        None if std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("position") => {
+            return Err(AmplifyError::InvalidArgument(
+                "AMPLIFY_PAIRING=position: the sources do not list the same ids in the same order; unset it to join on id".into(),
+            ))
+        }
+        None => by_join(data)?,
+    };
     let mut table = CountsTable { groupings: data.grouping_counts.clone(), ..CountsTable::default() };
-    table.truth.extend(baseline_truth(data)?);
-    for model in &data.models {
-        let accs = model_slices(data, model)?;
+    table.truth.extend(baseline_truth(data, &tables.baseline));
+    for (model, rows) in data.models.iter().zip(&tables.models) {
+        let accs = model_slices(data, rows);
         let all = &accs[&Slice::all()].paired;
         if all.items == 0 {
             return Err(no_overlap(data, model));
@@ -67,32 +70,62 @@ pub fn reduce(data: &Dataset) -> Result<CountsTable> {
     Ok(table)
 }
 
+/// The general path: checks every source's ids, then joins each model to the baseline on id and
+/// groups the joined keys once per slot.
+fn by_join(data: &Dataset) -> Result<JointTables> {
+    for frame in std::iter::once(&data.baseline).chain(&data.models) {
+        super::checks::check_ids(frame, &data.files[frame.file].path)?;
+    }
+    let k = data.columns.len();
+    let mut keys: Vec<String> = key_names("b", k).into_iter().chain(key_names("m", k)).collect();
+    keys.push("t".into());
+    let mut models = Vec::with_capacity(data.models.len());
+    for model in &data.models {
+        let joined = side(data, &data.baseline, "b", true)
+            .inner_join(side(data, model, "m", false), col(ID), col(ID))
+            .cache();
+        models.push(slot_rows(data, &joined, &keys, &model.name)?);
+    }
+    let baseline = if data.has_truth && !data.truth_metrics.is_empty() {
+        let mut keys = key_names("b", k);
+        keys.push("t".into());
+        slot_rows(data, &side(data, &data.baseline, "b", true).cache(), &keys, &data.baseline.name)?
+    } else {
+        Vec::new()
+    };
+    Ok(JointTables { models, baseline })
+}
+
+/// Groups a frame by its keys once for all items and once per grouping.
+fn slot_rows(data: &Dataset, lazy: &LazyFrame, keys: &[String], what: &str) -> Result<SlotRows> {
+    let levels = std::iter::once(None).chain((0..data.groupings.len()).map(|j| Some(format!("__g{j}"))));
+    levels.map(|level| joint_rows(lazy.clone(), keys, level.as_deref(), what)).collect()
+}
+
+/// The slices' names of one slot: `None` for all items, else the grouping's name.
+fn slot_grouping(data: &Dataset, slot: usize) -> Option<String> {
+    slot.checked_sub(1).map(|j| data.groupings[j].name())
+}
+
 /// Accumulates every slice of one model: all items, each truth value, each group level.
-fn model_slices(data: &Dataset, model: &SourceFrame) -> Result<BTreeMap<Slice, SliceAcc>> {
+fn model_slices(data: &Dataset, slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
     let k = data.columns.len();
     let scored: Vec<bool> = (0..k).map(|i| i < data.metrics.len()).collect();
     let new_acc =
         || SliceAcc { paired: Accumulator::new(scored.clone()), truth: Accumulator::new(vec![false; k]) };
-    let (b_names, m_names) = (key_names("b", k), key_names("m", k));
-    let mut keys: Vec<String> = b_names.iter().chain(&m_names).cloned().collect();
-    keys.push("t".into());
-    let joined = side(data, &data.baseline, "b", true)
-        .inner_join(side(data, model, "m", false), col(ID), col(ID))
-        .cache();
+    let b_len = key_names("b", k).len();
     let mut accs: BTreeMap<Slice, SliceAcc> = BTreeMap::new();
     accs.insert(Slice::all(), new_acc());
-    let groupings = std::iter::once(None).chain(data.groupings.iter().enumerate().map(Some));
-    for grouping in groupings {
-        let level = grouping.map(|(j, _)| format!("__g{j}"));
-        let group_by = grouping.map(|(_, spec)| spec.name()).unwrap_or_default();
-        for row in joint_rows(joined.clone(), &keys, level.as_deref(), &model.name)? {
-            let (b, m) = (decode(&row.keys[..b_names.len()], k), decode(&row.keys[b_names.len()..], k));
-            let level = match (&level, row.level) {
+    for (slot, rows) in slots.iter().enumerate() {
+        let grouping = slot_grouping(data, slot);
+        for row in rows {
+            let level = match (&grouping, &row.level) {
                 (None, _) => String::new(),
-                (Some(_), Some(l)) => l,
+                (Some(_), Some(l)) => l.clone(),
                 (Some(_), None) => continue,
             };
-            let base = Slice { group_by: group_by.clone(), level, truth: String::new() };
+            let (b, m) = (decode(&row.keys[..b_len], k), decode(&row.keys[b_len..], k));
+            let base = Slice { group_by: grouping.clone().unwrap_or_default(), level, truth: String::new() };
             let truths = [base.clone()].into_iter().chain(
                 (row.truth != INVALID).then(|| Slice { truth: row.truth.to_string(), ..base.clone() }),
             );
@@ -104,23 +137,27 @@ fn model_slices(data: &Dataset, model: &SourceFrame) -> Result<BTreeMap<Slice, S
             }
         }
     }
-    Ok(accs)
+    accs
 }
 
 /// One side of the join: id, packed label keys and (baseline only) truth code and group levels.
-fn side(data: &Dataset, frame: &SourceFrame, prefix: &str, baseline: bool) -> LazyFrame {
+pub(crate) fn side(data: &Dataset, frame: &SourceFrame, prefix: &str, baseline: bool) -> LazyFrame {
     let mut exprs = vec![col(ID)];
     exprs.extend(key_exprs(prefix, &data.columns, &frame.present));
     if baseline {
-        let truth = if data.has_truth {
-            col(TRUTH).cast(DataType::Int64).fill_null(lit(INVALID as i64))
-        } else {
-            lit(INVALID as i64)
-        };
-        exprs.push(truth.alias("t"));
+        exprs.push(truth_code(data).alias("t"));
         exprs.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
     }
     frame.lazy.clone().select(exprs)
+}
+
+/// The baseline's truth code per row: 0, 1, or [`INVALID`] (no truth, or no truth column).
+pub(crate) fn truth_code(data: &Dataset) -> Expr {
+    if data.has_truth {
+        col(TRUTH).cast(DataType::Int64).fill_null(lit(INVALID as i64))
+    } else {
+        lit(INVALID as i64)
+    }
 }
 
 /// Groups a frame by its key columns (and a level column) and reads the result.
@@ -155,34 +192,30 @@ fn joint_rows(lazy: LazyFrame, keys: &[String], level: Option<&str>, what: &str)
 }
 
 /// The baseline's own labels against the truth, on all its rows (all items and each level).
-fn baseline_truth(data: &Dataset) -> Result<Vec<TruthCounts>> {
+fn baseline_truth(data: &Dataset, slots: &SlotRows) -> Vec<TruthCounts> {
     if !data.has_truth || data.truth_metrics.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let k = data.columns.len();
-    let mut keys = key_names("b", k);
-    keys.push("t".into());
-    let frame = side(data, &data.baseline, "b", true).cache();
     let mut out = Vec::new();
-    let groupings = std::iter::once(None).chain(data.groupings.iter().enumerate().map(Some));
-    for grouping in groupings {
-        let level = grouping.map(|(j, _)| format!("__g{j}"));
-        let group_by = grouping.map(|(_, spec)| spec.name()).unwrap_or_default();
+    for (slot, rows) in slots.iter().enumerate() {
+        let grouping = slot_grouping(data, slot);
         let mut accs: BTreeMap<String, Accumulator> = BTreeMap::new();
-        for row in joint_rows(frame.clone(), &keys, level.as_deref(), &data.baseline.name)? {
-            if level.is_some() && row.level.is_none() {
-                continue;
-            }
-            let acc =
-                accs.entry(row.level.unwrap_or_default()).or_insert_with(|| Accumulator::new(vec![false; k]));
+        for row in rows {
+            let level = match (&grouping, &row.level) {
+                (None, _) => String::new(),
+                (Some(_), Some(l)) => l.clone(),
+                (Some(_), None) => continue,
+            };
+            let acc = accs.entry(level).or_insert_with(|| Accumulator::new(vec![false; k]));
             acc.add(&vec![row.truth; k], &decode(&row.keys, k), row.count);
         }
         for (level, acc) in accs {
-            let slice = Slice { group_by: group_by.clone(), level, truth: String::new() };
+            let slice = Slice { group_by: grouping.clone().unwrap_or_default(), level, truth: String::new() };
             out.extend(truth_rows(data, &data.baseline.name, &data.baseline.present, &slice, &acc));
         }
     }
-    Ok(out)
+    out
 }
 
 /// Against-truth rows of one source and slice, for the truth metrics the source has.

@@ -48,14 +48,61 @@ pub fn t_estimate(estimate: f64, se: f64, df: f64, confidence: f64) -> Option<TE
     }
     let t = estimate / se;
     let p_value = (2.0 * dist.sf(t.abs())).min(1.0);
-    let crit = dist.inverse_cdf(1.0 - (1.0 - confidence) / 2.0);
+    let crit = t_quantile(&dist, df, 1.0 - (1.0 - confidence) / 2.0)?;
     let interval = Interval::new(estimate - crit * se, estimate + crit * se);
     Some(TEstimate { estimate, interval, p_value, df })
+}
+
+/// Degrees of freedom above which the t quantile comes from its expansion in normal quantiles.
+const LARGE_DF: f64 = 1000.0;
+
+/// Quantile `p` of Student's t with `df` degrees of freedom. statrs inverts the regularised
+/// incomplete beta function, which slows down sharply as df grows (minutes at 15M, the paired t
+/// of a 30M-item run) and loses accuracy (7e-6 off scipy at df = 1e5); above [`LARGE_DF`] the
+/// expansion of Abramowitz & Stegun (1964) 26.7.5 in the normal quantile z is used, with terms
+/// to 1/df⁴ (within 1e-10 of scipy from df = 1000 on, checked in the tests).
+pub fn t_quantile(dist: &StudentsT, df: f64, p: f64) -> Option<f64> {
+    if df <= LARGE_DF {
+        return Some(dist.inverse_cdf(p));
+    }
+    if !(p > 0.0 && p < 1.0) {
+        return None;
+    }
+    let z = statrs::distribution::Normal::standard().inverse_cdf(p);
+    let (z2, nu) = (z * z, df);
+    let g1 = (z2 + 1.0) * z / 4.0;
+    let g2 = ((5.0 * z2 + 16.0) * z2 + 3.0) * z / 96.0;
+    let g3 = (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) * z / 384.0;
+    let g4 = ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) * z / 92160.0;
+    Some(z + g1 / nu + g2 / nu.powi(2) + g3 / nu.powi(3) + g4 / nu.powi(4))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_df_quantiles_match_scipy() {
+        // scipy 1.17.1: stats.t.ppf(q, df).
+        let cases = [
+            (1000.001, 0.975, 1.9623390784484867),
+            (1000.001, 0.995, 2.5807546931317025),
+            (5000.0, 0.975, 1.9604385517065073),
+            (5000.0, 0.995, 2.5768129665562802),
+            (1e5, 0.975, 1.9599877075346095),
+            (1e5, 0.995, 2.575878469908375),
+            (1e7, 0.975, 1.959964221767205),
+            (3e7, 0.995, 2.5758294674338305),
+            (1e9, 0.975, 1.959963986912325),
+        ];
+        for (df, q, want) in cases {
+            {
+                let dist = StudentsT::new(0.0, 1.0, df).expect("dist");
+                let got = t_quantile(&dist, df, q).expect("quantile");
+                assert!((got - want).abs() < 1e-10, "df {df} q {q}: {got} vs {want}");
+            }
+        }
+    }
 
     #[test]
     fn matches_scipy_ttest_1samp() {

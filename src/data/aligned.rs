@@ -1,0 +1,219 @@
+//! The positional pass: when every source lists the same ids in the same order (the usual shape
+//! of evaluation outputs written from one prompt file), rows pair by position and no join is
+//! needed. One streaming pass reads all sources side by side (polars' horizontal concatenation);
+//! polars computes each row's packed labels and truth code per side and whether the row's ids
+//! agree, and amplify counts each model's cell index (group level, truth, baseline labels, model
+//! labels) into a table per model and grouping ([`super::cells`]). The first row whose ids differ
+//! (or lack an id) ends the pass, and [`super::reduce`] falls back to the join.
+//!
+//! Uniqueness: integer ids that the pass finds strictly increasing are unique; otherwise the
+//! baseline's ids are checked for duplicates after the pass (the models' ids equal the baseline's
+//! row by row, so theirs are then unique too).
+
+use super::cells::{CellLayout, CellTable, LevelCodes};
+use super::joint::{key_exprs, JointTables};
+use super::layout::{Dataset, ID};
+use super::reduce::truth_code;
+use super::EngineContext;
+use crate::error::Result;
+use polars::prelude::*;
+use std::sync::{Arc, Mutex};
+
+/// Why the pass stopped before the end: the join decides (and reports) from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// A row's ids differ between sources, or a baseline row has no id.
+    Unaligned,
+    /// A level or cell index outside the table (cannot happen with consistent inputs).
+    OutOfRange,
+}
+
+/// What the pass accumulates, batch by batch.
+struct PassState {
+    /// `tables[model][table]`; one table per grouping, or one for all items without groupings.
+    tables: Vec<Vec<CellTable>>,
+    levels: Vec<LevelCodes>,
+    /// Whether ids are integers (compared here) or not (compared by polars).
+    integer_ids: bool,
+    /// Last integer id seen, and whether ids have been strictly increasing so far.
+    last_id: Option<i64>,
+    increasing: bool,
+    stop: Option<Stop>,
+    /// Scratch: level codes of the current batch, per grouping.
+    codes: Vec<Vec<u32>>,
+}
+
+/// Counts every model against the baseline by row position, or returns `None` when the sources
+/// do not line up (different row counts, an id that differs, too many metrics for a cell index).
+///
+/// `AMPLIFY_PAIRING=join` skips the pass (for diagnosis, and for the tests that check both paths
+/// give the same counts).
+pub(crate) fn by_position(data: &Dataset) -> Result<Option<JointTables>> {
+    let rows = data.baseline.rows;
+    let forced_join = std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("join");
+    if forced_join || data.models.iter().any(|m| m.rows != rows) {
+        return Ok(None);
+    }
+    let level_counts: Vec<usize> = data.levels.iter().map(|l| l.len() + 1).collect();
+    let table_levels = if level_counts.is_empty() { vec![1] } else { level_counts };
+    let k = data.columns.len();
+    let Some(layouts) = table_levels.iter().map(|&l| CellLayout::new(k, l)).collect::<Option<Vec<_>>>()
+    else {
+        return Ok(None);
+    };
+    let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
+    let integer_ids = integer_ids.is_some_and(|t| t.is_integer());
+    let state = Arc::new(Mutex::new(PassState {
+        tables: data.models.iter().map(|_| layouts.iter().map(|l| CellTable::new(*l)).collect()).collect(),
+        levels: data.levels.iter().map(|l| LevelCodes::new(l)).collect(),
+        integer_ids,
+        last_id: None,
+        increasing: integer_ids,
+        stop: None,
+        codes: vec![Vec::new(); data.levels.len()],
+    }));
+    let side = layouts[0].side();
+    let query = side_by_side(data, side, integer_ids)?;
+    let sink_state = Arc::clone(&state);
+    let callback = PlanCallback::new(move |df: DataFrame| {
+        let mut state =
+            sink_state.lock().map_err(|_| polars_err!(ComputeError: "counting state poisoned"))?;
+        state.consume(&df, data_models(&df))
+    });
+    let sink = query.sink_batches(callback, true, None).engine(|| "pairing rows by position".into())?;
+    super::collect_streaming(sink).engine(|| "pairing rows by position".into())?;
+    let state = Arc::try_unwrap(state).ok().and_then(|m| m.into_inner().ok()).ok_or_else(|| {
+        crate::error::AmplifyError::Engine {
+            context: "pairing rows by position".into(),
+            reason: "the counting state is still shared after the pass".into(),
+        }
+    })?;
+    if state.stop.is_some() {
+        return Ok(None);
+    }
+    if !state.increasing {
+        super::checks::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
+    }
+    Ok(Some(state.into_tables(data)))
+}
+
+/// Number of models in a batch (columns `__k0`, `__k1`, ...).
+fn data_models(df: &DataFrame) -> usize {
+    df.get_column_names().iter().filter(|n| n.starts_with("__k")).count()
+}
+
+/// The horizontal concatenation of every source: per row the baseline's truth-and-labels offset
+/// `__tb` = (truth · side + baseline key) · side, each model's key `__k{j}` and the group levels
+/// `__g{j}`; integer ids as `__ord` (baseline) and `__id{j}` (models), compared in Rust, other
+/// ids compared here into `__bad` (ids differ or are missing).
+fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFrame> {
+    let side = lit(side as i64);
+    let mut baseline = vec![col(ID).alias("__bid"), truth_code(data).alias("t")];
+    baseline.extend(key_exprs("b", &data.columns, &data.baseline.present));
+    baseline.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
+    let mut frames = vec![data.baseline.lazy.clone().select(baseline)];
+    for (j, model) in data.models.iter().enumerate() {
+        let mut exprs = vec![col(ID).alias(format!("__id{j}"))];
+        exprs.extend(key_exprs(&format!("m{j}_"), &data.columns, &model.present));
+        frames.push(model.lazy.clone().select(exprs));
+    }
+    let joined = concat_lf_horizontal(frames, HConcatOptions::default())
+        .engine(|| "placing the sources side by side".into())?;
+    let mut out = vec![((col("t") * side.clone() + col("b0")) * side).alias("__tb")];
+    out.extend((0..data.models.len()).map(|j| col(format!("m{j}_0")).alias(format!("__k{j}"))));
+    out.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}")).cast(DataType::String)));
+    let model_ids = (0..data.models.len()).map(|j| format!("__id{j}"));
+    if integer_ids {
+        out.push(col("__bid").cast(DataType::Int64).alias("__ord"));
+        out.extend(model_ids.map(|id| col(id.as_str()).cast(DataType::Int64)));
+    } else {
+        let mut bad = vec![col("__bid").is_null()];
+        bad.extend(model_ids.map(|id| col("__bid").neq_missing(col(id.as_str()))));
+        out.push(any_horizontal(bad).engine(|| "comparing ids".into())?.alias("__bad"));
+    }
+    Ok(joined.select(out))
+}
+
+/// A column's values as one slice, or `None` when it has nulls.
+fn values(df: &DataFrame, name: &str) -> PolarsResult<Option<Vec<i64>>> {
+    let ca = df.column(name)?.i64()?;
+    if ca.null_count() > 0 {
+        return Ok(None);
+    }
+    Ok(Some(ca.rechunk().cont_slice()?.to_vec()))
+}
+
+impl PassState {
+    /// Counts one batch; returns `true` to stop the pass.
+    fn consume(&mut self, df: &DataFrame, models: usize) -> PolarsResult<bool> {
+        if self.stop.is_none() && !self.aligned(df, models)? {
+            self.stop = Some(Stop::Unaligned);
+        }
+        if self.stop.is_some() {
+            return Ok(true);
+        }
+        for (j, codes) in self.codes.iter_mut().enumerate() {
+            let levels = df.column(&format!("__g{j}"))?.str()?.clone();
+            if !self.levels[j].encode(&levels, codes) {
+                self.stop = Some(Stop::OutOfRange);
+                return Ok(true);
+            }
+        }
+        let tb = df.column("__tb")?.i64()?.rechunk();
+        let tb = tb.cont_slice()?;
+        for j in 0..models {
+            let key = df.column(&format!("__k{j}"))?.i64()?.rechunk();
+            let key = key.cont_slice()?;
+            for (t, table) in self.tables[j].iter_mut().enumerate() {
+                let codes = self.codes.get(t).map(Vec::as_slice);
+                if !table.add(codes, tb, key) {
+                    self.stop = Some(Stop::OutOfRange);
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether every row of the batch has the same id in every source (and tracks the order of
+    /// integer ids).
+    fn aligned(&mut self, df: &DataFrame, models: usize) -> PolarsResult<bool> {
+        if !self.integer_ids {
+            return Ok(!df.column("__bad")?.bool()?.any());
+        }
+        let Some(ids) = values(df, "__ord")? else { return Ok(false) };
+        for j in 0..models {
+            if values(df, &format!("__id{j}"))?.as_deref() != Some(ids.as_slice()) {
+                return Ok(false);
+            }
+        }
+        if self.increasing {
+            self.check_order(&ids);
+        }
+        Ok(true)
+    }
+
+    fn check_order(&mut self, ids: &[i64]) {
+        let mut last = self.last_id;
+        for &id in ids {
+            if last.is_some_and(|l| id <= l) {
+                self.increasing = false;
+                return;
+            }
+            last = Some(id);
+        }
+        self.last_id = last;
+    }
+
+    /// Decodes the tables into joint rows per model (and the baseline's, for the truth).
+    fn into_tables(self, data: &Dataset) -> JointTables {
+        let names = &data.levels;
+        let models: Vec<_> =
+            self.tables.iter().map(|tables| super::cells::slot_rows(tables, names, true)).collect();
+        let baseline = match self.tables.first() {
+            Some(tables) if data.has_truth => super::cells::slot_rows(tables, names, false),
+            _ => Vec::new(),
+        };
+        JointTables { models, baseline }
+    }
+}
