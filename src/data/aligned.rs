@@ -109,12 +109,12 @@ fn data_models(df: &DataFrame) -> usize {
 fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFrame> {
     let side = lit(side as i64);
     let mut baseline = vec![col(ID).alias("__bid"), truth_code(data).alias("t")];
-    baseline.extend(key_exprs("b", &data.columns, &data.baseline.present));
+    baseline.extend(key_exprs("b", &data.columns, &data.baseline.present, &data.baseline.inverted));
     baseline.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
     let mut frames = vec![data.baseline.lazy.clone().select(baseline)];
     for (j, model) in data.models.iter().enumerate() {
         let mut exprs = vec![col(ID).alias(format!("__id{j}"))];
-        exprs.extend(key_exprs(&format!("m{j}_"), &data.columns, &model.present));
+        exprs.extend(key_exprs(&format!("m{j}_"), &data.columns, &model.present, &model.inverted));
         frames.push(model.lazy.clone().select(exprs));
     }
     let joined = concat_lf_horizontal(frames, HConcatOptions::default())
@@ -134,13 +134,13 @@ fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFram
     Ok(joined.select(out))
 }
 
-/// A column's values as one slice, or `None` when it has nulls.
-fn values(df: &DataFrame, name: &str) -> PolarsResult<Option<Vec<i64>>> {
+/// An id column as one chunk (no copy when it already is), or `None` when it has nulls.
+fn ids(df: &DataFrame, name: &str) -> PolarsResult<Option<Int64Chunked>> {
     let ca = df.column(name)?.i64()?;
     if ca.null_count() > 0 {
         return Ok(None);
     }
-    Ok(Some(ca.rechunk().cont_slice()?.to_vec()))
+    Ok(Some(ca.rechunk().into_owned()))
 }
 
 impl PassState {
@@ -181,14 +181,16 @@ impl PassState {
         if !self.integer_ids {
             return Ok(!df.column("__bad")?.bool()?.any());
         }
-        let Some(ids) = values(df, "__ord")? else { return Ok(false) };
+        let Some(baseline) = ids(df, "__ord")? else { return Ok(false) };
+        let baseline = baseline.cont_slice()?;
         for j in 0..models {
-            if values(df, &format!("__id{j}"))?.as_deref() != Some(ids.as_slice()) {
+            let Some(model) = ids(df, &format!("__id{j}"))? else { return Ok(false) };
+            if model.cont_slice()? != baseline {
                 return Ok(false);
             }
         }
         if self.increasing {
-            self.check_order(&ids);
+            self.check_order(baseline);
         }
         Ok(true)
     }

@@ -19,10 +19,10 @@ pub(crate) fn key_names(prefix: &str, k: usize) -> Vec<String> {
 }
 
 /// Key expressions of one side: `present[i]` says whether metric i exists on this side (a
-/// missing metric is coded invalid); the metric columns are Int64 label codes (0, 1, 2). The
-/// packing runs as one Rust kernel per key column ([`pack_kernel`]) rather than k polars
-/// multiply-adds.
-pub(crate) fn key_exprs(prefix: &str, metrics: &[String], present: &[bool]) -> Vec<Expr> {
+/// missing metric is coded invalid) and `inverted[i]` whether its labels are flipped; the metric
+/// columns are label sources ([`super::labels::label_source`]). Coding and packing run as one
+/// Rust kernel per key column ([`pack_kernel`]) rather than k polars expressions.
+pub(crate) fn key_exprs(prefix: &str, metrics: &[String], present: &[bool], inverted: &[bool]) -> Vec<Expr> {
     key_names(prefix, metrics.len())
         .into_iter()
         .enumerate()
@@ -31,8 +31,9 @@ pub(crate) fn key_exprs(prefix: &str, metrics: &[String], present: &[bool]) -> V
             let weight = |i: usize| 3i64.pow((i - j * CHUNK) as u32);
             let missing: i64 =
                 chunk.clone().filter(|&i| !present[i]).map(|i| INVALID as i64 * weight(i)).sum();
-            let (columns, weights): (Vec<Expr>, Vec<i64>) =
-                chunk.filter(|&i| present[i]).map(|i| (col(metrics[i].as_str()), weight(i))).unzip();
+            let used: Vec<usize> = chunk.filter(|&i| present[i]).collect();
+            let weights: Vec<(i64, bool)> = used.iter().map(|&i| (weight(i), inverted[i])).collect();
+            let columns: Vec<Expr> = used.iter().map(|&i| col(metrics[i].as_str())).collect();
             match columns.split_first() {
                 None => lit(missing),
                 Some((first, rest)) => first.clone().map_many(
@@ -46,17 +47,19 @@ pub(crate) fn key_exprs(prefix: &str, metrics: &[String], present: &[bool]) -> V
         .collect()
 }
 
-/// Packs code columns: `offset + Σ codes[c] · weights[c]` per row (codes without nulls).
-pub(crate) fn pack_kernel(codes: &[Column], weights: &[i64], offset: i64) -> PolarsResult<Int64Chunked> {
-    let rows = codes.first().map_or(0, Column::len);
+/// Packs label columns: `offset + Σ code(labels[c]) · weight[c]` per row, with each column's
+/// (weight, inverted) in `weights` (see [`super::labels::add_codes`]).
+pub(crate) fn pack_kernel(
+    labels: &[Column],
+    weights: &[(i64, bool)],
+    offset: i64,
+) -> PolarsResult<Int64Chunked> {
+    let rows = labels.first().map_or(0, Column::len);
     let mut out = vec![offset; rows];
-    for (column, &weight) in codes.iter().zip(weights) {
-        let ca = column.i64()?.rechunk();
-        for (o, &code) in out.iter_mut().zip(ca.cont_slice()?) {
-            *o += code * weight;
-        }
+    for (column, &(weight, inverted)) in labels.iter().zip(weights) {
+        super::labels::add_codes(column, inverted, weight, &mut out)?;
     }
-    let name = codes.first().map(|c| c.name().clone()).unwrap_or_default();
+    let name = labels.first().map(|c| c.name().clone()).unwrap_or_default();
     Ok(Int64Chunked::from_vec(name, out))
 }
 
@@ -180,9 +183,13 @@ mod tests {
         let a = Int64Chunked::from_vec("a".into(), vec![1, 0, 2]).into_column();
         let b = Int64Chunked::from_vec("b".into(), vec![0, 1, 2]).into_column();
         // Metric 0 weight 1, metric 2 weight 9; metric 1 missing (2 · 3 = 6 added to every row).
-        let packed = pack_kernel(&[a, b], &[1, 9], 6).expect("kernel");
+        let packed = pack_kernel(&[a, b], &[(1, false), (9, false)], 6).expect("kernel");
         assert_eq!(packed.into_no_null_iter().collect::<Vec<_>>(), vec![7, 15, 26]);
         assert_eq!(decode(&[26], 3), vec![2, 2, 2]);
+        // Inverted: 1 ↔ 0, invalid stays invalid.
+        let a = Int64Chunked::from_vec("a".into(), vec![1, 0, 2]).into_column();
+        let flipped = pack_kernel(&[a], &[(1, true)], 0).expect("kernel");
+        assert_eq!(flipped.into_no_null_iter().collect::<Vec<_>>(), vec![0, 1, 2]);
     }
 
     #[test]

@@ -40,76 +40,75 @@ pub fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
     .cast(DataType::Int32)
 }
 
-/// The label code of column `name` as Int64 without nulls: 1, 0, or 2 for an invalid label; the
-/// same labels as [`normalised`] (or [`verdict`] when `verdicts` is given), with 1 and 0 swapped
-/// under `invert`.
+/// The column a metric's label codes are computed from by [`add_codes`]: integer and boolean
+/// columns as they are, verdict strings through [`verdict`], other types through [`normalised`]
+/// (1, 0 or null). Inversion is applied by [`add_codes`].
 ///
-/// Integer and boolean columns are widened to Int64 and coded by [`code_kernel`], a Rust loop
-/// that polars runs per morsel like any elementwise expression: polars compares elementwise
-/// through a scalar bitmap loop without its nightly SIMD feature, and the comparisons of
-/// [`normalised`] were the largest cost of a 10M-item run. Other types go through [`normalised`]
-/// first.
-pub fn label_code(name: &str, dtype: &DataType, invert: bool, verdicts: Option<&VerdictMap>) -> Expr {
-    let labels = match verdicts {
+/// The codes themselves are computed in Rust, per morsel, because polars compares elementwise
+/// through a scalar bitmap loop without its nightly SIMD feature: the comparisons of
+/// [`normalised`] were the largest cost of a 10M-item run.
+pub fn label_source(name: &str, dtype: &DataType, verdicts: Option<&VerdictMap>) -> Expr {
+    match verdicts {
         Some(map) if dtype.is_string() => verdict(name, dtype, map),
         _ if dtype.is_bool() || dtype.is_integer() => col(name),
         _ => normalised(name, dtype, false),
-    };
-    labels.map(
-        move |c| code_kernel(&c, invert).map(IntoColumn::into_column),
-        |_, field| Ok(Field::new(field.name().clone(), DataType::Int64)),
-    )
+    }
 }
 
-/// Codes integer labels: 1 → 1, 0 → 0 (swapped under `invert`); anything else or null → 2.
-/// Int32 columns are read as they are, other types widened to Int64 first.
-pub fn code_kernel(column: &Column, invert: bool) -> PolarsResult<Int64Chunked> {
-    let mut out = Vec::with_capacity(column.len());
+/// Adds `code · weight` to `out` for every row of a label column, where the code of 1 is 1, of 0
+/// is 0 (swapped under `invert`) and of anything else or null is 2 (invalid).
+pub fn add_codes(column: &Column, invert: bool, weight: i64, out: &mut [i64]) -> PolarsResult<()> {
+    polars_ensure!(column.len() == out.len(), ShapeMismatch: "label column of {} rows, {} expected", column.len(), out.len());
+    let mut at = 0;
     if column.dtype() == &DataType::Int32 {
         for arr in column.i32()?.downcast_iter() {
             let validity = arr.validity().filter(|v| v.unset_bits() > 0).map(|v| v.as_slice());
-            code_chunk(arr.values(), validity.map(|(bytes, offset, _)| (bytes, offset)), invert, &mut out);
+            let values = arr.values().as_slice();
+            let dst = &mut out[at..at + values.len()];
+            add_chunk(values, validity.map(|(bytes, offset, _)| (bytes, offset)), invert, weight, dst);
+            at += values.len();
         }
     } else {
         let wide = column.cast(&DataType::Int64)?;
         for arr in wide.i64()?.downcast_iter() {
             let validity = arr.validity().filter(|v| v.unset_bits() > 0).map(|v| v.as_slice());
-            code_chunk(arr.values(), validity.map(|(bytes, offset, _)| (bytes, offset)), invert, &mut out);
+            let values = arr.values().as_slice();
+            let dst = &mut out[at..at + values.len()];
+            add_chunk(values, validity.map(|(bytes, offset, _)| (bytes, offset)), invert, weight, dst);
+            at += values.len();
         }
     }
-    Ok(Int64Chunked::from_vec(column.name().clone(), out))
+    Ok(())
 }
 
-/// Appends the codes of one array: a branch-free loop over the values and the validity bytes.
-/// `validity` is the validity bitmap's bytes and bit offset (None: no nulls).
-fn code_chunk<T: Copy + Into<i64>>(
+/// Adds the weighted codes of one array to `dst`, branch-free (labels are unpredictable, so a
+/// branch per value would mispredict often). `validity` is the validity bitmap's bytes and bit
+/// offset (None: no nulls).
+fn add_chunk<T: Copy + Into<i64>>(
     values: &[T],
     validity: Option<(&[u8], usize)>,
     invert: bool,
-    out: &mut Vec<i64>,
+    weight: i64,
+    dst: &mut [i64],
 ) {
-    // Branch-free (labels are unpredictable, so a branch per value mispredicts often):
-    // `ok` is 1 for a valid 0/1 label, the code is the label (xor 1 when inverted) or 2.
     let flip = i64::from(invert);
+    // `ok` is 1 for a valid 0/1 label; the code is the label (xor 1 when inverted) or 2.
     let code = move |v: T, valid: bool| {
         let v: i64 = v.into();
         let ok = i64::from(valid) & i64::from((v as u64) < 2);
         ok * (v ^ flip) + (1 - ok) * 2
     };
-    let start = out.len();
-    out.resize(start + values.len(), 2);
-    let dst = &mut out[start..];
     match validity {
         None => {
             for (d, &v) in dst.iter_mut().zip(values) {
-                *d = code(v, true);
+                *d += code(v, true) * weight;
             }
         }
         Some((bytes, offset)) => {
             for (i, (d, &v)) in dst.iter_mut().zip(values).enumerate() {
                 let bit = i + offset;
                 let valid = bytes.get(bit >> 3).is_some_and(|b| (b >> (bit & 7)) & 1 == 1);
-                *d = code(v, valid);
+                *d += code(v, valid) * weight;
             }
         }
     }
@@ -180,12 +179,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn code_kernel_keeps_0_and_1_and_codes_everything_else_2() {
+    fn add_codes_keeps_0_and_1_and_codes_everything_else_2() {
         let values = [Some(1i64), Some(0), None, Some(2), Some(-1), Some(i64::MAX)];
-        let column = Int64Chunked::from_iter_options("x".into(), values.into_iter()).into_column();
-        let plain: Vec<Option<i64>> = code_kernel(&column, false).expect("kernel").iter().collect();
-        assert_eq!(plain, [1, 0, 2, 2, 2, 2].map(Some).to_vec());
-        let inverted: Vec<Option<i64>> = code_kernel(&column, true).expect("kernel").iter().collect();
-        assert_eq!(inverted, [0, 1, 2, 2, 2, 2].map(Some).to_vec());
+        let wide = Int64Chunked::from_iter_options("x".into(), values.into_iter()).into_column();
+        let narrow = wide.cast(&DataType::Int32).expect("cast"); // i64::MAX becomes null
+        for column in [wide, narrow] {
+            let mut out = vec![100; 6];
+            add_codes(&column, false, 1, &mut out).expect("codes");
+            assert_eq!(out, vec![101, 100, 102, 102, 102, 102]);
+            let mut inverted = vec![0; 6];
+            add_codes(&column, true, 3, &mut inverted).expect("codes");
+            assert_eq!(inverted, vec![0, 3, 6, 6, 6, 6]);
+        }
+        let booleans =
+            BooleanChunked::from_iter_options("b".into(), [Some(true), None, Some(false)].into_iter());
+        let mut out = vec![0; 3];
+        add_codes(&booleans.into_column(), false, 1, &mut out).expect("codes");
+        assert_eq!(out, vec![1, 2, 0]);
+        assert!(add_codes(&Int64Chunked::from_vec("x".into(), vec![1]).into_column(), false, 1, &mut [0, 0])
+            .is_err());
     }
 }

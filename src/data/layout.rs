@@ -1,8 +1,8 @@
 //! Input layouts (tidy, wide, long), all mapped to one normalised judgement table per source:
-//! `__id` plus one Int64 label code column (1, 0 or 2 = invalid) per selected metric.
+//! `__id` plus one label column per selected metric (see [`super::labels::label_source`]).
 
 use super::groups::{grouping_counts, level_exprs, GroupingSpec};
-use super::labels::{is_label_type, label_code, verdict, VerdictMap};
+use super::labels::{is_label_type, label_source, verdict, VerdictMap};
 use super::metrics::select_metrics;
 use super::source::{FileInfo, InputSpec, ScannedFile};
 use super::EngineContext;
@@ -67,7 +67,7 @@ pub struct SourceFrame {
     pub name: String,
     /// Index into [`Dataset::files`].
     pub file: usize,
-    /// `__id` plus one Int64 label code column per metric (1, 0, 2 = invalid; no nulls).
+    /// `__id` plus one label column per metric (coded when the keys are packed).
     pub lazy: LazyFrame,
     /// Rows of this source.
     pub rows: u64,
@@ -75,6 +75,8 @@ pub struct SourceFrame {
     pub id_column: String,
     /// Which of [`Dataset::columns`] this source has (others count as invalid labels).
     pub present: Vec<bool>,
+    /// Which of [`Dataset::columns`] have their labels flipped (`--invert`).
+    pub inverted: Vec<bool>,
 }
 
 /// Every source of a run, normalised and ready to be reduced to counts.
@@ -333,15 +335,14 @@ fn normalise_source(
     let rows = super::checks::count_rows(&raw.lazy, &file.path)?;
     let mut exprs = vec![col(raw.id.as_str()).cast(id_type.clone()).alias(ID)];
     let mut present = Vec::with_capacity(columns.len());
+    let mut inverted = vec![false; columns.len()];
     for metric in columns {
         let found = raw.columns.iter().find(|(m, _, _)| m == metric);
         present.push(found.is_some());
         if let Some((_, column, dtype)) = found {
-            let label = if options.verdicts.contains(metric) {
-                label_code(column, dtype, false, Some(&options.verdict_map))
-            } else {
-                label_code(column, dtype, options.invert.contains(metric), None)
-            };
+            let is_verdict = options.verdicts.contains(metric);
+            let label = label_source(column, dtype, is_verdict.then_some(&options.verdict_map));
+            inverted[present.len() - 1] = !is_verdict && options.invert.contains(metric);
             exprs.push(label.alias(metric.as_str()));
         }
     }
@@ -353,5 +354,6 @@ fn normalise_source(
         rows,
         id_column: raw.id.clone(),
         present,
+        inverted,
     })
 }

@@ -143,7 +143,7 @@ fn model_slices(data: &Dataset, slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
 /// One side of the join: id, packed label keys and (baseline only) truth code and group levels.
 pub(crate) fn side(data: &Dataset, frame: &SourceFrame, prefix: &str, baseline: bool) -> LazyFrame {
     let mut exprs = vec![col(ID)];
-    exprs.extend(key_exprs(prefix, &data.columns, &frame.present));
+    exprs.extend(key_exprs(prefix, &data.columns, &frame.present, &frame.inverted));
     if baseline {
         exprs.push(truth_code(data).alias("t"));
         exprs.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
