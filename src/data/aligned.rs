@@ -11,10 +11,12 @@
 //! row by row, so theirs are then unique too).
 
 use super::cells::{CellLayout, CellTable, LevelCodes};
+use super::groups::{check_level_count, GroupingSpec};
 use super::joint::{key_exprs, JointTables};
 use super::layout::{Dataset, ID};
 use super::reduce::truth_code;
 use super::EngineContext;
+use crate::counts::GroupingCounts;
 use crate::error::Result;
 use polars::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -24,8 +26,18 @@ use std::sync::{Arc, Mutex};
 enum Stop {
     /// A row's ids differ between sources, or a baseline row has no id.
     Unaligned,
-    /// A level or cell index outside the table (cannot happen with consistent inputs).
+    /// A cell index outside the table (cannot happen with consistent inputs).
     OutOfRange,
+    /// A grouping has more levels than allowed: the join path's level count reports it exactly.
+    TooManyLevels,
+}
+
+/// What the positional pass found: the joint tables and each grouping's unplaced items.
+pub(crate) struct Positional {
+    /// Joint rows of every model (and of the baseline against the truth).
+    pub tables: JointTables,
+    /// Per grouping: items outside every level, and ambiguous ones.
+    pub groupings: Vec<GroupingCounts>,
 }
 
 /// What the pass accumulates, batch by batch.
@@ -41,39 +53,41 @@ struct PassState {
     stop: Option<Stop>,
     /// Scratch: level codes of the current batch, per grouping.
     codes: Vec<Vec<u32>>,
+    max_levels: usize,
+    /// Items a derived grouping matched with more than one level, per grouping.
+    ambiguous: Vec<u64>,
 }
 
 /// Counts every model against the baseline by row position, or returns `None` when the sources
 /// do not line up (different row counts, an id that differs, too many metrics for a cell index).
+/// Fails on duplicate ids and on groupings with no level or too many levels.
 ///
 /// `AMPLIFY_PAIRING=join` skips the pass (for diagnosis, and for the tests that check both paths
 /// give the same counts).
-pub(crate) fn by_position(data: &Dataset) -> Result<Option<JointTables>> {
+pub(crate) fn by_position(data: &Dataset) -> Result<Option<Positional>> {
     let rows = data.baseline.rows;
     let forced_join = std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("join");
     if forced_join || data.models.iter().any(|m| m.rows != rows) {
         return Ok(None);
     }
-    let level_counts: Vec<usize> = data.levels.iter().map(|l| l.len() + 1).collect();
-    let table_levels = if level_counts.is_empty() { vec![1] } else { level_counts };
-    let k = data.columns.len();
-    let Some(layouts) = table_levels.iter().map(|&l| CellLayout::new(k, l)).collect::<Option<Vec<_>>>()
-    else {
+    let Some(layout) = CellLayout::new(data.columns.len(), data.max_levels.saturating_add(1)) else {
         return Ok(None);
     };
     let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
     let integer_ids = integer_ids.is_some_and(|t| t.is_integer());
+    let groupings = data.groupings.len();
     let state = Arc::new(Mutex::new(PassState {
-        tables: data.models.iter().map(|_| layouts.iter().map(|l| CellTable::new(*l)).collect()).collect(),
-        levels: data.levels.iter().map(|l| LevelCodes::new(l)).collect(),
+        tables: data.models.iter().map(|_| vec![CellTable::new(layout); groupings.max(1)]).collect(),
+        levels: vec![LevelCodes::default(); groupings],
         integer_ids,
         last_id: None,
         increasing: integer_ids,
         stop: None,
-        codes: vec![Vec::new(); data.levels.len()],
+        codes: vec![Vec::new(); groupings],
+        max_levels: data.max_levels,
+        ambiguous: vec![0; groupings],
     }));
-    let side = layouts[0].side();
-    let query = side_by_side(data, side, integer_ids)?;
+    let query = side_by_side(data, layout.side(), integer_ids)?;
     let sink_state = Arc::clone(&state);
     let callback = PlanCallback::new(move |df: DataFrame| {
         let mut state =
@@ -91,10 +105,14 @@ pub(crate) fn by_position(data: &Dataset) -> Result<Option<JointTables>> {
     if state.stop.is_some() {
         return Ok(None);
     }
+    for (spec, codes) in data.groupings.iter().zip(&state.levels) {
+        check_level_count(spec, codes.names().len(), data.max_levels)?;
+    }
     if !state.increasing {
         super::checks::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
     }
-    Ok(Some(state.into_tables(data)))
+    let groupings = state.grouping_counts(&data.groupings);
+    Ok(Some(Positional { tables: state.into_tables(data), groupings }))
 }
 
 /// Number of models in a batch (columns `__k0`, `__k1`, ...).
@@ -111,6 +129,11 @@ fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFram
     let mut baseline = vec![col(ID).alias("__bid"), truth_code(data).alias("t")];
     baseline.extend(key_exprs("b", &data.columns, &data.baseline.present, &data.baseline.inverted));
     baseline.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
+    for (j, spec) in data.groupings.iter().enumerate() {
+        if matches!(spec, GroupingSpec::Derived { .. }) {
+            baseline.push(col(format!("__gm{j}")));
+        }
+    }
     let mut frames = vec![data.baseline.lazy.clone().select(baseline)];
     for (j, model) in data.models.iter().enumerate() {
         let mut exprs = vec![col(ID).alias(format!("__id{j}"))];
@@ -122,6 +145,11 @@ fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFram
     let mut out = vec![((col("t") * side.clone() + col("b0")) * side).alias("__tb")];
     out.extend((0..data.models.len()).map(|j| col(format!("m{j}_0")).alias(format!("__k{j}"))));
     out.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}")).cast(DataType::String)));
+    for (j, spec) in data.groupings.iter().enumerate() {
+        if matches!(spec, GroupingSpec::Derived { .. }) {
+            out.push(col(format!("__gm{j}")).gt(lit(1)).fill_null(false).alias(format!("__amb{j}")));
+        }
+    }
     let model_ids = (0..data.models.len()).map(|j| format!("__id{j}"));
     if integer_ids {
         out.push(col("__bid").cast(DataType::Int64).alias("__ord"));
@@ -154,9 +182,12 @@ impl PassState {
         }
         for (j, codes) in self.codes.iter_mut().enumerate() {
             let levels = df.column(&format!("__g{j}"))?.str()?.clone();
-            if !self.levels[j].encode(&levels, codes) {
-                self.stop = Some(Stop::OutOfRange);
+            if self.levels[j].encode(&levels, codes, self.max_levels).is_err() {
+                self.stop = Some(Stop::TooManyLevels);
                 return Ok(true);
+            }
+            if let Ok(ambiguous) = df.column(&format!("__amb{j}")) {
+                self.ambiguous[j] += u64::from(ambiguous.bool()?.sum().unwrap_or(0));
             }
         }
         let tb = df.column("__tb")?.i64()?.rechunk();
@@ -166,6 +197,7 @@ impl PassState {
             let key = key.cont_slice()?;
             for (t, table) in self.tables[j].iter_mut().enumerate() {
                 let codes = self.codes.get(t).map(Vec::as_slice);
+                table.ensure_slots(self.levels.get(t).map_or(1, LevelCodes::slots));
                 if !table.add(codes, tb, key) {
                     self.stop = Some(Stop::OutOfRange);
                     return Ok(true);
@@ -207,13 +239,28 @@ impl PassState {
         self.last_id = last;
     }
 
+    /// Each grouping's unplaced items: slot 0 of its table (every baseline row passes through
+    /// each model's tables) minus those a derived grouping found ambiguous.
+    fn grouping_counts(&self, specs: &[GroupingSpec]) -> Vec<GroupingCounts> {
+        let first = self.tables.first();
+        specs
+            .iter()
+            .enumerate()
+            .map(|(j, spec)| {
+                let outside = first.and_then(|t| t.get(j)).map_or(0, CellTable::outside);
+                let ambiguous = self.ambiguous[j];
+                GroupingCounts { group_by: spec.name(), unassigned: outside - ambiguous, ambiguous }
+            })
+            .collect()
+    }
+
     /// Decodes the tables into joint rows per model (and the baseline's, for the truth).
     fn into_tables(self, data: &Dataset) -> JointTables {
-        let names = &data.levels;
-        let models: Vec<_> =
-            self.tables.iter().map(|tables| super::cells::slot_rows(tables, names, true)).collect();
+        let names: Vec<Vec<String>> = self.levels.iter().map(|l| l.names().to_vec()).collect();
+        let rows = |tables: &[CellTable], with_model| super::cells::slot_rows(tables, &names, with_model);
+        let models: Vec<_> = self.tables.iter().map(|tables| rows(tables, true)).collect();
         let baseline = match self.tables.first() {
-            Some(tables) if data.has_truth => super::cells::slot_rows(tables, names, false),
+            Some(tables) if data.has_truth => rows(tables, false),
             _ => Vec::new(),
         };
         JointTables { models, baseline }

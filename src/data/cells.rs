@@ -1,7 +1,9 @@
 //! Cell tables of the positional pass ([`super::aligned`]): one count per combination of group
 //! level, truth code, baseline key and model key, where a key packs a side's label codes base 3
-//! (see [`super::joint`]). A cell's index is
-//! `((level · 3 + truth) · side + baseline) · side + model` with `side` = 3^k for k metrics.
+//! (see [`super::joint`]). Within a level slot a cell's index is
+//! `(truth · side + baseline) · side + model` with `side` = 3^k for k metrics; slot 0 holds the
+//! items outside the grouping (or all items when there is none) and slot c the level coded c.
+//! Levels are coded in the order they are first seen, so no pass is needed to find them first.
 
 use super::joint::{JointRow, SlotRows};
 use polars::prelude::*;
@@ -12,20 +14,21 @@ const DENSE_CELLS: u64 = 1 << 21;
 /// Up to this many levels are found by comparing with each; more use a hash map.
 const LINEAR_LEVELS: usize = 8;
 
-/// The shape of one cell table.
+/// The shape of one level slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CellLayout {
     side: u64,
-    cells: u64,
+    stride: u64,
 }
 
 impl CellLayout {
-    /// The layout for `k` metrics and `levels` level slots, or `None` when the index would not
+    /// The layout for `k` metrics, or `None` when the index of `max_slots` level slots would not
     /// fit in an i64.
-    pub fn new(k: usize, levels: usize) -> Option<Self> {
+    pub fn new(k: usize, max_slots: usize) -> Option<Self> {
         let side = 3u64.checked_pow(u32::try_from(k).ok()?)?;
-        let cells = side.checked_mul(side)?.checked_mul(3)?.checked_mul(levels as u64)?;
-        (cells < i64::MAX as u64).then_some(Self { side, cells })
+        let stride = side.checked_mul(side)?.checked_mul(3)?;
+        let cells = stride.checked_mul(max_slots as u64)?;
+        (cells < i64::MAX as u64).then_some(Self { side, stride })
     }
 
     /// Distinct keys of one side (3^k).
@@ -33,10 +36,24 @@ impl CellLayout {
         self.side
     }
 
-    /// Cells of one level slot.
-    fn stride(&self) -> u64 {
-        3 * self.side * self.side
+    fn decode(&self, index: u64) -> Cell {
+        let s = self.side;
+        Cell {
+            slot: (index / self.stride) as usize,
+            truth: (index / (s * s) % 3) as u8,
+            baseline: (index / s % s) as i64,
+            model: (index % s) as i64,
+        }
     }
+}
+
+/// A cell index taken apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cell {
+    slot: usize,
+    truth: u8,
+    baseline: i64,
+    model: i64,
 }
 
 /// Counts per cell.
@@ -50,34 +67,49 @@ enum Counts {
 #[derive(Debug, Clone)]
 pub(crate) struct CellTable {
     layout: CellLayout,
+    slots: u64,
     counts: Counts,
 }
 
 impl CellTable {
-    /// An empty table.
+    /// An empty table with one slot (outside / all items).
     pub fn new(layout: CellLayout) -> Self {
-        let counts = if layout.cells <= DENSE_CELLS {
-            Counts::Dense(vec![0; layout.cells as usize])
-        } else {
-            Counts::Sparse(HashMap::new())
-        };
-        Self { layout, counts }
+        let mut table = Self { layout, slots: 0, counts: Counts::Dense(Vec::new()) };
+        table.ensure_slots(1);
+        table
     }
 
-    /// Counts one batch: `levels` (None: level 0 for every row), `tb` = (truth · side + baseline
+    /// Makes room for `slots` level slots, moving to a map once a dense array would pass
+    /// [`DENSE_CELLS`].
+    pub fn ensure_slots(&mut self, slots: u64) {
+        if slots <= self.slots {
+            return;
+        }
+        self.slots = slots;
+        let cells = slots.saturating_mul(self.layout.stride);
+        if let Counts::Dense(counts) = &mut self.counts {
+            if cells <= DENSE_CELLS {
+                counts.resize(cells as usize, 0);
+            } else {
+                let moved = counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| (i as u64, *c));
+                self.counts = Counts::Sparse(moved.collect());
+            }
+        }
+    }
+
+    /// Counts one batch: level slots (None: slot 0 for every row), `tb` = (truth · side + baseline
     /// key) · side and the model's keys. Returns `false` if an index falls outside the table.
-    pub fn add(&mut self, levels: Option<&[u32]>, tb: &[i64], keys: &[i64]) -> bool {
-        let stride = self.layout.stride();
-        let cells = self.layout.cells;
-        let index = |r: usize| -> Option<u64> {
-            let level = levels.map_or(0, |l| u64::from(l[r]));
-            let offset = u64::try_from(tb[r]).ok()? + u64::try_from(keys[r]).ok()?;
-            let index = level * stride + offset;
-            (offset < stride && index < cells).then_some(index)
-        };
-        if levels.is_some_and(|l| l.len() != tb.len()) || keys.len() != tb.len() {
+    pub fn add(&mut self, slots: Option<&[u32]>, tb: &[i64], keys: &[i64]) -> bool {
+        let (stride, cells) = (self.layout.stride, self.slots * self.layout.stride);
+        if slots.is_some_and(|l| l.len() != tb.len()) || keys.len() != tb.len() {
             return false;
         }
+        let index = |r: usize| -> Option<u64> {
+            let slot = slots.map_or(0, |l| u64::from(l[r]));
+            let offset = u64::try_from(tb[r]).ok()? + u64::try_from(keys[r]).ok()?;
+            let index = slot * stride + offset;
+            (offset < stride && index < cells).then_some(index)
+        };
         match &mut self.counts {
             Counts::Dense(counts) => {
                 for r in 0..tb.len() {
@@ -108,31 +140,15 @@ impl CellTable {
             }
         }
     }
-}
 
-/// A cell index taken apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cell {
-    level: usize,
-    truth: u8,
-    baseline: i64,
-    model: i64,
-}
-
-impl CellLayout {
-    fn decode(&self, index: u64) -> Cell {
-        let s = self.side;
-        Cell {
-            level: (index / self.stride()) as usize,
-            truth: (index / (s * s) % 3) as u8,
-            baseline: (index / s % s) as i64,
-            model: (index % s) as i64,
-        }
+    /// Items counted in slot 0 (outside the grouping).
+    pub fn outside(&self) -> u64 {
+        self.cells().iter().take_while(|(i, _)| *i < self.layout.stride).map(|(_, c)| c).sum()
     }
 }
 
 /// One model's tables as joint rows by slot: slot 0 (all items) from the first table, slot j + 1
-/// from grouping j's table (`names[j]` are its levels; the last level slot is "outside"). Without
+/// from grouping j's table (`names[j][c - 1]` names level slot c; slot 0 is "outside"). Without
 /// `with_model` the rows carry only the baseline key (the baseline against the truth).
 pub(crate) fn slot_rows(tables: &[CellTable], names: &[Vec<String>], with_model: bool) -> SlotRows {
     let rows = |table: &CellTable, levels: Option<&Vec<String>>| -> Vec<JointRow> {
@@ -142,7 +158,7 @@ pub(crate) fn slot_rows(tables: &[CellTable], names: &[Vec<String>], with_model:
             .map(|(index, count)| {
                 let cell = table.layout.decode(index);
                 let keys = if with_model { vec![cell.baseline, cell.model] } else { vec![cell.baseline] };
-                let level = levels.and_then(|l| l.get(cell.level).cloned());
+                let level = cell.slot.checked_sub(1).and_then(|c| levels.and_then(|l| l.get(c).cloned()));
                 JointRow { keys, truth: cell.truth, level, count }
             })
             .collect()
@@ -155,40 +171,55 @@ pub(crate) fn slot_rows(tables: &[CellTable], names: &[Vec<String>], with_model:
     slots
 }
 
-/// Maps a grouping's level strings to codes 0..L (L = outside the grouping).
-#[derive(Debug, Clone)]
+/// Codes a grouping's level strings as level slots: 0 for null (outside the grouping), then
+/// 1, 2, ... in the order levels are first seen.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct LevelCodes {
-    levels: Vec<String>,
+    names: Vec<String>,
     index: HashMap<String, u32>,
 }
 
 impl LevelCodes {
-    /// Codes for the given levels (in their order).
-    pub fn new(levels: &[String]) -> Self {
-        let index = if levels.len() > LINEAR_LEVELS {
-            levels.iter().enumerate().map(|(i, l)| (l.clone(), i as u32)).collect()
-        } else {
-            HashMap::new()
-        };
-        Self { levels: levels.to_vec(), index }
+    /// Writes the slot of every value into `out`; `Err(levels)` once more than `max` distinct
+    /// levels have been seen.
+    pub fn encode(&mut self, values: &StringChunked, out: &mut Vec<u32>, max: usize) -> Result<(), usize> {
+        out.clear();
+        for value in values.iter() {
+            let slot = match value {
+                None => 0,
+                Some(v) => match self.find(v) {
+                    Some(slot) => slot,
+                    None => {
+                        self.names.push(v.to_string());
+                        self.index.insert(v.to_string(), self.names.len() as u32);
+                        if self.names.len() > max {
+                            return Err(self.names.len());
+                        }
+                        self.names.len() as u32
+                    }
+                },
+            };
+            out.push(slot);
+        }
+        Ok(())
     }
 
-    /// Writes the code of every value into `out`; `false` if a value is not a known level.
-    pub fn encode(&self, values: &StringChunked, out: &mut Vec<u32>) -> bool {
-        out.clear();
-        let outside = self.levels.len() as u32;
-        for value in values.iter() {
-            let code = match value {
-                None => Some(outside),
-                Some(v) if self.index.is_empty() => self.levels.iter().position(|l| l == v).map(|p| p as u32),
-                Some(v) => self.index.get(v).copied(),
-            };
-            match code {
-                Some(c) => out.push(c),
-                None => return false,
-            }
+    fn find(&self, v: &str) -> Option<u32> {
+        if self.names.len() <= LINEAR_LEVELS {
+            self.names.iter().position(|l| l == v).map(|p| p as u32 + 1)
+        } else {
+            self.index.get(v).copied()
         }
-        true
+    }
+
+    /// Level slots in use, outside included.
+    pub fn slots(&self) -> u64 {
+        self.names.len() as u64 + 1
+    }
+
+    /// The levels in the order of their codes.
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 }
 
@@ -198,7 +229,7 @@ mod tests {
 
     #[test]
     fn layout_refuses_indices_past_i64() {
-        assert_eq!(CellLayout::new(5, 5).map(|l| l.cells), Some(243 * 243 * 3 * 5));
+        assert_eq!(CellLayout::new(5, 5).map(|l| l.stride), Some(243 * 243 * 3));
         assert!(CellLayout::new(20, 2).is_none());
     }
 
@@ -208,44 +239,50 @@ mod tests {
         let s = layout.side() as i64;
         let tb = |truth: i64, baseline: i64| (truth * s + baseline) * s;
         let mut table = CellTable::new(layout);
-        // Rows: (level 0, truth 1, b 4, m 2) twice; (level 2 = outside, truth 2, b 0, m 8).
-        assert!(table.add(Some(&[0, 2, 0]), &[tb(1, 4), tb(2, 0), tb(1, 4)], &[2, 8, 2]));
+        table.ensure_slots(3);
+        // Rows: (level "a" = slot 1, truth 1, b 4, m 2) twice; (outside, truth 2, b 0, m 8).
+        assert!(table.add(Some(&[1, 0, 1]), &[tb(1, 4), tb(2, 0), tb(1, 4)], &[2, 8, 2]));
+        assert_eq!(table.outside(), 1);
         let names = vec![vec!["a".to_string(), "b".to_string()]];
-        let slots = slot_rows(&[table.clone()], &names, true);
+        let slots = slot_rows(std::slice::from_ref(&table), &names, true);
         assert_eq!(slots.len(), 2);
-        let all: u64 = slots[0].iter().map(|r| r.count).sum();
-        assert_eq!(all, 3);
+        assert_eq!(slots[0].iter().map(|r| r.count).sum::<u64>(), 3);
+        assert_eq!(slots[1][0].level, None);
         let first = JointRow { keys: vec![4, 2], truth: 1, level: Some("a".into()), count: 2 };
-        assert_eq!(slots[1][0], first);
-        assert_eq!(slots[1][1].level, None);
-        // An index past the table is refused, not counted.
+        assert_eq!(slots[1][1], first);
+        // An index past the table (truth 3, or a slot not made room for) is refused.
         assert!(!table.add(None, &[tb(3, 0)], &[0]));
+        assert!(!table.add(Some(&[3]), &[0], &[0]));
     }
 
     #[test]
-    fn sparse_tables_agree_with_dense_ones() {
-        let small = CellLayout::new(2, 2).expect("layout");
-        let mut dense = CellTable::new(small);
-        let mut sparse = CellTable { layout: small, counts: Counts::Sparse(HashMap::new()) };
-        let (tb, keys, levels) = ([0, 9, 27 * 2, 9], [1, 8, 0, 8], [1, 0, 1, 0]);
-        assert!(dense.add(Some(&levels), &tb, &keys));
-        assert!(sparse.add(Some(&levels), &tb, &keys));
-        assert_eq!(dense.cells(), sparse.cells());
-        assert_eq!(dense.cells().len(), 3);
+    fn tables_move_to_a_map_without_losing_counts() {
+        let layout = CellLayout::new(5, 100).expect("layout");
+        let mut table = CellTable::new(layout);
+        assert!(table.add(None, &[0, 0, 9], &[1, 1, 0]));
+        let before = table.cells();
+        table.ensure_slots(100); // 100 · 177,147 cells: past the dense limit
+        assert!(matches!(table.counts, Counts::Sparse(_)));
+        assert_eq!(table.cells(), before);
+        assert!(table.add(Some(&[99]), &[0], &[0]));
+        assert_eq!(table.cells().len(), 3);
     }
 
     #[test]
-    fn level_codes_cover_nulls_and_refuse_unknown_levels() {
+    fn level_codes_are_given_in_order_of_appearance_and_capped() {
+        let mut codes = LevelCodes::default();
+        let mut out = Vec::new();
+        let values = StringChunked::new("g".into(), [Some("m"), None, Some("f"), Some("m")]);
+        assert_eq!(codes.encode(&values, &mut out, 10), Ok(()));
+        assert_eq!(out, vec![1, 0, 2, 1]);
+        assert_eq!((codes.slots(), codes.names()), (3, &["m".to_string(), "f".to_string()][..]));
         let many: Vec<String> = (0..12).map(|i| format!("l{i}")).collect();
-        for levels in [vec!["f".to_string(), "m".to_string()], many] {
-            let codes = LevelCodes::new(&levels);
-            let mut out = Vec::new();
-            let values =
-                StringChunked::new("g".into(), [Some(levels[1].as_str()), None, Some(levels[0].as_str())]);
-            assert!(codes.encode(&values, &mut out));
-            assert_eq!(out, vec![1, levels.len() as u32, 0]);
-            let unknown = StringChunked::new("g".into(), [Some("zzz")]);
-            assert!(!codes.encode(&unknown, &mut out));
-        }
+        let values =
+            StringChunked::new("g".into(), many.iter().map(|s| Some(s.as_str())).collect::<Vec<_>>());
+        assert_eq!(codes.encode(&values, &mut out, 20), Ok(()));
+        assert_eq!(out[11], 14, "hash-map lookups past {LINEAR_LEVELS} levels");
+        assert_eq!(codes.encode(&StringChunked::new("g".into(), [Some("m")]), &mut out, 20), Ok(()));
+        assert_eq!(out, vec![1]);
+        assert_eq!(codes.encode(&StringChunked::new("g".into(), [Some("new")]), &mut out, 14), Err(15));
     }
 }

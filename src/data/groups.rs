@@ -133,20 +133,21 @@ fn text_column(file: &ScannedFile, text: Option<&str>) -> Result<String> {
     })
 }
 
-/// Finds each grouping's levels (sorted) and counts its unplaced and ambiguous items on the
-/// baseline frame (columns `__g{j}` and `__gm{j}`), rejecting groupings with no level or too many.
+/// Counts each grouping's unplaced and ambiguous items on the baseline frame (columns `__g{j}`
+/// and `__gm{j}`), rejecting groupings with no level or too many levels. (The positional pass
+/// finds the same counts while it counts; this is the join path's pass.)
 pub(crate) fn grouping_counts(
     lazy: &LazyFrame,
     specs: &[GroupingSpec],
     max_levels: usize,
-) -> Result<(Vec<GroupingCounts>, Vec<Vec<String>>)> {
+) -> Result<Vec<GroupingCounts>> {
     if specs.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Vec::new());
     }
     let mut exprs = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
         let level = col(format!("__g{j}"));
-        exprs.push(level.clone().drop_nulls().unique().implode(false).alias(format!("levels{j}")));
+        exprs.push(level.clone().drop_nulls().n_unique().cast(DataType::Int64).alias(format!("levels{j}")));
         exprs.push(level.null_count().cast(DataType::Int64).alias(format!("null{j}")));
         let ambiguous = match spec {
             GroupingSpec::Derived { .. } => {
@@ -158,37 +159,28 @@ pub(crate) fn grouping_counts(
     }
     let df =
         super::collect_streaming(lazy.clone().select(exprs)).engine(|| "counting group levels".into())?;
-    let (mut counts, mut all_levels) = (Vec::new(), Vec::new());
+    let mut out = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
-        let levels = level_list(&df, &format!("levels{j}"))?;
+        let levels = cell_u64(&df, &format!("levels{j}"))? as usize;
         let (nulls, ambiguous) = (cell_u64(&df, &format!("null{j}"))?, cell_u64(&df, &format!("amb{j}"))?);
-        let name = spec.name();
-        if levels.is_empty() {
-            return Err(AmplifyError::InvalidArgument(format!(
-                "grouping '{name}': no item falls into any level; check the column or the --derive patterns"
-            )));
-        }
-        if levels.len() > max_levels {
-            return Err(AmplifyError::InvalidArgument(format!(
-                "grouping '{name}' has {} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels",
-                levels.len()
-            )));
-        }
-        counts.push(GroupingCounts { group_by: name, unassigned: nulls - ambiguous, ambiguous });
-        all_levels.push(levels);
+        check_level_count(spec, levels, max_levels)?;
+        out.push(GroupingCounts { group_by: spec.name(), unassigned: nulls - ambiguous, ambiguous });
     }
-    Ok((counts, all_levels))
+    Ok(out)
 }
 
-/// Reads an imploded list of level strings from a one-row frame, sorted.
-fn level_list(df: &DataFrame, name: &str) -> Result<Vec<String>> {
-    let context = || format!("reading the levels '{name}'");
-    let list = df.column(name).and_then(|c| c.list().cloned()).engine(context)?;
-    let mut levels: Vec<String> = Vec::new();
-    for series in (0..list.len()).filter_map(|i| list.get_as_series(i)) {
-        let strings = series.str().engine(context)?;
-        levels.extend(strings.iter().flatten().map(str::to_string));
+/// Rejects a grouping with no level or with more than `max_levels` levels.
+pub(crate) fn check_level_count(spec: &GroupingSpec, levels: usize, max_levels: usize) -> Result<()> {
+    let name = spec.name();
+    if levels == 0 {
+        return Err(AmplifyError::InvalidArgument(format!(
+            "grouping '{name}': no item falls into any level; check the column or the --derive patterns"
+        )));
     }
-    levels.sort();
-    Ok(levels)
+    if levels > max_levels {
+        return Err(AmplifyError::InvalidArgument(format!(
+            "grouping '{name}' has {levels} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels"
+        )));
+    }
+    Ok(())
 }

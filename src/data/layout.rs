@@ -1,12 +1,11 @@
 //! Input layouts (tidy, wide, long), all mapped to one normalised judgement table per source:
 //! `__id` plus one label column per selected metric (see [`super::labels::label_source`]).
 
-use super::groups::{grouping_counts, level_exprs, GroupingSpec};
+use super::groups::{level_exprs, GroupingSpec};
 use super::labels::{is_label_type, label_source, verdict, VerdictMap};
 use super::metrics::select_metrics;
 use super::source::{FileInfo, InputSpec, ScannedFile};
 use super::EngineContext;
-use crate::counts::GroupingCounts;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -101,10 +100,8 @@ pub struct Dataset {
     pub has_truth: bool,
     /// Groupings; the baseline frame has their levels as `__g0`, `__g1`, ...
     pub groupings: Vec<GroupingSpec>,
-    /// Items each grouping could not place.
-    pub grouping_counts: Vec<GroupingCounts>,
-    /// Each grouping's levels, sorted.
-    pub levels: Vec<Vec<String>>,
+    /// Most levels a grouping may have.
+    pub max_levels: usize,
     /// Shared columns that were not selected because they do not hold binary labels.
     pub skipped: Vec<String>,
     /// The input files, hashed.
@@ -151,7 +148,6 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         frames.push(normalise_source(raw, &files[raw.file], &columns, &id_type, options, extras)?);
     }
     let baseline = frames.remove(0);
-    let (grouping_counts, levels) = grouping_counts(&baseline.lazy, &options.groupings, options.max_levels)?;
     if let Some(truth) = &options.truth {
         check_truth(&baseline, truth, &files[0])?;
     }
@@ -167,8 +163,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         columns,
         has_truth: options.truth.is_some(),
         groupings: options.groupings.clone(),
-        grouping_counts,
-        levels,
+        max_levels: options.max_levels,
         skipped: selection.skipped,
         files: infos,
     })

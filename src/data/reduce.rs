@@ -23,16 +23,20 @@ struct SliceAcc {
 /// Fails on missing or duplicate ids, when a model shares no id with the baseline, or when a
 /// compared metric has no valid label on one side among the matched items.
 pub fn reduce(data: &Dataset) -> Result<CountsTable> {
-    let tables = match super::aligned::by_position(data)? {
-        Some(tables) => tables,
+    let (tables, groupings) = match super::aligned::by_position(data)? {
+        Some(found) => (found.tables, found.groupings),
         None if std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("position") => {
             return Err(AmplifyError::InvalidArgument(
                 "AMPLIFY_PAIRING=position: the sources do not list the same ids in the same order; unset it to join on id".into(),
             ))
         }
-        None => by_join(data)?,
+        None => {
+            let groupings =
+                super::groups::grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
+            (by_join(data)?, groupings)
+        }
     };
-    let mut table = CountsTable { groupings: data.grouping_counts.clone(), ..CountsTable::default() };
+    let mut table = CountsTable { groupings, ..CountsTable::default() };
     table.truth.extend(baseline_truth(data, &tables.baseline));
     for (model, rows) in data.models.iter().zip(&tables.models) {
         let accs = model_slices(data, rows);
