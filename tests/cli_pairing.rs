@@ -48,21 +48,8 @@ fn position_and_join_give_identical_findings_on_the_sample() {
     let human = sample_file("human");
     let a = aligned_copy(&human, &sample_file("model_a"), &dir.path().join("model_a.parquet"));
     let b = aligned_copy(&human, &sample_file("model_b"), &dir.path().join("model_b.parquet"));
-    let args = [
-        human.as_str(),
-        a.as_str(),
-        b.as_str(),
-        "--truth",
-        "crowd_verdict",
-        "--verdict",
-        "verdict",
-        "--derive",
-        r"partner=female:\b(wife|girlfriend)\b",
-        "--derive",
-        r"partner=male:\b(husband|boyfriend)\b",
-        "--reference",
-        "partner=male",
-    ];
+    let mut args = vec![human.as_str(), a.as_str(), b.as_str()];
+    args.extend(common::SAMPLE_OPTIONS);
     // `position` fails unless the positional pass ran, so these are the two paths.
     let by_position = findings_with(Some("position"), &args);
     let by_join = findings_with(Some("join"), &args);

@@ -6,29 +6,25 @@ use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The documented command that keeps reports/example current (see reports/README.md).
-const EXAMPLE_ARGS: [&str; 13] = [
-    "data/sample/human.parquet",
-    "data/sample/model_a.parquet",
-    "data/sample/model_b.parquet",
-    "--truth",
-    "crowd_verdict",
-    "--verdict",
-    "verdict",
-    "--derive",
-    r"partner=female:\b(wife|girlfriend)\b",
-    "--derive",
-    r"partner=male:\b(husband|boyfriend)\b",
-    "--reference",
-    "partner=male",
-];
+/// The sample files of the documented command that keeps reports/example current (see
+/// reports/README.md); its options are [`common::SAMPLE_OPTIONS`].
+const EXAMPLE_FILES: [&str; 3] =
+    ["data/sample/human.parquet", "data/sample/model_a.parquet", "data/sample/model_b.parquet"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn report(out: &Path) -> Value {
-    amplify().current_dir(root()).arg("report").args(EXAMPLE_ARGS).arg("--out").arg(out).assert().success();
+    amplify()
+        .current_dir(root())
+        .arg("report")
+        .args(EXAMPLE_FILES)
+        .args(common::SAMPLE_OPTIONS)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
     serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap()
 }
 

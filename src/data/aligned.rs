@@ -249,7 +249,11 @@ impl PassState {
             .map(|(j, spec)| {
                 let outside = first.and_then(|t| t.get(j)).map_or(0, CellTable::outside);
                 let ambiguous = self.ambiguous[j];
-                GroupingCounts { group_by: spec.name(), unassigned: outside - ambiguous, ambiguous }
+                GroupingCounts {
+                    group_by: spec.name(),
+                    unassigned: outside.saturating_sub(ambiguous),
+                    ambiguous,
+                }
             })
             .collect()
     }

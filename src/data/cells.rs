@@ -113,8 +113,8 @@ impl CellTable {
         match &mut self.counts {
             Counts::Dense(counts) => {
                 for r in 0..tb.len() {
-                    let Some(i) = index(r) else { return false };
-                    counts[i as usize] += 1;
+                    let Some(cell) = index(r).and_then(|i| counts.get_mut(i as usize)) else { return false };
+                    *cell += 1;
                 }
             }
             Counts::Sparse(counts) => {

@@ -59,26 +59,28 @@ pub fn label_source(name: &str, dtype: &DataType, verdicts: Option<&VerdictMap>)
 /// is 0 (swapped under `invert`) and of anything else or null is 2 (invalid).
 pub fn add_codes(column: &Column, invert: bool, weight: i64, out: &mut [i64]) -> PolarsResult<()> {
     polars_ensure!(column.len() == out.len(), ShapeMismatch: "label column of {} rows, {} expected", column.len(), out.len());
-    let mut at = 0;
     if column.dtype() == &DataType::Int32 {
-        for arr in column.i32()?.downcast_iter() {
-            let validity = arr.validity().filter(|v| v.unset_bits() > 0).map(|v| v.as_slice());
-            let values = arr.values().as_slice();
-            let dst = &mut out[at..at + values.len()];
-            add_chunk(values, validity.map(|(bytes, offset, _)| (bytes, offset)), invert, weight, dst);
-            at += values.len();
-        }
+        add_chunked(column.i32()?, invert, weight, out);
     } else {
-        let wide = column.cast(&DataType::Int64)?;
-        for arr in wide.i64()?.downcast_iter() {
-            let validity = arr.validity().filter(|v| v.unset_bits() > 0).map(|v| v.as_slice());
-            let values = arr.values().as_slice();
-            let dst = &mut out[at..at + values.len()];
-            add_chunk(values, validity.map(|(bytes, offset, _)| (bytes, offset)), invert, weight, dst);
-            at += values.len();
-        }
+        add_chunked(column.cast(&DataType::Int64)?.i64()?, invert, weight, out);
     }
     Ok(())
+}
+
+/// [`add_codes`] over the arrays of one integer column.
+fn add_chunked<T>(ca: &ChunkedArray<T>, invert: bool, weight: i64, out: &mut [i64])
+where
+    T: PolarsNumericType,
+    T::Native: Into<i64>,
+{
+    let mut at = 0;
+    for arr in ca.downcast_iter() {
+        let validity = arr.validity().filter(|v| v.unset_bits() > 0).map(|v| v.as_slice());
+        let values = arr.values().as_slice();
+        let dst = &mut out[at..at + values.len()];
+        add_chunk(values, validity.map(|(bytes, offset, _)| (bytes, offset)), invert, weight, dst);
+        at += values.len();
+    }
 }
 
 /// Adds the weighted codes of one array to `dst`, branch-free (labels are unpredictable, so a

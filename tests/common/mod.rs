@@ -30,6 +30,21 @@ pub fn findings(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
+/// The options of the documented sample run (README, reports/README.md): verdicts against the
+/// crowd's truth and the partner grouping derived from the prompt.
+pub const SAMPLE_OPTIONS: [&str; 10] = [
+    "--truth",
+    "crowd_verdict",
+    "--verdict",
+    "verdict",
+    "--derive",
+    r"partner=female:\b(wife|girlfriend)\b",
+    "--derive",
+    r"partner=male:\b(husband|boyfriend)\b",
+    "--reference",
+    "partner=male",
+];
+
 /// A small tidy baseline: 6 items, metrics a and b.
 pub const HUMAN_CSV: &str =
     "id,a,b,text\n1,1,0,hello there\n2,0,0,general kenobi\n3,1,1,x y\n4,0,1,z\n5,0,0,w\n6,1,0,v\n";
