@@ -1,6 +1,6 @@
 //! Pairing rows by position (sources that list the same ids in the same order) and by joining on
 //! id give the same findings; sources that do not line up fall back to the join; id errors are
-//! caught on both paths. `AMPLIFY_PAIRING=join|position` forces (or requires) a path.
+//! caught on every path. `AMPLIFY_PAIRING=join|group-by|position` forces (or requires) a path.
 
 mod common;
 
@@ -50,11 +50,21 @@ fn position_and_join_give_identical_findings_on_the_sample() {
     let b = aligned_copy(&human, &sample_file("model_b"), &dir.path().join("model_b.parquet"));
     let mut args = vec![human.as_str(), a.as_str(), b.as_str()];
     args.extend(common::SAMPLE_OPTIONS);
-    // `position` fails unless the positional pass ran, so these are the two paths.
+    // `position` fails unless the positional pass ran, so these are the three paths.
     let by_position = findings_with(Some("position"), &args);
     let by_join = findings_with(Some("join"), &args);
+    let by_group_by = findings_with(Some("group-by"), &args);
     assert_eq!(by_position, by_join);
+    assert_eq!(by_position, by_group_by);
     assert_eq!(findings_with(None, &args), by_position);
+    // The shipped files (models with extra ids) pair by the join: same as the group-by path.
+    let mut shipped = vec![human.as_str()];
+    let (a0, b0) = (sample_file("model_a"), sample_file("model_b"));
+    shipped.extend([a0.as_str(), b0.as_str()]);
+    shipped.extend(common::SAMPLE_OPTIONS);
+    let joined = findings_with(None, &shipped);
+    assert_eq!(joined, findings_with(Some("group-by"), &shipped));
+    assert!(joined["alignment"].to_string().contains("model_only"), "{}", joined["alignment"]);
     assert!(by_position["groups"].as_array().is_some_and(|g| !g.is_empty()), "groups compared");
     assert!(by_position["truth"].as_array().is_some_and(|t| !t.is_empty()), "truth compared");
 }
@@ -85,6 +95,7 @@ fn rows_in_another_order_fall_back_to_the_join() {
     let shuffled_args = args(&shuffled);
     let expected = findings_with(Some("position"), &strs(&aligned_args));
     let got = findings_with(None, &strs(&shuffled_args));
+    assert_eq!(findings_with(Some("group-by"), &strs(&shuffled_args)), got);
     for section in ["comparisons", "overall", "alignment", "groups"] {
         assert_eq!(got[section], expected[section], "section {section}");
     }
@@ -101,6 +112,7 @@ fn unsorted_and_string_ids_pair_by_position_and_duplicates_are_refused() {
     let model = csv(dir.path(), "model.csv", "id,a", &["3,1", "1,1", "2,0"]);
     let ints = [human.to_str().unwrap(), model.to_str().unwrap()];
     assert_eq!(findings_with(Some("position"), &ints), findings_with(Some("join"), &ints));
+    assert_eq!(findings_with(Some("position"), &ints), findings_with(Some("group-by"), &ints));
     // String ids: compared by polars row by row.
     let human_s = csv(dir.path(), "human_s.csv", "id,a", &["q1,1", "q2,0", "q3,1"]);
     let model_s = csv(dir.path(), "model_s.csv", "id,a", &["q1,1", "q2,1", "q3,0"]);
@@ -109,7 +121,7 @@ fn unsorted_and_string_ids_pair_by_position_and_duplicates_are_refused() {
     // The same duplicate in the same place in both files: refused on either path.
     let human_d = csv(dir.path(), "human_d.csv", "id,a", &["1,1", "2,0", "2,1", "3,0"]);
     let model_d = csv(dir.path(), "model_d.csv", "id,a", &["1,1", "2,1", "2,0", "3,0"]);
-    for pairing in ["position", "join"] {
+    for pairing in ["position", "join", "group-by"] {
         let mut cmd = amplify();
         cmd.arg("compare").arg(&human_d).arg(&model_d).env("AMPLIFY_PAIRING", pairing);
         assert_user_error(&mut cmd, &["human_d.csv", "1 duplicate id", "2"]);

@@ -1,4 +1,4 @@
-//! Cell tables of the positional pass ([`super::aligned`]): one count per combination of group
+//! Cell tables of the counting pass ([`super::pass`]): one count per combination of group
 //! level, truth code, baseline key and model key, where a key packs a side's label codes base 3
 //! (see [`super::joint`]). Within a level slot a cell's index is
 //! `(truth · side + baseline) · side + model` with `side` = 3^k for k metrics; slot 0 holds the
@@ -98,29 +98,39 @@ impl CellTable {
     }
 
     /// Counts one batch: level slots (None: slot 0 for every row), `tb` = (truth · side + baseline
-    /// key) · side and the model's keys. Returns `false` if an index falls outside the table.
+    /// key) · side and the model's keys (a negative key: no such item, not counted). Returns
+    /// `false` if an index falls outside the table.
     pub fn add(&mut self, slots: Option<&[u32]>, tb: &[i64], keys: &[i64]) -> bool {
         let (stride, cells) = (self.layout.stride, self.slots * self.layout.stride);
         if slots.is_some_and(|l| l.len() != tb.len()) || keys.len() != tb.len() {
             return false;
         }
-        let index = |r: usize| -> Option<u64> {
+        let index = |r: usize| -> Option<Option<u64>> {
+            if keys[r] < 0 {
+                return Some(None);
+            }
             let slot = slots.map_or(0, |l| u64::from(l[r]));
             let offset = u64::try_from(tb[r]).ok()? + u64::try_from(keys[r]).ok()?;
             let index = slot * stride + offset;
-            (offset < stride && index < cells).then_some(index)
+            (offset < stride && index < cells).then_some(Some(index))
         };
         match &mut self.counts {
             Counts::Dense(counts) => {
                 for r in 0..tb.len() {
-                    let Some(cell) = index(r).and_then(|i| counts.get_mut(i as usize)) else { return false };
-                    *cell += 1;
+                    match index(r).map(|i| i.map(|i| counts.get_mut(i as usize))) {
+                        None | Some(Some(None)) => return false,
+                        Some(None) => {}
+                        Some(Some(Some(cell))) => *cell += 1,
+                    }
                 }
             }
             Counts::Sparse(counts) => {
                 for r in 0..tb.len() {
-                    let Some(i) = index(r) else { return false };
-                    *counts.entry(i).or_insert(0) += 1;
+                    match index(r) {
+                        None => return false,
+                        Some(None) => {}
+                        Some(Some(i)) => *counts.entry(i).or_insert(0) += 1,
+                    }
                 }
             }
         }
@@ -253,6 +263,9 @@ mod tests {
         // An index past the table (truth 3, or a slot not made room for) is refused.
         assert!(!table.add(None, &[tb(3, 0)], &[0]));
         assert!(!table.add(Some(&[3]), &[0], &[0]));
+        // A negative key (the model lacks the item) is skipped.
+        assert!(table.add(Some(&[1]), &[tb(1, 4)], &[-1]));
+        assert_eq!(table.cells().iter().map(|(_, c)| c).sum::<u64>(), 3);
     }
 
     #[test]

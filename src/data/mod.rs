@@ -1,7 +1,6 @@
 //! The only code that touches polars: reading Parquet/CSV, column mapping, label normalisation,
 //! alignment, and the reduction of rows to the counts table.
 
-pub mod aligned;
 pub mod cells;
 pub mod checks;
 pub mod counts_io;
@@ -14,6 +13,8 @@ pub mod labels;
 pub mod layout;
 pub mod maps;
 pub mod metrics;
+pub mod pairing;
+pub mod pass;
 pub mod reduce;
 pub mod sample_io;
 pub mod source;

@@ -1,11 +1,13 @@
 //! Reduction of the normalised judgement tables to the counts table. The joint tables come from
-//! the positional pass of [`super::aligned`] when every source lists the same ids in the same
-//! order, and otherwise from polars: per model, one inner join of the two sides' packed label keys
-//! and one group-by per slot (see [`super::joint`]). Either way they are decoded into counts per
-//! slice (all items, group level, truth).
+//! one counting pass ([`super::pass`]) over rows paired by position when every source lists the
+//! same ids in the same order, else by a join ([`super::pairing`]); when the cell index would
+//! not fit (very many metrics) they come from polars alone: per model, one inner join of the two
+//! sides' packed label keys and one group-by per slot (see [`super::joint`]). Either way they are
+//! decoded into counts per slice (all items, group level, truth).
 
 use super::joint::{decode, key_exprs, key_names, Accumulator, JointRow, JointTables, SlotRows, INVALID};
 use super::layout::{Dataset, SourceFrame, ID, TRUTH};
+use super::pairing::Pairing;
 use super::EngineContext;
 use crate::counts::{CountsTable, MetricCounts, ModelCounts, Slice, TruthCounts};
 use crate::error::{AmplifyError, Result};
@@ -23,13 +25,18 @@ struct SliceAcc {
 /// Fails on missing or duplicate ids, when a model shares no id with the baseline, or when a
 /// compared metric has no valid label on one side among the matched items.
 pub fn reduce(data: &Dataset) -> Result<CountsTable> {
-    let (tables, groupings) = match super::aligned::by_position(data)? {
+    let positional = super::pairing::count(data, Pairing::Position)?;
+    if positional.is_none() && std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("position") {
+        return Err(AmplifyError::InvalidArgument(
+            "AMPLIFY_PAIRING=position: the sources do not list the same ids in the same order; unset it to join on id".into(),
+        ));
+    }
+    let counted = match positional {
+        Some(counted) => Some(counted),
+        None => super::pairing::count(data, Pairing::Join)?,
+    };
+    let (tables, groupings) = match counted {
         Some(found) => (found.tables, found.groupings),
-        None if std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("position") => {
-            return Err(AmplifyError::InvalidArgument(
-                "AMPLIFY_PAIRING=position: the sources do not list the same ids in the same order; unset it to join on id".into(),
-            ))
-        }
         None => {
             let groupings =
                 super::groups::grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
@@ -74,8 +81,8 @@ pub fn reduce(data: &Dataset) -> Result<CountsTable> {
     Ok(table)
 }
 
-/// The general path: checks every source's ids, then joins each model to the baseline on id and
-/// groups the joined keys once per slot.
+/// The group-by path (very many metrics, or `AMPLIFY_PAIRING=group-by`): checks every source's
+/// ids, then joins each model to the baseline on id and groups the joined keys once per slot.
 fn by_join(data: &Dataset) -> Result<JointTables> {
     for frame in std::iter::once(&data.baseline).chain(&data.models) {
         super::checks::check_ids(frame, &data.files[frame.file].path)?;

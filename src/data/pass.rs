@@ -1,0 +1,142 @@
+//! The counting pass: a streaming query yields, per row, the baseline's truth-and-labels offset
+//! `__tb`, each model's key `__k{j}` (negative: the model has no such item) and the group levels
+//! `__g{j}`; amplify counts the rows into cell tables ([`super::cells`]) per model and grouping,
+//! and one for the baseline alone (its labels against the truth, and each grouping's unplaced
+//! items). Rows reach the pass paired by position or by a join ([`super::pairing`]).
+
+use super::cells::{CellLayout, CellTable, LevelCodes};
+use super::groups::GroupingSpec;
+use super::joint::JointTables;
+use super::layout::Dataset;
+use crate::counts::GroupingCounts;
+use polars::prelude::*;
+
+/// Why a pass stopped before the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// A row's ids differ between sources, or a baseline row has no id (positional pairing).
+    Unaligned,
+    /// A cell index outside the table (cannot happen with consistent inputs).
+    OutOfRange,
+    /// A grouping has more levels than allowed.
+    TooManyLevels,
+}
+
+/// What a pass accumulates, batch by batch.
+pub(crate) struct PassState {
+    /// `tables[model][table]`; one table per grouping, or one for all items without groupings.
+    tables: Vec<Vec<CellTable>>,
+    /// The baseline's own tables (model key 0), every baseline row counted.
+    baseline: Vec<CellTable>,
+    levels: Vec<LevelCodes>,
+    max_levels: usize,
+    /// Items a derived grouping matched with more than one level, per grouping.
+    ambiguous: Vec<u64>,
+    /// Why the pass stopped early, if it did.
+    pub stop: Option<Stop>,
+    /// The positional pass's id check (`None` when rows are paired by a join).
+    pub alignment: Option<super::pairing::IdOrder>,
+    /// Scratch: level codes of the current batch, per grouping; zero keys for the baseline.
+    codes: Vec<Vec<u32>>,
+    zeros: Vec<i64>,
+}
+
+impl PassState {
+    /// An empty state for the dataset's models and groupings.
+    pub fn new(data: &Dataset, layout: CellLayout) -> Self {
+        let groupings = data.groupings.len();
+        let tables = || vec![CellTable::new(layout); groupings.max(1)];
+        Self {
+            tables: data.models.iter().map(|_| tables()).collect(),
+            baseline: tables(),
+            levels: vec![LevelCodes::default(); groupings],
+            max_levels: data.max_levels,
+            ambiguous: vec![0; groupings],
+            stop: None,
+            alignment: None,
+            codes: vec![Vec::new(); groupings],
+            zeros: Vec::new(),
+        }
+    }
+
+    /// Counts one batch of `models` models; returns `true` to stop the pass.
+    pub fn count(&mut self, df: &DataFrame, models: usize) -> PolarsResult<bool> {
+        if self.stop.is_some() {
+            return Ok(true);
+        }
+        if let Some(alignment) = &mut self.alignment {
+            if !alignment.aligned(df, models)? {
+                self.stop = Some(Stop::Unaligned);
+                return Ok(true);
+            }
+        }
+        for (j, codes) in self.codes.iter_mut().enumerate() {
+            let levels = df.column(&format!("__g{j}"))?.str()?.clone();
+            if self.levels[j].encode(&levels, codes, self.max_levels).is_err() {
+                self.stop = Some(Stop::TooManyLevels);
+                return Ok(true);
+            }
+            if let Ok(ambiguous) = df.column(&format!("__amb{j}")) {
+                self.ambiguous[j] += u64::from(ambiguous.bool()?.sum().unwrap_or(0));
+            }
+        }
+        let tb = df.column("__tb")?.i64()?.rechunk();
+        let tb = tb.cont_slice()?;
+        self.zeros.resize(tb.len(), 0);
+        let mut ok = add_all(&mut self.baseline, &self.levels, &self.codes, tb, &self.zeros);
+        for j in 0..models {
+            let key = df.column(&format!("__k{j}"))?.i64()?.rechunk();
+            ok &= add_all(&mut self.tables[j], &self.levels, &self.codes, tb, key.cont_slice()?);
+        }
+        if !ok {
+            self.stop = Some(Stop::OutOfRange);
+        }
+        Ok(!ok)
+    }
+
+    /// The levels each grouping has.
+    pub fn level_counts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.levels.iter().map(|l| l.names().len())
+    }
+
+    /// Each grouping's unplaced items: slot 0 of the baseline's table minus those a derived
+    /// grouping found ambiguous.
+    pub fn grouping_counts(&self, specs: &[GroupingSpec]) -> Vec<GroupingCounts> {
+        specs
+            .iter()
+            .enumerate()
+            .map(|(j, spec)| {
+                let outside = self.baseline.get(j).map_or(0, CellTable::outside);
+                let ambiguous = self.ambiguous[j];
+                GroupingCounts {
+                    group_by: spec.name(),
+                    unassigned: outside.saturating_sub(ambiguous),
+                    ambiguous,
+                }
+            })
+            .collect()
+    }
+
+    /// Decodes the tables into joint rows per model (and the baseline's, for the truth).
+    pub fn into_tables(self, data: &Dataset) -> JointTables {
+        let names: Vec<Vec<String>> = self.levels.iter().map(|l| l.names().to_vec()).collect();
+        let rows = |tables: &[CellTable], with_model| super::cells::slot_rows(tables, &names, with_model);
+        let models: Vec<_> = self.tables.iter().map(|tables| rows(tables, true)).collect();
+        let baseline = if data.has_truth { rows(&self.baseline, false) } else { Vec::new() };
+        JointTables { models, baseline }
+    }
+}
+
+/// Adds a batch to one source's tables (one per grouping); `false` on an index out of range.
+fn add_all(
+    tables: &mut [CellTable],
+    levels: &[LevelCodes],
+    codes: &[Vec<u32>],
+    tb: &[i64],
+    keys: &[i64],
+) -> bool {
+    tables.iter_mut().enumerate().all(|(t, table)| {
+        table.ensure_slots(levels.get(t).map_or(1, LevelCodes::slots));
+        table.add(codes.get(t).map(Vec::as_slice), tb, keys)
+    })
+}
