@@ -5,6 +5,7 @@ use super::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// How many duplicate ids an error message shows.
 const EXAMPLES: u32 = 5;
@@ -32,6 +33,36 @@ pub(crate) fn check_ids(frame: &SourceFrame, path: &Path) -> Result<()> {
         return Err(duplicates(frame, path)?);
     }
     Ok(())
+}
+
+/// Whether a source's integer ids are all present and strictly increasing (then also unique),
+/// read in one streaming pass over the id column that stops at the first id out of order.
+pub(crate) fn ids_increasing(frame: &SourceFrame, path: &Path) -> Result<bool> {
+    let context = || format!("{}: checking the order of ids in column '{}'", path.display(), frame.id_column);
+    let state = Arc::new(Mutex::new((None::<i64>, true)));
+    let sink_state = Arc::clone(&state);
+    let callback = PlanCallback::new(move |df: DataFrame| {
+        let mut guard = sink_state.lock().map_err(|_| polars_err!(ComputeError: "order state poisoned"))?;
+        let (last, increasing) = &mut *guard;
+        let ids = df.column(ID)?.i64()?;
+        if ids.null_count() > 0 {
+            *increasing = false;
+            return Ok(true);
+        }
+        for id in ids.into_no_null_iter() {
+            if last.is_some_and(|l| id <= l) {
+                *increasing = false;
+                return Ok(true);
+            }
+            *last = Some(id);
+        }
+        Ok(false)
+    });
+    let query = frame.lazy.clone().select([col(ID).cast(DataType::Int64)]);
+    let sink = query.sink_batches(callback, true, None).engine(context)?;
+    super::collect_streaming(sink).engine(context)?;
+    let increasing = state.lock().map(|g| g.1).unwrap_or(false);
+    Ok(increasing)
 }
 
 /// Counts the rows of a source (read from the file footer when the source is a whole file).

@@ -65,18 +65,24 @@ pub(crate) fn count(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>>
     }
     let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
     let integer_ids = integer_ids.is_some_and(|t| t.is_integer());
-    let query = match pairing {
-        Pairing::Position => side_by_side(data, layout.side(), integer_ids)?,
-        Pairing::Join => {
-            for frame in std::iter::once(&data.baseline).chain(&data.models) {
-                super::checks::check_ids(frame, &data.files[frame.file].path)?;
-            }
-            left_joined(data, layout.side())
+    let models: Vec<usize> = (0..data.models.len()).collect();
+    let queries = match pairing {
+        Pairing::Position => vec![side_by_side(data, layout.side(), integer_ids)?],
+        Pairing::Join if join_sorted(data, integer_ids)? => {
+            // One merge join (and one pass) per model: no hash table, memory independent of size.
+            models.iter().map(|&j| left_joined(data, layout.side(), &[j], true)).collect()
         }
+        Pairing::Join => vec![left_joined(data, layout.side(), &models, false)],
     };
     let mut state = PassState::new(data, layout);
     state.alignment = (pairing == Pairing::Position).then(|| IdOrder::new(integer_ids));
-    let state = run(query, state, pairing == Pairing::Position)?;
+    for (i, query) in queries.into_iter().enumerate() {
+        state.counting_baseline = i == 0;
+        state = run(query, state, pairing == Pairing::Position)?;
+        if state.stop.is_some() {
+            break;
+        }
+    }
     match state.stop {
         Some(Stop::TooManyLevels) if pairing == Pairing::Join => {
             // Reports the exact number of levels.
@@ -96,6 +102,20 @@ pub(crate) fn count(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>>
     Ok(Some(Counted { tables: state.into_tables(data), groupings }))
 }
 
+/// Checks every source's ids for the join (fails on missing or duplicate ids); `true` when all
+/// are integers found strictly increasing, which also proves them unique.
+fn join_sorted(data: &Dataset, integer_ids: bool) -> Result<bool> {
+    let mut sorted = integer_ids;
+    for frame in std::iter::once(&data.baseline).chain(&data.models) {
+        let path = &data.files[frame.file].path;
+        if !(integer_ids && super::checks::ids_increasing(frame, path)?) {
+            super::checks::check_ids(frame, path)?;
+            sorted = false;
+        }
+    }
+    Ok(sorted)
+}
+
 /// Runs the query into the counting state through a serial sink, in row order when `ordered`.
 fn run(query: LazyFrame, state: PassState, ordered: bool) -> Result<PassState> {
     let state = Arc::new(Mutex::new(state));
@@ -103,8 +123,7 @@ fn run(query: LazyFrame, state: PassState, ordered: bool) -> Result<PassState> {
     let callback = PlanCallback::new(move |df: DataFrame| {
         let mut state =
             sink_state.lock().map_err(|_| polars_err!(ComputeError: "counting state poisoned"))?;
-        let models = df.get_column_names().iter().filter(|n| n.starts_with("__k")).count();
-        state.count(&df, models)
+        state.count(&df)
     });
     let context = || "counting paired rows".to_string();
     let sink = query.sink_batches(callback, ordered, None).engine(context)?;
@@ -200,12 +219,10 @@ fn derived(data: &Dataset) -> impl Iterator<Item = usize> + '_ {
 /// The columns every pass counts: `__tb` = (truth · side + baseline key) · side, `__k{j}` per
 /// model (-1 when the model lacks the item), the levels `__g{j}` and `__amb{j}` (derived
 /// groupings: more than one level matched).
-fn pass_columns(data: &Dataset, side: u64) -> Vec<Expr> {
+fn pass_columns(data: &Dataset, side: u64, models: &[usize]) -> Vec<Expr> {
     let side = lit(side as i64);
     let mut out = vec![((col("t") * side.clone() + col("b0")) * side).alias("__tb")];
-    out.extend(
-        (0..data.models.len()).map(|j| col(format!("m{j}_0")).fill_null(lit(-1i64)).alias(format!("__k{j}"))),
-    );
+    out.extend(models.iter().map(|j| col(format!("m{j}_0")).fill_null(lit(-1i64)).alias(format!("__k{j}"))));
     out.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}")).cast(DataType::String)));
     out.extend(
         derived(data).map(|j| col(format!("__gm{j}")).gt(lit(1)).fill_null(false).alias(format!("__amb{j}"))),
@@ -220,7 +237,8 @@ fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFram
     frames.extend((0..data.models.len()).map(|j| model_side(data, j, &format!("__id{j}"))));
     let joined = concat_lf_horizontal(frames, HConcatOptions::default())
         .engine(|| "placing the sources side by side".into())?;
-    let mut out = pass_columns(data, side);
+    let all: Vec<usize> = (0..data.models.len()).collect();
+    let mut out = pass_columns(data, side, &all);
     let model_ids = (0..data.models.len()).map(|j| format!("__id{j}"));
     if integer_ids {
         out.push(col("__bid").cast(DataType::Int64).alias("__ord"));
@@ -233,10 +251,23 @@ fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFram
     Ok(joined.select(out))
 }
 
-/// The baseline left-joined to every model on the id.
-fn left_joined(data: &Dataset, side: u64) -> LazyFrame {
-    let joined = (0..data.models.len()).fold(baseline_side(data), |lf, j| {
-        lf.join(model_side(data, j, "__mid"), [col("__bid")], [col("__mid")], JoinArgs::new(JoinType::Left))
+/// The baseline left-joined to the given models on the id. With `sorted` (every source's integer
+/// ids checked strictly increasing; one model per query) the keys are marked sorted, so polars
+/// merge-joins them instead of building a hash table. (Chaining merge joins is not safe: the
+/// output of one is not in key order for the next.)
+fn left_joined(data: &Dataset, side: u64, models: &[usize], sorted: bool) -> LazyFrame {
+    let mark = |lf: LazyFrame, name: &str| {
+        let ascending = polars_plan::plans::AExprSorted { descending: Some(false), nulls_last: Some(true) };
+        if sorted {
+            lf.with_column(col(name).set_sorted_flag(ascending))
+        } else {
+            lf
+        }
+    };
+    let joined = models.iter().fold(mark(baseline_side(data), "__bid"), |lf, &j| {
+        let id = format!("__mid{j}");
+        let model = mark(model_side(data, j, &id), &id);
+        lf.join(model, [col("__bid")], [col(id.as_str())], JoinArgs::new(JoinType::Left))
     });
-    joined.select(pass_columns(data, side))
+    joined.select(pass_columns(data, side, models))
 }

@@ -36,6 +36,9 @@ pub(crate) struct PassState {
     pub stop: Option<Stop>,
     /// The positional pass's id check (`None` when rows are paired by a join).
     pub alignment: Option<super::pairing::IdOrder>,
+    /// Whether this pass counts the baseline's own tables and ambiguous items (the first of
+    /// several passes over the baseline does).
+    pub counting_baseline: bool,
     /// Scratch: level codes of the current batch, per grouping; zero keys for the baseline.
     codes: Vec<Vec<u32>>,
     zeros: Vec<i64>,
@@ -54,13 +57,15 @@ impl PassState {
             ambiguous: vec![0; groupings],
             stop: None,
             alignment: None,
+            counting_baseline: true,
             codes: vec![Vec::new(); groupings],
             zeros: Vec::new(),
         }
     }
 
-    /// Counts one batch of `models` models; returns `true` to stop the pass.
-    pub fn count(&mut self, df: &DataFrame, models: usize) -> PolarsResult<bool> {
+    /// Counts one batch (the models whose keys `__k{j}` it has); returns `true` to stop the pass.
+    pub fn count(&mut self, df: &DataFrame) -> PolarsResult<bool> {
+        let models = self.tables.len();
         if self.stop.is_some() {
             return Ok(true);
         }
@@ -76,16 +81,21 @@ impl PassState {
                 self.stop = Some(Stop::TooManyLevels);
                 return Ok(true);
             }
-            if let Ok(ambiguous) = df.column(&format!("__amb{j}")) {
+            if let (true, Ok(ambiguous)) = (self.counting_baseline, df.column(&format!("__amb{j}"))) {
                 self.ambiguous[j] += u64::from(ambiguous.bool()?.sum().unwrap_or(0));
             }
         }
         let tb = df.column("__tb")?.i64()?.rechunk();
         let tb = tb.cont_slice()?;
         self.zeros.resize(tb.len(), 0);
-        let mut ok = add_all(&mut self.baseline, &self.levels, &self.codes, tb, &self.zeros);
+        let mut ok = true;
+        if self.counting_baseline {
+            self.zeros.resize(tb.len(), 0);
+            ok &= add_all(&mut self.baseline, &self.levels, &self.codes, tb, &self.zeros);
+        }
         for j in 0..models {
-            let key = df.column(&format!("__k{j}"))?.i64()?.rechunk();
+            let Ok(key) = df.column(&format!("__k{j}")) else { continue };
+            let key = key.i64()?.rechunk();
             ok &= add_all(&mut self.tables[j], &self.levels, &self.codes, tb, key.cont_slice()?);
         }
         if !ok {
