@@ -105,31 +105,44 @@ impl CellTable {
         if slots.is_some_and(|l| l.len() != tb.len()) || keys.len() != tb.len() {
             return false;
         }
-        let index = |r: usize| -> Option<Option<u64>> {
-            if keys[r] < 0 {
-                return Some(None);
+        /// What one row adds: nothing (negative key), a cell, or an error (out of range).
+        enum Row {
+            Skip,
+            Cell(u64),
+            Bad,
+        }
+        let row = |r: usize| -> Row {
+            let (tb, key) = (tb[r], keys[r]);
+            if key < 0 {
+                return Row::Skip;
             }
             let slot = slots.map_or(0, |l| u64::from(l[r]));
-            let offset = u64::try_from(tb[r]).ok()? + u64::try_from(keys[r]).ok()?;
+            let offset = tb as u64 + key as u64;
             let index = slot * stride + offset;
-            (offset < stride && index < cells).then_some(Some(index))
+            if tb < 0 || offset >= stride || index >= cells {
+                return Row::Bad;
+            }
+            Row::Cell(index)
         };
         match &mut self.counts {
             Counts::Dense(counts) => {
                 for r in 0..tb.len() {
-                    match index(r).map(|i| i.map(|i| counts.get_mut(i as usize))) {
-                        None | Some(Some(None)) => return false,
-                        Some(None) => {}
-                        Some(Some(Some(cell))) => *cell += 1,
+                    match row(r) {
+                        Row::Skip => {}
+                        Row::Cell(i) => match counts.get_mut(i as usize) {
+                            Some(cell) => *cell += 1,
+                            None => return false,
+                        },
+                        Row::Bad => return false,
                     }
                 }
             }
             Counts::Sparse(counts) => {
                 for r in 0..tb.len() {
-                    match index(r) {
-                        None => return false,
-                        Some(None) => {}
-                        Some(Some(i)) => *counts.entry(i).or_insert(0) += 1,
+                    match row(r) {
+                        Row::Skip => {}
+                        Row::Cell(i) => *counts.entry(i).or_insert(0) += 1,
+                        Row::Bad => return false,
                     }
                 }
             }

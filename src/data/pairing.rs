@@ -76,6 +76,7 @@ pub(crate) fn count(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>>
     };
     let mut state = PassState::new(data, layout);
     state.alignment = (pairing == Pairing::Position).then(|| IdOrder::new(integer_ids));
+    state.separate_baseline = pairing == Pairing::Join;
     for (i, query) in queries.into_iter().enumerate() {
         state.counting_baseline = i == 0;
         state = run(query, state, pairing == Pairing::Position)?;

@@ -39,6 +39,9 @@ pub(crate) struct PassState {
     /// Whether this pass counts the baseline's own tables and ambiguous items (the first of
     /// several passes over the baseline does).
     pub counting_baseline: bool,
+    /// Whether the baseline needs tables of its own: with rows paired by position every model's
+    /// tables hold every baseline row, and the first model's serve.
+    pub separate_baseline: bool,
     /// Scratch: level codes of the current batch, per grouping; zero keys for the baseline.
     codes: Vec<Vec<u32>>,
     zeros: Vec<i64>,
@@ -58,6 +61,7 @@ impl PassState {
             stop: None,
             alignment: None,
             counting_baseline: true,
+            separate_baseline: true,
             codes: vec![Vec::new(); groupings],
             zeros: Vec::new(),
         }
@@ -89,7 +93,7 @@ impl PassState {
         let tb = tb.cont_slice()?;
         self.zeros.resize(tb.len(), 0);
         let mut ok = true;
-        if self.counting_baseline {
+        if self.counting_baseline && self.separate_baseline {
             self.zeros.resize(tb.len(), 0);
             ok &= add_all(&mut self.baseline, &self.levels, &self.codes, tb, &self.zeros);
         }
@@ -109,14 +113,23 @@ impl PassState {
         self.levels.iter().map(|l| l.names().len())
     }
 
+    /// The tables holding every baseline row (see `separate_baseline`).
+    fn baseline_tables(&self) -> &[CellTable] {
+        match (self.separate_baseline, self.tables.first()) {
+            (false, Some(first)) => first,
+            _ => &self.baseline,
+        }
+    }
+
     /// Each grouping's unplaced items: slot 0 of the baseline's table minus those a derived
     /// grouping found ambiguous.
     pub fn grouping_counts(&self, specs: &[GroupingSpec]) -> Vec<GroupingCounts> {
+        let baseline = self.baseline_tables();
         specs
             .iter()
             .enumerate()
             .map(|(j, spec)| {
-                let outside = self.baseline.get(j).map_or(0, CellTable::outside);
+                let outside = baseline.get(j).map_or(0, CellTable::outside);
                 let ambiguous = self.ambiguous[j];
                 GroupingCounts {
                     group_by: spec.name(),
@@ -132,7 +145,7 @@ impl PassState {
         let names: Vec<Vec<String>> = self.levels.iter().map(|l| l.names().to_vec()).collect();
         let rows = |tables: &[CellTable], with_model| super::cells::slot_rows(tables, &names, with_model);
         let models: Vec<_> = self.tables.iter().map(|tables| rows(tables, true)).collect();
-        let baseline = if data.has_truth { rows(&self.baseline, false) } else { Vec::new() };
+        let baseline = if data.has_truth { rows(self.baseline_tables(), false) } else { Vec::new() };
         JointTables { models, baseline }
     }
 }
