@@ -7,6 +7,7 @@
 
 use super::joint::{JointRow, SlotRows};
 use polars::prelude::*;
+use polars_arrow::array::Array;
 use std::collections::HashMap;
 
 /// Most cells a table keeps in a dense array (16 MiB of counts); larger tables use a map.
@@ -195,11 +196,14 @@ pub(crate) fn slot_rows(tables: &[CellTable], names: &[Vec<String>], with_model:
 }
 
 /// Codes a grouping's level strings as level slots: 0 for null (outside the grouping), then
-/// 1, 2, ... in the order levels are first seen.
+/// 1, 2, ... in the order levels are first seen. Short levels (up to 12 bytes, stored inline in
+/// polars' string views) are found by comparing the 16-byte view, without reading the string.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LevelCodes {
     names: Vec<String>,
     index: HashMap<String, u32>,
+    inline: Vec<(u128, u32)>,
+    inline_index: HashMap<u128, u32>,
 }
 
 impl LevelCodes {
@@ -207,32 +211,50 @@ impl LevelCodes {
     /// levels have been seen.
     pub fn encode(&mut self, values: &StringChunked, out: &mut Vec<u32>, max: usize) -> Result<(), usize> {
         out.clear();
-        for value in values.iter() {
-            let slot = match value {
-                None => 0,
-                Some(v) => match self.find(v) {
-                    Some(slot) => slot,
-                    None => {
-                        self.names.push(v.to_string());
-                        self.index.insert(v.to_string(), self.names.len() as u32);
-                        if self.names.len() > max {
-                            return Err(self.names.len());
-                        }
-                        self.names.len() as u32
+        for arr in values.downcast_iter() {
+            let validity = arr.validity();
+            for (i, view) in arr.views().iter().enumerate() {
+                if validity.is_some_and(|v| !v.get_bit(i)) {
+                    out.push(0);
+                    continue;
+                }
+                let inline = (view.length <= 12).then(|| view.as_u128());
+                let known = match inline {
+                    Some(key) if self.inline.len() <= LINEAR_LEVELS => {
+                        self.inline.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
                     }
-                },
-            };
-            out.push(slot);
+                    Some(key) => self.inline_index.get(&key).copied(),
+                    None => self.index.get(arr.value(i)).copied(),
+                };
+                let slot = match known {
+                    Some(slot) => slot,
+                    None => self.slot_of(arr.value(i), inline, max)?,
+                };
+                out.push(slot);
+            }
         }
         Ok(())
     }
 
-    fn find(&self, v: &str) -> Option<u32> {
-        if self.names.len() <= LINEAR_LEVELS {
-            self.names.iter().position(|l| l == v).map(|p| p as u32 + 1)
-        } else {
-            self.index.get(v).copied()
+    /// The slot of a level not found by its view: looked up by name, or added.
+    fn slot_of(&mut self, name: &str, inline: Option<u128>, max: usize) -> Result<u32, usize> {
+        let slot = match self.index.get(name) {
+            Some(&slot) => slot,
+            None => {
+                if self.names.len() >= max {
+                    return Err(self.names.len() + 1);
+                }
+                self.names.push(name.to_string());
+                let slot = self.names.len() as u32;
+                self.index.insert(name.to_string(), slot);
+                slot
+            }
+        };
+        if let Some(key) = inline {
+            self.inline.push((key, slot));
+            self.inline_index.insert(key, slot);
         }
+        Ok(slot)
     }
 
     /// Level slots in use, outside included.
@@ -307,8 +329,15 @@ mod tests {
             StringChunked::new("g".into(), many.iter().map(|s| Some(s.as_str())).collect::<Vec<_>>());
         assert_eq!(codes.encode(&values, &mut out, 20), Ok(()));
         assert_eq!(out[11], 14, "hash-map lookups past {LINEAR_LEVELS} levels");
+        assert_eq!(codes.encode(&values, &mut out, 20), Ok(()));
+        assert_eq!(out[11], 14, "found again by view");
+        // Levels longer than 12 bytes are not inline in the view: found by name.
+        let long = "a rather long level name";
+        let values = StringChunked::new("g".into(), [Some(long), Some("m"), None, Some(long)]);
+        assert_eq!(codes.encode(&values, &mut out, 20), Ok(()));
+        assert_eq!(out, vec![15, 1, 0, 15]);
         assert_eq!(codes.encode(&StringChunked::new("g".into(), [Some("m")]), &mut out, 20), Ok(()));
         assert_eq!(out, vec![1]);
-        assert_eq!(codes.encode(&StringChunked::new("g".into(), [Some("new")]), &mut out, 14), Err(15));
+        assert_eq!(codes.encode(&StringChunked::new("g".into(), [Some("new")]), &mut out, 15), Err(16));
     }
 }

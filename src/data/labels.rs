@@ -106,6 +106,16 @@ fn add_chunk<T: Copy + Into<i64>>(
                 *d += code(v, true) * weight;
             }
         }
+        Some((bytes, offset)) if offset % 8 == 0 => {
+            // Eight rows per validity byte.
+            let bytes = bytes.get(offset / 8..).unwrap_or_default();
+            for (i, (d8, v8)) in dst.chunks_mut(8).zip(values.chunks(8)).enumerate() {
+                let byte = bytes.get(i).copied().unwrap_or(0);
+                for (k, (d, &v)) in d8.iter_mut().zip(v8).enumerate() {
+                    *d += code(v, (byte >> k) & 1 == 1) * weight;
+                }
+            }
+        }
         Some((bytes, offset)) => {
             for (i, (d, &v)) in dst.iter_mut().zip(values).enumerate() {
                 let bit = i + offset;
@@ -193,6 +203,13 @@ mod tests {
             add_codes(&column, true, 3, &mut inverted).expect("codes");
             assert_eq!(inverted, vec![0, 3, 6, 6, 6, 6]);
         }
+        // A slice starting mid-byte of the validity bitmap (the bit-by-bit path).
+        let values = [Some(1), None, Some(0), Some(1), None, Some(0), Some(1), Some(1), None, Some(0)];
+        let sliced =
+            Int32Chunked::from_iter_options("x".into(), values.into_iter()).slice(3, 7).into_column();
+        let mut out = vec![0; 7];
+        add_codes(&sliced, false, 1, &mut out).expect("codes");
+        assert_eq!(out, vec![1, 2, 0, 1, 1, 2, 0]);
         let booleans =
             BooleanChunked::from_iter_options("b".into(), [Some(true), None, Some(false)].into_iter());
         let mut out = vec![0; 3];
