@@ -1,8 +1,8 @@
 //! Benchmark harness for `amplify compare` (run it through `bench/run.sh`, which also installs the
 //! Python reference's packages): generates tidy inputs (a baseline with a group column and 3
 //! models × 5 metrics, seeded, Parquet, under target/bench-data), then measures three contenders
-//! as separate processes, alternating repetitions, and prints medians of wall time and of peak
-//! RSS (from `wait4`) with their ratios:
+//! as separate processes, alternating repetitions (in rotated order), and prints medians of wall
+//! time and of peak RSS (from `wait4`) with their ratios:
 //!
 //! 1. `amplify compare` end to end (`--group group`, JSON output);
 //! 2. the floor: a bare polars lazy scan of the same columns with a trivial aggregate (this
@@ -51,9 +51,12 @@ fn main() {
         let files = generate(&root.join(format!("tidy-{items}")), items, 42);
         let contenders = contenders(&files, python.as_deref());
         let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); contenders.len()];
-        for _ in 0..reps {
-            for (k, (_, command)) in contenders.iter().enumerate() {
-                runs[k].push(measure(command));
+        // Alternating repetitions, the order rotated each time so that no contender always runs
+        // right after another (the reference frees several GiB just before the next process).
+        for rep in 0..reps {
+            for i in 0..contenders.len() {
+                let k = (i + rep) % contenders.len();
+                runs[k].push(measure(&contenders[k].1));
             }
         }
         let medians: Vec<Measured> = runs.iter_mut().map(|r| median(r)).collect();
