@@ -69,7 +69,7 @@ pub(crate) fn count(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>>
     let queries = match pairing {
         Pairing::Position => vec![side_by_side(data, layout.side(), integer_ids)?],
         Pairing::Join if join_sorted(data, integer_ids)? => {
-            // One merge join (and one pass) per model: no hash table, memory independent of size.
+            // One merge join (and one pass) per model: no hash table.
             models.iter().map(|&j| left_joined(data, layout.side(), &[j], true)).collect()
         }
         Pairing::Join => vec![left_joined(data, layout.side(), &models, false)],
@@ -84,6 +84,13 @@ pub(crate) fn count(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>>
             break;
         }
     }
+    finish(data, state, pairing)
+}
+
+/// Turns a finished pass into counts: `None` if it stopped early (an unaligned row, an index out
+/// of range); fails on a grouping with no level or too many, and on duplicate baseline ids that
+/// the positional pass could not rule out.
+fn finish(data: &Dataset, state: PassState, pairing: Pairing) -> Result<Option<Counted>> {
     match state.stop {
         Some(Stop::TooManyLevels) if pairing == Pairing::Join => {
             // Reports the exact number of levels.
