@@ -35,37 +35,61 @@ pub(crate) fn check_ids(frame: &SourceFrame, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether a stream of integer ids, batch after batch, is strictly increasing (then also
+/// unique).
+#[derive(Debug, Clone)]
+pub(crate) struct StrictOrder {
+    last: Option<i64>,
+    /// Strictly increasing so far.
+    pub holds: bool,
+}
+
+impl StrictOrder {
+    /// A new tracker; `holds: false` never checks.
+    pub fn new(holds: bool) -> Self {
+        Self { last: None, holds }
+    }
+
+    /// Feeds the next batch of ids; returns whether the order still holds.
+    pub fn feed(&mut self, ids: &[i64]) -> bool {
+        if !self.holds {
+            return false;
+        }
+        for &id in ids {
+            if self.last.is_some_and(|l| id <= l) {
+                self.holds = false;
+                return false;
+            }
+            self.last = Some(id);
+        }
+        true
+    }
+}
+
 /// Whether a source's integer ids are all present and strictly increasing (then also unique),
 /// read in one streaming pass over the id column that stops at the first id out of order.
 pub(crate) fn ids_increasing(frame: &SourceFrame, path: &Path) -> Result<bool> {
     let context = || format!("{}: checking the order of ids in column '{}'", path.display(), frame.id_column);
-    let state = Arc::new(Mutex::new((None::<i64>, true)));
+    let state = Arc::new(Mutex::new(StrictOrder::new(true)));
     let sink_state = Arc::clone(&state);
     let callback = PlanCallback::new(move |df: DataFrame| {
-        let mut guard = sink_state.lock().map_err(|_| polars_err!(ComputeError: "order state poisoned"))?;
-        let (last, increasing) = &mut *guard;
+        let mut order = sink_state.lock().map_err(|_| polars_err!(ComputeError: "order state poisoned"))?;
         let ids = df.column(ID)?.i64()?;
         if ids.null_count() > 0 {
-            *increasing = false;
-            return Ok(true);
+            order.holds = false;
+        } else {
+            order.feed(ids.rechunk().cont_slice()?);
         }
-        for id in ids.into_no_null_iter() {
-            if last.is_some_and(|l| id <= l) {
-                *increasing = false;
-                return Ok(true);
-            }
-            *last = Some(id);
-        }
-        Ok(false)
+        Ok(!order.holds)
     });
     let query = frame.lazy.clone().select([col(ID).cast(DataType::Int64)]);
     let sink = query.sink_batches(callback, true, None).engine(context)?;
     super::collect_streaming(sink).engine(context)?;
-    let increasing = state.lock().map(|g| g.1).unwrap_or(false);
+    let increasing = state.lock().map(|order| order.holds).unwrap_or(false);
     Ok(increasing)
 }
 
-/// Counts the rows of a source (read from the file footer when the source is a whole file).
+/// Counts the rows of a source that is a filtered scan (a long file's source).
 pub(crate) fn count_rows(lazy: &LazyFrame, path: &Path) -> Result<u64> {
     let df = lazy
         .clone()

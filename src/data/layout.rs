@@ -145,7 +145,12 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     let mut frames = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
         let extras = if i == 0 { baseline_extras(&files[raw.file], options)? } else { Vec::new() };
-        frames.push(normalise_source(raw, &files[raw.file], &columns, &id_type, options, extras)?);
+        // A long file's sources are filtered scans; other sources are whole files (footer count).
+        let rows = match layout {
+            Layout::Long => super::checks::count_rows(&raw.lazy, &files[raw.file].path)?,
+            _ => files[raw.file].rows,
+        };
+        frames.push(normalise_source(raw, rows, &columns, &id_type, options, extras)?);
     }
     let baseline = frames.remove(0);
     if let Some(truth) = &options.truth {
@@ -321,13 +326,12 @@ fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
 
 fn normalise_source(
     raw: &RawSource,
-    file: &ScannedFile,
+    rows: u64,
     columns: &[String],
     id_type: &DataType,
     options: &DataOptions,
     extras: Vec<Expr>,
 ) -> Result<SourceFrame> {
-    let rows = super::checks::count_rows(&raw.lazy, &file.path)?;
     let mut exprs = vec![col(raw.id.as_str()).cast(id_type.clone()).alias(ID)];
     let mut present = Vec::with_capacity(columns.len());
     let mut inverted = vec![false; columns.len()];

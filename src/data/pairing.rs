@@ -15,6 +15,7 @@
 //! for diagnosis and for the tests that check all paths give the same counts.
 
 use super::cells::CellLayout;
+use super::checks::StrictOrder;
 use super::groups::{check_level_count, GroupingSpec};
 use super::joint::{key_exprs, JointTables};
 use super::layout::{Dataset, ID};
@@ -103,7 +104,7 @@ fn finish(data: &Dataset, state: PassState, pairing: Pairing) -> Result<Option<C
     for (spec, levels) in data.groupings.iter().zip(state.level_counts()) {
         check_level_count(spec, levels, data.max_levels)?;
     }
-    if state.alignment.as_ref().is_some_and(|a| !a.increasing) {
+    if state.alignment.as_ref().is_some_and(|a| !a.order.holds) {
         super::checks::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
     }
     let groupings = state.grouping_counts(&data.groupings);
@@ -147,14 +148,13 @@ fn run(query: LazyFrame, state: PassState, ordered: bool) -> Result<PassState> {
 #[derive(Debug, Clone)]
 pub(crate) struct IdOrder {
     integer_ids: bool,
-    last_id: Option<i64>,
     /// Integer ids strictly increasing so far (then unique).
-    pub increasing: bool,
+    pub order: StrictOrder,
 }
 
 impl IdOrder {
     fn new(integer_ids: bool) -> Self {
-        Self { integer_ids, last_id: None, increasing: integer_ids }
+        Self { integer_ids, order: StrictOrder::new(integer_ids) }
     }
 
     /// Whether every row of the batch has the same id in every source.
@@ -170,22 +170,8 @@ impl IdOrder {
                 return Ok(false);
             }
         }
-        if self.increasing {
-            self.check_order(baseline);
-        }
+        self.order.feed(baseline);
         Ok(true)
-    }
-
-    fn check_order(&mut self, ids: &[i64]) {
-        let mut last = self.last_id;
-        for &id in ids {
-            if last.is_some_and(|l| id <= l) {
-                self.increasing = false;
-                return;
-            }
-            last = Some(id);
-        }
-        self.last_id = last;
     }
 }
 
