@@ -10,11 +10,13 @@
 
 use amplify::judge::cache::Cache;
 use amplify::judge::client::{ChatClient, ClientSettings};
-use amplify::judge::mock::{MockServer, Request, Respond};
+#[path = "../tests/support/mock.rs"]
+mod mock;
 use amplify::judge::plan::plan;
 use amplify::judge::retry::RetryPolicy;
 use amplify::judge::rubric::built_in;
 use amplify::judge::runner::{run, PoolSettings, Progress};
+use mock::{MockServer, Request, Respond};
 use std::time::{Duration, Instant};
 
 struct Quiet;

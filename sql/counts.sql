@@ -1,7 +1,7 @@
 -- amplify counts table in portable SQL (tested on DuckDB and Apache Spark SQL; plain ANSI joins,
 -- CASE, GROUP BY and UNION ALL only, so Trino and other engines run it too).
 --
--- It computes exactly the table `amplify count` writes (README, "The counts table"), so the heavy
+-- It computes exactly the table `amplify count` writes (docs/FORMATS.md, "The counts table"), so the heavy
 -- scan runs where the data lives and `amplify compare --counts counts.parquet` (or `report
 -- --counts`) does the statistics and charts. Counts of disjoint item shards add up: compute one
 -- table per shard and pass each with --counts.

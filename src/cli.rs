@@ -1,6 +1,11 @@
-//! Command-line interface: one args struct per subcommand, enums for every choice.
+//! Command-line interface (the low level): one clap args struct per subcommand, enums for every
+//! choice, option values parsed into types when clap reads them. [`crate::plan`] turns these into
+//! the validated plans the commands run.
 
+use crate::analysis::ReferenceLevel;
+use crate::data::input::{ColumnMap, DeriveSpec, VerdictMap};
 use crate::output::Format;
+use crate::stats::Confidence;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -86,7 +91,7 @@ pub struct InputArgs {
     /// Read SOURCE's METRIC from COLUMN (repeatable), e.g. gpt4o.verdict=gpt_response; in a wide
     /// file this can add a model source.
     #[arg(long = "map", value_name = "SOURCE.METRIC=COLUMN")]
-    pub maps: Vec<String>,
+    pub maps: Vec<ColumnMap>,
     /// Ground-truth column of the baseline file (1 = at fault; verdicts YTA/ESH = 1, NTA/NAH = 0).
     #[arg(long, value_name = "COL", help_heading = "Ground truth")]
     pub truth: Option<String>,
@@ -95,7 +100,7 @@ pub struct InputArgs {
     pub verdict: Vec<String>,
     /// Verdict mapping, replacing the default YTA=1,ESH=1,NTA=0,NAH=0 (unlisted tokens are invalid).
     #[arg(long, value_name = "TOKEN=1|0,...", help_heading = "Ground truth")]
-    pub verdict_map: Option<String>,
+    pub verdict_map: Option<VerdictMap>,
     /// Metrics judged against the truth [default: metrics named like moral_endorsement or verdict].
     #[arg(long, value_name = "METRIC,...", value_delimiter = ',', help_heading = "Ground truth")]
     pub against_truth: Option<Vec<String>>,
@@ -105,7 +110,7 @@ pub struct InputArgs {
     /// Derive a grouping from the text column by case-insensitive regex (repeatable; one NAME per
     /// grouping), e.g. 'partner=female:\b(wife|girlfriend)\b'.
     #[arg(long, value_name = "NAME=LEVEL:REGEX", help_heading = "Groups")]
-    pub derive: Vec<String>,
+    pub derive: Vec<DeriveSpec>,
     /// Text column for --derive [default: prompt].
     #[arg(long, value_name = "COL", help_heading = "Groups")]
     pub text: Option<String>,
@@ -115,14 +120,21 @@ pub struct InputArgs {
     /// Most levels a grouping may have.
     #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Groups")]
     pub max_levels: usize,
+    /// How rows are paired for counting (for diagnosis and tests; every choice gives the same
+    /// counts): by position when the sources line up, else a join, else a group-by.
+    #[arg(long, value_enum, default_value_t = PairingArg::Auto, hide = true)]
+    pub pairing: PairingArg,
+    /// polars engine of the full-data queries (for diagnosis).
+    #[arg(long, value_enum, default_value_t = EngineArg::Streaming, hide = true)]
+    pub engine: EngineArg,
 }
 
 /// How estimates and tests are computed.
 #[derive(Debug, Clone, Args)]
 pub struct StatsArgs {
-    /// Confidence level of every interval, in (0, 1).
-    #[arg(long, default_value_t = 0.95)]
-    pub confidence: f64,
+    /// Confidence level of every interval, in (0, 1), at most 0.9999.
+    #[arg(long, default_value = "0.95")]
+    pub confidence: Confidence,
     /// Multiplicity correction over all p-values of the run.
     #[arg(long, value_enum, default_value_t = CorrectionArg::Holm)]
     pub correction: CorrectionArg,
@@ -134,12 +146,13 @@ pub struct StatsArgs {
     pub seed: u64,
     /// Reference level of a grouping, as GROUPING=LEVEL (repeatable) [default: the largest level].
     #[arg(long, value_name = "GROUPING=LEVEL", help_heading = "Groups")]
-    pub reference: Vec<String>,
+    pub reference: Vec<ReferenceLevel>,
     /// Levels with fewer items are reported but not tested.
     #[arg(long, value_name = "N", default_value_t = 30, help_heading = "Groups")]
     pub min_group: u64,
-    /// Bootstrap replicates of the BiasAmp→ interval.
-    #[arg(long, value_name = "N", default_value_t = 2000, help_heading = "Groups")]
+    /// Bootstrap replicates of the BiasAmp→ interval (at most 100,000).
+    #[arg(long, value_name = "N", default_value_t = 2000, help_heading = "Groups",
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub bootstrap: u32,
 }
 
@@ -216,9 +229,9 @@ pub struct SampleArgs {
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "data/sample")]
     pub out: PathBuf,
-    /// Number of items.
-    #[arg(long, default_value_t = 3000)]
-    pub items: usize,
+    /// Number of items (at least 10).
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub items: u64,
     /// Seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -308,4 +321,26 @@ pub enum TestArg {
     Exact,
     /// Mid-p McNemar test.
     MidP,
+}
+
+/// `--pairing` values (hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PairingArg {
+    /// Position, else join, else group-by.
+    Auto,
+    /// Only by position (an error when the sources do not line up).
+    Position,
+    /// By a join on the id.
+    Join,
+    /// The polars group-by path.
+    GroupBy,
+}
+
+/// `--engine` values (hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// polars' streaming engine.
+    Streaming,
+    /// polars' in-memory engine.
+    InMemory,
 }

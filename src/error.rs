@@ -126,9 +126,17 @@ pub enum AmplifyError {
         /// The file.
         path: PathBuf,
     },
-    /// A command-line value is out of range or inconsistent.
+    /// The command line asks for something impossible: options that conflict, a value that names
+    /// nothing in the data (a source, a level), a strategy that does not apply.
     #[error("{0}")]
-    InvalidArgument(String),
+    Usage(String),
+    /// The data cannot support the run: no valid truth value, no item in any level, too many
+    /// levels, no model column in a wide file, a findings file that is not amplify's.
+    #[error("{0}")]
+    Data(String),
+    /// The findings could not be serialised (a bug: every field is plain data).
+    #[error("cannot serialise the findings")]
+    Serialise(#[source] serde_json::Error),
     /// A counts file is malformed.
     #[error("{path}: not a valid counts table: {reason}")]
     BadCounts {

@@ -1,24 +1,64 @@
 //! amplify: measure how much language models amplify the biases of a dataset relative to a
 //! human baseline.
 //!
-//! Data flows one way: Parquet/CSV → normalised judgement tables ([`data`]) → the counts table
-//! ([`counts`]) → estimates and tests ([`stats`]) → [`analysis::Findings`] → exporters
-//! ([`output`]).
+//! Data flows one way: Parquet/CSV files → normalised labels ([`data::input`]) → the counts
+//! table of sufficient statistics ([`data::count`], [`counts`]) → estimates and tests
+//! ([`stats`]) → [`analysis::Findings`] → exporters ([`output`], [`report`]).
+//!
+//! # Library API
+//! The documented API is what is `pub` here: reading and counting ([`data::load_dataset`],
+//! [`data::count`], [`data::files::counts`]), the counts table ([`counts::CountsTable`]), the
+//! statistics ([`stats`], pure functions over counts), the findings
+//! ([`analysis::build_findings`]), the exporters ([`output::render`], [`report::write_report`]),
+//! the LLM judge ([`judge`]) and the seeded generator ([`rng`]). The command line ([`cli_main`])
+//! is built on the same calls. Everything else is `pub(crate)`.
+//!
+//! ```no_run
+//! use amplify::analysis::{build_findings, InputRecord, Settings};
+//! use amplify::data::{count, load_dataset, DataOptions, InputSpec, Layout, Strategy};
+//! use amplify::output::{render, Format};
+//!
+//! # fn main() -> amplify::Result<()> {
+//! let inputs = [InputSpec::parse("human.parquet"), InputSpec::parse("model.parquet")];
+//! let options = DataOptions { baseline_name: "human".into(), max_levels: 1000, ..Default::default() };
+//! let data = load_dataset(&inputs, &options)?;
+//! let counts = count(&data, Strategy::Auto)?;
+//! let settings = Settings::new("human", counts.metric_names(), Layout::Tidy);
+//! let findings = build_findings(&counts, settings, Vec::<InputRecord>::new())?;
+//! print!("{}", render(&findings, Format::Table)?);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod analysis;
-pub mod atomic;
-pub mod chart;
-pub mod cli;
-pub mod commands;
+mod atomic;
+pub(crate) mod chart;
+mod cli;
+mod commands;
 pub mod counts;
 pub mod data;
 pub mod error;
 pub mod judge;
 pub mod output;
+mod plan;
 pub mod report;
 pub mod rng;
-pub mod sample;
+mod sample;
 pub mod stats;
-pub mod table;
+mod table;
 
 pub use error::{AmplifyError, Result};
+
+/// The `amplify` command line: parses the arguments, runs the command, prints an error on one
+/// line. Returns the process exit code (0, or 2 for any error).
+pub fn cli_main() -> std::process::ExitCode {
+    use clap::Parser;
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", commands::error_chain_line(&error));
+            std::process::ExitCode::from(2)
+        }
+    }
+}

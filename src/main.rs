@@ -1,15 +1,5 @@
-//! The `amplify` binary: parse, run, print the error chain on one line, exit with a status code.
+//! The `amplify` binary: everything is in the library's [`amplify::cli_main`].
 
-use clap::Parser;
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let cli = amplify::cli::Cli::parse();
-    match amplify::commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {}", amplify::commands::one_line(&error));
-            ExitCode::from(2)
-        }
-    }
+fn main() -> std::process::ExitCode {
+    amplify::cli_main()
 }

@@ -4,8 +4,10 @@
 
 mod common;
 
-use amplify::judge::mock::{MockServer, Request, Respond};
+#[path = "support/mock.rs"]
+mod mock;
 use common::{amplify, assert_user_error, write};
+use mock::{MockServer, Request, Respond};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

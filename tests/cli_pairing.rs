@@ -1,6 +1,6 @@
 //! Pairing rows by position (sources that list the same ids in the same order) and by joining on
 //! id give the same findings; sources that do not line up fall back to the join; id errors are
-//! caught on every path. `AMPLIFY_PAIRING=join|group-by|position` forces (or requires) a path.
+//! caught on every path. The hidden `--pairing join|group-by|position` forces (or requires) a path.
 
 mod common;
 
@@ -35,7 +35,7 @@ fn findings_with(pairing: Option<&str>, args: &[&str]) -> serde_json::Value {
     let mut cmd = amplify();
     cmd.arg("compare").args(args).args(["--format", "json"]);
     if let Some(mode) = pairing {
-        cmd.env("AMPLIFY_PAIRING", mode);
+        cmd.args(["--pairing", mode]);
     }
     let out = cmd.output().expect("run");
     assert!(out.status.success(), "compare failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -103,8 +103,8 @@ fn rows_in_another_order_fall_back_to_the_join() {
         assert_eq!(got[section], expected[section], "section {section}");
     }
     let mut cmd = amplify();
-    cmd.arg("compare").args(strs(&shuffled_args)).env("AMPLIFY_PAIRING", "position");
-    assert_user_error(&mut cmd, &["AMPLIFY_PAIRING=position", "same order"]);
+    cmd.arg("compare").args(strs(&shuffled_args)).args(["--pairing", "position"]);
+    assert_user_error(&mut cmd, &["--pairing position", "same order"]);
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn unsorted_and_string_ids_pair_by_position_and_duplicates_are_refused() {
     let model_d = csv(dir.path(), "model_d.csv", "id,a", &["1,1", "2,1", "2,0", "3,0"]);
     for pairing in ["position", "join", "group-by"] {
         let mut cmd = amplify();
-        cmd.arg("compare").arg(&human_d).arg(&model_d).env("AMPLIFY_PAIRING", pairing);
+        cmd.arg("compare").arg(&human_d).arg(&model_d).args(["--pairing", pairing]);
         assert_user_error(&mut cmd, &["human_d.csv", "1 duplicate id", "2"]);
     }
     // A missing id in the baseline: the pass stops and the join reports it.

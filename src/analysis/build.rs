@@ -5,7 +5,7 @@ use super::findings::{
 };
 use super::{groups, truth};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
-use crate::error::{AmplifyError, Result};
+use crate::error::Result;
 use crate::stats::binomial::mcnemar_p;
 use crate::stats::effect::{cohens_h, rate_ratio};
 use crate::stats::multiplicity::adjust;
@@ -21,12 +21,6 @@ pub fn build_findings(
     settings: Settings,
     inputs: Vec<InputRecord>,
 ) -> Result<Findings> {
-    if !(settings.confidence > 0.0 && settings.confidence < 1.0) {
-        return Err(AmplifyError::InvalidArgument(format!(
-            "--confidence {} is outside (0, 1); use e.g. 0.95",
-            settings.confidence
-        )));
-    }
     let comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
     let overall: Vec<Overall> =
@@ -85,7 +79,7 @@ tested!(Comparison, Overall, TruthTest, GroupRow);
 /// Adjusts every p-value of the run as one family (comparisons, overall scores, truth tests and
 /// group amplification) and flags the significant rows.
 fn correct(f: &mut Findings) {
-    let alpha = 1.0 - f.settings.confidence;
+    let alpha = 1.0 - f.settings.confidence.get();
     let correction = f.settings.correction;
     let mut rows: Vec<&mut dyn Tested> = Vec::new();
     rows.extend(f.comparisons.iter_mut().map(|r| r as &mut dyn Tested));
@@ -132,10 +126,10 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
         (p.baseline_positive() as f64 / n as f64, p.model_positive() as f64 / n as f64);
     row.baseline_rate = Some(baseline_rate);
     row.model_rate = Some(model_rate);
-    row.baseline_ci = wilson_interval(p.baseline_positive(), n, settings.confidence);
-    row.model_ci = wilson_interval(p.model_positive(), n, settings.confidence);
+    row.baseline_ci = wilson_interval(p.baseline_positive(), n, settings.confidence.get());
+    row.model_ci = wilson_interval(p.model_positive(), n, settings.confidence.get());
     row.difference = Some((p.model_only as f64 - p.baseline_only as f64) / n as f64);
-    row.difference_ci = tango_interval(&p, settings.confidence);
+    row.difference_ci = tango_interval(&p, settings.confidence.get());
     row.p_value = Some(mcnemar_p(p.model_only, p.baseline_only, settings.test));
     row.cohens_h = Some(cohens_h(model_rate, baseline_rate));
     row.ratio = rate_ratio(model_rate, baseline_rate);
@@ -145,7 +139,7 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
 fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
     let s = m.score;
     let (sum_d, sum_d2) = s.difference_moments();
-    let test = paired_t(s.n, sum_d, sum_d2, settings.confidence);
+    let test = paired_t(s.n, sum_d, sum_d2, settings.confidence.get());
     let difference = (s.n > 0 && s.metrics > 0).then(|| sum_d / s.n as f64);
     Overall {
         model: m.model.clone(),

@@ -1,10 +1,10 @@
 //! The findings document: plain serialisable structs, the stable JSON contract
-//! (`amplify.findings/1`, documented in README.md).
+//! (`amplify.findings/1`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
 use crate::data::Layout;
 use crate::stats::binomial::McNemarVariant;
 use crate::stats::multiplicity::Correction;
-use crate::stats::Interval;
+use crate::stats::{Confidence, Interval};
 use serde::{Deserialize, Serialize};
 
 /// Schema identifier of the findings document.
@@ -48,7 +48,7 @@ pub struct Findings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Confidence level of every interval.
-    pub confidence: f64,
+    pub confidence: Confidence,
     /// Multiplicity correction.
     pub correction: Correction,
     /// McNemar variant.
@@ -76,7 +76,30 @@ pub struct Settings {
     pub bootstrap: u32,
     /// Requested reference levels (GROUPING=LEVEL).
     #[serde(default)]
-    pub reference: Vec<String>,
+    pub reference: Vec<ReferenceLevel>,
+}
+
+impl Settings {
+    /// The command line's default statistics settings (95% intervals, Holm, exact McNemar, seed
+    /// 42, levels under 30 items untested, 2,000 bootstrap replicates) for a run that compares
+    /// `metrics` read in `layout` against `baseline`.
+    pub fn new(baseline: &str, metrics: Vec<String>, layout: Layout) -> Self {
+        Self {
+            confidence: Confidence::default(),
+            correction: Correction::Holm,
+            test: McNemarVariant::Exact,
+            seed: 42,
+            baseline: baseline.to_string(),
+            metrics,
+            inverted: Vec::new(),
+            layout,
+            id_column: None,
+            truth: None,
+            min_group: 30,
+            bootstrap: 2000,
+            reference: Vec::new(),
+        }
+    }
 }
 
 /// One input file.
@@ -301,7 +324,8 @@ pub struct GroupRow {
     pub amplification_ci: Option<Interval>,
     /// model_gap / baseline_gap (null when baseline_gap is 0).
     pub relative: Option<f64>,
-    /// "amplifies", "attenuates", "reverses", "creates", "removes", "unchanged" or "reference".
+    /// "amplifies", "attenuates", "reverses", "creates", "removes", "unchanged", "reference", or
+    /// "unknown" (a gap without a rate on one side).
     pub direction: String,
     /// Welch t-test p-value (null for the reference and for levels below --min-group).
     pub p_value: Option<f64>,
@@ -326,4 +350,39 @@ pub struct BiasAmplification {
     pub value: Option<f64>,
     /// Seeded percentile bootstrap interval.
     pub ci: Option<Interval>,
+}
+
+/// A requested reference level, `--reference GROUPING=LEVEL`; written as that string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ReferenceLevel {
+    /// The grouping's name.
+    pub grouping: String,
+    /// The level used as the reference.
+    pub level: String,
+}
+
+impl std::str::FromStr for ReferenceLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split_once('=') {
+            Some((g, l)) if !g.is_empty() && !l.is_empty() => {
+                Ok(Self { grouping: g.to_string(), level: l.to_string() })
+            }
+            _ => Err(format!("'{s}' is not GROUPING=LEVEL")),
+        }
+    }
+}
+
+impl TryFrom<String> for ReferenceLevel {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<ReferenceLevel> for String {
+    fn from(r: ReferenceLevel) -> String {
+        format!("{}={}", r.grouping, r.level)
+    }
 }

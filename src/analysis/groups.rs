@@ -1,7 +1,7 @@
 //! Group findings: each level's gap to the reference in the baseline and in the model, their
 //! difference (amplification) with Welch's test, and BiasAmp→ per grouping.
 
-use super::findings::{BiasAmplification, GroupRow, GroupingSummary, LevelSize, Settings};
+use super::findings::{BiasAmplification, GroupRow, GroupingSummary, LevelSize, ReferenceLevel, Settings};
 use crate::counts::{CountsTable, MetricCounts};
 use crate::error::{AmplifyError, Result};
 use crate::stats::biasamp::{bias_amp, bias_amp_bootstrap};
@@ -26,7 +26,7 @@ pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec
             Some(level) if levels.iter().any(|l| &l.level == level) => level.clone(),
             Some(level) => {
                 let names: Vec<&str> = levels.iter().map(|l| l.level.as_str()).collect();
-                return Err(AmplifyError::InvalidArgument(format!(
+                return Err(AmplifyError::Usage(format!(
                     "--reference {}={level}: no such level; levels are: {}",
                     g.group_by,
                     names.join(", ")
@@ -44,7 +44,7 @@ pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec
     }
     if let Some(unknown) = requested.keys().find(|k| !out.iter().any(|s| &s.group_by == *k)) {
         let names: Vec<&str> = out.iter().map(|s| s.group_by.as_str()).collect();
-        return Err(AmplifyError::InvalidArgument(format!(
+        return Err(AmplifyError::Usage(format!(
             "--reference {unknown}=...: no grouping named '{unknown}'; groupings are: {}",
             if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
         )));
@@ -52,15 +52,8 @@ pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec
     Ok(out)
 }
 
-fn parse_references(specs: &[String]) -> Result<BTreeMap<String, String>> {
-    specs
-        .iter()
-        .map(|s| {
-            s.split_once('=').map(|(g, l)| (g.to_string(), l.to_string())).ok_or_else(|| {
-                AmplifyError::InvalidArgument(format!("--reference '{s}' is not GROUPING=LEVEL"))
-            })
-        })
-        .collect()
+fn parse_references(specs: &[ReferenceLevel]) -> Result<BTreeMap<String, String>> {
+    Ok(specs.iter().map(|r| (r.grouping.clone(), r.level.clone())).collect())
 }
 
 /// Gap-amplification rows for every grouping, level, measure, metric and model.
@@ -125,7 +118,7 @@ fn group_row(
     let (baseline_gap, model_gap) = (gap(b_l, b_r), gap(m_l, m_r));
     let is_reference = row.slice.level == s.reference;
     let big_enough = d_l.n >= settings.min_group && d_r.n >= settings.min_group;
-    let test = (!is_reference && big_enough).then(|| welch_t(d_l, d_r, settings.confidence)).flatten();
+    let test = (!is_reference && big_enough).then(|| welch_t(d_l, d_r, settings.confidence.get())).flatten();
     let note = if is_reference {
         Some("reference level".to_string())
     } else if !big_enough {
@@ -201,7 +194,7 @@ pub(crate) fn bias_rows(
                 metric: all.metric.clone(),
                 model: all.model.clone(),
                 value: bias_amp(&tables),
-                ci: bias_amp_bootstrap(&tables, settings.bootstrap, seed, settings.confidence),
+                ci: bias_amp_bootstrap(&tables, settings.bootstrap, seed, settings.confidence.get()),
             });
         }
     }

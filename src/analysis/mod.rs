@@ -9,5 +9,5 @@ mod truth;
 pub use build::build_findings;
 pub use findings::{
     Alignment, BiasAmplification, Comparison, Findings, GroupRow, GroupingSummary, InputRecord, LevelSize,
-    Overall, Settings, TruthRow, TruthTest, FINDINGS_SCHEMA,
+    Overall, ReferenceLevel, Settings, TruthRow, TruthTest, FINDINGS_SCHEMA,
 };

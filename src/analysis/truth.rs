@@ -16,7 +16,7 @@ pub(crate) fn truth_rows(counts: &CountsTable, settings: &Settings) -> Vec<Truth
         .map(|t| {
             let p = t.pairs;
             let c = Confusion { tp: p.both, fp: p.model_only, tn: p.neither, fn_: p.baseline_only };
-            let r = c.rates(settings.confidence);
+            let r = c.rates(settings.confidence.get());
             TruthRow {
                 source: t.source.clone(),
                 metric: t.metric.clone(),
@@ -67,7 +67,7 @@ pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<Trut
             baseline_rate: share(baseline),
             model_rate: share(model),
             difference: (n > 0).then(|| (model as f64 - baseline as f64) / n as f64),
-            difference_ci: tango_interval(&for_interval, settings.confidence),
+            difference_ci: tango_interval(&for_interval, settings.confidence.get()),
             p_value: (n > 0).then(|| mcnemar_p(p.model_only, p.baseline_only, settings.test)),
             p_adjusted: None,
             significant: false,

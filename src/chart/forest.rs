@@ -47,7 +47,7 @@ pub fn differences_chart(f: &Findings) -> Option<Scene> {
     if rows.is_empty() {
         return None;
     }
-    let conf = format!("{:.0}%", f.settings.confidence * 100.0);
+    let conf = format!("{:.0}%", f.settings.confidence.get() * 100.0);
     let top = 90.0;
     let height = top + rows.len() as f64 * ROW + 70.0;
     let mut scene = Scene::new(

@@ -36,7 +36,7 @@ fn amplification_chart(f: &Findings, group_by: &str) -> Option<Scene> {
             "Left: gap to {reference} in {} (hollow) and in the model (filled), pp. Right: amplification = model gap − {} gap, Welch {:.0}% CI; * = significant ({})",
             f.settings.baseline,
             f.settings.baseline,
-            f.settings.confidence * 100.0,
+            f.settings.confidence.get() * 100.0,
             correction_name(f)
         ),
     );

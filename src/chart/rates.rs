@@ -57,7 +57,7 @@ pub fn rates_chart(f: &Findings) -> Option<Scene> {
     let entries = entries(f);
     let legend_top = TOP + PLOT_H + 56.0;
     let height = legend_top + legend_rows(&entries, WIDTH - LEFT - RIGHT) as f64 * LEGEND_ROW + 20.0;
-    let conf = format!("{:.0}%", f.settings.confidence * 100.0);
+    let conf = format!("{:.0}%", f.settings.confidence.get() * 100.0);
     let mut scene = Scene::new(
         WIDTH as u32,
         height as u32,

@@ -123,17 +123,6 @@ impl Scene {
     pub fn line(&mut self, from: (f64, f64), to: (f64, f64), color: Rgb, width: u32) {
         self.shapes.push(Shape::Line { points: vec![from, to], color, width });
     }
-
-    /// Every text label of the scene.
-    pub fn texts(&self) -> Vec<&str> {
-        self.shapes
-            .iter()
-            .filter_map(|s| match s {
-                Shape::Text { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
 }
 
 /// Estimated width of a label in DejaVu Sans (average advance ≈ 0.6 em, an upper bound for

@@ -12,7 +12,7 @@ use crate::stats::Interval;
 /// Findings with `models` × `metrics` comparisons; model i has rate 0.3 + 0.05·i on every metric.
 fn findings(models: &[&str], metrics: &[&str]) -> Findings {
     let settings = Settings {
-        confidence: 0.95,
+        confidence: crate::stats::Confidence::default(),
         correction: Correction::Holm,
         test: McNemarVariant::Exact,
         seed: 42,

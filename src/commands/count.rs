@@ -1,12 +1,15 @@
 //! `amplify count`: labels in, the mergeable counts table out.
 
 use crate::cli::CountArgs;
+use crate::data::files::counts::write_counts;
+use crate::plan::InputPlan;
 use anyhow::Result;
 
 /// Runs `count`.
 pub fn run(args: &CountArgs) -> Result<()> {
-    let (_, counts) = super::load_and_count(&args.input)?;
-    crate::data::counts_io::write_counts(&counts, &args.output)?;
+    let plan = InputPlan::try_from(&args.input)?;
+    let (_, counts) = super::load_and_count(&plan)?;
+    write_counts(&counts, &args.output)?;
     eprintln!(
         "amplify: wrote {} counts rows ({} model(s) × {} metric(s)) to {}",
         counts.metrics.len() + counts.models.len(),

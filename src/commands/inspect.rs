@@ -1,7 +1,7 @@
 //! `amplify inspect`: a file's schema, counts, label distributions and detected layout.
 
 use crate::cli::InspectArgs;
-use crate::data::inspect::{inspect, FileProfile};
+use crate::data::files::inspect::{inspect, FileProfile};
 use crate::output::Format;
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;

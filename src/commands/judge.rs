@@ -2,7 +2,7 @@
 //! judgements atomically and summarise.
 
 use crate::cli::JudgeArgs;
-use crate::data::judge_io::{read_judge_input, write_judgements, JudgeColumns, JudgeInput};
+use crate::data::files::judge::{read_judge_input, write_judgements, JudgeColumns, JudgeInput};
 use crate::error::AmplifyError;
 use crate::judge::cache::Cache;
 use crate::judge::client::{ApiKey, ChatClient, ClientSettings};

@@ -1,4 +1,5 @@
-//! One module per subcommand, each orchestration only: read, reduce, analyse, export.
+//! One module per subcommand, each orchestration only: resolve the plan, read, count, analyse,
+//! export.
 
 pub mod compare;
 pub mod count;
@@ -8,11 +9,10 @@ pub mod report;
 pub mod sample;
 
 use crate::analysis::InputRecord;
-use crate::cli::{Cli, Command, InputArgs};
+use crate::cli::{Cli, Command};
 use crate::counts::CountsTable;
-use crate::data::groups::parse_groupings;
-use crate::data::labels::VerdictMap;
-use crate::data::{self, DataOptions, Dataset, InputSpec};
+use crate::data::{self, Dataset};
+use crate::plan::InputPlan;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -27,33 +27,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// An error and its causes on one line, joined by ": ".
-pub fn one_line(error: &anyhow::Error) -> String {
+pub fn error_chain_line(error: &anyhow::Error) -> String {
     error.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ").replace('\n', " ")
 }
 
 /// Reads the label files and reduces them to counts; returns the dataset (for its metadata) too.
-pub(crate) fn load_and_count(args: &InputArgs) -> crate::Result<(Dataset, CountsTable)> {
-    let inputs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
-    let verdict_map = match &args.verdict_map {
-        Some(spec) => VerdictMap::parse(spec).map_err(crate::AmplifyError::InvalidArgument)?,
-        None => VerdictMap::default(),
-    };
-    let options = DataOptions {
-        id: args.id.clone(),
-        source_column: args.source_column.clone(),
-        baseline_name: args.baseline_name.clone(),
-        metrics: args.metrics.clone(),
-        invert: args.invert.clone(),
-        maps: args.maps.clone(),
-        truth: args.truth.clone(),
-        verdicts: args.verdict.clone(),
-        verdict_map,
-        against_truth: args.against_truth.clone(),
-        groupings: parse_groupings(&args.group, &args.derive, args.intersect)?,
-        text: args.text.clone(),
-        max_levels: args.max_levels,
-    };
-    let dataset = data::load_dataset(&inputs, &options)?;
+pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, CountsTable)> {
+    data::engine::use_engine(plan.engine);
+    let dataset = data::load_dataset(&plan.inputs, &plan.options)?;
     let mut note =
         format!("amplify: comparing {} metric(s): {}", dataset.metrics.len(), dataset.metrics.join(", "));
     if !dataset.truth_metrics.is_empty() {
@@ -63,7 +44,7 @@ pub(crate) fn load_and_count(args: &InputArgs) -> crate::Result<(Dataset, Counts
         note.push_str(&format!(" (skipped, not 0/1 labels: {})", dataset.skipped.join(", ")));
     }
     eprintln!("{note}");
-    let counts = data::reduce::reduce(&dataset)?;
+    let counts = data::count(&dataset, plan.strategy)?;
     Ok((dataset, counts))
 }
 

@@ -1,6 +1,7 @@
 //! `amplify report`: findings (from data, counts or a saved findings.json) to a report folder.
 
 use crate::cli::ReportArgs;
+use crate::data::InputSpec;
 use crate::report::{load_findings, write_report};
 use anyhow::Result;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ fn default_out(args: &ReportArgs) -> PathBuf {
         .from
         .clone()
         .or_else(|| args.counts.first().cloned())
-        .or_else(|| args.input.inputs.first().map(|a| crate::data::InputSpec::parse(a).path));
+        .or_else(|| args.input.inputs.first().map(|a| InputSpec::parse(a).path));
     let stem = first
         .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "report".into());

@@ -2,12 +2,11 @@
 //! OpenAI-compatible endpoint, or reads AITA verdicts from free text without one.
 //!
 //! Pure parts (rubrics, answer parsing, retry policy, verdict extraction, planning) are separate
-//! from the I/O parts (HTTP client, worker pool, cache); polars stays in `data::judge_io`.
+//! from the I/O parts (HTTP client, worker pool, cache); polars stays in `data::files::judge`.
 
 pub mod cache;
 pub mod client;
 pub mod error;
-pub mod mock;
 pub mod plan;
 pub mod progress;
 pub mod retry;

@@ -24,9 +24,9 @@ pub enum Format {
 pub fn render(findings: &Findings, format: Format) -> Result<String> {
     match format {
         Format::Table => Ok(table::render(findings)),
-        Format::Json => serde_json::to_string_pretty(findings)
-            .map(|s| s + "\n")
-            .map_err(|e| AmplifyError::InvalidArgument(format!("cannot serialise findings: {e}"))),
+        Format::Json => {
+            serde_json::to_string_pretty(findings).map(|s| s + "\n").map_err(AmplifyError::Serialise)
+        }
         Format::Csv => Ok(csv::render(findings)),
     }
 }
@@ -40,3 +40,6 @@ pub fn format_p(p: Option<f64>) -> String {
         Some(p) => format!("{p:.3}"),
     }
 }
+
+#[cfg(test)]
+mod tests;

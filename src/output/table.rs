@@ -11,7 +11,7 @@ use std::fmt::Write;
 /// Renders the findings as text tables.
 pub fn render(f: &Findings) -> String {
     let s = &f.settings;
-    let conf = format!("{:.0}% CI", s.confidence * 100.0);
+    let conf = format!("{:.0}% CI", s.confidence.get() * 100.0);
     let correction = match s.correction {
         Correction::Holm => "Holm",
         Correction::Bh => "BH",
@@ -165,7 +165,7 @@ fn footer(f: &Findings) -> String {
             crate::stats::binomial::McNemarVariant::Exact => "exact",
             crate::stats::binomial::McNemarVariant::MidP => "mid-p",
         },
-        1.0 - f.settings.confidence
+        1.0 - f.settings.confidence.get()
     );
     out
 }

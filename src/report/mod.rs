@@ -25,7 +25,7 @@ pub fn headline(f: &Findings) -> String {
         .map(|c| {
             format!(
                 " ({:.0}% CI {:+.1} to {:+.1})",
-                f.settings.confidence * 100.0,
+                f.settings.confidence.get() * 100.0,
                 c.low * 100.0,
                 c.high * 100.0
             )
@@ -45,7 +45,7 @@ pub fn headline(f: &Findings) -> String {
 
 /// Reads a findings document, checking its schema.
 pub fn load_findings(path: &Path) -> Result<Findings> {
-    let bad = |reason: String| AmplifyError::InvalidArgument(format!("--from {}: {reason}", path.display()));
+    let bad = |reason: String| AmplifyError::Data(format!("--from {}: {reason}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => AmplifyError::FileNotFound { path: path.to_path_buf() },
         _ => bad(e.to_string()),
@@ -86,8 +86,7 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
     write("index.html", html::render(f, &with_captions, &skipped).as_bytes())?;
     let names: Vec<(String, String)> = charts.iter().map(|c| (c.name.clone(), c.caption.clone())).collect();
     write("report.md", markdown::render(f, &names, &skipped).as_bytes())?;
-    let json =
-        serde_json::to_string_pretty(f).map_err(|e| AmplifyError::InvalidArgument(e.to_string()))? + "\n";
+    let json = serde_json::to_string_pretty(f).map_err(AmplifyError::Serialise)? + "\n";
     write("findings.json", json.as_bytes())?;
     let mut tables = vec![tables::comparisons(f)];
     if !f.groups.is_empty() {
@@ -98,7 +97,7 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
     }
     for t in &tables {
         write(&format!("{}.csv", t.name), t.to_csv().as_bytes())?;
-        crate::data::sample_io::write_parquet(t, &dir.join(format!("{}.parquet", t.name)))?;
+        crate::data::files::tables::write_parquet(t, &dir.join(format!("{}.parquet", t.name)))?;
     }
     Ok(())
 }
@@ -134,4 +133,31 @@ fn replace_dir(out: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<Pa
         std::fs::rename(&staged, out).map_err(|e| err(e.to_string()))?;
     }
     Ok(out.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Findings {
+        serde_json::from_str(include_str!("../../reports/example/findings.json")).expect("example findings")
+    }
+
+    #[test]
+    fn markdown_report() {
+        let charts = vec![("Rates".to_string(), "charts/rates.svg".to_string())];
+        insta::assert_snapshot!(markdown::render(&example(), &charts, &["groups: nothing to draw".into()]));
+    }
+
+    #[test]
+    fn headline_names_the_largest_effect() {
+        insta::assert_snapshot!(headline(&example()));
+    }
+
+    #[test]
+    fn methods_cite_every_statistic_used() {
+        let rows = methods::methods(&example());
+        let text: Vec<String> = rows.iter().map(|(a, b, c)| format!("{a} | {b} | {c}")).collect();
+        insta::assert_snapshot!(text.join("\n"));
+    }
 }

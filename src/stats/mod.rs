@@ -5,6 +5,7 @@
 
 pub mod biasamp;
 pub mod binomial;
+pub mod confidence;
 pub mod confusion;
 pub mod counts;
 pub mod effect;
@@ -15,6 +16,7 @@ pub mod ttest;
 pub mod welch;
 pub mod wilson;
 
+pub use confidence::Confidence;
 pub use counts::{PairedCounts, ScoreSums};
 pub use interval::Interval;
 

@@ -2,14 +2,19 @@
 //! `__tb`, each model's key `__k{j}` (negative: the model has no such item) and the group levels
 //! `__g{j}`; amplify counts the rows into cell tables ([`super::cells`]) per model and grouping,
 //! and one for the baseline alone (its labels against the truth, and each grouping's unplaced
-//! items). Rows reach the pass paired by position or by a join ([`super::pairing`]).
+//! items). Rows reach the pass paired by position ([`super::positional`]) or by a join
+//! ([`super::join`]).
 
-use super::cells::{CellLayout, CellTable, LevelCodes};
-use super::groups::GroupingSpec;
-use super::joint::JointTables;
-use super::layout::Dataset;
+use super::cells::{slot_rows, CellLayout, CellTable, LevelCodes};
+use super::positional::IdOrder;
+use super::tally::JointTables;
 use crate::counts::GroupingCounts;
+use crate::data::columns::{self, TRUTH_BASE};
+use crate::data::engine::{collect_streaming, EngineContext};
+use crate::data::input::{Dataset, GroupingSpec};
+use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
+use std::sync::{Arc, Mutex};
 
 /// Why a pass stopped before the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +40,7 @@ pub(crate) struct PassState {
     /// Why the pass stopped early, if it did.
     pub stop: Option<Stop>,
     /// The positional pass's id check (`None` when rows are paired by a join).
-    pub alignment: Option<super::pairing::IdOrder>,
+    pub alignment: Option<IdOrder>,
     /// Whether this pass counts the baseline's own tables and ambiguous items (the first of
     /// several passes over the baseline does).
     pub counting_baseline: bool,
@@ -80,16 +85,16 @@ impl PassState {
             }
         }
         for (j, codes) in self.codes.iter_mut().enumerate() {
-            let levels = df.column(&format!("__g{j}"))?.str()?.clone();
+            let levels = df.column(&columns::level(j))?.str()?.clone();
             if self.levels[j].encode(&levels, codes, self.max_levels).is_err() {
                 self.stop = Some(Stop::TooManyLevels);
                 return Ok(true);
             }
-            if let (true, Ok(ambiguous)) = (self.counting_baseline, df.column(&format!("__amb{j}"))) {
+            if let (true, Ok(ambiguous)) = (self.counting_baseline, df.column(&columns::ambiguous(j))) {
                 self.ambiguous[j] += u64::from(ambiguous.bool()?.sum().unwrap_or(0));
             }
         }
-        let tb = df.column("__tb")?.i64()?.rechunk();
+        let tb = df.column(TRUTH_BASE)?.i64()?.rechunk();
         let tb = tb.cont_slice()?;
         self.zeros.resize(tb.len(), 0);
         let mut ok = true;
@@ -98,7 +103,7 @@ impl PassState {
             ok &= add_all(&mut self.baseline, &self.levels, &self.codes, tb, &self.zeros);
         }
         for j in 0..models {
-            let Ok(key) = df.column(&format!("__k{j}")) else { continue };
+            let Ok(key) = df.column(&columns::model_key(j)) else { continue };
             let key = key.i64()?.rechunk();
             ok &= add_all(&mut self.tables[j], &self.levels, &self.codes, tb, key.cont_slice()?);
         }
@@ -143,7 +148,7 @@ impl PassState {
     /// Decodes the tables into joint rows per model (and the baseline's, for the truth).
     pub fn into_tables(self, data: &Dataset) -> JointTables {
         let names: Vec<Vec<String>> = self.levels.iter().map(|l| l.names().to_vec()).collect();
-        let rows = |tables: &[CellTable], with_model| super::cells::slot_rows(tables, &names, with_model);
+        let rows = |tables: &[CellTable], with_model| slot_rows(tables, &names, with_model);
         let models: Vec<_> = self.tables.iter().map(|tables| rows(tables, true)).collect();
         let baseline = if data.has_truth { rows(self.baseline_tables(), false) } else { Vec::new() };
         JointTables { models, baseline }
@@ -161,5 +166,23 @@ fn add_all(
     tables.iter_mut().enumerate().all(|(t, table)| {
         table.ensure_slots(levels.get(t).map_or(1, LevelCodes::slots));
         table.add(codes.get(t).map(Vec::as_slice), tb, keys)
+    })
+}
+
+/// Runs the query into the counting state through a serial sink, in row order when `ordered`.
+pub(super) fn run(query: LazyFrame, state: PassState, ordered: bool) -> Result<PassState> {
+    let state = Arc::new(Mutex::new(state));
+    let sink_state = Arc::clone(&state);
+    let callback = PlanCallback::new(move |df: DataFrame| {
+        let mut state =
+            sink_state.lock().map_err(|_| polars_err!(ComputeError: "counting state poisoned"))?;
+        state.count(&df)
+    });
+    let context = || "counting paired rows".to_string();
+    let sink = query.sink_batches(callback, ordered, None).engine(context)?;
+    collect_streaming(sink).engine(context)?;
+    Arc::try_unwrap(state).ok().and_then(|m| m.into_inner().ok()).ok_or_else(|| AmplifyError::Engine {
+        context: context(),
+        reason: "the counting state is still shared after the pass".into(),
     })
 }

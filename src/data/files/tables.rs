@@ -1,6 +1,6 @@
 //! Writes plain tables (generated samples, report tables) as Parquet files.
 
-use super::EngineContext;
+use crate::data::engine::EngineContext;
 use crate::error::Result;
 use crate::table::{Table, Values};
 use polars::prelude::*;

@@ -1,8 +1,9 @@
 //! Input and output of `amplify judge`: reads the id and text columns of the items to judge, and
 //! writes the judgements as a Parquet file that `compare` reads directly.
 
-use super::source::{FileInfo, ScannedFile};
-use super::EngineContext;
+use crate::data::engine::EngineContext;
+use crate::data::input::source::ScannedFile;
+use crate::data::input::FileInfo;
 use crate::error::{AmplifyError, Result};
 use crate::table::{Table, Values};
 use polars::prelude::*;
@@ -96,5 +97,5 @@ fn strings(df: &DataFrame, name: &str) -> Result<Option<Vec<Option<String>>>> {
 /// Writes the judgements atomically, recording `provenance` (JSON) in the file's key-value
 /// metadata under the key `amplify`.
 pub fn write_judgements(table: &Table, path: &Path, provenance: &str) -> Result<()> {
-    super::sample_io::write_parquet_with(table, path, Some(("amplify", provenance)))
+    super::tables::write_parquet_with(table, path, Some(("amplify", provenance)))
 }

@@ -1,14 +1,15 @@
 //! The counts table on disk (Parquet or CSV), so the statistics can run on counts computed
 //! elsewhere (another machine, a SQL engine) and shards can be merged by summation.
 //!
-//! One row per (kind, model, metric, group_by, level, truth); see README "The counts table".
+//! One row per (kind, model, metric, group_by, level, truth); see docs/FORMATS.md, "The counts table".
 //! `metric` rows carry paired cells and invalid counts; `truth` rows a source's labels against the
 //! ground truth in the same four cells; `model` rows alignment and overall-score sums; `grouping`
 //! rows the items a grouping could not place. All counts are non-negative integers; unused are 0.
 
-use super::source::{scan, FileFormat};
-use super::EngineContext;
 use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, TruthCounts};
+use crate::data::engine::{first_line, EngineContext};
+use crate::data::input::source::scan;
+use crate::data::input::FileFormat;
 use crate::error::{AmplifyError, Result};
 use crate::stats::{PairedCounts, ScoreSums};
 use polars::prelude::*;
@@ -132,8 +133,7 @@ fn read_one(path: &Path) -> Result<CountsTable> {
     }
     let bad = |reason: String| AmplifyError::BadCounts { path: path.to_path_buf(), reason };
     let format = FileFormat::of(path)?;
-    let df =
-        scan(path, format).and_then(|lf| lf.collect()).map_err(|e| bad(super::one_line(&e.to_string())))?;
+    let df = scan(path, format).and_then(|lf| lf.collect()).map_err(|e| bad(first_line(&e.to_string())))?;
     let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
     let missing: Vec<&str> =
         KEY_COLUMNS.iter().chain(COUNT_COLUMNS.iter()).copied().filter(|c| !names.contains(c)).collect();

@@ -1,8 +1,8 @@
 //! Metric selection: named with `--metrics`, or detected as the binary columns all sources share.
 
 use super::labels::{normalised, verdict};
-use super::layout::{DataOptions, RawSource};
-use super::{cell_u64, EngineContext};
+use super::model::{DataOptions, RawSource};
+use crate::data::engine::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 

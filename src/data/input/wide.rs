@@ -1,7 +1,8 @@
 //! The wide (ELEPHANT) layout: one file whose label columns are `<metric>_<source>`.
 
-use super::layout::{label_columns, resolve_id, DataOptions, Layout, RawSource};
-use super::source::{InputSpec, ScannedFile};
+use super::layouts::{label_columns, resolve_id};
+use super::model::{DataOptions, InputSpec, Layout, RawSource};
+use super::source::ScannedFile;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::DataType;
 
@@ -36,7 +37,7 @@ pub(crate) fn wide_sources(
     }
     let extra_sources = options.truth.is_some() || !options.maps.is_empty();
     if metrics.is_empty() && !extra_sources {
-        return Err(AmplifyError::InvalidArgument(format!(
+        return Err(AmplifyError::Data(format!(
             "{}: one input file is read as the wide layout (<metric>_<source> columns), but no column ends in '{suffix}'; \
              pass --baseline-name, give model files as separate inputs (tidy layout), or use --source-column for a long file",
             file.path.display()
@@ -50,7 +51,7 @@ pub(crate) fn wide_sources(
         raws.push(raw(&file, &id, source, cols));
     }
     if raws.len() < 2 && options.maps.is_empty() {
-        return Err(AmplifyError::InvalidArgument(format!(
+        return Err(AmplifyError::Data(format!(
             "{}: wide layout with baseline columns '*{suffix}' but no model columns '<metric>_<model>'; \
              add model files as further inputs",
             file.path.display()

@@ -1,83 +1,13 @@
 //! Input files: naming (`NAME=PATH`), format detection, lazy scans, row counts and content hashes.
 
+use super::model::{FileFormat, FileInfo};
+use crate::data::engine::{cell_u64, first_line};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
-
-/// One positional input: an optional explicit name and a path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputSpec {
-    /// Explicit name from `NAME=PATH`, if given.
-    pub name: Option<String>,
-    /// The file.
-    pub path: PathBuf,
-}
-
-impl InputSpec {
-    /// Parses `PATH` or `NAME=PATH`. A `=` is a name separator only when the whole argument is not
-    /// itself an existing file and the part before it contains no path separator.
-    pub fn parse(arg: &str) -> Self {
-        if !Path::new(arg).exists() {
-            if let Some((name, path)) = arg.split_once('=') {
-                if !name.is_empty() && !name.contains(['/', '\\']) {
-                    return Self { name: Some(name.to_string()), path: PathBuf::from(path) };
-                }
-            }
-        }
-        Self { name: None, path: PathBuf::from(arg) }
-    }
-
-    /// The explicit name, or the file stem.
-    pub fn display_name(&self) -> String {
-        self.name.clone().unwrap_or_else(|| {
-            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-        })
-    }
-}
-
-/// The two formats amplify reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    /// Apache Parquet.
-    Parquet,
-    /// Comma-separated values with a header row.
-    Csv,
-}
-
-impl FileFormat {
-    /// Detects the format from the extension.
-    pub fn of(path: &Path) -> Result<Self> {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("parquet") | Some("pq") => Ok(Self::Parquet),
-            Some("csv") => Ok(Self::Csv),
-            _ => Err(AmplifyError::UnsupportedFormat { path: path.to_path_buf() }),
-        }
-    }
-
-    /// Human name of the format.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Parquet => "Parquet",
-            Self::Csv => "CSV",
-        }
-    }
-}
-
-/// What every output records about an input file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileInfo {
-    /// The path as given.
-    pub path: PathBuf,
-    /// The format.
-    pub format: FileFormat,
-    /// Rows in the file.
-    pub rows: u64,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
-}
 
 /// A scanned input: lazy frame, schema and row count; the hash is computed on a thread meanwhile.
 pub struct ScannedFile {
@@ -98,8 +28,8 @@ impl ScannedFile {
     /// Opens a file: checks existence and format, reads the schema and the row count, and starts
     /// hashing the bytes in the background.
     pub fn open(path: &Path) -> Result<Self> {
-        if super::dataset::is_dataset(path) {
-            return super::dataset::open(path);
+        if super::multifile::is_dataset(path) {
+            return super::multifile::open(path);
         }
         if !path.is_file() {
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
@@ -120,12 +50,12 @@ impl ScannedFile {
         let unreadable = |e: PolarsError| AmplifyError::Unreadable {
             path: path.to_path_buf(),
             format: format.label(),
-            reason: super::one_line(&e.to_string()),
+            reason: first_line(&e.to_string()),
         };
         let mut lazy = scanned.map_err(unreadable)?;
         let schema = lazy.collect_schema().map_err(unreadable)?;
         let counted = lazy.clone().select([len().alias("n")]).collect().map_err(unreadable)?;
-        let rows = super::cell_u64(&counted, "n")?;
+        let rows = cell_u64(&counted, "n")?;
         if rows == 0 {
             return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
         }

@@ -4,8 +4,6 @@
 //! the item leaves that grouping).
 
 use super::source::ScannedFile;
-use super::{cell_u64, EngineContext};
-use crate::counts::GroupingCounts;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
@@ -39,36 +37,53 @@ impl GroupingSpec {
     }
 }
 
-/// Builds the groupings from `--group`, `--derive` and `--intersect`, validating every regex.
-pub fn parse_groupings(columns: &[String], derives: &[String], intersect: bool) -> Result<Vec<GroupingSpec>> {
-    let mut specs: Vec<GroupingSpec> = columns.iter().map(|c| GroupingSpec::Column(c.clone())).collect();
-    for arg in derives {
-        let bad = |why: &str| {
-            AmplifyError::InvalidArgument(format!("--derive '{arg}': {why}; expected NAME=LEVEL:REGEX"))
-        };
+/// `--derive NAME=LEVEL:REGEX`: items whose text matches REGEX (case-insensitive) are in LEVEL of
+/// grouping NAME. The regex is checked when the argument is parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeriveSpec {
+    /// The grouping.
+    pub name: String,
+    /// The level.
+    pub level: String,
+    /// The pattern.
+    pub regex: String,
+}
+
+impl std::str::FromStr for DeriveSpec {
+    type Err = String;
+    fn from_str(arg: &str) -> Result<Self, String> {
+        let bad = |why: &str| format!("'{arg}': {why}; expected NAME=LEVEL:REGEX");
         let (name, rest) = arg.split_once('=').ok_or_else(|| bad("no '='"))?;
         let (level, regex) = rest.split_once(':').ok_or_else(|| bad("no ':' after the level"))?;
         if name.is_empty() || level.is_empty() || regex.is_empty() {
             return Err(bad("empty name, level or regex"));
         }
         regex::Regex::new(&format!("(?i){regex}")).map_err(|e| {
-            AmplifyError::InvalidArgument(format!(
-                "--derive '{arg}': the regex '{regex}' does not compile: {}",
+            format!(
+                "'{arg}': the regex '{regex}' does not compile: {}",
                 e.to_string().lines().last().unwrap_or("").trim()
-            ))
+            )
         })?;
+        Ok(Self { name: name.into(), level: level.into(), regex: regex.into() })
+    }
+}
+
+/// Builds the groupings from `--group`, `--derive` and `--intersect`.
+pub fn groupings(columns: &[String], derives: &[DeriveSpec], intersect: bool) -> Vec<GroupingSpec> {
+    let mut specs: Vec<GroupingSpec> = columns.iter().map(|c| GroupingSpec::Column(c.clone())).collect();
+    for DeriveSpec { name, level, regex } in derives {
         match specs.iter_mut().find(|s| matches!(s, GroupingSpec::Derived { name: n, .. } if n == name)) {
-            Some(GroupingSpec::Derived { levels, .. }) => levels.push((level.into(), regex.into())),
+            Some(GroupingSpec::Derived { levels, .. }) => levels.push((level.clone(), regex.clone())),
             _ => specs.push(GroupingSpec::Derived {
-                name: name.into(),
-                levels: vec![(level.into(), regex.into())],
+                name: name.clone(),
+                levels: vec![(level.clone(), regex.clone())],
             }),
         }
     }
     if intersect && specs.len() >= 2 {
         specs.push(GroupingSpec::Intersect(specs.clone()));
     }
-    Ok(specs)
+    specs
 }
 
 /// The level expression of a grouping and, for derived groupings, the number of levels matched.
@@ -131,56 +146,4 @@ fn text_column(file: &ScannedFile, text: Option<&str>) -> Result<String> {
         purpose: "--derive (set it with --text COL)",
         available: file.column_list(),
     })
-}
-
-/// Counts each grouping's unplaced and ambiguous items on the baseline frame (columns `__g{j}`
-/// and `__gm{j}`), rejecting groupings with no level or too many levels. (The positional pass
-/// finds the same counts while it counts; this is the join path's pass.)
-pub(crate) fn grouping_counts(
-    lazy: &LazyFrame,
-    specs: &[GroupingSpec],
-    max_levels: usize,
-) -> Result<Vec<GroupingCounts>> {
-    if specs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut exprs = Vec::new();
-    for (j, spec) in specs.iter().enumerate() {
-        let level = col(format!("__g{j}"));
-        exprs.push(level.clone().drop_nulls().n_unique().cast(DataType::Int64).alias(format!("levels{j}")));
-        exprs.push(level.null_count().cast(DataType::Int64).alias(format!("null{j}")));
-        let ambiguous = match spec {
-            GroupingSpec::Derived { .. } => {
-                col(format!("__gm{j}")).gt(lit(1)).fill_null(false).cast(DataType::Int64).sum()
-            }
-            _ => lit(0i64),
-        };
-        exprs.push(ambiguous.alias(format!("amb{j}")));
-    }
-    let df =
-        super::collect_streaming(lazy.clone().select(exprs)).engine(|| "counting group levels".into())?;
-    let mut out = Vec::new();
-    for (j, spec) in specs.iter().enumerate() {
-        let levels = cell_u64(&df, &format!("levels{j}"))? as usize;
-        let (nulls, ambiguous) = (cell_u64(&df, &format!("null{j}"))?, cell_u64(&df, &format!("amb{j}"))?);
-        check_level_count(spec, levels, max_levels)?;
-        out.push(GroupingCounts { group_by: spec.name(), unassigned: nulls - ambiguous, ambiguous });
-    }
-    Ok(out)
-}
-
-/// Rejects a grouping with no level or with more than `max_levels` levels.
-pub(crate) fn check_level_count(spec: &GroupingSpec, levels: usize, max_levels: usize) -> Result<()> {
-    let name = spec.name();
-    if levels == 0 {
-        return Err(AmplifyError::InvalidArgument(format!(
-            "grouping '{name}': no item falls into any level; check the column or the --derive patterns"
-        )));
-    }
-    if levels > max_levels {
-        return Err(AmplifyError::InvalidArgument(format!(
-            "grouping '{name}' has {levels} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels"
-        )));
-    }
-    Ok(())
 }

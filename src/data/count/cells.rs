@@ -1,11 +1,11 @@
 //! Cell tables of the counting pass ([`super::pass`]): one count per combination of group
 //! level, truth code, baseline key and model key, where a key packs a side's label codes base 3
-//! (see [`super::joint`]). Within a level slot a cell's index is
+//! (see [`super::keys`]). Within a level slot a cell's index is
 //! `(truth · side + baseline) · side + model` with `side` = 3^k for k metrics; slot 0 holds the
 //! items outside the grouping (or all items when there is none) and slot c the level coded c.
 //! Levels are coded in the order they are first seen, so no pass is needed to find them first.
 
-use super::joint::{JointRow, SlotRows};
+use super::tally::{JointRow, SlotRows};
 use polars::prelude::*;
 use polars_arrow::array::Array;
 use std::collections::HashMap;

@@ -2,7 +2,8 @@
 //! `model=gpt4o/part-0.parquet` read as columns) or a glob of Parquet files, scanned lazily as one
 //! table. Every file's schema is checked against the first file's before any data is read.
 
-use super::source::{sha256_file, FileFormat, ScannedFile};
+use super::model::FileFormat;
+use super::source::{sha256_file, ScannedFile};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
@@ -36,9 +37,8 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>> {
         (found, "the directory holds")
     } else {
         let pattern = path.to_string_lossy();
-        let paths = glob::glob(&pattern).map_err(|e| {
-            AmplifyError::InvalidArgument(format!("{pattern}: not a valid glob pattern: {e}"))
-        })?;
+        let paths = glob::glob(&pattern)
+            .map_err(|e| AmplifyError::Usage(format!("{pattern}: not a valid glob pattern: {e}")))?;
         (paths.filter_map(|p| p.ok()).filter(|p| p.is_file() && is_parquet(p)).collect(), "the glob matches")
     };
     if files.is_empty() {
@@ -78,7 +78,7 @@ fn check_schemas(files: &[PathBuf]) -> Result<()> {
             AmplifyError::Unreadable {
                 path: path.to_path_buf(),
                 format: "Parquet",
-                reason: super::one_line(&e.to_string()),
+                reason: crate::data::engine::first_line(&e.to_string()),
             }
         })
     };

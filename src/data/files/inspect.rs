@@ -1,8 +1,9 @@
 //! `amplify inspect`: what a file holds and how amplify would read it.
 
-use super::labels::{is_label_type, normalised};
-use super::source::{FileFormat, ScannedFile};
-use super::{cell_u64, EngineContext};
+use crate::data::engine::{cell_u64, EngineContext};
+use crate::data::input::labels::{is_label_type, normalised};
+use crate::data::input::source::ScannedFile;
+use crate::data::input::FileFormat;
 use crate::error::Result;
 use polars::prelude::*;
 use serde::Serialize;

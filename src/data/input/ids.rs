@@ -1,7 +1,8 @@
 //! Id checks: every row of a source needs an id, and each id may occur only once per source.
 
-use super::layout::{SourceFrame, ID};
-use super::{cell_u64, EngineContext};
+use super::SourceFrame;
+use crate::data::columns::ID;
+use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use std::path::Path;
@@ -19,7 +20,7 @@ pub(crate) fn check_ids(frame: &SourceFrame, path: &Path) -> Result<()> {
         col(ID).null_count().cast(DataType::Int64).alias("nulls"),
         col(ID).n_unique().cast(DataType::Int64).alias("unique"),
     ]);
-    let df = super::collect_streaming(df).engine(context)?;
+    let df = collect_streaming(df).engine(context)?;
     let (rows, nulls, unique) = (cell_u64(&df, "rows")?, cell_u64(&df, "nulls")?, cell_u64(&df, "unique")?);
     if nulls > 0 {
         return Err(AmplifyError::NullIds {
@@ -84,7 +85,7 @@ pub(crate) fn ids_increasing(frame: &SourceFrame, path: &Path) -> Result<bool> {
     });
     let query = frame.lazy.clone().select([col(ID).cast(DataType::Int64)]);
     let sink = query.sink_batches(callback, true, None).engine(context)?;
-    super::collect_streaming(sink).engine(context)?;
+    collect_streaming(sink).engine(context)?;
     let increasing = state.lock().map(|order| order.holds).unwrap_or(false);
     Ok(increasing)
 }

@@ -1,3 +1,6 @@
+// Shared by tests/cli_judge.rs and benches/judge.rs; each uses part of it.
+#![allow(dead_code)]
+
 //! A scripted OpenAI-compatible chat-completions server on loopback, for tests and benchmarks of
 //! `amplify judge` (no real API is reachable from CI). A script decides each reply, and can inject
 //! faults: error statuses with `Retry-After`, slow replies, malformed JSON, dropped connections.

@@ -1,121 +1,15 @@
 //! Input layouts (tidy, wide, long), all mapped to one normalised judgement table per source:
 //! `__id` plus one label column per selected metric (see [`super::labels::label_source`]).
 
-use super::groups::{level_exprs, GroupingSpec};
-use super::labels::{is_label_type, label_source, verdict, VerdictMap};
+use super::groups::level_exprs;
+use super::labels::{is_label_type, label_source, verdict};
 use super::metrics::select_metrics;
-use super::source::{FileInfo, InputSpec, ScannedFile};
-use super::EngineContext;
+use super::model::{DataOptions, Dataset, InputSpec, Layout, RawSource, SourceFrame};
+use super::source::ScannedFile;
+use crate::data::columns::{self, ID, TRUTH};
+use crate::data::engine::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// Name of the id column in normalised judgement tables.
-pub const ID: &str = "__id";
-/// Name of the baseline's ground-truth column (Int32 1/0/null).
-pub const TRUTH: &str = "__truth";
-
-/// How the inputs are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Layout {
-    /// One file per source: id column plus one column per metric.
-    Tidy,
-    /// One file with `<metric>_<source>` columns (the ELEPHANT layout).
-    Wide,
-    /// One file with an id, a source column and metric columns.
-    Long,
-    /// A precomputed counts table.
-    Counts,
-}
-
-/// How to read the inputs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DataOptions {
-    /// The id column; `None` means `id`, falling back to a pandas index column.
-    pub id: Option<String>,
-    /// The source column of a long file.
-    pub source_column: Option<String>,
-    /// Name of the baseline source.
-    pub baseline_name: String,
-    /// Metrics to compare; `None` selects every binary column shared by all sources.
-    pub metrics: Option<Vec<String>>,
-    /// Metrics whose polarity is flipped.
-    pub invert: Vec<String>,
-    /// Extra (source, metric, column) mappings from `--map SOURCE.METRIC=COLUMN`.
-    pub maps: Vec<String>,
-    /// Ground-truth column of the baseline file.
-    pub truth: Option<String>,
-    /// Metrics holding verdict strings (YTA/NTA/...).
-    pub verdicts: Vec<String>,
-    /// How verdict strings map to labels.
-    pub verdict_map: VerdictMap,
-    /// Metrics judged against the truth; `None` picks metrics named like moral_endorsement/verdict.
-    pub against_truth: Option<Vec<String>>,
-    /// Groupings of the baseline items.
-    pub groupings: Vec<GroupingSpec>,
-    /// Text column for derived groupings (default `prompt`).
-    pub text: Option<String>,
-    /// Most levels a grouping may have.
-    pub max_levels: usize,
-}
-
-/// One source's normalised judgement table.
-pub struct SourceFrame {
-    /// Source name.
-    pub name: String,
-    /// Index into [`Dataset::files`].
-    pub file: usize,
-    /// `__id` plus one label column per metric (coded when the keys are packed).
-    pub lazy: LazyFrame,
-    /// Rows of this source.
-    pub rows: u64,
-    /// The source's id column (for messages).
-    pub id_column: String,
-    /// Which of [`Dataset::columns`] this source has (others count as invalid labels).
-    pub present: Vec<bool>,
-    /// Which of [`Dataset::columns`] have their labels flipped (`--invert`).
-    pub inverted: Vec<bool>,
-}
-
-/// Every source of a run, normalised and ready to be reduced to counts.
-pub struct Dataset {
-    /// Detected layout.
-    pub layout: Layout,
-    /// The id column used (per file it may be a pandas index column).
-    pub id_column: String,
-    /// The type ids are matched as.
-    pub id_type: String,
-    /// The baseline source.
-    pub baseline: SourceFrame,
-    /// The model sources, in input order.
-    pub models: Vec<SourceFrame>,
-    /// Metrics compared pairwise (present in every source).
-    pub metrics: Vec<String>,
-    /// Metrics judged against the ground truth.
-    pub truth_metrics: Vec<String>,
-    /// Label columns of every frame: `metrics`, then truth-only metrics.
-    pub columns: Vec<String>,
-    /// Whether the baseline frame has a `__truth` column.
-    pub has_truth: bool,
-    /// Groupings; the baseline frame has their levels as `__g0`, `__g1`, ...
-    pub groupings: Vec<GroupingSpec>,
-    /// Most levels a grouping may have.
-    pub max_levels: usize,
-    /// Shared columns that were not selected because they do not hold binary labels.
-    pub skipped: Vec<String>,
-    /// The input files, hashed.
-    pub files: Vec<FileInfo>,
-}
-
-/// A source before metric selection: its raw frame and candidate (metric, column, type) triples.
-pub(crate) struct RawSource {
-    pub name: String,
-    pub file: usize,
-    pub lazy: LazyFrame,
-    pub id: String,
-    pub columns: Vec<(String, String, DataType)>,
-}
 
 /// Reads the inputs in the layout they imply and normalises every source.
 ///
@@ -123,10 +17,10 @@ pub(crate) struct RawSource {
 /// layout; two or more files mean the tidy layout (baseline first).
 pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Dataset> {
     let (layout, mut files, raws) = match (&options.source_column, inputs.len()) {
-        (_, 0) => return Err(AmplifyError::InvalidArgument("no input file given".into())),
+        (_, 0) => return Err(AmplifyError::Usage("no input file given".into())),
         (Some(src), 1) => long_sources(&inputs[0], src, options)?,
         (Some(_), _) => {
-            return Err(AmplifyError::InvalidArgument(
+            return Err(AmplifyError::Usage(
                 "--source-column reads one long file; give a single input".into(),
             ))
         }
@@ -147,7 +41,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         let extras = if i == 0 { baseline_extras(&files[raw.file], options)? } else { Vec::new() };
         // A long file's sources are filtered scans; other sources are whole files (footer count).
         let rows = match layout {
-            Layout::Long => super::checks::count_rows(&raw.lazy, &files[raw.file].path)?,
+            Layout::Long => super::ids::count_rows(&raw.lazy, &files[raw.file].path)?,
             _ => files[raw.file].rows,
         };
         frames.push(normalise_source(raw, rows, &columns, &id_type, options, extras)?);
@@ -188,9 +82,9 @@ fn baseline_extras(file: &ScannedFile, options: &DataOptions) -> Result<Vec<Expr
     }
     for (j, spec) in options.groupings.iter().enumerate() {
         let (level, matches) = level_exprs(spec, file, options.text.as_deref())?;
-        extras.push(level.alias(format!("__g{j}")));
+        extras.push(level.alias(columns::level(j)));
         if let Some(m) = matches {
-            extras.push(m.alias(format!("__gm{j}")));
+            extras.push(m.alias(columns::matches(j)));
         }
     }
     Ok(extras)
@@ -203,8 +97,8 @@ fn check_truth(baseline: &SourceFrame, truth: &str, file: &ScannedFile) -> Resul
         .select([col(TRUTH).is_not_null().cast(DataType::Int64).sum().alias("valid")])
         .collect()
         .engine(|| "checking the truth column".into())?;
-    if super::cell_u64(&df, "valid")? == 0 {
-        return Err(AmplifyError::InvalidArgument(format!(
+    if cell_u64(&df, "valid")? == 0 {
+        return Err(AmplifyError::Data(format!(
             "{}: truth column '{truth}' has no valid value (1/0, or verdicts {}); check --truth and --verdict-map",
             file.path.display(),
             "YTA/ESH = 1, NTA/NAH = 0"
@@ -227,7 +121,7 @@ fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> 
             (_, None) => input.display_name(),
         };
         if raws.iter().any(|r| r.name == name) {
-            return Err(AmplifyError::InvalidArgument(format!(
+            return Err(AmplifyError::Usage(format!(
                 "two inputs are named '{name}'; name them explicitly as NAME=PATH"
             )));
         }
@@ -252,7 +146,7 @@ fn long_sources(input: &InputSpec, source_col: &str, options: &DataOptions) -> R
     let names = distinct_sources(&file, source_col)?;
     let baseline = &options.baseline_name;
     if !names.contains(baseline) {
-        return Err(AmplifyError::InvalidArgument(format!(
+        return Err(AmplifyError::Data(format!(
             "{}: no row has {source_col} = '{baseline}' (the baseline); sources are: {}; pass --baseline-name",
             file.path.display(),
             names.join(", ")

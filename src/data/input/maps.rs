@@ -1,7 +1,7 @@
 //! `--map SOURCE.METRIC=COLUMN`: read a metric of one source from an arbitrarily named column
 //! (e.g. ELEPHANT's `gpt_response` as the gpt4o `verdict`).
 
-use super::layout::{Layout, RawSource};
+use super::model::{ColumnMap, Layout, RawSource};
 use super::source::ScannedFile;
 use crate::error::{AmplifyError, Result};
 
@@ -10,10 +10,10 @@ pub(crate) fn apply_maps(
     mut raws: Vec<RawSource>,
     files: &[ScannedFile],
     layout: Layout,
-    maps: &[String],
+    maps: &[ColumnMap],
 ) -> Result<Vec<RawSource>> {
-    for spec in maps {
-        let (source, metric, column) = parse(spec)?;
+    for map in maps {
+        let ColumnMap { source, metric, column } = map.clone();
         let index = match raws.iter().position(|r| r.name == source) {
             Some(i) => i,
             None if layout == Layout::Wide => {
@@ -29,8 +29,8 @@ pub(crate) fn apply_maps(
             }
             None => {
                 let names: Vec<&str> = raws.iter().map(|r| r.name.as_str()).collect();
-                return Err(AmplifyError::InvalidArgument(format!(
-                    "--map '{spec}': no source named '{source}'; sources are: {}",
+                return Err(AmplifyError::Usage(format!(
+                    "--map {source}.{metric}={column}: no source named '{source}'; sources are: {}",
                     names.join(", ")
                 )));
             }
@@ -47,14 +47,4 @@ pub(crate) fn apply_maps(
         columns.push((metric, column, dtype));
     }
     Ok(raws)
-}
-
-fn parse(spec: &str) -> Result<(String, String, String)> {
-    let bad = || AmplifyError::InvalidArgument(format!("--map '{spec}' is not SOURCE.METRIC=COLUMN"));
-    let (left, column) = spec.split_once('=').ok_or_else(bad)?;
-    let (source, metric) = left.split_once('.').ok_or_else(bad)?;
-    if source.is_empty() || metric.is_empty() || column.is_empty() {
-        return Err(bad());
-    }
-    Ok((source.to_string(), metric.to_string(), column.to_string()))
 }

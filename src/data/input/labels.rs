@@ -145,20 +145,20 @@ impl Default for VerdictMap {
     }
 }
 
-impl VerdictMap {
-    /// Parses `TOKEN=1,TOKEN=0,...` (e.g. `YTA=1,ESH=0,NTA=0,NAH=0`); tokens not listed are
-    /// invalid. Returns an error message naming the bad entry.
-    pub fn parse(spec: &str) -> Result<Self, String> {
+/// Parses `TOKEN=1,TOKEN=0,...` (e.g. `YTA=1,ESH=0,NTA=0,NAH=0`); tokens not listed are invalid.
+impl std::str::FromStr for VerdictMap {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<Self, String> {
         let mut map = Self { ones: Vec::new(), zeros: Vec::new() };
         for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             match entry.split_once('=').map(|(k, v)| (k.trim().to_uppercase(), v.trim())) {
                 Some((k, "1")) if !k.is_empty() => map.ones.push(k),
                 Some((k, "0")) if !k.is_empty() => map.zeros.push(k),
-                _ => return Err(format!("--verdict-map entry '{entry}' is not TOKEN=1 or TOKEN=0")),
+                _ => return Err(format!("entry '{entry}' is not TOKEN=1 or TOKEN=0")),
             }
         }
         if map.ones.is_empty() || map.zeros.is_empty() {
-            return Err("--verdict-map needs at least one TOKEN=1 and one TOKEN=0".into());
+            return Err("needs at least one TOKEN=1 and one TOKEN=0".into());
         }
         Ok(map)
     }

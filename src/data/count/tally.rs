@@ -1,48 +1,112 @@
-//! Reduction of the normalised judgement tables to the counts table. The joint tables come from
-//! one counting pass ([`super::pass`]) over rows paired by position when every source lists the
-//! same ids in the same order, else by a join ([`super::pairing`]); when the cell index would
-//! not fit (very many metrics) they come from polars alone: per model, one inner join of the two
-//! sides' packed label keys and one group-by per slot (see [`super::joint`]). Either way they are
-//! decoded into counts per slice (all items, group level, truth).
+//! Joint rows → the counts table. Every counting strategy ends in the same [`JointTables`]: per
+//! model and slot (all items, then one per grouping), rows of (baseline key, model key, truth
+//! code, level, count); this module decodes them into the counts per slice (all items, group
+//! level, truth value), so all strategies share one decoder and give identical counts.
 
-use super::joint::{decode, key_exprs, key_names, Accumulator, JointRow, JointTables, SlotRows, INVALID};
-use super::layout::{Dataset, SourceFrame, ID, TRUTH};
-use super::pairing::Pairing;
-use super::EngineContext;
-use crate::counts::{CountsTable, MetricCounts, ModelCounts, Slice, TruthCounts};
+use super::keys::{decode, key_names, INVALID};
+use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, TruthCounts};
+use crate::data::input::{Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
-use polars::prelude::*;
+use crate::stats::{PairedCounts, ScoreSums};
 use std::collections::BTreeMap;
 
-/// Paired and against-truth accumulators of one slice.
-struct SliceAcc {
-    paired: Accumulator,
-    truth: Accumulator,
+/// One row of a joint table: packed keys (baseline chunks, then model chunks), truth code, group
+/// level and multiplicity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JointRow {
+    /// Packed label keys: the baseline's [`key_names`] columns, then the model's.
+    pub keys: Vec<i64>,
+    /// Truth code (0, 1 or [`INVALID`]).
+    pub truth: u8,
+    /// Group level (`None`: outside the grouping, or no grouping).
+    pub level: Option<String>,
+    /// Items with these values.
+    pub count: u64,
 }
 
-/// Computes the counts table of every model against the baseline.
-///
-/// Fails on missing or duplicate ids, when a model shares no id with the baseline, or when a
-/// compared metric has no valid label on one side among the matched items.
-pub fn reduce(data: &Dataset) -> Result<CountsTable> {
-    let positional = super::pairing::count(data, Pairing::Position)?;
-    if positional.is_none() && std::env::var("AMPLIFY_PAIRING").as_deref() == Ok("position") {
-        return Err(AmplifyError::InvalidArgument(
-            "AMPLIFY_PAIRING=position: the sources do not list the same ids in the same order; unset it to join on id".into(),
-        ));
-    }
-    let counted = match positional {
-        Some(counted) => Some(counted),
-        None => super::pairing::count(data, Pairing::Join)?,
-    };
-    let (tables, groupings) = match counted {
-        Some(found) => (found.tables, found.groupings),
-        None => {
-            let groupings =
-                super::groups::grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
-            (by_join(data)?, groupings)
+/// Joint rows of one source by slot: `[0]` all items, `[j + 1]` grouping j's levels.
+pub(crate) type SlotRows = Vec<Vec<JointRow>>;
+
+/// The joint rows reduction starts from: one [`SlotRows`] per model (baseline against model), and
+/// the baseline's own labels against the truth (empty when there is no truth to compare with).
+pub(crate) struct JointTables {
+    /// Per model, in [`crate::data::Dataset::models`] order.
+    pub models: Vec<SlotRows>,
+    /// Baseline keys only (no model chunks).
+    pub baseline: SlotRows,
+}
+
+/// Counts accumulated from joint rows of (baseline codes, model codes, multiplicity).
+#[derive(Debug, Clone)]
+pub(crate) struct Accumulator {
+    /// Paired 2×2 table per metric.
+    pub pairs: Vec<PairedCounts>,
+    /// Invalid baseline labels per metric.
+    pub invalid_baseline: Vec<u64>,
+    /// Invalid model labels per metric.
+    pub invalid_model: Vec<u64>,
+    /// Overall-score sums over the metrics flagged in `scored`.
+    pub score: ScoreSums,
+    /// Items seen.
+    pub items: u64,
+    scored: Vec<bool>,
+}
+
+impl Accumulator {
+    /// An empty accumulator for `k` metrics; the overall score uses the metrics flagged `scored`.
+    pub fn new(scored: Vec<bool>) -> Self {
+        let k = scored.len();
+        let metrics = scored.iter().filter(|s| **s).count() as u64;
+        Self {
+            pairs: vec![PairedCounts::default(); k],
+            invalid_baseline: vec![0; k],
+            invalid_model: vec![0; k],
+            score: ScoreSums { metrics, ..ScoreSums::default() },
+            items: 0,
+            scored,
         }
-    };
+    }
+
+    /// Adds `count` items whose labels are `baseline` and `model` (codes per metric).
+    pub fn add(&mut self, baseline: &[u8], model: &[u8], count: u64) {
+        self.items += count;
+        let (mut sum_b, mut sum_m, mut all_valid) = (0u64, 0u64, true);
+        for (i, (&b, &m)) in baseline.iter().zip(model).enumerate() {
+            let cell = &mut self.pairs[i];
+            match (b, m) {
+                (1, 1) => cell.both += count,
+                (0, 1) => cell.model_only += count,
+                (1, 0) => cell.baseline_only += count,
+                (0, 0) => cell.neither += count,
+                _ => {}
+            }
+            self.invalid_baseline[i] += count * u64::from(b == INVALID);
+            self.invalid_model[i] += count * u64::from(m == INVALID);
+            if self.scored[i] {
+                all_valid &= b != INVALID && m != INVALID;
+                sum_b += u64::from(b == 1);
+                sum_m += u64::from(m == 1);
+            }
+        }
+        if all_valid && self.score.metrics > 0 {
+            let diff = sum_m.abs_diff(sum_b);
+            self.score.n += count;
+            self.score.sum_baseline += count * sum_b;
+            self.score.sum_model += count * sum_m;
+            self.score.sum_sq_diff += count * diff * diff;
+        }
+    }
+}
+
+/// Decodes the joint tables of every model into the counts table.
+///
+/// Fails when a model shares no id with the baseline, or when a compared metric has no valid
+/// label on one side among the matched items.
+pub(crate) fn counts_table(
+    data: &Dataset,
+    tables: JointTables,
+    groupings: Vec<GroupingCounts>,
+) -> Result<CountsTable> {
     let mut table = CountsTable { groupings, ..CountsTable::default() };
     table.truth.extend(baseline_truth(data, &tables.baseline));
     for (model, rows) in data.models.iter().zip(&tables.models) {
@@ -81,36 +145,10 @@ pub fn reduce(data: &Dataset) -> Result<CountsTable> {
     Ok(table)
 }
 
-/// The group-by path (very many metrics, or `AMPLIFY_PAIRING=group-by`): checks every source's
-/// ids, then joins each model to the baseline on id and groups the joined keys once per slot.
-fn by_join(data: &Dataset) -> Result<JointTables> {
-    for frame in std::iter::once(&data.baseline).chain(&data.models) {
-        super::checks::check_ids(frame, &data.files[frame.file].path)?;
-    }
-    let k = data.columns.len();
-    let mut keys: Vec<String> = key_names("b", k).into_iter().chain(key_names("m", k)).collect();
-    keys.push("t".into());
-    let mut models = Vec::with_capacity(data.models.len());
-    for model in &data.models {
-        let joined = side(data, &data.baseline, "b", true)
-            .inner_join(side(data, model, "m", false), col(ID), col(ID))
-            .cache();
-        models.push(slot_rows(data, &joined, &keys, &model.name)?);
-    }
-    let baseline = if data.has_truth && !data.truth_metrics.is_empty() {
-        let mut keys = key_names("b", k);
-        keys.push("t".into());
-        slot_rows(data, &side(data, &data.baseline, "b", true).cache(), &keys, &data.baseline.name)?
-    } else {
-        Vec::new()
-    };
-    Ok(JointTables { models, baseline })
-}
-
-/// Groups a frame by its keys once for all items and once per grouping.
-fn slot_rows(data: &Dataset, lazy: &LazyFrame, keys: &[String], what: &str) -> Result<SlotRows> {
-    let levels = std::iter::once(None).chain((0..data.groupings.len()).map(|j| Some(format!("__g{j}"))));
-    levels.map(|level| joint_rows(lazy.clone(), keys, level.as_deref(), what)).collect()
+/// Paired and against-truth accumulators of one slice.
+struct SliceAcc {
+    paired: Accumulator,
+    truth: Accumulator,
 }
 
 /// The slices' names of one slot: `None` for all items, else the grouping's name.
@@ -149,57 +187,6 @@ fn model_slices(data: &Dataset, slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
         }
     }
     accs
-}
-
-/// One side of the join: id, packed label keys and (baseline only) truth code and group levels.
-pub(crate) fn side(data: &Dataset, frame: &SourceFrame, prefix: &str, baseline: bool) -> LazyFrame {
-    let mut exprs = vec![col(ID)];
-    exprs.extend(key_exprs(prefix, &data.columns, &frame.present, &frame.inverted));
-    if baseline {
-        exprs.push(truth_code(data).alias("t"));
-        exprs.extend((0..data.groupings.len()).map(|j| col(format!("__g{j}"))));
-    }
-    frame.lazy.clone().select(exprs)
-}
-
-/// The baseline's truth code per row: 0, 1, or [`INVALID`] (no truth, or no truth column).
-pub(crate) fn truth_code(data: &Dataset) -> Expr {
-    if data.has_truth {
-        col(TRUTH).cast(DataType::Int64).fill_null(lit(INVALID as i64))
-    } else {
-        lit(INVALID as i64)
-    }
-}
-
-/// Groups a frame by its key columns (and a level column) and reads the result.
-fn joint_rows(lazy: LazyFrame, keys: &[String], level: Option<&str>, what: &str) -> Result<Vec<JointRow>> {
-    let mut by: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
-    by.extend(level.map(col));
-    let grouped = lazy.group_by(by).agg([len().cast(DataType::Int64).alias("__n")]);
-    let df = super::collect_streaming(grouped).engine(|| format!("counting '{what}'"))?;
-    let context = || "reading the joint table".to_string();
-    let ints = |name: &str| -> Result<Vec<i64>> {
-        let c = df.column(name).and_then(|c| c.cast(&DataType::Int64)).engine(context)?;
-        Ok(c.i64().engine(context)?.iter().map(|v| v.unwrap_or(0)).collect())
-    };
-    let key_cols = keys.iter().map(|k| ints(k)).collect::<Result<Vec<_>>>()?;
-    let counts = ints("__n")?;
-    let levels: Option<Vec<Option<String>>> = match level {
-        Some(name) => {
-            let c = df.column(name).and_then(|c| c.cast(&DataType::String)).engine(context)?;
-            Some(c.str().engine(context)?.iter().map(|v| v.map(str::to_string)).collect())
-        }
-        None => None,
-    };
-    let truth_col = keys.len() - 1;
-    Ok((0..df.height())
-        .map(|r| JointRow {
-            keys: key_cols[..truth_col].iter().map(|c| c[r]).collect(),
-            truth: key_cols[truth_col][r] as u8,
-            level: levels.as_ref().and_then(|l| l[r].clone()),
-            count: counts[r].max(0) as u64,
-        })
-        .collect())
 }
 
 /// The baseline's own labels against the truth, on all its rows (all items and each level).
@@ -275,5 +262,25 @@ fn no_overlap(data: &Dataset, model: &SourceFrame) -> AmplifyError {
         baseline_path: data.files[data.baseline.file].path.clone(),
         column: data.id_column.clone(),
         id_type: data.id_type.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accumulates_cells_invalid_labels_and_scores() {
+        let mut acc = Accumulator::new(vec![true, true]);
+        acc.add(&[1, 0], &[1, 1], 3); // valid on both metrics: B = 1, M = 2
+        acc.add(&[0, 2], &[1, 0], 2); // baseline invalid on metric 1: not scored
+        assert_eq!(acc.items, 5);
+        assert_eq!(acc.pairs[0], PairedCounts { both: 3, model_only: 2, baseline_only: 0, neither: 0 });
+        assert_eq!(acc.pairs[1], PairedCounts { both: 0, model_only: 3, baseline_only: 0, neither: 0 });
+        assert_eq!((acc.invalid_baseline[1], acc.invalid_model[1]), (2, 0));
+        assert_eq!(
+            (acc.score.n, acc.score.sum_baseline, acc.score.sum_model, acc.score.sum_sq_diff),
+            (3, 3, 6, 3)
+        );
     }
 }

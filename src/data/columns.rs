@@ -1,0 +1,69 @@
+//! Every internal column name of amplify's queries, in one place. Names start with `__` so they
+//! cannot clash with a user's columns (user columns are always selected and renamed first), and
+//! none of them ever reaches a message.
+//!
+//! Normalised judgement tables ([`super::input`]) hold [`ID`], one label column per metric (named
+//! after the metric), and on the baseline [`TRUTH`], [`level`] and [`matches`] per grouping. The
+//! counting strategies ([`super::count`]) add the packed label keys ([`key`]) and the columns of
+//! the counting pass ([`TRUTH_BASE`], [`model_key`], [`ambiguous`]).
+
+/// Id column of every normalised judgement table.
+pub(crate) const ID: &str = "__id";
+/// The baseline's ground-truth column (Int32 1/0/null).
+pub(crate) const TRUTH: &str = "__truth";
+/// The baseline's truth code in a pass: 0, 1 or 2 (no valid truth).
+pub(crate) const TRUTH_CODE: &str = "__t";
+/// Count column of an aggregate.
+pub(crate) const COUNT: &str = "__n";
+
+/// Level column of grouping `j` (String; null = the item leaves the grouping).
+pub(crate) fn level(j: usize) -> String {
+    format!("__g{j}")
+}
+
+/// How many of a derived grouping `j`'s patterns matched the item.
+pub(crate) fn matches(j: usize) -> String {
+    format!("__gm{j}")
+}
+
+/// Whether an item of derived grouping `j` matched more than one level.
+pub(crate) fn ambiguous(j: usize) -> String {
+    format!("__amb{j}")
+}
+
+/// Packed label key column `c` of a side whose keys start with `prefix` (see [`super::count`]).
+pub(crate) fn key(prefix: &str, c: usize) -> String {
+    format!("{prefix}{c}")
+}
+
+/// Key prefix of the baseline side.
+pub(crate) const BASELINE_KEYS: &str = "__b";
+/// Key prefix of the model side in a group-by join.
+pub(crate) const MODEL_KEYS: &str = "__m";
+
+/// Key prefix of model `j` in a counting pass.
+pub(crate) fn model_keys(j: usize) -> String {
+    format!("__m{j}_")
+}
+
+/// The baseline's id in a pass.
+pub(crate) const BASELINE_ID: &str = "__bid";
+/// Model `j`'s id in a join.
+pub(crate) fn joined_id(j: usize) -> String {
+    format!("__mid{j}")
+}
+/// Model `j`'s id beside the baseline's in a positional pass.
+pub(crate) fn model_id(j: usize) -> String {
+    format!("__id{j}")
+}
+/// The baseline's integer id in a positional pass (compared in Rust).
+pub(crate) const ORDER: &str = "__ord";
+/// Whether a row's ids differ between sources (non-integer ids, compared by polars).
+pub(crate) const MISALIGNED: &str = "__bad";
+
+/// `(truth · side + baseline key) · side`: the baseline's part of a cell index.
+pub(crate) const TRUTH_BASE: &str = "__tb";
+/// Model `j`'s packed key in a pass (-1 where the model lacks the item).
+pub(crate) fn model_key(j: usize) -> String {
+    format!("__k{j}")
+}

@@ -1,0 +1,152 @@
+//! The normalised [`Dataset`] reduced to the counts table, by one of three strategies that give
+//! identical counts (the tests check it):
+//!
+//! - **position** ([`positional`]): every source lists the same ids in the same order; one
+//!   streaming pass reads all files side by side and checks the ids row by row on the way.
+//! - **join** ([`join`]): the baseline left-joined to each model on the id (merge joins when the
+//!   integer ids are sorted), in the same streaming pass.
+//! - **group-by** ([`group_by`]): polars alone, one inner join and one group-by of the packed
+//!   label keys per model and slot; for very many metrics, when a cell index would not fit.
+//!
+//! Both passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
+//! ([`keys`]); every strategy ends in the same joint rows, decoded by [`tally`].
+//! [`Strategy::Auto`] tries them in that order; the hidden `--pairing` flag forces one.
+
+mod cells;
+mod group_by;
+mod join;
+mod keys;
+mod levels;
+mod pass;
+mod positional;
+mod sides;
+mod tally;
+#[cfg(test)]
+mod tests;
+
+use self::cells::CellLayout;
+use self::levels::{check_level_count, grouping_counts};
+use self::pass::{PassState, Stop};
+use self::tally::JointTables;
+use crate::counts::{CountsTable, GroupingCounts};
+use crate::data::columns::ID;
+use crate::data::input::{ids, Dataset};
+use crate::error::{AmplifyError, Result};
+
+/// How rows are paired before they are counted (the hidden `--pairing` flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// By position when the sources line up, else by a join, else the group-by path.
+    #[default]
+    Auto,
+    /// Only by position: an error when the sources do not list the same ids in the same order.
+    Position,
+    /// By a join (the group-by path when the cell index would not fit).
+    Join,
+    /// The polars group-by path.
+    GroupBy,
+}
+
+/// Rows paired by position or by a join, counted in one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pairing {
+    /// Row i of every source is the same item.
+    Position,
+    /// Rows are matched on the id.
+    Join,
+}
+
+/// What a pass found: the joint tables and each grouping's unplaced items.
+struct Counted {
+    /// Joint rows of every model (and of the baseline against the truth).
+    tables: JointTables,
+    /// Per grouping: items outside every level, and ambiguous ones.
+    groupings: Vec<GroupingCounts>,
+}
+
+/// Computes the counts table of every model against the baseline.
+///
+/// Fails on missing or duplicate ids, when a model shares no id with the baseline, when a
+/// compared metric has no valid label on one side among the matched items, and on groupings with
+/// no level or too many levels.
+pub fn count(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
+    let positional = match strategy {
+        Strategy::Auto | Strategy::Position => paired(data, Pairing::Position)?,
+        Strategy::Join | Strategy::GroupBy => None,
+    };
+    if positional.is_none() && strategy == Strategy::Position {
+        return Err(AmplifyError::Usage(
+            "--pairing position: the sources do not list the same ids in the same order; use --pairing auto to join on id".into(),
+        ));
+    }
+    let counted = match (positional, strategy) {
+        (Some(counted), _) => Some(counted),
+        (None, Strategy::GroupBy) => None,
+        (None, _) => paired(data, Pairing::Join)?,
+    };
+    let (tables, groupings) = match counted {
+        Some(found) => (found.tables, found.groupings),
+        None => {
+            let groupings = grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
+            (group_by::joint_tables(data)?, groupings)
+        }
+    };
+    tally::counts_table(data, tables, groupings)
+}
+
+/// Counts every model against the baseline with rows paired as asked, or returns `None` when
+/// this pairing does not apply (sources that do not line up, a cell index that would not fit).
+/// Fails on missing or duplicate ids and on groupings with no level or too many levels.
+fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
+    let Some(layout) = CellLayout::new(data.columns.len(), data.max_levels.saturating_add(1)) else {
+        return Ok(None);
+    };
+    if pairing == Pairing::Position && data.models.iter().any(|m| m.rows != data.baseline.rows) {
+        return Ok(None);
+    }
+    let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
+    let integer_ids = integer_ids.is_some_and(|t| t.is_integer());
+    let models: Vec<usize> = (0..data.models.len()).collect();
+    let queries = match pairing {
+        Pairing::Position => vec![positional::side_by_side(data, layout.side(), integer_ids)?],
+        Pairing::Join if join::ids_sorted(data, integer_ids)? => {
+            // One merge join (and one pass) per model: no hash table.
+            models.iter().map(|&j| join::left_joined(data, layout.side(), &[j], true)).collect()
+        }
+        Pairing::Join => vec![join::left_joined(data, layout.side(), &models, false)],
+    };
+    let mut state = PassState::new(data, layout);
+    state.alignment = (pairing == Pairing::Position).then(|| positional::IdOrder::new(integer_ids));
+    state.separate_baseline = pairing == Pairing::Join;
+    for (i, query) in queries.into_iter().enumerate() {
+        state.counting_baseline = i == 0;
+        state = pass::run(query, state, pairing == Pairing::Position)?;
+        if state.stop.is_some() {
+            break;
+        }
+    }
+    finish(data, state, pairing)
+}
+
+/// Turns a finished pass into counts: `None` if it stopped early (an unaligned row, an index out
+/// of range); fails on a grouping with no level or too many, and on duplicate baseline ids that
+/// the positional pass could not rule out.
+fn finish(data: &Dataset, state: PassState, pairing: Pairing) -> Result<Option<Counted>> {
+    match state.stop {
+        Some(Stop::TooManyLevels) if pairing == Pairing::Join => {
+            // Reports the exact number of levels.
+            grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
+            return Ok(None);
+        }
+        Some(_) => return Ok(None),
+        None => {}
+    }
+    for (spec, levels) in data.groupings.iter().zip(state.level_counts()) {
+        check_level_count(spec, levels, data.max_levels)?;
+    }
+    if state.alignment.as_ref().is_some_and(|a| !a.order.holds) {
+        ids::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
+    }
+    let groupings = state.grouping_counts(&data.groupings);
+    Ok(Some(Counted { tables: state.into_tables(data), groupings }))
+}

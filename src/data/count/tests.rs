@@ -1,0 +1,190 @@
+//! The counting strategies in-process: every strategy gives the counts of a naive counter (one
+//! loop over the items) on generated files with invalid labels, missing and extra model items,
+//! shuffled model rows, a grouping with unplaced items, and a ground truth.
+
+use super::{count, Strategy as Pairing};
+use crate::counts::{CountsTable, MetricCounts, ModelCounts, Slice};
+use crate::data::input::{load_dataset, DataOptions, GroupingSpec, InputSpec};
+use crate::stats::{PairedCounts, ScoreSums};
+use proptest::prelude::*;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A generated run: per item the baseline's labels (None = invalid), group level and truth, and
+/// the model's labels when the model answered it.
+#[derive(Debug, Clone)]
+struct Case {
+    k: usize,
+    baseline: Vec<Vec<Option<u8>>>,
+    group: Vec<Option<u8>>,
+    truth: Vec<Option<u8>>,
+    model: Vec<Option<Vec<Option<u8>>>>,
+    /// Model-only items (ids past the baseline's).
+    extra: usize,
+    /// Write the model's rows in reverse order.
+    reversed: bool,
+}
+
+fn label() -> impl Strategy<Value = Option<u8>> + Clone {
+    prop_oneof![4 => (0u8..2).prop_map(Some), 1 => Just(None)]
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (1usize..4, 1usize..30).prop_flat_map(|(k, n)| {
+        let labels = prop::collection::vec(label(), k);
+        (
+            prop::collection::vec(labels.clone(), n),
+            prop::collection::vec(prop::option::weighted(0.8, 0u8..2), n),
+            prop::collection::vec(prop::option::weighted(0.8, 0u8..2), n),
+            prop::collection::vec(prop::option::weighted(0.85, labels), n),
+            0usize..3,
+            any::<bool>(),
+        )
+            .prop_map(move |(mut baseline, mut group, mut truth, mut model, extra, reversed)| {
+                // Item 1 is valid everywhere, so no metric is all-invalid and every check passes.
+                baseline[0] = vec![Some(1); k];
+                model[0] = Some(vec![Some(0); k]);
+                (group[0], truth[0]) = (Some(0), Some(1));
+                Case { k, baseline, group, truth, model, extra, reversed }
+            })
+    })
+}
+
+fn cell(value: Option<u8>) -> String {
+    value.map_or_else(|| "x".to_string(), |v| v.to_string())
+}
+
+/// Writes the baseline and model CSV files.
+fn write_case(case: &Case, dir: &Path) -> [InputSpec; 2] {
+    let header: Vec<String> = (0..case.k).map(|i| format!("m{i}")).collect();
+    let mut human = format!("id,{},g,t\n", header.join(","));
+    for (i, labels) in case.baseline.iter().enumerate() {
+        let labels: Vec<String> = labels.iter().map(|&l| cell(l)).collect();
+        let group = case.group[i].map_or(String::new(), |g| ["a", "b"][g as usize].to_string());
+        let truth = case.truth[i].map_or(String::new(), |t| t.to_string());
+        let _ = writeln!(human, "{},{},{group},{truth}", i + 1, labels.join(","));
+    }
+    let mut rows: Vec<String> = case
+        .model
+        .iter()
+        .enumerate()
+        .filter_map(|(i, labels)| {
+            labels.as_ref().map(|l| (i + 1, l.iter().map(|&x| cell(x)).collect::<Vec<_>>()))
+        })
+        .chain((0..case.extra).map(|e| (case.baseline.len() + 1 + e, vec!["1".to_string(); case.k])))
+        .map(|(id, labels)| format!("{id},{}", labels.join(",")))
+        .collect();
+    if case.reversed {
+        rows.reverse();
+    }
+    let model = format!("id,{}\n{}\n", header.join(","), rows.join("\n"));
+    std::fs::write(dir.join("human.csv"), human).expect("write baseline");
+    std::fs::write(dir.join("model.csv"), model).expect("write model");
+    [
+        InputSpec::parse(&dir.join("human.csv").display().to_string()),
+        InputSpec::parse(&dir.join("model.csv").display().to_string()),
+    ]
+}
+
+/// The paired counts of one slice, by one loop over the items.
+fn naive_metric(case: &Case, metric: usize, keep: impl Fn(usize) -> bool) -> (PairedCounts, u64, u64) {
+    let (mut pairs, mut invalid_b, mut invalid_m) = (PairedCounts::default(), 0, 0);
+    for (i, model) in case.model.iter().enumerate() {
+        let Some(model) = model.as_ref().filter(|_| keep(i)) else { continue };
+        match (case.baseline[i][metric], model[metric]) {
+            (Some(b), Some(m)) => match (m, b) {
+                (1, 1) => pairs.both += 1,
+                (1, _) => pairs.model_only += 1,
+                (_, 1) => pairs.baseline_only += 1,
+                _ => pairs.neither += 1,
+            },
+            (b, m) => {
+                invalid_b += u64::from(b.is_none());
+                invalid_m += u64::from(m.is_none());
+            }
+        }
+    }
+    (pairs, invalid_b, invalid_m)
+}
+
+/// The model row of the naive counter: alignment and overall-score sums.
+fn naive_model(case: &Case) -> ModelCounts {
+    let matched = case.model.iter().filter(|m| m.is_some()).count() as u64;
+    let mut score = ScoreSums { metrics: case.k as u64, ..ScoreSums::default() };
+    for (i, model) in case.model.iter().enumerate() {
+        let Some(model) = model else { continue };
+        let b: Option<Vec<u8>> = case.baseline[i].iter().copied().collect();
+        let m: Option<Vec<u8>> = model.iter().copied().collect();
+        if let (Some(b), Some(m)) = (b, m) {
+            let (sb, sm) =
+                (b.iter().map(|&x| u64::from(x)).sum::<u64>(), m.iter().map(|&x| u64::from(x)).sum::<u64>());
+            score.n += 1;
+            score.sum_baseline += sb;
+            score.sum_model += sm;
+            score.sum_sq_diff += sb.abs_diff(sm).pow(2);
+        }
+    }
+    ModelCounts {
+        model: "model".into(),
+        matched,
+        baseline_only: case.baseline.len() as u64 - matched,
+        model_only: case.extra as u64,
+        score,
+    }
+}
+
+fn options(k: usize) -> DataOptions {
+    DataOptions {
+        baseline_name: "human".into(),
+        // Named: detection would skip a column whose few labels are mostly invalid.
+        metrics: Some((0..k).map(|i| format!("m{i}")).collect()),
+        truth: Some("t".into()),
+        groupings: vec![GroupingSpec::Column("g".into())],
+        max_levels: 1000,
+        ..DataOptions::default()
+    }
+}
+
+fn counted(inputs: &[InputSpec], k: usize, strategy: Pairing) -> Result<CountsTable, String> {
+    let data = load_dataset(inputs, &options(k)).map_err(|e| e.to_string())?;
+    count(&data, strategy).map_err(|e| e.to_string())
+}
+
+fn find<'a>(table: &'a CountsTable, metric: &str, slice: &Slice) -> Option<&'a MetricCounts> {
+    table.metrics.iter().find(|m| m.metric == metric && &m.slice == slice)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_strategy_counts_like_a_naive_loop(case in case()) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let inputs = write_case(&case, dir.path());
+        let auto = counted(&inputs, case.k, Pairing::Auto).expect("auto");
+        prop_assert_eq!(&counted(&inputs, case.k, Pairing::Join).expect("join"), &auto);
+        prop_assert_eq!(&counted(&inputs, case.k, Pairing::GroupBy).expect("group-by"), &auto);
+        let aligned = case.extra == 0 && !case.reversed && case.model.iter().all(Option::is_some);
+        match counted(&inputs, case.k, Pairing::Position) {
+            Ok(by_position) => prop_assert_eq!(&by_position, &auto),
+            Err(e) => prop_assert!(!aligned && e.contains("--pairing position"), "{}", e),
+        }
+        prop_assert_eq!(&auto.models, &vec![naive_model(&case)]);
+        for metric in 0..case.k {
+            let name = format!("m{metric}");
+            let level = |g: u8| Slice { group_by: "g".into(), level: ["a", "b"][g as usize].into(), truth: String::new() };
+            // (slice, the group level it keeps; None = all items)
+            let slices = [(Slice::all(), None), (level(0), Some(0)), (level(1), Some(1))];
+            for (slice, only) in slices {
+                let keep = |i: usize| only.is_none_or(|g| case.group[i] == Some(g));
+                let (pairs, ib, im) = naive_metric(&case, metric, keep);
+                match find(&auto, &name, &slice) {
+                    Some(row) => prop_assert_eq!((&row.pairs, row.invalid_baseline, row.invalid_model), (&pairs, ib, im)),
+                    None => prop_assert_eq!(pairs.n() + ib + im, 0, "slice {:?} missing", slice),
+                }
+            }
+        }
+        let unplaced = case.group.iter().filter(|g| g.is_none()).count() as u64;
+        prop_assert_eq!(auto.groupings[0].unassigned, unplaced);
+    }
+}

@@ -1,0 +1,8 @@
+//! File formats amplify reads and writes besides the inputs: the counts table ([`counts`]), the
+//! items and judgements of `amplify judge` ([`judge`]), plain tables as Parquet ([`tables`]), and
+//! what `amplify inspect` shows of a file ([`inspect`]).
+
+pub mod counts;
+pub mod inspect;
+pub mod judge;
+pub mod tables;

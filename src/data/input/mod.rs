@@ -1,0 +1,20 @@
+//! Reading the inputs: files, directories and globs ([`source`], [`multifile`]); the tidy, long
+//! ([`layouts`]) and wide ([`wide`]) layouts; `--map` ([`maps`]); metric selection ([`metrics`]);
+//! label coding ([`labels`]); groupings ([`groups`]); id checks ([`ids`]). The result is one
+//! normalised [`Dataset`] ([`model`]): per source, the id and one label column per metric.
+
+pub(crate) mod groups;
+pub(crate) mod ids;
+pub(crate) mod labels;
+mod layouts;
+mod maps;
+mod metrics;
+mod model;
+pub(crate) mod multifile;
+pub(crate) mod source;
+mod wide;
+
+pub use groups::{groupings, DeriveSpec, GroupingSpec};
+pub use labels::VerdictMap;
+pub use layouts::load_dataset;
+pub use model::{ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout, SourceFrame};

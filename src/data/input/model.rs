@@ -1,0 +1,209 @@
+//! The types every stage of input reading shares: what the user named (inputs, options), what
+//! was read (files, raw sources) and the result, one normalised [`Dataset`].
+
+use super::groups::GroupingSpec;
+use super::labels::VerdictMap;
+use crate::error::{AmplifyError, Result};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One positional input: an optional explicit name and a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSpec {
+    /// Explicit name from `NAME=PATH`, if given.
+    pub name: Option<String>,
+    /// The file.
+    pub path: PathBuf,
+}
+
+impl InputSpec {
+    /// Parses `PATH` or `NAME=PATH`. A `=` is a name separator only when the whole argument is not
+    /// itself an existing file and the part before it contains no path separator.
+    pub fn parse(arg: &str) -> Self {
+        if !Path::new(arg).exists() {
+            if let Some((name, path)) = arg.split_once('=') {
+                if !name.is_empty() && !name.contains(['/', '\\']) {
+                    return Self { name: Some(name.to_string()), path: PathBuf::from(path) };
+                }
+            }
+        }
+        Self { name: None, path: PathBuf::from(arg) }
+    }
+
+    /// The explicit name, or the file stem.
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        })
+    }
+}
+
+/// The two formats amplify reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+impl FileFormat {
+    /// Detects the format from the extension.
+    pub fn of(path: &Path) -> Result<Self> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("parquet") | Some("pq") => Ok(Self::Parquet),
+            Some("csv") => Ok(Self::Csv),
+            _ => Err(AmplifyError::UnsupportedFormat { path: path.to_path_buf() }),
+        }
+    }
+
+    /// Human name of the format.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Parquet => "Parquet",
+            Self::Csv => "CSV",
+        }
+    }
+}
+
+/// What every output records about an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    /// The path as given.
+    pub path: PathBuf,
+    /// The format.
+    pub format: FileFormat,
+    /// Rows in the file.
+    pub rows: u64,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// How the inputs are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One file per source: id column plus one column per metric.
+    Tidy,
+    /// One file with `<metric>_<source>` columns (the ELEPHANT layout).
+    Wide,
+    /// One file with an id, a source column and metric columns.
+    Long,
+    /// A precomputed counts table.
+    Counts,
+}
+
+/// How to read the inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DataOptions {
+    /// The id column; `None` means `id`, falling back to a pandas index column.
+    pub id: Option<String>,
+    /// The source column of a long file.
+    pub source_column: Option<String>,
+    /// Name of the baseline source.
+    pub baseline_name: String,
+    /// Metrics to compare; `None` selects every binary column shared by all sources.
+    pub metrics: Option<Vec<String>>,
+    /// Metrics whose polarity is flipped.
+    pub invert: Vec<String>,
+    /// Extra mappings from `--map SOURCE.METRIC=COLUMN`.
+    pub maps: Vec<ColumnMap>,
+    /// Ground-truth column of the baseline file.
+    pub truth: Option<String>,
+    /// Metrics holding verdict strings (YTA/NTA/...).
+    pub verdicts: Vec<String>,
+    /// How verdict strings map to labels.
+    pub verdict_map: VerdictMap,
+    /// Metrics judged against the truth; `None` picks metrics named like moral_endorsement/verdict.
+    pub against_truth: Option<Vec<String>>,
+    /// Groupings of the baseline items.
+    pub groupings: Vec<GroupingSpec>,
+    /// Text column for derived groupings (default `prompt`).
+    pub text: Option<String>,
+    /// Most levels a grouping may have.
+    pub max_levels: usize,
+}
+
+/// One source's normalised judgement table.
+pub struct SourceFrame {
+    /// Source name.
+    pub name: String,
+    /// Index into [`Dataset::files`].
+    pub file: usize,
+    /// `__id` plus one label column per metric (coded when the keys are packed).
+    pub lazy: LazyFrame,
+    /// Rows of this source.
+    pub rows: u64,
+    /// The source's id column (for messages).
+    pub id_column: String,
+    /// Which of [`Dataset::columns`] this source has (others count as invalid labels).
+    pub present: Vec<bool>,
+    /// Which of [`Dataset::columns`] have their labels flipped (`--invert`).
+    pub inverted: Vec<bool>,
+}
+
+/// Every source of a run, normalised and ready to be reduced to counts.
+pub struct Dataset {
+    /// Detected layout.
+    pub layout: Layout,
+    /// The id column used (per file it may be a pandas index column).
+    pub id_column: String,
+    /// The type ids are matched as.
+    pub id_type: String,
+    /// The baseline source.
+    pub baseline: SourceFrame,
+    /// The model sources, in input order.
+    pub models: Vec<SourceFrame>,
+    /// Metrics compared pairwise (present in every source).
+    pub metrics: Vec<String>,
+    /// Metrics judged against the ground truth.
+    pub truth_metrics: Vec<String>,
+    /// Label columns of every frame: `metrics`, then truth-only metrics.
+    pub columns: Vec<String>,
+    /// Whether the baseline frame has a `__truth` column.
+    pub has_truth: bool,
+    /// Groupings; the baseline frame has their levels as `__g0`, `__g1`, ...
+    pub groupings: Vec<GroupingSpec>,
+    /// Most levels a grouping may have.
+    pub max_levels: usize,
+    /// Shared columns that were not selected because they do not hold binary labels.
+    pub skipped: Vec<String>,
+    /// The input files, hashed.
+    pub files: Vec<FileInfo>,
+}
+
+/// A source before metric selection: its raw frame and candidate (metric, column, type) triples.
+pub(crate) struct RawSource {
+    pub name: String,
+    pub file: usize,
+    pub lazy: LazyFrame,
+    pub id: String,
+    pub columns: Vec<(String, String, DataType)>,
+}
+
+/// `--map SOURCE.METRIC=COLUMN`: read SOURCE's METRIC from COLUMN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap {
+    /// The source (in a wide file, a new source may be named).
+    pub source: String,
+    /// The metric.
+    pub metric: String,
+    /// The column holding it.
+    pub column: String,
+}
+
+impl std::str::FromStr for ColumnMap {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let parts = spec.split_once('=').and_then(|(l, c)| l.split_once('.').map(|(s, m)| (s, m, c)));
+        match parts {
+            Some((source, metric, column))
+                if !source.is_empty() && !metric.is_empty() && !column.is_empty() =>
+            {
+                Ok(Self { source: source.into(), metric: metric.into(), column: column.into() })
+            }
+            _ => Err(format!("'{spec}' is not SOURCE.METRIC=COLUMN")),
+        }
+    }
+}

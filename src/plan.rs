@@ -1,0 +1,146 @@
+//! Plans (the high level): the command line resolved once into typed, validated values that the
+//! commands run, so no code below `commands/` reads clap structs or parses option syntax.
+
+use crate::analysis::{InputRecord, ReferenceLevel, Settings};
+use crate::cli::{CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg};
+use crate::data::input::groupings;
+use crate::data::{DataOptions, Engine, InputSpec, Layout, Strategy};
+use crate::error::{AmplifyError, Result};
+use crate::stats::binomial::McNemarVariant;
+use crate::stats::multiplicity::Correction;
+use crate::stats::Confidence;
+
+/// What to read and how: the inputs, the reading options, and how to count.
+#[derive(Debug, Clone)]
+pub struct InputPlan {
+    /// Baseline first, then the models.
+    pub inputs: Vec<InputSpec>,
+    /// How to read them.
+    pub options: DataOptions,
+    /// How rows are paired for counting.
+    pub strategy: Strategy,
+    /// Which polars engine runs the full-data queries.
+    pub engine: Engine,
+}
+
+impl TryFrom<&InputArgs> for InputPlan {
+    type Error = AmplifyError;
+
+    fn try_from(args: &InputArgs) -> Result<Self> {
+        if args.inputs.is_empty() {
+            return Err(AmplifyError::Usage("give a BASELINE file and MODEL files, or --counts FILE".into()));
+        }
+        if args.source_column.is_some() && args.inputs.len() > 1 {
+            return Err(AmplifyError::Usage(
+                "--source-column reads one long file; give a single input".into(),
+            ));
+        }
+        let options = DataOptions {
+            id: args.id.clone(),
+            source_column: args.source_column.clone(),
+            baseline_name: args.baseline_name.clone(),
+            metrics: args.metrics.clone(),
+            invert: args.invert.clone(),
+            maps: args.maps.clone(),
+            truth: args.truth.clone(),
+            verdicts: args.verdict.clone(),
+            verdict_map: args.verdict_map.clone().unwrap_or_default(),
+            against_truth: args.against_truth.clone(),
+            groupings: groupings(&args.group, &args.derive, args.intersect),
+            text: args.text.clone(),
+            max_levels: args.max_levels,
+        };
+        let strategy = match args.pairing {
+            PairingArg::Auto => Strategy::Auto,
+            PairingArg::Position => Strategy::Position,
+            PairingArg::Join => Strategy::Join,
+            PairingArg::GroupBy => Strategy::GroupBy,
+        };
+        let engine = match args.engine {
+            EngineArg::Streaming => Engine::Streaming,
+            EngineArg::InMemory => Engine::InMemory,
+        };
+        let inputs = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
+        Ok(Self { inputs, options, strategy, engine })
+    }
+}
+
+/// How estimates and tests are computed.
+#[derive(Debug, Clone)]
+pub struct StatsPlan {
+    /// Confidence level of every interval.
+    pub confidence: Confidence,
+    /// Multiplicity correction over the run's p-values.
+    pub correction: Correction,
+    /// McNemar variant.
+    pub test: McNemarVariant,
+    /// Seed of every random step.
+    pub seed: u64,
+    /// Requested reference levels.
+    pub reference: Vec<ReferenceLevel>,
+    /// Levels with fewer items are not tested.
+    pub min_group: u64,
+    /// Bootstrap replicates of BiasAmp→.
+    pub bootstrap: u32,
+}
+
+impl From<&StatsArgs> for StatsPlan {
+    fn from(args: &StatsArgs) -> Self {
+        Self {
+            confidence: args.confidence,
+            correction: match args.correction {
+                CorrectionArg::Holm => Correction::Holm,
+                CorrectionArg::Bh => Correction::Bh,
+                CorrectionArg::None => Correction::None,
+            },
+            test: match args.test {
+                TestArg::Exact => McNemarVariant::Exact,
+                TestArg::MidP => McNemarVariant::MidP,
+            },
+            seed: args.seed,
+            reference: args.reference.clone(),
+            min_group: args.min_group,
+            bootstrap: args.bootstrap,
+        }
+    }
+}
+
+/// What a run read, as its findings record it.
+#[derive(Debug, Clone)]
+pub struct RunInputs {
+    /// The input files (or counts files).
+    pub records: Vec<InputRecord>,
+    /// Name of the baseline source.
+    pub baseline: String,
+    /// Compared metrics, in order.
+    pub metrics: Vec<String>,
+    /// Metrics whose polarity was flipped.
+    pub inverted: Vec<String>,
+    /// The layout read.
+    pub layout: Layout,
+    /// Id column (`None` when reading counts).
+    pub id_column: Option<String>,
+    /// Ground-truth column, if any.
+    pub truth: Option<String>,
+}
+
+impl StatsPlan {
+    /// The settings a run's findings record.
+    pub fn settings(&self, run: &RunInputs) -> Settings {
+        Settings {
+            confidence: self.confidence,
+            correction: self.correction,
+            test: self.test,
+            seed: self.seed,
+            baseline: run.baseline.clone(),
+            metrics: run.metrics.clone(),
+            inverted: run.inverted.clone(),
+            layout: run.layout,
+            id_column: run.id_column.clone(),
+            truth: run.truth.clone(),
+            min_group: self.min_group,
+            bootstrap: self.bootstrap,
+            reference: self.reference.clone(),
+        }
+    }
+}
