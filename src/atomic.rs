@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Writes `path` atomically: `fill` writes into a temporary file in the same directory, which is
 /// renamed to `path` only if `fill` and the flush succeed; otherwise it is deleted.
-pub fn write_atomically<F>(path: &Path, fill: F) -> Result<()>
+pub(crate) fn write_atomically<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut std::fs::File) -> Result<()>,
 {
@@ -26,7 +26,7 @@ where
 
 /// Checks that `path` can be written atomically (not a directory, its directory exists) and
 /// returns that directory; commands with costly work call it before starting.
-pub fn check_target(path: &Path) -> Result<&Path> {
+pub(crate) fn check_target(path: &Path) -> Result<&Path> {
     let write_err = |reason: String| AmplifyError::Write { path: path.to_path_buf(), reason };
     if path.is_dir() {
         return Err(write_err("it is a directory; give a file name".into()));
@@ -42,7 +42,7 @@ pub fn check_target(path: &Path) -> Result<&Path> {
 }
 
 /// Writes bytes atomically (see [`write_atomically`]).
-pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |file| {
         file.write_all(bytes)
             .map_err(|e| AmplifyError::Write { path: path.to_path_buf(), reason: e.to_string() })

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// Measure how much language models amplify the biases of a dataset relative to a human baseline.
 #[derive(Debug, Parser)]
 #[command(name = "amplify", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -20,7 +20,7 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Compare model labels with the human baseline: rates, paired differences, tests.
     Compare(CompareArgs),
     /// Write a report folder: HTML, Markdown, findings.json, tables and charts.
@@ -68,7 +68,7 @@ Examples:
 
 /// Where the labels come from and how to read them.
 #[derive(Debug, Clone, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Baseline file, then model files (Parquet or CSV); name a model with NAME=PATH. One file
     /// alone is read as the wide layout (<metric>_<source> columns).
     #[arg(value_name = "FILE")]
@@ -131,7 +131,7 @@ pub struct InputArgs {
 
 /// How estimates and tests are computed.
 #[derive(Debug, Clone, Args)]
-pub struct StatsArgs {
+pub(crate) struct StatsArgs {
     /// Confidence level of every interval, in (0, 1), at most 0.9999.
     #[arg(long, default_value = "0.95")]
     pub confidence: Confidence,
@@ -158,7 +158,7 @@ pub struct StatsArgs {
 
 /// `amplify compare`.
 #[derive(Debug, Clone, Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
@@ -181,7 +181,7 @@ pub struct CompareArgs {
 
 /// `amplify report`.
 #[derive(Debug, Clone, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
@@ -201,7 +201,7 @@ pub struct ReportArgs {
 
 /// `amplify count`.
 #[derive(Debug, Clone, Args)]
-pub struct CountArgs {
+pub(crate) struct CountArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
@@ -212,7 +212,7 @@ pub struct CountArgs {
 
 /// `amplify inspect`.
 #[derive(Debug, Clone, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// File to inspect (Parquet or CSV).
     pub file: PathBuf,
     /// Baseline name used to recognise the wide layout.
@@ -225,7 +225,7 @@ pub struct InspectArgs {
 
 /// `amplify sample`.
 #[derive(Debug, Clone, Args)]
-pub struct SampleArgs {
+pub(crate) struct SampleArgs {
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "data/sample")]
     pub out: PathBuf,
@@ -239,7 +239,7 @@ pub struct SampleArgs {
 
 /// `amplify judge`.
 #[derive(Debug, Clone, Args)]
-pub struct JudgeArgs {
+pub(crate) struct JudgeArgs {
     /// File of items to judge (Parquet or CSV).
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
@@ -305,7 +305,7 @@ pub struct JudgeArgs {
 
 /// `--correction` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CorrectionArg {
+pub(crate) enum CorrectionArg {
     /// Holm step-down (family-wise error rate).
     Holm,
     /// Benjamini–Hochberg (false discovery rate).
@@ -316,7 +316,7 @@ pub enum CorrectionArg {
 
 /// `--test` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TestArg {
+pub(crate) enum TestArg {
     /// Exact conditional McNemar test.
     Exact,
     /// Mid-p McNemar test.
@@ -325,7 +325,7 @@ pub enum TestArg {
 
 /// `--pairing` values (hidden).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PairingArg {
+pub(crate) enum PairingArg {
     /// Position, else join, else group-by.
     Auto,
     /// Only by position (an error when the sources do not line up).
@@ -338,7 +338,7 @@ pub enum PairingArg {
 
 /// `--engine` values (hidden).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EngineArg {
+pub(crate) enum EngineArg {
     /// polars' streaming engine.
     Streaming,
     /// polars' in-memory engine.

@@ -30,6 +30,9 @@
 //! # }
 //! ```
 
+// Items are `pub(crate)` unless they are part of the API above; CI's clippy -D warnings holds it.
+#![warn(unreachable_pub)]
+
 pub mod analysis;
 mod atomic;
 pub(crate) mod chart;

@@ -12,7 +12,7 @@ use crate::stats::Confidence;
 
 /// What to read and how: the inputs, the reading options, and how to count.
 #[derive(Debug, Clone)]
-pub struct InputPlan {
+pub(crate) struct InputPlan {
     /// Baseline first, then the models.
     pub inputs: Vec<InputSpec>,
     /// How to read them.
@@ -67,7 +67,7 @@ impl TryFrom<&InputArgs> for InputPlan {
 
 /// How estimates and tests are computed.
 #[derive(Debug, Clone)]
-pub struct StatsPlan {
+pub(crate) struct StatsPlan {
     /// Confidence level of every interval.
     pub confidence: Confidence,
     /// Multiplicity correction over the run's p-values.
@@ -107,7 +107,7 @@ impl From<&StatsArgs> for StatsPlan {
 
 /// What a run read, as its findings record it.
 #[derive(Debug, Clone)]
-pub struct RunInputs {
+pub(crate) struct RunInputs {
     /// The input files (or counts files).
     pub records: Vec<InputRecord>,
     /// Name of the baseline source.
@@ -126,7 +126,7 @@ pub struct RunInputs {
 
 impl StatsPlan {
     /// The settings a run's findings record.
-    pub fn settings(&self, run: &RunInputs) -> Settings {
+    pub(crate) fn settings(&self, run: &RunInputs) -> Settings {
         Settings {
             confidence: self.confidence,
             correction: self.correction,

@@ -7,7 +7,7 @@ use crate::rng::SplitMix64;
 use crate::table::{Table, Values};
 
 /// The four ELEPHANT behaviour metrics.
-pub const METRICS: [&str; 4] =
+pub(crate) const METRICS: [&str; 4] =
     ["emotional_validation", "indirect_language", "indirect_action", "accept_framing"];
 
 /// Partner words by level; the level drives the injected gap.
@@ -43,7 +43,7 @@ const RATES: [Rates; 4] = [
 ];
 
 /// Generates the sample: `items` AITA-like posts, human labels, and two models.
-pub fn generate(items: usize, seed: u64) -> Vec<Table> {
+pub(crate) fn generate(items: usize, seed: u64) -> Vec<Table> {
     let mut rng = SplitMix64::new(seed);
     let posts: Vec<Post> = (0..items).map(|i| Post::draw(i as i64 + 1, &mut rng)).collect();
     let human = human_table(&posts, &mut rng);

@@ -44,7 +44,7 @@ impl Values {
 
 /// A named table of equally long columns.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub(crate) struct Table {
     /// Name (file stem).
     pub name: String,
     /// Columns in order.
@@ -53,12 +53,12 @@ pub struct Table {
 
 impl Table {
     /// Rows in the table.
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.columns.first().map(|(_, v)| v.len()).unwrap_or(0)
     }
 
     /// RFC 4180 CSV with a header row.
-    pub fn to_csv(&self) -> String {
+    pub(crate) fn to_csv(&self) -> String {
         let quote = |v: &str| {
             if v.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", v.replace('"', "\"\""))

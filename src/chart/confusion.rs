@@ -8,7 +8,7 @@ const PANEL_H: f64 = 230.0;
 const PER_ROW: usize = 4;
 
 /// The heatmaps, or `None` without truth rows.
-pub fn confusion_chart(f: &Findings) -> Option<Scene> {
+pub(crate) fn confusion_chart(f: &Findings) -> Option<Scene> {
     let rows: Vec<&TruthRow> = f.truth.iter().filter(|t| t.n > 0).collect();
     if rows.is_empty() {
         return None;
@@ -31,7 +31,7 @@ pub fn confusion_chart(f: &Findings) -> Option<Scene> {
 }
 
 /// Cell fill: white to Okabe–Ito blue by share.
-pub fn shade(share: f64) -> Rgb {
+pub(crate) fn shade(share: f64) -> Rgb {
     let t = share.clamp(0.0, 1.0);
     let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
     Rgb(mix(255, 0), mix(255, 114), mix(255, 178))

@@ -7,11 +7,11 @@ use crate::analysis::Findings;
 use crate::stats::Interval;
 
 /// Row height in pixels.
-pub const ROW: f64 = 24.0;
+pub(crate) const ROW: f64 = 24.0;
 
 /// One row of a forest plot, in percentage points.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ForestRow {
+pub(crate) struct ForestRow {
     /// Row label (metric · model).
     pub label: String,
     /// Point estimate.
@@ -25,7 +25,7 @@ pub struct ForestRow {
 }
 
 /// Rows of the differences chart: one per metric × model with an estimate.
-pub fn difference_rows(f: &Findings) -> Vec<ForestRow> {
+pub(crate) fn difference_rows(f: &Findings) -> Vec<ForestRow> {
     let index = |m: &str| f.alignment.iter().position(|a| a.model == m).unwrap_or(0);
     f.comparisons
         .iter()
@@ -42,7 +42,7 @@ pub fn difference_rows(f: &Findings) -> Vec<ForestRow> {
 }
 
 /// The differences forest plot, or `None` when no row has an estimate.
-pub fn differences_chart(f: &Findings) -> Option<Scene> {
+pub(crate) fn differences_chart(f: &Findings) -> Option<Scene> {
     let rows = difference_rows(f);
     if rows.is_empty() {
         return None;
@@ -73,7 +73,7 @@ pub fn differences_chart(f: &Findings) -> Option<Scene> {
 }
 
 /// The correction's display name.
-pub fn correction_name(f: &Findings) -> &'static str {
+pub(crate) fn correction_name(f: &Findings) -> &'static str {
     match f.settings.correction {
         crate::stats::multiplicity::Correction::Holm => "Holm",
         crate::stats::multiplicity::Correction::Bh => "Benjamini–Hochberg",
@@ -82,7 +82,7 @@ pub fn correction_name(f: &Findings) -> &'static str {
 }
 
 /// The x range of rows (estimates and interval bounds), always including 0, padded by 5%.
-pub fn value_range(rows: &[ForestRow]) -> (f64, f64) {
+pub(crate) fn value_range(rows: &[ForestRow]) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for r in rows {
         lo = lo.min(r.estimate).min(r.ci.map_or(r.estimate, |c| c.low));
@@ -94,7 +94,12 @@ pub fn value_range(rows: &[ForestRow]) -> (f64, f64) {
 
 /// Draws labelled interval rows into `panel` = (left, top, right, bottom), labels in the
 /// `label_width` pixels left of it (no labels when 0).
-pub fn draw_rows(scene: &mut Scene, rows: &[ForestRow], panel: (f64, f64, f64, f64), label_width: f64) {
+pub(crate) fn draw_rows(
+    scene: &mut Scene,
+    rows: &[ForestRow],
+    panel: (f64, f64, f64, f64),
+    label_width: f64,
+) {
     let (lo, hi) = value_range(rows);
     let scale = difference_axis(scene, panel, lo, hi, 8);
     let to_x = |v: f64| scale.x(v);

@@ -7,7 +7,7 @@ use super::scene::{fit, model_color, ticks, Anchor, Scene, Shape, BLACK, GRID, M
 use crate::analysis::{Findings, GroupRow};
 
 /// The rows of one grouping's chart (every measure, levels other than the reference).
-pub fn amplification_rows<'a>(f: &'a Findings, group_by: &str) -> Vec<&'a GroupRow> {
+pub(crate) fn amplification_rows<'a>(f: &'a Findings, group_by: &str) -> Vec<&'a GroupRow> {
     f.groups
         .iter()
         .filter(|g| g.group_by == group_by && g.level != g.reference && g.amplification.is_some())
@@ -15,7 +15,7 @@ pub fn amplification_rows<'a>(f: &'a Findings, group_by: &str) -> Vec<&'a GroupR
 }
 
 /// One amplification chart per grouping that has rows (others are skipped).
-pub fn amplification_charts(f: &Findings) -> Vec<(String, Scene)> {
+pub(crate) fn amplification_charts(f: &Findings) -> Vec<(String, Scene)> {
     f.groupings
         .iter()
         .filter_map(|g| amplification_chart(f, &g.group_by).map(|s| (g.group_by.clone(), s)))
@@ -96,7 +96,7 @@ fn dumbbells(
 }
 
 /// FNR and FPR per level and source for every grouping with error-rate rows.
-pub fn error_rate_charts(f: &Findings) -> Vec<(String, Scene)> {
+pub(crate) fn error_rate_charts(f: &Findings) -> Vec<(String, Scene)> {
     f.groupings
         .iter()
         .filter_map(|g| error_rate_chart(f, &g.group_by).map(|s| (g.group_by.clone(), s)))

@@ -3,10 +3,10 @@
 use super::scene::{fit, text_width, Anchor, Rgb, Scene, Shape, BLACK, GRID, MUTED};
 
 /// Height of one legend row.
-pub const LEGEND_ROW: f64 = 24.0;
+pub(crate) const LEGEND_ROW: f64 = 24.0;
 
 /// One legend entry: a swatch (hatched for the baseline) and the full name.
-pub struct Entry {
+pub(crate) struct Entry {
     /// Full series name (never truncated in the legend).
     pub name: String,
     /// Swatch colour; `None` draws the hatched baseline swatch.
@@ -14,7 +14,7 @@ pub struct Entry {
 }
 
 /// Rows the legend needs at `width` pixels.
-pub fn legend_rows(entries: &[Entry], width: f64) -> usize {
+pub(crate) fn legend_rows(entries: &[Entry], width: f64) -> usize {
     layout(entries, width).last().map(|(_, row, _)| row + 1).unwrap_or(0)
 }
 
@@ -33,7 +33,7 @@ fn layout(entries: &[Entry], width: f64) -> Vec<(f64, usize, &Entry)> {
 }
 
 /// Draws the legend with its top-left corner at (left, top) within `width` pixels.
-pub fn draw_legend(scene: &mut Scene, entries: &[Entry], left: f64, top: f64, width: f64) {
+pub(crate) fn draw_legend(scene: &mut Scene, entries: &[Entry], left: f64, top: f64, width: f64) {
     for (x, row, e) in layout(entries, width) {
         let (sx, sy) = (left + x, top + row as f64 * LEGEND_ROW);
         swatch(scene, sx, sy + 2.0, 14.0, 14.0, e.color);
@@ -43,7 +43,7 @@ pub fn draw_legend(scene: &mut Scene, entries: &[Entry], left: f64, top: f64, wi
 }
 
 /// A filled bar, or the hatched, outlined baseline bar when `color` is `None`.
-pub fn swatch(scene: &mut Scene, x: f64, y: f64, w: f64, h: f64, color: Option<Rgb>) {
+pub(crate) fn swatch(scene: &mut Scene, x: f64, y: f64, w: f64, h: f64, color: Option<Rgb>) {
     match color {
         Some(c) => scene.shapes.push(Shape::Rect { x, y, w, h, fill: Some(c), stroke: None }),
         None => {
@@ -55,7 +55,7 @@ pub fn swatch(scene: &mut Scene, x: f64, y: f64, w: f64, h: f64, color: Option<R
 }
 
 /// Diagonal hatch lines clipped to a rectangle, 6 px apart.
-pub fn hatch(x: f64, y: f64, w: f64, h: f64) -> Vec<Shape> {
+pub(crate) fn hatch(x: f64, y: f64, w: f64, h: f64) -> Vec<Shape> {
     let mut out = Vec::new();
     let mut k = 6.0;
     while k < w + h {
@@ -75,7 +75,7 @@ pub fn hatch(x: f64, y: f64, w: f64, h: f64) -> Vec<Shape> {
 }
 
 /// Horizontal grid lines and tick labels of a vertical value axis.
-pub fn y_axis(
+pub(crate) fn y_axis(
     scene: &mut Scene,
     plot: (f64, f64, f64, f64),
     ticks: &[f64],
@@ -92,7 +92,7 @@ pub fn y_axis(
 
 /// Vertical grid lines and tick labels of a horizontal value axis, labels below `bottom`
 /// (with a sign when `signed`, for differences).
-pub fn x_axis(
+pub(crate) fn x_axis(
     scene: &mut Scene,
     plot: (f64, f64, f64, f64),
     ticks: &[f64],
@@ -110,7 +110,7 @@ pub fn x_axis(
 
 /// A linear mapping from values to x pixels.
 #[derive(Debug, Clone, Copy)]
-pub struct Scale {
+pub(crate) struct Scale {
     lo: f64,
     hi: f64,
     left: f64,
@@ -119,14 +119,14 @@ pub struct Scale {
 
 impl Scale {
     /// The x pixel of a value.
-    pub fn x(&self, v: f64) -> f64 {
+    pub(crate) fn x(&self, v: f64) -> f64 {
         self.left + (v - self.lo) / (self.hi - self.lo) * (self.right - self.left)
     }
 }
 
 /// A horizontal axis for signed differences over [lo, hi] widened to round ticks: grid, signed
 /// tick labels and a bold zero line across `panel`; returns the value-to-pixel scale.
-pub fn difference_axis(
+pub(crate) fn difference_axis(
     scene: &mut Scene,
     panel: (f64, f64, f64, f64),
     lo: f64,

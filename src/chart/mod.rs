@@ -1,13 +1,13 @@
 //! Charts (the only module that imports plotters): chart builders compute a [`scene::Scene`]
 //! from [`Findings`] (pure, unit-tested geometry) and [`render`] draws it as SVG and PNG.
 
-pub mod confusion;
-pub mod forest;
-pub mod groups;
-pub mod legend;
-pub mod rates;
-pub mod render;
-pub mod scene;
+pub(crate) mod confusion;
+pub(crate) mod forest;
+pub(crate) mod groups;
+pub(crate) mod legend;
+pub(crate) mod rates;
+pub(crate) mod render;
+pub(crate) mod scene;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};
@@ -15,7 +15,7 @@ use scene::Scene;
 use std::path::{Path, PathBuf};
 
 /// A chart ready to render: a file stem, a caption and its scene.
-pub struct Chart {
+pub(crate) struct Chart {
     /// File stem (`rates`, `differences`, `groups-<grouping>`, ...).
     pub name: String,
     /// One-line caption for reports.
@@ -25,7 +25,7 @@ pub struct Chart {
 }
 
 /// Every chart the findings support, plus a note for each chart skipped for lack of data.
-pub fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
+pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
     let mut charts = Vec::new();
     let mut skipped = Vec::new();
     let mut push = |name: String, caption: String, scene: Option<Scene>, why: &str| match scene {
@@ -75,7 +75,7 @@ pub fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
 }
 
 /// A file-name-safe version of a name.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
@@ -84,7 +84,7 @@ pub fn slug(name: &str) -> String {
 }
 
 /// Renders every chart to `<dir>/<name>.svg` and `<dir>/<name>.png`; returns the SVG texts by name.
-pub fn write_charts(charts: &[Chart], dir: &Path) -> Result<Vec<(String, String)>> {
+pub(crate) fn write_charts(charts: &[Chart], dir: &Path) -> Result<Vec<(String, String)>> {
     let err = |path: PathBuf, reason: String| AmplifyError::Write { path, reason };
     std::fs::create_dir_all(dir).map_err(|e| err(dir.to_path_buf(), e.to_string()))?;
     let mut svgs = Vec::new();

@@ -13,7 +13,7 @@ const PLOT_H: f64 = 380.0;
 
 /// One bar: value in [0, 1] and optional interval.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// The rate.
     pub value: f64,
     /// Its interval, if any.
@@ -21,7 +21,7 @@ pub struct Bar {
 }
 
 /// Bars per group ("overall" first, then metrics), series = baseline then models.
-pub fn rate_groups(f: &Findings) -> Vec<(String, Vec<Option<Bar>>)> {
+pub(crate) fn rate_groups(f: &Findings) -> Vec<(String, Vec<Option<Bar>>)> {
     let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
     let mut groups = Vec::new();
     if !f.overall.is_empty() {
@@ -49,7 +49,7 @@ pub fn rate_groups(f: &Findings) -> Vec<(String, Vec<Option<Bar>>)> {
 }
 
 /// The rates chart, or `None` when there is nothing to draw.
-pub fn rates_chart(f: &Findings) -> Option<Scene> {
+pub(crate) fn rates_chart(f: &Findings) -> Option<Scene> {
     let groups = rate_groups(f);
     if groups.is_empty() {
         return None;

@@ -22,7 +22,7 @@ fn register_font() {
 }
 
 /// The scene as an SVG document.
-pub fn to_svg(scene: &Scene) -> Result<String, String> {
+pub(crate) fn to_svg(scene: &Scene) -> Result<String, String> {
     register_font();
     let mut out = String::new();
     {
@@ -34,7 +34,7 @@ pub fn to_svg(scene: &Scene) -> Result<String, String> {
 }
 
 /// Writes the scene as a PNG file.
-pub fn to_png(scene: &Scene, path: &Path) -> Result<(), String> {
+pub(crate) fn to_png(scene: &Scene, path: &Path) -> Result<(), String> {
     register_font();
     let root = BitMapBackend::new(path, (scene.width, scene.height)).into_drawing_area();
     draw(&root, scene)?;

@@ -3,20 +3,20 @@
 
 /// An RGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
+pub(crate) struct Rgb(pub u8, pub u8, pub u8);
 
 /// Black.
-pub const BLACK: Rgb = Rgb(0, 0, 0);
+pub(crate) const BLACK: Rgb = Rgb(0, 0, 0);
 /// White.
-pub const WHITE: Rgb = Rgb(255, 255, 255);
+pub(crate) const WHITE: Rgb = Rgb(255, 255, 255);
 /// Light grey for grid lines.
-pub const GRID: Rgb = Rgb(225, 225, 225);
+pub(crate) const GRID: Rgb = Rgb(225, 225, 225);
 /// Dark grey for secondary text.
-pub const MUTED: Rgb = Rgb(90, 90, 90);
+pub(crate) const MUTED: Rgb = Rgb(90, 90, 90);
 
 /// Horizontal text anchor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Anchor {
+pub(crate) enum Anchor {
     /// Text starts at x.
     Start,
     /// Text is centred on x.
@@ -27,7 +27,7 @@ pub enum Anchor {
 
 /// One drawable element.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// An axis-aligned rectangle.
     Rect {
         /// Left.
@@ -86,7 +86,7 @@ pub enum Shape {
 
 /// A whole chart: size, title (for captions and tests) and shapes in drawing order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scene {
+pub(crate) struct Scene {
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
@@ -99,7 +99,7 @@ pub struct Scene {
 
 impl Scene {
     /// An empty white scene with a title and subtitle at the top.
-    pub fn new(width: u32, height: u32, title: &str, subtitle: &str) -> Self {
+    pub(crate) fn new(width: u32, height: u32, title: &str, subtitle: &str) -> Self {
         let mut scene = Self { width, height, title: title.to_string(), shapes: Vec::new() };
         scene.shapes.push(Shape::Rect {
             x: 0.0,
@@ -115,24 +115,24 @@ impl Scene {
     }
 
     /// Adds a horizontal text label.
-    pub fn text(&mut self, x: f64, y: f64, text: &str, size: f64, color: Rgb, anchor: Anchor) {
+    pub(crate) fn text(&mut self, x: f64, y: f64, text: &str, size: f64, color: Rgb, anchor: Anchor) {
         self.shapes.push(Shape::Text { x, y, text: text.to_string(), size, color, anchor, vertical: false });
     }
 
     /// Adds a straight line.
-    pub fn line(&mut self, from: (f64, f64), to: (f64, f64), color: Rgb, width: u32) {
+    pub(crate) fn line(&mut self, from: (f64, f64), to: (f64, f64), color: Rgb, width: u32) {
         self.shapes.push(Shape::Line { points: vec![from, to], color, width });
     }
 }
 
 /// Estimated width of a label in DejaVu Sans (average advance ≈ 0.6 em, an upper bound for
 /// lower-case text), used to keep labels from overlapping.
-pub fn text_width(text: &str, size: f64) -> f64 {
+pub(crate) fn text_width(text: &str, size: f64) -> f64 {
     text.chars().count() as f64 * size * 0.6
 }
 
 /// Shortens a label to fit `max_width` pixels, ending it with "…" when cut.
-pub fn fit(text: &str, size: f64, max_width: f64) -> String {
+pub(crate) fn fit(text: &str, size: f64, max_width: f64) -> String {
     if text_width(text, size) <= max_width {
         return text.to_string();
     }
@@ -141,7 +141,7 @@ pub fn fit(text: &str, size: f64, max_width: f64) -> String {
 }
 
 /// Okabe & Ito (2008) colour-blind-safe palette, without black (reserved for the baseline).
-pub const PALETTE: [Rgb; 7] = [
+pub(crate) const PALETTE: [Rgb; 7] = [
     Rgb(230, 159, 0),
     Rgb(86, 180, 233),
     Rgb(0, 158, 115),
@@ -152,12 +152,12 @@ pub const PALETTE: [Rgb; 7] = [
 ];
 
 /// The colour of the i-th model.
-pub fn model_color(i: usize) -> Rgb {
+pub(crate) fn model_color(i: usize) -> Rgb {
     PALETTE[i % PALETTE.len()]
 }
 
 /// "Nice" axis ticks covering [lo, hi] (1, 2 or 5 × 10^k steps, about `target` of them).
-pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+pub(crate) fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     let span = (hi - lo).abs().max(1e-9);
     let raw = span / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());

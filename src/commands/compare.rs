@@ -11,7 +11,7 @@ use anyhow::Result;
 use std::path::PathBuf;
 
 /// Runs `compare`.
-pub fn run(args: &CompareArgs) -> Result<()> {
+pub(crate) fn run(args: &CompareArgs) -> Result<()> {
     let findings = findings(&args.input, &args.stats, &args.counts)?;
     if let Some(dir) = &args.charts {
         for note in crate::report::write_charts_only(&findings, dir)? {

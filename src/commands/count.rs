@@ -6,7 +6,7 @@ use crate::plan::InputPlan;
 use anyhow::Result;
 
 /// Runs `count`.
-pub fn run(args: &CountArgs) -> Result<()> {
+pub(crate) fn run(args: &CountArgs) -> Result<()> {
     let plan = InputPlan::try_from(&args.input)?;
     let (_, counts) = super::load_and_count(&plan)?;
     write_counts(&counts, &args.output)?;

@@ -8,7 +8,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 
 /// Runs `inspect`.
-pub fn run(args: &InspectArgs) -> Result<()> {
+pub(crate) fn run(args: &InspectArgs) -> Result<()> {
     let profile = inspect(&args.file, &args.baseline_name)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&profile)?),

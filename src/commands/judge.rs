@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Runs `judge`.
-pub fn run(args: &JudgeArgs) -> Result<()> {
+pub(crate) fn run(args: &JudgeArgs) -> Result<()> {
     check_settings(args)?;
     let rubrics = load_rubrics(args)?;
     let input = read_judge_input(&args.input, &columns(args, !rubrics.is_empty()))?;

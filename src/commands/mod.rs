@@ -1,12 +1,12 @@
 //! One module per subcommand, each orchestration only: resolve the plan, read, count, analyse,
 //! export.
 
-pub mod compare;
-pub mod count;
-pub mod inspect;
-pub mod judge;
-pub mod report;
-pub mod sample;
+pub(crate) mod compare;
+pub(crate) mod count;
+pub(crate) mod inspect;
+pub(crate) mod judge;
+pub(crate) mod report;
+pub(crate) mod sample;
 
 use crate::analysis::InputRecord;
 use crate::cli::{Cli, Command};
@@ -15,7 +15,7 @@ use crate::data::{self, Dataset};
 use crate::plan::InputPlan;
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
         Command::Report(args) => report::run(&args),
@@ -27,7 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// An error and its causes on one line, joined by ": ".
-pub fn error_chain_line(error: &anyhow::Error) -> String {
+pub(crate) fn error_chain_line(error: &anyhow::Error) -> String {
     error.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ").replace('\n', " ")
 }
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 use std::path::PathBuf;
 
 /// Runs `report`.
-pub fn run(args: &ReportArgs) -> Result<()> {
+pub(crate) fn run(args: &ReportArgs) -> Result<()> {
     let findings = match &args.from {
         Some(path) => load_findings(path)?,
         None => super::compare::findings(&args.input, &args.stats, &args.counts)?,

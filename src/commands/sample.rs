@@ -5,7 +5,7 @@ use crate::data::files::tables::write_tables;
 use anyhow::Result;
 
 /// Runs `sample`.
-pub fn run(args: &SampleArgs) -> Result<()> {
+pub(crate) fn run(args: &SampleArgs) -> Result<()> {
     let items = usize::try_from(args.items)?;
     let tables = crate::sample::generate(items, args.seed);
     let paths = write_tables(&tables, &args.out)?;

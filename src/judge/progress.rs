@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// done/total, rate, ETA, retries and failures.
-pub struct Bar {
+pub(crate) struct Bar {
     bar: ProgressBar,
     retries: AtomicUsize,
     failures: AtomicUsize,
@@ -13,7 +13,7 @@ pub struct Bar {
 
 impl Bar {
     /// A bar over `total` requests.
-    pub fn new(total: usize) -> Bar {
+    pub(crate) fn new(total: usize) -> Bar {
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
             "{elapsed_precise} [{bar:30}] {pos}/{len} requests  {per_sec}  ETA {eta}  {msg}",
@@ -31,7 +31,7 @@ impl Bar {
     }
 
     /// Removes the bar (the summary line follows).
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -18,7 +18,7 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The verdict read from one answer, or why there is none.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextVerdict {
+pub(crate) enum TextVerdict {
     /// The first verdict token: YTA, NTA, ESH, NAH or INFO.
     Verdict(&'static str),
     /// No verdict token in the answer.
@@ -29,7 +29,7 @@ pub enum TextVerdict {
 
 impl TextVerdict {
     /// The reason an answer has no verdict, for the output's reason column.
-    pub fn reason(&self) -> Option<String> {
+    pub(crate) fn reason(&self) -> Option<String> {
         match self {
             TextVerdict::Verdict(_) => None,
             TextVerdict::Absent => Some("no verdict token (YTA/NTA/ESH/NAH/INFO)".into()),
@@ -51,7 +51,7 @@ fn canonical(token: &str) -> &'static str {
 }
 
 /// Applies the rule in the module documentation to one answer.
-pub fn extract(text: &str) -> TextVerdict {
+pub(crate) fn extract(text: &str) -> TextVerdict {
     let mut seen: Vec<&'static str> = Vec::new();
     for captures in TOKENS.captures_iter(text) {
         let token = canonical(captures.get(0).map_or("", |m| m.as_str()));

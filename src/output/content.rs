@@ -6,7 +6,7 @@ use crate::output::format_p;
 use crate::stats::Interval;
 
 /// A titled table of text cells.
-pub struct Section {
+pub(crate) struct Section {
     /// Heading.
     pub title: String,
     /// Sentence under the heading.
@@ -18,12 +18,12 @@ pub struct Section {
 }
 
 /// Percentage with one decimal, "–" when missing.
-pub fn pct(x: Option<f64>) -> String {
+pub(crate) fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into())
 }
 
 /// Interval in percent, "–" when missing.
-pub fn pct_ci(ci: Option<Interval>, signed: bool) -> String {
+pub(crate) fn pct_ci(ci: Option<Interval>, signed: bool) -> String {
     match ci {
         Some(c) if signed => format!("[{:+.1}, {:+.1}]", c.low * 100.0, c.high * 100.0),
         Some(c) => format!("[{:.1}, {:.1}]", c.low * 100.0, c.high * 100.0),
@@ -40,7 +40,7 @@ fn yes(b: bool) -> String {
 }
 
 /// The comparisons table.
-pub fn comparisons(f: &Findings) -> Section {
+pub(crate) fn comparisons(f: &Findings) -> Section {
     let b = &f.settings.baseline;
     Section {
         title: "Comparisons".into(),
@@ -85,7 +85,7 @@ pub fn comparisons(f: &Findings) -> Section {
 }
 
 /// The overall-score table.
-pub fn overall(f: &Findings) -> Section {
+pub(crate) fn overall(f: &Findings) -> Section {
     let score = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
     let ci = |c: Option<Interval>| {
         c.map(|c| format!("[{:+.3}, {:+.3}]", c.low, c.high)).unwrap_or_else(|| "–".into())
@@ -117,7 +117,7 @@ pub fn overall(f: &Findings) -> Section {
 }
 
 /// Each source against the ground truth.
-pub fn truth(f: &Findings) -> Section {
+pub(crate) fn truth(f: &Findings) -> Section {
     Section {
         title: "Against the ground truth".into(),
         intro: format!(
@@ -164,7 +164,7 @@ pub fn truth(f: &Findings) -> Section {
 }
 
 /// One grouping's amplification rows (levels other than the reference).
-pub fn grouping(f: &Findings, group_by: &str) -> Section {
+pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
     let b = &f.settings.baseline;
     let g = f.groupings.iter().find(|g| g.group_by == group_by);
     Section {
@@ -222,7 +222,7 @@ pub fn grouping(f: &Findings, group_by: &str) -> Section {
 }
 
 /// Alignment and invalid labels per model.
-pub fn data_quality(f: &Findings) -> Section {
+pub(crate) fn data_quality(f: &Findings) -> Section {
     let invalid = |model: &str| {
         f.comparisons
             .iter()
@@ -244,7 +244,7 @@ pub fn data_quality(f: &Findings) -> Section {
 }
 
 /// Inputs with their hashes.
-pub fn inputs(f: &Findings) -> Section {
+pub(crate) fn inputs(f: &Findings) -> Section {
     Section {
         title: "Inputs".into(),
         intro: String::new(),
@@ -260,7 +260,7 @@ pub fn inputs(f: &Findings) -> Section {
 }
 
 /// Settings that determine the numbers.
-pub fn settings(f: &Findings) -> Section {
+pub(crate) fn settings(f: &Findings) -> Section {
     let s = &f.settings;
     let rows = vec![
         vec!["amplify version".into(), f.amplify_version.clone()],

@@ -3,6 +3,6 @@
 use crate::analysis::Findings;
 
 /// Renders the comparisons as RFC 4180 CSV; missing values are empty fields.
-pub fn render(f: &Findings) -> String {
+pub(super) fn render(f: &Findings) -> String {
     super::tables::comparisons(f).to_csv()
 }

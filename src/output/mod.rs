@@ -1,10 +1,10 @@
 //! Exporters: they read only [`Findings`] and render it as a terminal table, JSON or CSV.
 
-pub mod content;
+pub(crate) mod content;
 mod csv;
 mod sections;
 mod table;
-pub mod tables;
+pub(crate) mod tables;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};

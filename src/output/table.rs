@@ -9,7 +9,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 use std::fmt::Write;
 
 /// Renders the findings as text tables.
-pub fn render(f: &Findings) -> String {
+pub(super) fn render(f: &Findings) -> String {
     let s = &f.settings;
     let conf = format!("{:.0}% CI", s.confidence.get() * 100.0);
     let correction = match s.correction {

@@ -28,7 +28,7 @@ fn ci_cols<T>(name: &str, rows: &[T], f: impl Fn(&T) -> Option<Interval> + Copy)
 }
 
 /// One row per metric × model (the `--format csv` table).
-pub fn comparisons(f: &Findings) -> Table {
+pub(crate) fn comparisons(f: &Findings) -> Table {
     let r = &f.comparisons;
     let mut columns = vec![
         ("metric".into(), strs(r, |c| Some(c.metric.clone()))),
@@ -59,7 +59,7 @@ pub fn comparisons(f: &Findings) -> Table {
 }
 
 /// One row per grouping level × measure × metric × model.
-pub fn groups(f: &Findings) -> Table {
+pub(crate) fn groups(f: &Findings) -> Table {
     let r = &f.groups;
     let mut columns = vec![
         ("group_by".into(), strs(r, |g| Some(g.group_by.clone()))),
@@ -89,7 +89,7 @@ pub fn groups(f: &Findings) -> Table {
 }
 
 /// One row per source × metric judged against the truth.
-pub fn truth(f: &Findings) -> Table {
+pub(crate) fn truth(f: &Findings) -> Table {
     let r = &f.truth;
     let mut columns = vec![
         ("source".into(), strs(r, |t| Some(t.source.clone()))),

@@ -13,12 +13,12 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margi
 svg{max-width:100%;height:auto}figcaption{color:#555;font-size:13px}.lead{font-size:16px}.note{color:#555}";
 
 /// Escapes text for HTML/XML.
-pub fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Renders the report; `charts` are (name, caption, svg) in order, `skipped` notes charts not drawn.
-pub fn render(f: &Findings, charts: &[(String, String, String)], skipped: &[String]) -> String {
+pub(super) fn render(f: &Findings, charts: &[(String, String, String)], skipped: &[String]) -> String {
     let mut h = String::new();
     let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
     let title = format!("amplify report: {} vs {}", models.join(", "), f.settings.baseline);

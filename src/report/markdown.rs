@@ -23,7 +23,7 @@ fn section(md: &mut String, s: &Section) {
 }
 
 /// Renders the Markdown report; `charts` are (name, caption) in order.
-pub fn render(f: &Findings, charts: &[(String, String)], skipped: &[String]) -> String {
+pub(super) fn render(f: &Findings, charts: &[(String, String)], skipped: &[String]) -> String {
     let mut md = String::new();
     let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
     let _ = writeln!(

@@ -3,7 +3,7 @@
 use crate::analysis::Findings;
 
 /// (quantity, method, citation) rows for the methods section of a run.
-pub fn methods(f: &Findings) -> Vec<(String, String, String)> {
+pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
     let conf = format!("{:.0}%", f.settings.confidence.get() * 100.0);
     let mut rows = vec![
         (

@@ -2,8 +2,8 @@
 //! document, the tables (CSV and Parquet) and every chart (PNG and SVG). It reads only
 //! [`Findings`], so `--from findings.json` re-renders the same report without the data.
 
-pub mod html;
-pub mod markdown;
+mod html;
+mod markdown;
 mod methods;
 
 use crate::analysis::{Findings, FINDINGS_SCHEMA};

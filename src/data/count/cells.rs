@@ -25,7 +25,7 @@ pub(crate) struct CellLayout {
 impl CellLayout {
     /// The layout for `k` metrics, or `None` when the index of `max_slots` level slots would not
     /// fit in an i64.
-    pub fn new(k: usize, max_slots: usize) -> Option<Self> {
+    pub(super) fn new(k: usize, max_slots: usize) -> Option<Self> {
         let side = 3u64.checked_pow(u32::try_from(k).ok()?)?;
         let stride = side.checked_mul(side)?.checked_mul(3)?;
         let cells = stride.checked_mul(max_slots as u64)?;
@@ -33,7 +33,7 @@ impl CellLayout {
     }
 
     /// Distinct keys of one side (3^k).
-    pub fn side(&self) -> u64 {
+    pub(super) fn side(&self) -> u64 {
         self.side
     }
 
@@ -74,7 +74,7 @@ pub(crate) struct CellTable {
 
 impl CellTable {
     /// An empty table with one slot (outside / all items).
-    pub fn new(layout: CellLayout) -> Self {
+    pub(super) fn new(layout: CellLayout) -> Self {
         let mut table = Self { layout, slots: 0, counts: Counts::Dense(Vec::new()) };
         table.ensure_slots(1);
         table
@@ -82,7 +82,7 @@ impl CellTable {
 
     /// Makes room for `slots` level slots, moving to a map once a dense array would pass
     /// [`DENSE_CELLS`].
-    pub fn ensure_slots(&mut self, slots: u64) {
+    pub(super) fn ensure_slots(&mut self, slots: u64) {
         if slots <= self.slots {
             return;
         }
@@ -101,7 +101,7 @@ impl CellTable {
     /// Counts one batch: level slots (None: slot 0 for every row), `tb` = (truth · side + baseline
     /// key) · side and the model's keys (a negative key: no such item, not counted). Returns
     /// `false` if an index falls outside the table.
-    pub fn add(&mut self, slots: Option<&[u32]>, tb: &[i64], keys: &[i64]) -> bool {
+    pub(super) fn add(&mut self, slots: Option<&[u32]>, tb: &[i64], keys: &[i64]) -> bool {
         let (stride, cells) = (self.layout.stride, self.slots * self.layout.stride);
         if slots.is_some_and(|l| l.len() != tb.len()) || keys.len() != tb.len() {
             return false;
@@ -166,7 +166,7 @@ impl CellTable {
     }
 
     /// Items counted in slot 0 (outside the grouping).
-    pub fn outside(&self) -> u64 {
+    pub(super) fn outside(&self) -> u64 {
         self.cells().iter().take_while(|(i, _)| *i < self.layout.stride).map(|(_, c)| c).sum()
     }
 }
@@ -209,7 +209,12 @@ pub(crate) struct LevelCodes {
 impl LevelCodes {
     /// Writes the slot of every value into `out`; `Err(levels)` once more than `max` distinct
     /// levels have been seen.
-    pub fn encode(&mut self, values: &StringChunked, out: &mut Vec<u32>, max: usize) -> Result<(), usize> {
+    pub(super) fn encode(
+        &mut self,
+        values: &StringChunked,
+        out: &mut Vec<u32>,
+        max: usize,
+    ) -> Result<(), usize> {
         out.clear();
         for arr in values.downcast_iter() {
             let validity = arr.validity();
@@ -258,12 +263,12 @@ impl LevelCodes {
     }
 
     /// Level slots in use, outside included.
-    pub fn slots(&self) -> u64 {
+    pub(super) fn slots(&self) -> u64 {
         self.names.len() as u64 + 1
     }
 
     /// The levels in the order of their codes.
-    pub fn names(&self) -> &[String] {
+    pub(super) fn names(&self) -> &[String] {
         &self.names
     }
 }

@@ -54,7 +54,7 @@ pub(crate) struct PassState {
 
 impl PassState {
     /// An empty state for the dataset's models and groupings.
-    pub fn new(data: &Dataset, layout: CellLayout) -> Self {
+    pub(super) fn new(data: &Dataset, layout: CellLayout) -> Self {
         let groupings = data.groupings.len();
         let tables = || vec![CellTable::new(layout); groupings.max(1)];
         Self {
@@ -73,7 +73,7 @@ impl PassState {
     }
 
     /// Counts one batch (the models whose keys `__k{j}` it has); returns `true` to stop the pass.
-    pub fn count(&mut self, df: &DataFrame) -> PolarsResult<bool> {
+    pub(super) fn count(&mut self, df: &DataFrame) -> PolarsResult<bool> {
         let models = self.tables.len();
         if self.stop.is_some() {
             return Ok(true);
@@ -114,7 +114,7 @@ impl PassState {
     }
 
     /// The levels each grouping has.
-    pub fn level_counts(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(super) fn level_counts(&self) -> impl Iterator<Item = usize> + '_ {
         self.levels.iter().map(|l| l.names().len())
     }
 
@@ -128,7 +128,7 @@ impl PassState {
 
     /// Each grouping's unplaced items: slot 0 of the baseline's table minus those a derived
     /// grouping found ambiguous.
-    pub fn grouping_counts(&self, specs: &[GroupingSpec]) -> Vec<GroupingCounts> {
+    pub(super) fn grouping_counts(&self, specs: &[GroupingSpec]) -> Vec<GroupingCounts> {
         let baseline = self.baseline_tables();
         specs
             .iter()
@@ -146,7 +146,7 @@ impl PassState {
     }
 
     /// Decodes the tables into joint rows per model (and the baseline's, for the truth).
-    pub fn into_tables(self, data: &Dataset) -> JointTables {
+    pub(super) fn into_tables(self, data: &Dataset) -> JointTables {
         let names: Vec<Vec<String>> = self.levels.iter().map(|l| l.names().to_vec()).collect();
         let rows = |tables: &[CellTable], with_model| slot_rows(tables, &names, with_model);
         let models: Vec<_> = self.tables.iter().map(|tables| rows(tables, true)).collect();

@@ -24,12 +24,12 @@ pub(crate) struct IdOrder {
 }
 
 impl IdOrder {
-    pub fn new(integer_ids: bool) -> Self {
+    pub(super) fn new(integer_ids: bool) -> Self {
         Self { integer_ids, order: StrictOrder::new(integer_ids) }
     }
 
     /// Whether every row of the batch has the same id in every source.
-    pub fn aligned(&mut self, df: &DataFrame, models: usize) -> PolarsResult<bool> {
+    pub(super) fn aligned(&mut self, df: &DataFrame, models: usize) -> PolarsResult<bool> {
         if !self.integer_ids {
             return Ok(!df.column(MISALIGNED)?.bool()?.any());
         }

@@ -54,7 +54,7 @@ pub(crate) struct Accumulator {
 
 impl Accumulator {
     /// An empty accumulator for `k` metrics; the overall score uses the metrics flagged `scored`.
-    pub fn new(scored: Vec<bool>) -> Self {
+    pub(super) fn new(scored: Vec<bool>) -> Self {
         let k = scored.len();
         let metrics = scored.iter().filter(|s| **s).count() as u64;
         Self {
@@ -68,7 +68,7 @@ impl Accumulator {
     }
 
     /// Adds `count` items whose labels are `baseline` and `model` (codes per metric).
-    pub fn add(&mut self, baseline: &[u8], model: &[u8], count: u64) {
+    pub(super) fn add(&mut self, baseline: &[u8], model: &[u8], count: u64) {
         self.items += count;
         let (mut sum_b, mut sum_m, mut all_valid) = (0u64, 0u64, true);
         for (i, (&b, &m)) in baseline.iter().zip(model).enumerate() {

@@ -12,7 +12,7 @@ use std::path::Path;
 /// What a column looks like to amplify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ColumnRole {
+pub(crate) enum ColumnRole {
     /// A unique, non-null key.
     Id,
     /// Mostly valid 0/1 labels.
@@ -27,7 +27,7 @@ pub enum ColumnRole {
 
 /// Label counts of a metric-like column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct LabelCounts {
+pub(crate) struct LabelCounts {
     /// Values read as 1.
     pub ones: u64,
     /// Values read as 0.
@@ -38,7 +38,7 @@ pub struct LabelCounts {
 
 /// Profile of one column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ColumnProfile {
+pub(crate) struct ColumnProfile {
     /// Column name.
     pub name: String,
     /// Data type as polars names it.
@@ -55,7 +55,7 @@ pub struct ColumnProfile {
 
 /// Profile of a whole file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileProfile {
+pub(crate) struct FileProfile {
     /// The path.
     pub path: String,
     /// "Parquet" or "CSV".
@@ -73,7 +73,7 @@ pub struct FileProfile {
 }
 
 /// Profiles a file in one aggregate query (plus the Parquet footer for row groups).
-pub fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
+pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
     let mut file = ScannedFile::open(path)?;
     let mut exprs = Vec::new();
     for (i, (name, dtype)) in file.schema.iter().enumerate() {

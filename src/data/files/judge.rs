@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Which columns to read.
 #[derive(Debug, Clone)]
-pub struct JudgeColumns {
+pub(crate) struct JudgeColumns {
     /// Item id column.
     pub id: String,
     /// Prompt column (for LLM-judged behaviours).
@@ -24,7 +24,7 @@ pub struct JudgeColumns {
 
 /// The items to judge, in file order.
 #[derive(Debug)]
-pub struct JudgeInput {
+pub(crate) struct JudgeInput {
     /// The file's record (path, rows, hash).
     pub info: FileInfo,
     /// Item ids (integers stay integers, anything else is text).
@@ -38,7 +38,7 @@ pub struct JudgeInput {
 }
 
 /// Reads the requested columns of `path` (Parquet or CSV), checking that each exists.
-pub fn read_judge_input(path: &Path, columns: &JudgeColumns) -> Result<JudgeInput> {
+pub(crate) fn read_judge_input(path: &Path, columns: &JudgeColumns) -> Result<JudgeInput> {
     let mut file = ScannedFile::open(path)?;
     let wanted: [(Option<&String>, &'static str); 4] = [
         (Some(&columns.id), "--id"),
@@ -96,6 +96,6 @@ fn strings(df: &DataFrame, name: &str) -> Result<Option<Vec<Option<String>>>> {
 
 /// Writes the judgements atomically, recording `provenance` (JSON) in the file's key-value
 /// metadata under the key `amplify`.
-pub fn write_judgements(table: &Table, path: &Path, provenance: &str) -> Result<()> {
+pub(crate) fn write_judgements(table: &Table, path: &Path, provenance: &str) -> Result<()> {
     super::tables::write_parquet_with(table, path, Some(("amplify", provenance)))
 }

@@ -3,6 +3,6 @@
 //! what `amplify inspect` shows of a file ([`inspect`]).
 
 pub mod counts;
-pub mod inspect;
-pub mod judge;
-pub mod tables;
+pub(crate) mod inspect;
+pub(crate) mod judge;
+pub(crate) mod tables;

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Writes each table to `<dir>/<name>.parquet` (atomically) and returns the paths.
-pub fn write_tables(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn write_tables(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)
         .map_err(|e| crate::error::AmplifyError::Write { path: dir.to_path_buf(), reason: e.to_string() })?;
     let mut paths = Vec::new();
@@ -20,13 +20,13 @@ pub fn write_tables(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes one table as a Parquet file (zstd), atomically.
-pub fn write_parquet(table: &Table, path: &Path) -> Result<()> {
+pub(crate) fn write_parquet(table: &Table, path: &Path) -> Result<()> {
     write_parquet_with(table, path, None)
 }
 
 /// Writes one table as a Parquet file (zstd), atomically, with an optional key-value metadata
 /// entry in the footer.
-pub fn write_parquet_with(table: &Table, path: &Path, metadata: Option<(&str, &str)>) -> Result<()> {
+pub(crate) fn write_parquet_with(table: &Table, path: &Path, metadata: Option<(&str, &str)>) -> Result<()> {
     let mut df = frame(table).engine(|| format!("building {}", table.name))?;
     let metadata = metadata.map(|(k, v)| KeyValueMetadata::from_static(vec![(k.to_string(), v.to_string())]));
     crate::atomic::write_atomically(path, |file| {

@@ -8,7 +8,7 @@ use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
 /// Separator of intersectional level and grouping names.
-pub const CROSS: &str = " × ";
+pub(crate) const CROSS: &str = " × ";
 
 /// One grouping of the baseline items.
 #[derive(Debug, Clone, PartialEq, Eq)]

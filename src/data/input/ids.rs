@@ -47,12 +47,12 @@ pub(crate) struct StrictOrder {
 
 impl StrictOrder {
     /// A new tracker; `holds: false` never checks.
-    pub fn new(holds: bool) -> Self {
+    pub(crate) fn new(holds: bool) -> Self {
         Self { last: None, holds }
     }
 
     /// Feeds the next batch of ids; returns whether the order still holds.
-    pub fn feed(&mut self, ids: &[i64]) -> bool {
+    pub(crate) fn feed(&mut self, ids: &[i64]) -> bool {
         if !self.holds {
             return false;
         }

@@ -4,12 +4,12 @@
 use polars::prelude::*;
 
 /// Strings (after trimming and lower-casing) read as 1.
-pub const TRUE_LABELS: [&str; 4] = ["1", "1.0", "true", "yes"];
+pub(crate) const TRUE_LABELS: [&str; 4] = ["1", "1.0", "true", "yes"];
 /// Strings (after trimming and lower-casing) read as 0.
-pub const FALSE_LABELS: [&str; 4] = ["0", "0.0", "false", "no"];
+pub(crate) const FALSE_LABELS: [&str; 4] = ["0", "0.0", "false", "no"];
 
 /// Whether a column of this type can hold binary labels at all.
-pub fn is_label_type(dtype: &DataType) -> bool {
+pub(crate) fn is_label_type(dtype: &DataType) -> bool {
     dtype.is_bool() || dtype.is_primitive_numeric() || dtype.is_string()
 }
 
@@ -18,7 +18,7 @@ pub fn is_label_type(dtype: &DataType) -> bool {
 /// Integers and floats: exactly 1 or 0 (NaN, 2, −1 are invalid). Booleans: true/false. Strings:
 /// trimmed, case-insensitive members of [`TRUE_LABELS`] / [`FALSE_LABELS`]. Other types: all
 /// invalid. With `invert`, 1 and 0 swap (invalid stays invalid).
-pub fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
+pub(crate) fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
     let c = col(name);
     let (one, zero) = if invert { (0, 1) } else { (1, 0) };
     let null = || lit(NULL).cast(DataType::Int32);
@@ -47,7 +47,7 @@ pub fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
 /// The codes themselves are computed in Rust, per morsel, because polars compares elementwise
 /// through a scalar bitmap loop without its nightly SIMD feature: the comparisons of
 /// [`normalised`] were the largest cost of a 10M-item run.
-pub fn label_source(name: &str, dtype: &DataType, verdicts: Option<&VerdictMap>) -> Expr {
+pub(crate) fn label_source(name: &str, dtype: &DataType, verdicts: Option<&VerdictMap>) -> Expr {
     match verdicts {
         Some(map) if dtype.is_string() => verdict(name, dtype, map),
         _ if dtype.is_bool() || dtype.is_integer() => col(name),
@@ -57,7 +57,7 @@ pub fn label_source(name: &str, dtype: &DataType, verdicts: Option<&VerdictMap>)
 
 /// Adds `code · weight` to `out` for every row of a label column, where the code of 1 is 1, of 0
 /// is 0 (swapped under `invert`) and of anything else or null is 2 (invalid).
-pub fn add_codes(column: &Column, invert: bool, weight: i64, out: &mut [i64]) -> PolarsResult<()> {
+pub(crate) fn add_codes(column: &Column, invert: bool, weight: i64, out: &mut [i64]) -> PolarsResult<()> {
     polars_ensure!(column.len() == out.len(), ShapeMismatch: "label column of {} rows, {} expected", column.len(), out.len());
     if column.dtype() == &DataType::Int32 {
         add_chunked(column.i32()?, invert, weight, out);
@@ -166,7 +166,7 @@ impl std::str::FromStr for VerdictMap {
 
 /// A verdict label as Int32: a string column maps through `map` (trimmed, case-insensitive) and
 /// also accepts the binary spellings of [`normalised`]; other types are read as binary labels.
-pub fn verdict(name: &str, dtype: &DataType, map: &VerdictMap) -> Expr {
+pub(crate) fn verdict(name: &str, dtype: &DataType, map: &VerdictMap) -> Expr {
     if !dtype.is_string() {
         return normalised(name, dtype, false);
     }

@@ -10,12 +10,12 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Whether an input path names a multi-file input (a directory or a glob pattern).
-pub fn is_dataset(path: &Path) -> bool {
+pub(crate) fn is_dataset(path: &Path) -> bool {
     path.is_dir() || (!path.exists() && path.to_string_lossy().contains(['*', '?', '[']))
 }
 
 /// Opens a directory or glob of Parquet files as one lazily scanned input.
-pub fn open(path: &Path) -> Result<ScannedFile> {
+pub(crate) fn open(path: &Path) -> Result<ScannedFile> {
     let files = list_files(path)?;
     check_schemas(&files)?;
     let root = path.is_dir().then(|| path.to_path_buf());

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
 /// A scanned input: lazy frame, schema and row count; the hash is computed on a thread meanwhile.
-pub struct ScannedFile {
+pub(crate) struct ScannedFile {
     /// The path.
     pub path: PathBuf,
     /// The format.
@@ -27,7 +27,7 @@ pub struct ScannedFile {
 impl ScannedFile {
     /// Opens a file: checks existence and format, reads the schema and the row count, and starts
     /// hashing the bytes in the background.
-    pub fn open(path: &Path) -> Result<Self> {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
         if super::multifile::is_dataset(path) {
             return super::multifile::open(path);
         }
@@ -64,17 +64,17 @@ impl ScannedFile {
     }
 
     /// Comma-separated column names, for error messages.
-    pub fn column_list(&self) -> String {
+    pub(crate) fn column_list(&self) -> String {
         self.schema.iter_names().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
     }
 
     /// Whether the file has a column.
-    pub fn has_column(&self, name: &str) -> bool {
+    pub(crate) fn has_column(&self, name: &str) -> bool {
         self.schema.contains(name)
     }
 
     /// Waits for the hash and returns the file's record.
-    pub fn info(&mut self) -> Result<FileInfo> {
+    pub(crate) fn info(&mut self) -> Result<FileInfo> {
         let sha256 = match self.hash.take().map(|h| h.join()) {
             Some(Ok(Ok(hex))) => hex,
             Some(Ok(Err(e))) => return Err(unreadable_io(&self.path, self.format, e)),
@@ -89,7 +89,7 @@ fn unreadable_io(path: &Path, format: FileFormat, e: std::io::Error) -> AmplifyE
 }
 
 /// A lazy scan of a Parquet or CSV file (CSV: header row, schema inferred from 10,000 rows).
-pub fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
+pub(crate) fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
     let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
     match format {
         FileFormat::Parquet => {
@@ -105,7 +105,7 @@ pub fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
 }
 
 /// Hex SHA-256 of a file, streamed in 1 MiB blocks.
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
