@@ -11,23 +11,20 @@ pub(crate) fn write_atomically<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut std::fs::File) -> Result<()>,
 {
-    let write_err = |reason: String| AmplifyError::Write { path: path.to_path_buf(), reason };
+    let write_err = |source: std::io::Error| AmplifyError::Write { path: path.to_path_buf(), source };
     let dir = check_target(path)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".amplify-")
-        .tempfile_in(dir)
-        .map_err(|e| write_err(e.to_string()))?;
+    let mut tmp = tempfile::Builder::new().prefix(".amplify-").tempfile_in(dir).map_err(write_err)?;
     fill(tmp.as_file_mut())?;
-    set_readable(tmp.as_file()).map_err(|e| write_err(e.to_string()))?;
-    tmp.as_file_mut().flush().and_then(|_| tmp.as_file().sync_all()).map_err(|e| write_err(e.to_string()))?;
-    tmp.persist(path).map_err(|e| write_err(e.error.to_string()))?;
+    set_readable(tmp.as_file()).map_err(write_err)?;
+    tmp.as_file_mut().flush().and_then(|_| tmp.as_file().sync_all()).map_err(write_err)?;
+    tmp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(())
 }
 
 /// Checks that `path` can be written atomically (not a directory, its directory exists) and
 /// returns that directory; commands with costly work call it before starting.
 pub(crate) fn check_target(path: &Path) -> Result<&Path> {
-    let write_err = |reason: String| AmplifyError::Write { path: path.to_path_buf(), reason };
+    let write_err = |reason: String| AmplifyError::Output { path: path.to_path_buf(), reason };
     if path.is_dir() {
         return Err(write_err("it is a directory; give a file name".into()));
     }
@@ -44,8 +41,7 @@ pub(crate) fn check_target(path: &Path) -> Result<&Path> {
 /// Writes bytes atomically (see [`write_atomically`]).
 pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |file| {
-        file.write_all(bytes)
-            .map_err(|e| AmplifyError::Write { path: path.to_path_buf(), reason: e.to_string() })
+        file.write_all(bytes).map_err(|source| AmplifyError::Write { path: path.to_path_buf(), source })
     })
 }
 

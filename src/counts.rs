@@ -7,15 +7,24 @@ use crate::stats::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 
 /// Which items a row of counts covers: all matched items, one level of a grouping, and/or the
-/// items with one ground-truth value. Empty strings mean "all".
+/// items with one ground-truth value. On disk (counts files, serde) it is three strings,
+/// `group_by`, `level` and `truth` ("1"/"0"), empty meaning "all" ([`SliceKeys`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "SliceKeys", try_from = "SliceKeys")]
 pub struct Slice {
-    /// Grouping name ("" = no grouping).
-    pub group_by: String,
-    /// Level within the grouping ("" = all levels).
+    /// The grouping and its level (`None` = all items, whatever their level).
+    pub group: Option<GroupLevel>,
+    /// The ground-truth value (`None` = all items, whatever their truth).
+    pub truth: Option<bool>,
+}
+
+/// One level of one grouping.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupLevel {
+    /// The grouping's name.
+    pub grouping: String,
+    /// The level.
     pub level: String,
-    /// Ground-truth value "1" or "0" ("" = all items).
-    pub truth: String,
 }
 
 impl Slice {
@@ -24,9 +33,62 @@ impl Slice {
         Self::default()
     }
 
+    /// The items of one level of a grouping.
+    pub fn level(grouping: &str, level: &str) -> Self {
+        Self { group: Some(GroupLevel { grouping: grouping.into(), level: level.into() }), truth: None }
+    }
+
+    /// This slice restricted to the items with truth value `truth`.
+    pub fn with_truth(&self, truth: bool) -> Self {
+        Self { truth: Some(truth), ..self.clone() }
+    }
+
     /// Whether this is the slice of all items.
     pub fn is_all(&self) -> bool {
-        self.group_by.is_empty() && self.truth.is_empty()
+        self.group.is_none() && self.truth.is_none()
+    }
+
+    /// The grouping's name, if the slice is a level of one.
+    pub fn grouping(&self) -> Option<&str> {
+        self.group.as_ref().map(|g| g.grouping.as_str())
+    }
+}
+
+/// A slice as its three on-disk strings: grouping, level, truth ("1"/"0"); empty means "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SliceKeys {
+    /// Grouping name ("" = no grouping).
+    pub group_by: String,
+    /// Level within the grouping ("" = all levels).
+    pub level: String,
+    /// Ground-truth value "1" or "0" ("" = all items).
+    pub truth: String,
+}
+
+impl From<Slice> for SliceKeys {
+    fn from(s: Slice) -> Self {
+        let (group_by, level) = s.group.map(|g| (g.grouping, g.level)).unwrap_or_default();
+        let truth = s.truth.map_or(String::new(), |t| if t { "1".into() } else { "0".into() });
+        Self { group_by, level, truth }
+    }
+}
+
+impl TryFrom<SliceKeys> for Slice {
+    type Error = String;
+    fn try_from(k: SliceKeys) -> Result<Self, String> {
+        let truth = match k.truth.as_str() {
+            "" => None,
+            "1" => Some(true),
+            "0" => Some(false),
+            other => return Err(format!("truth '{other}' is not 1, 0 or empty")),
+        };
+        let group = match (k.group_by.is_empty(), k.level.is_empty()) {
+            (true, true) => None,
+            (false, false) => Some(GroupLevel { grouping: k.group_by, level: k.level }),
+            (true, false) => return Err(format!("level '{}' without a group_by", k.level)),
+            (false, true) => return Err(format!("group_by '{}' without a level", k.group_by)),
+        };
+        Ok(Self { group, truth })
     }
 }
 

@@ -145,12 +145,21 @@ pub enum AmplifyError {
         /// What is wrong.
         reason: String,
     },
-    /// Writing an output failed.
-    #[error("cannot write {path}: {reason}")]
+    /// Writing an output failed in the file system.
+    #[error("cannot write {path}")]
     Write {
         /// The output path.
         path: PathBuf,
-        /// The underlying error.
+        /// The file system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output path amplify refuses, or an output it could not produce.
+    #[error("cannot write {path}: {reason}")]
+    Output {
+        /// The output path.
+        path: PathBuf,
+        /// Why, and how to fix it.
         reason: String,
     },
     /// An unexpected error from the data engine, with the step that failed.

@@ -144,3 +144,73 @@ impl StatsPlan {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn compare(args: &[&str]) -> Result<crate::cli::CompareArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["amplify", "compare"].iter().chain(args))?;
+        match cli.command {
+            Command::Compare(c) => Ok(c),
+            _ => unreachable!("parsed compare"),
+        }
+    }
+
+    #[test]
+    fn options_are_typed_when_parsed() {
+        let args = compare(&[
+            "h.csv",
+            "m.csv",
+            "--map",
+            "gpt.verdict=gpt_response",
+            "--derive",
+            "p=f:wife",
+            "--verdict-map",
+            "YTA=1,NTA=0",
+            "--reference",
+            "p=f",
+            "--pairing",
+            "join",
+            "--confidence",
+            "0.9",
+        ])
+        .expect("valid");
+        let plan = InputPlan::try_from(&args.input).expect("plan");
+        assert_eq!(plan.options.maps[0].column, "gpt_response");
+        assert_eq!(plan.options.groupings[0].name(), "p");
+        assert_eq!(plan.options.verdict_map.ones, vec!["YTA".to_string()]);
+        assert_eq!(plan.strategy, Strategy::Join);
+        let stats = StatsPlan::from(&args.stats);
+        assert_eq!((stats.confidence.get(), stats.reference[0].level.as_str()), (0.9, "f"));
+    }
+
+    #[test]
+    fn bad_option_syntax_is_refused_by_the_parser() {
+        for bad in [
+            &["--map", "no-dot=col"][..],
+            &["--derive", "p=f:(unclosed"],
+            &["--verdict-map", "YTA=2"],
+            &["--reference", "nolevel"],
+            &["--confidence", "1"],
+            &["--confidence", "0.99999"],
+            &["--bootstrap", "100001"],
+            &["--pairing", "sideways"],
+        ] {
+            let args: Vec<&str> = ["h.csv", "m.csv"].into_iter().chain(bad.iter().copied()).collect();
+            assert!(compare(&args).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn inconsistent_inputs_are_usage_errors() {
+        let none = compare(&[]).expect("parses");
+        assert!(matches!(InputPlan::try_from(&none.input), Err(AmplifyError::Usage(_))));
+        let long = compare(&["a.csv", "b.csv", "--source-column", "model"]).expect("parses");
+        assert!(
+            matches!(InputPlan::try_from(&long.input), Err(AmplifyError::Usage(m)) if m.contains("single input"))
+        );
+    }
+}

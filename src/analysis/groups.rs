@@ -15,9 +15,9 @@ pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec
     let mut out = Vec::new();
     for g in &counts.groupings {
         let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
-        for m in counts.metrics.iter().filter(|m| m.slice.group_by == g.group_by && m.slice.truth.is_empty())
-        {
-            let n = sizes.entry(m.slice.level.clone()).or_default();
+        for m in counts.metrics.iter().filter(|m| m.slice.truth.is_none()) {
+            let Some(level) = m.slice.group.as_ref().filter(|l| l.grouping == g.group_by) else { continue };
+            let n = sizes.entry(level.level.clone()).or_default();
             *n = (*n).max(m.pairs.n());
         }
         let mut levels: Vec<LevelSize> = sizes.into_iter().map(|(level, n)| LevelSize { level, n }).collect();
@@ -63,16 +63,18 @@ pub(crate) fn group_rows(
     settings: &Settings,
 ) -> Vec<GroupRow> {
     let mut out = Vec::new();
-    let measures: &[(&str, &str)] = &[("rate", ""), ("fnr", "1"), ("fpr", "0")];
+    let measures: &[(&str, Option<bool>)] = &[("rate", None), ("fnr", Some(true)), ("fpr", Some(false))];
     for s in summaries {
         for &(measure, truth) in measures {
             let find = |model: &str, metric: &str, level: &str| {
                 counts.metrics.iter().find(|m| {
                     m.model == model
                         && m.metric == metric
-                        && m.slice.group_by == s.group_by
-                        && m.slice.level == level
                         && m.slice.truth == truth
+                        && m.slice
+                            .group
+                            .as_ref()
+                            .is_some_and(|g| g.grouping == s.group_by && g.level == level)
                 })
             };
             for all in counts.metrics.iter().filter(|m| m.slice.is_all()) {
@@ -116,7 +118,8 @@ fn group_row(
     let (b_r, m_r, d_r) = measure(&reference.pairs, kind);
     let gap = |x: Option<f64>, y: Option<f64>| x.zip(y).map(|(x, y)| x - y);
     let (baseline_gap, model_gap) = (gap(b_l, b_r), gap(m_l, m_r));
-    let is_reference = row.slice.level == s.reference;
+    let level = row.slice.group.as_ref().map_or("", |g| g.level.as_str());
+    let is_reference = level == s.reference;
     let big_enough = d_l.n >= settings.min_group && d_r.n >= settings.min_group;
     let test = (!is_reference && big_enough).then(|| welch_t(d_l, d_r, settings.confidence.get())).flatten();
     let note = if is_reference {
@@ -130,7 +133,7 @@ fn group_row(
     };
     GroupRow {
         group_by: s.group_by.clone(),
-        level: row.slice.level.clone(),
+        level: level.to_string(),
         reference: s.reference.clone(),
         measure: kind.to_string(),
         metric: row.metric.clone(),
@@ -183,8 +186,8 @@ pub(crate) fn bias_rows(
                 .filter(|m| {
                     m.model == all.model
                         && m.metric == all.metric
-                        && m.slice.group_by == s.group_by
-                        && m.slice.truth.is_empty()
+                        && m.slice.truth.is_none()
+                        && m.slice.grouping() == Some(s.group_by.as_str())
                 })
                 .map(|m| m.pairs)
                 .collect();

@@ -45,13 +45,14 @@ pub(crate) fn truth_rows(counts: &CountsTable, settings: &Settings) -> Vec<Truth
 pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<TruthTest> {
     let truth_metrics: Vec<&str> = counts.truth.iter().map(|t| t.metric.as_str()).collect();
     let mut out = Vec::new();
-    for m in counts.metrics.iter().filter(|m| m.slice.group_by.is_empty() && !m.slice.truth.is_empty()) {
+    for m in counts.metrics.iter().filter(|m| m.slice.group.is_none()) {
+        let Some(at_fault) = m.slice.truth else { continue };
         if !truth_metrics.contains(&m.metric.as_str()) {
             continue;
         }
         let p = m.pairs;
         let n = p.n();
-        let (rate, baseline, model, for_interval) = if m.slice.truth == "1" {
+        let (rate, baseline, model, for_interval) = if at_fault {
             // Misses: label 0 on an at-fault item. d = model miss − baseline miss = (c − b)/n.
             let swapped = PairedCounts { model_only: p.baseline_only, baseline_only: p.model_only, ..p };
             ("fnr", p.model_only + p.neither, p.baseline_only + p.neither, swapped)

@@ -85,14 +85,15 @@ pub(crate) fn slug(name: &str) -> String {
 
 /// Renders every chart to `<dir>/<name>.svg` and `<dir>/<name>.png`; returns the SVG texts by name.
 pub(crate) fn write_charts(charts: &[Chart], dir: &Path) -> Result<Vec<(String, String)>> {
-    let err = |path: PathBuf, reason: String| AmplifyError::Write { path, reason };
-    std::fs::create_dir_all(dir).map_err(|e| err(dir.to_path_buf(), e.to_string()))?;
+    let err = |path: PathBuf, reason: String| AmplifyError::Output { path, reason };
+    let io = |path: PathBuf, source: std::io::Error| AmplifyError::Write { path, source };
+    std::fs::create_dir_all(dir).map_err(|e| io(dir.to_path_buf(), e))?;
     let mut svgs = Vec::new();
     for chart in charts {
         let svg =
             render::to_svg(&chart.scene).map_err(|e| err(dir.join(format!("{}.svg", chart.name)), e))?;
         let svg_path = dir.join(format!("{}.svg", chart.name));
-        std::fs::write(&svg_path, &svg).map_err(|e| err(svg_path.clone(), e.to_string()))?;
+        std::fs::write(&svg_path, &svg).map_err(|e| io(svg_path.clone(), e))?;
         let png_path = dir.join(format!("{}.png", chart.name));
         render::to_png(&chart.scene, &png_path).map_err(|e| err(png_path.clone(), e))?;
         svgs.push((chart.name.clone(), svg));

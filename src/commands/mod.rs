@@ -64,3 +64,13 @@ pub(crate) fn input_records(dataset: &Dataset) -> Vec<InputRecord> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_chain_is_one_line() {
+        let inner = std::io::Error::other("disk full\nsecond line");
+        let error = anyhow::Error::new(inner).context("cannot write out.json");
+        assert_eq!(super::error_chain_line(&error), "cannot write out.json: disk full second line");
+    }
+}

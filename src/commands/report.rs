@@ -33,3 +33,24 @@ fn default_out(args: &ReportArgs) -> PathBuf {
         .unwrap_or_else(|| "report".into());
     PathBuf::from("reports").join(stem)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn out_for(args: &[&str]) -> PathBuf {
+        let cli = Cli::try_parse_from(["amplify", "report"].iter().chain(args)).expect("parses");
+        let Command::Report(report) = cli.command else { unreachable!("parsed report") };
+        default_out(&report)
+    }
+
+    #[test]
+    fn default_folder_is_named_after_the_first_input() {
+        assert_eq!(out_for(&["data/h.parquet", "m.parquet"]), PathBuf::from("reports/h"));
+        assert_eq!(out_for(&["gpt=runs/x.csv"]), PathBuf::from("reports/x"), "NAME=PATH uses the path");
+        assert_eq!(out_for(&["--counts", "c/counts.parquet"]), PathBuf::from("reports/counts"));
+        assert_eq!(out_for(&["--from", "old/findings.json"]), PathBuf::from("reports/findings"));
+    }
+}

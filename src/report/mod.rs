@@ -77,7 +77,7 @@ pub fn write_charts_only(f: &Findings, out: &Path) -> Result<Vec<String>> {
 fn fill(f: &Findings, dir: &Path) -> Result<()> {
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| AmplifyError::Write { path, reason: e.to_string() })
+        std::fs::write(&path, bytes).map_err(|source| AmplifyError::Write { path, source })
     };
     let (charts, skipped) = chart::build_charts(f);
     let svgs = chart::write_charts(&charts, &dir.join("charts"))?;
@@ -105,7 +105,7 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
 /// Builds a folder in a temporary sibling and swaps it into place, so a failed run leaves any
 /// previous folder at `out` intact and never a half-written one.
 fn replace_dir(out: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<PathBuf> {
-    let err = |reason: String| AmplifyError::Write { path: out.to_path_buf(), reason };
+    let err = |reason: String| AmplifyError::Output { path: out.to_path_buf(), reason };
     if out.is_file() {
         return Err(err("it is a file; --out takes a directory".into()));
     }

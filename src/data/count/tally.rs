@@ -130,7 +130,7 @@ pub(crate) fn counts_table(
                 }
                 table.metrics.push(counts);
             }
-            if slice.truth.is_empty() {
+            if slice.truth.is_none() {
                 table.truth.extend(truth_rows(data, &model.name, &model.present, slice, &acc.truth));
             }
         }
@@ -168,16 +168,11 @@ fn model_slices(data: &Dataset, slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
     for (slot, rows) in slots.iter().enumerate() {
         let grouping = slot_grouping(data, slot);
         for row in rows {
-            let level = match (&grouping, &row.level) {
-                (None, _) => String::new(),
-                (Some(_), Some(l)) => l.clone(),
-                (Some(_), None) => continue,
-            };
+            let Some(base) = row_slice(grouping.as_deref(), row) else { continue };
             let (b, m) = (decode(&row.keys[..b_len], k), decode(&row.keys[b_len..], k));
-            let base = Slice { group_by: grouping.clone().unwrap_or_default(), level, truth: String::new() };
-            let truths = [base.clone()].into_iter().chain(
-                (row.truth != INVALID).then(|| Slice { truth: row.truth.to_string(), ..base.clone() }),
-            );
+            let truths = [base.clone()]
+                .into_iter()
+                .chain((row.truth != INVALID).then(|| base.with_truth(row.truth == 1)));
             for slice in truths {
                 accs.entry(slice).or_insert_with(new_acc).paired.add(&b, &m, row.count);
             }
@@ -189,6 +184,16 @@ fn model_slices(data: &Dataset, slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
     accs
 }
 
+/// The slice of a joint row in a slot of `grouping` (`None`: the slot of all items); `None` for
+/// a row outside every level of the grouping.
+fn row_slice(grouping: Option<&str>, row: &JointRow) -> Option<Slice> {
+    match (grouping, &row.level) {
+        (None, _) => Some(Slice::all()),
+        (Some(g), Some(level)) => Some(Slice::level(g, level)),
+        (Some(_), None) => None,
+    }
+}
+
 /// The baseline's own labels against the truth, on all its rows (all items and each level).
 fn baseline_truth(data: &Dataset, slots: &SlotRows) -> Vec<TruthCounts> {
     if !data.has_truth || data.truth_metrics.is_empty() {
@@ -198,18 +203,13 @@ fn baseline_truth(data: &Dataset, slots: &SlotRows) -> Vec<TruthCounts> {
     let mut out = Vec::new();
     for (slot, rows) in slots.iter().enumerate() {
         let grouping = slot_grouping(data, slot);
-        let mut accs: BTreeMap<String, Accumulator> = BTreeMap::new();
+        let mut accs: BTreeMap<Slice, Accumulator> = BTreeMap::new();
         for row in rows {
-            let level = match (&grouping, &row.level) {
-                (None, _) => String::new(),
-                (Some(_), Some(l)) => l.clone(),
-                (Some(_), None) => continue,
-            };
-            let acc = accs.entry(level).or_insert_with(|| Accumulator::new(vec![false; k]));
+            let Some(slice) = row_slice(grouping.as_deref(), row) else { continue };
+            let acc = accs.entry(slice).or_insert_with(|| Accumulator::new(vec![false; k]));
             acc.add(&vec![row.truth; k], &decode(&row.keys, k), row.count);
         }
-        for (level, acc) in accs {
-            let slice = Slice { group_by: grouping.clone().unwrap_or_default(), level, truth: String::new() };
+        for (slice, acc) in accs {
             out.extend(truth_rows(data, &data.baseline.name, &data.baseline.present, &slice, &acc));
         }
     }

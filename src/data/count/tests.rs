@@ -172,7 +172,7 @@ proptest! {
         prop_assert_eq!(&auto.models, &vec![naive_model(&case)]);
         for metric in 0..case.k {
             let name = format!("m{metric}");
-            let level = |g: u8| Slice { group_by: "g".into(), level: ["a", "b"][g as usize].into(), truth: String::new() };
+            let level = |g: u8| Slice::level("g", ["a", "b"][g as usize]);
             // (slice, the group level it keeps; None = all items)
             let slices = [(Slice::all(), None), (level(0), Some(0)), (level(1), Some(1))];
             for (slice, only) in slices {

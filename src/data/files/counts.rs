@@ -6,7 +6,7 @@
 //! ground truth in the same four cells; `model` rows alignment and overall-score sums; `grouping`
 //! rows the items a grouping could not place. All counts are non-negative integers; unused are 0.
 
-use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, TruthCounts};
+use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, SliceKeys, TruthCounts};
 use crate::data::engine::{first_line, EngineContext};
 use crate::data::input::source::scan;
 use crate::data::input::FileFormat;
@@ -53,6 +53,7 @@ pub fn write_counts(table: &CountsTable, path: &Path) -> Result<()> {
 
 fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     let keys = |kind: &str, model: &str, metric: &str, s: &Slice| {
+        let s = SliceKeys::from(s.clone());
         [kind, model, metric, &s.group_by, &s.level, &s.truth].map(str::to_string)
     };
     let cells = |p: &PairedCounts, a: u64, b: u64| {
@@ -86,8 +87,8 @@ fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     for g in &table.groupings {
         let mut values = [0u64; 15];
         values[13..].copy_from_slice(&[g.unassigned, g.ambiguous]);
-        let slice = Slice { group_by: g.group_by.clone(), ..Slice::all() };
-        rows.push(FlatRow { keys: keys("grouping", "", "", &slice), values });
+        let keys = ["grouping", "", "", &g.group_by, "", ""].map(str::to_string);
+        rows.push(FlatRow { keys, values });
     }
     rows
 }
@@ -179,13 +180,15 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
     let [kind, model, metric, group_by, level, truth] = row.keys;
     let v = row.values;
     let pairs = PairedCounts { both: v[0], model_only: v[1], baseline_only: v[2], neither: v[3] };
-    let slice = Slice { group_by, level, truth };
+    let slice = || {
+        Slice::try_from(SliceKeys { group_by: group_by.clone(), level: level.clone(), truth: truth.clone() })
+    };
     let mut table = CountsTable::default();
     match kind.as_str() {
         "metric" => table.metrics.push(MetricCounts {
             model,
             metric,
-            slice,
+            slice: slice()?,
             pairs,
             invalid_baseline: v[4],
             invalid_model: v[5],
@@ -193,7 +196,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
         "truth" => table.truth.push(TruthCounts {
             source: model,
             metric,
-            slice,
+            slice: slice()?,
             pairs,
             invalid_truth: v[4],
             invalid_label: v[5],
@@ -211,11 +214,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 sum_sq_diff: v[12],
             },
         }),
-        "grouping" => table.groupings.push(GroupingCounts {
-            group_by: slice.group_by,
-            unassigned: v[13],
-            ambiguous: v[14],
-        }),
+        "grouping" => table.groupings.push(GroupingCounts { group_by, unassigned: v[13], ambiguous: v[14] }),
         other => return Err(format!("kind '{other}' is not metric, truth, model or grouping")),
     }
     Ok(table)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Writes each table to `<dir>/<name>.parquet` (atomically) and returns the paths.
 pub(crate) fn write_tables(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| crate::error::AmplifyError::Write { path: dir.to_path_buf(), reason: e.to_string() })?;
+        .map_err(|source| crate::error::AmplifyError::Write { path: dir.to_path_buf(), source })?;
     let mut paths = Vec::new();
     for table in tables {
         let path = dir.join(format!("{}.parquet", table.name));
