@@ -36,7 +36,8 @@
 
 -- Matched items with both sides' labels, for the compared metrics.
 CREATE OR REPLACE TEMPORARY VIEW amp_pairs AS
-SELECT m.model, b.id, b.metric, b.label AS b_label, m.label AS m_label, i.truth, i.level
+SELECT m.model, b.id, b.metric, b.label AS b_label, m.label AS m_label, i.truth, i.level,
+       k.against_truth
 FROM amp_baseline_labels b
 JOIN amp_model_labels m ON m.id = b.id AND m.metric = b.metric
 JOIN amp_baseline i ON i.id = b.id
@@ -103,12 +104,13 @@ FROM (
 GROUP BY source, source_position, metric, group_by, level;
 
 -- Per matched item: whether every compared metric is valid on both sides, and how many each
--- side shows (the overall score).
+-- side shows (the overall score; 1 = face-preserving, so a metric judged against the truth,
+-- where 1 = at fault, counts when it is 0).
 CREATE OR REPLACE TEMPORARY VIEW amp_item_scores AS
 SELECT model, id,
        MIN(CASE WHEN b_label < 2 AND m_label < 2 THEN 1 ELSE 0 END) AS all_valid,
-       SUM(CASE WHEN b_label = 1 THEN 1 ELSE 0 END) AS sum_b,
-       SUM(CASE WHEN m_label = 1 THEN 1 ELSE 0 END) AS sum_m
+       SUM(CASE WHEN b_label = 1 - against_truth THEN 1 ELSE 0 END) AS sum_b,
+       SUM(CASE WHEN m_label = 1 - against_truth THEN 1 ELSE 0 END) AS sum_m
 FROM amp_pairs
 GROUP BY model, id;
 

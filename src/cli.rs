@@ -171,7 +171,9 @@ pub(crate) struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the output to FILE (atomically) instead of stdout.
+    /// Write the output to FILE instead of stdout: a regular file is replaced atomically (a
+    /// symbolic link's target is), a FIFO or device is written in place, `-` is stdout; an input
+    /// is never overwritten.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Also write every chart (PNG and SVG) into DIR.
@@ -205,7 +207,8 @@ pub(crate) struct CountArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Counts file to write (Parquet).
+    /// Counts file to write: .parquet (or .pq) as Parquet, .csv as CSV, `-` as CSV on stdout.
+    /// Written like compare's -o (atomic for regular files; never over an input).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
 }
@@ -218,9 +221,18 @@ pub(crate) struct InspectArgs {
     /// Baseline name used to recognise the wide layout.
     #[arg(long, value_name = "NAME", default_value = "human")]
     pub baseline_name: String,
-    /// Output format (table or json).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub format: InspectFormat,
+}
+
+/// `inspect --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InspectFormat {
+    /// A table for people.
+    Table,
+    /// The profile as JSON.
+    Json,
 }
 
 /// `amplify sample`.

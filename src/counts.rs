@@ -203,6 +203,12 @@ impl CountsTable {
                 }
             }
         }
+        for model in &self.models {
+            check_score(model)?;
+        }
+        if self.models.is_empty() {
+            return Err("no model row; nothing to compare".into());
+        }
         match self.metrics.iter().find(|m| !self.models.iter().any(|x| x.model == m.model)) {
             Some(orphan) => Err(format!("metric rows for model '{}' but no 'model' row", orphan.model)),
             None => Ok(()),
@@ -258,4 +264,28 @@ impl CountsTable {
         }
         self
     }
+}
+
+/// The overall-score sums of one model must be possible: with n items scored on k metrics each
+/// item score lies in 0..=k, so Σ B and Σ M are at most n·k, and Σ (M − B)² is at most n·k², at
+/// least |Σ (M − B)| (d² ≥ |d| for whole d) and at least (Σ (M − B))² / n (Cauchy–Schwarz).
+fn check_score(model: &ModelCounts) -> Result<(), String> {
+    let s = &model.score;
+    let (n, k) = (u128::from(s.n), u128::from(s.metrics));
+    let fail = |rule: String| Err(format!("model '{}': {rule}", model.model));
+    let (sb, sm, sq) = (u128::from(s.sum_baseline), u128::from(s.sum_model), u128::from(s.sum_sq_diff));
+    if sb > n * k || sm > n * k {
+        return fail(format!("score sums ({sb} baseline, {sm} model) exceed score_n × metrics = {n} × {k}"));
+    }
+    if sq > n * k * k {
+        return fail(format!("score_sum_sq_diff {sq} exceeds score_n × metrics² = {}", n * k * k));
+    }
+    let d = sb.abs_diff(sm);
+    if sq < d || sq * n < d * d {
+        return fail(format!(
+            "score_sum_sq_diff {sq} is impossible with score sums {sb} and {sm} over {n} items (it must be at least {})",
+            d.max((d * d).div_ceil(n.max(1)))
+        ));
+    }
+    Ok(())
 }

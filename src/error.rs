@@ -134,6 +134,10 @@ pub enum AmplifyError {
     /// levels, no model column in a wide file, a findings file that is not amplify's.
     #[error("{0}")]
     Data(String),
+    /// Standard output was closed by its reader (e.g. `| head`): not a failure; the command line
+    /// ends quietly with status 0, as other Unix tools do.
+    #[error("standard output was closed")]
+    BrokenPipe,
     /// The findings could not be serialised (a bug: every field is plain data).
     #[error("cannot serialise the findings")]
     Serialise(#[source] serde_json::Error),

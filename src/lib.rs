@@ -33,6 +33,14 @@
 // Items are `pub(crate)` unless they are part of the API above; CI's clippy -D warnings holds it.
 #![warn(unreachable_pub)]
 
+/// Prints a note on stderr; a closed stderr loses the note, never the run (`eprintln!` panics).
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod analysis;
 mod atomic;
 pub(crate) mod chart;
@@ -56,11 +64,16 @@ pub use error::{AmplifyError, Result};
 /// line. Returns the process exit code (0, or 2 for any error).
 pub fn cli_main() -> std::process::ExitCode {
     use clap::Parser;
+    use std::io::Write;
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) if matches!(error.downcast_ref(), Some(AmplifyError::BrokenPipe)) => {
+            std::process::ExitCode::SUCCESS
+        }
         Err(error) => {
-            eprintln!("error: {}", commands::error_chain_line(&error));
+            // If stderr is gone too there is nobody left to tell; the status still says it.
+            let _ = writeln!(std::io::stderr(), "error: {}", commands::error_chain_line(&error));
             std::process::ExitCode::from(2)
         }
     }

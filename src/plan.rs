@@ -141,6 +141,7 @@ impl StatsPlan {
             min_group: self.min_group,
             bootstrap: self.bootstrap,
             reference: self.reference.clone(),
+            score_inverted: Vec::new(),
         }
     }
 }

@@ -182,7 +182,7 @@ fn bad_counts_files() {
     );
     assert_user_error(
         amplify().args(["compare", "--counts", negative.to_str().unwrap()]),
-        &["negative count", "model_only"],
+        &["row 1, column model_only is -2", "whole numbers"],
     );
     // Metric b accounts for 3 of the 4 matched items with no invalid label: totals disagree.
     let disagree = write(

@@ -210,7 +210,13 @@ fn rerun_replaces_the_folder_and_a_failed_run_keeps_the_previous_one() {
         .arg(&out)
         .assert()
         .success();
-    assert!(!out.join("stale.txt").exists(), "the folder is replaced, not merged");
+    assert_eq!(
+        std::fs::read_to_string(out.join("stale.txt")).unwrap(),
+        "old",
+        "a file amplify did not write stays"
+    );
+    let manifest = std::fs::read_to_string(out.join(".amplify-manifest")).unwrap();
+    assert!(manifest.contains("index.html") && !manifest.contains("stale.txt"), "{manifest}");
     let before = std::fs::read(out.join("index.html")).unwrap();
     assert_user_error(
         amplify().args(["report", h.to_str().unwrap(), "missing.csv", "--out"]).arg(&out),
@@ -290,7 +296,7 @@ fn compare_charts_writes_only_charts() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["differences.png", "differences.svg", "rates.png", "rates.svg"]);
+    assert_eq!(names, [".amplify-manifest", "differences.png", "differences.svg", "rates.png", "rates.svg"]);
 }
 
 #[test]

@@ -21,6 +21,8 @@ pub fn build_findings(
     settings: Settings,
     inputs: Vec<InputRecord>,
 ) -> Result<Findings> {
+    let mut settings = settings;
+    settings.score_inverted = score_inverted(counts);
     let comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
     let overall: Vec<Overall> =
@@ -152,4 +154,11 @@ fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
         p_adjusted: None,
         significant: false,
     }
+}
+
+/// The compared metrics judged against the truth (they have truth rows): the counting inverts
+/// them in the overall score (see `data::count`, `sql/counts.sql`).
+fn score_inverted(counts: &CountsTable) -> Vec<String> {
+    let compared = counts.metric_names();
+    compared.into_iter().filter(|m| counts.truth.iter().any(|t| &t.metric == m)).collect()
 }

@@ -77,6 +77,10 @@ pub struct Settings {
     /// Requested reference levels (GROUPING=LEVEL).
     #[serde(default)]
     pub reference: Vec<ReferenceLevel>,
+    /// Compared metrics that enter the overall score inverted (1 − label): those judged against
+    /// the ground truth, where 1 = at fault, so that 1 means face-preserving throughout.
+    #[serde(default)]
+    pub score_inverted: Vec<String>,
 }
 
 impl Settings {
@@ -98,6 +102,7 @@ impl Settings {
             min_group: 30,
             bootstrap: 2000,
             reference: Vec::new(),
+            score_inverted: Vec::new(),
         }
     }
 }

@@ -5,6 +5,9 @@ mod build;
 mod findings;
 mod groups;
 mod truth;
+mod validate;
+
+pub(crate) use validate::problems;
 
 pub use build::build_findings;
 pub use findings::{

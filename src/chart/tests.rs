@@ -5,26 +5,14 @@ use super::rates::{rate_groups, rates_chart};
 use super::scene::{text_width, Anchor, Shape};
 use crate::analysis::{Alignment, Comparison, Findings, Overall, Settings};
 use crate::data::Layout;
-use crate::stats::binomial::McNemarVariant;
-use crate::stats::multiplicity::Correction;
 use crate::stats::Interval;
 
 /// Findings with `models` × `metrics` comparisons; model i has rate 0.3 + 0.05·i on every metric.
 fn findings(models: &[&str], metrics: &[&str]) -> Findings {
     let settings = Settings {
-        confidence: crate::stats::Confidence::default(),
-        correction: Correction::Holm,
-        test: McNemarVariant::Exact,
-        seed: 42,
-        baseline: "human".into(),
-        metrics: metrics.iter().map(|m| m.to_string()).collect(),
-        inverted: vec![],
-        layout: Layout::Tidy,
         id_column: Some("id".into()),
-        truth: None,
-        min_group: 30,
         bootstrap: 100,
-        reference: vec![],
+        ..Settings::new("human", metrics.iter().map(|m| m.to_string()).collect(), Layout::Tidy)
     };
     let mut comparisons = Vec::new();
     for (i, model) in models.iter().enumerate() {

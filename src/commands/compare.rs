@@ -12,18 +12,49 @@ use std::path::PathBuf;
 
 /// Runs `compare`.
 pub(crate) fn run(args: &CompareArgs) -> Result<()> {
+    check_outputs(args)?;
     let findings = findings(&args.input, &args.stats, &args.counts)?;
     if let Some(dir) = &args.charts {
         for note in crate::report::write_charts_only(&findings, dir)? {
-            eprintln!("amplify: chart skipped: {note}");
+            note!("amplify: chart skipped: {note}");
         }
     }
     let text = crate::output::render(&findings, args.format)?;
     match &args.output {
         Some(path) => crate::atomic::write_bytes(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => crate::atomic::write_stdout(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// Every path the run reads: label files (or directories, globs as given) and counts files.
+pub(crate) fn input_paths(input: &InputArgs, counts: &[PathBuf]) -> Vec<PathBuf> {
+    let labels = input.inputs.iter().map(|a| crate::data::InputSpec::parse(a).path);
+    labels.chain(counts.iter().cloned()).collect()
+}
+
+/// Refuses outputs that would overwrite an input, or each other, before any work.
+fn check_outputs(args: &CompareArgs) -> Result<(), AmplifyError> {
+    let inputs = input_paths(&args.input, &args.counts);
+    if let Some(path) = &args.output {
+        crate::atomic::check_target(path, &inputs)?;
+    }
+    if let Some(dir) = &args.charts {
+        if args.output.as_ref().is_some_and(|o| same_path(o, dir)) {
+            return Err(AmplifyError::Usage(format!(
+                "-o {} and --charts {} name the same path; give the charts their own folder",
+                args.output.as_ref().map(|o| o.display().to_string()).unwrap_or_default(),
+                dir.display()
+            )));
+        }
+        crate::report::check_folder(dir, "--charts", &inputs)?;
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same place (the file itself need not exist).
+fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b || crate::atomic::absolute_parent(a).is_some_and(|x| Some(x) == crate::atomic::absolute_parent(b))
 }
 
 /// Reads labels (or counts) and computes the findings: the pipeline shared by `compare` and

@@ -1,8 +1,8 @@
 //! `amplify inspect`: a file's schema, counts, label distributions and detected layout.
 
 use crate::cli::InspectArgs;
+use crate::cli::InspectFormat;
 use crate::data::files::inspect::{inspect, FileProfile};
-use crate::output::Format;
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
@@ -10,11 +10,11 @@ use comfy_table::Table;
 /// Runs `inspect`.
 pub(crate) fn run(args: &InspectArgs) -> Result<()> {
     let profile = inspect(&args.file, &args.baseline_name)?;
-    match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&profile)?),
-        Format::Table | Format::Csv => print!("{}", render(&profile)),
-    }
-    Ok(())
+    let text = match args.format {
+        InspectFormat::Json => serde_json::to_string_pretty(&profile)? + "\n",
+        InspectFormat::Table => render(&profile),
+    };
+    Ok(crate::atomic::write_stdout(text.as_bytes())?)
 }
 
 fn render(p: &FileProfile) -> String {

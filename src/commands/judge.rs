@@ -26,7 +26,8 @@ pub(crate) fn run(args: &JudgeArgs) -> Result<()> {
         return dry_run(args, &rubrics, &input);
     }
     let output = args.output.as_deref().ok_or_else(|| setting("--output FILE is required"))?;
-    crate::atomic::check_target(output)?;
+    let reads = [args.input.clone(), cache_path(args, output)];
+    crate::atomic::check_target(output, &reads)?;
     let mut outcomes = Outcomes::default();
     let mut table = Table { name: "judgements".into(), columns: vec![(args.id.clone(), input.ids.clone())] };
     let mut notes = Vec::new();
@@ -34,11 +35,7 @@ pub(crate) fn run(args: &JudgeArgs) -> Result<()> {
         let cache_path = cache_path(args, output);
         let mut cache = Cache::open(&cache_path).map_err(AmplifyError::from)?;
         if cache.torn_bytes > 0 {
-            eprintln!(
-                "amplify: cut a torn last line ({} bytes) from {}",
-                cache.torn_bytes,
-                cache_path.display()
-            );
+            note!("amplify: cut a torn last line ({} bytes) from {}", cache.torn_bytes, cache_path.display());
         }
         let model = args.judge_model.as_deref().unwrap_or_default();
         let planned = plan(&input.prompts, &input.responses, &rubrics, model, Some(&cache));
@@ -58,7 +55,7 @@ pub(crate) fn run(args: &JudgeArgs) -> Result<()> {
     check_unique_columns(&table)?;
     write_judgements(&table, output, &provenance(args, &rubrics, &input))?;
     notes.push(format!("wrote {}", output.display()));
-    eprintln!(
+    note!(
         "amplify: {} judgement(s): {} valid, {} invalid replies, {} failed, {} without text; {}",
         outcomes.valid + outcomes.invalid + outcomes.failed + outcomes.missing,
         outcomes.valid,
@@ -68,7 +65,7 @@ pub(crate) fn run(args: &JudgeArgs) -> Result<()> {
         notes.join("; "),
     );
     if outcomes.failed > 0 {
-        eprintln!(
+        note!(
             "warning: {} judgement(s) failed (reasons in the *_error columns); re-run the same command to retry only those",
             outcomes.failed
         );
@@ -262,7 +259,7 @@ fn dry_run(args: &JudgeArgs, rubrics: &[Rubric], input: &JudgeInput) -> Result<(
     };
     let planned = plan(&input.prompts, &input.responses, rubrics, model, cache.as_ref());
     let items = input.ids.len();
-    println!(
+    let mut text = format!(
         "{items} item(s) × {} behaviour(s): {} request(s) to make to {} ({} already in the cache, {} shared with identical items, {} without prompt or response)",
         rubrics.len(),
         planned.tasks.len(),
@@ -278,11 +275,12 @@ fn dry_run(args: &JudgeArgs, rubrics: &[Rubric], input: &JudgeInput) -> Result<(
             input.prompts[i].as_deref().unwrap_or_default(),
             input.responses[i].as_deref().unwrap_or_default(),
         );
-        println!("\n--- {} ({}), item {} ---", rubric.name, rubric.version, i + 1);
-        println!("[system]\n{}\n[user]\n{}", messages.system, messages.user);
+        text.push_str(&format!("\n\n--- {} ({}), item {} ---\n", rubric.name, rubric.version, i + 1));
+        text.push_str(&format!("[system]\n{}\n[user]\n{}", messages.system, messages.user));
     }
     if args.verdict_from.is_some() {
-        println!("\n--verdict-from: {items} answer(s) read without requests");
+        text.push_str(&format!("\n\n--verdict-from: {items} answer(s) read without requests"));
     }
-    Ok(())
+    text.push('\n');
+    Ok(crate::atomic::write_stdout(text.as_bytes())?)
 }

@@ -43,7 +43,12 @@ pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, Counts
     if !dataset.skipped.is_empty() {
         note.push_str(&format!(" (skipped, not 0/1 labels: {})", dataset.skipped.join(", ")));
     }
-    eprintln!("{note}");
+    note!("{note}");
+    if !dataset.absent.is_empty() {
+        let pairs: Vec<String> =
+            dataset.absent.iter().map(|(model, metric)| format!("{model}/{metric}")).collect();
+        note!("amplify: not compared, the model has no such column: {}", pairs.join(", "));
+    }
     let counts = data::count(&dataset, plan.strategy)?;
     Ok((dataset, counts))
 }

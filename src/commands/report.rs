@@ -8,16 +8,16 @@ use std::path::PathBuf;
 
 /// Runs `report`.
 pub(crate) fn run(args: &ReportArgs) -> Result<()> {
+    let out = args.out.clone().unwrap_or_else(|| default_out(args));
+    let mut inputs = super::compare::input_paths(&args.input, &args.counts);
+    inputs.extend(args.from.clone());
+    crate::report::check_folder(&out, "--out", &inputs)?;
     let findings = match &args.from {
         Some(path) => load_findings(path)?,
         None => super::compare::findings(&args.input, &args.stats, &args.counts)?,
     };
-    let out = args.out.clone().unwrap_or_else(|| default_out(args));
     let written = write_report(&findings, &out)?;
-    eprintln!(
-        "amplify: wrote {}/index.html (and report.md, findings.json, tables, charts/)",
-        written.display()
-    );
+    note!("amplify: wrote {}/index.html (and report.md, findings.json, tables, charts/)", written.display());
     Ok(())
 }
 

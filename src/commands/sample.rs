@@ -10,7 +10,7 @@ pub(crate) fn run(args: &SampleArgs) -> Result<()> {
     let tables = crate::sample::generate(items, args.seed);
     let paths = write_tables(&tables, &args.out)?;
     for path in paths {
-        eprintln!("amplify: wrote {}", path.display());
+        note!("amplify: wrote {}", path.display());
     }
     Ok(())
 }

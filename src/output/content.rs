@@ -92,7 +92,7 @@ pub(crate) fn overall(f: &Findings) -> Section {
     };
     Section {
         title: "Overall score".into(),
-        intro: "Mean item score (share of the metrics an item shows), paired t-test.".into(),
+        intro: format!("Mean item score, paired t-test; {}.", score_rule(f)),
         headers: ["model", "n", &f.settings.baseline, "model", "Δ", "CI", "p", "p adj"]
             .map(String::from)
             .to_vec(),
@@ -279,5 +279,16 @@ pub(crate) fn settings(f: &Findings) -> Section {
         intro: String::new(),
         headers: vec!["setting".into(), "value".into()],
         rows,
+    }
+}
+
+/// How the overall score is built, in one sentence (shown under every overall-score table).
+pub(crate) fn score_rule(f: &Findings) -> String {
+    let base = "share of the compared metrics an item shows, 1 = face-preserving";
+    match f.settings.score_inverted.as_slice() {
+        [] => base.to_string(),
+        inverted => {
+            format!("{base}; {} (1 = at fault) counted inverted, not at fault = 1", inverted.join(", "))
+        }
     }
 }

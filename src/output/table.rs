@@ -1,5 +1,6 @@
 //! The default terminal output: a comparisons table, the overall scores and the alignment.
 
+use super::content::score_rule;
 use super::format_p;
 use crate::analysis::{Comparison, Findings, Overall};
 use crate::stats::multiplicity::Correction;
@@ -157,6 +158,9 @@ fn footer(f: &Findings) -> String {
             f.settings.baseline,
             invalid.join(", ")
         );
+    }
+    if !f.overall.is_empty() {
+        let _ = writeln!(out, "overall score: {}", score_rule(f));
     }
     let _ = writeln!(
         out,

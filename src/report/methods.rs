@@ -26,7 +26,7 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
         ),
         (
             "Overall score".into(),
-            "Per item, the mean of its metrics over items valid on every metric; paired t interval and test (n − 1 df).".into(),
+            "Per item, the mean of its metrics (1 = face-preserving; metrics judged against the truth, 1 = at fault, enter inverted) over items valid on every metric; paired t interval and test (n − 1 df).".into(),
             "Student (1908). The probable error of a mean. Biometrika 6:1–25.".into(),
         ),
         (

@@ -2,9 +2,12 @@
 //! document, the tables (CSV and Parquet) and every chart (PNG and SVG). It reads only
 //! [`Findings`], so `--from findings.json` re-renders the same report without the data.
 
+mod folder;
 mod html;
 mod markdown;
 mod methods;
+
+pub(crate) use folder::check_folder;
 
 use crate::analysis::{Findings, FINDINGS_SCHEMA};
 use crate::chart;
@@ -59,18 +62,29 @@ pub fn load_findings(path: &Path) -> Result<Findings> {
         }
         Some(_) => {}
     }
-    serde_json::from_value(value).map_err(|e| bad(format!("malformed {FINDINGS_SCHEMA} document: {e}")))
+    let findings: Findings = serde_json::from_value(value)
+        .map_err(|e| bad(format!("malformed {FINDINGS_SCHEMA} document: {e}")))?;
+    match crate::analysis::problems(&findings).first() {
+        Some(problem) => {
+            Err(bad(format!("{problem}; amplify never writes that: the file is damaged or edited")))
+        }
+        None => Ok(findings),
+    }
 }
 
-/// Writes the whole report folder at `out`, replacing an existing one atomically.
+/// Writes the whole report folder at `out`: a new or empty folder, or one amplify wrote before
+/// (whose other files stay); anything else is refused (see `folder`).
 pub fn write_report(f: &Findings, out: &Path) -> Result<PathBuf> {
-    replace_dir(out, |dir| fill(f, dir))
+    check_folder(out, "--out", &[])?;
+    folder::replace_folder(out, |dir| fill(f, dir))
 }
 
-/// Writes just the charts into `out` (replaced atomically); returns the notes of skipped charts.
+/// Writes just the charts into `out` (same rules as [`write_report`]); returns the notes of
+/// skipped charts.
 pub fn write_charts_only(f: &Findings, out: &Path) -> Result<Vec<String>> {
+    check_folder(out, "--charts", &[])?;
     let (charts, skipped) = chart::build_charts(f);
-    replace_dir(out, |dir| chart::write_charts(&charts, dir).map(|_| ()))?;
+    folder::replace_folder(out, |dir| chart::write_charts(&charts, dir).map(|_| ()))?;
     Ok(skipped)
 }
 
@@ -100,39 +114,6 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
         crate::data::files::tables::write_parquet(t, &dir.join(format!("{}.parquet", t.name)))?;
     }
     Ok(())
-}
-
-/// Builds a folder in a temporary sibling and swaps it into place, so a failed run leaves any
-/// previous folder at `out` intact and never a half-written one.
-fn replace_dir(out: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<PathBuf> {
-    let err = |reason: String| AmplifyError::Output { path: out.to_path_buf(), reason };
-    if out.is_file() {
-        return Err(err("it is a file; --out takes a directory".into()));
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| err(format!("cannot create {}: {e}", parent.display())))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".amplify-tmp-")
-        .tempdir_in(&parent)
-        .map_err(|e| err(format!("cannot write in {}: {e}", parent.display())))?;
-    build(tmp.path())?;
-    let staged = tmp.keep();
-    if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(".amplify-old-")
-            .tempdir_in(&parent)
-            .map_err(|e| err(e.to_string()))?
-            .keep();
-        std::fs::rename(out, old.join("previous")).map_err(|e| err(e.to_string()))?;
-        std::fs::rename(&staged, out).map_err(|e| err(e.to_string()))?;
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&staged, out).map_err(|e| err(e.to_string()))?;
-    }
-    Ok(out.to_path_buf())
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub(crate) struct Accumulator {
     /// Items seen.
     pub items: u64,
     scored: Vec<bool>,
+    /// Scored metrics that enter the score inverted (judged against the truth: 1 = at fault).
+    score_inverted: Vec<bool>,
 }
 
 impl Accumulator {
@@ -63,8 +65,15 @@ impl Accumulator {
             invalid_model: vec![0; k],
             score: ScoreSums { metrics, ..ScoreSums::default() },
             items: 0,
+            score_inverted: vec![false; scored.len()],
             scored,
         }
+    }
+
+    /// The same accumulator with the flagged metrics entering the overall score as 1 − label.
+    pub(super) fn score_inverted(mut self, inverted: Vec<bool>) -> Self {
+        self.score_inverted = inverted;
+        self
     }
 
     /// Adds `count` items whose labels are `baseline` and `model` (codes per metric).
@@ -84,8 +93,9 @@ impl Accumulator {
             self.invalid_model[i] += count * u64::from(m == INVALID);
             if self.scored[i] {
                 all_valid &= b != INVALID && m != INVALID;
-                sum_b += u64::from(b == 1);
-                sum_m += u64::from(m == 1);
+                let flip = self.score_inverted[i];
+                sum_b += u64::from((b == 1) != flip);
+                sum_m += u64::from((m == 1) != flip);
             }
         }
         if all_valid && self.score.metrics > 0 {
@@ -110,13 +120,13 @@ pub(crate) fn counts_table(
     let mut table = CountsTable { groupings, ..CountsTable::default() };
     table.truth.extend(baseline_truth(data, &tables.baseline));
     for (model, rows) in data.models.iter().zip(&tables.models) {
-        let accs = model_slices(data, rows);
+        let accs = model_slices(data, &model.present, rows);
         let all = &accs[&Slice::all()].paired;
         if all.items == 0 {
             return Err(no_overlap(data, model));
         }
         for (slice, acc) in &accs {
-            for (i, metric) in data.metrics.iter().enumerate() {
+            for (i, metric) in data.metrics.iter().enumerate().filter(|(i, _)| model.present[*i]) {
                 let counts = MetricCounts {
                     model: model.name.clone(),
                     metric: metric.clone(),
@@ -157,11 +167,14 @@ fn slot_grouping(data: &Dataset, slot: usize) -> Option<String> {
 }
 
 /// Accumulates every slice of one model: all items, each truth value, each group level.
-fn model_slices(data: &Dataset, slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
+fn model_slices(data: &Dataset, present: &[bool], slots: &SlotRows) -> BTreeMap<Slice, SliceAcc> {
     let k = data.columns.len();
-    let scored: Vec<bool> = (0..k).map(|i| i < data.metrics.len()).collect();
-    let new_acc =
-        || SliceAcc { paired: Accumulator::new(scored.clone()), truth: Accumulator::new(vec![false; k]) };
+    let scored: Vec<bool> = (0..k).map(|i| i < data.metrics.len() && present[i]).collect();
+    let inverted: Vec<bool> = data.columns.iter().map(|c| data.truth_metrics.contains(c)).collect();
+    let new_acc = || SliceAcc {
+        paired: Accumulator::new(scored.clone()).score_inverted(inverted.clone()),
+        truth: Accumulator::new(vec![false; k]),
+    };
     let b_len = key_names("b", k).len();
     let mut accs: BTreeMap<Slice, SliceAcc> = BTreeMap::new();
     accs.insert(Slice::all(), new_acc());

@@ -43,11 +43,28 @@ struct FlatRow {
     values: [u64; 15],
 }
 
-/// Writes a counts table as Parquet, atomically.
+/// The format a counts file is written in, from its name: `.parquet`/`.pq` Parquet, `.csv` CSV,
+/// `-` (stdout) CSV; any other name is refused.
+pub fn counts_format(path: &Path) -> Result<FileFormat> {
+    if path.as_os_str() == "-" {
+        return Ok(FileFormat::Csv);
+    }
+    FileFormat::of(path).map_err(|_| {
+        AmplifyError::Usage(format!(
+            "-o {}: name the counts file .parquet or .csv (or - for CSV on stdout)",
+            path.display()
+        ))
+    })
+}
+
+/// Writes a counts table as Parquet or CSV ([`counts_format`]), atomically for regular files.
 pub fn write_counts(table: &CountsTable, path: &Path) -> Result<()> {
+    let format = counts_format(path)?;
     let mut df = to_frame(&flatten(table)).engine(|| "building the counts table".into())?;
-    crate::atomic::write_atomically(path, |file| {
-        ParquetWriter::new(file).finish(&mut df).map(|_| ()).engine(|| format!("writing {}", path.display()))
+    let context = || format!("writing {}", path.display());
+    crate::atomic::write_atomically(path, |out| match format {
+        FileFormat::Parquet => ParquetWriter::new(out).finish(&mut df).map(|_| ()).engine(context),
+        FileFormat::Csv => CsvWriter::new(out).finish(&mut df).engine(context),
     })
 }
 
@@ -141,39 +158,87 @@ fn read_one(path: &Path) -> Result<CountsTable> {
     if !missing.is_empty() {
         return Err(bad(format!("missing columns {}; write it with `amplify count`", missing.join(", "))));
     }
-    let mut texts = Vec::new();
-    for name in KEY_COLUMNS {
-        let c =
-            df.column(name).and_then(|c| c.cast(&DataType::String)).engine(|| format!("reading {name}"))?;
-        let s = c.str().engine(|| format!("reading {name}"))?;
-        texts.push(s.iter().map(|v| v.unwrap_or("").to_string()).collect::<Vec<_>>());
+    if df.height() == 0 {
+        return Err(bad("it has no rows; a counts table has at least one model row".into()));
     }
-    let mut ints = Vec::new();
-    for name in COUNT_COLUMNS {
-        let c = df
-            .column(name)
-            .and_then(|c| c.cast(&DataType::Int64))
-            .map_err(|_| bad(format!("column {name} is not an integer")))?;
-        let v: Vec<i64> =
-            c.i64().engine(|| format!("reading {name}"))?.iter().map(|x| x.unwrap_or(0)).collect();
-        if let Some(row) = v.iter().position(|x| *x < 0) {
-            return Err(bad(format!(
-                "negative count in column {name} (row {}); counts must be ≥ 0",
-                row + 1
-            )));
-        }
-        ints.push(v);
-    }
+    let texts =
+        KEY_COLUMNS.iter().map(|name| key_column(&df, name)).collect::<Result<Vec<_>, _>>().map_err(bad)?;
+    let ints = COUNT_COLUMNS
+        .iter()
+        .map(|name| count_column(&df, name))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
     let mut table = CountsTable::default();
+    let mut seen = std::collections::HashMap::new();
     for r in 0..df.height() {
         let row = FlatRow {
             keys: std::array::from_fn(|i| texts[i][r].clone()),
-            values: std::array::from_fn(|i| ints[i][r] as u64),
+            values: std::array::from_fn(|i| ints[i][r]),
         };
+        if let Some(first) = seen.insert(row.keys.clone(), r) {
+            return Err(bad(format!(
+                "row {} repeats the key of row {} ({}); give shards as separate files",
+                r + 1,
+                first + 1,
+                row.keys.join(", ")
+            )));
+        }
+        check_unused(&row).map_err(|reason| bad(format!("row {} ({} row): {reason}", r + 1, row.keys[0])))?;
         let part = unflatten(row).map_err(|reason| bad(format!("row {}: {reason}", r + 1)))?;
         table = table.merge(part);
     }
     Ok(table)
+}
+
+/// A key column as text; a null key is empty ("all").
+fn key_column(df: &DataFrame, name: &str) -> Result<Vec<String>, String> {
+    let c =
+        df.column(name).and_then(|c| c.cast(&DataType::String)).map_err(|e| format!("column {name}: {e}"))?;
+    let s = c.str().map_err(|e| format!("column {name}: {e}"))?;
+    Ok(s.iter().map(|v| v.unwrap_or("").to_string()).collect())
+}
+
+/// A count column: every value a whole number ≥ 0 (an integer column, or floats without a
+/// fraction); text, nulls, fractions and negative numbers are refused with the row.
+fn count_column(df: &DataFrame, name: &str) -> Result<Vec<u64>, String> {
+    let c = df.column(name).map_err(|e| format!("column {name}: {e}"))?;
+    let dtype = c.dtype().clone();
+    if !(dtype.is_integer() || dtype.is_float() || dtype == DataType::Null) {
+        return Err(format!("column {name} holds {dtype} values; counts are whole numbers ≥ 0"));
+    }
+    let values = c.cast(&DataType::Float64).map_err(|e| format!("column {name}: {e}"))?;
+    let values = values.f64().map_err(|e| format!("column {name}: {e}"))?;
+    let exact = c.cast(&DataType::Int64).ok();
+    let exact = exact.as_ref().and_then(|e| e.i64().ok());
+    let mut out = Vec::with_capacity(values.len());
+    for (r, v) in values.iter().enumerate() {
+        let row = r + 1;
+        let v = v.ok_or_else(|| format!("row {row}, column {name} is empty; write 0 for an unused count"))?;
+        if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0) {
+            return Err(format!("row {row}, column {name} is {v}; counts are whole numbers ≥ 0"));
+        }
+        // Integer columns are read exactly (beyond 2^53 a float would round).
+        let exact = exact.and_then(|e| e.get(r)).filter(|_| dtype.is_integer());
+        out.push(exact.map_or(v as u64, |x| x as u64));
+    }
+    Ok(out)
+}
+
+/// The columns a row's kind does not use must be 0 (a value there was meant for another kind).
+fn check_unused(row: &FlatRow) -> Result<(), String> {
+    let used: &[usize] = match row.keys[0].as_str() {
+        "metric" | "truth" => &[0, 1, 2, 3, 4, 5],
+        "model" => &[6, 7, 8, 9, 10, 11, 12],
+        "grouping" => &[13, 14],
+        _ => return Ok(()),
+    };
+    match (0..COUNT_COLUMNS.len()).find(|i| !used.contains(i) && row.values[*i] != 0) {
+        Some(i) => Err(format!(
+            "column {} is {} but unused by this kind; it must be 0",
+            COUNT_COLUMNS[i], row.values[i]
+        )),
+        None => Ok(()),
+    }
 }
 
 fn unflatten(row: FlatRow) -> Result<CountsTable, String> {

@@ -64,6 +64,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         groupings: options.groupings.clone(),
         max_levels: options.max_levels,
         skipped: selection.skipped,
+        absent: selection.absent,
         files: infos,
     })
 }

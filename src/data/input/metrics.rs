@@ -1,4 +1,6 @@
-//! Metric selection: named with `--metrics`, or detected as the binary columns all sources share.
+//! Metric selection: named with `--metrics`, or detected as the baseline's binary columns that at
+//! least one model has. A model without one of them is compared on the others; the run says
+//! which (model, metric) pairs are absent.
 
 use super::labels::{normalised, verdict};
 use super::model::{DataOptions, RawSource};
@@ -14,16 +16,20 @@ pub(crate) struct Selection {
     pub metrics: Vec<String>,
     pub skipped: Vec<String>,
     pub truth_metrics: Vec<String>,
+    /// (model, metric) pairs of selected metrics a model does not have.
+    pub absent: Vec<(String, String)>,
 }
 
-/// Picks the metrics: `--metrics` (each must exist in every source), or every candidate shared by
-/// all sources whose baseline values are mostly valid labels (checked on the first 10,000 rows).
+/// Picks the metrics: `--metrics` (each in the baseline and in at least one model), or every
+/// baseline column some model has whose baseline values are mostly valid labels (checked on the
+/// first 10,000 rows). Fails when a model has none of them.
 pub(crate) fn select_metrics(raws: &[RawSource], options: &DataOptions) -> Result<Selection> {
+    let has = |r: &RawSource, m: &str| r.columns.iter().any(|(x, _, _)| x == m);
     let shared: Vec<String> = raws[0]
         .columns
         .iter()
         .map(|(m, _, _)| m.clone())
-        .filter(|m| raws[1..].iter().all(|r| r.columns.iter().any(|(x, _, _)| x == m)))
+        .filter(|m| raws[1..].iter().any(|r| has(r, m)))
         .collect();
     let mut selection = match &options.metrics {
         Some(requested) => explicit(raws, requested, &shared)?,
@@ -31,7 +37,15 @@ pub(crate) fn select_metrics(raws: &[RawSource], options: &DataOptions) -> Resul
     };
     selection.truth_metrics = truth_metrics(raws, options)?;
     if selection.metrics.is_empty() && selection.truth_metrics.is_empty() {
-        return Err(no_common_metric(raws, &shared));
+        return Err(no_common_metric(raws, &raws[1], &shared));
+    }
+    for model in &raws[1..] {
+        let absent: Vec<&String> = selection.metrics.iter().filter(|m| !has(model, m)).collect();
+        let judged = selection.truth_metrics.iter().any(|m| has(model, m));
+        if absent.len() == selection.metrics.len() && !judged {
+            return Err(no_common_metric(raws, model, &shared));
+        }
+        selection.absent.extend(absent.into_iter().map(|m| (model.name.clone(), m.clone())));
     }
     for metric in &options.invert {
         if !selection.metrics.contains(metric) {
@@ -47,10 +61,11 @@ pub(crate) fn select_metrics(raws: &[RawSource], options: &DataOptions) -> Resul
 
 fn explicit(raws: &[RawSource], requested: &[String], shared: &[String]) -> Result<Selection> {
     for metric in requested {
-        if let Some(raw) = raws.iter().find(|r| !r.columns.iter().any(|(m, _, _)| m == metric)) {
+        if !shared.contains(metric) {
+            let baseline_has = raws[0].columns.iter().any(|(m, _, _)| m == metric);
             return Err(AmplifyError::UnknownMetric {
                 metric: metric.clone(),
-                source_name: raw.name.clone(),
+                source_name: if baseline_has { "any model".into() } else { raws[0].name.clone() },
                 candidates: if shared.is_empty() { "(none)".into() } else { shared.join(", ") },
             });
         }
@@ -61,7 +76,7 @@ fn explicit(raws: &[RawSource], requested: &[String], shared: &[String]) -> Resu
             metrics.push(m.clone());
         }
     }
-    Ok(Selection { metrics, skipped: Vec::new(), truth_metrics: Vec::new() })
+    Ok(Selection { metrics, skipped: Vec::new(), truth_metrics: Vec::new(), absent: Vec::new() })
 }
 
 /// Metrics judged against the truth: `--against-truth` (each present in some source), or every
@@ -99,7 +114,12 @@ fn truth_metrics(raws: &[RawSource], options: &DataOptions) -> Result<Vec<String
 
 fn detect(baseline: &RawSource, shared: &[String], options: &DataOptions) -> Result<Selection> {
     if shared.is_empty() {
-        return Ok(Selection { metrics: Vec::new(), skipped: Vec::new(), truth_metrics: Vec::new() });
+        return Ok(Selection {
+            metrics: Vec::new(),
+            skipped: Vec::new(),
+            truth_metrics: Vec::new(),
+            absent: Vec::new(),
+        });
     }
     let mut exprs = Vec::new();
     let columns = shared.iter().filter_map(|metric| baseline.columns.iter().find(|(m, _, _)| m == metric));
@@ -129,18 +149,17 @@ fn detect(baseline: &RawSource, shared: &[String], options: &DataOptions) -> Res
             skipped.push(metric.clone());
         }
     }
-    Ok(Selection { metrics, skipped, truth_metrics: Vec::new() })
+    Ok(Selection { metrics, skipped, truth_metrics: Vec::new(), absent: Vec::new() })
 }
 
-fn no_common_metric(raws: &[RawSource], shared: &[String]) -> AmplifyError {
+fn no_common_metric(raws: &[RawSource], model: &RawSource, shared: &[String]) -> AmplifyError {
     let list = |r: &RawSource| r.columns.iter().map(|(m, _, _)| m.as_str()).collect::<Vec<_>>().join(", ");
-    let model = raws.get(1).map(|r| r.name.clone()).unwrap_or_default();
     let detail = format!(
-        "baseline label columns [{}], {} label columns [{}], shared [{}] but none holds 0/1 labels",
+        "baseline label columns [{}], {} label columns [{}]; selected metrics [{}]",
         list(&raws[0]),
-        model,
-        raws.get(1).map(list).unwrap_or_default(),
+        model.name,
+        list(model),
         shared.join(", ")
     );
-    AmplifyError::NoCommonMetric { model, detail }
+    AmplifyError::NoCommonMetric { model: model.name.clone(), detail }
 }

@@ -169,6 +169,8 @@ pub struct Dataset {
     pub max_levels: usize,
     /// Shared columns that were not selected because they do not hold binary labels.
     pub skipped: Vec<String>,
+    /// (model, metric) pairs of compared metrics a model lacks: not compared for that model.
+    pub absent: Vec<(String, String)>,
     /// The input files, hashed.
     pub files: Vec<FileInfo>,
 }

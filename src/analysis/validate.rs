@@ -1,0 +1,130 @@
+//! Checks a findings document read back from disk (`report --from`): every number must be one
+//! amplify could have written, so a damaged or hand-edited file is refused, naming the field,
+//! instead of rendered (a rate of 750%, a p-value of −3).
+
+use super::findings::{Comparison, Findings};
+use crate::stats::Interval;
+
+/// A field's path and value, and the rule it breaks.
+type Problem = String;
+
+struct Check {
+    problems: Vec<Problem>,
+}
+
+impl Check {
+    fn range(&mut self, field: String, value: Option<f64>, low: f64, high: f64) {
+        if let Some(v) = value {
+            if !(v >= low && v <= high) {
+                self.problems.push(format!("{field} = {v} is outside [{low}, {high}]"));
+            }
+        }
+    }
+
+    fn interval(&mut self, field: String, ci: Option<Interval>, low: f64, high: f64) {
+        if let Some(ci) = ci {
+            self.range(format!("{field}.low"), Some(ci.low), low, high);
+            self.range(format!("{field}.high"), Some(ci.high), low, high);
+            if ci.low > ci.high {
+                self.problems.push(format!("{field}: low {} is above high {}", ci.low, ci.high));
+            }
+        }
+    }
+
+    fn p_values(&mut self, field: &str, p: Option<f64>, adjusted: Option<f64>) {
+        self.range(format!("{field}.p_value"), p, 0.0, 1.0);
+        self.range(format!("{field}.p_adjusted"), adjusted, 0.0, 1.0);
+        if let (Some(p), Some(a)) = (p, adjusted) {
+            if a < p {
+                self.problems.push(format!("{field}.p_adjusted = {a} is below its p_value {p}"));
+            }
+        }
+    }
+}
+
+fn comparison(c: &mut Check, i: usize, row: &Comparison) {
+    let f = |name: &str| format!("comparisons[{i}].{name}");
+    if row.both + row.model_only + row.baseline_only + row.neither != row.n {
+        c.problems.push(format!(
+            "{}: both + model_only + baseline_only + neither is not n = {}",
+            f("n"),
+            row.n
+        ));
+    }
+    c.range(f("baseline_rate"), row.baseline_rate, 0.0, 1.0);
+    c.range(f("model_rate"), row.model_rate, 0.0, 1.0);
+    c.range(f("difference"), row.difference, -1.0, 1.0);
+    c.interval(f("baseline_ci"), row.baseline_ci, 0.0, 1.0);
+    c.interval(f("model_ci"), row.model_ci, 0.0, 1.0);
+    c.interval(f("difference_ci"), row.difference_ci, -1.0, 1.0);
+    c.p_values(&format!("comparisons[{i}]"), row.p_value, row.p_adjusted);
+}
+
+/// Every problem of the document (empty when it is sound), each naming its field.
+pub(crate) fn problems(f: &Findings) -> Vec<String> {
+    let mut c = Check { problems: Vec::new() };
+    for (i, row) in f.comparisons.iter().enumerate() {
+        comparison(&mut c, i, row);
+    }
+    for (i, o) in f.overall.iter().enumerate() {
+        let field = |name: &str| format!("overall[{i}].{name}");
+        c.range(field("baseline_score"), o.baseline_score, 0.0, 1.0);
+        c.range(field("model_score"), o.model_score, 0.0, 1.0);
+        c.range(field("difference"), o.difference, -1.0, 1.0);
+        c.interval(field("difference_ci"), o.difference_ci, -1.0, 1.0);
+        c.p_values(&format!("overall[{i}]"), o.p_value, o.p_adjusted);
+    }
+    for (i, t) in f.truth.iter().enumerate() {
+        let field = |name: &str| format!("truth[{i}].{name}");
+        for (name, v) in [
+            ("precision", t.precision),
+            ("recall", t.recall),
+            ("accuracy", t.accuracy),
+            ("fpr", t.fpr),
+            ("fnr", t.fnr),
+        ] {
+            c.range(field(name), v, 0.0, 1.0);
+        }
+        c.interval(field("fpr_ci"), t.fpr_ci, 0.0, 1.0);
+        c.interval(field("fnr_ci"), t.fnr_ci, 0.0, 1.0);
+        if t.tp + t.fp + t.tn + t.fn_ != t.n {
+            c.problems.push(format!("{}: tp + fp + tn + fn is not n = {}", field("n"), t.n));
+        }
+    }
+    for (i, t) in f.truth_tests.iter().enumerate() {
+        let field = |name: &str| format!("truth_tests[{i}].{name}");
+        c.range(field("baseline_rate"), t.baseline_rate, 0.0, 1.0);
+        c.range(field("model_rate"), t.model_rate, 0.0, 1.0);
+        c.interval(field("difference_ci"), t.difference_ci, -1.0, 1.0);
+        c.p_values(&format!("truth_tests[{i}]"), t.p_value, t.p_adjusted);
+    }
+    for (i, g) in f.groups.iter().enumerate() {
+        let field = |name: &str| format!("groups[{i}].{name}");
+        c.range(field("baseline_rate"), g.baseline_rate, 0.0, 1.0);
+        c.range(field("model_rate"), g.model_rate, 0.0, 1.0);
+        c.p_values(&format!("groups[{i}]"), g.p_value, g.p_adjusted);
+    }
+    c.problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Findings {
+        serde_json::from_str(include_str!("../../reports/example/findings.json")).expect("example")
+    }
+
+    #[test]
+    fn the_example_is_sound_and_damage_is_named() {
+        assert_eq!(problems(&example()), Vec::<String>::new());
+        let mut f = example();
+        f.comparisons[1].model_rate = Some(7.5);
+        f.overall[0].p_value = Some(-3.0);
+        f.truth[0].fnr_ci = Some(Interval { low: 0.4, high: 0.2 });
+        let found = problems(&f);
+        assert!(found.iter().any(|p| p.starts_with("comparisons[1].model_rate = 7.5")), "{found:?}");
+        assert!(found.iter().any(|p| p.starts_with("overall[0].p_value = -3")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("truth[0].fnr_ci: low 0.4 is above high 0.2")), "{found:?}");
+    }
+}
