@@ -220,7 +220,7 @@ fn bad_group_and_truth_inputs() {
     assert_user_error(base().args(["--derive", "p=x:(unclosed"]), &["(unclosed", "does not compile"]);
     assert_user_error(
         base().args(["--derive", "p=cat:\\bcat\\b"]),
-        &["grouping 'p'", "no item falls into any level"],
+        &["grouping 'p'", "no item falls into exactly one level", "all 100 items are outside every level"],
     );
     assert_user_error(base().args(["--group", "g", "--reference", "g=zz"]), &["g=zz", "levels are: a, b, c"]);
     assert_user_error(base().args(["--truth", "prompt"]), &["truth column 'prompt' has no valid value"]);

@@ -26,6 +26,13 @@ pub(crate) fn run(args: &JudgeArgs) -> Result<()> {
         return dry_run(args, &rubrics, &input);
     }
     let output = args.output.as_deref().ok_or_else(|| setting("--output FILE is required"))?;
+    if crate::data::input::FileFormat::of(output).ok() != Some(crate::data::input::FileFormat::Parquet) {
+        return Err(setting(format!(
+            "-o {}: judge writes Parquet; name the output .parquet",
+            output.display()
+        ))
+        .into());
+    }
     let reads = [args.input.clone(), cache_path(args, output)];
     crate::atomic::check_target(output, &reads)?;
     let mut outcomes = Outcomes::default();

@@ -44,6 +44,9 @@ pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, Counts
         note.push_str(&format!(" (skipped, not 0/1 labels: {})", dataset.skipped.join(", ")));
     }
     note!("{note}");
+    for line in &dataset.notes {
+        note!("amplify: {line}");
+    }
     if !dataset.absent.is_empty() {
         let pairs: Vec<String> =
             dataset.absent.iter().map(|(model, metric)| format!("{model}/{metric}")).collect();

@@ -147,7 +147,7 @@ impl ChatClient {
         if let Some(key) = &self.key {
             request = request.header("Authorization", format!("Bearer {}", key.value));
         }
-        match request.send(body.as_str()) {
+        let attempt = match request.send(body.as_str()) {
             Ok(mut response) => {
                 let status = response.status().as_u16();
                 let retry_after = response
@@ -161,7 +161,37 @@ impl ChatClient {
                 }
             }
             Err(e) => transport(e, self.settings.timeout),
+        };
+        redact_attempt(attempt, self.key.as_ref().map(|k| k.value.as_str()))
+    }
+}
+
+/// Removes the API key, and any `Bearer` token, from every text a server supplied, before it
+/// is stored (cache, `_raw` and `_error` columns) or printed: a server may echo the request.
+fn redact_attempt(attempt: Attempt, key: Option<&str>) -> Attempt {
+    let clean = |text: String| redact(&text, key);
+    match attempt {
+        Attempt::Reply(reply) => Attempt::Reply(Reply { content: clean(reply.content), ..reply }),
+        Attempt::Retry { reason, retry_after, unreachable } => {
+            Attempt::Retry { reason: clean(reason), retry_after, unreachable }
         }
+        Attempt::Give(reason) => Attempt::Give(clean(reason)),
+        Attempt::Stop { status, detail } => Attempt::Stop { status, detail: clean(detail) },
+    }
+}
+
+/// `text` with every occurrence of `key` (keys shorter than 6 characters are not searched: they
+/// would mangle ordinary words) and every `Bearer <token>` replaced by `[redacted]`.
+pub(crate) fn redact(text: &str, key: Option<&str>) -> String {
+    static BEARER: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let bearer = BEARER.get_or_init(|| regex::Regex::new(r"(?i)\bbearer\s+[^\s\x22',;]+").ok());
+    let text = match key {
+        Some(key) if key.len() >= 6 => text.replace(key, "[redacted]"),
+        _ => text.to_string(),
+    };
+    match bearer {
+        Some(bearer) => bearer.replace_all(&text, "Bearer [redacted]").into_owned(),
+        None => text,
     }
 }
 
@@ -209,6 +239,25 @@ fn transport(error: ureq::Error, timeout: Duration) -> Attempt {
         other => (other.to_string(), false),
     };
     Attempt::Retry { reason, retry_after: None, unreachable }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_bearer_tokens_never_survive() {
+        let key = "sk-secret-123456";
+        let echo =
+            format!("{{\"error\": \"bad request\", \"headers\": {{\"Authorization\": \"Bearer {key}\"}}}}");
+        let clean = redact(&echo, Some(key));
+        assert!(!clean.contains(key) && clean.contains("Bearer [redacted]"), "{clean}");
+        assert_eq!(redact("authorization: bearer abc.def", None), "authorization: Bearer [redacted]");
+        assert_eq!(redact(&format!("you sent {key}"), Some(key)), "you sent [redacted]");
+        assert_eq!(redact("a fine reply", Some("abc")), "a fine reply", "short keys are not searched");
+        let attempt = redact_attempt(Attempt::Give(format!("HTTP 400: {key}")), Some(key));
+        assert_eq!(attempt, Attempt::Give("HTTP 400: [redacted]".into()));
+    }
 }
 
 #[cfg(test)]

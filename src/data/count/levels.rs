@@ -37,18 +37,29 @@ pub(crate) fn grouping_counts(
     for (j, spec) in specs.iter().enumerate() {
         let levels = cell_u64(&df, &format!("levels{j}"))? as usize;
         let (nulls, ambiguous) = (cell_u64(&df, &format!("null{j}"))?, cell_u64(&df, &format!("amb{j}"))?);
-        check_level_count(spec, levels, max_levels)?;
-        out.push(GroupingCounts { group_by: spec.name(), unassigned: nulls - ambiguous, ambiguous });
+        let counts = GroupingCounts { group_by: spec.name(), unassigned: nulls - ambiguous, ambiguous };
+        check_level_count(spec, levels, max_levels, &counts)?;
+        out.push(counts);
     }
     Ok(out)
 }
 
-/// Rejects a grouping with no level or with more than `max_levels` levels.
-pub(crate) fn check_level_count(spec: &GroupingSpec, levels: usize, max_levels: usize) -> Result<()> {
+/// Rejects a grouping with no level (saying how many items matched several levels and how many
+/// none) or with more than `max_levels` levels.
+pub(crate) fn check_level_count(
+    spec: &GroupingSpec,
+    levels: usize,
+    max_levels: usize,
+    unplaced: &GroupingCounts,
+) -> Result<()> {
     let name = spec.name();
     if levels == 0 {
+        let why = match unplaced.ambiguous {
+            0 => format!("all {} items are outside every level", unplaced.unassigned),
+            n => format!("{n} items match several levels (ambiguous) and {} match none", unplaced.unassigned),
+        };
         return Err(AmplifyError::Data(format!(
-            "grouping '{name}': no item falls into any level; check the column or the --derive patterns"
+            "grouping '{name}': no item falls into exactly one level ({why}); check the column or the --derive patterns"
         )));
     }
     if levels > max_levels {

@@ -141,12 +141,12 @@ fn finish(data: &Dataset, state: PassState, pairing: Pairing) -> Result<Option<C
         Some(_) => return Ok(None),
         None => {}
     }
-    for (spec, levels) in data.groupings.iter().zip(state.level_counts()) {
-        check_level_count(spec, levels, data.max_levels)?;
+    let groupings = state.grouping_counts(&data.groupings);
+    for ((spec, levels), unplaced) in data.groupings.iter().zip(state.level_counts()).zip(&groupings) {
+        check_level_count(spec, levels, data.max_levels, unplaced)?;
     }
     if state.alignment.as_ref().is_some_and(|a| !a.order.holds) {
         ids::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
     }
-    let groupings = state.grouping_counts(&data.groupings);
     Ok(Some(Counted { tables: state.into_tables(data), groupings }))
 }

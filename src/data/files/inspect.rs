@@ -74,7 +74,7 @@ pub(crate) struct FileProfile {
 
 /// Profiles a file in one aggregate query (plus the Parquet footer for row groups).
 pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
-    let mut file = ScannedFile::open(path)?;
+    let mut file = ScannedFile::open_even_empty(path)?;
     let mut exprs = Vec::new();
     for (i, (name, dtype)) in file.schema.iter().enumerate() {
         let c = col(name.as_str());

@@ -218,4 +218,41 @@ mod tests {
         assert!(add_codes(&Int64Chunked::from_vec("x".into(), vec![1]).into_column(), false, 1, &mut [0, 0])
             .is_err());
     }
+
+    /// The naive rule: trimmed, lower-cased text in the accepted spellings; anything else invalid.
+    fn expected(text: &str) -> Option<i32> {
+        let s = text.trim().to_lowercase();
+        if TRUE_LABELS.contains(&s.as_str()) {
+            Some(1)
+        } else if FALSE_LABELS.contains(&s.as_str()) {
+            Some(0)
+        } else {
+            None
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any text, however hostile (control bytes, unicode, padding, case), becomes 1, 0 or
+        /// invalid by the documented rule, never a panic or another value.
+        #[test]
+        fn any_text_normalises_by_the_rule(values in prop::collection::vec(
+            prop::option::of(prop_oneof![
+                prop::sample::select(vec!["1", " YES ", "True", "0.0", "no", "1.0", "0", "nah", "", "\u{0}1", "2"])
+                    .prop_map(str::to_string),
+                ".{0,8}",
+            ]),
+            1..40,
+        )) {
+            let series = Series::new("x".into(), values.clone());
+            let df = DataFrame::new_infer_height(vec![series.into_column()]).expect("frame");
+            let out = df.lazy().select([normalised("x", &DataType::String, false).alias("x")]).collect().expect("normalise");
+            let got: Vec<Option<i32>> = out.column("x").expect("x").cast(&DataType::Int32).expect("int").i32().expect("i32").iter().collect();
+            let want: Vec<Option<i32>> = values.iter().map(|v| v.as_deref().and_then(expected)).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
 }

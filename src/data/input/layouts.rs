@@ -28,6 +28,10 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (None, _) => tidy_sources(inputs, options)?,
     };
     let raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
+    let notes = match (&options.source_column, layout) {
+        (Some(source), Layout::Long) => unsourced_rows(&files[0], source)?,
+        _ => Vec::new(),
+    };
     let selection = select_metrics(&raws, options)?;
     let id_type = common_id_type(&raws, &files);
     let columns: Vec<String> = selection
@@ -65,6 +69,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         max_levels: options.max_levels,
         skipped: selection.skipped,
         absent: selection.absent,
+        notes,
         files: infos,
     })
 }
@@ -165,6 +170,24 @@ fn long_sources(input: &InputSpec, source_col: &str, options: &DataOptions) -> R
     Ok((Layout::Long, vec![file], raws))
 }
 
+/// A note on the rows of a long file whose source is empty: they belong to no source and are not
+/// read.
+fn unsourced_rows(file: &ScannedFile, source_col: &str) -> Result<Vec<String>> {
+    let df = file
+        .lazy
+        .clone()
+        .select([col(source_col).null_count().cast(DataType::Int64).alias("n")])
+        .collect()
+        .engine(|| format!("{}: counting rows without a source", file.path.display()))?;
+    Ok(match cell_u64(&df, "n")? {
+        0 => Vec::new(),
+        n => vec![format!(
+            "{}: {n} row(s) have an empty '{source_col}' and belong to no source; they are not read",
+            file.path.display()
+        )],
+    })
+}
+
 fn distinct_sources(file: &ScannedFile, source_col: &str) -> Result<Vec<String>> {
     let df = file
         .lazy
@@ -212,7 +235,9 @@ fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
         raws.iter().map(|r| files[r.file].schema.get(&r.id).cloned().unwrap_or(DataType::String)).collect();
     if types.windows(2).all(|w| w[0] == w[1]) {
         types[0].clone()
-    } else if types.iter().all(|t| t.is_integer()) {
+    } else if types.iter().all(|t| t.is_integer()) && !types.contains(&DataType::UInt64) {
+        // Every other integer type fits Int64; UInt64 ids above i64::MAX would not, so mixed
+        // with UInt64 they are matched as text (equal numbers have equal decimal text).
         DataType::Int64
     } else {
         DataType::String

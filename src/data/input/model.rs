@@ -171,6 +171,8 @@ pub struct Dataset {
     pub skipped: Vec<String>,
     /// (model, metric) pairs of compared metrics a model lacks: not compared for that model.
     pub absent: Vec<(String, String)>,
+    /// What the reading left out, to tell the user (e.g. rows of a long file without a source).
+    pub notes: Vec<String>,
     /// The input files, hashed.
     pub files: Vec<FileInfo>,
 }

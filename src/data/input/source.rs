@@ -25,9 +25,18 @@ pub(crate) struct ScannedFile {
 }
 
 impl ScannedFile {
-    /// Opens a file: checks existence and format, reads the schema and the row count, and starts
-    /// hashing the bytes in the background.
+    /// Opens a file: checks existence and format, reads the schema and the row count (refusing
+    /// a file without rows), and starts hashing the bytes in the background.
     pub(crate) fn open(path: &Path) -> Result<Self> {
+        let file = Self::open_even_empty(path)?;
+        if file.rows == 0 {
+            return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
+        }
+        Ok(file)
+    }
+
+    /// [`Self::open`] for a file that may have no rows (`inspect` shows its schema).
+    pub(crate) fn open_even_empty(path: &Path) -> Result<Self> {
         if super::multifile::is_dataset(path) {
             return super::multifile::open(path);
         }
@@ -35,12 +44,13 @@ impl ScannedFile {
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
         let format = FileFormat::of(path)?;
+        check_content(path, format)?;
         let owned = path.to_path_buf();
         Self::from_scan(path, format, scan(path, format), move || sha256_file(&owned))
     }
 
-    /// Reads the schema and row count of a scan (refusing an empty input) and starts `hash` on a
-    /// thread; shared by single files and multi-file inputs.
+    /// Reads the schema and row count of a scan and starts `hash` on a thread; shared by single
+    /// files and multi-file inputs.
     pub(crate) fn from_scan(
         path: &Path,
         format: FileFormat,
@@ -54,18 +64,16 @@ impl ScannedFile {
         };
         let mut lazy = scanned.map_err(unreadable)?;
         let schema = lazy.collect_schema().map_err(unreadable)?;
+        refuse_duplicate_columns(path, &schema)?;
         let counted = lazy.clone().select([len().alias("n")]).collect().map_err(unreadable)?;
         let rows = cell_u64(&counted, "n")?;
-        if rows == 0 {
-            return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
-        }
         let hash = Some(std::thread::spawn(hash));
         Ok(Self { path: path.to_path_buf(), format, lazy, schema, rows, hash })
     }
 
-    /// Comma-separated column names, for error messages.
+    /// Comma-separated column names, for error messages (printable, at most 60 characters each).
     pub(crate) fn column_list(&self) -> String {
-        self.schema.iter_names().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+        self.schema.iter_names().map(|n| printable(n.as_str(), 60)).collect::<Vec<_>>().join(", ")
     }
 
     /// Whether the file has a column.
@@ -82,6 +90,58 @@ impl ScannedFile {
         };
         Ok(FileInfo { path: self.path.clone(), format: self.format, rows: self.rows, sha256 })
     }
+}
+
+/// `text` safe for a one-line message: control and replacement characters become `?`, and it is
+/// cut to `max` characters.
+pub(crate) fn printable(text: &str, max: usize) -> String {
+    let mut out: String =
+        text.chars().take(max).map(|c| if c.is_control() || c == '\u{FFFD}' { '?' } else { c }).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Refuses a file whose bytes are of the other format (a Parquet file named `.csv`, or the
+/// reverse), before a reader turns its binary into column names.
+fn check_content(path: &Path, format: FileFormat) -> Result<()> {
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let parquet = n == 4 && &head == b"PAR1";
+    let wrong = match format {
+        FileFormat::Csv if parquet => Some("it is a Parquet file; name it .parquet"),
+        FileFormat::Parquet if n > 0 && !parquet => {
+            Some("it does not start with the Parquet magic bytes PAR1; if it is CSV, name it .csv")
+        }
+        _ => None,
+    };
+    match wrong {
+        Some(reason) => Err(AmplifyError::Unreadable {
+            path: path.to_path_buf(),
+            format: format.label(),
+            reason: reason.into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a header that names a column twice (polars renames the second `X_duplicated_0`).
+fn refuse_duplicate_columns(path: &Path, schema: &Schema) -> Result<()> {
+    for name in schema.iter_names() {
+        let Some((base, n)) = name.rsplit_once("_duplicated_") else { continue };
+        if n.chars().all(|c| c.is_ascii_digit()) && schema.contains(base) {
+            return Err(AmplifyError::Unreadable {
+                path: path.to_path_buf(),
+                format: "CSV",
+                reason: format!(
+                    "the header names column '{}' more than once; rename the copies",
+                    printable(base, 60)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn unreadable_io(path: &Path, format: FileFormat, e: std::io::Error) -> AmplifyError {
