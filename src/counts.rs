@@ -1,7 +1,8 @@
 //! The counts table: the sufficient statistics every estimate is computed from.
 //!
-//! It is the boundary between the data layer (which reduces rows to counts inside polars) and the
-//! statistics. It is mergeable: counts of disjoint item shards add up cell by cell.
+//! It is the boundary between the data layer (which reduces rows to counts: one streaming pass, or
+//! polars group-bys; see `data::count`) and the statistics. It is mergeable: counts of disjoint
+//! item shards add up cell by cell.
 
 use crate::stats::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};

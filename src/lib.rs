@@ -78,3 +78,12 @@ pub fn cli_main() -> std::process::ExitCode {
         }
     }
 }
+
+/// Fixtures shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// The findings of the committed example report (`reports/example/findings.json`).
+    pub(crate) fn example_findings() -> crate::analysis::Findings {
+        serde_json::from_str(include_str!("../reports/example/findings.json")).expect("example findings")
+    }
+}

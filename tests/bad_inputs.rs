@@ -38,6 +38,16 @@ fn counts(score: &str) -> String {
     format!("{COUNTS_HEADER}\nmetric,m,a,,,,2,3,1,2,1,1,0,0,0,0,0,0,0,0,0\nmodel,m,,,,,0,0,0,0,0,0,10,0,0,{score},0,0\n")
 }
 
+/// A model file whose column `b` has polars' Null type (all missing), as Parquet.
+fn null_typed_model(path: &Path) {
+    use polars::prelude::*;
+    let ids = Column::new("id".into(), (1i64..=6).collect::<Vec<_>>());
+    let a = Column::new("a".into(), vec![1i64, 1, 1, 1, 0, 1]);
+    let b = Column::new_empty("b".into(), &DataType::Null).extend_constant(AnyValue::Null, 6).expect("nulls");
+    let mut df = DataFrame::new_infer_height(vec![ids, a, b]).expect("frame");
+    ParquetWriter::new(std::fs::File::create(path).expect("create")).finish(&mut df).expect("write");
+}
+
 struct Fixtures {
     dir: tempfile::TempDir,
 }
@@ -62,6 +72,11 @@ impl Fixtures {
         write(d, "ambiguous.csv", "id,a,b,prompt\n1,1,0,wife husband\n2,0,1,husband and wife\n");
         write(d, "two_items.csv", "id,a,b\n1,1,0\n2,0,1\n");
         write(d, "shuffled.csv", "id,a,b\n6,1,0\n5,0,1\n4,1,1\n3,1,1\n2,0,1\n1,1,0\n");
+        // Malformed past the rows read to infer the schema: the error must still name the file.
+        let ragged =
+            format!("id,a,b\n{}7,1,1,9\n", (1..=6).map(|i| format!("{i},1,0\n")).collect::<String>());
+        write(d, "ragged.csv", &ragged);
+        null_typed_model(&d.join("null_b.parquet"));
         amplify().args(["sample", "--items", "40", "--out"]).arg(d.join("s")).assert().success();
         std::fs::copy(d.join("s/human.parquet"), d.join("binary.csv")).expect("copy");
         let full = std::fs::read(d.join("s/model_a.parquet")).expect("read");
@@ -150,6 +165,8 @@ fn bad_label_files() {
     );
     case(&fx, &["compare", "@human.csv", "@notes.txt"], &["notes.txt", "unsupported file type"]);
     case(&fx, &["compare", "@dup_header.csv", "@model.csv"], &["dup_header.csv", "more than once"]);
+    case(&fx, &["compare", "@human.csv", "@ragged.csv"], &["ragged.csv", "more fields"]);
+    case(&fx, &["compare", "@human.csv", "@null_b.parquet"], &["'b'", "no valid 0/1 label in null_b"]);
     case(
         &fx,
         &["compare", "@human.csv", "@model.csv", "@no_shared.csv"],

@@ -110,10 +110,7 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn example() -> Findings {
-        serde_json::from_str(include_str!("../../reports/example/findings.json")).expect("example")
-    }
+    use crate::test_support::example_findings as example;
 
     #[test]
     fn the_example_is_sound_and_damage_is_named() {

@@ -4,11 +4,7 @@
 
 use super::{format_p, render, tables, Format};
 use crate::analysis::Findings;
-
-/// The findings of the committed example report.
-pub(crate) fn example() -> Findings {
-    serde_json::from_str(include_str!("../../reports/example/findings.json")).expect("example findings")
-}
+use crate::test_support::example_findings as example;
 
 #[test]
 fn terminal_table() {

@@ -119,10 +119,7 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn example() -> Findings {
-        serde_json::from_str(include_str!("../../reports/example/findings.json")).expect("example findings")
-    }
+    use crate::test_support::example_findings as example;
 
     #[test]
     fn markdown_report() {

@@ -30,7 +30,10 @@ use self::pass::{PassState, Stop};
 use self::tally::JointTables;
 use crate::counts::{CountsTable, GroupingCounts};
 use crate::data::columns::ID;
-use crate::data::input::{ids, Dataset};
+use crate::data::engine::first_line;
+use crate::data::input::source::scan;
+use crate::data::input::{ids, Dataset, FileFormat};
+
 use crate::error::{AmplifyError, Result};
 
 /// How rows are paired before they are counted (the hidden `--pairing` flag).
@@ -70,6 +73,26 @@ struct Counted {
 /// compared metric has no valid label on one side among the matched items, and on groupings with
 /// no level or too many levels.
 pub fn count(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
+    count_with(data, strategy).map_err(|error| match error {
+        AmplifyError::Engine { .. } => blame_csv(data).unwrap_or(error),
+        other => other,
+    })
+}
+
+/// An engine error while counting usually means a CSV file is malformed past the rows read to
+/// infer its schema; the error names no file, so each CSV input is parsed in full to find it.
+fn blame_csv(data: &Dataset) -> Option<AmplifyError> {
+    data.files.iter().filter(|f| f.format == FileFormat::Csv).find_map(|f| {
+        let parsed = scan(&f.path, FileFormat::Csv).and_then(|lf| lf.collect());
+        parsed.err().map(|e| AmplifyError::Unreadable {
+            path: f.path.clone(),
+            format: "CSV",
+            reason: first_line(&e.to_string()),
+        })
+    })
+}
+
+fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
     let positional = match strategy {
         Strategy::Auto | Strategy::Position => paired(data, Pairing::Position)?,
         Strategy::Join | Strategy::GroupBy => None,

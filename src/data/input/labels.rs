@@ -8,9 +8,11 @@ pub(crate) const TRUE_LABELS: [&str; 4] = ["1", "1.0", "true", "yes"];
 /// Strings (after trimming and lower-casing) read as 0.
 pub(crate) const FALSE_LABELS: [&str; 4] = ["0", "0.0", "false", "no"];
 
-/// Whether a column of this type can hold binary labels at all.
+/// Whether a column of this type can hold binary labels at all. A column of the Null type (all
+/// values missing, as Parquet writers store an empty column) counts: its labels are all invalid,
+/// which is reported like any all-invalid column instead of the column vanishing.
 pub(crate) fn is_label_type(dtype: &DataType) -> bool {
-    dtype.is_bool() || dtype.is_primitive_numeric() || dtype.is_string()
+    dtype.is_bool() || dtype.is_primitive_numeric() || dtype.is_string() || dtype == &DataType::Null
 }
 
 /// The normalised label of column `name` as Int32: 1, 0 or null (invalid).
