@@ -31,6 +31,11 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// Generate the seeded ELEPHANT-like sample data set.
     Sample(SampleArgs),
+    /// How well a judge agrees with gold labels from people: accuracy, sensitivity, specificity,
+    /// Cohen's and Fleiss' κ, and whether its errors differ between sources' texts.
+    Agree(AgreeArgs),
+    /// Items needed for a target effect, or the effect detectable with n items (80/90% power).
+    Power(PowerArgs),
     /// Score raw responses for behaviours with an LLM judge (OpenAI-compatible endpoint), or read
     /// AITA verdicts from free text; writes a file `compare` reads.
     #[command(after_long_help = JUDGE_HELP)]
@@ -156,6 +161,19 @@ pub(crate) struct StatsArgs {
     pub bootstrap: u32,
 }
 
+/// An audit of the judge behind the compared labels.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AuditArgs {
+    /// Gold labels from people for a random subset of the judged items: the id column, one column
+    /// per metric, and a source column naming which compared source each row audits. Adds the
+    /// judge's agreement, differential-error tests and judge-corrected estimates.
+    #[arg(long, value_name = "FILE", help_heading = "Judge audit")]
+    pub audit: Option<PathBuf>,
+    /// Column of the audit file naming the audited source (the baseline's or a model's name).
+    #[arg(long, value_name = "COL", default_value = "source", help_heading = "Judge audit")]
+    pub audit_source: String,
+}
+
 /// `amplify compare`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct CompareArgs {
@@ -165,6 +183,9 @@ pub(crate) struct CompareArgs {
     /// Statistics.
     #[command(flatten)]
     pub stats: StatsArgs,
+    /// Audit of the judge.
+    #[command(flatten)]
+    pub audit: AuditArgs,
     /// Read a counts table (from `amplify count` or sql/) instead of label files; repeat to merge shards.
     #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
     pub counts: Vec<PathBuf>,
@@ -190,6 +211,9 @@ pub(crate) struct ReportArgs {
     /// Statistics.
     #[command(flatten)]
     pub stats: StatsArgs,
+    /// Audit of the judge.
+    #[command(flatten)]
+    pub audit: AuditArgs,
     /// Read a counts table instead of label files; repeat to merge shards.
     #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
     pub counts: Vec<PathBuf>,
@@ -355,4 +379,68 @@ pub(crate) enum EngineArg {
     Streaming,
     /// polars' in-memory engine.
     InMemory,
+}
+
+/// `amplify agree`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AgreeArgs {
+    /// The judge's labels (Parquet or CSV), e.g. the output of `amplify judge`.
+    #[arg(value_name = "JUDGED")]
+    pub judged: PathBuf,
+    /// Gold labels from people for (some of) the same items; columns named like the judged ones.
+    #[arg(value_name = "AUDIT")]
+    pub audit: PathBuf,
+    /// Item id column of both files.
+    #[arg(long, value_name = "COL", default_value = "id")]
+    pub id: String,
+    /// Metrics, comma-separated [default: every label column both files have].
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// Auditor column of the audit file (several people per item, one row each).
+    #[arg(long, value_name = "COL")]
+    pub auditor: Option<String>,
+    /// Column (in either file) saying who wrote each text, e.g. human or model: splits the
+    /// agreement and tests whether the judge errs differently on each.
+    #[arg(long, value_name = "COL")]
+    pub text_source: Option<String>,
+    /// Confidence level of every interval.
+    #[arg(long, default_value = "0.95")]
+    pub confidence: Confidence,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub format: InspectFormat,
+    /// Write the output to FILE instead of stdout (as compare's -o).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `amplify power`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PowerArgs {
+    /// Share of items whose label differs between model and baseline (discordant pairs), e.g.
+    /// 0.3; read from a pilot's findings with --from.
+    #[arg(long, value_name = "SHARE")]
+    pub discordant: Option<f64>,
+    /// Target effect: a difference in rates (0.05 = 5 pp) or an amplification.
+    #[arg(long, value_name = "DIFF")]
+    pub effect: Option<f64>,
+    /// Items available: report the detectable effect instead of the items needed.
+    #[arg(long, value_name = "N")]
+    pub items: Option<u64>,
+    /// Share of items in the smaller of two group levels (amplification), e.g. 0.3.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub level_share: f64,
+    /// Share of items the truth calls at fault (FNR is measured on them), e.g. 0.45.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub positives: f64,
+    /// A pilot's findings.json: the discordance of each comparison and its n.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Two-sided significance level of each test (divide by the number of tests for a
+    /// Bonferroni-corrected family).
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub format: InspectFormat,
 }

@@ -55,6 +55,7 @@ mod plan;
 pub mod report;
 pub mod rng;
 mod sample;
+mod sample_audit;
 pub mod stats;
 mod table;
 

@@ -51,7 +51,9 @@ pub(crate) fn generate(items: usize, seed: u64) -> Vec<Table> {
     let model_b = model_table("model_b", &posts, &mut rng, |r| r.model_b, 0.30, true);
     // A separate stream, so that adding the responses left the other tables unchanged.
     let responses = responses_table(&posts, &mut SplitMix64::new(seed ^ 0x5EED_C0DE));
-    vec![human, model_a, model_b, responses]
+    let mut tables = vec![human, model_a, model_b, responses];
+    tables.push(crate::sample_audit::audit_table(&tables, seed));
+    tables
 }
 
 /// Sentences a response uses when it shows (first) or does not show (second) each behaviour of

@@ -35,6 +35,16 @@ fn example_and_fresh_findings_validate() {
     args.extend(SAMPLE_OPTIONS);
     let fresh = findings(&args);
     assert_eq!(errors(&v, &fresh), Vec::<String>::new(), "fresh run with truth and groups");
+    let shipped = |name: &str| root().join("data/sample").join(name).display().to_string();
+    let (h, a, b, audit) = (
+        shipped("human.parquet"),
+        shipped("model_a.parquet"),
+        shipped("model_b.parquet"),
+        shipped("audit.parquet"),
+    );
+    let audited = findings(&[&h, &a, &b, "--audit", &audit]);
+    assert!(audited["corrected"].is_array());
+    assert_eq!(errors(&v, &audited), Vec::<String>::new(), "run with an audit");
     let counts = dir.path().join("counts.parquet");
     // `count` takes the input options only (the last two of SAMPLE_OPTIONS are --reference).
     let input_args = &args[..args.len() - 2];

@@ -1,10 +1,12 @@
 //! From counts to findings.
 
+use super::audit::DifferentialError;
 use super::findings::{
     Alignment, Comparison, Findings, GroupRow, InputRecord, Overall, Settings, TruthTest, FINDINGS_SCHEMA,
 };
-use super::{groups, truth};
+use super::{audit, corrected, detectable, groups, truth};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
+use crate::data::files::audit::AuditRows;
 use crate::error::Result;
 use crate::stats::binomial::mcnemar_p;
 use crate::stats::effect::{cohens_h, rate_ratio};
@@ -51,9 +53,32 @@ pub fn build_findings(
         alignment,
         comparisons,
         overall,
+        detectable: None,
+        agreement: Vec::new(),
+        differential: Vec::new(),
+        corrected: Vec::new(),
     };
     correct(&mut findings);
+    detectable::fill(&mut findings, counts);
     Ok(findings)
+}
+
+/// Adds what an audit of the judge says (`compare --audit`): its agreement with the gold labels
+/// per source, the differential-error tests (which join the run's family) and the corrected
+/// rates and differences; then adjusts the family again and recomputes the detectable effects.
+pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(String, AuditRows)]) {
+    let confidence = f.settings.confidence.get();
+    for (source, rows) in audits {
+        let (mut agreement, _) = audit::agreement_rows(rows, confidence);
+        for row in &mut agreement {
+            row.source = source.clone();
+        }
+        f.agreement.extend(agreement.into_iter().filter(|r| r.n > 0));
+    }
+    f.differential = audit::differential_between_sources(audits, confidence);
+    f.corrected = corrected::corrected_rows(&f.comparisons, &f.settings.baseline, audits, confidence);
+    correct(f);
+    detectable::fill(f, counts);
 }
 
 /// A row with a p-value in the run's family.
@@ -76,7 +101,7 @@ macro_rules! tested {
     )*};
 }
 
-tested!(Comparison, Overall, TruthTest, GroupRow);
+tested!(Comparison, Overall, TruthTest, GroupRow, DifferentialError);
 
 /// Adjusts every p-value of the run as one family (comparisons, overall scores, truth tests and
 /// group amplification) and flags the significant rows.
@@ -88,6 +113,7 @@ fn correct(f: &mut Findings) {
     rows.extend(f.overall.iter_mut().map(|r| r as &mut dyn Tested));
     rows.extend(f.truth_tests.iter_mut().map(|r| r as &mut dyn Tested));
     rows.extend(f.groups.iter_mut().map(|r| r as &mut dyn Tested));
+    rows.extend(f.differential.iter_mut().map(|r| r as &mut dyn Tested));
     let family: Vec<Option<f64>> = rows.iter().map(|r| r.p_value()).collect();
     for (row, p) in rows.into_iter().zip(adjust(&family, correction)) {
         row.set_adjusted(p, alpha);
@@ -119,6 +145,7 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
         invalid_model: m.invalid_model,
         significant: false,
         note: None,
+        mde: None,
     };
     if n == 0 {
         row.note = Some("no item has a valid label on both sides".into());

@@ -1,6 +1,9 @@
 //! The findings document: plain serialisable structs, the stable JSON contract
 //! (`amplify.findings/1`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
+use super::audit::{AgreementRow, DifferentialError};
+use super::corrected::CorrectedRow;
+use super::detectable::Detectable;
 use crate::data::Layout;
 use crate::stats::binomial::McNemarVariant;
 use crate::stats::multiplicity::Correction;
@@ -42,6 +45,18 @@ pub struct Findings {
     /// BiasAmp→ per grouping, metric and model.
     #[serde(default)]
     pub bias_amplification: Vec<BiasAmplification>,
+    /// How the minimum detectable effects (`mde` fields) were computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detectable: Option<Detectable>,
+    /// The judge against gold labels, per metric and source (`--audit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agreement: Vec<AgreementRow>,
+    /// Whether the judge errs differently on two sources' texts (`--audit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differential: Vec<DifferentialError>,
+    /// Judge-error-corrected rates and differences (`--audit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrected: Vec<CorrectedRow>,
 }
 
 /// Settings that determine the numbers.
@@ -180,6 +195,9 @@ pub struct Comparison {
     pub significant: bool,
     /// Why estimates are missing, when they are.
     pub note: Option<String>,
+    /// Smallest |Δ| detectable with 80% power at the run's per-test α (see `detectable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mde: Option<f64>,
 }
 
 /// Overall (face-preservation) score of one model: item score = mean of its metrics.
@@ -270,6 +288,9 @@ pub struct TruthTest {
     pub p_adjusted: Option<f64>,
     /// Whether p_adjusted < 1 − confidence.
     pub significant: bool,
+    /// Smallest |Δ| detectable with 80% power at the run's per-test α.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mde: Option<f64>,
 }
 
 /// How a grouping split the items.
@@ -340,6 +361,12 @@ pub struct GroupRow {
     pub significant: bool,
     /// Why the row is not tested, when it is not.
     pub note: Option<String>,
+    /// Standard error of the amplification (Welch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amplification_se: Option<f64>,
+    /// Smallest |amplification| detectable with 80% power at the run's per-test α.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mde: Option<f64>,
 }
 
 /// BiasAmp→ of one grouping, metric and model.

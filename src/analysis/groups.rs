@@ -152,7 +152,19 @@ fn group_row(
         p_adjusted: None,
         significant: false,
         note,
+        amplification_se: (!is_reference).then(|| amplification_se(&d_l, &d_r)).flatten(),
+        mde: None,
     }
+}
+
+/// Standard error of the difference of the two levels' mean item differences (Welch), from
+/// sample variances; `None` below 2 items on either side.
+fn amplification_se(l: &SampleSums, r: &SampleSums) -> Option<f64> {
+    let var = |s: &SampleSums| {
+        (s.n >= 2)
+            .then(|| ((s.sum_sq - s.sum * s.sum / s.n as f64) / (s.n as f64 - 1.0)).max(0.0) / s.n as f64)
+    };
+    Some((var(l)? + var(r)?).sqrt())
 }
 
 /// Plain-language comparison of the model's gap with the baseline's.

@@ -1,16 +1,28 @@
 //! Builds [`Findings`] from the counts table: estimates, intervals, tests and the multiplicity
-//! correction over the run's one family of p-values.
+//! correction over the run's one family of p-values; with an audit of the judge, its agreement
+//! with gold labels and the judge-error-corrected estimates; the minimum detectable effects.
 
+mod audit;
 mod build;
+mod corrected;
+mod detectable;
 mod findings;
 mod groups;
+mod planning;
 mod truth;
 mod validate;
 
+pub(crate) use audit::agreement_report;
+pub(crate) use planning::power_report;
 pub(crate) use validate::problems;
 
+pub use audit::{AgreementReport, AgreementRow, DifferentialError, AGREEMENT_SCHEMA};
+pub(crate) use build::add_audit;
 pub use build::build_findings;
+pub use corrected::CorrectedRow;
+pub use detectable::Detectable;
 pub use findings::{
     Alignment, BiasAmplification, Comparison, Findings, GroupRow, GroupingSummary, InputRecord, LevelSize,
     Overall, ReferenceLevel, Settings, TruthRow, TruthTest, FINDINGS_SCHEMA,
 };
+pub use planning::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};

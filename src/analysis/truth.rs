@@ -72,6 +72,7 @@ pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<Trut
             p_value: (n > 0).then(|| mcnemar_p(p.model_only, p.baseline_only, settings.test)),
             p_adjusted: None,
             significant: false,
+            mde: None,
         });
     }
     out.sort_by(|a, b| (&a.model, &a.metric, &a.rate).cmp(&(&b.model, &b.metric, &b.rate)));

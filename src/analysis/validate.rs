@@ -98,6 +98,22 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
         c.interval(field("difference_ci"), t.difference_ci, -1.0, 1.0);
         c.p_values(&format!("truth_tests[{i}]"), t.p_value, t.p_adjusted);
     }
+    for (i, a) in f.agreement.iter().enumerate() {
+        let field = |name: &str| format!("agreement[{i}].{name}");
+        for (name, v) in [
+            ("judge_rate", a.judge_rate),
+            ("gold_rate", a.gold_rate),
+            ("accuracy", a.accuracy),
+            ("sensitivity", a.sensitivity),
+            ("specificity", a.specificity),
+        ] {
+            c.range(field(name), v, 0.0, 1.0);
+        }
+        c.range(field("kappa"), a.kappa, -1.0, 1.0);
+    }
+    for (i, d) in f.differential.iter().enumerate() {
+        c.p_values(&format!("differential[{i}]"), d.p_value, d.p_adjusted);
+    }
     for (i, g) in f.groups.iter().enumerate() {
         let field = |name: &str| format!("groups[{i}].{name}");
         c.range(field("baseline_rate"), g.baseline_rate, 0.0, 1.0);

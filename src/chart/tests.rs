@@ -40,6 +40,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
                 invalid_model: 0,
                 significant: i % 2 == 0,
                 note: None,
+                mde: None,
             });
         }
     }
@@ -72,6 +73,10 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         groupings: vec![],
         groups: vec![],
         bias_amplification: vec![],
+        detectable: None,
+        agreement: vec![],
+        differential: vec![],
+        corrected: vec![],
     }
 }
 

@@ -1,7 +1,8 @@
 //! `amplify compare`: labels (or counts) in, findings out.
 
-use crate::analysis::{build_findings, Findings, InputRecord};
-use crate::cli::{CompareArgs, InputArgs, StatsArgs};
+use crate::analysis::{add_audit, build_findings, Findings, InputRecord};
+use crate::cli::{AuditArgs, CompareArgs, InputArgs, StatsArgs};
+use crate::data::files::audit::read_audit;
 use crate::data::files::counts::read_counts;
 use crate::data::input::source::sha256_file;
 use crate::data::Layout;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 /// Runs `compare`.
 pub(crate) fn run(args: &CompareArgs) -> Result<()> {
     check_outputs(args)?;
-    let findings = findings(&args.input, &args.stats, &args.counts)?;
+    let findings = findings(&args.input, &args.stats, &args.audit, &args.counts)?;
     if let Some(dir) = &args.charts {
         for note in crate::report::write_charts_only(&findings, dir)? {
             note!("amplify: chart skipped: {note}");
@@ -27,15 +28,9 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
     Ok(())
 }
 
-/// Every path the run reads: label files (or directories, globs as given) and counts files.
-pub(crate) fn input_paths(input: &InputArgs, counts: &[PathBuf]) -> Vec<PathBuf> {
-    let labels = input.inputs.iter().map(|a| crate::data::InputSpec::parse(a).path);
-    labels.chain(counts.iter().cloned()).collect()
-}
-
 /// Refuses outputs that would overwrite an input, or each other, before any work.
 fn check_outputs(args: &CompareArgs) -> Result<(), AmplifyError> {
-    let inputs = input_paths(&args.input, &args.counts);
+    let inputs = input_paths(&args.input, args.counts.iter().cloned().chain(args.audit.audit.clone()));
     if let Some(path) = &args.output {
         crate::atomic::check_target(path, &inputs)?;
     }
@@ -58,23 +53,21 @@ fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
 }
 
 /// Reads labels (or counts) and computes the findings: the pipeline shared by `compare` and
-/// `report`.
-pub(crate) fn findings(input: &InputArgs, stats: &StatsArgs, counts_files: &[PathBuf]) -> Result<Findings> {
+/// `report`; with an audit of the judge, its sections too.
+pub(crate) fn findings(
+    input: &InputArgs,
+    stats: &StatsArgs,
+    audit: &AuditArgs,
+    counts_files: &[PathBuf],
+) -> Result<Findings> {
     let stats = StatsPlan::from(stats);
-    let (counts, run) = if counts_files.is_empty() {
-        let plan = InputPlan::try_from(input)?;
-        let (dataset, counts) = super::load_and_count(&plan)?;
-        let run = RunInputs {
-            records: super::input_records(&dataset),
-            baseline: plan.options.baseline_name.clone(),
-            metrics: counts.metric_names(),
-            inverted: plan.options.invert.clone(),
-            layout: dataset.layout,
-            id_column: Some(dataset.id_column.clone()),
-            truth: plan.options.truth.clone(),
-        };
-        (counts, run)
-    } else {
+    if !counts_files.is_empty() {
+        if audit.audit.is_some() {
+            return Err(AmplifyError::Usage(
+                "--audit pairs gold labels with the judged label files; it cannot work from --counts".into(),
+            )
+            .into());
+        }
         let counts = read_counts(counts_files)?;
         let run = RunInputs {
             records: counts_records(counts_files)?,
@@ -85,10 +78,42 @@ pub(crate) fn findings(input: &InputArgs, stats: &StatsArgs, counts_files: &[Pat
             id_column: None,
             truth: input.truth.clone(),
         };
-        (counts, run)
+        return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
+    }
+    let plan = InputPlan::try_from(input)?;
+    let (dataset, counts) = super::load_and_count(&plan)?;
+    let mut run = RunInputs {
+        records: super::input_records(&dataset),
+        baseline: plan.options.baseline_name.clone(),
+        metrics: counts.metric_names(),
+        inverted: plan.options.invert.clone(),
+        layout: dataset.layout,
+        id_column: Some(dataset.id_column.clone()),
+        truth: plan.options.truth.clone(),
     };
-    let settings = stats.settings(&run);
-    Ok(build_findings(&counts, settings, run.records)?)
+    let audits = match &audit.audit {
+        Some(path) => {
+            run.records.extend(
+                counts_records(std::slice::from_ref(path))?
+                    .into_iter()
+                    .map(|r| InputRecord { role: "audit".into(), ..r }),
+            );
+            Some(read_audit(&dataset, path, &audit.audit_source)?)
+        }
+        None => None,
+    };
+    let mut findings = build_findings(&counts, stats.settings(&run), run.records)?;
+    if let Some(audits) = audits {
+        add_audit(&mut findings, &counts, &audits);
+    }
+    Ok(findings)
+}
+
+/// Every path the run reads: label files (or directories, globs as given), then `extra` (counts
+/// files, an audit, a findings file).
+pub(crate) fn input_paths(input: &InputArgs, extra: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
+    let labels = input.inputs.iter().map(|a| crate::data::InputSpec::parse(a).path);
+    labels.chain(extra).collect()
 }
 
 fn counts_records(paths: &[std::path::PathBuf]) -> Result<Vec<InputRecord>> {

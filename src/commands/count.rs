@@ -9,7 +9,7 @@ use anyhow::Result;
 pub(crate) fn run(args: &CountArgs) -> Result<()> {
     let plan = InputPlan::try_from(&args.input)?;
     counts_format(&args.output)?;
-    crate::atomic::check_target(&args.output, &super::compare::input_paths(&args.input, &[]))?;
+    crate::atomic::check_target(&args.output, &super::compare::input_paths(&args.input, []))?;
     let (_, counts) = super::load_and_count(&plan)?;
     write_counts(&counts, &args.output)?;
     note!(

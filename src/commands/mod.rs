@@ -1,10 +1,12 @@
 //! One module per subcommand, each orchestration only: resolve the plan, read, count, analyse,
 //! export.
 
+pub(crate) mod agree;
 pub(crate) mod compare;
 pub(crate) mod count;
 pub(crate) mod inspect;
 pub(crate) mod judge;
+pub(crate) mod power;
 pub(crate) mod report;
 pub(crate) mod sample;
 
@@ -23,6 +25,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Judge(args) => judge::run(&args),
+        Command::Agree(args) => agree::run(&args),
+        Command::Power(args) => power::run(&args),
     }
 }
 

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 /// Runs `report`.
 pub(crate) fn run(args: &ReportArgs) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| default_out(args));
-    let mut inputs = super::compare::input_paths(&args.input, &args.counts);
-    inputs.extend(args.from.clone());
+    let extra = args.counts.iter().cloned().chain(args.audit.audit.clone()).chain(args.from.clone());
+    let inputs = super::compare::input_paths(&args.input, extra);
     crate::report::check_folder(&out, "--out", &inputs)?;
     let findings = match &args.from {
         Some(path) => load_findings(path)?,
-        None => super::compare::findings(&args.input, &args.stats, &args.counts)?,
+        None => super::compare::findings(&args.input, &args.stats, &args.audit, &args.counts)?,
     };
     let written = write_report(&findings, &out)?;
     note!("amplify: wrote {}/index.html (and report.md, findings.json, tables, charts/)", written.display());

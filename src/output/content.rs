@@ -44,7 +44,10 @@ pub(crate) fn comparisons(f: &Findings) -> Section {
     let b = &f.settings.baseline;
     Section {
         title: "Comparisons".into(),
-        intro: format!("Per behaviour and model, over items labelled validly by both {b} and the model."),
+        intro: format!(
+            "Per behaviour and model, over items labelled validly by both {b} and the model; detectable: the smallest |Δ| these n detect with 80% power at the run's per-test α{}.",
+            f.detectable.map(|d| format!(" ({:.2e}, {} tests)", d.alpha, d.tests)).unwrap_or_default()
+        ),
         headers: [
             "metric",
             "model",
@@ -58,6 +61,7 @@ pub(crate) fn comparisons(f: &Findings) -> Section {
             "p",
             "p adj",
             "significant",
+            "detectable pp",
         ]
         .map(String::from)
         .to_vec(),
@@ -78,6 +82,7 @@ pub(crate) fn comparisons(f: &Findings) -> Section {
                     format_p(c.p_value),
                     format_p(c.p_adjusted),
                     yes(c.significant),
+                    c.mde.map(|m| format!("±{:.1}", m * 100.0)).unwrap_or_else(|| "–".into()),
                 ]
             })
             .collect(),

@@ -1,8 +1,9 @@
 //! Exporters: they read only [`Findings`] and render it as a terminal table, JSON or CSV.
 
+pub(crate) mod audit;
 pub(crate) mod content;
 mod csv;
-mod sections;
+pub(crate) mod sections;
 mod table;
 pub(crate) mod tables;
 

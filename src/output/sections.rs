@@ -69,3 +69,56 @@ pub(super) fn groups(f: &Findings) -> String {
     }
     out
 }
+
+/// The audit sections (`compare --audit`), one table each.
+pub(super) fn audit(f: &Findings) -> String {
+    super::audit::sections(f).iter().map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(s))).collect()
+}
+
+/// The agreement document of `amplify agree` as terminal tables.
+pub(crate) fn agreement(
+    rows: &[crate::analysis::AgreementRow],
+    differential: &[crate::analysis::DifferentialError],
+) -> String {
+    let mut out = String::new();
+    for s in [super::audit::agreement(rows)]
+        .into_iter()
+        .chain((!differential.is_empty()).then(|| super::audit::differential(differential)))
+    {
+        let _ = write!(out, "{}: {}\n{}\n\n", s.title, s.intro, render(&s));
+    }
+    out
+}
+
+/// The `amplify power` document as a terminal table.
+pub(crate) fn power(r: &crate::analysis::PowerReport) -> String {
+    let pp = |x: Option<f64>| x.map(|v| format!("±{:.1}", v * 100.0)).unwrap_or_else(|| "–".into());
+    let n = |x: Option<u64>| x.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    let s = Section {
+        title: "Power".into(),
+        intro: format!(
+            "Two-sided α = {} per test, normal approximations (Connor 1987 for McNemar; Welch at large n); divide α by the number of tests for a corrected family.",
+            r.question.alpha
+        ),
+        headers: ["design", "for", "discordant", "items for 80%", "items for 90%", "items", "detectable pp 80%", "detectable pp 90%"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .rows
+            .iter()
+            .map(|row| {
+                vec![
+                    row.design.clone(),
+                    row.label.clone(),
+                    format!("{:.3}", row.discordant),
+                    n(row.items_80),
+                    n(row.items_90),
+                    n(row.items),
+                    pp(row.mde_80),
+                    pp(row.mde_90),
+                ]
+            })
+            .collect(),
+    };
+    format!("{}: {}\n{}\n", s.title, s.intro, render(&s))
+}

@@ -60,6 +60,9 @@ pub(super) fn render(f: &Findings, charts: &[(String, String, String)], skipped:
     for note in skipped {
         let _ = writeln!(h, "<p class=\"note\">Chart not drawn: {}</p>", esc(note));
     }
+    for s in crate::output::audit::sections(f) {
+        section(&mut h, &s);
+    }
     section(&mut h, &content::data_quality(f));
     methods_section(&mut h, f);
     section(&mut h, &content::settings(f));

@@ -49,6 +49,9 @@ pub(super) fn render(f: &Findings, charts: &[(String, String)], skipped: &[Strin
     for g in &f.groupings {
         section(&mut md, &content::grouping(f, &g.group_by));
     }
+    for s in crate::output::audit::sections(f) {
+        section(&mut md, &s);
+    }
     section(&mut md, &content::data_quality(f));
     md.push_str("## Methods\n\n| quantity | method | source |\n|---|---|---|\n");
     for (q, m, c) in methods(f) {

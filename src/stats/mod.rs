@@ -3,6 +3,7 @@
 //! Every function documents its method and source. Edge cases (zero counts, all-same labels,
 //! tiny n) are handled explicitly and return `None` where no estimate exists, never NaN.
 
+pub mod agreement;
 pub mod biasamp;
 pub mod binomial;
 pub mod confidence;
@@ -12,6 +13,8 @@ pub mod effect;
 pub mod interval;
 pub mod multiplicity;
 pub mod paired;
+pub mod power;
+pub mod ppi;
 pub mod ttest;
 pub mod welch;
 pub mod wilson;

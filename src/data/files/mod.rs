@@ -2,6 +2,7 @@
 //! items and judgements of `amplify judge` ([`judge`]), plain tables as Parquet ([`tables`]), and
 //! what `amplify inspect` shows of a file ([`inspect`]).
 
+pub(crate) mod audit;
 pub mod counts;
 pub(crate) mod inspect;
 pub(crate) mod judge;

@@ -1,0 +1,156 @@
+//! Judge-error-corrected comparisons (`compare --audit`): every rate and paired difference of the
+//! run next to its prediction-powered estimate (Angelopoulos et al. 2023), which uses the judge
+//! labels of all items and the judge − gold rectifier of the audited ones, and, for rates, the
+//! Rogan–Gladen estimate from the audit's sensitivity and specificity.
+
+use super::audit::agreement_counts;
+use super::findings::Comparison;
+use crate::data::files::audit::AuditRows;
+use crate::stats::agreement::independent_proportions;
+use crate::stats::ppi::{ppi_mean, ppi_paired_difference, rogan_gladen, Rectifier};
+use crate::stats::Interval;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A rate or paired difference of the run, naive and corrected for judge error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectedRow {
+    /// Metric.
+    pub metric: String,
+    /// Model.
+    pub model: String,
+    /// Items of the comparison (valid on both sides).
+    pub n: u64,
+    /// Audited items of the baseline's texts (valid judge and gold label).
+    pub audited_baseline: u64,
+    /// Audited items of the model's texts.
+    pub audited_model: u64,
+    /// Naive (judge-label) baseline rate, as in the comparison.
+    pub naive_baseline_rate: Option<f64>,
+    /// Naive model rate.
+    pub naive_model_rate: Option<f64>,
+    /// Naive paired difference (model − baseline).
+    pub naive_difference: Option<f64>,
+    /// Prediction-powered baseline rate and interval.
+    pub baseline_rate: Option<f64>,
+    /// Interval of the corrected baseline rate.
+    pub baseline_ci: Option<Interval>,
+    /// Prediction-powered model rate.
+    pub model_rate: Option<f64>,
+    /// Interval of the corrected model rate.
+    pub model_ci: Option<Interval>,
+    /// Prediction-powered paired difference.
+    pub difference: Option<f64>,
+    /// Interval of the corrected difference.
+    pub difference_ci: Option<Interval>,
+    /// Rogan–Gladen baseline rate (cross-check).
+    pub baseline_rate_rg: Option<f64>,
+    /// Rogan–Gladen model rate (cross-check).
+    pub model_rate_rg: Option<f64>,
+    /// Why a corrected value is missing, or a warning about the audit.
+    pub note: Option<String>,
+}
+
+/// What one side's audit says about one metric.
+#[derive(Debug, Clone, Copy, Default)]
+struct SideAudit {
+    rectifier: Rectifier,
+    /// (true positives, gold positives).
+    sensitivity: (u64, u64),
+    /// (true negatives, gold negatives).
+    specificity: (u64, u64),
+    /// Judge-positive audited items (for the randomness check).
+    judge_positive: u64,
+}
+
+fn side_audit(rows: &AuditRows, metric: &str) -> Option<SideAudit> {
+    let m = rows.metrics.iter().position(|x| x == metric)?;
+    let mut by_item: BTreeMap<&str, (Option<u8>, Vec<u8>)> = BTreeMap::new();
+    for r in 0..rows.item.len() {
+        let entry = by_item.entry(rows.item[r].as_str()).or_insert((rows.judge[m][r], Vec::new()));
+        entry.1.extend(rows.gold[m][r]);
+    }
+    let (t, _) = agreement_counts(by_item.values().map(|(j, g)| (*j, g.as_slice())));
+    // r = judge − gold: +1 for judge_only, −1 for gold_only.
+    let (plus, minus) = (t.judge_only as f64, t.gold_only as f64);
+    Some(SideAudit {
+        rectifier: Rectifier { n: t.n(), sum: plus - minus, sum_sq: plus + minus },
+        sensitivity: (t.both, t.both + t.gold_only),
+        specificity: (t.neither, t.neither + t.judge_only),
+        judge_positive: t.both + t.judge_only,
+    })
+}
+
+/// The corrected rows of every comparison, given each source's audit rows (baseline first).
+pub(crate) fn corrected_rows(
+    comparisons: &[Comparison],
+    baseline: &str,
+    audits: &[(String, AuditRows)],
+    confidence: f64,
+) -> Vec<CorrectedRow> {
+    let audit_of = |source: &str, metric: &str| {
+        audits
+            .iter()
+            .find(|(s, _)| s == source)
+            .and_then(|(_, rows)| side_audit(rows, metric))
+            .unwrap_or_default()
+    };
+    comparisons
+        .iter()
+        .map(|c| {
+            let (b, m) = (audit_of(baseline, &c.metric), audit_of(&c.model, &c.metric));
+            corrected(c, &b, &m, confidence)
+        })
+        .collect()
+}
+
+fn corrected(c: &Comparison, b: &SideAudit, m: &SideAudit, confidence: f64) -> CorrectedRow {
+    let n = c.n;
+    let (xb, xm) = (c.both + c.baseline_only, c.both + c.model_only);
+    let rate = |x: u64, side: &SideAudit| ppi_mean(n, x as f64, x as f64, &side.rectifier, confidence);
+    let (rb, rm) = (rate(xb, b), rate(xm, m));
+    let sum_d = c.model_only as f64 - c.baseline_only as f64;
+    let sum_sq_d = (c.model_only + c.baseline_only) as f64;
+    let d = ppi_paired_difference(n, sum_d, sum_sq_d, &m.rectifier, &b.rectifier, confidence);
+    let rg = |x: u64, side: &SideAudit| rogan_gladen(x, n, side.sensitivity, side.specificity, confidence);
+    CorrectedRow {
+        metric: c.metric.clone(),
+        model: c.model.clone(),
+        n,
+        audited_baseline: b.rectifier.n,
+        audited_model: m.rectifier.n,
+        naive_baseline_rate: c.baseline_rate,
+        naive_model_rate: c.model_rate,
+        naive_difference: c.difference,
+        baseline_rate: rb.map(|e| e.estimate),
+        baseline_ci: rb.map(|e| e.interval),
+        model_rate: rm.map(|e| e.estimate),
+        model_ci: rm.map(|e| e.interval),
+        difference: d.map(|e| e.estimate),
+        difference_ci: d.map(|e| e.interval),
+        baseline_rate_rg: rg(xb, b).map(|e| e.estimate),
+        model_rate_rg: rg(xm, m).map(|e| e.estimate),
+        note: note(c, b, m, xb, xm, confidence),
+    }
+}
+
+/// Why a correction is missing, or whether an audit looks unlike a random subset: its judge
+/// positive rate differs from that of all items (Fisher's exact test, p < 0.01).
+fn note(c: &Comparison, b: &SideAudit, m: &SideAudit, xb: u64, xm: u64, confidence: f64) -> Option<String> {
+    let mut notes = Vec::new();
+    for (name, side, x) in [("baseline", b, xb), (c.model.as_str(), m, xm)] {
+        if side.rectifier.n < 2 {
+            notes.push(format!("fewer than 2 audited items of {name}: not corrected"));
+            continue;
+        }
+        let audited = independent_proportions(side.judge_positive, side.rectifier.n, x, c.n, confidence);
+        if audited.and_then(|t| t.p_value).is_some_and(|p| p < 0.01) {
+            notes.push(format!(
+                "the audited items of {name} differ from the rest (judge positive {:.0}% vs {:.0}%): is the audit a random subset?",
+                100.0 * side.judge_positive as f64 / side.rectifier.n as f64,
+                100.0 * x as f64 / c.n.max(1) as f64
+            ));
+        }
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
+}

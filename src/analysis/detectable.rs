@@ -1,0 +1,63 @@
+//! Minimum detectable effects: for every tested comparison, the smallest true effect the run had
+//! 80% power to detect ("with these n you could have detected ±X pp"). The run's multiplicity
+//! correction is approximated by its Bonferroni bound: each test at α/m for m tests in the family
+//! (conservative for Holm and Benjamini–Hochberg).
+
+use super::findings::Findings;
+use crate::counts::{CountsTable, Slice};
+use crate::stats::power::mcnemar_mde;
+use crate::stats::z_critical;
+use serde::{Deserialize, Serialize};
+
+/// Power of every minimum detectable effect.
+pub(crate) const POWER: f64 = 0.8;
+
+/// How the minimum detectable effects were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Detectable {
+    /// Power of each test (0.8).
+    pub power: f64,
+    /// Per-test α: the run's α over the number of tests (Bonferroni bound of its correction).
+    pub alpha: f64,
+    /// Tests in the run's family.
+    pub tests: u64,
+}
+
+/// Fills the `mde` fields of the comparisons, truth tests and group rows.
+pub(crate) fn fill(f: &mut Findings, counts: &CountsTable) {
+    let tests = f.comparisons.iter().filter(|r| r.p_value.is_some()).count()
+        + f.overall.iter().filter(|r| r.p_value.is_some()).count()
+        + f.truth_tests.iter().filter(|r| r.p_value.is_some()).count()
+        + f.groups.iter().filter(|r| r.p_value.is_some()).count()
+        + f.differential.iter().filter(|r| r.p_value.is_some()).count();
+    if tests == 0 {
+        return;
+    }
+    let alpha = (1.0 - f.settings.confidence.get()) / tests as f64;
+    f.detectable = Some(Detectable { power: POWER, alpha, tests: tests as u64 });
+    for c in &mut f.comparisons {
+        let discordant = (c.n > 0).then(|| (c.model_only + c.baseline_only) as f64 / c.n as f64);
+        c.mde = discordant.and_then(|psi| mcnemar_mde(c.n, psi, alpha, POWER));
+    }
+    for t in &mut f.truth_tests {
+        let slice = Slice { truth: Some(t.rate == "fnr"), ..Slice::all() };
+        let pairs =
+            counts.metrics.iter().find(|m| m.model == t.model && m.metric == t.metric && m.slice == slice);
+        t.mde = pairs.and_then(|m| {
+            let n = m.pairs.n();
+            let psi = (m.pairs.model_only + m.pairs.baseline_only) as f64 / n.max(1) as f64;
+            mcnemar_mde(n, psi, alpha, POWER)
+        });
+    }
+    for g in &mut f.groups {
+        g.mde = g.amplification_se.and_then(|se| normal_mde(se, alpha, POWER));
+    }
+}
+
+/// (z_{1−α/2} + z_power)·se: the effect a two-sided z test with standard error `se` detects with
+/// the given power (normal approximation of Welch's test at large n).
+fn normal_mde(se: f64, alpha: f64, power: f64) -> Option<f64> {
+    let z_alpha = z_critical(1.0 - alpha)?;
+    let z_power = z_critical(2.0 * power - 1.0)?;
+    (se.is_finite() && se > 0.0).then_some((z_alpha + z_power) * se)
+}

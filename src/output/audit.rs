@@ -1,0 +1,138 @@
+//! Sections of an audited run (`compare --audit`, `amplify agree`): the judge's agreement with the
+//! gold labels, differential judge error between sources, and the judge-corrected estimates.
+
+use super::content::{pct, pct_ci, Section};
+use super::format_p;
+use crate::analysis::{AgreementRow, CorrectedRow, DifferentialError};
+use crate::stats::Interval;
+
+fn kappa(k: Option<f64>, ci: Option<Interval>) -> String {
+    match (k, ci) {
+        (Some(k), Some(ci)) => format!("{k:.2} [{:.2}, {:.2}]", ci.low, ci.high),
+        (Some(k), None) => format!("{k:.2}"),
+        _ => "–".into(),
+    }
+}
+
+fn with_ci(x: Option<f64>, ci: Option<Interval>) -> String {
+    match x {
+        Some(_) => format!("{} {}", pct(x), pct_ci(ci, false)),
+        None => "–".into(),
+    }
+}
+
+/// The judge against the gold labels.
+pub(crate) fn agreement(rows: &[AgreementRow]) -> Section {
+    Section {
+        title: "Judge agreement".into(),
+        intro: "The judge's labels against the gold labels of the audited items (majority of the auditors; ties left out); Wilson intervals, Cohen's κ with its asymptotic interval, Fleiss' κ among auditors.".into(),
+        headers: ["metric", "source", "n", "judge %", "gold %", "accuracy %", "sensitivity %", "specificity %", "Cohen κ", "auditors", "Fleiss κ", "ties"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.metric.clone(),
+                    if r.source.is_empty() { "all".into() } else { r.source.clone() },
+                    r.n.to_string(),
+                    pct(r.judge_rate),
+                    pct(r.gold_rate),
+                    with_ci(r.accuracy, r.accuracy_ci),
+                    with_ci(r.sensitivity, r.sensitivity_ci),
+                    with_ci(r.specificity, r.specificity_ci),
+                    kappa(r.kappa, r.kappa_ci),
+                    r.auditors.to_string(),
+                    r.fleiss_kappa.map(|k| format!("{k:.2}")).unwrap_or_else(|| "–".into()),
+                    r.ties.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Differential judge error between two sources' texts.
+pub(crate) fn differential(rows: &[DifferentialError]) -> Section {
+    Section {
+        title: "Differential judge error".into(),
+        intro: "Does the judge err differently on two sources' texts? A difference biases every comparison between them. Newcombe interval, Fisher's exact test, adjusted in the run's family.".into(),
+        headers: ["metric", "measure", "source A", "A %", "source B", "B %", "B − A pp", "p", "p adj"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.metric.clone(),
+                    r.measure.clone(),
+                    r.source_a.clone(),
+                    pct(r.rate_a),
+                    r.source_b.clone(),
+                    pct(r.rate_b),
+                    match r.difference {
+                        Some(d) => format!("{:+.1} {}", d * 100.0, pct_ci(r.difference_ci, true)),
+                        None => "–".into(),
+                    },
+                    format_p(r.p_value),
+                    format_p(r.p_adjusted),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Naive and judge-corrected rates and differences.
+pub(crate) fn corrected(rows: &[CorrectedRow], baseline: &str) -> Section {
+    Section {
+        title: "Judge-corrected estimates".into(),
+        intro: "Each rate and paired difference from the judge's labels (naive) and corrected for the judge's errors by prediction-powered inference (Angelopoulos et al. 2023) from the audited items; Rogan–Gladen rates as a cross-check.".into(),
+        headers: vec![
+            "metric".into(),
+            "model".into(),
+            "audited".into(),
+            format!("{baseline} % naive → PPI"),
+            "model % naive → PPI".into(),
+            "Δ pp naive → PPI".into(),
+            "RG %".into(),
+            "note".into(),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                let arrow = |naive: Option<f64>, x: Option<f64>, ci: Option<Interval>, signed: bool| {
+                    let fmt = |v: f64| if signed { format!("{:+.1}", v * 100.0) } else { format!("{:.1}", v * 100.0) };
+                    match (naive, x) {
+                        (Some(a), Some(b)) => format!("{} → {} {}", fmt(a), fmt(b), pct_ci(ci, signed)),
+                        (Some(a), None) => format!("{} → –", fmt(a)),
+                        _ => "–".into(),
+                    }
+                };
+                vec![
+                    r.metric.clone(),
+                    r.model.clone(),
+                    format!("{} + {}", r.audited_baseline, r.audited_model),
+                    arrow(r.naive_baseline_rate, r.baseline_rate, r.baseline_ci, false),
+                    arrow(r.naive_model_rate, r.model_rate, r.model_ci, false),
+                    arrow(r.naive_difference, r.difference, r.difference_ci, true),
+                    format!("{} / {}", pct(r.baseline_rate_rg), pct(r.model_rate_rg)),
+                    r.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every audit section of the findings that has rows.
+pub(crate) fn sections(f: &crate::analysis::Findings) -> Vec<Section> {
+    let mut out = Vec::new();
+    if !f.agreement.is_empty() {
+        out.push(agreement(&f.agreement));
+    }
+    if !f.differential.is_empty() {
+        out.push(differential(&f.differential));
+    }
+    if !f.corrected.is_empty() {
+        out.push(corrected(&f.corrected, &f.settings.baseline));
+    }
+    out
+}
