@@ -53,6 +53,7 @@ pub(crate) fn generate(items: usize, seed: u64) -> Vec<Table> {
     let responses = responses_table(&posts, &mut SplitMix64::new(seed ^ 0x5EED_C0DE));
     let mut tables = vec![human, model_a, model_b, responses];
     tables.push(crate::sample_audit::audit_table(&tables, seed));
+    tables.push(crate::sample_audit::judged_table(&tables));
     tables
 }
 

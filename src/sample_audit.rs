@@ -1,4 +1,6 @@
-//! The sample's audit file (`data/sample/audit.parquet`): gold labels from "people" for a random
+//! The sample's judged file (`data/sample/judged.parquet`: the human and model_a labels of the
+//! four behaviours in one long file with a `source` column, as a judge's output would be) and
+//! its audit file (`data/sample/audit.parquet`): gold labels from "people" for a random
 //! 10% of the items of the human texts and of model_a's, for the four judge-scored behaviours,
 //! drawn so that the sample's labels behave like a judge with known, differential error:
 //! sensitivity 0.85 / specificity 0.90 on the human texts and 0.95 / 0.80 on model_a's.
@@ -73,4 +75,27 @@ pub(crate) fn audit_table(tables: &[Table], seed: u64) -> Table {
         vec![("id".to_string(), Values::Int(ids)), ("source".to_string(), Values::Str(sources))];
     columns.extend(METRICS.iter().zip(gold).map(|(m, g)| (m.to_string(), Values::Int(g))));
     Table { name: "audit".into(), columns }
+}
+
+/// The judged labels of the audited sources in one long table (id, source, the behaviours).
+pub(crate) fn judged_table(tables: &[Table]) -> Table {
+    let (mut ids, mut sources) = (Vec::new(), Vec::new());
+    let mut labels_out: Vec<Vec<Option<i64>>> = vec![Vec::new(); METRICS.len()];
+    for (source, _, _) in JUDGE {
+        let Some(table) = tables.iter().find(|t| t.name == source) else { continue };
+        let Some((_, Values::Int(item_ids))) = table.columns.iter().find(|(n, _)| n == "id") else {
+            continue;
+        };
+        ids.extend(item_ids.iter().copied());
+        sources.extend(item_ids.iter().map(|_| Some(source.to_string())));
+        for (m, column) in labels_out.iter_mut().enumerate() {
+            if let Some((_, Values::Int(v))) = table.columns.iter().find(|(n, _)| n == METRICS[m]) {
+                column.extend(v.iter().copied());
+            }
+        }
+    }
+    let mut columns =
+        vec![("id".to_string(), Values::Int(ids)), ("source".to_string(), Values::Str(sources))];
+    columns.extend(METRICS.iter().zip(labels_out).map(|(m, v)| (m.to_string(), Values::Int(v))));
+    Table { name: "judged".into(), columns }
 }

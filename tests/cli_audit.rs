@@ -154,3 +154,25 @@ fn bad_audit_agree_and_power_inputs() {
         &["--audit-source"],
     );
 }
+
+#[test]
+fn group_amplification_is_corrected_where_the_audit_covers_the_levels() {
+    let mut args = vec![sample("human.parquet"), sample("model_a.parquet"), sample("model_b.parquet")];
+    args.extend(["--audit".to_string(), sample("audit.parquet")]);
+    args.extend(common::SAMPLE_OPTIONS.iter().map(|s| s.to_string()));
+    let f = findings(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let rows = f["corrected_groups"].as_array().expect("corrected group rows");
+    assert_eq!(rows.len(), 10, "5 metrics x 2 models, rate rows, level female vs reference male");
+    for r in rows {
+        // The audit covers model_a's texts and the four behaviours (not the verdict).
+        match (r["model"].as_str().unwrap(), r["metric"].as_str().unwrap()) {
+            ("model_a", m) if m != "verdict" => {
+                assert!(r["amplification_ci"].is_array() && r["note"].is_null(), "{r}")
+            }
+            _ => assert!(
+                r["amplification"].is_null() && r["note"].as_str().unwrap().contains("items of level female"),
+                "{r}"
+            ),
+        }
+    }
+}

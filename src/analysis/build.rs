@@ -57,6 +57,7 @@ pub fn build_findings(
         agreement: Vec::new(),
         differential: Vec::new(),
         corrected: Vec::new(),
+        corrected_groups: Vec::new(),
     };
     correct(&mut findings);
     detectable::fill(&mut findings, counts);
@@ -77,6 +78,8 @@ pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(Strin
     }
     f.differential = audit::differential_between_sources(audits, confidence);
     f.corrected = corrected::corrected_rows(&f.comparisons, &f.settings.baseline, audits, confidence);
+    f.corrected_groups =
+        corrected::corrected_groups(&f.groups, counts, &f.settings.baseline, audits, confidence);
     correct(f);
     detectable::fill(f, counts);
 }

@@ -154,3 +154,104 @@ fn note(c: &Comparison, b: &SideAudit, m: &SideAudit, xb: u64, xm: u64, confiden
     }
     (!notes.is_empty()).then(|| notes.join("; "))
 }
+
+/// A group amplification (rate rows) naive and corrected for judge error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectedGroup {
+    /// Grouping.
+    pub group_by: String,
+    /// Level.
+    pub level: String,
+    /// Reference level.
+    pub reference: String,
+    /// Metric.
+    pub metric: String,
+    /// Model.
+    pub model: String,
+    /// Naive amplification (as in `groups`).
+    pub naive_amplification: Option<f64>,
+    /// (Δ_level − Δ_reference) with each paired difference prediction-powered.
+    pub amplification: Option<f64>,
+    /// Normal interval from the two levels' standard errors.
+    pub amplification_ci: Option<Interval>,
+    /// Why it is missing (the audit does not cover a level on both sides).
+    pub note: Option<String>,
+}
+
+/// The rectifier of one side for the audited items of one level (majority gold per item).
+fn level_rectifier(rows: &AuditRows, metric: &str, grouping: &str, level: &str) -> Rectifier {
+    let Some((_, levels)) = rows.levels.iter().find(|(g, _)| g == grouping) else {
+        return Rectifier::default();
+    };
+    let keep: Vec<bool> = levels.iter().map(|l| l.as_deref() == Some(level)).collect();
+    let subset = AuditRows {
+        item: rows.item.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect(),
+        judge: rows
+            .judge
+            .iter()
+            .map(|c| c.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect())
+            .collect(),
+        gold: rows
+            .gold
+            .iter()
+            .map(|c| c.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect())
+            .collect(),
+        metrics: rows.metrics.clone(),
+        ..AuditRows::default()
+    };
+    side_audit(&subset, metric).map(|s| s.rectifier).unwrap_or_default()
+}
+
+/// Corrected amplification of every rate row of `groups` whose level and reference the audit
+/// covers on both sides; other rows say which level it does not cover.
+pub(crate) fn corrected_groups(
+    groups: &[super::findings::GroupRow],
+    counts: &crate::counts::CountsTable,
+    baseline: &str,
+    audits: &[(String, AuditRows)],
+    confidence: f64,
+) -> Vec<CorrectedGroup> {
+    let rows_of = |source: &str| audits.iter().find(|(s, _)| s == source).map(|(_, r)| r);
+    let z = crate::stats::z_critical(confidence);
+    groups
+        .iter()
+        .filter(|g| g.measure == "rate" && g.level != g.reference)
+        .map(|g| {
+            let delta = |level: &str| -> Result<crate::stats::ppi::Corrected, String> {
+                let slice = crate::counts::Slice::level(&g.group_by, level);
+                let pairs = counts
+                    .metrics
+                    .iter()
+                    .find(|m| m.model == g.model && m.metric == g.metric && m.slice == slice)
+                    .map(|m| m.pairs)
+                    .ok_or_else(|| format!("no counts for level {level}"))?;
+                let rect = |source: &str| rows_of(source).map(|r| level_rectifier(r, &g.metric, &g.group_by, level)).unwrap_or_default();
+                let (rm, rb) = (rect(&g.model), rect(baseline));
+                let sum_d = pairs.model_only as f64 - pairs.baseline_only as f64;
+                let sum_sq = (pairs.model_only + pairs.baseline_only) as f64;
+                ppi_paired_difference(pairs.n(), sum_d, sum_sq, &rm, &rb, confidence).ok_or_else(|| {
+                    format!("the audit has {} + {} items of level {level} ({baseline} + {}); at least 2 each are needed", rb.n, rm.n, g.model)
+                })
+            };
+            let (amplification, ci, note) = match (delta(&g.level), delta(&g.reference), z) {
+                (Ok(l), Ok(r), Some(z)) => {
+                    let (a, se) = (l.estimate - r.estimate, (l.se * l.se + r.se * r.se).sqrt());
+                    (Some(a), Some(Interval::new(a - z * se, a + z * se)), None)
+                }
+                (Err(e), _, _) | (_, Err(e), _) => (None, None, Some(format!("not corrected: {e}"))),
+                _ => (None, None, Some("not corrected".into())),
+            };
+            CorrectedGroup {
+                group_by: g.group_by.clone(),
+                level: g.level.clone(),
+                reference: g.reference.clone(),
+                metric: g.metric.clone(),
+                model: g.model.clone(),
+                naive_amplification: g.amplification,
+                amplification,
+                amplification_ci: ci,
+                note,
+            }
+        })
+        .collect()
+}

@@ -2,7 +2,7 @@
 //! (`amplify.findings/1`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
 use super::audit::{AgreementRow, DifferentialError};
-use super::corrected::CorrectedRow;
+use super::corrected::{CorrectedGroup, CorrectedRow};
 use super::detectable::Detectable;
 use crate::data::Layout;
 use crate::stats::binomial::McNemarVariant;
@@ -57,6 +57,9 @@ pub struct Findings {
     /// Judge-error-corrected rates and differences (`--audit`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrected: Vec<CorrectedRow>,
+    /// Judge-error-corrected group amplification (`--audit` with groupings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrected_groups: Vec<CorrectedGroup>,
 }
 
 /// Settings that determine the numbers.

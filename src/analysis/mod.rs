@@ -19,7 +19,7 @@ pub(crate) use validate::problems;
 pub use audit::{AgreementReport, AgreementRow, DifferentialError, AGREEMENT_SCHEMA};
 pub(crate) use build::add_audit;
 pub use build::build_findings;
-pub use corrected::CorrectedRow;
+pub use corrected::{CorrectedGroup, CorrectedRow};
 pub use detectable::Detectable;
 pub use findings::{
     Alignment, BiasAmplification, Comparison, Findings, GroupRow, GroupingSummary, InputRecord, LevelSize,

@@ -77,6 +77,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         agreement: vec![],
         differential: vec![],
         corrected: vec![],
+        corrected_groups: vec![],
     }
 }
 

@@ -122,6 +122,37 @@ pub(crate) fn corrected(rows: &[CorrectedRow], baseline: &str) -> Section {
     }
 }
 
+/// Naive and judge-corrected group amplification.
+pub(crate) fn corrected_groups(rows: &[crate::analysis::CorrectedGroup]) -> Section {
+    Section {
+        title: "Judge-corrected group amplification".into(),
+        intro: "Amplification of each level's gap to the reference (rates), naive and with each level's paired difference prediction-powered from the audited items of that level.".into(),
+        headers: ["grouping", "level", "reference", "metric", "model", "amplification pp naive → PPI", "note"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let pp = |x: f64| format!("{:+.1}", x * 100.0);
+                let value = match (r.naive_amplification, r.amplification) {
+                    (Some(a), Some(b)) => format!("{} → {} {}", pp(a), pp(b), pct_ci(r.amplification_ci, true)),
+                    (Some(a), None) => format!("{} → –", pp(a)),
+                    _ => "–".into(),
+                };
+                vec![
+                    r.group_by.clone(),
+                    r.level.clone(),
+                    r.reference.clone(),
+                    r.metric.clone(),
+                    r.model.clone(),
+                    value,
+                    r.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// Every audit section of the findings that has rows.
 pub(crate) fn sections(f: &crate::analysis::Findings) -> Vec<Section> {
     let mut out = Vec::new();
@@ -133,6 +164,9 @@ pub(crate) fn sections(f: &crate::analysis::Findings) -> Vec<Section> {
     }
     if !f.corrected.is_empty() {
         out.push(corrected(&f.corrected, &f.settings.baseline));
+    }
+    if !f.corrected_groups.is_empty() {
+        out.push(corrected_groups(&f.corrected_groups));
     }
     out
 }

@@ -8,7 +8,7 @@
 //! each) and a source column (`compare --audit`: which compared source's text was audited;
 //! `agree`: who wrote the text, e.g. human or model, to split the agreement).
 
-use crate::data::columns::ID;
+use crate::data::columns::{self, ID};
 use crate::data::engine::EngineContext;
 use crate::data::input::labels::{is_label_type, normalised};
 use crate::data::input::source::ScannedFile;
@@ -32,6 +32,8 @@ pub(crate) struct AuditRows {
     pub judge: Vec<Vec<Option<u8>>>,
     /// Gold label per metric, per row.
     pub gold: Vec<Vec<Option<u8>>>,
+    /// `compare --audit`: per grouping (name, level per row; `None` outside every level).
+    pub levels: Vec<(String, Vec<Option<String>>)>,
 }
 
 /// Column names of an audit file.
@@ -85,14 +87,28 @@ pub(crate) fn read_agreement(
         right.push(label(&audit, m, false).alias(format!("g:{m}")));
     }
     right.push(text_or_empty(&audit, columns.auditor.as_deref()).alias("auditor"));
-    let source_in_audit = source.is_some_and(|s| audit.has_column(s));
-    let side = if source_in_audit { &mut right } else { &mut left };
-    side.push(
-        text_or_empty(if source_in_audit { &audit } else { &judged }, source.map(String::as_str))
-            .alias("text_source"),
+    let (in_judged, in_audit) =
+        (source.is_some_and(|s| judged.has_column(s)), source.is_some_and(|s| audit.has_column(s)));
+    // The text source in both files is part of the key: one item id can carry several sources'
+    // texts (a human's and a model's answer to the same post).
+    let mut keys = vec![col(ID)];
+    if in_judged {
+        left.push(text_or_empty(&judged, source.map(String::as_str)).alias("text_source"));
+    }
+    if in_audit {
+        right.push(text_or_empty(&audit, source.map(String::as_str)).alias("text_source"));
+    }
+    match (in_judged, in_audit) {
+        (true, true) => keys.push(col("text_source")),
+        (false, false) => left.push(lit("").alias("text_source")),
+        _ => {}
+    }
+    let joined = judged.lazy.clone().select(left).join(
+        audit.lazy.clone().select(right),
+        keys.clone(),
+        keys,
+        JoinArgs::new(JoinType::Inner),
     );
-    let joined =
-        judged.lazy.clone().select(left).inner_join(audit.lazy.clone().select(right), col(ID), col(ID));
     let df = joined.collect().engine(|| format!("pairing {} with the judged items", audit.path.display()))?;
     if df.height() == 0 {
         return Err(AmplifyError::Data(format!(
@@ -149,12 +165,33 @@ pub(crate) fn read_audit(
         let rows =
             file.lazy.clone().filter(col(source_column).cast(DataType::String).eq(lit(frame.name.as_str())));
         let joined = frame.lazy.clone().select(left).inner_join(rows.select(right), col(ID), col(ID));
+        let joined = joined.join(baseline_levels(data), [col(ID)], [col(ID)], JoinArgs::new(JoinType::Left));
         let df = joined
             .collect()
             .engine(|| format!("pairing {} with source '{}'", audit.display(), frame.name))?;
-        out.push((frame.name.clone(), rows_of(&df, metrics.clone())?));
+        let mut rows = rows_of(&df, metrics.clone())?;
+        rows.levels = level_columns(data, &df)?;
+        out.push((frame.name.clone(), rows));
     }
     Ok(out)
+}
+
+/// The baseline's id and group levels (the levels of an item, whichever source's text it is).
+fn baseline_levels(data: &Dataset) -> LazyFrame {
+    let mut exprs = vec![col(ID).cast(DataType::String)];
+    exprs.extend((0..data.groupings.len()).map(|j| col(columns::level(j)).cast(DataType::String)));
+    data.baseline.lazy.clone().select(exprs)
+}
+
+fn level_columns(data: &Dataset, df: &DataFrame) -> Result<Vec<(String, Vec<Option<String>>)>> {
+    let context = || "reading the audited items' levels".to_string();
+    (0..data.groupings.len())
+        .map(|j| {
+            let c = df.column(&columns::level(j)).and_then(|c| c.cast(&DataType::String)).engine(context)?;
+            let values = c.str().engine(context)?.iter().map(|v| v.map(str::to_string)).collect();
+            Ok((data.groupings[j].name(), values))
+        })
+        .collect()
 }
 
 /// The metrics of `agree`: `--metrics` (each in both files), else every label column of both.
@@ -221,5 +258,6 @@ fn rows_of(df: &DataFrame, metrics: Vec<String>) -> Result<AuditRows> {
         judge,
         gold,
         metrics,
+        levels: Vec::new(),
     })
 }
