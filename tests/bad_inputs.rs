@@ -65,6 +65,8 @@ impl Fixtures {
         write(d, "junk_labels.csv", "id,a,b\n1,x,0\n2,y,1\n3,z,1\n4,w,1\n5,v,0\n6,u,0\n");
         write(d, "no_shared.csv", "id,x,y\n1,1,0\n2,0,1\n");
         write(d, "dup_header.csv", "id,a,a\n1,1,0\n2,0,1\n");
+        write(d, "semicolons.csv", "id;a;b\n1;1;0\n2;0;1\n");
+        write(d, "zero_bytes.csv", "");
         write(d, "notes.txt", "id,a\n1,1\n");
         write(d, "text.parquet", "this is not parquet at all");
         write(d, "wide.csv", "id,a_gpt,b_gpt\n1,1,0\n");
@@ -165,6 +167,8 @@ fn bad_label_files() {
     );
     case(&fx, &["compare", "@human.csv", "@notes.txt"], &["notes.txt", "unsupported file type"]);
     case(&fx, &["compare", "@dup_header.csv", "@model.csv"], &["dup_header.csv", "more than once"]);
+    case(&fx, &["compare", "@semicolons.csv", "@model.csv"], &["semicolons.csv", "comma-separated"]);
+    case(&fx, &["compare", "@zero_bytes.csv", "@model.csv"], &["zero_bytes.csv", "empty"]);
     case(&fx, &["compare", "@human.csv", "@ragged.csv"], &["ragged.csv", "more fields"]);
     case(&fx, &["compare", "@human.csv", "@null_b.parquet"], &["'b'", "no valid 0/1 label in null_b"]);
     case(

@@ -124,3 +124,14 @@ fn inspect_shows_an_empty_file_and_a_closed_pipe_is_fine_for_every_printer() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn ids_written_as_1_and_1_0_are_the_same_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = write(dir.path(), "human.csv", "id,a\n1.0,1\n2.0,0\n3.0,1\n");
+    let m = write(dir.path(), "model.csv", "id,a\n1,1\n2,1\n3,1\n");
+    let out = amplify().args(["compare", "--format", "json"]).arg(&h).arg(&m).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let f: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["alignment"][0]["matched"], 3);
+}

@@ -4,7 +4,7 @@
 use super::groups::level_exprs;
 use super::labels::{is_label_type, label_source, verdict};
 use super::metrics::select_metrics;
-use super::model::{DataOptions, Dataset, InputSpec, Layout, RawSource, SourceFrame};
+use super::model::{DataOptions, Dataset, FileFormat, InputSpec, Layout, RawSource, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{self, ID, TRUTH};
 use crate::data::engine::{cell_u64, EngineContext};
@@ -212,6 +212,17 @@ pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<St
             return Ok(found.to_string());
         }
     }
+    let names: Vec<&str> = file.schema.iter_names().map(|n| n.as_str()).collect();
+    if file.format == FileFormat::Csv && names.len() == 1 && names[0].contains([';', '\t', '|']) {
+        return Err(AmplifyError::Unreadable {
+            path: file.path.clone(),
+            format: "CSV",
+            reason: format!(
+                "its header '{}' is one column: the file looks separated by ';', tab or '|'; amplify reads comma-separated CSV (or Parquet)",
+                super::source::printable(names[0], 60)
+            ),
+        });
+    }
     Err(AmplifyError::MissingIdColumn {
         path: file.path.clone(),
         column: wanted,
@@ -239,6 +250,10 @@ fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
         // Every other integer type fits Int64; UInt64 ids above i64::MAX would not, so mixed
         // with UInt64 they are matched as text (equal numbers have equal decimal text).
         DataType::Int64
+    } else if types.iter().all(|t| t.is_primitive_numeric()) && !types.contains(&DataType::UInt64) {
+        // Integers and floats (1 and 1.0, as a CSV writer may print an integer id): compared as
+        // numbers, exact for integers below 2^53.
+        DataType::Float64
     } else {
         DataType::String
     }
