@@ -133,6 +133,8 @@ fn bad_audit_agree_and_power_inputs() {
         amplify().arg("agree").arg(&judged).arg(&audit).args(["--metrics", "zz"]),
         &["zz", "--metrics"],
     );
+    // Several auditors per item, but no --auditor: refused instead of paired blindly.
+    assert_user_error(amplify().arg("agree").arg(&judged).arg(&audit), &["more than one row", "--auditor"]);
     let other = write(dir.path(), "other.csv", "id,ev\n91,1\n92,0\n");
     assert_user_error(amplify().arg("agree").arg(&judged).arg(&other), &["no audited id"]);
     assert_user_error(amplify().args(["power", "--effect", "0.05"]), &["--discordant"]);

@@ -118,8 +118,12 @@ pub(crate) fn read_agreement(
             columns.id
         )));
     }
+    let rows = rows_of(&df, metrics)?;
+    if columns.auditor.is_none() {
+        refuse_repeats(&rows, &audit.path)?;
+    }
     let infos = vec![judged.info()?, audit.info()?];
-    Ok((rows_of(&df, metrics)?, infos))
+    Ok((rows, infos))
 }
 
 /// `compare --audit`: per compared source (baseline first), the audit rows whose source column
@@ -174,6 +178,21 @@ pub(crate) fn read_audit(
         out.push((frame.name.clone(), rows));
     }
     Ok(out)
+}
+
+/// Without an auditor column every (item, text source) pair must appear once: a repeat means
+/// several auditors (`--auditor`) or several sources' texts under one id (`--text-source`), and
+/// pairing them blindly would count one judge label against another item's gold label.
+fn refuse_repeats(rows: &AuditRows, path: &Path) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let repeated = rows.item.iter().zip(&rows.text_source).filter(|key| !seen.insert(*key)).count();
+    if repeated == 0 {
+        return Ok(());
+    }
+    Err(AmplifyError::Data(format!(
+        "{}: {repeated} audited id(s) pair with more than one row; with several people per item pass --auditor COL, with several sources' texts per id pass --text-source COL",
+        path.display()
+    )))
 }
 
 /// The baseline's id and group levels (the levels of an item, whichever source's text it is).
