@@ -1,17 +1,21 @@
 //! Benchmark harness for `amplify compare` (run it through `bench/run.sh`, which also installs the
 //! Python reference's packages): generates tidy inputs (a baseline with a group column and 3
-//! models × 5 metrics, seeded, Parquet, under target/bench-data), then measures three contenders
-//! as separate processes, alternating repetitions (in rotated order), and prints medians of wall
-//! time and of peak RSS (from `wait4`) with their ratios:
+//! models × 5 metrics, seeded, Parquet, under target/bench-data) in the file orders users have,
+//! then measures four contenders as separate processes, alternating repetitions (in rotated
+//! order), and prints medians of wall time and of peak RSS (from `wait4`) with their ratios:
 //!
 //! 1. `amplify compare` end to end (`--group group`, JSON output);
-//! 2. the floor: a bare polars lazy scan of the same columns with a trivial aggregate (this
-//!    binary re-run in floor mode);
-//! 3. the reference: `bench/reference.py`, the same statistics the straightforward pandas + scipy
+//! 2. the scan floor: a bare polars lazy scan of the same columns with a trivial aggregate;
+//! 3. the join floor: polars' own lazy scan, inner join of each model with the baseline on the id,
+//!    and the per-group 2×2 counts of every metric (what any tool must at least do);
+//! 4. the reference: `bench/reference.py`, the same statistics the straightforward pandas + scipy
 //!    + statsmodels way (skipped unless AMPLIFY_BENCH_PYTHON names a Python with those packages).
 //!
-//! Sizes: AMPLIFY_BENCH_ITEMS (default "1000000,10000000"); repetitions: AMPLIFY_BENCH_REPS
-//! (default 3). No timing is asserted anywhere.
+//! Layouts (AMPLIFY_BENCH_LAYOUTS, default all): `aligned` (every file lists the same integer ids
+//! in the same order), `shuffled` (model rows in a random order), `strings` (shuffled, ids
+//! `item-000000123`), `hashes` (shuffled, 16-hex-character ids), `gaps` (sorted, 10% of the items
+//! missing from each model). Sizes: AMPLIFY_BENCH_ITEMS (default "1000000,10000000");
+//! repetitions: AMPLIFY_BENCH_REPS (default 3). No timing is asserted anywhere.
 
 use amplify::rng::SplitMix64;
 use polars::prelude::*;
@@ -23,14 +27,25 @@ const METRICS: [&str; 5] =
     ["emotional_validation", "indirect_language", "indirect_action", "accept_framing", "moral_endorsement"];
 const MODELS: [&str; 3] = ["model_1", "model_2", "model_3"];
 const FLOOR_ENV: &str = "AMPLIFY_BENCH_FLOOR";
+const LAYOUTS: [&str; 5] = ["aligned", "shuffled", "strings", "hashes", "gaps"];
 
 fn main() {
-    if std::env::var_os(FLOOR_ENV).is_some() {
+    if let Some(mode) = std::env::var_os(FLOOR_ENV) {
         let files: Vec<PathBuf> =
             std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
-        bare_scan(&files);
+        if mode == "join" {
+            join_floor(&files);
+        } else {
+            bare_scan(&files);
+        }
         return;
     }
+    let layouts: Vec<String> = std::env::var("AMPLIFY_BENCH_LAYOUTS")
+        .unwrap_or_else(|_| LAYOUTS.join(","))
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| LAYOUTS.contains(&s.as_str()))
+        .collect();
     let sizes: Vec<usize> = std::env::var("AMPLIFY_BENCH_ITEMS")
         .unwrap_or_else(|_| "1000000,10000000".into())
         .split(',')
@@ -44,11 +59,18 @@ fn main() {
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     println!(
-        "{:>11}  {:<9}  {:>9}  {:>13}  {:>14}  {:>17}",
-        "items", "contender", "median s", "peak RSS GiB", "amplify/floor", "reference/amplify"
+        "{:>11}  {:<9}  {:<10}  {:>9}  {:>13}  {:>14}  {:>19}  {:>17}",
+        "items",
+        "layout",
+        "contender",
+        "median s",
+        "peak RSS GiB",
+        "amplify/floor",
+        "amplify/join floor",
+        "reference/amplify"
     );
-    for items in sizes {
-        let files = generate(&root.join(format!("tidy-{items}")), items, 42);
+    for (items, layout) in sizes.iter().flat_map(|&n| layouts.iter().map(move |l| (n, l.as_str()))) {
+        let files = generate(&root.join(format!("{layout}-{items}")), items, 42, layout);
         let contenders = contenders(&files, python.as_deref());
         let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); contenders.len()];
         // Alternating repetitions, the order rotated each time so that no contender always runs
@@ -60,7 +82,7 @@ fn main() {
             }
         }
         let medians: Vec<Measured> = runs.iter_mut().map(|r| median(r)).collect();
-        report(items, &contenders, &medians);
+        report(items, layout, &contenders, &medians);
     }
 }
 
@@ -73,7 +95,9 @@ fn contenders(files: &[PathBuf], python: Option<&str>) -> Vec<(&'static str, Vec
     amplify.extend(["--group", "group", "--format", "json", "-o", &out].map(String::from));
     let mut floor = vec![std::env::current_exe().expect("own path").display().to_string()];
     floor.extend(paths.iter().cloned());
-    let mut list = vec![("amplify", amplify), ("floor", floor)];
+    let mut join = floor.clone();
+    join.push("--join".into());
+    let mut list = vec![("amplify", amplify), ("floor", floor), ("join floor", join)];
     if let Some(python) = python {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/reference.py");
         let mut reference = vec![python.to_string(), script.display().to_string()];
@@ -92,12 +116,13 @@ struct Measured {
 
 /// Runs a command to completion and reads its peak RSS from `wait4`'s resource usage.
 fn measure(command: &[String]) -> Measured {
+    let mode = if command.iter().any(|a| a == "--join") { "join" } else { "scan" };
     let start = Instant::now();
     // Reaped by wait4 below (std's wait would not report the resource usage).
     #[allow(clippy::zombie_processes)]
     let child = Command::new(&command[0])
         .args(&command[1..])
-        .env(FLOOR_ENV, "1")
+        .env(FLOOR_ENV, mode)
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
@@ -124,18 +149,42 @@ fn median(runs: &mut [Measured]) -> Measured {
     Measured { wall, peak_rss_kib: rss[rss.len() / 2] }
 }
 
-fn report(items: usize, contenders: &[(&str, Vec<String>)], medians: &[Measured]) {
+fn report(items: usize, layout: &str, contenders: &[(&str, Vec<String>)], medians: &[Measured]) {
     let secs = |k: usize| medians[k].wall.as_secs_f64();
     for (k, (name, _)) in contenders.iter().enumerate() {
-        let ratio_floor =
-            if *name == "amplify" { format!("{:.2}", secs(0) / secs(1)) } else { String::new() };
+        let amplify = *name == "amplify";
+        let ratio_floor = if amplify { format!("{:.2}", secs(0) / secs(1)) } else { String::new() };
+        let ratio_join = if amplify { format!("{:.2}", secs(0) / secs(2)) } else { String::new() };
         let ratio_ref =
             if *name == "reference" { format!("{:.1}", secs(k) / secs(0)) } else { String::new() };
         println!(
-            "{items:>11}  {name:<9}  {:>9.3}  {:>13.2}  {ratio_floor:>14}  {ratio_ref:>17}",
+            "{items:>11}  {layout:<9}  {name:<10}  {:>9.3}  {:>13.2}  {ratio_floor:>14}  {ratio_join:>19}  {ratio_ref:>17}",
             secs(k),
             medians[k].peak_rss_kib as f64 / (1024.0 * 1024.0)
         );
+    }
+}
+
+/// The join floor: polars' lazy scan, an inner join of each model with the baseline on the id,
+/// and per group level the four cells of every metric (valid labels only).
+fn join_floor(files: &[PathBuf]) {
+    let scan = |p: &PathBuf| {
+        LazyFrame::scan_parquet(PlRefPath::new(p.to_string_lossy().as_ref()), Default::default())
+            .expect("scan")
+    };
+    let baseline = scan(&files[0]);
+    for model in &files[1..] {
+        let joined =
+            baseline.clone().join(scan(model), [col("id")], [col("id")], JoinArgs::new(JoinType::Inner));
+        let mut cells = Vec::new();
+        for m in METRICS {
+            let (h, x) = (col(m), col(format!("{m}_right")));
+            for (a, b) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
+                let hit = h.clone().eq(lit(a)).and(x.clone().eq(lit(b)));
+                cells.push(hit.fill_null(false).cast(DataType::Int64).sum().alias(format!("{m}{a}{b}")));
+            }
+        }
+        std::hint::black_box(joined.group_by([col("group")]).agg(cells).collect().expect("collect"));
     }
 }
 
@@ -155,9 +204,9 @@ fn bare_scan(files: &[PathBuf]) {
     }
 }
 
-/// Writes the baseline (id, group, 5 metrics) and 3 models (id, 5 metrics), seeded; reuses
-/// existing files.
-fn generate(dir: &Path, items: usize, seed: u64) -> Vec<PathBuf> {
+/// Writes the baseline (id, group, 5 metrics) and 3 models (id, 5 metrics), seeded, in the given
+/// layout (the same labels in every layout); reuses existing files.
+fn generate(dir: &Path, items: usize, seed: u64, layout: &str) -> Vec<PathBuf> {
     let names = std::iter::once("human").chain(MODELS);
     let paths: Vec<PathBuf> = names.map(|n| dir.join(format!("{n}.parquet"))).collect();
     if paths.iter().all(|p| p.exists()) {
@@ -167,7 +216,7 @@ fn generate(dir: &Path, items: usize, seed: u64) -> Vec<PathBuf> {
     let mut rng = SplitMix64::new(seed);
     let groups: Vec<usize> = (0..items).map(|_| rng.below(4)).collect();
     for (k, path) in paths.iter().enumerate() {
-        let mut columns = vec![Column::new("id".into(), (1..=items as i64).collect::<Vec<_>>())];
+        let mut columns = vec![id_column(items, layout)];
         if k == 0 {
             let levels: Vec<&str> =
                 groups.iter().map(|&g| ["female", "male", "other", "unknown"][g]).collect();
@@ -189,9 +238,44 @@ fn generate(dir: &Path, items: usize, seed: u64) -> Vec<PathBuf> {
             columns.push(Column::new((*name).into(), v));
         }
         let mut df = DataFrame::new_infer_height(columns).expect("frame");
+        if k > 0 {
+            df = reorder(df, layout, &mut SplitMix64::new(seed ^ k as u64));
+        }
         let tmp = path.with_extension("parquet.tmp");
         ParquetWriter::new(std::fs::File::create(&tmp).expect("create")).finish(&mut df).expect("write");
         std::fs::rename(&tmp, path).expect("rename");
     }
     paths
+}
+
+/// The id column of a layout: integers, `item-000000123`, or 16 hexadecimal characters.
+fn id_column(items: usize, layout: &str) -> Column {
+    match layout {
+        "strings" => {
+            Column::new("id".into(), (1..=items).map(|i| format!("item-{i:09}")).collect::<Vec<_>>())
+        }
+        "hashes" => Column::new(
+            "id".into(),
+            (1..=items as u64).map(|i| format!("{:016x}", SplitMix64::new(i).next_u64())).collect::<Vec<_>>(),
+        ),
+        _ => Column::new("id".into(), (1..=items as i64).collect::<Vec<_>>()),
+    }
+}
+
+/// A model file's rows in the layout's order: shuffled (Fisher–Yates), or sorted with 10% of the
+/// rows left out, or as they are.
+fn reorder(df: DataFrame, layout: &str, rng: &mut SplitMix64) -> DataFrame {
+    let n = df.height();
+    let rows: Vec<IdxSize> = match layout {
+        "shuffled" | "strings" | "hashes" => {
+            let mut order: Vec<IdxSize> = (0..n as IdxSize).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.below(i + 1));
+            }
+            order
+        }
+        "gaps" => (0..n as IdxSize).filter(|_| !rng.bernoulli(0.10)).collect(),
+        _ => return df,
+    };
+    df.take(&IdxCa::from_vec("rows".into(), rows)).expect("take")
 }

@@ -136,3 +136,67 @@ fn unsorted_and_string_ids_pair_by_position_and_duplicates_are_refused() {
     cmd.arg("compare").arg(&human_n).arg(&model_n);
     assert_user_error(&mut cmd, &["human_n.csv", "is empty on 1 rows", "every row needs an id"]);
 }
+
+/// A copy of a sample file with its rows reversed and, for `strings` and `hashes`, its integer
+/// ids rewritten as `item-000000123` or as 16 hexadecimal characters (a bijection); `aligned`
+/// keeps the rows as they are. The labels are unchanged.
+fn relayout(path: &str, layout: &str, out: &Path) -> String {
+    let mut df = scan(path).collect().expect("read");
+    if layout != "aligned" {
+        df = df.reverse();
+    }
+    let ids: Vec<i64> = df.column("id").expect("id").i64().expect("i64").into_no_null_iter().collect();
+    let text: Option<Vec<String>> = match layout {
+        "strings" => Some(ids.iter().map(|i| format!("item-{i:09}")).collect()),
+        "hashes" => Some(
+            ids.iter()
+                .map(|&i| format!("{:016x}", amplify::rng::SplitMix64::new(i as u64).next_u64()))
+                .collect(),
+        ),
+        _ => None,
+    };
+    if let Some(text) = text {
+        df.replace("id", Column::new("id".into(), text)).expect("replace ids");
+    }
+    ParquetWriter::new(std::fs::File::create(out).expect("create")).finish(&mut df).expect("write");
+    out.display().to_string()
+}
+
+#[test]
+fn findings_are_identical_for_shuffled_rows_and_string_or_hash_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let names = ["human", "model_a", "model_b"];
+    let run = |files: &[String]| {
+        let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+        args.extend(common::SAMPLE_OPTIONS);
+        findings_with(None, &args)
+    };
+    let original: Vec<String> = names.iter().map(|n| sample_file(n)).collect();
+    let expected = run(&original);
+    for layout in ["shuffled", "strings", "hashes"] {
+        let files: Vec<String> = names
+            .iter()
+            .zip(&original)
+            .map(|(n, p)| {
+                // The baseline keeps its row order (so rows never line up) but takes the id type.
+                let kind = if *n == "human" && layout == "shuffled" { "aligned" } else { layout };
+                let folder = dir.path().join(layout);
+                std::fs::create_dir_all(&folder).expect("mkdir");
+                relayout(p, kind, &folder.join(format!("{n}.parquet")))
+            })
+            .collect();
+        let got = run(&files);
+        for section in [
+            "comparisons",
+            "overall",
+            "alignment",
+            "truth",
+            "truth_tests",
+            "groupings",
+            "groups",
+            "bias_amplification",
+        ] {
+            assert_eq!(got[section], expected[section], "{layout}: section {section}");
+        }
+    }
+}
