@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark, in one command: installs the Python reference's packages into a venv, then runs
 # `cargo bench --bench compare` (amplify vs the polars scan floor vs the pandas/scipy reference).
-#   bench/run.sh                          # 1M and 10M items, 3 repetitions
+#   bench/run.sh                          # 1M and 10M items, 5 layouts, 3 repetitions
 #   AMPLIFY_BENCH_ITEMS=1000000 AMPLIFY_BENCH_REPS=5 bench/run.sh
+#   AMPLIFY_BENCH_LAYOUTS=shuffled,strings bench/run.sh
+#   AMPLIFY_BENCH_ITEMS=100000000 AMPLIFY_BENCH_LAYOUTS=shuffled AMPLIFY_BENCH_REPS=1 \
+#     AMPLIFY_BENCH_PYTHON= cargo bench --bench compare   # 100M as directories of 10 parts, no reference
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${AMPLIFY_BENCH_VENV:-$HOME/.cache/amplify-bench-venv}"

@@ -27,6 +27,7 @@ const METRICS: [&str; 5] =
     ["emotional_validation", "indirect_language", "indirect_action", "accept_framing", "moral_endorsement"];
 const MODELS: [&str; 3] = ["model_1", "model_2", "model_3"];
 const FLOOR_ENV: &str = "AMPLIFY_BENCH_FLOOR";
+const PARTED_ITEMS: usize = 50_000_000;
 const LAYOUTS: [&str; 5] = ["aligned", "shuffled", "strings", "hashes", "gaps"];
 
 fn main() {
@@ -169,8 +170,7 @@ fn report(items: usize, layout: &str, contenders: &[(&str, Vec<String>)], median
 /// and per group level the four cells of every metric (valid labels only).
 fn join_floor(files: &[PathBuf]) {
     let scan = |p: &PathBuf| {
-        LazyFrame::scan_parquet(PlRefPath::new(p.to_string_lossy().as_ref()), Default::default())
-            .expect("scan")
+        LazyFrame::scan_parquet(PlRefPath::new(scan_target(p).as_str()), Default::default()).expect("scan")
     };
     let baseline = scan(&files[0]);
     for model in &files[1..] {
@@ -192,9 +192,8 @@ fn join_floor(files: &[PathBuf]) {
 /// no statistics).
 fn bare_scan(files: &[PathBuf]) {
     for path in files {
-        let mut lf =
-            LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), Default::default())
-                .expect("scan");
+        let mut lf = LazyFrame::scan_parquet(PlRefPath::new(scan_target(path).as_str()), Default::default())
+            .expect("scan");
         let schema = lf.collect_schema().expect("schema");
         let exprs: Vec<Expr> = schema
             .iter_names()
@@ -208,7 +207,10 @@ fn bare_scan(files: &[PathBuf]) {
 /// layout (the same labels in every layout); reuses existing files.
 fn generate(dir: &Path, items: usize, seed: u64, layout: &str) -> Vec<PathBuf> {
     let names = std::iter::once("human").chain(MODELS);
-    let paths: Vec<PathBuf> = names.map(|n| dir.join(format!("{n}.parquet"))).collect();
+    // From PARTED_ITEMS on, every source is a directory of 10 part files (amplify reads the
+    // directory; the floors scan its glob).
+    let suffix = if items >= PARTED_ITEMS { "" } else { ".parquet" };
+    let paths: Vec<PathBuf> = names.map(|n| dir.join(format!("{n}{suffix}"))).collect();
     if paths.iter().all(|p| p.exists()) {
         return paths;
     }
@@ -241,9 +243,7 @@ fn generate(dir: &Path, items: usize, seed: u64, layout: &str) -> Vec<PathBuf> {
         if k > 0 {
             df = reorder(df, layout, &mut SplitMix64::new(seed ^ k as u64));
         }
-        let tmp = path.with_extension("parquet.tmp");
-        ParquetWriter::new(std::fs::File::create(&tmp).expect("create")).finish(&mut df).expect("write");
-        std::fs::rename(&tmp, path).expect("rename");
+        write_parquet(&mut df, path, items);
     }
     paths
 }
@@ -278,4 +278,32 @@ fn reorder(df: DataFrame, layout: &str, rng: &mut SplitMix64) -> DataFrame {
         _ => return df,
     };
     df.take(&IdxCa::from_vec("rows".into(), rows)).expect("take")
+}
+
+/// Writes a frame as one Parquet file, or from [`PARTED_ITEMS`] on as a directory of 10 parts;
+/// through a temporary name, so an interrupted run leaves no half file that looks complete.
+fn write_parquet(df: &mut DataFrame, path: &Path, items: usize) {
+    let write = |df: &mut DataFrame, target: &Path| {
+        let tmp = target.with_extension("parquet.tmp");
+        ParquetWriter::new(std::fs::File::create(&tmp).expect("create")).finish(df).expect("write");
+        std::fs::rename(&tmp, target).expect("rename");
+    };
+    if items < PARTED_ITEMS {
+        return write(df, path);
+    }
+    std::fs::create_dir_all(path).expect("create part dir");
+    let part = df.height().div_ceil(10);
+    for k in 0..10 {
+        let mut slice = df.slice((k * part) as i64, part);
+        write(&mut slice, &path.join(format!("part-{k}.parquet")));
+    }
+}
+
+/// What a floor scans for an input: the file, or a directory's part files.
+fn scan_target(path: &Path) -> String {
+    if path.is_dir() {
+        path.join("*.parquet").display().to_string()
+    } else {
+        path.display().to_string()
+    }
 }
