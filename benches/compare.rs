@@ -54,7 +54,7 @@ fn main() {
         .collect();
     let reps: usize =
         std::env::var("AMPLIFY_BENCH_REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
-    let python = std::env::var("AMPLIFY_BENCH_PYTHON").ok();
+    let python = std::env::var("AMPLIFY_BENCH_PYTHON").ok().filter(|p| !p.is_empty());
     if python.is_none() {
         println!("(reference skipped: run bench/run.sh, or set AMPLIFY_BENCH_PYTHON to a Python with bench/requirements.txt)");
     }
