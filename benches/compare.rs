@@ -36,6 +36,8 @@ fn main() {
             std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
         if mode == "join" {
             join_floor(&files);
+        } else if mode == "join1" {
+            one_query_join_floor(&files);
         } else {
             bare_scan(&files);
         }
@@ -196,11 +198,51 @@ fn bare_scan(files: &[PathBuf]) {
             .expect("scan");
         let schema = lf.collect_schema().expect("schema");
         let exprs: Vec<Expr> = schema
-            .iter_names()
-            .map(|n| if n.as_str() == "group" { col(n.as_str()).n_unique() } else { col(n.as_str()).sum() })
+            .iter()
+            .map(|(n, dtype)| match (n.as_str(), dtype.is_string()) {
+                ("group", _) => col(n.as_str()).n_unique(),
+                // String ids: reading every byte, no hashing.
+                (_, true) => col(n.as_str()).str().len_bytes().sum(),
+                _ => col(n.as_str()).sum(),
+            })
             .collect();
         std::hint::black_box(lf.select(exprs).collect().expect("collect"));
     }
+}
+
+/// The join floor as one streaming query: the baseline joined with every model on the id, then
+/// one group-by of the group with the four cells of every metric and model (run with
+/// AMPLIFY_BENCH_FLOOR=join1; compared by hand with the per-model floor above).
+fn one_query_join_floor(files: &[PathBuf]) {
+    let scan = |p: &PathBuf, k: usize| {
+        let lf = LazyFrame::scan_parquet(PlRefPath::new(scan_target(p).as_str()), Default::default())
+            .expect("scan");
+        if k == 0 {
+            return lf;
+        }
+        let renamed: Vec<Expr> = std::iter::once(col("id"))
+            .chain(METRICS.iter().map(|m| col(*m).alias(format!("{m}_{k}"))))
+            .collect();
+        lf.select(renamed)
+    };
+    let mut joined = scan(&files[0], 0);
+    for (k, model) in files.iter().enumerate().skip(1) {
+        joined = joined.join(scan(model, k), [col("id")], [col("id")], JoinArgs::new(JoinType::Inner));
+    }
+    let mut cells = Vec::new();
+    for k in 1..files.len() {
+        for m in METRICS {
+            let (h, x) = (col(m), col(format!("{m}_{k}")));
+            for (a, b) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
+                let hit = h.clone().eq(lit(a)).and(x.clone().eq(lit(b)));
+                cells.push(hit.fill_null(false).cast(DataType::Int64).sum().alias(format!("{m}{k}{a}{b}")));
+            }
+        }
+    }
+    let query = joined.group_by([col("group")]).agg(cells);
+    std::hint::black_box(
+        query.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single()).expect("collect"),
+    );
 }
 
 /// Writes the baseline (id, group, 5 metrics) and 3 models (id, 5 metrics), seeded, in the given
