@@ -74,13 +74,13 @@ pub struct DifferentialError {
 }
 
 /// Per item: the judge label and the gold labels of its auditors, for one metric.
-struct Item {
-    judge: Option<u8>,
-    gold: Vec<u8>,
+pub(super) struct Item {
+    pub(super) judge: Option<u8>,
+    pub(super) gold: Vec<u8>,
     source: String,
 }
 
-fn items(rows: &AuditRows, metric: usize) -> Vec<Item> {
+pub(super) fn items(rows: &AuditRows, metric: usize) -> Vec<Item> {
     let mut by_item: BTreeMap<(&str, &str), Item> = BTreeMap::new();
     for r in 0..rows.item.len() {
         let key = (rows.item[r].as_str(), rows.text_source[r].as_str());

@@ -3,14 +3,13 @@
 //! labels of all items and the judge − gold rectifier of the audited ones, and, for rates, the
 //! Rogan–Gladen estimate from the audit's sensitivity and specificity.
 
-use super::audit::agreement_counts;
+use super::audit::{agreement_counts, items};
 use super::findings::Comparison;
 use crate::data::files::audit::AuditRows;
 use crate::stats::agreement::independent_proportions;
 use crate::stats::ppi::{ppi_mean, ppi_paired_difference, rogan_gladen, Rectifier};
 use crate::stats::Interval;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A rate or paired difference of the run, naive and corrected for judge error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,16 +64,10 @@ struct SideAudit {
 
 fn side_audit(rows: &AuditRows, metric: &str) -> Option<SideAudit> {
     let m = rows.metrics.iter().position(|x| x == metric)?;
-    let mut by_item: BTreeMap<&str, (Option<u8>, Vec<u8>)> = BTreeMap::new();
-    for r in 0..rows.item.len() {
-        let entry = by_item.entry(rows.item[r].as_str()).or_insert((rows.judge[m][r], Vec::new()));
-        entry.1.extend(rows.gold[m][r]);
-    }
-    let (t, _) = agreement_counts(by_item.values().map(|(j, g)| (*j, g.as_slice())));
-    // r = judge − gold: +1 for judge_only, −1 for gold_only.
-    let (plus, minus) = (t.judge_only as f64, t.gold_only as f64);
+    let items = items(rows, m);
+    let (t, _) = agreement_counts(items.iter().map(|i| (i.judge, i.gold.as_slice())));
     Some(SideAudit {
-        rectifier: Rectifier { n: t.n(), sum: plus - minus, sum_sq: plus + minus },
+        rectifier: Rectifier::from_agreement(&t),
         sensitivity: (t.both, t.both + t.gold_only),
         specificity: (t.neither, t.neither + t.judge_only),
         judge_positive: t.both + t.judge_only,
@@ -184,20 +177,21 @@ fn level_rectifier(rows: &AuditRows, metric: &str, grouping: &str, level: &str) 
         return Rectifier::default();
     };
     let keep: Vec<bool> = levels.iter().map(|l| l.as_deref() == Some(level)).collect();
+    let pick = |v: &[String]| -> Vec<String> {
+        v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect()
+    };
+    let pick_codes = |c: &Vec<Option<u8>>| -> Vec<Option<u8>> {
+        c.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+    };
+    // Every per-row column is filtered alike (items() reads them by row).
     let subset = AuditRows {
-        item: rows.item.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect(),
-        judge: rows
-            .judge
-            .iter()
-            .map(|c| c.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect())
-            .collect(),
-        gold: rows
-            .gold
-            .iter()
-            .map(|c| c.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect())
-            .collect(),
+        item: pick(&rows.item),
+        auditor: pick(&rows.auditor),
+        text_source: pick(&rows.text_source),
+        judge: rows.judge.iter().map(pick_codes).collect(),
+        gold: rows.gold.iter().map(pick_codes).collect(),
         metrics: rows.metrics.clone(),
-        ..AuditRows::default()
+        levels: Vec::new(),
     };
     side_audit(&subset, metric).map(|s| s.rectifier).unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 //! Group findings: each level's gap to the reference in the baseline and in the model, their
 //! difference (amplification) with Welch's test, and BiasAmp→ per grouping.
 
-use super::findings::{BiasAmplification, GroupRow, GroupingSummary, LevelSize, ReferenceLevel, Settings};
+use super::findings::{BiasAmplification, GroupRow, GroupingSummary, LevelSize, Settings};
 use crate::counts::{CountsTable, MetricCounts};
 use crate::error::{AmplifyError, Result};
 use crate::stats::biasamp::{bias_amp, bias_amp_bootstrap};
@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 /// Per grouping: its levels with sizes, and the reference level (requested or the largest).
 pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec<GroupingSummary>> {
-    let requested = parse_references(&settings.reference)?;
+    let requested: BTreeMap<String, String> =
+        settings.reference.iter().map(|r| (r.grouping.clone(), r.level.clone())).collect();
     let mut out = Vec::new();
     for g in &counts.groupings {
         let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
@@ -50,10 +51,6 @@ pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec
         )));
     }
     Ok(out)
-}
-
-fn parse_references(specs: &[ReferenceLevel]) -> Result<BTreeMap<String, String>> {
-    Ok(specs.iter().map(|r| (r.grouping.clone(), r.level.clone())).collect())
 }
 
 /// Gap-amplification rows for every grouping, level, measure, metric and model.
