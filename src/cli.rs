@@ -125,6 +125,22 @@ pub(crate) struct InputArgs {
     /// Most levels a grouping may have.
     #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Groups")]
     pub max_levels: usize,
+    /// Column naming each item's counterfactual pair (two items that differ in one thing, e.g. the
+    /// same story told from the other side); needs --variant.
+    #[arg(long, value_name = "COL", requires = "variant", help_heading = "Counterfactual pairs")]
+    pub pair: Option<String>,
+    /// Column naming each item's side of its pair (exactly two levels, e.g. original/flipped).
+    #[arg(long, value_name = "COL", requires = "pair", help_heading = "Counterfactual pairs")]
+    pub variant: Option<String>,
+    /// The two variants in order, the reference side A first [default: order of first appearance].
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        requires = "pair",
+        help_heading = "Counterfactual pairs"
+    )]
+    pub variants: Option<Vec<String>>,
     /// How rows are paired for counting (for diagnosis and tests; every choice gives the same
     /// counts): by position when the sources line up, else a join, else a group-by.
     #[arg(long, value_enum, default_value_t = PairingArg::Auto, hide = true)]

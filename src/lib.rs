@@ -56,6 +56,7 @@ pub mod report;
 pub mod rng;
 mod sample;
 mod sample_audit;
+mod sample_pairs;
 pub mod stats;
 mod table;
 

@@ -4,6 +4,7 @@
 use crate::analysis::{InputRecord, ReferenceLevel, Settings};
 use crate::cli::{CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg};
 use crate::data::input::groupings;
+use crate::data::input::PairOptions;
 use crate::data::{DataOptions, Engine, InputSpec, Layout, Strategy};
 use crate::error::{AmplifyError, Result};
 use crate::stats::binomial::McNemarVariant;
@@ -49,6 +50,7 @@ impl TryFrom<&InputArgs> for InputPlan {
             groupings: groupings(&args.group, &args.derive, args.intersect),
             text: args.text.clone(),
             max_levels: args.max_levels,
+            pairs: pair_options(args)?,
         };
         let strategy = match args.pairing {
             PairingArg::Auto => Strategy::Auto,
@@ -63,6 +65,27 @@ impl TryFrom<&InputArgs> for InputPlan {
         let inputs = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
         Ok(Self { inputs, options, strategy, engine })
     }
+}
+
+/// `--pair`, `--variant`, `--variants`, checked: two distinct, non-empty variants.
+fn pair_options(args: &InputArgs) -> Result<Option<PairOptions>> {
+    let (Some(pair), Some(variant)) = (&args.pair, &args.variant) else { return Ok(None) };
+    let variants = match args.variants.as_deref() {
+        None => None,
+        Some([a, b]) if !a.is_empty() && !b.is_empty() && a != b => Some([a.clone(), b.clone()]),
+        Some(other) => {
+            return Err(AmplifyError::Usage(format!(
+                "--variants takes two different levels, A,B (A = the reference side); got '{}'",
+                other.join(",")
+            )))
+        }
+    };
+    if pair == variant {
+        return Err(AmplifyError::Usage(format!(
+            "--pair and --variant both name '{pair}'; give two columns"
+        )));
+    }
+    Ok(Some(PairOptions { pair: pair.clone(), variant: variant.clone(), variants }))
 }
 
 /// How estimates and tests are computed.
@@ -122,6 +145,10 @@ pub(crate) struct RunInputs {
     pub id_column: Option<String>,
     /// Ground-truth column, if any.
     pub truth: Option<String>,
+    /// Metrics read as verdicts (`--verdict`).
+    pub verdicts: Vec<String>,
+    /// The pair and variant columns (`--pair`, `--variant`).
+    pub pair_columns: Option<[String; 2]>,
 }
 
 impl StatsPlan {
@@ -142,6 +169,8 @@ impl StatsPlan {
             bootstrap: self.bootstrap,
             reference: self.reference.clone(),
             score_inverted: Vec::new(),
+            verdicts: run.verdicts.clone(),
+            pair_columns: run.pair_columns.clone(),
         }
     }
 }

@@ -54,6 +54,7 @@ pub(crate) fn generate(items: usize, seed: u64) -> Vec<Table> {
     let mut tables = vec![human, model_a, model_b, responses];
     tables.push(crate::sample_audit::audit_table(&tables, seed));
     tables.push(crate::sample_audit::judged_table(&tables));
+    tables.extend(crate::sample_pairs::pair_tables(items, seed));
     tables
 }
 

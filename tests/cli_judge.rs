@@ -328,7 +328,8 @@ fn a_killed_run_resumes_to_the_same_output_without_repeating_finished_requests()
     let first_requests = server.requests().len() - reference_requests;
     assert!((100..400).contains(&cached), "killed too late or too early: {cached} cached");
     assert!(!output.exists(), "no output before the end");
-    assert!(first_requests - cached <= 4, "{first_requests} requests for {cached} judgements");
+    // At most one request in flight per worker (4) plus the judgement being appended when killed.
+    assert!(first_requests - cached <= 4 + 1, "{first_requests} requests for {cached} judgements");
 
     judge_cmd(&server, &input, &output, "accept_framing").assert().success();
     let second_requests = server.requests().len() - reference_requests - first_requests;

@@ -4,6 +4,7 @@ use super::audit::DifferentialError;
 use super::findings::{
     Alignment, Comparison, Findings, GroupRow, InputRecord, Overall, Settings, TruthTest, FINDINGS_SCHEMA,
 };
+use super::pairs::{pair_sections, PairRow, PairTest};
 use super::{audit, corrected, detectable, groups, truth};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
 use crate::data::files::audit::AuditRows;
@@ -40,6 +41,7 @@ pub fn build_findings(
             model_only: m.model_only,
         })
         .collect();
+    let pairs = pair_sections(counts, &settings);
     let mut findings = Findings {
         schema: FINDINGS_SCHEMA.to_string(),
         amplify_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -58,6 +60,10 @@ pub fn build_findings(
         differential: Vec::new(),
         corrected: Vec::new(),
         corrected_groups: Vec::new(),
+        pairing: pairs.summary,
+        pairs: pairs.rows,
+        pair_tests: pairs.tests,
+        pair_truth: pairs.truth,
     };
     correct(&mut findings);
     detectable::fill(&mut findings, counts);
@@ -104,10 +110,11 @@ macro_rules! tested {
     )*};
 }
 
-tested!(Comparison, Overall, TruthTest, GroupRow, DifferentialError);
+tested!(Comparison, Overall, TruthTest, GroupRow, DifferentialError, PairRow, PairTest);
 
-/// Adjusts every p-value of the run as one family (comparisons, overall scores, truth tests and
-/// group amplification) and flags the significant rows.
+/// Adjusts every p-value of the run as one family (comparisons, overall scores, truth tests,
+/// group amplification, differential judge error, pair asymmetries and pair tests) and flags the
+/// significant rows.
 fn correct(f: &mut Findings) {
     let alpha = 1.0 - f.settings.confidence.get();
     let correction = f.settings.correction;
@@ -117,6 +124,8 @@ fn correct(f: &mut Findings) {
     rows.extend(f.truth_tests.iter_mut().map(|r| r as &mut dyn Tested));
     rows.extend(f.groups.iter_mut().map(|r| r as &mut dyn Tested));
     rows.extend(f.differential.iter_mut().map(|r| r as &mut dyn Tested));
+    rows.extend(f.pairs.iter_mut().map(|r| r as &mut dyn Tested));
+    rows.extend(f.pair_tests.iter_mut().map(|r| r as &mut dyn Tested));
     let family: Vec<Option<f64>> = rows.iter().map(|r| r.p_value()).collect();
     for (row, p) in rows.into_iter().zip(adjust(&family, correction)) {
         row.set_adjusted(p, alpha);

@@ -1,9 +1,10 @@
 //! The findings document: plain serialisable structs, the stable JSON contract
-//! (`amplify.findings/1`, documented in docs/FORMATS.md and docs/findings.schema.json).
+//! (`amplify.findings/2`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
 use super::audit::{AgreementRow, DifferentialError};
 use super::corrected::{CorrectedGroup, CorrectedRow};
 use super::detectable::Detectable;
+use super::pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
 use crate::data::Layout;
 use crate::stats::binomial::McNemarVariant;
 use crate::stats::multiplicity::Correction;
@@ -11,7 +12,7 @@ use crate::stats::{Confidence, Interval};
 use serde::{Deserialize, Serialize};
 
 /// Schema identifier of the findings document.
-pub const FINDINGS_SCHEMA: &str = "amplify.findings/1";
+pub const FINDINGS_SCHEMA: &str = "amplify.findings/2";
 
 /// Everything one run found, ready for any exporter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,18 @@ pub struct Findings {
     /// Judge-error-corrected group amplification (`--audit` with groupings).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrected_groups: Vec<CorrectedGroup>,
+    /// How the items formed counterfactual pairs (`--pair`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing: Option<PairingSummary>,
+    /// Each source's pair measures per metric (and group level of side A) (`--pair`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<PairRow>,
+    /// Each model against the baseline and the first model on the same pairs (`--pair`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pair_tests: Vec<PairTest>,
+    /// Verdicts on pairs whose side A the truth finds not at fault (`--pair` with `--truth`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pair_truth: Vec<PairTruthRow>,
 }
 
 /// Settings that determine the numbers.
@@ -99,6 +112,12 @@ pub struct Settings {
     /// the ground truth, where 1 = at fault, so that 1 means face-preserving throughout.
     #[serde(default)]
     pub score_inverted: Vec<String>,
+    /// Metrics read as verdicts (`--verdict`; 1 = at fault).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<String>,
+    /// The pair and variant columns (`--pair`, `--variant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair_columns: Option<[String; 2]>,
 }
 
 impl Settings {
@@ -121,6 +140,8 @@ impl Settings {
             bootstrap: 2000,
             reference: Vec::new(),
             score_inverted: Vec::new(),
+            verdicts: Vec::new(),
+            pair_columns: None,
         }
     }
 }

@@ -8,6 +8,7 @@ mod corrected;
 mod detectable;
 mod findings;
 mod groups;
+mod pairs;
 mod planning;
 mod truth;
 mod validate;
@@ -25,4 +26,5 @@ pub use findings::{
     Alignment, BiasAmplification, Comparison, Findings, GroupRow, GroupingSummary, InputRecord, LevelSize,
     Overall, ReferenceLevel, Settings, TruthRow, TruthTest, FINDINGS_SCHEMA,
 };
+pub use pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
 pub use planning::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};

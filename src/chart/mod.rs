@@ -5,6 +5,7 @@ pub(crate) mod confusion;
 pub(crate) mod forest;
 pub(crate) mod groups;
 pub(crate) mod legend;
+pub(crate) mod pairs;
 pub(crate) mod rates;
 pub(crate) mod render;
 pub(crate) mod scene;
@@ -70,6 +71,20 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
                 "no error rate by level",
             );
         }
+    }
+    if f.pairing.is_some() {
+        push(
+            "pairs-both-sides".into(),
+            "Counterfactual pairs: the same answer on both sides (Wilson intervals)".into(),
+            pairs::both_sides_chart(f),
+            "no source has a pair valid on both sides",
+        );
+        push(
+            "pairs-asymmetry".into(),
+            "Counterfactual pairs: asymmetry between the sides and its amplification".into(),
+            pairs::asymmetry_chart(f),
+            "no asymmetry with an estimate",
+        );
     }
     (charts, skipped)
 }

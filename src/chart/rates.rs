@@ -91,7 +91,7 @@ pub(crate) fn rates_chart(f: &Findings) -> Option<Scene> {
     Some(scene)
 }
 
-fn entries(f: &Findings) -> Vec<Entry> {
+pub(crate) fn entries(f: &Findings) -> Vec<Entry> {
     let mut entries = vec![Entry { name: f.settings.baseline.clone(), color: None }];
     entries.extend(
         f.alignment
@@ -102,7 +102,13 @@ fn entries(f: &Findings) -> Vec<Entry> {
     entries
 }
 
-fn draw_group(scene: &mut Scene, x0: f64, group_w: f64, bars: &[Option<Bar>], to_y: &dyn Fn(f64) -> f64) {
+pub(crate) fn draw_group(
+    scene: &mut Scene,
+    x0: f64,
+    group_w: f64,
+    bars: &[Option<Bar>],
+    to_y: &dyn Fn(f64) -> f64,
+) {
     let bar_w = (group_w * 0.8 / bars.len() as f64).min(60.0);
     let start = x0 + (group_w - bar_w * bars.len() as f64) / 2.0;
     for (s, bar) in bars.iter().enumerate() {

@@ -78,6 +78,10 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         differential: vec![],
         corrected: vec![],
         corrected_groups: vec![],
+        pairing: None,
+        pairs: vec![],
+        pair_tests: vec![],
+        pair_truth: vec![],
     }
 }
 

@@ -77,6 +77,8 @@ pub(crate) fn findings(
             layout: Layout::Counts,
             id_column: None,
             truth: input.truth.clone(),
+            verdicts: input.verdict.clone(),
+            pair_columns: None,
         };
         return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
     }
@@ -90,6 +92,8 @@ pub(crate) fn findings(
         layout: dataset.layout,
         id_column: Some(dataset.id_column.clone()),
         truth: plan.options.truth.clone(),
+        verdicts: plan.options.verdicts.clone(),
+        pair_columns: plan.options.pairs.as_ref().map(|p| [p.pair.clone(), p.variant.clone()]),
     };
     let audits = match &audit.audit {
         Some(path) => {

@@ -13,6 +13,24 @@ pub(crate) const ID: &str = "__id";
 pub(crate) const TRUTH: &str = "__truth";
 /// The baseline's truth code in a pass: 0, 1 or 2 (no valid truth).
 pub(crate) const TRUTH_CODE: &str = "__t";
+/// Pair column of the pair map (String).
+pub(crate) const PAIR: &str = "__pair";
+/// Variant (side) column of the pair map (String).
+pub(crate) const VARIANT: &str = "__var";
+/// The id of side A (the reference variant) of a pair.
+pub(crate) const SIDE_A: &str = "__ida";
+/// The id of side B of a pair.
+pub(crate) const SIDE_B: &str = "__idb";
+/// Items of a pair on side A, and on side B.
+pub(crate) const SIDE_A_ITEMS: &str = "__na";
+/// Items of a pair on side B.
+pub(crate) const SIDE_B_ITEMS: &str = "__nb";
+
+/// Label column of metric `k` of source `i` on side `side` ('a' or 'b') of a pair.
+pub(crate) fn pair_label(i: usize, k: usize, side: char) -> String {
+    format!("__p{i}_{k}{side}")
+}
+
 /// Count column of an aggregate.
 pub(crate) const COUNT: &str = "__n";
 

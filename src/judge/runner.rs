@@ -132,7 +132,10 @@ pub fn run(
         },
         settings,
     };
-    let (sender, events) = mpsc::channel();
+    // A rendezvous channel: a worker hands over its finished judgement before it starts another
+    // request, so a killed run loses at most one judgement per worker plus the one being appended
+    // (an unbounded queue let dozens pile up behind a slow `fsync`, and a resume repeated them).
+    let (sender, events) = mpsc::sync_channel(0);
     let mut tally = RunTally::default();
     let mut stop: Option<JudgeError> = None;
     std::thread::scope(|scope| {
@@ -216,7 +219,7 @@ fn stop_error(client: &ChatClient, status: u16, detail: &str, cache: &Cache) -> 
 }
 
 /// One worker: take tasks until the queue is empty or the run is aborted.
-fn work(shared: &Shared, worker: u64, sender: &mpsc::Sender<Event>) {
+fn work(shared: &Shared, worker: u64, sender: &mpsc::SyncSender<Event>) {
     let mut rng = SplitMix64::new(shared.settings.seed ^ worker.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     while !shared.abort.load(Ordering::Relaxed) {
         let Some(task) = shared.tasks.get(shared.next.fetch_add(1, Ordering::Relaxed)) else { return };
@@ -238,7 +241,7 @@ fn attempt_task(
     shared: &Shared,
     task: &Task,
     rng: &mut SplitMix64,
-    sender: &mpsc::Sender<Event>,
+    sender: &mpsc::SyncSender<Event>,
 ) -> Option<Event> {
     let policy = shared.settings.retry;
     let mut last_reason = String::new();

@@ -3,6 +3,7 @@
 pub(crate) mod audit;
 pub(crate) mod content;
 mod csv;
+pub(crate) mod pairs;
 pub(crate) mod sections;
 mod table;
 pub(crate) mod tables;
@@ -15,7 +16,7 @@ use crate::error::{AmplifyError, Result};
 pub enum Format {
     /// Human-readable tables (default).
     Table,
-    /// The findings document (`amplify.findings/1`).
+    /// The findings document (`amplify.findings/2`).
     Json,
     /// The comparisons table as CSV.
     Csv,

@@ -75,6 +75,11 @@ pub(super) fn audit(f: &Findings) -> String {
     super::audit::sections(f).iter().map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(s))).collect()
 }
 
+/// The counterfactual-pair sections (`--pair`), one table each.
+pub(super) fn pairs(f: &Findings) -> String {
+    super::pairs::sections(f).iter().map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(s))).collect()
+}
+
 /// The agreement document of `amplify agree` as terminal tables.
 pub(crate) fn agreement(
     rows: &[crate::analysis::AgreementRow],

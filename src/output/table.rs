@@ -62,6 +62,7 @@ pub(super) fn render(f: &Findings) -> String {
     out.push_str(&super::sections::truth(f));
     out.push_str(&super::sections::groups(f));
     out.push_str(&super::sections::audit(f));
+    out.push_str(&super::sections::pairs(f));
     out.push_str(&footer(f));
     out
 }

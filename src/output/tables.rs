@@ -1,4 +1,4 @@
-//! Findings as plain tables (comparisons, groups, truth) for CSV and Parquet export.
+//! Findings as plain tables (comparisons, groups, truth, pairs) for CSV and Parquet export.
 
 use crate::analysis::Findings;
 use crate::stats::Interval;
@@ -113,4 +113,65 @@ pub(crate) fn truth(f: &Findings) -> Table {
         ("invalid_label".into(), ints(r, |t| t.invalid_label)),
     ]);
     Table { name: "truth".into(), columns }
+}
+
+fn rate_cols<T>(
+    name: &str,
+    rows: &[T],
+    f: impl Fn(&T) -> Option<crate::stats::pairs::Rate> + Copy,
+) -> [(String, Values); 3] {
+    let [low, high] = ci_cols(&format!("{name}_ci"), rows, move |r| f(r).and_then(|x| x.ci));
+    [(format!("{name}_rate"), floats(rows, |r| f(r).map(|x| x.rate))), low, high]
+}
+
+/// One row per source × metric × slice of side A (`--pair`).
+pub(crate) fn pairs(f: &Findings) -> Table {
+    let r = &f.pairs;
+    let mut columns = vec![
+        ("metric".into(), strs(r, |p| Some(p.metric.clone()))),
+        ("source".into(), strs(r, |p| Some(p.source.clone()))),
+        ("role".into(), strs(r, |p| Some(p.role.clone()))),
+        ("group_by".into(), strs(r, |p| p.group_by.clone())),
+        ("level".into(), strs(r, |p| p.level.clone())),
+        ("n".into(), ints(r, |p| p.n)),
+        ("incomplete".into(), ints(r, |p| p.incomplete)),
+    ];
+    columns.extend(rate_cols("both", r, |p| p.both));
+    columns.extend(rate_cols("neither", r, |p| p.neither));
+    columns.extend(rate_cols("affirms_both", r, |p| p.affirms_both));
+    columns.extend(rate_cols("flip", r, |p| p.flip));
+    columns.push(("asymmetry".into(), floats(r, |p| p.asymmetry)));
+    columns.extend(ci_cols("asymmetry_ci", r, |p| p.asymmetry_ci));
+    columns.extend([
+        ("p_value".into(), floats(r, |p| p.p_value)),
+        ("p_adjusted".into(), floats(r, |p| p.p_adjusted)),
+        ("significant".into(), bools(r, |p| p.significant)),
+        ("note".into(), strs(r, |p| p.note.clone())),
+    ]);
+    Table { name: "pairs".into(), columns }
+}
+
+/// One row per model × versus source × metric × slice × measure (`--pair`).
+pub(crate) fn pair_tests(f: &Findings) -> Table {
+    let r = &f.pair_tests;
+    let mut columns = vec![
+        ("metric".into(), strs(r, |t| Some(t.metric.clone()))),
+        ("model".into(), strs(r, |t| Some(t.model.clone()))),
+        ("versus".into(), strs(r, |t| Some(t.versus.clone()))),
+        ("group_by".into(), strs(r, |t| t.group_by.clone())),
+        ("level".into(), strs(r, |t| t.level.clone())),
+        ("measure".into(), strs(r, |t| Some(t.measure.clone()))),
+        ("n".into(), ints(r, |t| t.n)),
+        ("versus_value".into(), floats(r, |t| t.versus_value)),
+        ("model_value".into(), floats(r, |t| t.model_value)),
+        ("difference".into(), floats(r, |t| t.difference)),
+    ];
+    columns.extend(ci_cols("difference_ci", r, |t| t.difference_ci));
+    columns.extend([
+        ("p_value".into(), floats(r, |t| t.p_value)),
+        ("p_adjusted".into(), floats(r, |t| t.p_adjusted)),
+        ("significant".into(), bools(r, |t| t.significant)),
+        ("note".into(), strs(r, |t| t.note.clone())),
+    ]);
+    Table { name: "pair_tests".into(), columns }
 }

@@ -63,6 +63,9 @@ pub(super) fn render(f: &Findings, charts: &[(String, String, String)], skipped:
     for s in crate::output::audit::sections(f) {
         section(&mut h, &s);
     }
+    for s in crate::output::pairs::sections(f) {
+        section(&mut h, &s);
+    }
     section(&mut h, &content::data_quality(f));
     methods_section(&mut h, f);
     section(&mut h, &content::settings(f));

@@ -52,6 +52,9 @@ pub(super) fn render(f: &Findings, charts: &[(String, String)], skipped: &[Strin
     for s in crate::output::audit::sections(f) {
         section(&mut md, &s);
     }
+    for s in crate::output::pairs::sections(f) {
+        section(&mut md, &s);
+    }
     section(&mut md, &content::data_quality(f));
     md.push_str("## Methods\n\n| quantity | method | source |\n|---|---|---|\n");
     for (q, m, c) in methods(f) {

@@ -57,5 +57,12 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
             "Wang A, Russakovsky O (2021). Directional bias amplification. ICML; Efron B, Tibshirani R (1993). An Introduction to the Bootstrap.".into(),
         ));
     }
+    if f.pairing.is_some() {
+        rows.push((
+            "Counterfactual pairs".into(),
+            format!("Per source over pairs valid on both sides: both-sides, neither (for verdicts: affirms both sides) and flip rates with {conf} Wilson intervals; asymmetry P(B) − P(A) with Tango's interval and McNemar's test; amplification of the asymmetry by a paired t over pairs; both-sides rate differences by McNemar and Tango on the pair-level indicators."),
+            "McNemar (1947); Tango (1998); Cheng M et al. (2025). ELEPHANT: social sycophancy in LLMs (double-sided sycophancy); Kusner MJ et al. (2017). Counterfactual fairness. NeurIPS.".into(),
+        ));
+    }
     rows
 }

@@ -57,8 +57,11 @@ pub fn load_findings(path: &Path) -> Result<Findings> {
         .map_err(|e| bad(format!("not JSON ({e}); give a findings.json written by amplify")))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         None => return Err(bad("not a findings document (no \"schema\" field)".into())),
-        Some(s) if s != FINDINGS_SCHEMA => {
-            return Err(bad(format!("schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA}")))
+        // Version 2 added the pair sections; a version 1 document reads as one without pairs.
+        Some(s) if s != FINDINGS_SCHEMA && s != "amplify.findings/1" => {
+            return Err(bad(format!(
+                "schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA} (and /1)"
+            )))
         }
         Some(_) => {}
     }
@@ -108,6 +111,9 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
     }
     if !f.truth.is_empty() {
         tables.push(tables::truth(f));
+    }
+    if f.pairing.is_some() {
+        tables.extend([tables::pairs(f), tables::pair_tests(f)]);
     }
     for t in &tables {
         write(&format!("{}.csv", t.name), t.to_csv().as_bytes())?;

@@ -13,6 +13,7 @@ pub mod effect;
 pub mod interval;
 pub mod multiplicity;
 pub mod paired;
+pub mod pairs;
 pub mod power;
 pub mod ppi;
 pub mod ttest;

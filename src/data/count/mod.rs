@@ -11,12 +11,14 @@
 //! Both passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
 //! ([`keys`]); every strategy ends in the same joint rows, decoded by [`tally`].
 //! [`Strategy::Auto`] tries them in that order; the hidden `--pairing` flag forces one.
+//! Counterfactual pairs (`--pair`) are counted after, by one more query ([`pairs`]).
 
 mod cells;
 mod group_by;
 mod join;
 mod keys;
 mod levels;
+mod pairs;
 mod pass;
 mod positional;
 mod sides;
@@ -114,7 +116,13 @@ fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
             (group_by::joint_tables(data)?, groupings)
         }
     };
-    tally::counts_table(data, tables, groupings)
+    let mut table = tally::counts_table(data, tables, groupings)?;
+    if let Some(map) = &data.pairs {
+        let (pairing, pairs) = pairs::count_pairs(data, map)?;
+        table.pairing = Some(pairing);
+        table.pairs = pairs;
+    }
+    Ok(table)
 }
 
 /// Counts every model against the baseline with rows paired as asked, or returns `None` when

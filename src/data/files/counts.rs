@@ -6,7 +6,10 @@
 //! ground truth in the same four cells; `model` rows alignment and overall-score sums; `grouping`
 //! rows the items a grouping could not place. All counts are non-negative integers; unused are 0.
 
-use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, SliceKeys, TruthCounts};
+use crate::counts::{
+    cell_name, parse_cell, CountsTable, GroupingCounts, MetricCounts, ModelCounts, PairCells, PairingCounts,
+    Slice, SliceKeys, TruthCounts, PAIR_CELLS,
+};
 use crate::data::engine::{first_line, EngineContext};
 use crate::data::input::source::scan;
 use crate::data::input::FileFormat;
@@ -15,11 +18,12 @@ use crate::stats::{PairedCounts, ScoreSums};
 use polars::prelude::*;
 use std::path::Path;
 
-/// The text key columns of a counts file, in order.
-pub const KEY_COLUMNS: [&str; 6] = ["kind", "model", "metric", "group_by", "level", "truth"];
+/// The text key columns of a counts file, in order (the last two only with pairs).
+pub const KEY_COLUMNS: [&str; 8] =
+    ["kind", "model", "metric", "group_by", "level", "truth", "versus", "cell"];
 
-/// The integer columns of a counts file, in order.
-pub const COUNT_COLUMNS: [&str; 15] = [
+/// The integer columns of a counts file, in order (the last three only with pairs).
+pub const COUNT_COLUMNS: [&str; 18] = [
     "both",
     "model_only",
     "baseline_only",
@@ -35,12 +39,19 @@ pub const COUNT_COLUMNS: [&str; 15] = [
     "score_sum_sq_diff",
     "unassigned",
     "ambiguous",
+    "pairs",
+    "missing_side",
+    "duplicate_side",
 ];
+
+/// Columns written only when the table has counterfactual pairs; files without them read as if
+/// they were empty (keys) or 0 (counts).
+const PAIR_COLUMNS: [&str; 5] = ["versus", "cell", "pairs", "missing_side", "duplicate_side"];
 
 /// One row of a counts file.
 struct FlatRow {
-    keys: [String; 6],
-    values: [u64; 15],
+    keys: [String; 8],
+    values: [u64; 18],
 }
 
 /// The format a counts file is written in, from its name: `.parquet`/`.pq` Parquet, `.csv` CSV,
@@ -60,7 +71,8 @@ pub fn counts_format(path: &Path) -> Result<FileFormat> {
 /// Writes a counts table as Parquet or CSV ([`counts_format`]), atomically for regular files.
 pub fn write_counts(table: &CountsTable, path: &Path) -> Result<()> {
     let format = counts_format(path)?;
-    let mut df = to_frame(&flatten(table)).engine(|| "building the counts table".into())?;
+    let with_pairs = table.pairing.is_some() || !table.pairs.is_empty();
+    let mut df = to_frame(&flatten(table), with_pairs).engine(|| "building the counts table".into())?;
     let context = || format!("writing {}", path.display());
     crate::atomic::write_atomically(path, |out| match format {
         FileFormat::Parquet => ParquetWriter::new(out).finish(&mut df).map(|_| ()).engine(context),
@@ -71,10 +83,10 @@ pub fn write_counts(table: &CountsTable, path: &Path) -> Result<()> {
 fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     let keys = |kind: &str, model: &str, metric: &str, s: &Slice| {
         let s = SliceKeys::from(s.clone());
-        [kind, model, metric, &s.group_by, &s.level, &s.truth].map(str::to_string)
+        [kind, model, metric, &s.group_by, &s.level, &s.truth, "", ""].map(str::to_string)
     };
     let cells = |p: &PairedCounts, a: u64, b: u64| {
-        let mut v = [0u64; 15];
+        let mut v = [0u64; 18];
         v[..6].copy_from_slice(&[p.both, p.model_only, p.baseline_only, p.neither, a, b]);
         v
     };
@@ -89,7 +101,7 @@ fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     }
     for m in &table.models {
         let s = m.score;
-        let mut values = [0u64; 15];
+        let mut values = [0u64; 18];
         values[6..13].copy_from_slice(&[
             m.matched,
             m.baseline_only,
@@ -102,23 +114,52 @@ fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values });
     }
     for g in &table.groupings {
-        let mut values = [0u64; 15];
-        values[13..].copy_from_slice(&[g.unassigned, g.ambiguous]);
-        let keys = ["grouping", "", "", &g.group_by, "", ""].map(str::to_string);
+        let mut values = [0u64; 18];
+        values[13..15].copy_from_slice(&[g.unassigned, g.ambiguous]);
+        let keys = ["grouping", "", "", &g.group_by, "", "", "", ""].map(str::to_string);
         rows.push(FlatRow { keys, values });
+    }
+    rows.extend(flatten_pairs(table));
+    rows
+}
+
+/// The pair rows: the `pairing` row (the variants A and B in `group_by` and `level`), and one
+/// `pair` row per non-zero cell of each joint table (a table of zeros keeps one row, cell `----`).
+fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
+    let mut rows = Vec::new();
+    if let Some(p) = &table.pairing {
+        let mut values = [0u64; 18];
+        values[15..].copy_from_slice(&[p.complete, p.missing_side, p.duplicate_side]);
+        let [a, b] = &p.variants;
+        let keys = ["pairing", "", "", a, b, "", "", ""].map(str::to_string);
+        rows.push(FlatRow { keys, values });
+    }
+    for t in &table.pairs {
+        let s = SliceKeys::from(t.slice.clone());
+        let nonzero: Vec<usize> = (0..PAIR_CELLS).filter(|&c| t.cells[c] > 0).collect();
+        let written = if nonzero.is_empty() { vec![PAIR_CELLS - 1] } else { nonzero };
+        for c in written {
+            let mut values = [0u64; 18];
+            values[15] = t.cells[c];
+            let keys =
+                ["pair", &t.model, &t.metric, &s.group_by, &s.level, &s.truth, &t.versus, &cell_name(c)];
+            rows.push(FlatRow { keys: keys.map(str::to_string), values });
+        }
     }
     rows
 }
 
-fn to_frame(rows: &[FlatRow]) -> PolarsResult<DataFrame> {
+fn to_frame(rows: &[FlatRow], with_pairs: bool) -> PolarsResult<DataFrame> {
+    let wanted = |name: &&str| with_pairs || !PAIR_COLUMNS.contains(name);
     let mut columns: Vec<Column> = KEY_COLUMNS
         .iter()
         .enumerate()
+        .filter(|(_, name)| wanted(name))
         .map(|(i, name)| {
             Column::new((*name).into(), rows.iter().map(|r| r.keys[i].as_str()).collect::<Vec<_>>())
         })
         .collect();
-    columns.extend(COUNT_COLUMNS.iter().enumerate().map(|(i, name)| {
+    columns.extend(COUNT_COLUMNS.iter().enumerate().filter(|(_, name)| wanted(name)).map(|(i, name)| {
         Column::new((*name).into(), rows.iter().map(|r| r.values[i] as i64).collect::<Vec<_>>())
     }));
     DataFrame::new_infer_height(columns)
@@ -128,7 +169,19 @@ fn to_frame(rows: &[FlatRow]) -> PolarsResult<DataFrame> {
 pub fn read_counts(paths: &[std::path::PathBuf]) -> Result<CountsTable> {
     let mut table = CountsTable::default();
     for path in paths {
-        table = table.merge(read_one(path)?);
+        let part = read_one(path)?;
+        if let (Some(a), Some(b)) = (&table.pairing, &part.pairing) {
+            if a.variants != b.variants {
+                return Err(AmplifyError::BadCounts {
+                    path: path.clone(),
+                    reason: format!(
+                        "its pairs have variants {} / {}, an earlier file's {} / {}; merge counts of the same pairing only",
+                        b.variants[0], b.variants[1], a.variants[0], a.variants[1]
+                    ),
+                });
+            }
+        }
+        table = table.merge(part);
     }
     let metrics = table.metric_names();
     for model in &mut table.models {
@@ -153,8 +206,12 @@ fn read_one(path: &Path) -> Result<CountsTable> {
     let format = FileFormat::of(path)?;
     let df = scan(path, format).and_then(|lf| lf.collect()).map_err(|e| bad(first_line(&e.to_string())))?;
     let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
-    let missing: Vec<&str> =
-        KEY_COLUMNS.iter().chain(COUNT_COLUMNS.iter()).copied().filter(|c| !names.contains(c)).collect();
+    let missing: Vec<&str> = KEY_COLUMNS
+        .iter()
+        .chain(COUNT_COLUMNS.iter())
+        .copied()
+        .filter(|c| !names.contains(c) && !PAIR_COLUMNS.contains(c))
+        .collect();
     if !missing.is_empty() {
         return Err(bad(format!("missing columns {}; write it with `amplify count`", missing.join(", "))));
     }
@@ -190,8 +247,11 @@ fn read_one(path: &Path) -> Result<CountsTable> {
     Ok(table)
 }
 
-/// A key column as text; a null key is empty ("all").
+/// A key column as text; a null key is empty ("all"), and so is an absent pair column.
 fn key_column(df: &DataFrame, name: &str) -> Result<Vec<String>, String> {
+    if PAIR_COLUMNS.contains(&name) && df.column(name).is_err() {
+        return Ok(vec![String::new(); df.height()]);
+    }
     let c =
         df.column(name).and_then(|c| c.cast(&DataType::String)).map_err(|e| format!("column {name}: {e}"))?;
     let s = c.str().map_err(|e| format!("column {name}: {e}"))?;
@@ -201,6 +261,9 @@ fn key_column(df: &DataFrame, name: &str) -> Result<Vec<String>, String> {
 /// A count column: every value a whole number ≥ 0 (an integer column, or floats without a
 /// fraction); text, nulls, fractions and negative numbers are refused with the row.
 fn count_column(df: &DataFrame, name: &str) -> Result<Vec<u64>, String> {
+    if PAIR_COLUMNS.contains(&name) && df.column(name).is_err() {
+        return Ok(vec![0; df.height()]);
+    }
     let c = df.column(name).map_err(|e| format!("column {name}: {e}"))?;
     let dtype = c.dtype().clone();
     if !(dtype.is_integer() || dtype.is_float() || dtype == DataType::Null) {
@@ -230,8 +293,13 @@ fn check_unused(row: &FlatRow) -> Result<(), String> {
         "metric" | "truth" => &[0, 1, 2, 3, 4, 5],
         "model" => &[6, 7, 8, 9, 10, 11, 12],
         "grouping" => &[13, 14],
+        "pair" => &[15],
+        "pairing" => &[15, 16, 17],
         _ => return Ok(()),
     };
+    if row.keys[0] != "pair" && (!row.keys[6].is_empty() || !row.keys[7].is_empty()) {
+        return Err("versus and cell are for pair rows only; they must be empty".into());
+    }
     match (0..COUNT_COLUMNS.len()).find(|i| !used.contains(i) && row.values[*i] != 0) {
         Some(i) => Err(format!(
             "column {} is {} but unused by this kind; it must be 0",
@@ -242,7 +310,7 @@ fn check_unused(row: &FlatRow) -> Result<(), String> {
 }
 
 fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
-    let [kind, model, metric, group_by, level, truth] = row.keys;
+    let [kind, model, metric, group_by, level, truth, versus, cell] = row.keys;
     let v = row.values;
     let pairs = PairedCounts { both: v[0], model_only: v[1], baseline_only: v[2], neither: v[3] };
     let slice = || {
@@ -280,7 +348,25 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             },
         }),
         "grouping" => table.groupings.push(GroupingCounts { group_by, unassigned: v[13], ambiguous: v[14] }),
-        other => return Err(format!("kind '{other}' is not metric, truth, model or grouping")),
+        "pair" => {
+            let index = parse_cell(&cell).ok_or_else(|| {
+                format!("cell '{cell}' is not four of 0, 1 or - (versus A, versus B, model A, model B)")
+            })?;
+            let mut t = PairCells::new(&versus, &model, &metric, slice()?);
+            t.cells[index] = v[15];
+            table.pairs.push(t);
+        }
+        "pairing" => {
+            table.pairing = Some(PairingCounts {
+                variants: [group_by, level],
+                complete: v[15],
+                missing_side: v[16],
+                duplicate_side: v[17],
+            })
+        }
+        other => {
+            return Err(format!("kind '{other}' is not metric, truth, model, grouping, pairing or pair"))
+        }
     }
     Ok(table)
 }

@@ -27,13 +27,20 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (None, 1) => super::wide::wide_sources(&inputs[0], options)?,
         (None, _) => tidy_sources(inputs, options)?,
     };
-    let raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
+    let mut raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
+    if let Some(pairs) = &options.pairs {
+        super::pairs::exclude_pair_columns(&mut raws, pairs);
+    }
     let notes = match (&options.source_column, layout) {
         (Some(source), Layout::Long) => unsourced_rows(&files[0], source)?,
         _ => Vec::new(),
     };
     let selection = select_metrics(&raws, options)?;
     let id_type = common_id_type(&raws, &files);
+    let pairs = match &options.pairs {
+        Some(p) => Some(super::pairs::pair_map(&files, &raws, &id_type, p)?),
+        None => None,
+    };
     let columns: Vec<String> = selection
         .metrics
         .iter()
@@ -71,6 +78,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         absent: selection.absent,
         notes,
         files: infos,
+        pairs,
     })
 }
 

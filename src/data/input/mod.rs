@@ -11,10 +11,14 @@ mod maps;
 mod metrics;
 mod model;
 pub(crate) mod multifile;
+mod pairs;
 pub(crate) mod source;
 mod wide;
 
 pub use groups::{groupings, DeriveSpec, GroupingSpec};
 pub use labels::VerdictMap;
 pub use layouts::load_dataset;
-pub use model::{ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout, SourceFrame};
+pub use model::{
+    ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout, PairMap, PairOptions,
+    SourceFrame,
+};

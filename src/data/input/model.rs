@@ -123,6 +123,30 @@ pub struct DataOptions {
     pub text: Option<String>,
     /// Most levels a grouping may have.
     pub max_levels: usize,
+    /// Counterfactual pairs (`--pair`, `--variant`), if the items come in pairs.
+    pub pairs: Option<PairOptions>,
+}
+
+/// `--pair COL --variant COL [--variants A,B]`: which items are the two sides of one pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairOptions {
+    /// The column naming each item's pair.
+    pub pair: String,
+    /// The column naming each item's side (exactly two levels).
+    pub variant: String,
+    /// The two levels in order, the reference side A first; `None` takes them in order of first
+    /// appearance (baseline file first).
+    pub variants: Option<[String; 2]>,
+}
+
+/// The items' pair and side, read from every input file that has the pair and variant columns.
+pub struct PairMap {
+    /// `__id`, `__pair` (String), `__var` (String); one row per item in a pair.
+    pub lazy: LazyFrame,
+    /// The two variants, reference side A first.
+    pub variants: [String; 2],
+    /// What was asked for.
+    pub options: PairOptions,
 }
 
 /// One source's normalised judgement table.
@@ -175,6 +199,8 @@ pub struct Dataset {
     pub notes: Vec<String>,
     /// The input files, hashed.
     pub files: Vec<FileInfo>,
+    /// Counterfactual pairs of items (`--pair`).
+    pub pairs: Option<PairMap>,
 }
 
 /// A source before metric selection: its raw frame and candidate (metric, column, type) triples.

@@ -4,6 +4,10 @@
 //! polars group-bys; see `data::count`) and the statistics. It is mergeable: counts of disjoint
 //! item shards add up cell by cell.
 
+mod pairs;
+
+pub use pairs::{cell_name, pair_cell, parse_cell, PairCells, PairingCounts, MISSING, PAIR_CELLS};
+
 use crate::stats::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 
@@ -165,6 +169,12 @@ pub struct CountsTable {
     pub truth: Vec<TruthCounts>,
     /// Per grouping counts of unplaced items.
     pub groupings: Vec<GroupingCounts>,
+    /// How the items formed counterfactual pairs (`--pair`).
+    #[serde(default)]
+    pub pairing: Option<PairingCounts>,
+    /// Joint pair tables per (versus, model, metric, slice) (`--pair`).
+    #[serde(default)]
+    pub pairs: Vec<PairCells>,
 }
 
 impl CountsTable {
@@ -207,6 +217,7 @@ impl CountsTable {
         for model in &self.models {
             check_score(model)?;
         }
+        self.check_pairs()?;
         if self.models.is_empty() {
             return Err("no model row; nothing to compare".into());
         }
@@ -214,6 +225,31 @@ impl CountsTable {
             Some(orphan) => Err(format!("metric rows for model '{}' but no 'model' row", orphan.model)),
             None => Ok(()),
         }
+    }
+
+    /// Pair tables need the pairing row and a model row, and over all pairs each table counts
+    /// every complete pair once.
+    fn check_pairs(&self) -> Result<(), String> {
+        let Some(first) = self.pairs.first() else { return Ok(()) };
+        let Some(pairing) = &self.pairing else {
+            return Err(format!("pair rows (model '{}') but no 'pairing' row", first.model));
+        };
+        for t in &self.pairs {
+            if !self.models.iter().any(|m| m.model == t.model) {
+                return Err(format!("pair rows for model '{}' but no 'model' row", t.model));
+            }
+            if t.slice.is_all() && t.total() != pairing.complete {
+                return Err(format!(
+                    "pair rows of model '{}' versus '{}', metric '{}' count {} pairs, the 'pairing' row {} complete pairs",
+                    t.model,
+                    t.versus,
+                    t.metric,
+                    t.total(),
+                    pairing.complete
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Sums two tables key by key; keys present in only one are kept as they are.
@@ -249,6 +285,24 @@ impl CountsTable {
                 None => self.groupings.push(g),
             }
         }
+        for p in other.pairs {
+            let key = |x: &PairCells| {
+                x.versus == p.versus && x.model == p.model && x.metric == p.metric && x.slice == p.slice
+            };
+            match self.pairs.iter_mut().find(|x| key(x)) {
+                Some(x) => x.add(&p),
+                None => self.pairs.push(p),
+            }
+        }
+        self.pairing = match (self.pairing.take(), other.pairing) {
+            (Some(mut a), Some(b)) => {
+                a.complete += b.complete;
+                a.missing_side += b.missing_side;
+                a.duplicate_side += b.duplicate_side;
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
         for m in other.models {
             match self.models.iter_mut().find(|x| x.model == m.model) {
                 Some(x) => {

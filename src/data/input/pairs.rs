@@ -1,0 +1,130 @@
+//! Counterfactual pairs (`--pair COL --variant COL`): which items are the two sides of one pair.
+//!
+//! The pair and variant columns are read from every input file that has both (the baseline may
+//! lack one side, e.g. only the original posts have a crowd verdict), united, and checked: an
+//! item must sit on the same side of the same pair in every file, and the variant column must
+//! have exactly two levels (the ones `--variants` names, if given).
+
+use super::model::{PairMap, PairOptions, RawSource};
+use super::source::ScannedFile;
+use crate::data::columns::{ID, PAIR, VARIANT};
+use crate::data::engine::EngineContext;
+use crate::error::{AmplifyError, Result};
+use polars::prelude::*;
+
+/// Reads the pair map from the files that have both columns (every file of a long or wide input
+/// is the same file).
+pub(crate) fn pair_map(
+    files: &[ScannedFile],
+    raws: &[RawSource],
+    id_type: &DataType,
+    options: &PairOptions,
+) -> Result<PairMap> {
+    let mut parts = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        let Some(raw) = raws.iter().find(|r| r.file == f) else { continue };
+        if file.has_column(&options.pair) && file.has_column(&options.variant) {
+            parts.push(file.lazy.clone().select([
+                col(raw.id.as_str()).cast(id_type.clone()).alias(ID),
+                col(options.pair.as_str()).cast(DataType::String).alias(PAIR),
+                col(options.variant.as_str()).cast(DataType::String).alias(VARIANT),
+            ]));
+        }
+    }
+    if parts.is_empty() {
+        let (column, purpose) = match files[0].has_column(&options.pair) {
+            true => (&options.variant, "--variant"),
+            false => (&options.pair, "--pair"),
+        };
+        return Err(AmplifyError::MissingColumn {
+            path: files[0].path.clone(),
+            column: column.clone(),
+            purpose,
+            available: files[0].column_list(),
+        });
+    }
+    let united = concat(parts, UnionArgs::default())
+        .engine(|| "reading the pair columns".into())?
+        .filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()))
+        .unique_stable(None, UniqueKeepStrategy::First);
+    let df = united.collect().engine(|| "reading the pair columns".into())?;
+    check_one_place_per_item(&df, options)?;
+    let variants = variants(&df, options)?;
+    Ok(PairMap { lazy: df.lazy(), variants, options: options.clone() })
+}
+
+/// Fails when an item is on two sides or in two pairs (files disagree), naming one such item.
+fn check_one_place_per_item(df: &DataFrame, options: &PairOptions) -> Result<()> {
+    let ids = df.column(ID).engine(|| "reading the pair map".into())?;
+    let unique = ids.n_unique().engine(|| "reading the pair map".into())?;
+    if unique == df.height() {
+        return Ok(());
+    }
+    let one = df.clone().lazy().group_by([col(ID)]).agg([len().alias("n")]).filter(col("n").gt(lit(1)));
+    let twice = df
+        .clone()
+        .lazy()
+        .join(one.limit(1).select([col(ID)]), [col(ID)], [col(ID)], JoinArgs::new(JoinType::Inner))
+        .limit(2)
+        .select([col(ID).cast(DataType::String), col(PAIR), col(VARIANT)])
+        .collect()
+        .engine(|| "reading the pair map".into())?;
+    let text = |name: &str, row: usize| {
+        let value = twice.column(name).ok().and_then(|c| c.get(row).ok().map(|v| v.into_static()));
+        match value {
+            Some(AnyValue::StringOwned(s)) => s.to_string(),
+            Some(v) => v.to_string(),
+            None => String::new(),
+        }
+    };
+    Err(AmplifyError::Data(format!(
+        "item {} is given as {}={} / {}={} in one file and {}={} / {}={} in another: an item must be on the same side of the same pair in every file",
+        text(ID, 0),
+        options.pair,
+        text(PAIR, 0),
+        options.variant,
+        text(VARIANT, 0),
+        options.pair,
+        text(PAIR, 1),
+        options.variant,
+        text(VARIANT, 1),
+    )))
+}
+
+/// The two variants, side A first: `--variants` (every level must be one of them), or the two
+/// levels in order of first appearance.
+fn variants(df: &DataFrame, options: &PairOptions) -> Result<[String; 2]> {
+    let levels = df
+        .column(VARIANT)
+        .and_then(|c| c.unique_stable())
+        .engine(|| format!("reading the levels of '{}'", options.variant))?;
+    let levels: Vec<String> =
+        levels.str().map(|s| s.iter().flatten().map(str::to_string).collect()).unwrap_or_default();
+    let listed = || levels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ");
+    match &options.variants {
+        Some(given) => match levels.iter().find(|l| !given.contains(l)) {
+            Some(other) => Err(AmplifyError::Data(format!(
+                "variant column '{}' has the level '{other}', not one of --variants {},{} (its levels: {})",
+                options.variant,
+                given[0],
+                given[1],
+                listed()
+            ))),
+            None => Ok(given.clone()),
+        },
+        None if levels.len() == 2 => Ok([levels[0].clone(), levels[1].clone()]),
+        None => Err(AmplifyError::Data(format!(
+            "variant column '{}' must have exactly two levels (the two sides of a pair); it has {}: {}; pick two with --variants A,B",
+            options.variant,
+            levels.len(),
+            listed()
+        ))),
+    }
+}
+
+/// Leaves the pair and variant columns out of the metric candidates.
+pub(crate) fn exclude_pair_columns(raws: &mut [RawSource], options: &PairOptions) {
+    for raw in raws {
+        raw.columns.retain(|(_, column, _)| column != &options.pair && column != &options.variant);
+    }
+}
