@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
-"""Proves sql/counts.sql right: runs it on DuckDB or Apache Spark (local mode) over the sample data
-and checks that amplify's findings from those counts equal its findings from the raw files,
-exactly, for the whole data and for two id shards merged by summation (`--counts a --counts b`).
+"""Proves sql/counts.sql and sql/pairs.sql right: runs them on DuckDB or Apache Spark (local mode)
+over the sample data and checks that amplify's findings from those counts equal its findings from
+the raw files, exactly, for the whole data and for two shards merged by summation (`--counts a
+--counts b`).
 
     python sql/check.py --engine duckdb --amplify target/debug/amplify
     python sql/check.py --engine spark  --amplify target/debug/amplify
+
+Cases: the sample (data/sample, counts.sql with sql/params_sample.sql, shards by id); and the
+counterfactual pairs of `amplify sample` (swap.parquet and flip.parquet, from data/sample when
+there, else generated into a temporary folder), split into one file per source and altered so that
+every rule is exercised (pairs missing a side or with a side given twice, items without a pair,
+label or level, a file without the pair columns, an unusable truth), run through counts.sql and
+pairs.sql with sql/params_sample_swap.sql / params_sample_flip.sql, shards by pair. The flip set
+also runs with its sides reversed (side A absent from the baseline: empty truth slices).
 
 Needs the packages of sql/requirements.txt (and Java for Spark). Exit code 0 when equal, 1 with
 the differing rows or sections otherwise.
@@ -17,8 +26,10 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+SQL = ROOT / "sql"
 SAMPLE = ROOT / "data" / "sample"
 TABLES = ["human", "model_a", "model_b"]
 # The raw-file options that sql/params_sample.sql reproduces.
@@ -29,6 +40,74 @@ OPTIONS = [
 ]
 SECTIONS = ["alignment", "comparisons", "overall", "truth", "truth_tests", "groupings", "groups",
             "bias_amplification"]
+PAIR_SECTIONS = ["pairs", "pair_tests"]
+# The pairing section names the pair and variant columns, which a counts table does not hold.
+PAIRING_FROM_FILES_ONLY = ["pair_column", "variant_column"]
+KEY_COLUMNS = ["kind", "model", "metric", "group_by", "level", "truth", "versus", "cell"]
+
+# The pair cases: the long sample file, the changes made to it (DuckDB statements on table t;
+# every change to an item's pair or side is made in every source, as amplify requires), the
+# columns left out of a source's file, the parameter file (plus statements run after it), and the
+# options amplify reads the raw files with.
+SWAP = {
+    "name": "swap pairs",
+    "data": "swap",
+    "changes": [
+        # pair 3's female item joins pair 4: pair 3 misses a side, pair 4 has two female items.
+        "UPDATE t SET pair_id = 4 WHERE pair_id = 3 AND version = 'female'",
+        # pair 5's female item is in no file: a missing side.
+        "DELETE FROM t WHERE pair_id = 5 AND version = 'female'",
+        # model_b has no row for pair 7's male item: '-' on side A.
+        "DELETE FROM t WHERE pair_id = 7 AND version = 'male' AND source = 'model_b'",
+        # the baseline has no row for pair 8's male item: no level, '-' for the human on side A.
+        "DELETE FROM t WHERE pair_id = 8 AND version = 'male' AND source = 'human'",
+        # model_a's file leaves pair 9 empty (the human file still places its items).
+        "UPDATE t SET pair_id = NULL WHERE pair_id = 9 AND source = 'model_a'",
+        # pair 10's female item has no variant in any file: it is in no pair.
+        "UPDATE t SET version = NULL WHERE pair_id = 10 AND version = 'female'",
+        # pair 11 has no topic in the baseline: unassigned, out of the level slices.
+        "UPDATE t SET topic = NULL WHERE pair_id = 11 AND source = 'human'",
+        # invalid human labels on pair 12's side B.
+        "UPDATE t SET accept_framing = 7, emotional_validation = NULL "
+        "WHERE pair_id = 12 AND version = 'female' AND source = 'human'",
+    ],
+    "drop": {"model_b": ["pair_id", "version"]},
+    "params": SQL / "params_sample_swap.sql",
+    "extra": [],
+    "options": ["--group", "topic", "--pair", "pair_id", "--variant", "version", "--variants", "male,female"],
+}
+FLIP = {
+    "name": "flip pairs",
+    "data": "flip",
+    "changes": [
+        # pair 3's crowd verdict is unusable: no truth, out of the truth slices.
+        "UPDATE t SET crowd_verdict = 'INFO' WHERE pair_id = 3 AND source = 'human'",
+        # model_a has no row for pair 4's flipped item.
+        "DELETE FROM t WHERE pair_id = 4 AND version = 'flipped' AND source = 'model_a'",
+        # model_b's verdict on pair 5's original is unreadable.
+        "UPDATE t SET verdict = 'ERROR' WHERE pair_id = 5 AND version = 'original' AND source = 'model_b'",
+        # the baseline lacks pair 6: no truth and no level for it (the models place its items).
+        "DELETE FROM t WHERE pair_id = 6 AND source = 'human'",
+        # pair 7's flipped item is in no file: a missing side.
+        "DELETE FROM t WHERE pair_id = 7 AND version = 'flipped'",
+        # pair 9's original joins pair 8: a side given twice, and pair 9 misses a side.
+        "UPDATE t SET pair_id = 8 WHERE pair_id = 9 AND version = 'original'",
+    ],
+    "drop": {"model_a": ["crowd_verdict"], "model_b": ["crowd_verdict"]},
+    "params": SQL / "params_sample_flip.sql",
+    "extra": [],
+    "options": ["--truth", "crowd_verdict", "--verdict", "verdict", "--group", "topic",
+                "--pair", "pair_id", "--variant", "version", "--variants", "original,flipped"],
+}
+# The flip set with the sides reversed: side A (flipped) is never in the baseline, so both truth
+# tables are empty (`----` rows) and there are no level slices.
+FLIP_REVERSED = {
+    **FLIP,
+    "name": "flip pairs, sides reversed",
+    "extra": ["CREATE OR REPLACE TEMPORARY VIEW amp_pair_settings AS "
+              "SELECT 'flipped' AS variant_a, 'original' AS variant_b"],
+    "options": FLIP["options"][:-1] + ["flipped,original"],
+}
 
 
 def statements(path):
@@ -37,14 +116,23 @@ def statements(path):
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
-def run_duckdb(shard, out):
+def script(params, extra=(), pairs=False):
+    """The statements to run, the last one returning the counts table: the parameters, then
+    counts.sql, then (with pairs) pairs.sql in place of counts.sql's last statement."""
+    counts = statements(SQL / "counts.sql")
+    if pairs:
+        return statements(params) + list(extra) + counts[:-1] + statements(SQL / "pairs.sql")
+    return statements(params) + list(extra) + counts
+
+
+def run_duckdb(tables, where, stmts, out):
     import duckdb
 
     con = duckdb.connect()
-    for name in TABLES:
-        where = "" if shard is None else f" WHERE id % 2 = {shard}"
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{SAMPLE / (name + '.parquet')}'){where}")
-    *setup, final = statements(ROOT / "sql" / "params_sample.sql") + statements(ROOT / "sql" / "counts.sql")
+    for name, path in tables.items():
+        condition = f" WHERE {where}" if where else ""
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}'){condition}")
+    *setup, final = stmts
     for stmt in setup:
         con.execute(stmt)
     con.execute(f"COPY ({final}) TO '{out}' (FORMAT PARQUET)")
@@ -54,7 +142,7 @@ def run_duckdb(shard, out):
 _spark = None
 
 
-def run_spark(shard, out):
+def run_spark(tables, where, stmts, out):
     global _spark
     from pyspark.sql import SparkSession
 
@@ -64,12 +152,12 @@ def run_spark(shard, out):
                   .config("spark.sql.shuffle.partitions", "4")
                   .getOrCreate())
         _spark.sparkContext.setLogLevel("ERROR")
-    for name in TABLES:
-        frame = _spark.read.parquet(str(SAMPLE / (name + ".parquet")))
-        if shard is not None:
-            frame = frame.where(f"id % 2 = {shard}")
+    for name, path in tables.items():
+        frame = _spark.read.parquet(str(path))
+        if where:
+            frame = frame.where(where)
         frame.createOrReplaceTempView(name)
-    *setup, final = statements(ROOT / "sql" / "params_sample.sql") + statements(ROOT / "sql" / "counts.sql")
+    *setup, final = stmts
     for stmt in setup:
         _spark.sql(stmt)
     result = _spark.sql(final)
@@ -92,10 +180,14 @@ def rows_of(path):
     """A counts file as {keys: counts}, for a readable diff."""
     import duckdb
 
-    reader = "read_csv_auto" if str(path).endswith(".csv") else "read_parquet"
-    con = duckdb.connect()
-    rows = con.execute(f"SELECT * FROM {reader}('{path}')").fetchall()
-    return {tuple("" if v is None else str(v) for v in r[:6]): tuple(r[6:]) for r in rows}
+    # A CSV as text: a type-guessing reader would take a cell like 0101 for a number.
+    reader = f"read_csv('{path}', all_varchar = true)" if str(path).endswith(".csv") else f"read_parquet('{path}')"
+    cursor = duckdb.connect().execute(f"SELECT * FROM {reader}")
+    names = [d[0] for d in cursor.description]
+    keys = [i for i, n in enumerate(names) if n in KEY_COLUMNS]
+    values = [i for i, n in enumerate(names) if n not in KEY_COLUMNS]
+    text = lambda v: "" if v is None else str(v)
+    return {tuple(text(r[i]) for i in keys): tuple(int(r[i]) for i in values) for r in cursor.fetchall()}
 
 
 def diff_counts(ours, theirs):
@@ -106,36 +198,128 @@ def diff_counts(ours, theirs):
     return lines
 
 
+def compare_findings(binary, raw_args, checks, sections, pairs):
+    """Findings from the raw files against findings from each set of counts files."""
+    raw = amplify_json(binary, raw_args)
+    problems = []
+    for label, counts_args in checks.items():
+        found = amplify_json(binary, counts_args)
+        for section in sections:
+            if found[section] != raw[section]:
+                problems.append(f"  {label}: findings section '{section}' differs from the raw files'")
+        if pairs:
+            strip = lambda p: {k: v for k, v in (p or {}).items() if k not in PAIRING_FROM_FILES_ONLY}
+            if strip(found.get("pairing")) != strip(raw.get("pairing")):
+                problems.append(f"  {label}: findings section 'pairing' differs from the raw files' "
+                                f"({found.get('pairing')} vs {raw.get('pairing')})")
+    return raw, problems
+
+
+def check_sample(binary, run, tmp):
+    """counts.sql over data/sample, whole and in two shards by id."""
+    tables = {n: SAMPLE / (n + ".parquet") for n in TABLES}
+    stmts = script(SQL / "params_sample.sql")
+    full = run(tables, None, stmts, tmp / "counts.parquet")
+    shards = [run(tables, f"id % 2 = {k}", stmts, tmp / f"shard{k}.parquet") for k in (0, 1)]
+    ours = tmp / "amplify_counts.parquet"
+    raw_files = [str(p) for p in tables.values()]
+    subprocess.run([binary, "count", *raw_files, *OPTIONS, "-o", str(ours)], check=True, capture_output=True)
+    problems = diff_counts(ours, full)
+    checks = {"whole table": ["--counts", str(full)],
+              "two shards summed": ["--counts", str(shards[0]), "--counts", str(shards[1])]}
+    _, more = compare_findings(binary, raw_files + OPTIONS, checks, SECTIONS, pairs=False)
+    return problems + more, f"{len(rows_of(full))} counts rows"
+
+
+def long_file(binary, tmp, data):
+    """A long pair file of the sample: from data/sample, else generated (seeded) into tmp."""
+    committed = SAMPLE / f"{data}.parquet"
+    if committed.exists():
+        return committed
+    generated = tmp / "generated"
+    if not (generated / f"{data}.parquet").exists():
+        subprocess.run([binary, "sample", "--out", str(generated)], check=True, capture_output=True)
+    return generated / f"{data}.parquet"
+
+
+def split_pairs(binary, tmp, case):
+    """The case's long file, changed, split into one Parquet file per source: the whole data and
+    two shards by pair (an item goes with its pair, so no pair straddles the shards)."""
+    import duckdb
+
+    folder = tmp / case["data"]
+    parts = {part: {n: folder / part / f"{n}.parquet" for n in TABLES} for part in ("whole", "shard0", "shard1")}
+    if folder.exists():  # made for an earlier case with the same data
+        return parts
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet('{long_file(binary, tmp, case['data'])}')")
+    for change in case["changes"]:
+        con.execute(change)
+    con.execute("CREATE TABLE shard_of AS SELECT id, COALESCE(MAX(pair_id), 0) % 2 AS shard FROM t GROUP BY id")
+    for part, paths in parts.items():
+        (folder / part).mkdir(parents=True)
+        for source, path in paths.items():
+            dropped = ", ".join(["source", *case["drop"].get(source, [])])
+            where = f"source = '{source}'"
+            if part != "whole":
+                where += f" AND id IN (SELECT id FROM shard_of WHERE shard = {part[-1]})"
+            con.execute(f"COPY (SELECT * EXCLUDE ({dropped}) FROM t WHERE {where}) TO '{path}' (FORMAT PARQUET)")
+    return parts
+
+
+def check_pairs(binary, run, tmp, case):
+    """counts.sql + pairs.sql over one pair case, whole and in two shards by pair."""
+    parts = split_pairs(binary, tmp, case)
+    stmts = script(case["params"], case["extra"], pairs=True)
+    stem = case["name"].replace(" ", "_").replace(",", "")
+    full = run(parts["whole"], None, stmts, tmp / f"{stem}.parquet")
+    shards = [run(parts[f"shard{k}"], None, stmts, tmp / f"{stem}_shard{k}.parquet") for k in (0, 1)]
+    raw_files = [str(p) for p in parts["whole"].values()]
+    ours = tmp / f"{stem}_amplify.parquet"
+    subprocess.run([binary, "count", *raw_files, *case["options"], "-o", str(ours)], check=True,
+                   capture_output=True)
+    problems = diff_counts(ours, full)
+    checks = {"whole table": ["--counts", str(full)],
+              "two shards summed": ["--counts", str(shards[0]), "--counts", str(shards[1])]}
+    raw, more = compare_findings(binary, raw_files + case["options"], checks, SECTIONS + PAIR_SECTIONS,
+                                 pairs=True)
+    problems += more
+    rows = rows_of(full)
+    pairing = raw.get("pairing") or {}
+    if not pairing.get("complete") or not raw.get("pair_tests"):
+        problems.append("  the raw files gave no complete pairs or no pair tests: nothing was checked")
+    pair_rows = sum(1 for k in rows if k[0] == "pair")
+    empty = sum(1 for k in rows if k[0] == "pair" and k[-1] == "----")
+    return problems, (f"{len(rows)} counts rows, {pair_rows} pair rows ({empty} empty tables); pairs: "
+                      f"{pairing.get('complete')} complete, {pairing.get('missing_side')} missing a side, "
+                      f"{pairing.get('duplicate_side')} with a side twice")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
     parser.add_argument("--amplify", required=True, help="path of the amplify binary")
     args = parser.parse_args()
     run = run_duckdb if args.engine == "duckdb" else run_spark
-    raw_files = [str(SAMPLE / (n + ".parquet")) for n in TABLES]
+    failed = False
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
-        full = run(None, tmp / "counts.parquet")
-        shards = [run(k, tmp / f"shard{k}.parquet") for k in (0, 1)]
-        ours = tmp / "amplify_counts.parquet"
-        subprocess.run([args.amplify, "count", *raw_files, *OPTIONS, "-o", str(ours)], check=True,
-                       capture_output=True)
-        problems = diff_counts(ours, full)
-        raw = amplify_json(args.amplify, raw_files + OPTIONS)
-        checks = {"whole table": ["--counts", str(full)],
-                  "two shards summed": ["--counts", str(shards[0]), "--counts", str(shards[1])]}
-        for label, counts_args in checks.items():
-            found = amplify_json(args.amplify, counts_args)
-            for section in SECTIONS:
-                if found[section] != raw[section]:
-                    problems.append(f"  {label}: findings section '{section}' differs from the raw files'")
-        rows = len(rows_of(full))
-    if problems:
-        print(f"{args.engine}: counts.sql does NOT reproduce amplify:\n" + "\n".join(problems[:40]))
-        return 1
-    print(f"{args.engine}: counts.sql reproduces amplify exactly ({rows} counts rows; findings equal "
-          f"for the whole table and for two shards summed: {', '.join(SECTIONS)})")
-    return 0
+        cases = [("sample", lambda: check_sample(args.amplify, run, tmp), SECTIONS)]
+        for case in (SWAP, FLIP, FLIP_REVERSED):
+            cases.append((case["name"], lambda case=case: check_pairs(args.amplify, run, tmp, case),
+                          SECTIONS + ["pairing"] + PAIR_SECTIONS))
+        for name, check, sections in cases:
+            start = time.monotonic()
+            problems, summary = check()
+            took = time.monotonic() - start
+            if problems:
+                failed = True
+                print(f"{args.engine}, {name}: the SQL does NOT reproduce amplify ({took:.0f} s):\n"
+                      + "\n".join(problems[:40]))
+            else:
+                print(f"{args.engine}, {name}: the SQL reproduces amplify exactly ({summary}; findings equal "
+                      f"for the whole table and for two shards summed: {', '.join(sections)}; {took:.0f} s)")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -33,6 +33,13 @@
 -- The last statement is a SELECT returning the table: kind, model, metric, group_by, level,
 -- truth and 15 BIGINT count columns, ordered as amplify writes them. Export its result as Parquet
 -- or CSV (sql/check.py shows how with DuckDB and with Spark).
+--
+-- Counterfactual pairs (amplify's --pair/--variant/--variants): sql/pairs.sql continues this
+-- file. Define its two parameter views (amp_pair_settings, amp_pair_items) with the six above,
+-- run this file but its last statement, then pairs.sql, and export pairs.sql's last statement:
+-- this table plus the `pairing` and `pair` rows and the five pair columns. (A SQL statement has
+-- a fixed set of columns and amplify writes the pair columns only when there are pairs, hence a
+-- second file; without pairs nothing changes.)
 
 -- Matched items with both sides' labels, for the compared metrics.
 CREATE OR REPLACE TEMPORARY VIEW amp_pairs AS
@@ -142,6 +149,36 @@ LEFT JOIN (
   FROM amp_item_scores GROUP BY model
 ) sc ON sc.model = p.model;
 
+-- Every row of the counts table, with the ranks that order it as amplify writes it
+-- (sql/pairs.sql adds the pair rows to it).
+CREATE OR REPLACE TEMPORARY VIEW amp_count_rows AS
+SELECT 1 AS kind_rank, p.position AS source_rank, k.position AS metric_rank,
+       'metric' AS kind, r.model, r.metric, r.group_by, r.level, r.truth,
+       r.c_both, r.c_model_only, r.c_baseline_only, r.c_neither, r.c_invalid_baseline, r.c_invalid_model,
+       0 AS c_matched, 0 AS c_baseline_only_ids, 0 AS c_model_only_ids, 0 AS c_score_n,
+       0 AS c_score_sum_baseline, 0 AS c_score_sum_model, 0 AS c_score_sum_sq_diff,
+       0 AS c_unassigned, 0 AS c_ambiguous
+FROM amp_metric_rows r JOIN amp_models p ON p.model = r.model JOIN amp_metrics k ON k.metric = r.metric
+UNION ALL
+SELECT 2, t.source_position, k.position, 'truth', t.source, t.metric, t.group_by, t.level, '',
+       t.c_both, t.c_model_only, t.c_baseline_only, t.c_neither, t.c_invalid_baseline, t.c_invalid_model,
+       0, 0, 0, 0, 0, 0, 0, 0, 0
+FROM amp_truth_rows t JOIN amp_metrics k ON k.metric = t.metric
+UNION ALL
+SELECT 3, m.position, 0, 'model', m.model, '', '', '', '',
+       0, 0, 0, 0, 0, 0,
+       m.matched, m.baseline_only_ids, m.model_only_ids, m.score_n,
+       m.score_sum_baseline, m.score_sum_model, m.score_sum_sq_diff, 0, 0
+FROM amp_model_rows m
+UNION ALL
+SELECT 4, 0, 0, 'grouping', '', '', s.group_by, '', '',
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+       SUM(CASE WHEN b.level IS NULL AND b.ambiguous = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b.ambiguous = 1 THEN 1 ELSE 0 END)
+FROM amp_baseline b CROSS JOIN amp_settings s
+WHERE s.group_by <> ''
+GROUP BY s.group_by;
+
 -- The counts table, ordered as amplify writes it (the last statement: export its result).
 SELECT kind, model, metric, group_by, level, truth,
        CAST(c_both AS BIGINT) AS both, CAST(c_model_only AS BIGINT) AS model_only,
@@ -154,32 +191,5 @@ SELECT kind, model, metric, group_by, level, truth,
        CAST(c_score_sum_model AS BIGINT) AS score_sum_model,
        CAST(c_score_sum_sq_diff AS BIGINT) AS score_sum_sq_diff,
        CAST(c_unassigned AS BIGINT) AS unassigned, CAST(c_ambiguous AS BIGINT) AS ambiguous
-FROM (
-  SELECT 1 AS kind_rank, p.position AS source_rank, k.position AS metric_rank,
-         'metric' AS kind, r.model, r.metric, r.group_by, r.level, r.truth,
-         r.c_both, r.c_model_only, r.c_baseline_only, r.c_neither, r.c_invalid_baseline, r.c_invalid_model,
-         0 AS c_matched, 0 AS c_baseline_only_ids, 0 AS c_model_only_ids, 0 AS c_score_n,
-         0 AS c_score_sum_baseline, 0 AS c_score_sum_model, 0 AS c_score_sum_sq_diff,
-         0 AS c_unassigned, 0 AS c_ambiguous
-  FROM amp_metric_rows r JOIN amp_models p ON p.model = r.model JOIN amp_metrics k ON k.metric = r.metric
-  UNION ALL
-  SELECT 2, t.source_position, k.position, 'truth', t.source, t.metric, t.group_by, t.level, '',
-         t.c_both, t.c_model_only, t.c_baseline_only, t.c_neither, t.c_invalid_baseline, t.c_invalid_model,
-         0, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM amp_truth_rows t JOIN amp_metrics k ON k.metric = t.metric
-  UNION ALL
-  SELECT 3, m.position, 0, 'model', m.model, '', '', '', '',
-         0, 0, 0, 0, 0, 0,
-         m.matched, m.baseline_only_ids, m.model_only_ids, m.score_n,
-         m.score_sum_baseline, m.score_sum_model, m.score_sum_sq_diff, 0, 0
-  FROM amp_model_rows m
-  UNION ALL
-  SELECT 4, 0, 0, 'grouping', '', '', s.group_by, '', '',
-         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-         SUM(CASE WHEN b.level IS NULL AND b.ambiguous = 0 THEN 1 ELSE 0 END),
-         SUM(CASE WHEN b.ambiguous = 1 THEN 1 ELSE 0 END)
-  FROM amp_baseline b CROSS JOIN amp_settings s
-  WHERE s.group_by <> ''
-  GROUP BY s.group_by
-) u
+FROM amp_count_rows
 ORDER BY kind_rank, source_rank, group_by, level, truth, metric_rank;

@@ -9,10 +9,9 @@ use super::{audit, corrected, detectable, groups, truth};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
 use crate::data::files::audit::AuditRows;
 use crate::error::Result;
-use crate::stats::binomial::mcnemar_p;
 use crate::stats::effect::{cohens_h, rate_ratio};
 use crate::stats::multiplicity::adjust;
-use crate::stats::paired::tango_interval;
+use crate::stats::paired::paired_difference;
 use crate::stats::ttest::paired_t;
 use crate::stats::wilson::wilson_interval;
 
@@ -169,9 +168,9 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
     row.model_rate = Some(model_rate);
     row.baseline_ci = wilson_interval(p.baseline_positive(), n, settings.confidence.get());
     row.model_ci = wilson_interval(p.model_positive(), n, settings.confidence.get());
-    row.difference = Some((p.model_only as f64 - p.baseline_only as f64) / n as f64);
-    row.difference_ci = tango_interval(&p, settings.confidence.get());
-    row.p_value = Some(mcnemar_p(p.model_only, p.baseline_only, settings.test));
+    if let Some((difference, ci, p_value)) = paired_difference(&p, settings.confidence.get(), settings.test) {
+        (row.difference, row.difference_ci, row.p_value) = (Some(difference), ci, Some(p_value));
+    }
     row.cohens_h = Some(cohens_h(model_rate, baseline_rate));
     row.ratio = rate_ratio(model_rate, baseline_rate);
     row

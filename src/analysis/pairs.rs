@@ -5,17 +5,14 @@
 
 use super::findings::Settings;
 use crate::counts::{CountsTable, PairCells, Slice};
-use crate::stats::pairs::{pair_measures, paired_difference, rate, JointPairs, PairTable, Rate};
+use crate::stats::paired::paired_difference;
+use crate::stats::pairs::{pair_measures, rate, JointPairs, PairTable, Rate};
 use crate::stats::Interval;
 use serde::{Deserialize, Serialize};
 
-/// How the items formed pairs.
+/// How the items formed pairs (the pair and variant columns are in `settings.pair_columns`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairingSummary {
-    /// The pair column (`None` when reading counts).
-    pub pair_column: Option<String>,
-    /// The variant column (`None` when reading counts).
-    pub variant_column: Option<String>,
     /// Side A (the reference variant), then side B.
     pub variants: [String; 2],
     /// Pairs with one item on each side.
@@ -131,10 +128,7 @@ pub(crate) fn pair_sections(counts: &CountsTable, settings: &Settings) -> PairSe
     let Some(pairing) = &counts.pairing else {
         return PairSections { summary: None, rows: Vec::new(), tests: Vec::new(), truth: Vec::new() };
     };
-    let [pair_column, variant_column] = settings.pair_columns.clone().map_or([None, None], |c| c.map(Some));
     let summary = PairingSummary {
-        pair_column,
-        variant_column,
         variants: pairing.variants.clone(),
         complete: pairing.complete,
         missing_side: pairing.missing_side,

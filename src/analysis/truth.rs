@@ -2,9 +2,8 @@
 
 use super::findings::{Settings, TruthRow, TruthTest};
 use crate::counts::CountsTable;
-use crate::stats::binomial::mcnemar_p;
 use crate::stats::confusion::Confusion;
-use crate::stats::paired::tango_interval;
+use crate::stats::paired::paired_difference;
 use crate::stats::PairedCounts;
 
 /// One row per (source, metric) on all items with a valid truth.
@@ -60,6 +59,7 @@ pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<Trut
             ("fpr", p.both + p.baseline_only, p.both + p.model_only, p)
         };
         let share = |x: u64| (n > 0).then(|| x as f64 / n as f64);
+        let tested = paired_difference(&for_interval, settings.confidence.get(), settings.test);
         out.push(TruthTest {
             metric: m.metric.clone(),
             model: m.model.clone(),
@@ -67,9 +67,9 @@ pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<Trut
             n,
             baseline_rate: share(baseline),
             model_rate: share(model),
-            difference: (n > 0).then(|| (model as f64 - baseline as f64) / n as f64),
-            difference_ci: tango_interval(&for_interval, settings.confidence.get()),
-            p_value: (n > 0).then(|| mcnemar_p(p.model_only, p.baseline_only, settings.test)),
+            difference: tested.map(|t| t.0),
+            difference_ci: tested.and_then(|t| t.1),
+            p_value: tested.map(|t| t.2),
             p_adjusted: None,
             significant: false,
             mde: None,

@@ -4,15 +4,9 @@
 //! panel for each model's amplification of the baseline's asymmetry.
 
 use super::forest::{draw_rows, ForestRow, ROW};
-use super::legend::{draw_legend, legend_rows, y_axis, LEGEND_ROW};
-use super::rates::{draw_group, entries, Bar};
-use super::scene::{fit, model_color, ticks, Anchor, Scene, Shape, BLACK, MUTED};
+use super::rates::{bar_chart, Bar, BarText};
+use super::scene::{model_color, Anchor, Scene, BLACK, MUTED};
 use crate::analysis::{Findings, PairRow};
-
-const WIDTH: f64 = 1200.0;
-const LEFT: f64 = 90.0;
-const TOP: f64 = 90.0;
-const PLOT_H: f64 = 340.0;
 
 /// The rate a pair row is drawn by: affirms both sides for verdicts, else 1 on both sides.
 fn headline(r: &PairRow) -> Option<Bar> {
@@ -43,44 +37,16 @@ pub(crate) fn both_sides_chart(f: &Findings) -> Option<Scene> {
     if groups.is_empty() {
         return None;
     }
-    let entries = entries(f);
-    let legend_top = TOP + PLOT_H + 56.0;
-    let height = legend_top + legend_rows(&entries, WIDTH - LEFT - 30.0) as f64 * LEGEND_ROW + 20.0;
     let conf = format!("{:.0}%", f.settings.confidence.get() * 100.0);
-    let mut scene = Scene::new(
-        WIDTH as u32,
-        height as u32,
-        "How often each source gives the same answer to both sides of a pair",
-        &format!("Share of pairs with the behaviour on both sides (verdicts: not at fault on both = affirms both sides), {conf} Wilson intervals; hatched = {}", f.settings.baseline),
-    );
-    let plot = (LEFT, TOP, WIDTH - 30.0, TOP + PLOT_H);
-    let to_y = |v: f64| TOP + PLOT_H * (1.0 - v / 100.0);
-    y_axis(&mut scene, plot, &ticks(0.0, 100.0, 5), &to_y, "");
-    scene.shapes.push(Shape::Text {
-        x: 28.0,
-        y: TOP + PLOT_H / 2.0,
-        text: "pairs (%)".into(),
-        size: 14.0,
-        color: BLACK,
-        anchor: Anchor::Middle,
-        vertical: true,
-    });
-    let group_w = (plot.2 - plot.0) / groups.len() as f64;
-    for (g, (label, bars)) in groups.iter().enumerate() {
-        let x0 = LEFT + g as f64 * group_w;
-        draw_group(&mut scene, x0, group_w, bars, &to_y);
-        scene.text(
-            x0 + group_w / 2.0,
-            TOP + PLOT_H + 16.0,
-            &fit(label, 13.0, group_w - 8.0),
-            13.0,
-            BLACK,
-            Anchor::Middle,
-        );
-    }
-    scene.line((LEFT, TOP + PLOT_H), (WIDTH - 30.0, TOP + PLOT_H), BLACK, 1);
-    draw_legend(&mut scene, &entries, LEFT, legend_top, WIDTH - LEFT - 30.0);
-    Some(scene)
+    let text = BarText {
+        title: "How often each source gives the same answer to both sides of a pair".into(),
+        subtitle: format!(
+            "Share of pairs with the behaviour on both sides (verdicts: not at fault on both = affirms both sides), {conf} Wilson intervals; hatched = {}",
+            f.settings.baseline
+        ),
+        y_label: "pairs (%)".into(),
+    };
+    Some(bar_chart(f, &groups, &text))
 }
 
 /// Asymmetry rows (percentage points): per metric the baseline (hollow, grey), then each model.

@@ -54,26 +54,42 @@ pub(crate) fn rates_chart(f: &Findings) -> Option<Scene> {
     if groups.is_empty() {
         return None;
     }
-    let entries = entries(f);
-    let legend_top = TOP + PLOT_H + 56.0;
-    let height = legend_top + legend_rows(&entries, WIDTH - LEFT - RIGHT) as f64 * LEGEND_ROW + 20.0;
     let conf = format!("{:.0}%", f.settings.confidence.get() * 100.0);
-    let mut scene = Scene::new(
-        WIDTH as u32,
-        height as u32,
-        &format!("How often each model shows each behaviour, compared with {}", f.settings.baseline),
-        &format!(
+    let text = BarText {
+        title: format!("How often each model shows each behaviour, compared with {}", f.settings.baseline),
+        subtitle: format!(
             "Share of items per metric with {conf} Wilson intervals; overall = mean item score (no interval); hatched = {}",
             f.settings.baseline
         ),
-    );
+        y_label: "items showing the behaviour (%)".into(),
+    };
+    Some(bar_chart(f, &groups, &text))
+}
+
+/// The words of a bar chart.
+pub(crate) struct BarText {
+    /// Title.
+    pub title: String,
+    /// Line under the title.
+    pub subtitle: String,
+    /// Vertical axis label.
+    pub y_label: String,
+}
+
+/// Groups of percentage bars (series = the baseline, hatched, then each model) on a 0–100 axis,
+/// with the sources' legend below.
+pub(crate) fn bar_chart(f: &Findings, groups: &[(String, Vec<Option<Bar>>)], text: &BarText) -> Scene {
+    let entries = entries(f);
+    let legend_top = TOP + PLOT_H + 56.0;
+    let height = legend_top + legend_rows(&entries, WIDTH - LEFT - RIGHT) as f64 * LEGEND_ROW + 20.0;
+    let mut scene = Scene::new(WIDTH as u32, height as u32, &text.title, &text.subtitle);
     let plot = (LEFT, TOP, WIDTH - RIGHT, TOP + PLOT_H);
     let to_y = |v: f64| TOP + PLOT_H * (1.0 - v / 100.0);
     y_axis(&mut scene, plot, &ticks(0.0, 100.0, 5), &to_y, "");
     scene.shapes.push(Shape::Text {
         x: 28.0,
         y: TOP + PLOT_H / 2.0,
-        text: "items showing the behaviour (%)".into(),
+        text: text.y_label.clone(),
         size: 14.0,
         color: BLACK,
         anchor: Anchor::Middle,
@@ -83,15 +99,15 @@ pub(crate) fn rates_chart(f: &Findings) -> Option<Scene> {
     for (g, (label, bars)) in groups.iter().enumerate() {
         let x0 = LEFT + g as f64 * group_w;
         draw_group(&mut scene, x0, group_w, bars, &to_y);
-        let text = fit(label, 13.0, group_w - 8.0);
-        scene.text(x0 + group_w / 2.0, TOP + PLOT_H + 16.0, &text, 13.0, BLACK, Anchor::Middle);
+        let label = fit(label, 13.0, group_w - 8.0);
+        scene.text(x0 + group_w / 2.0, TOP + PLOT_H + 16.0, &label, 13.0, BLACK, Anchor::Middle);
     }
     scene.line((LEFT, TOP + PLOT_H), (WIDTH - RIGHT, TOP + PLOT_H), BLACK, 1);
     draw_legend(&mut scene, &entries, LEFT, legend_top, WIDTH - LEFT - RIGHT);
-    Some(scene)
+    scene
 }
 
-pub(crate) fn entries(f: &Findings) -> Vec<Entry> {
+fn entries(f: &Findings) -> Vec<Entry> {
     let mut entries = vec![Entry { name: f.settings.baseline.clone(), color: None }];
     entries.extend(
         f.alignment

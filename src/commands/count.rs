@@ -11,10 +11,9 @@ pub(crate) fn run(args: &CountArgs) -> Result<()> {
     counts_format(&args.output)?;
     crate::atomic::check_target(&args.output, &super::compare::input_paths(&args.input, []))?;
     let (_, counts) = super::load_and_count(&plan)?;
-    write_counts(&counts, &args.output)?;
+    let rows = write_counts(&counts, &args.output)?;
     note!(
-        "amplify: wrote {} counts rows ({} model(s) × {} metric(s)) to {}",
-        counts.metrics.len() + counts.models.len(),
+        "amplify: wrote {rows} counts rows ({} model(s) × {} metric(s)) to {}",
         counts.models.len(),
         counts.metric_names().len(),
         args.output.display()

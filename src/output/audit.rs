@@ -1,7 +1,7 @@
 //! Sections of an audited run (`compare --audit`, `amplify agree`): the judge's agreement with the
 //! gold labels, differential judge error between sources, and the judge-corrected estimates.
 
-use super::content::{pct, pct_ci, Section};
+use super::content::{pct, pct_ci, with_ci, Section};
 use super::format_p;
 use crate::analysis::{AgreementRow, CorrectedRow, DifferentialError};
 use crate::stats::Interval;
@@ -11,13 +11,6 @@ fn kappa(k: Option<f64>, ci: Option<Interval>) -> String {
         (Some(k), Some(ci)) => format!("{k:.2} [{:.2}, {:.2}]", ci.low, ci.high),
         (Some(k), None) => format!("{k:.2}"),
         _ => "–".into(),
-    }
-}
-
-fn with_ci(x: Option<f64>, ci: Option<Interval>) -> String {
-    match x {
-        Some(_) => format!("{} {}", pct(x), pct_ci(ci, false)),
-        None => "–".into(),
     }
 }
 
@@ -38,9 +31,9 @@ pub(crate) fn agreement(rows: &[AgreementRow]) -> Section {
                     r.n.to_string(),
                     pct(r.judge_rate),
                     pct(r.gold_rate),
-                    with_ci(r.accuracy, r.accuracy_ci),
-                    with_ci(r.sensitivity, r.sensitivity_ci),
-                    with_ci(r.specificity, r.specificity_ci),
+                    with_ci(r.accuracy, r.accuracy_ci, false),
+                    with_ci(r.sensitivity, r.sensitivity_ci, false),
+                    with_ci(r.specificity, r.specificity_ci, false),
                     kappa(r.kappa, r.kappa_ci),
                     r.auditors.to_string(),
                     r.fleiss_kappa.map(|k| format!("{k:.2}")).unwrap_or_else(|| "–".into()),
@@ -69,10 +62,7 @@ pub(crate) fn differential(rows: &[DifferentialError]) -> Section {
                     pct(r.rate_a),
                     r.source_b.clone(),
                     pct(r.rate_b),
-                    match r.difference {
-                        Some(d) => format!("{:+.1} {}", d * 100.0, pct_ci(r.difference_ci, true)),
-                        None => "–".into(),
-                    },
+                    with_ci(r.difference, r.difference_ci, true),
                     format_p(r.p_value),
                     format_p(r.p_adjusted),
                 ]

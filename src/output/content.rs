@@ -31,6 +31,18 @@ pub(crate) fn pct_ci(ci: Option<Interval>, signed: bool) -> String {
     }
 }
 
+/// A percentage with its interval, "12.3 [10.1, 14.6]" (signed: "+12.3 [+10.1, +14.6]"); the
+/// bare percentage without an interval, "–" when missing.
+pub(crate) fn with_ci(x: Option<f64>, ci: Option<Interval>, signed: bool) -> String {
+    match (x, ci) {
+        (Some(v), Some(ci)) if signed => {
+            format!("{:+.1} [{:+.1}, {:+.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0)
+        }
+        (Some(v), Some(ci)) => format!("{:.1} [{:.1}, {:.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0),
+        (v, _) => pct(v),
+    }
+}
+
 fn signed_pct(x: Option<f64>) -> String {
     x.map(|v| format!("{:+.1}", v * 100.0)).unwrap_or_else(|| "–".into())
 }

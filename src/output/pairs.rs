@@ -2,20 +2,13 @@
 //! model against the baseline and the first model on the same pairs, verdicts against the truth
 //! of side A, and a one-sentence reading of the largest effect.
 
-use super::content::{pct, pct_ci, Section};
+use super::content::{pct, with_ci, Section};
 use super::format_p;
 use crate::analysis::{Findings, PairTest};
 use crate::stats::pairs::Rate;
 
 fn rate(r: Option<Rate>) -> String {
-    r.map(|r| format!("{} {}", pct(Some(r.rate)), pct_ci(r.ci, false))).unwrap_or_else(|| "–".into())
-}
-
-fn signed(x: Option<f64>, ci: Option<crate::stats::Interval>) -> String {
-    match x {
-        Some(v) => format!("{:+.1} {}", v * 100.0, pct_ci(ci, true)),
-        None => "–".into(),
-    }
+    with_ci(r.map(|r| r.rate), r.and_then(|r| r.ci), false)
 }
 
 fn slice(group_by: &Option<String>, level: &Option<String>) -> String {
@@ -61,7 +54,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
                     rate(r.both),
                     rate(r.neither),
                     rate(r.flip),
-                    signed(r.asymmetry, r.asymmetry_ci),
+                    with_ci(r.asymmetry, r.asymmetry_ci, true),
                     format_p(r.p_value),
                     format_p(r.p_adjusted),
                 ]
@@ -119,7 +112,7 @@ fn tests(f: &Findings) -> Section {
                     t.n.to_string(),
                     pct(t.versus_value),
                     pct(t.model_value),
-                    signed(t.difference, t.difference_ci),
+                    with_ci(t.difference, t.difference_ci, true),
                     format_p(t.p_value),
                     format_p(t.p_adjusted),
                 ]

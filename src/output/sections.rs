@@ -2,8 +2,9 @@
 //! [`content`](super::content) rows as the reports.
 
 use super::content::{self, Section};
+use super::content::{pct, with_ci};
 use super::format_p;
-use super::table::{new_table, pct, right_align, with_ci};
+use super::table::{new_table, right_align};
 use crate::analysis::Findings;
 use std::fmt::Write;
 

@@ -1,10 +1,9 @@
 //! The default terminal output: a comparisons table, the overall scores and the alignment.
 
-use super::content::score_rule;
+use super::content::{score_rule, with_ci};
 use super::format_p;
 use crate::analysis::{Comparison, Findings, Overall};
 use crate::stats::multiplicity::Correction;
-use crate::stats::Interval;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use std::fmt::Write;
@@ -84,20 +83,6 @@ pub(super) fn right_align(t: &mut Table, columns: &[usize]) {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }
-    }
-}
-
-pub(super) fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into())
-}
-
-pub(super) fn with_ci(x: Option<f64>, ci: Option<Interval>, signed: bool) -> String {
-    match (x, ci) {
-        (Some(v), Some(ci)) if signed => {
-            format!("{:+.1} [{:+.1}, {:+.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0)
-        }
-        (Some(v), Some(ci)) => format!("{:.1} [{:.1}, {:.1}]", v * 100.0, ci.low * 100.0, ci.high * 100.0),
-        (v, _) => pct(v),
     }
 }
 

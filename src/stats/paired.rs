@@ -1,5 +1,7 @@
-//! Tango's asymptotic score interval for the difference of two paired proportions.
+//! The paired difference of two proportions: its estimate with Tango's asymptotic score interval
+//! and McNemar's test.
 
+use super::binomial::{mcnemar_p, McNemarVariant};
 use super::{z_critical, Interval, PairedCounts};
 
 /// Tango's score interval (Tango 1998, *Stat Med* 17:891–908) for Δ = (b − c)/n, the difference
@@ -60,6 +62,20 @@ fn bisect(f: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64, target: f64) -> f64 
         }
     }
     0.5 * (lo + hi)
+}
+
+/// A paired difference of two rates (model − baseline): the estimate (b − c)/n, Tango's interval
+/// and McNemar's p-value (exact or mid-p); `None` for n = 0.
+pub fn paired_difference(
+    t: &PairedCounts,
+    confidence: f64,
+    test: McNemarVariant,
+) -> Option<(f64, Option<Interval>, f64)> {
+    let n = t.n();
+    (n > 0).then(|| {
+        let difference = (t.model_only as f64 - t.baseline_only as f64) / n as f64;
+        (difference, tango_interval(t, confidence), mcnemar_p(t.model_only, t.baseline_only, test))
+    })
 }
 
 #[cfg(test)]

@@ -159,23 +159,11 @@ impl JointPairs {
     }
 }
 
-/// A paired difference of two rates: the estimate, Tango's interval and McNemar's p-value.
-pub fn paired_difference(
-    t: &PairedCounts,
-    confidence: f64,
-    test: McNemarVariant,
-) -> Option<(f64, Option<Interval>, f64)> {
-    let n = t.n();
-    (n > 0).then(|| {
-        let difference = (t.model_only as f64 - t.baseline_only as f64) / n as f64;
-        (difference, tango_interval(t, confidence), mcnemar_p(t.model_only, t.baseline_only, test))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::SplitMix64;
+    use crate::stats::paired::paired_difference;
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() < tol

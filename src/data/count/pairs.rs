@@ -18,7 +18,8 @@ use std::collections::HashMap;
 /// Counts the pairs: how they formed, and the joint tables of every model against the baseline
 /// and against the first model.
 pub(crate) fn count_pairs(data: &Dataset, map: &PairMap) -> Result<(PairingCounts, Vec<PairCells>)> {
-    let per_pair = per_pair(map);
+    // One row per pair, grouped once and read twice (how the pairs formed, and the complete ones).
+    let per_pair = per_pair(map).collect().engine(|| "grouping the items by pair".into())?.lazy();
     let pairing = pairing_counts(per_pair.clone(), map)?;
     let complete = col(SIDE_A_ITEMS).eq(lit(1i64)).and(col(SIDE_B_ITEMS).eq(lit(1i64)));
     let mut query = per_pair.filter(complete).select([col(SIDE_A), col(SIDE_B)]);
