@@ -10,10 +10,11 @@ use polars::prelude::{col, lit, LazyFrame, ParquetWriter, PlRefPath};
 use serde_json::Value;
 use std::path::Path;
 
-/// Pairs p1–p3 complete, p4 with side B missing, p5 with side A given twice. Human labels of x
+/// Pairs p1–p3 complete, p4 with side B missing, p5 with side A given twice; topic t3 is only
+/// on a side-B item, so it names no slice (slices are side A's levels). Human labels of x
 /// on the complete pairs: p1 (1, 0), p2 (0, 1), p3 (1, 1); the model's: p1 (1, 1), p2 (0, 1),
 /// p3 (0, 0).
-const HUMAN: &str = "id,pair,side,x,topic\n1,p1,A,1,t1\n2,p1,B,0,t1\n3,p2,A,0,t2\n4,p2,B,1,t2\n5,p3,A,1,t1\n6,p3,B,1,t1\n7,p4,A,0,t2\n8,p5,A,1,t1\n9,p5,A,0,t1\n10,p5,B,1,t1\n";
+const HUMAN: &str = "id,pair,side,x,topic\n1,p1,A,1,t1\n2,p1,B,0,t3\n3,p2,A,0,t2\n4,p2,B,1,t2\n5,p3,A,1,t1\n6,p3,B,1,t1\n7,p4,A,0,t2\n8,p5,A,1,t1\n9,p5,A,0,t1\n10,p5,B,1,t1\n";
 const MODEL: &str = "id,x\n1,1\n2,1\n3,0\n4,1\n5,0\n6,0\n7,1\n8,1\n9,1\n10,1\n";
 const PAIRS: [&str; 6] = ["--pair", "pair", "--variant", "side", "--variants", "A,B"];
 
@@ -94,7 +95,9 @@ fn tidy_wide_and_long_layouts_give_the_same_pairs() {
             assert_eq!(tidy[section], other[section], "{section}");
         }
     }
-    assert!(tidy["pairs"].as_array().unwrap().iter().any(|r| r["level"] == "t1"), "group slices of side A");
+    let levels: Vec<&Value> = tidy["pairs"].as_array().unwrap().iter().map(|r| &r["level"]).collect();
+    assert!(levels.contains(&&Value::from("t1")), "group slices of side A");
+    assert!(!levels.contains(&&Value::from("t3")), "a level of side B only is no slice");
 }
 
 #[test]

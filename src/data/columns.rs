@@ -26,10 +26,15 @@ pub(crate) const SIDE_A_ITEMS: &str = "__na";
 /// Items of a pair on side B.
 pub(crate) const SIDE_B_ITEMS: &str = "__nb";
 
-/// Label column of metric `k` of source `i` on side `side` ('a' or 'b') of a pair.
-pub(crate) fn pair_label(i: usize, k: usize, side: char) -> String {
-    format!("__p{i}_{k}{side}")
+/// Label column of metric `k` of source `i` of a pair's item.
+pub(crate) fn pair_label(i: usize, k: usize) -> String {
+    format!("__p{i}_{k}")
 }
+
+/// A pair item's pair (index of the complete pairs).
+pub(crate) const PAIR_ROW: &str = "__pr";
+/// A pair item's side: 0 = A, 1 = B.
+pub(crate) const PAIR_SIDE: &str = "__ps";
 
 /// Count column of an aggregate.
 pub(crate) const COUNT: &str = "__n";

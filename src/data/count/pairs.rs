@@ -1,14 +1,17 @@
 //! Counterfactual pairs reduced to their joint tables ([`PairCells`]).
 //!
-//! One polars query groups the pair map by pair (how many items on each side), keeps the pairs
-//! with one item per side, and joins every source's labels to side A and to side B, plus side
-//! A's group levels and truth from the baseline. A tight kernel then codes each source's two
-//! labels (0, 1 or missing) and counts the pairs per (versus, model, metric, slice) into 81 cells.
+//! The pair map is grouped by pair (how many items on each side); the items of the pairs with one
+//! item per side become rows (pair, side), and one polars query joins every source's labels to
+//! them (one join per source), plus the baseline's truth and group levels. A tight kernel then
+//! codes each source's labels (0, 1 or missing) into one code per pair and counts the pairs per
+//! (versus, model, metric, slice) into 81 cells; the slices are side A's truth and levels.
 //! It runs after the main counting, which has already refused duplicate ids.
 
 use crate::counts::{GroupLevel, PairCells, PairingCounts, Slice, PAIR_CELLS};
-use crate::data::columns::{self, ID, PAIR, SIDE_A, SIDE_A_ITEMS, SIDE_B, SIDE_B_ITEMS, TRUTH, VARIANT};
-use crate::data::engine::{cell_u64, EngineContext};
+use crate::data::columns::{
+    self, ID, PAIR, PAIR_ROW, PAIR_SIDE, SIDE_A, SIDE_A_ITEMS, SIDE_B, SIDE_B_ITEMS, TRUTH, VARIANT,
+};
+use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::data::input::labels::add_codes;
 use crate::data::input::{Dataset, PairMap, SourceFrame};
 use crate::error::Result;
@@ -22,25 +25,34 @@ pub(crate) fn count_pairs(data: &Dataset, map: &PairMap) -> Result<(PairingCount
     let per_pair = per_pair(map).collect().engine(|| "grouping the items by pair".into())?.lazy();
     let pairing = pairing_counts(per_pair.clone(), map)?;
     let complete = col(SIDE_A_ITEMS).eq(lit(1i64)).and(col(SIDE_B_ITEMS).eq(lit(1i64)));
-    let mut query = per_pair.filter(complete).select([col(SIDE_A), col(SIDE_B)]);
-    query = query.join(side_a_slices(data), [col(SIDE_A)], [col(ID)], JoinArgs::new(JoinType::Left));
+    let complete =
+        per_pair.filter(complete).select([col(SIDE_A), col(SIDE_B)]).with_row_index(PAIR_ROW, None);
+    // Every item of a complete pair as a row (pair row, side): one join per source, not two.
+    let side = |id: &str, side: i32| {
+        complete.clone().select([col(id).alias(ID), col(PAIR_ROW), lit(side).alias(PAIR_SIDE)])
+    };
+    let items = concat([side(SIDE_A, 0), side(SIDE_B, 1)], UnionArgs::default());
+    let mut query = items.engine(|| "listing the items of the pairs".into())?;
+    query = query.join(item_slices(data), [col(ID)], [col(ID)], JoinArgs::new(JoinType::Left));
     let sources: Vec<&SourceFrame> = std::iter::once(&data.baseline).chain(&data.models).collect();
     for (i, source) in sources.iter().enumerate() {
-        for (side, key) in [('a', SIDE_A), ('b', SIDE_B)] {
-            let mut labels = vec![col(ID)];
-            for (k, metric) in data.metrics.iter().enumerate().filter(|&(k, _)| source.present[k]) {
-                labels.push(col(metric.as_str()).alias(columns::pair_label(i, k, side)));
-            }
-            let right = source.lazy.clone().select(labels);
-            query = query.join(right, [col(key)], [col(ID)], JoinArgs::new(JoinType::Left));
+        let mut labels = vec![col(ID)];
+        for (k, metric) in data.metrics.iter().enumerate().filter(|&(k, _)| source.present[k]) {
+            labels.push(col(metric.as_str()).alias(columns::pair_label(i, k)));
         }
+        let right = source.lazy.clone().select(labels);
+        query = query.join(right, [col(ID)], [col(ID)], JoinArgs::new(JoinType::Left));
     }
-    let frame = query.collect().engine(|| "joining the labels of both sides of each pair".into())?;
-    let slices = PairSlices::new(&frame, data)?;
+    let frame = collect_streaming(query).engine(|| "joining the labels of both sides of each pair".into())?;
+    let layout = ItemLayout::new(&frame, pairing.complete)?;
+    let slices = PairSlices::new(&frame, data, &layout)?;
     let mut tables = Vec::new();
     for (k, metric) in data.metrics.iter().enumerate() {
-        let codes: Vec<Option<Vec<u8>>> =
-            sources.iter().enumerate().map(|(i, s)| source_codes(&frame, s, i, k)).collect::<Result<_>>()?;
+        let codes: Vec<Option<Vec<u8>>> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| source_codes(&frame, &layout, s, i, k))
+            .collect::<Result<_>>()?;
         for (v, m) in versus_pairs(sources.len()) {
             if let (Some(cv), Some(cm)) = (&codes[v], &codes[m]) {
                 let key = (sources[v].name.as_str(), sources[m].name.as_str(), metric.as_str());
@@ -85,14 +97,46 @@ fn pairing_counts(per_pair: LazyFrame, map: &PairMap) -> Result<PairingCounts> {
     })
 }
 
-/// The baseline's truth and group levels, to be joined to side A.
-fn side_a_slices(data: &Dataset) -> LazyFrame {
+/// The baseline's truth and group levels per item (read for side A's items).
+fn item_slices(data: &Dataset) -> LazyFrame {
     let mut exprs = vec![col(ID)];
     if data.has_truth {
         exprs.push(col(TRUTH));
     }
     exprs.extend((0..data.groupings.len()).map(|j| col(columns::level(j))));
     data.baseline.lazy.clone().select(exprs)
+}
+
+/// Where each row of the joined frame goes: its pair (row of the complete pairs) and side.
+struct ItemLayout {
+    /// Per row, the pair's index.
+    pairs: Vec<usize>,
+    /// Per row, whether it is side A.
+    side_a: Vec<bool>,
+    /// Complete pairs.
+    count: usize,
+}
+
+impl ItemLayout {
+    fn new(frame: &DataFrame, complete: u64) -> Result<Self> {
+        let context = || "reading the pairs' rows".to_string();
+        let rows = frame.column(PAIR_ROW).and_then(|c| c.cast(&DataType::UInt64)).engine(context)?;
+        let sides = frame.column(PAIR_SIDE).and_then(|c| c.cast(&DataType::Int32)).engine(context)?;
+        let pairs = rows.u64().engine(context)?.into_no_null_iter().map(|r| r as usize).collect();
+        let side_a = sides.i32().engine(context)?.into_no_null_iter().map(|s| s == 0).collect();
+        Ok(Self { pairs, side_a, count: complete as usize })
+    }
+
+    /// Per pair, `value(row)` of its side-A row.
+    fn side_a<T: Clone>(&self, empty: T, value: impl Fn(usize) -> T) -> Vec<T> {
+        let mut out = vec![empty; self.count];
+        for (row, (&pair, &a)) in self.pairs.iter().zip(&self.side_a).enumerate() {
+            if a {
+                out[pair] = value(row);
+            }
+        }
+        out
+    }
 }
 
 /// Every (versus, model) pair of source indices: each model against the baseline (0), and each
@@ -104,18 +148,27 @@ fn versus_pairs(sources: usize) -> impl Iterator<Item = (usize, usize)> {
 
 /// One source's code per pair for metric `k`: label A + 3 · label B (labels 0, 1 or 2 =
 /// missing); `None` when the source lacks the metric.
-fn source_codes(frame: &DataFrame, source: &SourceFrame, i: usize, k: usize) -> Result<Option<Vec<u8>>> {
+fn source_codes(
+    frame: &DataFrame,
+    layout: &ItemLayout,
+    source: &SourceFrame,
+    i: usize,
+    k: usize,
+) -> Result<Option<Vec<u8>>> {
     if !source.present[k] {
         return Ok(None);
     }
-    let mut codes = vec![0i64; frame.height()];
-    for (side, weight) in [('a', 1), ('b', 3)] {
-        let name = columns::pair_label(i, k, side);
-        let column = frame.column(&name).engine(|| format!("reading the pair labels of {}", source.name))?;
-        add_codes(column, source.inverted[k], weight, &mut codes)
-            .engine(|| format!("coding the pair labels of {}", source.name))?;
+    let mut labels = vec![0i64; frame.height()];
+    let column = frame
+        .column(&columns::pair_label(i, k))
+        .engine(|| format!("reading the pair labels of {}", source.name))?;
+    add_codes(column, source.inverted[k], 1, &mut labels)
+        .engine(|| format!("coding the pair labels of {}", source.name))?;
+    let mut codes = vec![0u8; layout.count];
+    for ((&label, &pair), &a) in labels.iter().zip(&layout.pairs).zip(&layout.side_a) {
+        codes[pair] += if a { label as u8 } else { 3 * label as u8 };
     }
-    Ok(Some(codes.into_iter().map(|c| c as u8).collect()))
+    Ok(Some(codes))
 }
 
 /// Which slices each pair falls in: all pairs, side A's truth, side A's level of each grouping.
@@ -127,13 +180,16 @@ struct PairSlices {
 }
 
 impl PairSlices {
-    fn new(frame: &DataFrame, data: &Dataset) -> Result<Self> {
+    fn new(frame: &DataFrame, data: &Dataset, layout: &ItemLayout) -> Result<Self> {
         let context = || "reading the slices of the pairs".to_string();
         let truth = match data.has_truth {
             true => {
                 let t = frame.column(TRUTH).and_then(|c| c.cast(&DataType::Int32)).engine(context)?;
                 let t = t.i32().engine(context)?;
-                Some(t.iter().map(|v| v.and_then(|x| u8::try_from(x).ok()).filter(|&x| x < 2)).collect())
+                Some(
+                    layout
+                        .side_a(None, |row| t.get(row).and_then(|x| u8::try_from(x).ok()).filter(|&x| x < 2)),
+                )
             }
             false => None,
         };
@@ -143,10 +199,12 @@ impl PairSlices {
             let levels = levels.str().engine(context)?;
             let mut names: Vec<String> = Vec::new();
             let mut index: HashMap<String, u32> = HashMap::new();
-            let per_pair = levels
+            // Only side A's levels name slices (a level seen on side B only has no pair).
+            let codes: Vec<Option<u32>> = levels
                 .iter()
-                .map(|l| {
-                    l.map(|l| {
+                .zip(&layout.side_a)
+                .map(|(l, &a)| {
+                    l.filter(|_| a).map(|l| {
                         *index.entry(l.to_string()).or_insert_with(|| {
                             names.push(l.to_string());
                             names.len() as u32 - 1
@@ -154,7 +212,7 @@ impl PairSlices {
                     })
                 })
                 .collect();
-            groupings.push((spec.name(), names, per_pair));
+            groupings.push((spec.name(), names, layout.side_a(None, |row| codes[row])));
         }
         Ok(Self { truth, groupings })
     }

@@ -8,7 +8,7 @@
 use super::model::{PairMap, PairOptions, RawSource};
 use super::source::ScannedFile;
 use crate::data::columns::{ID, PAIR, VARIANT};
-use crate::data::engine::EngineContext;
+use crate::data::engine::{collect_streaming, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
@@ -45,59 +45,61 @@ pub(crate) fn pair_map(
     }
     let united = concat(parts, UnionArgs::default())
         .engine(|| "reading the pair columns".into())?
-        .filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()))
-        .unique_stable(None, UniqueKeepStrategy::First);
-    let df = united.collect().engine(|| "reading the pair columns".into())?;
+        .filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
+    // The levels in order of first appearance (baseline file first): one column, few values.
+    let levels = united.clone().select([col(VARIANT).unique_stable()]).collect();
+    let levels = levels.engine(|| format!("reading the levels of '{}'", options.variant))?;
+    let variants = variants(&levels, options)?;
+    // One row per item (an item is in several files); placed differently in two files, it has
+    // two pair or two variant values, so min ≠ max.
+    let by_item = united.group_by([col(ID)]).agg([
+        col(PAIR).min().alias(PAIR),
+        col(PAIR).max().alias(OTHER_PAIR),
+        col(VARIANT).min().alias(VARIANT),
+        col(VARIANT).max().alias(OTHER_VARIANT),
+    ]);
+    let df = collect_streaming(by_item).engine(|| "reading the pair columns".into())?;
     check_one_place_per_item(&df, options)?;
-    let variants = variants(&df, options)?;
-    Ok(PairMap { lazy: df.lazy(), variants, options: options.clone() })
+    let lazy = df.lazy().select([col(ID), col(PAIR), col(VARIANT)]);
+    Ok(PairMap { lazy, variants, options: options.clone() })
 }
+
+/// Scratch columns of the pair map: an item's largest pair and variant value.
+const OTHER_PAIR: &str = "__pair_max";
+const OTHER_VARIANT: &str = "__var_max";
 
 /// Fails when an item is on two sides or in two pairs (files disagree), naming one such item.
 fn check_one_place_per_item(df: &DataFrame, options: &PairOptions) -> Result<()> {
-    let ids = df.column(ID).engine(|| "reading the pair map".into())?;
-    let unique = ids.n_unique().engine(|| "reading the pair map".into())?;
-    if unique == df.height() {
+    let context = || "checking the pair map".to_string();
+    let moved = col(PAIR).neq(col(OTHER_PAIR)).or(col(VARIANT).neq(col(OTHER_VARIANT)));
+    let first = df.clone().lazy().filter(moved).limit(1);
+    let first = first.select([col("*").cast(DataType::String)]).collect().engine(context)?;
+    if first.height() == 0 {
         return Ok(());
     }
-    let one = df.clone().lazy().group_by([col(ID)]).agg([len().alias("n")]).filter(col("n").gt(lit(1)));
-    let twice = df
-        .clone()
-        .lazy()
-        .join(one.limit(1).select([col(ID)]), [col(ID)], [col(ID)], JoinArgs::new(JoinType::Inner))
-        .limit(2)
-        .select([col(ID).cast(DataType::String), col(PAIR), col(VARIANT)])
-        .collect()
-        .engine(|| "reading the pair map".into())?;
-    let text = |name: &str, row: usize| {
-        let value = twice.column(name).ok().and_then(|c| c.get(row).ok().map(|v| v.into_static()));
-        match value {
-            Some(AnyValue::StringOwned(s)) => s.to_string(),
-            Some(v) => v.to_string(),
-            None => String::new(),
-        }
+    let text = |name: &str| {
+        let value =
+            first.column(name).ok().and_then(|c| c.str().ok().and_then(|s| s.get(0).map(str::to_string)));
+        value.unwrap_or_default()
     };
     Err(AmplifyError::Data(format!(
         "item {} is given as {}={} / {}={} in one file and {}={} / {}={} in another: an item must be on the same side of the same pair in every file",
-        text(ID, 0),
+        text(ID),
         options.pair,
-        text(PAIR, 0),
+        text(PAIR),
         options.variant,
-        text(VARIANT, 0),
+        text(VARIANT),
         options.pair,
-        text(PAIR, 1),
+        text(OTHER_PAIR),
         options.variant,
-        text(VARIANT, 1),
+        text(OTHER_VARIANT),
     )))
 }
 
 /// The two variants, side A first: `--variants` (every level must be one of them), or the two
 /// levels in order of first appearance.
-fn variants(df: &DataFrame, options: &PairOptions) -> Result<[String; 2]> {
-    let levels = df
-        .column(VARIANT)
-        .and_then(|c| c.unique_stable())
-        .engine(|| format!("reading the levels of '{}'", options.variant))?;
+fn variants(levels: &DataFrame, options: &PairOptions) -> Result<[String; 2]> {
+    let levels = levels.column(VARIANT).engine(|| format!("reading the levels of '{}'", options.variant))?;
     let levels: Vec<String> =
         levels.str().map(|s| s.iter().flatten().map(str::to_string).collect()).unwrap_or_default();
     let listed = || levels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ");
