@@ -11,13 +11,15 @@
 //! Both passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
 //! ([`keys`]); every strategy ends in the same joint rows, decoded by [`tally`].
 //! [`Strategy::Auto`] tries them in that order; the hidden `--pairing` flag forces one.
-//! Counterfactual pairs (`--pair`) are counted after, by one more query ([`pairs`]).
+//! Counterfactual pairs (`--pair`) are counted in the positional pass when only the baseline
+//! names them ([`pair_pass`]), else after it by one more query ([`pairs`]).
 
 mod cells;
 mod group_by;
 mod join;
 mod keys;
 mod levels;
+mod pair_pass;
 mod pairs;
 mod pass;
 mod positional;
@@ -28,9 +30,10 @@ mod tests;
 
 use self::cells::CellLayout;
 use self::levels::{check_level_count, grouping_counts};
+use self::pair_pass::PairPass;
 use self::pass::{PassState, Stop};
 use self::tally::JointTables;
-use crate::counts::{CountsTable, GroupingCounts};
+use crate::counts::{CountsTable, GroupingCounts, PairCells, PairingCounts};
 use crate::data::columns::ID;
 use crate::data::engine::first_line;
 use crate::data::input::source::scan;
@@ -67,6 +70,8 @@ struct Counted {
     tables: JointTables,
     /// Per grouping: items outside every level, and ambiguous ones.
     groupings: Vec<GroupingCounts>,
+    /// The pairs, when the pass counted them.
+    pairs: Option<(PairingCounts, Vec<PairCells>)>,
 }
 
 /// Computes the counts table of every model against the baseline.
@@ -109,16 +114,20 @@ fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
         (None, Strategy::GroupBy) => None,
         (None, _) => paired(data, Pairing::Join)?,
     };
-    let (tables, groupings) = match counted {
-        Some(found) => (found.tables, found.groupings),
+    let (tables, groupings, counted_pairs) = match counted {
+        Some(found) => (found.tables, found.groupings, found.pairs),
         None => {
             let groupings = grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
-            (group_by::joint_tables(data)?, groupings)
+            (group_by::joint_tables(data)?, groupings, None)
         }
     };
     let mut table = tally::counts_table(data, tables, groupings)?;
-    if let Some(map) = &data.pairs {
-        let (pairing, pairs) = pairs::count_pairs(data, map)?;
+    let pairs = match (counted_pairs, &data.pairs) {
+        (Some(found), _) => Some(found),
+        (None, Some(map)) => Some(pairs::count_pairs(data, map)?),
+        (None, None) => None,
+    };
+    if let Some((pairing, pairs)) = pairs {
         table.pairing = Some(pairing);
         table.pairs = pairs;
     }
@@ -149,6 +158,9 @@ fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
     let mut state = PassState::new(data, layout);
     state.alignment = (pairing == Pairing::Position).then(|| positional::IdOrder::new(integer_ids));
     state.separate_baseline = pairing == Pairing::Join;
+    // The aligned pass sees every item of the baseline's pairs with every source's key.
+    let pairs_in_pass = pairing == Pairing::Position && data.pairs.as_ref().is_some_and(|m| m.in_baseline);
+    state.pairs = pairs_in_pass.then(|| PairPass::new(data)).flatten();
     for (i, query) in queries.into_iter().enumerate() {
         state.counting_baseline = i == 0;
         state = pass::run(query, state, pairing == Pairing::Position)?;
@@ -156,13 +168,13 @@ fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
             break;
         }
     }
-    finish(data, state, pairing)
+    finish(data, state, pairing, layout.side())
 }
 
 /// Turns a finished pass into counts: `None` if it stopped early (an unaligned row, an index out
 /// of range); fails on a grouping with no level or too many, and on duplicate baseline ids that
 /// the positional pass could not rule out.
-fn finish(data: &Dataset, state: PassState, pairing: Pairing) -> Result<Option<Counted>> {
+fn finish(data: &Dataset, mut state: PassState, pairing: Pairing, side: u64) -> Result<Option<Counted>> {
     match state.stop {
         Some(Stop::TooManyLevels) if pairing == Pairing::Join => {
             // Reports the exact number of levels.
@@ -179,5 +191,9 @@ fn finish(data: &Dataset, state: PassState, pairing: Pairing) -> Result<Option<C
     if state.alignment.as_ref().is_some_and(|a| !a.order.holds) {
         ids::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
     }
-    Ok(Some(Counted { tables: state.into_tables(data), groupings }))
+    let pairs = match state.pairs.take() {
+        Some(collected) => Some(collected.finish(data, side, &state.level_names())?),
+        None => None,
+    };
+    Ok(Some(Counted { tables: state.into_tables(data), groupings, pairs }))
 }

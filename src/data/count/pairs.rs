@@ -46,13 +46,23 @@ pub(crate) fn count_pairs(data: &Dataset, map: &PairMap) -> Result<(PairingCount
     let frame = collect_streaming(query).engine(|| "joining the labels of both sides of each pair".into())?;
     let layout = ItemLayout::new(&frame, pairing.complete)?;
     let slices = PairSlices::new(&frame, data, &layout)?;
+    let tables = pair_tables(data, &slices, |i, source, k| source_codes(&frame, &layout, source, i, k))?;
+    Ok((pairing, tables))
+}
+
+/// The joint tables of every (versus, model) pair of sources and metric in every slice, from
+/// `codes(i, source, k)`: source i's code per complete pair for metric k (label A + 3 · label B,
+/// labels 0, 1 or 2 = missing), `None` when the source lacks the metric.
+pub(super) fn pair_tables(
+    data: &Dataset,
+    slices: &PairSlices,
+    codes: impl Fn(usize, &SourceFrame, usize) -> Result<Option<Vec<u8>>>,
+) -> Result<Vec<PairCells>> {
+    let sources: Vec<&SourceFrame> = std::iter::once(&data.baseline).chain(&data.models).collect();
     let mut tables = Vec::new();
     for (k, metric) in data.metrics.iter().enumerate() {
-        let codes: Vec<Option<Vec<u8>>> = sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| source_codes(&frame, &layout, s, i, k))
-            .collect::<Result<_>>()?;
+        let codes: Vec<Option<Vec<u8>>> =
+            sources.iter().enumerate().map(|(i, s)| codes(i, s, k)).collect::<Result<_>>()?;
         for (v, m) in versus_pairs(sources.len()) {
             if let (Some(cv), Some(cm)) = (&codes[v], &codes[m]) {
                 let key = (sources[v].name.as_str(), sources[m].name.as_str(), metric.as_str());
@@ -60,7 +70,7 @@ pub(crate) fn count_pairs(data: &Dataset, map: &PairMap) -> Result<(PairingCount
             }
         }
     }
-    Ok((pairing, tables))
+    Ok(tables)
 }
 
 /// Per pair: the items on side A and on side B, and the first id of each side.
@@ -172,11 +182,11 @@ fn source_codes(
 }
 
 /// Which slices each pair falls in: all pairs, side A's truth, side A's level of each grouping.
-struct PairSlices {
+pub(super) struct PairSlices {
     /// Per pair, side A's truth (0, 1) or `None`.
-    truth: Option<Vec<Option<u8>>>,
+    pub truth: Option<Vec<Option<u8>>>,
     /// Per grouping: its name, its levels, and per pair the level index of side A.
-    groupings: Vec<(String, Vec<String>, Vec<Option<u32>>)>,
+    pub groupings: Vec<(String, Vec<String>, Vec<Option<u32>>)>,
 }
 
 impl PairSlices {

@@ -6,6 +6,7 @@
 //! ([`super::join`]).
 
 use super::cells::{slot_rows, CellLayout, CellTable, LevelCodes};
+use super::pair_pass::PairPass;
 use super::positional::IdOrder;
 use super::tally::JointTables;
 use crate::counts::GroupingCounts;
@@ -50,6 +51,8 @@ pub(crate) struct PassState {
     /// Scratch: level codes of the current batch, per grouping; zero keys for the baseline.
     codes: Vec<Vec<u32>>,
     zeros: Vec<i64>,
+    /// The pairs' keys, when the pass counts the pairs too (positional, baseline names them).
+    pub pairs: Option<PairPass>,
 }
 
 impl PassState {
@@ -69,6 +72,7 @@ impl PassState {
             separate_baseline: true,
             codes: vec![Vec::new(); groupings],
             zeros: Vec::new(),
+            pairs: None,
         }
     }
 
@@ -102,15 +106,26 @@ impl PassState {
             self.zeros.resize(tb.len(), 0);
             ok &= add_all(&mut self.baseline, &self.levels, &self.codes, tb, &self.zeros);
         }
+        let mut keys = Vec::with_capacity(models);
         for j in 0..models {
             let Ok(key) = df.column(&columns::model_key(j)) else { continue };
             let key = key.i64()?.rechunk();
             ok &= add_all(&mut self.tables[j], &self.levels, &self.codes, tb, key.cont_slice()?);
+            keys.push(key);
+        }
+        if let Some(pairs) = self.pairs.as_mut().filter(|_| keys.len() == models) {
+            let keys: Vec<&[i64]> = keys.iter().map(|k| k.cont_slice()).collect::<PolarsResult<_>>()?;
+            pairs.add(df, tb, &keys, &self.codes)?;
         }
         if !ok {
             self.stop = Some(Stop::OutOfRange);
         }
         Ok(!ok)
+    }
+
+    /// Each grouping's level names in slot order (slot s is name s − 1).
+    pub(super) fn level_names(&self) -> Vec<Vec<String>> {
+        self.levels.iter().map(|l| l.names().to_vec()).collect()
     }
 
     /// The levels each grouping has.

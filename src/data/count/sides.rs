@@ -2,7 +2,9 @@
 //! and each model's (id, packed key), and the per-row columns a pass counts.
 
 use super::keys::{key_exprs, INVALID};
-use crate::data::columns::{self, BASELINE_ID, BASELINE_KEYS, ID, TRUTH, TRUTH_BASE, TRUTH_CODE};
+use crate::data::columns::{
+    self, BASELINE_ID, BASELINE_KEYS, ID, PAIR, TRUTH, TRUTH_BASE, TRUTH_CODE, VARIANT,
+};
 use crate::data::input::{Dataset, GroupingSpec};
 use polars::prelude::*;
 
@@ -12,7 +14,16 @@ pub(super) fn baseline_side(data: &Dataset) -> LazyFrame {
     exprs.extend(key_exprs(BASELINE_KEYS, &data.columns, &data.baseline.present, &data.baseline.inverted));
     exprs.extend((0..data.groupings.len()).map(|j| col(columns::level(j))));
     exprs.extend(derived(data).map(|j| col(columns::matches(j))));
+    exprs.extend(pair_columns(data));
     data.baseline.lazy.clone().select(exprs)
+}
+
+/// The baseline's pair and variant columns, when only the baseline names the pairs.
+fn pair_columns(data: &Dataset) -> Vec<Expr> {
+    match &data.pairs {
+        Some(map) if map.in_baseline => vec![col(PAIR), col(VARIANT)],
+        _ => Vec::new(),
+    }
 }
 
 /// Model j's columns for a pass: its id as `id` and its packed key `m{j}_0`.
@@ -34,7 +45,8 @@ fn derived(data: &Dataset) -> impl Iterator<Item = usize> + '_ {
 
 /// The columns every pass counts: `__tb` = (truth · side + baseline key) · side, `__k{j}` per
 /// model (-1 when the model lacks the item), the levels `__g{j}` and `__amb{j}` (derived
-/// groupings: more than one level matched).
+/// groupings: more than one level matched), and the baseline's pair and variant if it names
+/// the pairs.
 pub(super) fn pass_columns(data: &Dataset, side: u64, models: &[usize]) -> Vec<Expr> {
     let side = lit(side as i64);
     let baseline_key = col(columns::key(BASELINE_KEYS, 0));
@@ -47,6 +59,7 @@ pub(super) fn pass_columns(data: &Dataset, side: u64, models: &[usize]) -> Vec<E
         derived(data)
             .map(|j| col(columns::matches(j)).gt(lit(1)).fill_null(false).alias(columns::ambiguous(j))),
     );
+    out.extend(pair_columns(data));
     out
 }
 

@@ -188,3 +188,66 @@ proptest! {
         prop_assert_eq!(auto.groupings[0].unassigned, unplaced);
     }
 }
+
+/// A generated case with the baseline naming pairs: item i is in pair `sides[i].0` on side
+/// `sides[i].1` ("A", "B"; empty = in no pair), so some pairs lack a side or have one twice.
+fn pair_case() -> impl Strategy<Value = (Case, Vec<(u8, u8)>)> {
+    case().prop_flat_map(|mut case| {
+        // Aligned (every source lists the same ids in the same order): the positional pass runs.
+        (case.extra, case.reversed) = (0, false);
+        for labels in &mut case.model {
+            labels.get_or_insert_with(|| vec![None; case.k]);
+        }
+        let n = case.baseline.len();
+        let sides = prop::collection::vec((0u8..6, 0u8..3), n);
+        (Just(case), sides)
+    })
+}
+
+/// The baseline file of a case plus the pair and side columns.
+fn write_pairs(case: &Case, sides: &[(u8, u8)], dir: &Path) -> [InputSpec; 2] {
+    let inputs = write_case(case, dir);
+    let human = std::fs::read_to_string(dir.join("human.csv")).expect("read");
+    let mut lines = human.lines();
+    let mut out = format!("{},pair,side\n", lines.next().unwrap_or_default());
+    for (line, (pair, side)) in lines.zip(sides) {
+        let side = ["A", "B", ""][*side as usize];
+        let _ = writeln!(out, "{line},p{pair},{side}");
+    }
+    std::fs::write(dir.join("human.csv"), out).expect("write");
+    inputs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The positional pass counts the baseline's pairs (the aligned fast path) exactly as the
+    /// query of `pairs.rs` does (the path of every other strategy).
+    #[test]
+    fn the_pass_counts_pairs_like_the_query((case, sides) in pair_case()) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let inputs = write_pairs(&case, &sides, dir.path());
+        let mut options = options(case.k);
+        options.pairs = Some(crate::data::input::PairOptions {
+            pair: "pair".into(),
+            variant: "side".into(),
+            variants: Some(["A".into(), "B".into()]),
+        });
+        let data = load_dataset(&inputs, &options).expect("load");
+        prop_assert!(data.pairs.as_ref().is_some_and(|m| m.in_baseline));
+        let by_query = count(&data, Pairing::GroupBy).expect("group-by");
+        let by_pass = count(&data, Pairing::Position).expect("pass");
+        prop_assert_eq!(&by_pass.pairing, &by_query.pairing);
+        prop_assert_eq!(&by_pass.pairs, &by_query.pairs);
+        // How the pairs formed, by one loop over the items.
+        let mut per_pair = std::collections::HashMap::<u8, [u32; 2]>::new();
+        for &(pair, side) in sides.iter().filter(|s| s.1 < 2) {
+            per_pair.entry(pair).or_default()[side as usize] += 1;
+        }
+        let complete = per_pair.values().filter(|n| n == &&[1, 1]).count() as u64;
+        let duplicate = per_pair.values().filter(|n| n[0] > 1 || n[1] > 1).count() as u64;
+        let pairing = by_query.pairing.expect("pairing");
+        prop_assert_eq!((pairing.complete, pairing.duplicate_side), (complete, duplicate));
+        prop_assert_eq!(pairing.missing_side, per_pair.len() as u64 - complete - duplicate);
+    }
+}

@@ -4,9 +4,9 @@
 use super::groups::level_exprs;
 use super::labels::{is_label_type, label_source, verdict};
 use super::metrics::select_metrics;
-use super::model::{DataOptions, Dataset, FileFormat, InputSpec, Layout, RawSource, SourceFrame};
+use super::model::{DataOptions, Dataset, FileFormat, InputSpec, Layout, PairMap, RawSource, SourceFrame};
 use super::source::ScannedFile;
-use crate::data::columns::{self, ID, TRUTH};
+use crate::data::columns::{self, ID, PAIR, TRUTH, VARIANT};
 use crate::data::engine::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -38,7 +38,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     let selection = select_metrics(&raws, options)?;
     let id_type = common_id_type(&raws, &files);
     let pairs = match &options.pairs {
-        Some(p) => Some(super::pairs::pair_map(&files, &raws, &id_type, p)?),
+        Some(p) => Some(super::pairs::pair_map(&files, &raws, &id_type, p, layout)?),
         None => None,
     };
     let columns: Vec<String> = selection
@@ -49,7 +49,10 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         .collect();
     let mut frames = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
-        let extras = if i == 0 { baseline_extras(&files[raw.file], options)? } else { Vec::new() };
+        let extras = match i {
+            0 => baseline_extras(&files[raw.file], options, pairs.as_ref())?,
+            _ => Vec::new(),
+        };
         // A long file's sources are filtered scans; other sources are whole files (footer count).
         let rows = match layout {
             Layout::Long => super::ids::count_rows(&raw.lazy, &files[raw.file].path)?,
@@ -82,9 +85,14 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     })
 }
 
-/// The baseline's extra columns: `__truth` and each grouping's `__g{j}` (and `__gm{j}`).
-fn baseline_extras(file: &ScannedFile, options: &DataOptions) -> Result<Vec<Expr>> {
+/// The baseline's extra columns: `__truth`, each grouping's `__g{j}` (and `__gm{j}`), and the
+/// pair and variant when only the baseline names the pairs.
+fn baseline_extras(file: &ScannedFile, options: &DataOptions, pairs: Option<&PairMap>) -> Result<Vec<Expr>> {
     let mut extras = Vec::new();
+    if let Some(map) = pairs.filter(|m| m.in_baseline) {
+        extras.push(col(map.options.pair.as_str()).cast(DataType::String).alias(PAIR));
+        extras.push(col(map.options.variant.as_str()).cast(DataType::String).alias(VARIANT));
+    }
     if let Some(truth) = &options.truth {
         let dtype = file.schema.get(truth).ok_or_else(|| AmplifyError::MissingColumn {
             path: file.path.clone(),

@@ -147,6 +147,9 @@ pub struct PairMap {
     pub variants: [String; 2],
     /// What was asked for.
     pub options: PairOptions,
+    /// Whether only the baseline names the pairs: the baseline frame then has `__pair` and
+    /// `__var`, and the positional pass counts the pairs.
+    pub in_baseline: bool,
 }
 
 /// One source's normalised judgement table.

@@ -5,7 +5,7 @@
 //! item must sit on the same side of the same pair in every file, and the variant column must
 //! have exactly two levels (the ones `--variants` names, if given).
 
-use super::model::{PairMap, PairOptions, RawSource};
+use super::model::{Layout, PairMap, PairOptions, RawSource};
 use super::source::ScannedFile;
 use crate::data::columns::{ID, PAIR, VARIANT};
 use crate::data::engine::{collect_streaming, EngineContext};
@@ -19,11 +19,14 @@ pub(crate) fn pair_map(
     raws: &[RawSource],
     id_type: &DataType,
     options: &PairOptions,
+    layout: Layout,
 ) -> Result<PairMap> {
     let mut parts = Vec::new();
+    let mut from = Vec::new();
     for (f, file) in files.iter().enumerate() {
         let Some(raw) = raws.iter().find(|r| r.file == f) else { continue };
         if file.has_column(&options.pair) && file.has_column(&options.variant) {
+            from.push(f);
             parts.push(file.lazy.clone().select([
                 col(raw.id.as_str()).cast(id_type.clone()).alias(ID),
                 col(options.pair.as_str()).cast(DataType::String).alias(PAIR),
@@ -50,6 +53,12 @@ pub(crate) fn pair_map(
     let levels = united.clone().select([col(VARIANT).unique_stable()]).collect();
     let levels = levels.engine(|| format!("reading the levels of '{}'", options.variant))?;
     let variants = variants(&levels, options)?;
+    // Only the baseline's rows name the pairs (a long file's other rows are other sources'): the
+    // baseline's ids are unique, so the map is its rows as they are.
+    let in_baseline = layout != Layout::Long && from == [raws[0].file];
+    if in_baseline {
+        return Ok(PairMap { lazy: united, variants, options: options.clone(), in_baseline });
+    }
     // One row per item (an item is in several files); placed differently in two files, it has
     // two pair or two variant values, so min ≠ max.
     let by_item = united.group_by([col(ID)]).agg([
@@ -61,7 +70,7 @@ pub(crate) fn pair_map(
     let df = collect_streaming(by_item).engine(|| "reading the pair columns".into())?;
     check_one_place_per_item(&df, options)?;
     let lazy = df.lazy().select([col(ID), col(PAIR), col(VARIANT)]);
-    Ok(PairMap { lazy, variants, options: options.clone() })
+    Ok(PairMap { lazy, variants, options: options.clone(), in_baseline })
 }
 
 /// Scratch columns of the pair map: an item's largest pair and variant value.
