@@ -6,7 +6,7 @@
 mod common;
 
 use common::{amplify, assert_user_error, findings, write};
-use polars::prelude::{col, lit, LazyFrame, ParquetWriter, PlRefPath};
+use polars::prelude::{col, lit, LazyCsvReader, LazyFileListReader, LazyFrame, ParquetWriter, PlRefPath};
 use serde_json::Value;
 use std::path::Path;
 
@@ -69,7 +69,7 @@ fn pair_measures_equal_hand_counts() {
 }
 
 #[test]
-fn tidy_wide_and_long_layouts_give_the_same_pairs() {
+fn tidy_wide_long_and_directory_inputs_give_the_same_pairs() {
     let dir = tempfile::tempdir().unwrap();
     let [h, m] = tidy(dir.path());
     let tidy = run(&[&h, &m], &["--group", "topic"]);
@@ -85,11 +85,23 @@ fn tidy_wide_and_long_layouts_give_the_same_pairs() {
             f[0], f[1], f[2], f[3], f[4]
         ));
     }
+    // The baseline as a directory of two Parquet parts.
+    let parts = dir.path().join("human_parts");
+    std::fs::create_dir(&parts).unwrap();
+    let human =
+        LazyCsvReader::new(PlRefPath::new(&h)).with_has_header(true).finish().unwrap().collect().unwrap();
+    for (i, offset) in [0i64, 5].into_iter().enumerate() {
+        let mut part = human.slice(offset, 5);
+        let file = std::fs::File::create(parts.join(format!("part-{i}.parquet"))).unwrap();
+        ParquetWriter::new(file).finish(&mut part).unwrap();
+    }
+    let parts = parts.display().to_string();
     let wide = write(dir.path(), "wide.csv", &wide).display().to_string();
     let long = write(dir.path(), "long.csv", &long).display().to_string();
     for other in [
         run(&[&wide], &["--group", "topic"]),
         run(&[&long], &["--source-column", "source", "--group", "topic"]),
+        run(&[&parts, &m], &["--group", "topic"]),
     ] {
         for section in ["pairing", "pairs", "pair_tests"] {
             assert_eq!(tidy[section], other[section], "{section}");
@@ -119,6 +131,41 @@ fn a_baseline_with_one_side_only_has_no_human_baseline_and_says_so() {
     let out = amplify().arg("compare").args([&h, &m]).args(PAIRS).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("No human baseline (no pair with human labels on both sides) for: x."), "{text}");
+}
+
+/// Humans labelled none of the paired items (their file has no pair columns and no valid label
+/// on a paired item): the models' pair measures and model-vs-model tests are still reported.
+#[test]
+fn a_baseline_without_paired_items_leaves_the_model_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = write(
+        dir.path(),
+        "human.csv",
+        "id,x
+1,1
+2,0
+3,1
+4,0
+20,1
+",
+    )
+    .display()
+    .to_string();
+    let m = "id,x,pair,side\n1,1,p1,A\n2,1,p1,B\n3,0,p2,A\n4,1,p2,B\n20,1,,\n21,0,p3,A\n22,1,p3,B\n";
+    let a = write(dir.path(), "a.csv", m).display().to_string();
+    let b = write(dir.path(), "b.csv", &m.replace("2,1,p1,B", "2,0,p1,B")).display().to_string();
+    // Humans have rows for items 1-4 but no valid label on them: no pair labelled by humans.
+    let none = write(dir.path(), "none.csv", "id,x\n1,\n2,\n3,\n4,\n20,1\n").display().to_string();
+    for (baseline, human_pairs) in [(&h, 2), (&none, 0)] {
+        let f = run(&[baseline, &a, &b], &[]);
+        let human = row(&f, "pairs", &[("source", "human")]);
+        assert_eq!(human["n"].as_u64(), Some(human_pairs));
+        let model = row(&f, "pairs", &[("source", "a")]);
+        assert_eq!(model["n"].as_u64(), Some(3), "p3 is only in the model files");
+        let versus_a = row(&f, "pair_tests", &[("model", "b"), ("versus", "a"), ("measure", "both_sides")]);
+        assert_eq!(versus_a["n"].as_u64(), Some(3));
+        assert!(versus_a["p_value"].is_number());
+    }
 }
 
 #[test]
