@@ -1,10 +1,10 @@
 //! Plans (the high level): the command line resolved once into typed, validated values that the
 //! commands run, so no code below `commands/` reads clap structs or parses option syntax.
 
-use crate::analysis::{InputRecord, ReferenceLevel, Settings};
-use crate::cli::{CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg};
+use crate::analysis::{InputRecord, ReferenceLevel, RepeatSettings, Settings};
+use crate::cli::{AggregateArg, CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg};
 use crate::data::input::groupings;
-use crate::data::input::PairOptions;
+use crate::data::input::{Aggregate, PairOptions, RepeatOptions};
 use crate::data::{DataOptions, Engine, InputSpec, Layout, Strategy};
 use crate::error::{AmplifyError, Result};
 use crate::stats::binomial::McNemarVariant;
@@ -51,6 +51,7 @@ impl TryFrom<&InputArgs> for InputPlan {
             text: args.text.clone(),
             max_levels: args.max_levels,
             pairs: pair_options(args)?,
+            repeats: repeat_options(args)?,
         };
         let strategy = match args.pairing {
             PairingArg::Auto => Strategy::Auto,
@@ -86,6 +87,39 @@ fn pair_options(args: &InputArgs) -> Result<Option<PairOptions>> {
         )));
     }
     Ok(Some(PairOptions { pair: pair.clone(), variant: variant.clone(), variants }))
+}
+
+/// `--sample`, `--annotator`, `--repeated`, `--aggregate`, checked.
+fn repeat_options(args: &InputArgs) -> Result<Option<RepeatOptions>> {
+    if args.sample.is_none() && args.annotator.is_none() && !args.repeated {
+        if args.aggregate != AggregateArg::Mean {
+            return Err(AmplifyError::Usage(
+                "--aggregate needs repeated samples: add --sample COL, --annotator COL or --repeated".into(),
+            ));
+        }
+        return Ok(None);
+    }
+    if args.pair.is_some() {
+        return Err(AmplifyError::Usage(
+            "--pair cannot be combined with --sample, --annotator or --repeated yet; aggregate the samples per item first".into(),
+        ));
+    }
+    for (flag, column) in [("--sample", &args.sample), ("--annotator", &args.annotator)] {
+        if column.as_deref().is_some_and(|c| Some(c) == args.id.as_deref()) {
+            return Err(AmplifyError::Usage(format!("{flag} names the id column; give the sample column")));
+        }
+    }
+    let aggregate = match args.aggregate {
+        AggregateArg::Mean => Aggregate::Mean,
+        AggregateArg::Majority => Aggregate::Majority,
+        AggregateArg::First => Aggregate::First,
+    };
+    Ok(Some(RepeatOptions {
+        sample: args.sample.clone(),
+        annotator: args.annotator.clone(),
+        repeated: args.repeated,
+        aggregate,
+    }))
 }
 
 /// How estimates and tests are computed.
@@ -149,6 +183,8 @@ pub(crate) struct RunInputs {
     pub verdicts: Vec<String>,
     /// The pair and variant columns (`--pair`, `--variant`).
     pub pair_columns: Option<[String; 2]>,
+    /// How repeated samples or annotators were read.
+    pub repeats: Option<RepeatSettings>,
 }
 
 impl StatsPlan {
@@ -171,6 +207,7 @@ impl StatsPlan {
             score_inverted: Vec::new(),
             verdicts: run.verdicts.clone(),
             pair_columns: run.pair_columns.clone(),
+            repeats: run.repeats.clone(),
         }
     }
 }
@@ -242,5 +279,20 @@ mod tests {
         assert!(
             matches!(InputPlan::try_from(&long.input), Err(AmplifyError::Usage(m)) if m.contains("single input"))
         );
+    }
+}
+
+/// What a repeated run's findings record of its options.
+pub(crate) fn repeat_settings(options: &RepeatOptions) -> RepeatSettings {
+    let aggregate = match options.aggregate {
+        Aggregate::Mean => "mean",
+        Aggregate::Majority => "majority",
+        Aggregate::First => "first",
+    };
+    RepeatSettings {
+        sample: options.sample.clone(),
+        annotator: options.annotator.clone(),
+        repeated: options.repeated,
+        aggregate: aggregate.into(),
     }
 }

@@ -5,7 +5,7 @@ use super::findings::{
     Alignment, Comparison, Findings, GroupRow, InputRecord, Overall, Settings, TruthTest, FINDINGS_SCHEMA,
 };
 use super::pairs::{pair_sections, PairRow, PairTest};
-use super::{audit, corrected, detectable, groups, truth};
+use super::{audit, corrected, detectable, groups, repeats, truth};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts};
 use crate::data::files::audit::AuditRows;
 use crate::error::Result;
@@ -41,6 +41,7 @@ pub fn build_findings(
         })
         .collect();
     let pairs = pair_sections(counts, &settings);
+    let settings_copy = settings.clone();
     let mut findings = Findings {
         schema: FINDINGS_SCHEMA.to_string(),
         amplify_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -63,6 +64,7 @@ pub fn build_findings(
         pairs: pairs.rows,
         pair_tests: pairs.tests,
         pair_truth: pairs.truth,
+        instability: repeats::instability_rows(counts, &settings_copy),
     };
     correct(&mut findings);
     detectable::fill(&mut findings, counts);
@@ -157,7 +159,12 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
         significant: false,
         note: None,
         mde: None,
+        method: None,
     };
+    if let Some(moments) = &m.moments {
+        repeats::fill_comparison(&mut row, moments, settings);
+        return row;
+    }
     if n == 0 {
         row.note = Some("no item has a valid label on both sides".into());
         return row;
@@ -178,14 +185,29 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
 
 fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
     let s = m.score;
-    let (sum_d, sum_d2) = s.difference_moments();
+    let (sum_d, sum_d2, baseline_score, model_score) = match m.score_moments {
+        None => {
+            let (sum_d, sum_d2) = s.difference_moments();
+            (sum_d, sum_d2, s.baseline_score(), s.model_score())
+        }
+        Some(f) => {
+            let k = s.metrics.max(1) as f64;
+            let mean = |x: f64| (s.n > 0 && s.metrics > 0).then(|| x / (s.n as f64 * k));
+            (
+                (f.sum_model - f.sum_baseline) / k,
+                f.sum_sq_diff / (k * k),
+                mean(f.sum_baseline),
+                mean(f.sum_model),
+            )
+        }
+    };
     let test = paired_t(s.n, sum_d, sum_d2, settings.confidence.get());
     let difference = (s.n > 0 && s.metrics > 0).then(|| sum_d / s.n as f64);
     Overall {
         model: m.model.clone(),
         n: s.n,
-        baseline_score: s.baseline_score(),
-        model_score: s.model_score(),
+        baseline_score,
+        model_score,
         difference,
         difference_ci: test.map(|t| t.interval),
         p_value: test.map(|t| t.p_value),

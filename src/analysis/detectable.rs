@@ -4,7 +4,7 @@
 //! (conservative for Holm and Benjamini–Hochberg).
 
 use super::findings::Findings;
-use crate::counts::{CountsTable, Slice};
+use crate::counts::{CountsTable, MetricCounts, Slice};
 use crate::stats::power::mcnemar_mde;
 use crate::stats::z_critical;
 use serde::{Deserialize, Serialize};
@@ -36,21 +36,38 @@ pub(crate) fn fill(f: &mut Findings, counts: &CountsTable) {
     let alpha = (1.0 - f.settings.confidence.get()) / tests as f64;
     f.detectable = Some(Detectable { power: POWER, alpha, tests: tests as u64 });
     for c in &mut f.comparisons {
-        let discordant = (c.n > 0).then(|| (c.model_only + c.baseline_only) as f64 / c.n as f64);
-        c.mde = discordant.and_then(|psi| mcnemar_mde(c.n, psi, alpha, POWER));
+        let row = find(counts, &c.model, &c.metric, &Slice::all());
+        c.mde = row.and_then(|m| mde(m, alpha));
     }
     for t in &mut f.truth_tests {
         let slice = Slice { truth: Some(t.rate == "fnr"), ..Slice::all() };
-        let pairs =
-            counts.metrics.iter().find(|m| m.model == t.model && m.metric == t.metric && m.slice == slice);
-        t.mde = pairs.and_then(|m| {
-            let n = m.pairs.n();
-            let psi = (m.pairs.model_only + m.pairs.baseline_only) as f64 / n.max(1) as f64;
-            mcnemar_mde(n, psi, alpha, POWER)
-        });
+        t.mde = find(counts, &t.model, &t.metric, &slice).and_then(|m| mde(m, alpha));
     }
     for g in &mut f.groups {
         g.mde = g.amplification_se.and_then(|se| normal_mde(se, alpha, POWER));
+    }
+}
+
+fn find<'a>(counts: &'a CountsTable, model: &str, metric: &str, slice: &Slice) -> Option<&'a MetricCounts> {
+    counts.metrics.iter().find(|m| m.model == model && m.metric == metric && &m.slice == slice)
+}
+
+/// The paired difference's minimum detectable effect: McNemar's from the discordant share of a
+/// 2×2 table, or the normal bound from the standard error of the item-level mean difference.
+fn mde(m: &MetricCounts, alpha: f64) -> Option<f64> {
+    match &m.moments {
+        None => {
+            let n = m.pairs.n();
+            let psi = (m.pairs.model_only + m.pairs.baseline_only) as f64 / n.max(1) as f64;
+            (n > 0).then(|| mcnemar_mde(n, psi, alpha, POWER)).flatten()
+        }
+        Some(x) if x.n >= 2 => {
+            let (sum_d, sum_d2) = x.difference_sums();
+            let n = x.n as f64;
+            let variance = ((sum_d2 - sum_d * sum_d / n) / (n - 1.0)).max(0.0);
+            normal_mde((variance / n).sqrt(), alpha, POWER)
+        }
+        Some(_) => None,
     }
 }
 

@@ -5,6 +5,7 @@ use super::audit::{AgreementRow, DifferentialError};
 use super::corrected::{CorrectedGroup, CorrectedRow};
 use super::detectable::Detectable;
 use super::pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
+use super::repeats::{InstabilityRow, RepeatSettings};
 use crate::data::Layout;
 use crate::stats::binomial::McNemarVariant;
 use crate::stats::multiplicity::Correction;
@@ -73,6 +74,9 @@ pub struct Findings {
     /// Verdicts on pairs whose side A the truth finds not at fault (`--pair` with `--truth`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pair_truth: Vec<PairTruthRow>,
+    /// How unstable each source is across its repeated samples or annotators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instability: Vec<InstabilityRow>,
 }
 
 /// Settings that determine the numbers.
@@ -118,6 +122,9 @@ pub struct Settings {
     /// The pair and variant columns (`--pair`, `--variant`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pair_columns: Option<[String; 2]>,
+    /// How repeated samples or annotators were read, if the run had them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<RepeatSettings>,
 }
 
 impl Settings {
@@ -142,6 +149,7 @@ impl Settings {
             score_inverted: Vec::new(),
             verdicts: Vec::new(),
             pair_columns: None,
+            repeats: None,
         }
     }
 }
@@ -222,6 +230,9 @@ pub struct Comparison {
     /// Smallest |Δ| detectable with 80% power at the run's per-test α (see `detectable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mde: Option<f64>,
+    /// How the row was estimated when not by the exact 2×2 methods (repeated samples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// Overall (face-preservation) score of one model: item score = mean of its metrics.
@@ -285,6 +296,10 @@ pub struct TruthRow {
     pub invalid_truth: u64,
     /// Items with an invalid label.
     pub invalid_label: u64,
+    /// How the row was estimated when not from a 2×2 table (repeated samples: FNR and FPR are
+    /// item-level means with t intervals; the cells and precision, recall, F1 stay empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// A model's error rate against the baseline's on the same items (exact McNemar).
@@ -315,6 +330,9 @@ pub struct TruthTest {
     /// Smallest |Δ| detectable with 80% power at the run's per-test α.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mde: Option<f64>,
+    /// How the row was estimated when not by the exact 2×2 methods (repeated samples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// How a grouping split the items.

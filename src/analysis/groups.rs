@@ -2,7 +2,7 @@
 //! difference (amplification) with Welch's test, and BiasAmp→ per grouping.
 
 use super::findings::{BiasAmplification, GroupRow, GroupingSummary, LevelSize, Settings};
-use crate::counts::{CountsTable, MetricCounts};
+use crate::counts::{CountsTable, MetricCounts, Moments};
 use crate::error::{AmplifyError, Result};
 use crate::stats::biasamp::{bias_amp, bias_amp_bootstrap};
 use crate::stats::welch::{welch_t, SampleSums};
@@ -19,7 +19,7 @@ pub(crate) fn summaries(counts: &CountsTable, settings: &Settings) -> Result<Vec
         for m in counts.metrics.iter().filter(|m| m.slice.truth.is_none()) {
             let Some(level) = m.slice.group.as_ref().filter(|l| l.grouping == g.group_by) else { continue };
             let n = sizes.entry(level.level.clone()).or_default();
-            *n = (*n).max(m.pairs.n());
+            *n = (*n).max(m.n());
         }
         let mut levels: Vec<LevelSize> = sizes.into_iter().map(|(level, n)| LevelSize { level, n }).collect();
         levels.sort_by(|a, b| b.n.cmp(&a.n).then(a.level.cmp(&b.level)));
@@ -90,17 +90,18 @@ pub(crate) fn group_rows(
     out
 }
 
-/// Baseline and model rates of a measure, and the sums of d = model − baseline per item.
-fn measure(p: &PairedCounts, measure: &str) -> (Option<f64>, Option<f64>, SampleSums) {
-    let n = p.n();
-    let share = |x: u64| (n > 0).then(|| x as f64 / n as f64);
-    let discordant = (p.model_only + p.baseline_only) as f64;
+/// Baseline and model rates of a measure, and the sums of d = model − baseline per item (for
+/// FNR, misses: d = (1 − m) − (1 − h)); from the 2×2 table or the item-level moments alike.
+fn measure(m: &Moments, measure: &str) -> (Option<f64>, Option<f64>, SampleSums) {
+    let n = m.n;
+    let share = |x: f64| (n > 0).then(|| x / n as f64);
+    let (_, sum_sq) = m.difference_sums();
     if measure == "fnr" {
-        let sums = SampleSums { n, sum: p.baseline_only as f64 - p.model_only as f64, sum_sq: discordant };
-        (share(p.model_only + p.neither), share(p.baseline_only + p.neither), sums)
+        let sums = SampleSums { n, sum: m.sum_baseline - m.sum_model, sum_sq };
+        (share(n as f64 - m.sum_baseline), share(n as f64 - m.sum_model), sums)
     } else {
-        let sums = SampleSums { n, sum: p.model_only as f64 - p.baseline_only as f64, sum_sq: discordant };
-        (share(p.baseline_positive()), share(p.model_positive()), sums)
+        let sums = SampleSums { n, sum: m.sum_model - m.sum_baseline, sum_sq };
+        (share(m.sum_baseline), share(m.sum_model), sums)
     }
 }
 
@@ -111,8 +112,8 @@ fn group_row(
     reference: &MetricCounts,
     settings: &Settings,
 ) -> GroupRow {
-    let (b_l, m_l, d_l) = measure(&row.pairs, kind);
-    let (b_r, m_r, d_r) = measure(&reference.pairs, kind);
+    let (b_l, m_l, d_l) = measure(&row.item_moments(), kind);
+    let (b_r, m_r, d_r) = measure(&reference.item_moments(), kind);
     let gap = |x: Option<f64>, y: Option<f64>| x.zip(y).map(|(x, y)| x - y);
     let (baseline_gap, model_gap) = (gap(b_l, b_r), gap(m_l, m_r));
     let level = row.slice.group.as_ref().map_or("", |g| g.level.as_str());
@@ -189,7 +190,7 @@ pub(crate) fn bias_rows(
     let mut out = Vec::new();
     for s in summaries {
         for all in counts.metrics.iter().filter(|m| m.slice.is_all()) {
-            let tables: Vec<PairedCounts> = counts
+            let levels: Vec<&MetricCounts> = counts
                 .metrics
                 .iter()
                 .filter(|m| {
@@ -198,8 +199,12 @@ pub(crate) fn bias_rows(
                         && m.slice.truth.is_none()
                         && m.slice.grouping() == Some(s.group_by.as_str())
                 })
-                .map(|m| m.pairs)
                 .collect();
+            // BiasAmp→ counts items per level; item means of repeated samples have no such counts.
+            if levels.iter().any(|m| m.moments.is_some()) {
+                continue;
+            }
+            let tables: Vec<PairedCounts> = levels.iter().map(|m| m.pairs).collect();
             let seed = settings.seed ^ fnv1a(&format!("{}|{}|{}", s.group_by, all.metric, all.model));
             out.push(BiasAmplification {
                 group_by: s.group_by.clone(),
@@ -236,7 +241,7 @@ mod tests {
     fn fnr_measure_counts_misses() {
         // On at-fault items: model misses = baseline_only + neither, baseline misses = model_only + neither.
         let p = PairedCounts { both: 5, model_only: 1, baseline_only: 3, neither: 1 };
-        let (b, m, d) = measure(&p, "fnr");
+        let (b, m, d) = measure(&Moments::of_pairs(&p), "fnr");
         assert_eq!((b, m), (Some(0.2), Some(0.4)));
         assert_eq!((d.sum, d.sum_sq), (2.0, 4.0));
     }

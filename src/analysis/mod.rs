@@ -10,6 +10,7 @@ mod findings;
 mod groups;
 mod pairs;
 mod planning;
+mod repeats;
 mod truth;
 mod validate;
 
@@ -28,3 +29,4 @@ pub use findings::{
 };
 pub use pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
 pub use planning::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
+pub use repeats::{InstabilityRow, RepeatSettings};

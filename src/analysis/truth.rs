@@ -1,9 +1,11 @@
 //! Ground-truth findings: each source's confusion rates and model-vs-baseline error-rate tests.
 
 use super::findings::{Settings, TruthRow, TruthTest};
-use crate::counts::CountsTable;
+use super::repeats;
+use crate::counts::{CountsTable, MetricCounts, Moments, TruthCounts, TruthMoments};
 use crate::stats::confusion::Confusion;
 use crate::stats::paired::paired_difference;
+use crate::stats::ttest::paired_t;
 use crate::stats::PairedCounts;
 
 /// One row per (source, metric) on all items with a valid truth.
@@ -13,6 +15,9 @@ pub(crate) fn truth_rows(counts: &CountsTable, settings: &Settings) -> Vec<Truth
         .iter()
         .filter(|t| t.slice.is_all())
         .map(|t| {
+            if let Some(moments) = &t.moments {
+                return item_level_truth_row(t, moments, settings);
+            }
             let p = t.pairs;
             let c = Confusion { tp: p.both, fp: p.model_only, tn: p.neither, fn_: p.baseline_only };
             let r = c.rates(settings.confidence.get());
@@ -34,9 +39,37 @@ pub(crate) fn truth_rows(counts: &CountsTable, settings: &Settings) -> Vec<Truth
                 fnr_ci: r.fnr_ci,
                 invalid_truth: t.invalid_truth,
                 invalid_label: t.invalid_label,
+                method: None,
             }
         })
         .collect()
+}
+
+/// A truth row from item-level values: FNR and FPR as item means with t intervals.
+fn item_level_truth_row(t: &TruthCounts, m: &TruthMoments, settings: &Settings) -> TruthRow {
+    let [(fnr, fnr_ci), (fpr, fpr_ci)] = repeats::truth_rates(m, settings.confidence.get());
+    let n = m.n_positive + m.n_negative;
+    let correct = m.sum_positive + (m.n_negative as f64 - m.sum_negative);
+    TruthRow {
+        source: t.source.clone(),
+        metric: t.metric.clone(),
+        n,
+        tp: 0,
+        fp: 0,
+        tn: 0,
+        fn_: 0,
+        precision: None,
+        recall: fnr.map(|f| 1.0 - f),
+        f1: None,
+        accuracy: (n > 0).then(|| correct / n as f64),
+        fpr,
+        fpr_ci,
+        fnr,
+        fnr_ci,
+        invalid_truth: t.invalid_truth,
+        invalid_label: t.invalid_label,
+        method: Some(repeats::ITEM_LEVEL.into()),
+    }
 }
 
 /// FNR and FPR of each model against the baseline's, paired on the same items: exact McNemar on
@@ -47,6 +80,10 @@ pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<Trut
     for m in counts.metrics.iter().filter(|m| m.slice.group.is_none()) {
         let Some(at_fault) = m.slice.truth else { continue };
         if !truth_metrics.contains(&m.metric.as_str()) {
+            continue;
+        }
+        if let Some(moments) = &m.moments {
+            out.push(item_level_truth_test(m, moments, at_fault, settings));
             continue;
         }
         let p = m.pairs;
@@ -73,8 +110,38 @@ pub(crate) fn truth_tests(counts: &CountsTable, settings: &Settings) -> Vec<Trut
             p_adjusted: None,
             significant: false,
             mde: None,
+            method: None,
         });
     }
     out.sort_by(|a, b| (&a.model, &a.metric, &a.rate).cmp(&(&b.model, &b.metric, &b.rate)));
     out
+}
+
+/// FNR (on truth-positive items) or FPR (truth-negative) of item-level values, model against
+/// baseline: the paired t of the item differences in misses (FNR) or false alarms (FPR).
+fn item_level_truth_test(m: &MetricCounts, x: &Moments, at_fault: bool, settings: &Settings) -> TruthTest {
+    let n = x.n;
+    let share = |v: f64| (n > 0).then(|| v / n as f64);
+    let (_, sum_d2) = x.difference_sums();
+    let (rate, baseline, model, sum_d) = if at_fault {
+        ("fnr", n as f64 - x.sum_baseline, n as f64 - x.sum_model, x.sum_baseline - x.sum_model)
+    } else {
+        ("fpr", x.sum_baseline, x.sum_model, x.sum_model - x.sum_baseline)
+    };
+    let t = paired_t(n, sum_d, sum_d2, settings.confidence.get());
+    TruthTest {
+        metric: m.metric.clone(),
+        model: m.model.clone(),
+        rate: rate.into(),
+        n,
+        baseline_rate: share(baseline),
+        model_rate: share(model),
+        difference: share(sum_d),
+        difference_ci: t.map(|t| t.interval),
+        p_value: t.map(|t| t.p_value),
+        p_adjusted: None,
+        significant: false,
+        mde: None,
+        method: Some(repeats::ITEM_LEVEL.into()),
+    }
 }

@@ -77,6 +77,20 @@ pub(crate) struct InputArgs {
         help_heading = "Counterfactual pairs"
     )]
     pub variants: Option<Vec<String>>,
+    /// Models' sample column (seed, epoch, run): model files may hold several rows per item,
+    /// ordered by it. The unit of inference becomes the item (see --aggregate).
+    #[arg(long, value_name = "COL", help_heading = "Repeated samples")]
+    pub sample: Option<String>,
+    /// Baseline's annotator column: the baseline may hold several rows (annotators) per item.
+    #[arg(long, value_name = "COL", help_heading = "Repeated samples")]
+    pub annotator: Option<String>,
+    /// Every source may hold several rows per item, in file order (no sample column).
+    #[arg(long, help_heading = "Repeated samples")]
+    pub repeated: bool,
+    /// How an item's valid samples become its value: mean (share of 1s), majority (ties are
+    /// invalid) or first.
+    #[arg(long, value_enum, default_value_t = AggregateArg::Mean, help_heading = "Repeated samples")]
+    pub aggregate: AggregateArg,
     /// How rows are paired for counting (for diagnosis and tests; every choice gives the same
     /// counts): by position when the sources line up, else a join, else a group-by.
     #[arg(long, value_enum, default_value_t = PairingArg::Auto, hide = true)]
@@ -144,6 +158,17 @@ pub(crate) enum TestArg {
     Exact,
     /// Mid-p McNemar test.
     MidP,
+}
+
+/// `--aggregate` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AggregateArg {
+    /// The share of valid samples that are 1: a value in [0, 1] per item.
+    Mean,
+    /// 1 or 0 by majority of the valid samples; a tie is invalid.
+    Majority,
+    /// The first valid sample (by the sample column, else file order).
+    First,
 }
 
 /// `--pairing` values (hidden).

@@ -5,7 +5,9 @@
 mod inputs;
 mod judge;
 
-pub(crate) use inputs::{AuditArgs, CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg};
+pub(crate) use inputs::{
+    AggregateArg, AuditArgs, CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg,
+};
 pub(crate) use judge::JudgeArgs;
 use judge::JUDGE_HELP;
 

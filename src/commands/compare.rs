@@ -79,6 +79,7 @@ pub(crate) fn findings(
             truth: input.truth.clone(),
             verdicts: input.verdict.clone(),
             pair_columns: None,
+            repeats: None,
         };
         return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
     }
@@ -94,6 +95,7 @@ pub(crate) fn findings(
         truth: plan.options.truth.clone(),
         verdicts: plan.options.verdicts.clone(),
         pair_columns: plan.options.pairs.as_ref().map(|p| [p.pair.clone(), p.variant.clone()]),
+        repeats: plan.options.repeats.as_ref().map(crate::plan::repeat_settings),
     };
     let audits = match &audit.audit {
         Some(path) => {

@@ -5,8 +5,10 @@
 //! item shards add up cell by cell.
 
 mod pairs;
+mod repeats;
 
 pub use pairs::{cell_name, pair_cell, parse_cell, PairCells, PairingCounts, MISSING, PAIR_CELLS};
+pub use repeats::{Moments, RepeatCounts, RepeatSums, ScoreMoments, TruthMoments};
 
 use crate::stats::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
@@ -98,7 +100,7 @@ impl TryFrom<SliceKeys> for Slice {
 }
 
 /// Paired counts of one (model, metric, slice) over the matched items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricCounts {
     /// Model (source) name.
     pub model: String,
@@ -112,11 +114,27 @@ pub struct MetricCounts {
     pub invalid_baseline: u64,
     /// Items whose model label is invalid.
     pub invalid_model: u64,
+    /// Item-level sums when the item values are not all 0 or 1 (repeated samples); `pairs` is
+    /// then all zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moments: Option<Moments>,
+}
+
+impl MetricCounts {
+    /// Items valid on both sides.
+    pub fn n(&self) -> u64 {
+        self.moments.map_or(self.pairs.n(), |m| m.n)
+    }
+
+    /// The item-level sums, from the moments or exactly from the 2×2 table.
+    pub fn item_moments(&self) -> Moments {
+        self.moments.unwrap_or_else(|| Moments::of_pairs(&self.pairs))
+    }
 }
 
 /// Labels of one source against the ground truth, as a 2×2 table (label × truth):
 /// `both` = tp, `model_only` = fp, `baseline_only` = fn, `neither` = tn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TruthCounts {
     /// Source name (the baseline or a model).
     pub source: String,
@@ -130,10 +148,14 @@ pub struct TruthCounts {
     pub invalid_truth: u64,
     /// Items with an invalid label.
     pub invalid_label: u64,
+    /// Item-level sums when the item values are not all 0 or 1 (repeated samples); `pairs` is
+    /// then all zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moments: Option<TruthMoments>,
 }
 
 /// Alignment counts and overall-score sums of one model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCounts {
     /// Model (source) name.
     pub model: String,
@@ -145,6 +167,10 @@ pub struct ModelCounts {
     pub model_only: u64,
     /// Sums behind the overall score.
     pub score: ScoreSums,
+    /// The overall-score sums when item values are fractional (repeated samples); `score` then
+    /// holds only `n` and `metrics`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_moments: Option<ScoreMoments>,
 }
 
 /// Baseline items that a grouping could not place.
@@ -159,7 +185,7 @@ pub struct GroupingCounts {
 }
 
 /// The whole counts table of one run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CountsTable {
     /// Paired counts per (model, metric, slice).
     pub metrics: Vec<MetricCounts>,
@@ -175,6 +201,9 @@ pub struct CountsTable {
     /// Joint pair tables per (versus, model, metric, slice) (`--pair`).
     #[serde(default)]
     pub pairs: Vec<PairCells>,
+    /// Per (source, metric) sums of repeated samples or annotators (`--sample`, `--annotator`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<RepeatCounts>,
 }
 
 impl CountsTable {
@@ -198,7 +227,7 @@ impl CountsTable {
             let rows: Vec<&MetricCounts> =
                 self.metrics.iter().filter(|m| m.model == model.model && m.slice.is_all()).collect();
             for m in &rows {
-                let n = m.pairs.n();
+                let n = m.n();
                 let (ib, im) = (m.invalid_baseline, m.invalid_model);
                 if n + ib.max(im) > model.matched || model.matched > n + ib + im {
                     return Err(format!(
@@ -258,7 +287,12 @@ impl CountsTable {
             let key = |x: &MetricCounts| x.model == m.model && x.metric == m.metric && x.slice == m.slice;
             match self.metrics.iter_mut().find(|x| key(x)) {
                 Some(x) => {
-                    x.pairs = x.pairs.merged(&m.pairs);
+                    x.moments = match (x.moments, m.moments) {
+                        (None, None) => None,
+                        _ => Some(x.item_moments().merged(&m.item_moments())),
+                    };
+                    x.pairs =
+                        if x.moments.is_some() { PairedCounts::default() } else { x.pairs.merged(&m.pairs) };
                     x.invalid_baseline += m.invalid_baseline;
                     x.invalid_model += m.invalid_model;
                 }
@@ -269,7 +303,12 @@ impl CountsTable {
             let key = |x: &TruthCounts| x.source == t.source && x.metric == t.metric && x.slice == t.slice;
             match self.truth.iter_mut().find(|x| key(x)) {
                 Some(x) => {
-                    x.pairs = x.pairs.merged(&t.pairs);
+                    x.moments = match (x.moments, t.moments) {
+                        (None, None) => None,
+                        _ => Some(truth_moments(x).merged(&truth_moments(&t))),
+                    };
+                    x.pairs =
+                        if x.moments.is_some() { PairedCounts::default() } else { x.pairs.merged(&t.pairs) };
                     x.invalid_truth += t.invalid_truth;
                     x.invalid_label += t.invalid_label;
                 }
@@ -313,12 +352,38 @@ impl CountsTable {
                     x.score.sum_baseline += m.score.sum_baseline;
                     x.score.sum_model += m.score.sum_model;
                     x.score.sum_sq_diff += m.score.sum_sq_diff;
+                    x.score_moments = match (x.score_moments, m.score_moments) {
+                        (Some(a), Some(b)) => Some(ScoreMoments {
+                            sum_baseline: a.sum_baseline + b.sum_baseline,
+                            sum_model: a.sum_model + b.sum_model,
+                            sum_sq_diff: a.sum_sq_diff + b.sum_sq_diff,
+                        }),
+                        (a, b) => a.or(b),
+                    };
                 }
                 None => self.models.push(m),
             }
         }
+        for r in other.repeats {
+            match self.repeats.iter_mut().find(|x| x.source == r.source && x.metric == r.metric) {
+                Some(x) => x.sums = x.sums.merged(&r.sums),
+                None => self.repeats.push(r),
+            }
+        }
         self
     }
+}
+
+/// A truth row's item-level sums, from its moments or exactly from its label × truth table.
+fn truth_moments(t: &TruthCounts) -> TruthMoments {
+    t.moments.unwrap_or(TruthMoments {
+        n_positive: t.pairs.both + t.pairs.baseline_only,
+        sum_positive: t.pairs.both as f64,
+        sum_sq_positive: t.pairs.both as f64,
+        n_negative: t.pairs.model_only + t.pairs.neither,
+        sum_negative: t.pairs.model_only as f64,
+        sum_sq_negative: t.pairs.model_only as f64,
+    })
 }
 
 /// The overall-score sums of one model must be possible: with n items scored on k metrics each

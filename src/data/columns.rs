@@ -36,6 +36,34 @@ pub(crate) const PAIR_ROW: &str = "__pr";
 /// A pair item's side: 0 = A, 1 = B.
 pub(crate) const PAIR_SIDE: &str = "__ps";
 
+/// The column ordering a source's repeated samples (its `--sample` or `--annotator` column).
+pub(crate) const SAMPLE_ORDER: &str = "__smp";
+/// Row number of a source, ordering samples in file order.
+pub(crate) const ROW: &str = "__row";
+
+/// Item value of column `j` on a side (`b` baseline, `m` model) of a repeated run: the aggregate
+/// of the item's valid samples, Float64 in [0, 1] or null.
+pub(crate) fn item_value(side: char, j: usize) -> String {
+    format!("__{side}v{j}")
+}
+/// Valid samples of column `j` of an item.
+pub(crate) fn samples(j: usize) -> String {
+    format!("__k{j}s")
+}
+/// Samples of column `j` of an item that are 1.
+pub(crate) fn positives(j: usize) -> String {
+    format!("__s{j}s")
+}
+/// The first valid sample of column `j` of an item.
+pub(crate) fn first_sample(j: usize) -> String {
+    format!("__f{j}s")
+}
+
+/// Sum `stat` of column `j` in the aggregates of a repeated run (see `data::count::repeated`).
+pub(crate) fn repeat_sum(stat: &str, j: usize) -> String {
+    format!("__r{stat}_{j}")
+}
+
 /// Count column of an aggregate.
 pub(crate) const COUNT: &str = "__n";
 

@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod content;
 mod csv;
 pub(crate) mod pairs;
+pub(crate) mod repeats;
 pub(crate) mod sections;
 mod table;
 pub(crate) mod tables;

@@ -34,7 +34,7 @@ pub(super) fn truth(f: &Findings) -> String {
     for r in &f.truth_tests {
         let _ = writeln!(
             out,
-            "{} {} {}: {} vs {} {} (n = {}), Δ {} pp, McNemar p {} (adj {}){}",
+            "{} {} {}: {} vs {} {} (n = {}), Δ {} pp, {} p {} (adj {}){}",
             r.model,
             r.metric,
             r.rate.to_uppercase(),
@@ -43,6 +43,7 @@ pub(super) fn truth(f: &Findings) -> String {
             pct(r.baseline_rate),
             r.n,
             with_ci(r.difference, r.difference_ci, true),
+            if r.method.is_some() { "paired t" } else { "McNemar" },
             format_p(r.p_value),
             format_p(r.p_adjusted),
             if r.significant { " *" } else { "" }
@@ -76,9 +77,10 @@ pub(super) fn audit(f: &Findings) -> String {
     super::audit::sections(f).iter().map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(s))).collect()
 }
 
-/// The counterfactual-pair sections (`--pair`), one table each.
+/// The counterfactual-pair sections (`--pair`), then those of repeated samples, one table each.
 pub(super) fn pairs(f: &Findings) -> String {
-    super::pairs::sections(f).iter().map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(s))).collect()
+    let sections = super::pairs::sections(f).into_iter().chain(super::repeats::sections(f));
+    sections.map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(&s))).collect()
 }
 
 /// The agreement document of `amplify agree` as terminal tables.

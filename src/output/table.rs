@@ -149,6 +149,13 @@ fn footer(f: &Findings) -> String {
     if !f.overall.is_empty() {
         let _ = writeln!(out, "overall score: {}", score_rule(f));
     }
+    if f.comparisons.iter().any(|c| c.method.is_some()) {
+        let _ = writeln!(
+            out,
+            "repeated samples: an item's value is the {} of its valid samples; rates, Δ and p of item-level rows: t over items (paired t for Δ); FNR/FPR: t intervals",
+            f.settings.repeats.as_ref().map_or("mean", |r| r.aggregate.as_str())
+        );
+    }
     let _ = writeln!(
         out,
         "Δ: Tango score interval; p: {} McNemar; rates: Wilson intervals; overall: paired t. Significant = adjusted p < {:.3}.",

@@ -52,7 +52,7 @@ pub(super) fn render(f: &Findings, charts: &[(String, String)], skipped: &[Strin
     for s in crate::output::audit::sections(f) {
         section(&mut md, &s);
     }
-    for s in crate::output::pairs::sections(f) {
+    for s in crate::output::pairs::sections(f).into_iter().chain(crate::output::repeats::sections(f)) {
         section(&mut md, &s);
     }
     section(&mut md, &content::data_quality(f));

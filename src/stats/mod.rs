@@ -16,6 +16,7 @@ pub mod paired;
 pub mod pairs;
 pub mod power;
 pub mod ppi;
+pub mod repeats;
 pub mod ttest;
 pub mod welch;
 pub mod wilson;

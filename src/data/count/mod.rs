@@ -11,6 +11,7 @@
 //! Both passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
 //! ([`keys`]); every strategy ends in the same joint rows, decoded by [`tally`].
 //! [`Strategy::Auto`] tries them in that order; the hidden `--pairing` flag forces one.
+//! A run with repeated samples or annotators is counted at the item level instead ([`repeated`]).
 //! Counterfactual pairs (`--pair`) are counted in the positional pass when only the baseline
 //! names them ([`pair_pass`]), else after it by one more query ([`pairs`]).
 
@@ -23,6 +24,7 @@ mod pair_pass;
 mod pairs;
 mod pass;
 mod positional;
+mod repeated;
 mod sides;
 mod tally;
 #[cfg(test)]
@@ -100,6 +102,9 @@ fn blame_csv(data: &Dataset) -> Option<AmplifyError> {
 }
 
 fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
+    if data.repeats.is_some() {
+        return repeated::count_repeated(data);
+    }
     let positional = match strategy {
         Strategy::Auto | Strategy::Position => paired(data, Pairing::Position)?,
         Strategy::Join | Strategy::GroupBy => None,

@@ -134,6 +134,7 @@ pub(crate) fn counts_table(
                     pairs: acc.paired.pairs[i],
                     invalid_baseline: acc.paired.invalid_baseline[i],
                     invalid_model: acc.paired.invalid_model[i],
+                    moments: None,
                 };
                 if slice.is_all() {
                     check_valid(data, model, &counts, all.items)?;
@@ -150,6 +151,7 @@ pub(crate) fn counts_table(
             baseline_only: data.baseline.rows - all.items,
             model_only: model.rows - all.items,
             score: all.score,
+            score_moments: None,
         });
     }
     Ok(table)
@@ -248,11 +250,17 @@ fn truth_rows(
             pairs: acc.pairs[i],
             invalid_truth: acc.invalid_baseline[i],
             invalid_label: acc.invalid_model[i],
+            moments: None,
         })
         .collect()
 }
 
-fn check_valid(data: &Dataset, model: &SourceFrame, counts: &MetricCounts, matched: u64) -> Result<()> {
+pub(super) fn check_valid(
+    data: &Dataset,
+    model: &SourceFrame,
+    counts: &MetricCounts,
+    matched: u64,
+) -> Result<()> {
     let (source, invalid) = if counts.invalid_baseline == matched {
         (&data.baseline, counts.invalid_baseline)
     } else {
@@ -268,7 +276,7 @@ fn check_valid(data: &Dataset, model: &SourceFrame, counts: &MetricCounts, match
     })
 }
 
-fn no_overlap(data: &Dataset, model: &SourceFrame) -> AmplifyError {
+pub(super) fn no_overlap(data: &Dataset, model: &SourceFrame) -> AmplifyError {
     AmplifyError::NoOverlap {
         model: model.name.clone(),
         model_path: data.files[model.file].path.clone(),

@@ -130,6 +130,7 @@ fn naive_model(case: &Case) -> ModelCounts {
         baseline_only: case.baseline.len() as u64 - matched,
         model_only: case.extra as u64,
         score,
+        score_moments: None,
     }
 }
 

@@ -31,6 +31,9 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     if let Some(pairs) = &options.pairs {
         super::pairs::exclude_pair_columns(&mut raws, pairs);
     }
+    if let Some(repeats) = &options.repeats {
+        super::repeats::exclude_repeat_columns(&mut raws, repeats);
+    }
     let notes = match (&options.source_column, layout) {
         (Some(source), Layout::Long) => unsourced_rows(&files[0], source)?,
         _ => Vec::new(),
@@ -49,16 +52,22 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         .collect();
     let mut frames = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
-        let extras = match i {
+        let mut extras = match i {
             0 => baseline_extras(&files[raw.file], options, pairs.as_ref())?,
             _ => Vec::new(),
         };
+        let repeats = options.repeats.as_ref().is_some_and(|r| r.repeats(i == 0));
+        if let Some(r) = options.repeats.as_ref().filter(|_| repeats) {
+            extras.extend(super::repeats::order_extra(&files[raw.file], r, i == 0)?);
+        }
         // A long file's sources are filtered scans; other sources are whole files (footer count).
         let rows = match layout {
             Layout::Long => super::ids::count_rows(&raw.lazy, &files[raw.file].path)?,
             _ => files[raw.file].rows,
         };
-        frames.push(normalise_source(raw, rows, &columns, &id_type, options, extras)?);
+        let mut frame = normalise_source(raw, rows, &columns, &id_type, options, extras)?;
+        frame.repeats = repeats;
+        frames.push(frame);
     }
     let baseline = frames.remove(0);
     if let Some(truth) = &options.truth {
@@ -82,6 +91,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         notes,
         files: infos,
         pairs,
+        repeats: options.repeats.clone(),
     })
 }
 
@@ -305,5 +315,6 @@ fn normalise_source(
         id_column: raw.id.clone(),
         present,
         inverted,
+        repeats: false,
     })
 }

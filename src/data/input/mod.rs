@@ -12,6 +12,7 @@ mod metrics;
 mod model;
 pub(crate) mod multifile;
 mod pairs;
+pub(crate) mod repeats;
 pub(crate) mod source;
 mod wide;
 
@@ -19,6 +20,6 @@ pub use groups::{groupings, DeriveSpec, GroupingSpec};
 pub use labels::VerdictMap;
 pub use layouts::load_dataset;
 pub use model::{
-    ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout, PairMap, PairOptions,
-    SourceFrame,
+    Aggregate, ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout, PairMap,
+    PairOptions, RepeatOptions, SourceFrame,
 };

@@ -125,6 +125,51 @@ pub struct DataOptions {
     pub max_levels: usize,
     /// Counterfactual pairs (`--pair`, `--variant`), if the items come in pairs.
     pub pairs: Option<PairOptions>,
+    /// Several rows per item (`--sample`, `--repeated`, `--annotator`), if allowed.
+    pub repeats: Option<RepeatOptions>,
+}
+
+/// `--sample COL`, `--repeated`, `--annotator COL`, `--aggregate`: which sources may hold several
+/// rows per item, and how an item's samples become its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatOptions {
+    /// The models' sample (epoch, seed) column: models may repeat ids; it orders the samples.
+    pub sample: Option<String>,
+    /// The baseline's annotator column: the baseline may repeat ids; it orders the annotations.
+    pub annotator: Option<String>,
+    /// Every source may repeat ids (in file order).
+    pub repeated: bool,
+    /// How an item's valid samples become its value.
+    pub aggregate: Aggregate,
+}
+
+impl RepeatOptions {
+    /// Whether the baseline (or else a model) may hold several rows per item.
+    pub fn repeats(&self, baseline: bool) -> bool {
+        self.repeated || if baseline { self.annotator.is_some() } else { self.sample.is_some() }
+    }
+
+    /// The column ordering a source's samples, if any.
+    pub fn order_column(&self, baseline: bool) -> Option<&str> {
+        if baseline {
+            self.annotator.as_deref()
+        } else {
+            self.sample.as_deref()
+        }
+    }
+}
+
+/// `--aggregate` values: an item's value from its valid samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    /// The share of samples that are 1 (a value in [0, 1]).
+    #[default]
+    Mean,
+    /// 1 or 0 by majority; a tie is invalid.
+    Majority,
+    /// The first valid sample (by the sample column, else file order).
+    First,
 }
 
 /// `--pair COL --variant COL [--variants A,B]`: which items are the two sides of one pair.
@@ -168,6 +213,9 @@ pub struct SourceFrame {
     pub present: Vec<bool>,
     /// Which of [`Dataset::columns`] have their labels flipped (`--invert`).
     pub inverted: Vec<bool>,
+    /// Whether the source may hold several rows per item (then it has [`crate::data::columns::SAMPLE_ORDER`]
+    /// when its order column exists).
+    pub repeats: bool,
 }
 
 /// Every source of a run, normalised and ready to be reduced to counts.
@@ -204,6 +252,8 @@ pub struct Dataset {
     pub files: Vec<FileInfo>,
     /// Counterfactual pairs of items (`--pair`).
     pub pairs: Option<PairMap>,
+    /// Repeated samples or annotators, if allowed.
+    pub repeats: Option<RepeatOptions>,
 }
 
 /// A source before metric selection: its raw frame and candidate (metric, column, type) triples.

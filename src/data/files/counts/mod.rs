@@ -354,6 +354,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             pairs,
             invalid_baseline: v[4],
             invalid_model: v[5],
+            moments: None,
         }),
         "truth" => table.truth.push(TruthCounts {
             source: model,
@@ -362,6 +363,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             pairs,
             invalid_truth: v[4],
             invalid_label: v[5],
+            moments: None,
         }),
         "model" => table.models.push(ModelCounts {
             model,
@@ -375,6 +377,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 sum_model: v[11],
                 sum_sq_diff: v[12],
             },
+            score_moments: None,
         }),
         "grouping" => table.groupings.push(GroupingCounts { group_by, unassigned: v[13], ambiguous: v[14] }),
         "pair" => {

@@ -1,0 +1,148 @@
+//! Findings of repeated samples and several annotators: item-level estimates from
+//! [`Moments`] (the item is the unit of inference), and each source's instability.
+
+use super::findings::{Comparison, Settings};
+use crate::counts::{CountsTable, Moments, RepeatCounts, TruthMoments};
+use crate::stats::interval::Interval;
+use crate::stats::repeats::instability;
+use crate::stats::ttest::{paired_t, TEstimate};
+use crate::stats::wilson::wilson_interval;
+use serde::{Deserialize, Serialize};
+
+/// How a repeated run was read (`--sample`, `--annotator`, `--repeated`, `--aggregate`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepeatSettings {
+    /// The models' sample column.
+    pub sample: Option<String>,
+    /// The baseline's annotator column.
+    pub annotator: Option<String>,
+    /// Whether every source could repeat ids (in file order).
+    pub repeated: bool,
+    /// How an item's samples became its value: `mean`, `majority` or `first`.
+    pub aggregate: String,
+}
+
+/// The method of item-level estimates, recorded on each row that used it.
+pub(crate) const ITEM_LEVEL: &str = "item-level paired t over item means (repeated samples)";
+
+/// The mean of n item values with its t interval (clipped to [0, 1]) from Σv and Σv².
+pub(crate) fn item_mean(n: u64, sum: f64, sum_sq: f64, confidence: f64) -> (Option<f64>, Option<Interval>) {
+    let mean = (n > 0).then(|| sum / n as f64);
+    let ci = paired_t(n, sum, sum_sq, confidence)
+        .map(|t| Interval::new(t.interval.low.max(0.0), t.interval.high.min(1.0)));
+    (mean, ci)
+}
+
+/// The paired t of d_i = m_i − h_i over the items.
+pub(crate) fn difference(m: &Moments, confidence: f64) -> Option<TEstimate> {
+    let (sum_d, sum_d2) = m.difference_sums();
+    paired_t(m.n, sum_d, sum_d2, confidence)
+}
+
+/// Fills a comparison row from item-level moments: item-weighted rates with t intervals, the
+/// mean paired difference with its t interval and test; the 2×2 cells stay 0.
+pub(crate) fn fill_comparison(row: &mut Comparison, m: &Moments, settings: &Settings) {
+    let confidence = settings.confidence.get();
+    row.n = m.n;
+    row.method = Some(ITEM_LEVEL.into());
+    if m.n == 0 {
+        row.note = Some("no item has a valid label on both sides".into());
+        return;
+    }
+    (row.baseline_rate, row.baseline_ci) = item_mean(m.n, m.sum_baseline, m.sum_baseline_sq, confidence);
+    (row.model_rate, row.model_ci) = item_mean(m.n, m.sum_model, m.sum_model_sq, confidence);
+    let (sum_d, _) = m.difference_sums();
+    row.difference = Some(sum_d / m.n as f64);
+    if let Some(t) = difference(m, confidence) {
+        (row.difference_ci, row.p_value) = (Some(t.interval), Some(t.p_value));
+    }
+    if let (Some(b), Some(mr)) = (row.baseline_rate, row.model_rate) {
+        row.cohens_h = Some(crate::stats::effect::cohens_h(mr, b));
+        row.ratio = crate::stats::effect::rate_ratio(mr, b);
+    }
+}
+
+/// FNR and FPR (with t intervals over the items) of item-level values against the truth:
+/// FNR = mean of 1 − v over truth-positive items, FPR = mean of v over truth-negative items.
+pub(crate) fn truth_rates(t: &TruthMoments, confidence: f64) -> [(Option<f64>, Option<Interval>); 2] {
+    let misses = t.n_positive as f64 - t.sum_positive;
+    let misses_sq = t.n_positive as f64 - 2.0 * t.sum_positive + t.sum_sq_positive;
+    [
+        item_mean(t.n_positive, misses, misses_sq, confidence),
+        item_mean(t.n_negative, t.sum_negative, t.sum_sq_negative, confidence),
+    ]
+}
+
+/// How unstable one source's labels of one metric are across its samples (or annotators).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstabilityRow {
+    /// Source (a model, or the baseline).
+    pub source: String,
+    /// Metric.
+    pub metric: String,
+    /// `samples` (a model) or `annotators` (the baseline).
+    pub kind: String,
+    /// Items with at least one valid sample.
+    pub items: u64,
+    /// Valid samples.
+    pub samples: u64,
+    /// Mean valid samples per item.
+    pub mean_samples: f64,
+    /// Share of items with ≥ 2 samples whose samples disagree.
+    pub share_disagree: Option<f64>,
+    /// Mean within-item variance.
+    pub within_variance: Option<f64>,
+    /// Intra-item correlation ICC(1).
+    pub icc: Option<f64>,
+    /// Design effect 1 + (k̄ − 1)·ICC.
+    pub design_effect: Option<f64>,
+    /// Valid samples / design effect.
+    pub effective_n: Option<f64>,
+    /// Fleiss' κ among the samples of each item.
+    pub fleiss_kappa: Option<f64>,
+    /// The rate over items (mean of item means), with its t interval over items.
+    pub rate: Option<f64>,
+    /// Interval of `rate`.
+    pub rate_ci: Option<Interval>,
+    /// What a row-level analysis would claim: Wilson over all samples as if independent.
+    pub naive_ci: Option<Interval>,
+    /// The rate from the first sample of each item alone, with its Wilson interval.
+    pub one_sample_rate: Option<f64>,
+    /// Interval of `one_sample_rate`.
+    pub one_sample_ci: Option<Interval>,
+    /// Whether one sample per item would have misled: its estimate lies outside `rate_ci`.
+    pub one_sample_misleads: bool,
+}
+
+/// One instability row per (source, metric) with repeat sums.
+pub(crate) fn instability_rows(counts: &CountsTable, settings: &Settings) -> Vec<InstabilityRow> {
+    counts.repeats.iter().map(|r| instability_row(r, settings)).collect()
+}
+
+fn instability_row(r: &RepeatCounts, settings: &Settings) -> InstabilityRow {
+    let confidence = settings.confidence.get();
+    let s = &r.sums;
+    let i = instability(s);
+    let (rate, rate_ci) = item_mean(s.items, s.sum_mean, s.sum_mean_sq, confidence);
+    let one_sample_rate = (s.items > 0).then(|| s.first_positive as f64 / s.items as f64);
+    InstabilityRow {
+        source: r.source.clone(),
+        metric: r.metric.clone(),
+        kind: if r.source == settings.baseline { "annotators" } else { "samples" }.into(),
+        items: s.items,
+        samples: s.samples,
+        mean_samples: i.mean_samples,
+        share_disagree: i.share_disagree,
+        within_variance: i.within_variance,
+        icc: i.icc,
+        design_effect: i.design_effect,
+        effective_n: i.effective_n,
+        fleiss_kappa: i.fleiss_kappa,
+        rate,
+        rate_ci,
+        naive_ci: wilson_interval(s.positives, s.samples, confidence),
+        one_sample_rate,
+        one_sample_ci: wilson_interval(s.first_positive, s.items, confidence),
+        one_sample_misleads: one_sample_rate.zip(rate_ci).is_some_and(|(x, ci)| !ci.contains(x)),
+    }
+}

@@ -1,0 +1,494 @@
+//! Counting a repeated run (`--sample`, `--repeated`, `--annotator`): every source reduced to one
+//! row per item ([`item_frame`]), then per model one inner join with the baseline's items and one
+//! group-by over (truth, group levels) whose rows hold the item-level sums ([`Moments`],
+//! [`TruthMoments`], score sums); the few grouped rows are folded into slices here. Each source
+//! that may repeat also gets its [`RepeatSums`] per column. Values that are all 0 or 1 become the
+//! ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
+
+use super::levels::grouping_counts;
+use super::tally::{check_valid, no_overlap};
+use crate::counts::{
+    CountsTable, MetricCounts, ModelCounts, Moments, RepeatCounts, RepeatSums, ScoreMoments, Slice,
+    TruthCounts, TruthMoments,
+};
+use crate::data::columns::{first_sample, item_value, level, positives, repeat_sum, samples, ID, TRUTH};
+use crate::data::engine::{collect_streaming, EngineContext};
+use crate::data::input::repeats::item_frame;
+use crate::data::input::{ids, Dataset, SourceFrame};
+use crate::error::{AmplifyError, Result};
+use crate::stats::{PairedCounts, ScoreSums};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// Counts every model against the baseline at the item level.
+pub(super) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
+    let aggregate = data.repeats.as_ref().map(|r| r.aggregate).unwrap_or_default();
+    for frame in std::iter::once(&data.baseline).chain(&data.models) {
+        check_frame_ids(data, frame)?;
+    }
+    let base = collect(item_frame(&data.baseline, &data.columns, 'b', aggregate)?, "the baseline's items")?;
+    let groupings = grouping_counts(&base.clone().lazy(), &data.groupings, data.max_levels)?;
+    let mut table = CountsTable { groupings, ..CountsTable::default() };
+    if data.baseline.repeats {
+        table.repeats.extend(repeat_rows(data, &data.baseline, &base)?);
+    }
+    if data.has_truth {
+        let grouped = grouped(data, base.clone().lazy(), &truth_exprs(data, &data.baseline, 'b'))?;
+        let folded = fold(data, &data.baseline, &grouped, false)?;
+        table.truth.extend(truth_rows(data, &data.baseline, &folded));
+    }
+    for model in &data.models {
+        let items = collect(item_frame(model, &data.columns, 'm', aggregate)?, "a model's items")?;
+        if model.repeats {
+            table.repeats.extend(repeat_rows(data, model, &items)?);
+        }
+        let joined = base.clone().lazy().join(
+            items.clone().lazy(),
+            [col(ID)],
+            [col(ID)],
+            JoinArgs::new(JoinType::Inner),
+        );
+        let mut exprs = paired_exprs(data, model);
+        if data.has_truth {
+            exprs.extend(truth_exprs(data, model, 'm'));
+        }
+        let folded = fold(data, model, &grouped(data, joined, &exprs)?, true)?;
+        let matched = folded.get(&Slice::all()).map_or(0, |s| s.items);
+        if matched == 0 {
+            return Err(no_overlap(data, model));
+        }
+        push_model(data, model, &folded, &mut table)?;
+        table.models.push(model_row(data, model, &folded, matched, base.height(), items.height()));
+    }
+    Ok(table)
+}
+
+/// Sources that may repeat need ids on every row; the others also need them unique.
+fn check_frame_ids(data: &Dataset, frame: &SourceFrame) -> Result<()> {
+    let path = &data.files[frame.file].path;
+    if !frame.repeats {
+        return ids::check_ids(frame, path);
+    }
+    let df =
+        collect(frame.lazy.clone().select([col(ID).null_count().cast(DataType::Int64)]), "checking ids")?;
+    let nulls = column_u64(&df, ID)?[0];
+    if nulls > 0 {
+        return Err(AmplifyError::NullIds {
+            path: path.clone(),
+            column: frame.id_column.clone(),
+            source_name: frame.name.clone(),
+            count: nulls,
+        });
+    }
+    Ok(())
+}
+
+fn collect(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
+    collect_streaming(lazy).engine(|| format!("counting {what}"))
+}
+
+/// The grouped sums: one row per (truth, level of each grouping) present in `lazy`.
+fn grouped(data: &Dataset, lazy: LazyFrame, exprs: &[Expr]) -> Result<DataFrame> {
+    let mut keys: Vec<Expr> = (0..data.groupings.len()).map(|j| col(level(j))).collect();
+    if data.has_truth {
+        keys.push(col(TRUTH));
+    }
+    let mut aggs = exprs.to_vec();
+    aggs.push(len().cast(DataType::Int64).alias(repeat_sum("len", 0)));
+    let query = if keys.is_empty() { lazy.select(aggs) } else { lazy.group_by(keys).agg(aggs) };
+    collect(query, "item sums")
+}
+
+/// Sums over the items valid on both sides of each compared metric, the invalid labels per side,
+/// and the overall-score sums.
+fn paired_exprs(data: &Dataset, model: &SourceFrame) -> Vec<Expr> {
+    let mut out = Vec::new();
+    let compared: Vec<usize> = (0..data.metrics.len()).filter(|&i| model.present[i]).collect();
+    for &i in &compared {
+        let (b, m) = (col(item_value('b', i)), col(item_value('m', i)));
+        let valid = b.clone().is_not_null().and(m.clone().is_not_null());
+        let only = |e: Expr| when(valid.clone()).then(e).otherwise(lit(NULL).cast(DataType::Float64));
+        let (mb, hb) = (only(m.clone()), only(b.clone()));
+        out.extend([
+            valid.clone().cast(DataType::Int64).sum().alias(repeat_sum("n", i)),
+            mb.clone().sum().alias(repeat_sum("m", i)),
+            hb.clone().sum().alias(repeat_sum("h", i)),
+            (mb.clone() * mb.clone()).sum().alias(repeat_sum("mm", i)),
+            (hb.clone() * hb.clone()).sum().alias(repeat_sum("hh", i)),
+            (mb * hb).sum().alias(repeat_sum("mh", i)),
+            b.is_null().cast(DataType::Int64).sum().alias(repeat_sum("ib", i)),
+            m.is_null().cast(DataType::Int64).sum().alias(repeat_sum("im", i)),
+        ]);
+    }
+    // The overall score: metrics judged against the truth enter as 1 − value.
+    let scored = |side: char, i: usize| {
+        let v = col(item_value(side, i));
+        if data.truth_metrics.contains(&data.columns[i]) {
+            lit(1.0) - v
+        } else {
+            v
+        }
+    };
+    if let Some(&first) = compared.first() {
+        let all_valid = compared
+            .iter()
+            .map(|&i| col(item_value('b', i)).is_not_null().and(col(item_value('m', i)).is_not_null()))
+            .reduce(Expr::and)
+            .unwrap_or(lit(true));
+        let sum = |side| compared.iter().skip(1).fold(scored(side, first), |acc, &i| acc + scored(side, i));
+        let only = |e: Expr| when(all_valid.clone()).then(e).otherwise(lit(NULL).cast(DataType::Float64));
+        let diff = sum('m') - sum('b');
+        out.extend([
+            all_valid.clone().cast(DataType::Int64).sum().alias(repeat_sum("scn", 0)),
+            only(sum('b')).sum().alias(repeat_sum("scb", 0)),
+            only(sum('m')).sum().alias(repeat_sum("scm", 0)),
+            only(diff.clone() * diff).sum().alias(repeat_sum("scq", 0)),
+        ]);
+    }
+    out
+}
+
+/// Per truth metric the source has: its valid item values, Σv, Σv², and its invalid labels.
+fn truth_exprs(data: &Dataset, source: &SourceFrame, side: char) -> Vec<Expr> {
+    let mut out = Vec::new();
+    for (i, column) in data.columns.iter().enumerate() {
+        if !source.present[i] || !data.truth_metrics.contains(column) {
+            continue;
+        }
+        let v = col(item_value(side, i));
+        out.extend([
+            v.clone().is_not_null().cast(DataType::Int64).sum().alias(repeat_sum("tn", i)),
+            v.clone().sum().alias(repeat_sum("ts", i)),
+            (v.clone() * v.clone()).sum().alias(repeat_sum("tss", i)),
+            v.is_null().cast(DataType::Int64).sum().alias(repeat_sum("tim", i)),
+        ]);
+    }
+    out
+}
+
+/// The sums of one slice.
+#[derive(Default)]
+struct SliceSums {
+    /// Items (matched items for a model, the baseline's items for the baseline).
+    items: u64,
+    /// Per column: moments and invalid labels (baseline, model).
+    paired: BTreeMap<usize, (Moments, u64, u64)>,
+    /// Per truth column: moments, items with invalid truth, invalid labels.
+    truth: BTreeMap<usize, (TruthMoments, u64, u64)>,
+    /// Overall score: n, Σ B, Σ M, Σ (M − B)².
+    score: (u64, f64, f64, f64),
+}
+
+/// Folds the grouped rows into slices: all items, each truth value, each level (and level ×
+/// truth); truth sums only into slices without a truth value.
+fn fold(
+    data: &Dataset,
+    source: &SourceFrame,
+    df: &DataFrame,
+    paired: bool,
+) -> Result<BTreeMap<Slice, SliceSums>> {
+    let reader = Reader { df };
+    let lens = reader.u64s(&repeat_sum("len", 0))?;
+    let truth: Vec<Option<i64>> = match data.has_truth {
+        true => reader.i64s(TRUTH)?,
+        false => vec![None; df.height()],
+    };
+    let levels: Vec<Vec<Option<String>>> =
+        (0..data.groupings.len()).map(|j| reader.strings(&level(j))).collect::<Result<_>>()?;
+    let row_sums = RowSums::read(data, source, &reader, paired)?;
+    let mut out: BTreeMap<Slice, SliceSums> = BTreeMap::new();
+    out.entry(Slice::all()).or_default();
+    for r in 0..df.height() {
+        let mut bases = vec![Slice::all()];
+        for (j, spec) in data.groupings.iter().enumerate() {
+            if let Some(l) = &levels[j][r] {
+                bases.push(Slice::level(&spec.name(), l));
+            }
+        }
+        for base in bases {
+            let mut slices = vec![base.clone()];
+            if let Some(t) = truth[r] {
+                slices.push(base.with_truth(t == 1));
+            }
+            for slice in &slices {
+                let s = out.entry(slice.clone()).or_default();
+                s.items += lens[r];
+                row_sums.add_paired(r, s, slice.is_all());
+            }
+            row_sums.add_truth(r, out.entry(base).or_default(), truth[r], lens[r]);
+        }
+    }
+    Ok(out)
+}
+
+/// The sums of every grouped row, read once.
+struct RowSums {
+    paired: Vec<(usize, [Vec<f64>; 6], [Vec<u64>; 2])>,
+    truth: Vec<(usize, [Vec<f64>; 3], Vec<u64>)>,
+    score: Option<(Vec<u64>, [Vec<f64>; 3])>,
+}
+
+impl RowSums {
+    fn read(data: &Dataset, source: &SourceFrame, reader: &Reader, paired: bool) -> Result<Self> {
+        let f = |stat: &str, i: usize| reader.f64s(&repeat_sum(stat, i));
+        let u = |stat: &str, i: usize| reader.u64s(&repeat_sum(stat, i));
+        let mut out = Self { paired: Vec::new(), truth: Vec::new(), score: None };
+        if paired {
+            for i in (0..data.metrics.len()).filter(|&i| source.present[i]) {
+                let sums = [f("n", i)?, f("m", i)?, f("h", i)?, f("mm", i)?, f("hh", i)?, f("mh", i)?];
+                out.paired.push((i, sums, [u("ib", i)?, u("im", i)?]));
+            }
+            if !out.paired.is_empty() {
+                out.score = Some((u("scn", 0)?, [f("scb", 0)?, f("scm", 0)?, f("scq", 0)?]));
+            }
+        }
+        for (i, column) in data.columns.iter().enumerate() {
+            if data.has_truth && source.present[i] && data.truth_metrics.contains(column) {
+                out.truth.push((i, [f("tn", i)?, f("ts", i)?, f("tss", i)?], u("tim", i)?));
+            }
+        }
+        Ok(out)
+    }
+
+    fn add_paired(&self, r: usize, s: &mut SliceSums, all: bool) {
+        for (i, v, [ib, im]) in &self.paired {
+            let add = Moments {
+                n: v[0][r] as u64,
+                sum_model: v[1][r],
+                sum_baseline: v[2][r],
+                sum_model_sq: v[3][r],
+                sum_baseline_sq: v[4][r],
+                sum_cross: v[5][r],
+            };
+            let e = s.paired.entry(*i).or_default();
+            *e = (e.0.merged(&add), e.1 + ib[r], e.2 + im[r]);
+        }
+        if let (true, Some((n, [b, m, q]))) = (all, &self.score) {
+            s.score = (s.score.0 + n[r], s.score.1 + b[r], s.score.2 + m[r], s.score.3 + q[r]);
+        }
+    }
+
+    fn add_truth(&self, r: usize, s: &mut SliceSums, truth: Option<i64>, items: u64) {
+        for (i, [n, sum, sq], invalid) in &self.truth {
+            let e = s.truth.entry(*i).or_default();
+            match truth {
+                Some(1) => {
+                    e.0.n_positive += n[r] as u64;
+                    e.0.sum_positive += sum[r];
+                    e.0.sum_sq_positive += sq[r];
+                }
+                Some(_) => {
+                    e.0.n_negative += n[r] as u64;
+                    e.0.sum_negative += sum[r];
+                    e.0.sum_sq_negative += sq[r];
+                }
+                None => e.1 += items,
+            }
+            e.2 += invalid[r];
+        }
+    }
+}
+
+/// The metric and truth rows of one model.
+fn push_model(
+    data: &Dataset,
+    model: &SourceFrame,
+    folded: &BTreeMap<Slice, SliceSums>,
+    table: &mut CountsTable,
+) -> Result<()> {
+    let matched = folded[&Slice::all()].items;
+    for (slice, sums) in folded {
+        for (&i, &(moments, invalid_baseline, invalid_model)) in &sums.paired {
+            let (pairs, moments) = binary_or(moments);
+            let row = MetricCounts {
+                model: model.name.clone(),
+                metric: data.columns[i].clone(),
+                slice: slice.clone(),
+                pairs,
+                invalid_baseline,
+                invalid_model,
+                moments,
+            };
+            if slice.is_all() {
+                check_valid(data, model, &row, matched)?;
+            }
+            table.metrics.push(row);
+        }
+    }
+    table.truth.extend(truth_rows(data, model, folded));
+    Ok(())
+}
+
+/// The 2×2 table when the moments are binary, else the moments.
+fn binary_or(moments: Moments) -> (PairedCounts, Option<Moments>) {
+    match moments.as_binary() {
+        Some(pairs) => (pairs, None),
+        None => (PairedCounts::default(), Some(moments)),
+    }
+}
+
+fn truth_rows(data: &Dataset, source: &SourceFrame, folded: &BTreeMap<Slice, SliceSums>) -> Vec<TruthCounts> {
+    let mut out = Vec::new();
+    for (slice, sums) in folded.iter().filter(|(s, _)| s.truth.is_none()) {
+        for (&i, &(moments, invalid_truth, invalid_label)) in &sums.truth {
+            let (pairs, moments) = match moments.as_binary() {
+                Some(p) => (p, None),
+                None => (PairedCounts::default(), Some(moments)),
+            };
+            out.push(TruthCounts {
+                source: source.name.clone(),
+                metric: data.columns[i].clone(),
+                slice: slice.clone(),
+                pairs,
+                invalid_truth,
+                invalid_label,
+                moments,
+            });
+        }
+    }
+    out
+}
+
+/// The model row: alignment over items, and the overall-score sums (whole numbers when every
+/// compared value is 0 or 1, else [`ScoreMoments`]).
+fn model_row(
+    data: &Dataset,
+    model: &SourceFrame,
+    folded: &BTreeMap<Slice, SliceSums>,
+    matched: u64,
+    baseline_items: usize,
+    model_items: usize,
+) -> ModelCounts {
+    let all = &folded[&Slice::all()];
+    let metrics = (0..data.metrics.len()).filter(|&i| model.present[i]).count() as u64;
+    let (n, b, m, q) = all.score;
+    let binary = all.paired.values().all(|(moments, _, _)| moments.as_binary().is_some());
+    let whole = [b, m, q].iter().all(|v| v.fract() == 0.0 && *v >= 0.0);
+    let (score, score_moments) = if binary && whole {
+        let score =
+            ScoreSums { n, metrics, sum_baseline: b as u64, sum_model: m as u64, sum_sq_diff: q as u64 };
+        (score, None)
+    } else {
+        let moments = ScoreMoments { sum_baseline: b, sum_model: m, sum_sq_diff: q };
+        (ScoreSums { n, metrics, ..ScoreSums::default() }, Some(moments))
+    };
+    ModelCounts {
+        model: model.name.clone(),
+        matched,
+        baseline_only: baseline_items as u64 - matched,
+        model_only: model_items as u64 - matched,
+        score,
+        score_moments,
+    }
+}
+
+/// The repeat sums of every column a source has.
+fn repeat_rows(data: &Dataset, source: &SourceFrame, items: &DataFrame) -> Result<Vec<RepeatCounts>> {
+    let present: Vec<usize> = (0..data.columns.len()).filter(|&i| source.present[i]).collect();
+    let mut exprs = Vec::new();
+    for &i in &present {
+        let k = col(samples(i)).cast(DataType::Float64);
+        let s = col(positives(i)).cast(DataType::Float64);
+        let has = k.clone().gt(lit(0.0));
+        let rep = k.clone().gt_eq(lit(2.0));
+        let zero = || lit(0.0);
+        let pairs = k.clone() * (k.clone() - lit(1.0));
+        let within = s.clone() * (k.clone() - s.clone()) / pairs.clone();
+        let agreement = (s.clone() * (s.clone() - lit(1.0))
+            + (k.clone() - s.clone()) * (k.clone() - s.clone() - lit(1.0)))
+            / pairs;
+        exprs.extend([
+            has.clone().cast(DataType::Float64).sum().alias(repeat_sum("items", i)),
+            k.clone().sum().alias(repeat_sum("samples", i)),
+            (k.clone() * k.clone()).sum().alias(repeat_sum("kk", i)),
+            s.clone().sum().alias(repeat_sum("pos", i)),
+            when(has.clone())
+                .then(s.clone() * s.clone() / k.clone())
+                .otherwise(zero())
+                .sum()
+                .alias(repeat_sum("ssk", i)),
+            when(has.clone())
+                .then(s.clone() / k.clone())
+                .otherwise(zero())
+                .sum()
+                .alias(repeat_sum("mean", i)),
+            when(has)
+                .then((s.clone() / k.clone()).pow(2))
+                .otherwise(zero())
+                .sum()
+                .alias(repeat_sum("meansq", i)),
+            rep.clone().cast(DataType::Float64).sum().alias(repeat_sum("rep", i)),
+            when(rep.clone()).then(k.clone()).otherwise(zero()).sum().alias(repeat_sum("repk", i)),
+            when(rep.clone()).then(s.clone()).otherwise(zero()).sum().alias(repeat_sum("reps", i)),
+            (s.clone().gt(lit(0.0)).and(s.lt(k))).cast(DataType::Float64).sum().alias(repeat_sum("dis", i)),
+            when(rep.clone()).then(within).otherwise(zero()).sum().alias(repeat_sum("within", i)),
+            when(rep).then(agreement).otherwise(zero()).sum().alias(repeat_sum("agree", i)),
+            col(first_sample(i)).cast(DataType::Float64).sum().alias(repeat_sum("first", i)),
+        ]);
+    }
+    let df = collect(items.clone().lazy().select(exprs), "repeated samples")?;
+    let reader = Reader { df: &df };
+    let mut out = Vec::new();
+    for &i in &present {
+        let v = |stat: &str| reader.f64s(&repeat_sum(stat, i)).map(|v| v[0]);
+        let u = |stat: &str| v(stat).map(|x| x.round() as u64);
+        out.push(RepeatCounts {
+            source: source.name.clone(),
+            metric: data.columns[i].clone(),
+            sums: RepeatSums {
+                items: u("items")?,
+                samples: u("samples")?,
+                sum_k_sq: u("kk")?,
+                positives: u("pos")?,
+                sum_s_sq_over_k: v("ssk")?,
+                sum_mean: v("mean")?,
+                sum_mean_sq: v("meansq")?,
+                repeated: u("rep")?,
+                repeated_samples: u("repk")?,
+                repeated_positives: u("reps")?,
+                disagree: u("dis")?,
+                sum_within: v("within")?,
+                sum_agreement: v("agree")?,
+                first_positive: u("first")?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Reads whole columns of a small aggregate frame.
+struct Reader<'a> {
+    df: &'a DataFrame,
+}
+
+impl Reader<'_> {
+    fn column(&self, name: &str, dtype: DataType) -> Result<Column> {
+        let c = self.df.column(name).engine(|| format!("reading '{name}'"))?;
+        c.cast(&dtype).engine(|| format!("reading '{name}'"))
+    }
+
+    fn f64s(&self, name: &str) -> Result<Vec<f64>> {
+        let c = self.column(name, DataType::Float64)?;
+        let ca = c.f64().engine(|| format!("reading '{name}'"))?;
+        Ok(ca.iter().map(|v| v.unwrap_or(0.0)).collect())
+    }
+
+    fn u64s(&self, name: &str) -> Result<Vec<u64>> {
+        Ok(self.i64s(name)?.into_iter().map(|v| v.unwrap_or(0).max(0) as u64).collect())
+    }
+
+    fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
+        let c = self.column(name, DataType::Int64)?;
+        Ok(c.i64().engine(|| format!("reading '{name}'"))?.iter().collect())
+    }
+
+    fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let c = self.column(name, DataType::String)?;
+        Ok(c.str().engine(|| format!("reading '{name}'"))?.iter().map(|v| v.map(str::to_string)).collect())
+    }
+}
+
+/// Reads one integer cell of a one-row frame.
+fn column_u64(df: &DataFrame, name: &str) -> Result<Vec<u64>> {
+    Reader { df }.u64s(name)
+}
