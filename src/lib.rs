@@ -57,6 +57,7 @@ pub mod rng;
 mod sample;
 mod sample_audit;
 mod sample_pairs;
+mod sample_repeats;
 pub mod stats;
 mod table;
 

@@ -55,6 +55,7 @@ pub(crate) fn generate(items: usize, seed: u64) -> Vec<Table> {
     tables.push(crate::sample_audit::audit_table(&tables, seed));
     tables.push(crate::sample_audit::judged_table(&tables));
     tables.extend(crate::sample_pairs::pair_tables(items, seed));
+    tables.extend(crate::sample_repeats::repeat_tables(items, seed));
     tables
 }
 

@@ -6,7 +6,7 @@ use super::findings::{
 };
 use super::pairs::{pair_sections, PairRow, PairTest};
 use super::{audit, corrected, detectable, groups, repeats, truth};
-use crate::counts::{CountsTable, MetricCounts, ModelCounts};
+use crate::counts::{units, CountsTable, MetricCounts, ModelCounts, UNIT};
 use crate::data::files::audit::AuditRows;
 use crate::error::Result;
 use crate::stats::effect::{cohens_h, rate_ratio};
@@ -191,14 +191,10 @@ fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
             (sum_d, sum_d2, s.baseline_score(), s.model_score())
         }
         Some(f) => {
-            let k = s.metrics.max(1) as f64;
-            let mean = |x: f64| (s.n > 0 && s.metrics > 0).then(|| x / (s.n as f64 * k));
-            (
-                (f.sum_model - f.sum_baseline) / k,
-                f.sum_sq_diff / (k * k),
-                mean(f.sum_baseline),
-                mean(f.sum_model),
-            )
+            // Item scores already averaged over the metrics (see `ScoreMoments`).
+            let mean = |x: u64| (s.n > 0 && s.metrics > 0).then(|| units(x) / s.n as f64);
+            let sum_d = (f.sum_model as i128 - f.sum_baseline as i128) as f64 / UNIT;
+            (sum_d, units(f.sum_sq_diff), mean(f.sum_baseline), mean(f.sum_model))
         }
     };
     let test = paired_t(s.n, sum_d, sum_d2, settings.confidence.get());

@@ -95,13 +95,13 @@ pub(crate) fn group_rows(
 fn measure(m: &Moments, measure: &str) -> (Option<f64>, Option<f64>, SampleSums) {
     let n = m.n;
     let share = |x: f64| (n > 0).then(|| x / n as f64);
-    let (_, sum_sq) = m.difference_sums();
+    let (sum_d, sum_sq) = m.difference_sums();
     if measure == "fnr" {
-        let sums = SampleSums { n, sum: m.sum_baseline - m.sum_model, sum_sq };
-        (share(n as f64 - m.sum_baseline), share(n as f64 - m.sum_model), sums)
+        let sums = SampleSums { n, sum: -sum_d, sum_sq };
+        (share(n as f64 - m.baseline()), share(n as f64 - m.model()), sums)
     } else {
-        let sums = SampleSums { n, sum: m.sum_model - m.sum_baseline, sum_sq };
-        (share(m.sum_baseline), share(m.sum_model), sums)
+        let sums = SampleSums { n, sum: sum_d, sum_sq };
+        (share(m.baseline()), share(m.model()), sums)
     }
 }
 

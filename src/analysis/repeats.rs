@@ -2,7 +2,7 @@
 //! [`Moments`] (the item is the unit of inference), and each source's instability.
 
 use super::findings::{Comparison, Settings};
-use crate::counts::{CountsTable, Moments, RepeatCounts, TruthMoments};
+use crate::counts::{units, CountsTable, Moments, RepeatCounts, TruthMoments};
 use crate::stats::interval::Interval;
 use crate::stats::repeats::instability;
 use crate::stats::ttest::{paired_t, TEstimate};
@@ -49,8 +49,8 @@ pub(crate) fn fill_comparison(row: &mut Comparison, m: &Moments, settings: &Sett
         row.note = Some("no item has a valid label on both sides".into());
         return;
     }
-    (row.baseline_rate, row.baseline_ci) = item_mean(m.n, m.sum_baseline, m.sum_baseline_sq, confidence);
-    (row.model_rate, row.model_ci) = item_mean(m.n, m.sum_model, m.sum_model_sq, confidence);
+    (row.baseline_rate, row.baseline_ci) = item_mean(m.n, m.baseline(), m.baseline_sq(), confidence);
+    (row.model_rate, row.model_ci) = item_mean(m.n, m.model(), m.model_sq(), confidence);
     let (sum_d, _) = m.difference_sums();
     row.difference = Some(sum_d / m.n as f64);
     if let Some(t) = difference(m, confidence) {
@@ -65,11 +65,12 @@ pub(crate) fn fill_comparison(row: &mut Comparison, m: &Moments, settings: &Sett
 /// FNR and FPR (with t intervals over the items) of item-level values against the truth:
 /// FNR = mean of 1 − v over truth-positive items, FPR = mean of v over truth-negative items.
 pub(crate) fn truth_rates(t: &TruthMoments, confidence: f64) -> [(Option<f64>, Option<Interval>); 2] {
-    let misses = t.n_positive as f64 - t.sum_positive;
-    let misses_sq = t.n_positive as f64 - 2.0 * t.sum_positive + t.sum_sq_positive;
+    let (sum, sum_sq) = (units(t.sum_positive), units(t.sum_sq_positive));
+    let misses = t.n_positive as f64 - sum;
+    let misses_sq = t.n_positive as f64 - 2.0 * sum + sum_sq;
     [
         item_mean(t.n_positive, misses, misses_sq, confidence),
-        item_mean(t.n_negative, t.sum_negative, t.sum_sq_negative, confidence),
+        item_mean(t.n_negative, units(t.sum_negative), units(t.sum_sq_negative), confidence),
     ]
 }
 
@@ -123,7 +124,7 @@ fn instability_row(r: &RepeatCounts, settings: &Settings) -> InstabilityRow {
     let confidence = settings.confidence.get();
     let s = &r.sums;
     let i = instability(s);
-    let (rate, rate_ci) = item_mean(s.items, s.sum_mean, s.sum_mean_sq, confidence);
+    let (rate, rate_ci) = item_mean(s.items, units(s.sum_mean), units(s.sum_mean_sq), confidence);
     let one_sample_rate = (s.items > 0).then(|| s.first_positive as f64 / s.items as f64);
     InstabilityRow {
         source: r.source.clone(),

@@ -2,7 +2,7 @@
 
 use super::findings::{Settings, TruthRow, TruthTest};
 use super::repeats;
-use crate::counts::{CountsTable, MetricCounts, Moments, TruthCounts, TruthMoments};
+use crate::counts::{units, CountsTable, MetricCounts, Moments, TruthCounts, TruthMoments};
 use crate::stats::confusion::Confusion;
 use crate::stats::paired::paired_difference;
 use crate::stats::ttest::paired_t;
@@ -49,7 +49,7 @@ pub(crate) fn truth_rows(counts: &CountsTable, settings: &Settings) -> Vec<Truth
 fn item_level_truth_row(t: &TruthCounts, m: &TruthMoments, settings: &Settings) -> TruthRow {
     let [(fnr, fnr_ci), (fpr, fpr_ci)] = repeats::truth_rates(m, settings.confidence.get());
     let n = m.n_positive + m.n_negative;
-    let correct = m.sum_positive + (m.n_negative as f64 - m.sum_negative);
+    let correct = units(m.sum_positive) + (m.n_negative as f64 - units(m.sum_negative));
     TruthRow {
         source: t.source.clone(),
         metric: t.metric.clone(),
@@ -124,9 +124,9 @@ fn item_level_truth_test(m: &MetricCounts, x: &Moments, at_fault: bool, settings
     let share = |v: f64| (n > 0).then(|| v / n as f64);
     let (_, sum_d2) = x.difference_sums();
     let (rate, baseline, model, sum_d) = if at_fault {
-        ("fnr", n as f64 - x.sum_baseline, n as f64 - x.sum_model, x.sum_baseline - x.sum_model)
+        ("fnr", n as f64 - x.baseline(), n as f64 - x.model(), -x.difference_sums().0)
     } else {
-        ("fpr", x.sum_baseline, x.sum_model, x.sum_model - x.sum_baseline)
+        ("fpr", x.baseline(), x.model(), x.difference_sums().0)
     };
     let t = paired_t(n, sum_d, sum_d2, settings.confidence.get());
     TruthTest {

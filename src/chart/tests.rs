@@ -41,6 +41,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
                 significant: i % 2 == 0,
                 note: None,
                 mde: None,
+                method: None,
             });
         }
     }
@@ -78,6 +79,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         differential: vec![],
         corrected: vec![],
         corrected_groups: vec![],
+        instability: vec![],
         pairing: None,
         pairs: vec![],
         pair_tests: vec![],

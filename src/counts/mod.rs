@@ -8,7 +8,7 @@ mod pairs;
 mod repeats;
 
 pub use pairs::{cell_name, pair_cell, parse_cell, PairCells, PairingCounts, MISSING, PAIR_CELLS};
-pub use repeats::{Moments, RepeatCounts, RepeatSums, ScoreMoments, TruthMoments};
+pub use repeats::{to_units, units, Moments, RepeatCounts, RepeatSums, ScoreMoments, TruthMoments, UNIT};
 
 use crate::stats::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
@@ -100,7 +100,7 @@ impl TryFrom<SliceKeys> for Slice {
 }
 
 /// Paired counts of one (model, metric, slice) over the matched items.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetricCounts {
     /// Model (source) name.
     pub model: String,
@@ -134,7 +134,7 @@ impl MetricCounts {
 
 /// Labels of one source against the ground truth, as a 2×2 table (label × truth):
 /// `both` = tp, `model_only` = fp, `baseline_only` = fn, `neither` = tn.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TruthCounts {
     /// Source name (the baseline or a model).
     pub source: String,
@@ -155,7 +155,7 @@ pub struct TruthCounts {
 }
 
 /// Alignment counts and overall-score sums of one model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelCounts {
     /// Model (source) name.
     pub model: String,
@@ -185,7 +185,7 @@ pub struct GroupingCounts {
 }
 
 /// The whole counts table of one run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountsTable {
     /// Paired counts per (model, metric, slice).
     pub metrics: Vec<MetricCounts>,
@@ -378,11 +378,11 @@ impl CountsTable {
 fn truth_moments(t: &TruthCounts) -> TruthMoments {
     t.moments.unwrap_or(TruthMoments {
         n_positive: t.pairs.both + t.pairs.baseline_only,
-        sum_positive: t.pairs.both as f64,
-        sum_sq_positive: t.pairs.both as f64,
+        sum_positive: t.pairs.both << 32,
+        sum_sq_positive: t.pairs.both << 32,
         n_negative: t.pairs.model_only + t.pairs.neither,
-        sum_negative: t.pairs.model_only as f64,
-        sum_sq_negative: t.pairs.model_only as f64,
+        sum_negative: t.pairs.model_only << 32,
+        sum_sq_negative: t.pairs.model_only << 32,
     })
 }
 

@@ -10,48 +10,83 @@
 use crate::stats::PairedCounts;
 use serde::{Deserialize, Serialize};
 
+/// One unit of an item-level sum: 2^32 units make 1. Item values (means of samples) are rounded
+/// to whole units (an error below 1.2e-10 per item) so that every sum is a whole number: sums are
+/// exact, the same whatever the order of the rows, the threads or the shards, and equal to the
+/// sums a SQL engine computes with the same rounding (`sql/repeated.sql`).
+pub const UNIT: f64 = 4_294_967_296.0;
+
+/// A sum in [`UNIT`]s as a number.
+pub fn units(x: u64) -> f64 {
+    x as f64 / UNIT
+}
+
+/// A value in [0, 1] (or a small multiple) in whole [`UNIT`]s, rounded half up.
+pub fn to_units(x: f64) -> u64 {
+    (x * UNIT + 0.5) as u64
+}
+
 /// Item-level sums of one (model, metric, slice) over the n items valid on both sides, with m_i
-/// and h_i the model's and the baseline's item values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// and h_i the model's and the baseline's item values; every sum in [`UNIT`]s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
     /// Items valid on both sides.
     pub n: u64,
     /// Σ m_i.
-    pub sum_model: f64,
+    pub sum_model: u64,
     /// Σ h_i.
-    pub sum_baseline: f64,
+    pub sum_baseline: u64,
     /// Σ m_i².
-    pub sum_model_sq: f64,
+    pub sum_model_sq: u64,
     /// Σ h_i².
-    pub sum_baseline_sq: f64,
+    pub sum_baseline_sq: u64,
     /// Σ m_i·h_i.
-    pub sum_cross: f64,
+    pub sum_cross: u64,
 }
 
 impl Moments {
     /// The moments of a 2×2 table of binary labels (exact: every value is 0 or 1).
     pub fn of_pairs(p: &PairedCounts) -> Self {
-        let (m, h) = (p.model_positive() as f64, p.baseline_positive() as f64);
+        let (m, h) = (p.model_positive() << 32, p.baseline_positive() << 32);
         Self {
             n: p.n(),
             sum_model: m,
             sum_baseline: h,
             sum_model_sq: m,
             sum_baseline_sq: h,
-            sum_cross: p.both as f64,
+            sum_cross: p.both << 32,
         }
     }
 
+    /// Σ m_i as a number.
+    pub fn model(&self) -> f64 {
+        units(self.sum_model)
+    }
+
+    /// Σ h_i as a number.
+    pub fn baseline(&self) -> f64 {
+        units(self.sum_baseline)
+    }
+
+    /// Σ m_i² as a number.
+    pub fn model_sq(&self) -> f64 {
+        units(self.sum_model_sq)
+    }
+
+    /// Σ h_i² as a number.
+    pub fn baseline_sq(&self) -> f64 {
+        units(self.sum_baseline_sq)
+    }
+
     /// The 2×2 table when every item value is 0 or 1, which for values in [0, 1] holds exactly when
-    /// Σv² = Σv on both sides (v² ≤ v, with equality only at 0 and 1). Sums of 0/1 values are
-    /// whole numbers, exact in f64 below 2^53.
+    /// Σv² = Σv on both sides (v² ≤ v, with equality only at 0 and 1) and the sums are whole.
     pub fn as_binary(&self) -> Option<PairedCounts> {
         let binary = self.sum_model_sq == self.sum_model && self.sum_baseline_sq == self.sum_baseline;
-        let whole = [self.sum_model, self.sum_baseline, self.sum_cross].iter().all(|v| v.fract() == 0.0);
+        let whole = [self.sum_model, self.sum_baseline, self.sum_cross].iter().all(|v| v & 0xFFFF_FFFF == 0);
         if !binary || !whole {
             return None;
         }
-        let (m, h, both) = (self.sum_model as u64, self.sum_baseline as u64, self.sum_cross as u64);
+        let (m, h, both) = (self.sum_model >> 32, self.sum_baseline >> 32, self.sum_cross >> 32);
         let neither = (self.n + both).checked_sub(m + h)?;
         Some(PairedCounts {
             both,
@@ -61,10 +96,11 @@ impl Moments {
         })
     }
 
-    /// Σ d_i and Σ d_i² of d_i = m_i − h_i.
+    /// Σ d_i and Σ d_i² of d_i = m_i − h_i, from the exact sums.
     pub fn difference_sums(&self) -> (f64, f64) {
-        let sum_sq = self.sum_model_sq + self.sum_baseline_sq - 2.0 * self.sum_cross;
-        (self.sum_model - self.sum_baseline, sum_sq.max(0.0))
+        let sum = self.sum_model as i128 - self.sum_baseline as i128;
+        let sum_sq = self.sum_model_sq as i128 + self.sum_baseline_sq as i128 - 2 * self.sum_cross as i128;
+        (sum as f64 / UNIT, sum_sq.max(0) as f64 / UNIT)
     }
 
     /// Cell-wise sum, for merging shards.
@@ -79,46 +115,45 @@ impl Moments {
         }
     }
 
-    /// Whether the sums are possible for n values in [0, 1]: 0 ≤ Σv² ≤ Σv ≤ n,
-    /// (Σv)² ≤ n·Σv² (Cauchy–Schwarz) and |Σmh| within the same bounds.
+    /// Whether the sums are possible for n values in [0, 1] (up to the rounding to units):
+    /// Σv² ≤ Σv ≤ n, (Σv)² ≤ n·Σv² (Cauchy–Schwarz) and Σmh ≤ min(Σm, Σh).
     pub fn check(&self) -> Result<(), String> {
         let n = self.n as f64;
-        let tol = 1e-9 * n.max(1.0);
-        for (name, sum, sq) in [
-            ("model", self.sum_model, self.sum_model_sq),
-            ("baseline", self.sum_baseline, self.sum_baseline_sq),
-        ] {
-            if !(sum.is_finite() && sq.is_finite()) || sq < -tol || sq > sum + tol || sum > n + tol {
+        let slack = n / UNIT + 1e-9;
+        for (name, sum, sq) in
+            [("model", self.model(), self.model_sq()), ("baseline", self.baseline(), self.baseline_sq())]
+        {
+            if sq > sum + slack || sum > n + slack {
                 return Err(format!("{name} sums {sum} and {sq} are impossible for {n} values in [0, 1]"));
             }
-            if sum * sum > n * sq + tol * n {
+            if sum * sum > n * sq + 2.0 * n * slack + 1e-9 {
                 return Err(format!("{name} sums: (Σv)² = {} exceeds n·Σv² = {}", sum * sum, n * sq));
             }
         }
-        let bound = self.sum_model.min(self.sum_baseline);
-        if !self.sum_cross.is_finite() || self.sum_cross < -tol || self.sum_cross > bound + tol {
-            return Err(format!("sum_cross {} is outside [0, {bound}]", self.sum_cross));
+        let bound = self.model().min(self.baseline());
+        if units(self.sum_cross) > bound + slack {
+            return Err(format!("sum_cross {} exceeds min(Σm, Σh) = {bound}", units(self.sum_cross)));
         }
         Ok(())
     }
 }
 
 /// Item-level sums of one source's labels against the truth: per truth value, the items with a
-/// valid label and truth, Σv and Σv² of their item values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// valid label and truth, Σv and Σv² of their item values (in [`UNIT`]s).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TruthMoments {
     /// Truth-positive items.
     pub n_positive: u64,
     /// Σv over truth-positive items.
-    pub sum_positive: f64,
+    pub sum_positive: u64,
     /// Σv² over truth-positive items.
-    pub sum_sq_positive: f64,
+    pub sum_sq_positive: u64,
     /// Truth-negative items.
     pub n_negative: u64,
     /// Σv over truth-negative items.
-    pub sum_negative: f64,
+    pub sum_negative: u64,
     /// Σv² over truth-negative items.
-    pub sum_sq_negative: f64,
+    pub sum_sq_negative: u64,
 }
 
 impl TruthMoments {
@@ -129,10 +164,10 @@ impl TruthMoments {
         if self.sum_sq_positive != self.sum_positive || self.sum_sq_negative != self.sum_negative {
             return None;
         }
-        if sums.iter().any(|v| v.fract() != 0.0) {
+        if sums.iter().any(|v| v & 0xFFFF_FFFF != 0) {
             return None;
         }
-        let (tp, fp) = (self.sum_positive as u64, self.sum_negative as u64);
+        let (tp, fp) = (self.sum_positive >> 32, self.sum_negative >> 32);
         Some(PairedCounts {
             both: tp,
             model_only: fp,
@@ -154,21 +189,23 @@ impl TruthMoments {
     }
 }
 
-/// Overall-score sums with fractional item values: over the n items valid on both sides for
-/// every one of `metrics` metrics, B_i and M_i are the sums of the item values over the metrics.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Overall-score sums with fractional item values, in [`UNIT`]s: over the n items valid on both
+/// sides for every compared metric, b_i and m_i are the item scores (the mean over the metrics of
+/// the item values, inverted where judged against the truth) and d_i = m_i − b_i.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreMoments {
-    /// Σ B_i.
-    pub sum_baseline: f64,
-    /// Σ M_i.
-    pub sum_model: f64,
-    /// Σ (M_i − B_i)².
-    pub sum_sq_diff: f64,
+    /// Σ b_i.
+    pub sum_baseline: u64,
+    /// Σ m_i.
+    pub sum_model: u64,
+    /// Σ d_i².
+    pub sum_sq_diff: u64,
 }
 
 /// What repeated samples (or annotators) say about one (source, metric): sums over the source's
 /// items with at least one valid sample, where item i has k_i valid samples of which s_i are 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Fractional sums are in [`UNIT`]s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepeatSums {
     /// Items with at least one valid sample.
     pub items: u64,
@@ -179,11 +216,11 @@ pub struct RepeatSums {
     /// Σ s_i.
     pub positives: u64,
     /// Σ s_i²/k_i.
-    pub sum_s_sq_over_k: f64,
+    pub sum_s_sq_over_k: u64,
     /// Σ s_i/k_i: the sum of the item means.
-    pub sum_mean: f64,
+    pub sum_mean: u64,
     /// Σ (s_i/k_i)².
-    pub sum_mean_sq: f64,
+    pub sum_mean_sq: u64,
     /// Items with k_i ≥ 2.
     pub repeated: u64,
     /// Σ k_i over items with k_i ≥ 2.
@@ -193,10 +230,10 @@ pub struct RepeatSums {
     /// Items whose samples disagree (0 < s_i < k_i).
     pub disagree: u64,
     /// Σ s_i(k_i − s_i)/(k_i(k_i − 1)) over items with k_i ≥ 2: within-item variances.
-    pub sum_within: f64,
+    pub sum_within: u64,
     /// Σ [s_i(s_i − 1) + (k_i − s_i)(k_i − s_i − 1)]/(k_i(k_i − 1)) over items with k_i ≥ 2:
     /// Fleiss' per-item agreement P_i.
-    pub sum_agreement: f64,
+    pub sum_agreement: u64,
     /// Σ of the first valid sample's label (by the sample column, else file order).
     pub first_positive: u64,
 }
@@ -225,7 +262,7 @@ impl RepeatSums {
 
 /// The repeat sums of one (source, metric), and whether the source's repeats are model samples
 /// or annotators.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepeatCounts {
     /// Source name (the baseline or a model).
     pub source: String,
@@ -245,7 +282,7 @@ mod tests {
         let m = Moments::of_pairs(&p);
         assert_eq!(m.as_binary(), Some(p));
         assert_eq!(m.difference_sums(), (1.0, 5.0));
-        let fractional = Moments { sum_model: 1.5, sum_model_sq: 1.25, ..m };
+        let fractional = Moments { sum_model: to_units(10.5), sum_model_sq: to_units(10.25), ..m };
         assert_eq!(fractional.as_binary(), None);
     }
 

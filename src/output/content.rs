@@ -161,14 +161,16 @@ pub(crate) fn truth(f: &Findings) -> Section {
             .truth
             .iter()
             .map(|t| {
+                // Item-level rows (repeated samples) have no confusion counts.
+                let cell = |x: u64| if t.method.is_some() { "–".to_string() } else { x.to_string() };
                 vec![
                     t.source.clone(),
                     t.metric.clone(),
                     t.n.to_string(),
-                    t.tp.to_string(),
-                    t.fp.to_string(),
-                    t.tn.to_string(),
-                    t.fn_.to_string(),
+                    cell(t.tp),
+                    cell(t.fp),
+                    cell(t.tn),
+                    cell(t.fn_),
                     pct(t.fnr),
                     pct_ci(t.fnr_ci, false),
                     pct(t.fpr),

@@ -19,7 +19,7 @@
 //!   P̄ = mean P_i, p = Σs_i/Σk_i over those items, P_e = p² + (1 − p)², κ = (P̄ − P_e)/(1 − P_e).
 //!   With the same k on every item it equals statsmodels' `fleiss_kappa`.
 
-use crate::counts::RepeatSums;
+use crate::counts::{to_units, units, RepeatSums};
 
 /// Instability measures of one (source, metric); `None` where the data cannot support one.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,7 +50,7 @@ pub fn instability(s: &RepeatSums) -> Instability {
     Instability {
         mean_samples,
         share_disagree: per_repeated(s.disagree as f64),
-        within_variance: per_repeated(s.sum_within),
+        within_variance: per_repeated(units(s.sum_within)),
         icc,
         design_effect,
         effective_n: design_effect.filter(|d| *d > 0.0).map(|d| total / d),
@@ -65,8 +65,9 @@ fn icc1(s: &RepeatSums) -> Option<f64> {
         return None;
     }
     let sum = s.positives as f64;
-    let ssb = (s.sum_s_sq_over_k - sum * sum / total).max(0.0);
-    let ssw = (sum - s.sum_s_sq_over_k).max(0.0);
+    let s_sq_over_k = units(s.sum_s_sq_over_k);
+    let ssb = (s_sq_over_k - sum * sum / total).max(0.0);
+    let ssw = (sum - s_sq_over_k).max(0.0);
     let (msb, msw) = (ssb / (n - 1.0), ssw / (total - n));
     let k0 = (total - s.sum_k_sq as f64 / total) / (n - 1.0);
     let denominator = msb + (k0 - 1.0) * msw;
@@ -80,7 +81,7 @@ fn fleiss_kappa_varying(s: &RepeatSums) -> Option<f64> {
     }
     let p = s.repeated_positives as f64 / s.repeated_samples as f64;
     let expected = p * p + (1.0 - p) * (1.0 - p);
-    let observed = s.sum_agreement / s.repeated as f64;
+    let observed = units(s.sum_agreement) / s.repeated as f64;
     (expected < 1.0).then(|| (observed - expected) / (1.0 - expected))
 }
 
@@ -94,17 +95,17 @@ pub fn repeat_sums(items: &[(u64, u64, u64)]) -> RepeatSums {
         r.samples += k;
         r.sum_k_sq += k * k;
         r.positives += s;
-        r.sum_s_sq_over_k += sf * sf / kf;
-        r.sum_mean += sf / kf;
-        r.sum_mean_sq += (sf / kf) * (sf / kf);
+        r.sum_s_sq_over_k += to_units(sf * sf / kf);
+        r.sum_mean += to_units(sf / kf);
+        r.sum_mean_sq += to_units((sf / kf) * (sf / kf));
         r.first_positive += first;
         if k >= 2 {
             r.repeated += 1;
             r.repeated_samples += k;
             r.repeated_positives += s;
             r.disagree += u64::from(s > 0 && s < k);
-            r.sum_within += sf * (kf - sf) / (kf * (kf - 1.0));
-            r.sum_agreement += (sf * (sf - 1.0) + (kf - sf) * (kf - sf - 1.0)) / (kf * (kf - 1.0));
+            r.sum_within += to_units(sf * (kf - sf) / (kf * (kf - 1.0)));
+            r.sum_agreement += to_units((sf * (sf - 1.0) + (kf - sf) * (kf - sf - 1.0)) / (kf * (kf - 1.0)));
         }
     }
     r
@@ -171,6 +172,6 @@ mod tests {
     fn sums_of_shards_add_up() {
         let items = [(5, 1, 0), (3, 3, 1), (2, 0, 0), (4, 2, 1), (1, 1, 1), (6, 5, 1)];
         let (a, b) = items.split_at(2);
-        assert_eq!(repeat_sums(a).merged(&repeat_sums(b)), repeat_sums(&items));
+        assert_eq!(repeat_sums(a).merged(&repeat_sums(b)), repeat_sums(&items), "exact in units");
     }
 }

@@ -9,7 +9,7 @@ use super::levels::grouping_counts;
 use super::tally::{check_valid, no_overlap};
 use crate::counts::{
     CountsTable, MetricCounts, ModelCounts, Moments, RepeatCounts, RepeatSums, ScoreMoments, Slice,
-    TruthCounts, TruthMoments,
+    TruthCounts, TruthMoments, UNIT,
 };
 use crate::data::columns::{first_sample, item_value, level, positives, repeat_sum, samples, ID, TRUTH};
 use crate::data::engine::{collect_streaming, EngineContext};
@@ -25,6 +25,15 @@ pub(super) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
     let aggregate = data.repeats.as_ref().map(|r| r.aggregate).unwrap_or_default();
     for frame in std::iter::once(&data.baseline).chain(&data.models) {
         check_frame_ids(data, frame)?;
+    }
+    for frame in std::iter::once(&data.baseline).chain(&data.models) {
+        if frame.rows >= 1 << 31 {
+            return Err(AmplifyError::Data(format!(
+                "{}: {} rows; exact item-level sums hold up to 2^31 rows per source: split the items into shards (`amplify count`) and merge the counts",
+                data.files[frame.file].path.display(),
+                frame.rows
+            )));
+        }
     }
     let base = collect(item_frame(&data.baseline, &data.columns, 'b', aggregate)?, "the baseline's items")?;
     let groupings = grouping_counts(&base.clone().lazy(), &data.groupings, data.max_levels)?;
@@ -107,15 +116,14 @@ fn paired_exprs(data: &Dataset, model: &SourceFrame) -> Vec<Expr> {
     for &i in &compared {
         let (b, m) = (col(item_value('b', i)), col(item_value('m', i)));
         let valid = b.clone().is_not_null().and(m.clone().is_not_null());
-        let only = |e: Expr| when(valid.clone()).then(e).otherwise(lit(NULL).cast(DataType::Float64));
-        let (mb, hb) = (only(m.clone()), only(b.clone()));
+        let only = |e: Expr| when(valid.clone()).then(fixed(e)).otherwise(lit(NULL).cast(DataType::Int64));
         out.extend([
             valid.clone().cast(DataType::Int64).sum().alias(repeat_sum("n", i)),
-            mb.clone().sum().alias(repeat_sum("m", i)),
-            hb.clone().sum().alias(repeat_sum("h", i)),
-            (mb.clone() * mb.clone()).sum().alias(repeat_sum("mm", i)),
-            (hb.clone() * hb.clone()).sum().alias(repeat_sum("hh", i)),
-            (mb * hb).sum().alias(repeat_sum("mh", i)),
+            only(m.clone()).sum().alias(repeat_sum("m", i)),
+            only(b.clone()).sum().alias(repeat_sum("h", i)),
+            only(m.clone() * m.clone()).sum().alias(repeat_sum("mm", i)),
+            only(b.clone() * b.clone()).sum().alias(repeat_sum("hh", i)),
+            only(m.clone() * b.clone()).sum().alias(repeat_sum("mh", i)),
             b.is_null().cast(DataType::Int64).sum().alias(repeat_sum("ib", i)),
             m.is_null().cast(DataType::Int64).sum().alias(repeat_sum("im", i)),
         ]);
@@ -135,14 +143,24 @@ fn paired_exprs(data: &Dataset, model: &SourceFrame) -> Vec<Expr> {
             .map(|&i| col(item_value('b', i)).is_not_null().and(col(item_value('m', i)).is_not_null()))
             .reduce(Expr::and)
             .unwrap_or(lit(true));
+        // Item sums over the metrics, added in metric order; the scores are their means.
         let sum = |side| compared.iter().skip(1).fold(scored(side, first), |acc, &i| acc + scored(side, i));
-        let only = |e: Expr| when(all_valid.clone()).then(e).otherwise(lit(NULL).cast(DataType::Float64));
-        let diff = sum('m') - sum('b');
+        let k = lit(compared.len() as f64);
+        let float = |e: Expr| when(all_valid.clone()).then(e).otherwise(lit(NULL).cast(DataType::Float64));
+        let only =
+            |e: Expr| when(all_valid.clone()).then(fixed(e)).otherwise(lit(NULL).cast(DataType::Int64));
+        let (b_score, m_score) = (sum('b') / k.clone(), sum('m') / k);
+        let diff = m_score.clone() - b_score.clone();
+        let whole_diff = sum('m') - sum('b');
         out.extend([
             all_valid.clone().cast(DataType::Int64).sum().alias(repeat_sum("scn", 0)),
-            only(sum('b')).sum().alias(repeat_sum("scb", 0)),
-            only(sum('m')).sum().alias(repeat_sum("scm", 0)),
+            only(b_score).sum().alias(repeat_sum("scb", 0)),
+            only(m_score).sum().alias(repeat_sum("scm", 0)),
             only(diff.clone() * diff).sum().alias(repeat_sum("scq", 0)),
+            // Whole numbers when every value is 0 or 1 (then the ordinary score sums).
+            float(sum('b')).sum().alias(repeat_sum("swb", 0)),
+            float(sum('m')).sum().alias(repeat_sum("swm", 0)),
+            float(whole_diff.clone() * whole_diff).sum().alias(repeat_sum("swq", 0)),
         ]);
     }
     out
@@ -158,12 +176,18 @@ fn truth_exprs(data: &Dataset, source: &SourceFrame, side: char) -> Vec<Expr> {
         let v = col(item_value(side, i));
         out.extend([
             v.clone().is_not_null().cast(DataType::Int64).sum().alias(repeat_sum("tn", i)),
-            v.clone().sum().alias(repeat_sum("ts", i)),
-            (v.clone() * v.clone()).sum().alias(repeat_sum("tss", i)),
+            fixed(v.clone()).sum().alias(repeat_sum("ts", i)),
+            fixed(v.clone() * v.clone()).sum().alias(repeat_sum("tss", i)),
             v.is_null().cast(DataType::Int64).sum().alias(repeat_sum("tim", i)),
         ]);
     }
     out
+}
+
+/// A value in [0, 1] in whole [`UNIT`]s, rounded half up (as `to_units` and `sql/repeated.sql`):
+/// integer sums are exact whatever the order of rows, threads or shards.
+fn fixed(value: Expr) -> Expr {
+    (value * lit(UNIT) + lit(0.5)).cast(DataType::Int64)
 }
 
 /// The sums of one slice.
@@ -175,8 +199,9 @@ struct SliceSums {
     paired: BTreeMap<usize, (Moments, u64, u64)>,
     /// Per truth column: moments, items with invalid truth, invalid labels.
     truth: BTreeMap<usize, (TruthMoments, u64, u64)>,
-    /// Overall score: n, Σ B, Σ M, Σ (M − B)².
-    score: (u64, f64, f64, f64),
+    /// Overall score: n, Σ b, Σ m, Σ (m − b)² of item scores (units), and the whole-number
+    /// Σ B, Σ M, Σ (M − B)² of item sums (exact when every value is 0 or 1).
+    score: (u64, [u64; 3], [f64; 3]),
 }
 
 /// Folds the grouped rows into slices: all items, each truth value, each level (and level ×
@@ -223,9 +248,9 @@ fn fold(
 
 /// The sums of every grouped row, read once.
 struct RowSums {
-    paired: Vec<(usize, [Vec<f64>; 6], [Vec<u64>; 2])>,
-    truth: Vec<(usize, [Vec<f64>; 3], Vec<u64>)>,
-    score: Option<(Vec<u64>, [Vec<f64>; 3])>,
+    paired: Vec<(usize, [Vec<u64>; 6], [Vec<u64>; 2])>,
+    truth: Vec<(usize, [Vec<u64>; 3], Vec<u64>)>,
+    score: Option<(Vec<u64>, [Vec<u64>; 3], [Vec<f64>; 3])>,
 }
 
 impl RowSums {
@@ -235,16 +260,17 @@ impl RowSums {
         let mut out = Self { paired: Vec::new(), truth: Vec::new(), score: None };
         if paired {
             for i in (0..data.metrics.len()).filter(|&i| source.present[i]) {
-                let sums = [f("n", i)?, f("m", i)?, f("h", i)?, f("mm", i)?, f("hh", i)?, f("mh", i)?];
+                let sums = [u("n", i)?, u("m", i)?, u("h", i)?, u("mm", i)?, u("hh", i)?, u("mh", i)?];
                 out.paired.push((i, sums, [u("ib", i)?, u("im", i)?]));
             }
             if !out.paired.is_empty() {
-                out.score = Some((u("scn", 0)?, [f("scb", 0)?, f("scm", 0)?, f("scq", 0)?]));
+                let scores = [u("scb", 0)?, u("scm", 0)?, u("scq", 0)?];
+                out.score = Some((u("scn", 0)?, scores, [f("swb", 0)?, f("swm", 0)?, f("swq", 0)?]));
             }
         }
         for (i, column) in data.columns.iter().enumerate() {
             if data.has_truth && source.present[i] && data.truth_metrics.contains(column) {
-                out.truth.push((i, [f("tn", i)?, f("ts", i)?, f("tss", i)?], u("tim", i)?));
+                out.truth.push((i, [u("tn", i)?, u("ts", i)?, u("tss", i)?], u("tim", i)?));
             }
         }
         Ok(out)
@@ -253,7 +279,7 @@ impl RowSums {
     fn add_paired(&self, r: usize, s: &mut SliceSums, all: bool) {
         for (i, v, [ib, im]) in &self.paired {
             let add = Moments {
-                n: v[0][r] as u64,
+                n: v[0][r],
                 sum_model: v[1][r],
                 sum_baseline: v[2][r],
                 sum_model_sq: v[3][r],
@@ -263,8 +289,12 @@ impl RowSums {
             let e = s.paired.entry(*i).or_default();
             *e = (e.0.merged(&add), e.1 + ib[r], e.2 + im[r]);
         }
-        if let (true, Some((n, [b, m, q]))) = (all, &self.score) {
-            s.score = (s.score.0 + n[r], s.score.1 + b[r], s.score.2 + m[r], s.score.3 + q[r]);
+        if let (true, Some((n, units, whole))) = (all, &self.score) {
+            s.score.0 += n[r];
+            for j in 0..3 {
+                s.score.1[j] += units[j][r];
+                s.score.2[j] += whole[j][r];
+            }
         }
     }
 
@@ -273,12 +303,12 @@ impl RowSums {
             let e = s.truth.entry(*i).or_default();
             match truth {
                 Some(1) => {
-                    e.0.n_positive += n[r] as u64;
+                    e.0.n_positive += n[r];
                     e.0.sum_positive += sum[r];
                     e.0.sum_sq_positive += sq[r];
                 }
                 Some(_) => {
-                    e.0.n_negative += n[r] as u64;
+                    e.0.n_negative += n[r];
                     e.0.sum_negative += sum[r];
                     e.0.sum_sq_negative += sq[r];
                 }
@@ -361,12 +391,12 @@ fn model_row(
 ) -> ModelCounts {
     let all = &folded[&Slice::all()];
     let metrics = (0..data.metrics.len()).filter(|&i| model.present[i]).count() as u64;
-    let (n, b, m, q) = all.score;
+    let (n, [b, m, q], [wb, wm, wq]) = all.score;
     let binary = all.paired.values().all(|(moments, _, _)| moments.as_binary().is_some());
-    let whole = [b, m, q].iter().all(|v| v.fract() == 0.0 && *v >= 0.0);
-    let (score, score_moments) = if binary && whole {
+    let (score, score_moments) = if binary {
+        // Every value is 0 or 1: the whole-number sums (exact in f64 below 2^53).
         let score =
-            ScoreSums { n, metrics, sum_baseline: b as u64, sum_model: m as u64, sum_sq_diff: q as u64 };
+            ScoreSums { n, metrics, sum_baseline: wb as u64, sum_model: wm as u64, sum_sq_diff: wq as u64 };
         (score, None)
     } else {
         let moments = ScoreMoments { sum_baseline: b, sum_model: m, sum_sq_diff: q };
@@ -382,56 +412,49 @@ fn model_row(
     }
 }
 
-/// The repeat sums of every column a source has.
+/// The repeat sums of every column a source has (fractional sums in units, as `repeat_sums`).
 fn repeat_rows(data: &Dataset, source: &SourceFrame, items: &DataFrame) -> Result<Vec<RepeatCounts>> {
     let present: Vec<usize> = (0..data.columns.len()).filter(|&i| source.present[i]).collect();
     let mut exprs = Vec::new();
     for &i in &present {
         let k = col(samples(i)).cast(DataType::Float64);
         let s = col(positives(i)).cast(DataType::Float64);
-        let has = k.clone().gt(lit(0.0));
-        let rep = k.clone().gt_eq(lit(2.0));
-        let zero = || lit(0.0);
+        let (has, rep) = (k.clone().gt(lit(0.0)), k.clone().gt_eq(lit(2.0)));
+        let mean = s.clone() / k.clone();
         let pairs = k.clone() * (k.clone() - lit(1.0));
         let within = s.clone() * (k.clone() - s.clone()) / pairs.clone();
         let agreement = (s.clone() * (s.clone() - lit(1.0))
             + (k.clone() - s.clone()) * (k.clone() - s.clone() - lit(1.0)))
             / pairs;
+        let units = |when_: Expr, e: Expr, stat: &str| {
+            when(when_).then(fixed(e)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
+        };
+        let count = |e: Expr, stat: &str| e.cast(DataType::Int64).sum().alias(repeat_sum(stat, i));
+        let whole = |when_: Expr, e: Expr, stat: &str| {
+            when(when_).then(e.cast(DataType::Int64)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
+        };
         exprs.extend([
-            has.clone().cast(DataType::Float64).sum().alias(repeat_sum("items", i)),
-            k.clone().sum().alias(repeat_sum("samples", i)),
-            (k.clone() * k.clone()).sum().alias(repeat_sum("kk", i)),
-            s.clone().sum().alias(repeat_sum("pos", i)),
-            when(has.clone())
-                .then(s.clone() * s.clone() / k.clone())
-                .otherwise(zero())
-                .sum()
-                .alias(repeat_sum("ssk", i)),
-            when(has.clone())
-                .then(s.clone() / k.clone())
-                .otherwise(zero())
-                .sum()
-                .alias(repeat_sum("mean", i)),
-            when(has)
-                .then((s.clone() / k.clone()).pow(2))
-                .otherwise(zero())
-                .sum()
-                .alias(repeat_sum("meansq", i)),
-            rep.clone().cast(DataType::Float64).sum().alias(repeat_sum("rep", i)),
-            when(rep.clone()).then(k.clone()).otherwise(zero()).sum().alias(repeat_sum("repk", i)),
-            when(rep.clone()).then(s.clone()).otherwise(zero()).sum().alias(repeat_sum("reps", i)),
-            (s.clone().gt(lit(0.0)).and(s.lt(k))).cast(DataType::Float64).sum().alias(repeat_sum("dis", i)),
-            when(rep.clone()).then(within).otherwise(zero()).sum().alias(repeat_sum("within", i)),
-            when(rep).then(agreement).otherwise(zero()).sum().alias(repeat_sum("agree", i)),
-            col(first_sample(i)).cast(DataType::Float64).sum().alias(repeat_sum("first", i)),
+            count(has.clone(), "items"),
+            count(k.clone(), "samples"),
+            count(k.clone() * k.clone(), "kk"),
+            count(s.clone(), "pos"),
+            units(has.clone(), s.clone() * s.clone() / k.clone(), "ssk"),
+            units(has.clone(), mean.clone(), "mean"),
+            units(has, mean.clone() * mean, "meansq"),
+            count(rep.clone(), "rep"),
+            whole(rep.clone(), k.clone(), "repk"),
+            whole(rep.clone(), s.clone(), "reps"),
+            count(s.clone().gt(lit(0.0)).and(s.lt(k)), "dis"),
+            units(rep.clone(), within, "within"),
+            units(rep, agreement, "agree"),
+            count(col(first_sample(i)), "first"),
         ]);
     }
     let df = collect(items.clone().lazy().select(exprs), "repeated samples")?;
     let reader = Reader { df: &df };
     let mut out = Vec::new();
     for &i in &present {
-        let v = |stat: &str| reader.f64s(&repeat_sum(stat, i)).map(|v| v[0]);
-        let u = |stat: &str| v(stat).map(|x| x.round() as u64);
+        let u = |stat: &str| reader.u64s(&repeat_sum(stat, i)).map(|v| v[0]);
         out.push(RepeatCounts {
             source: source.name.clone(),
             metric: data.columns[i].clone(),
@@ -440,15 +463,15 @@ fn repeat_rows(data: &Dataset, source: &SourceFrame, items: &DataFrame) -> Resul
                 samples: u("samples")?,
                 sum_k_sq: u("kk")?,
                 positives: u("pos")?,
-                sum_s_sq_over_k: v("ssk")?,
-                sum_mean: v("mean")?,
-                sum_mean_sq: v("meansq")?,
+                sum_s_sq_over_k: u("ssk")?,
+                sum_mean: u("mean")?,
+                sum_mean_sq: u("meansq")?,
                 repeated: u("rep")?,
                 repeated_samples: u("repk")?,
                 repeated_positives: u("reps")?,
                 disagree: u("dis")?,
-                sum_within: v("within")?,
-                sum_agreement: v("agree")?,
+                sum_within: u("within")?,
+                sum_agreement: u("agree")?,
                 first_positive: u("first")?,
             },
         });

@@ -16,7 +16,10 @@ use crate::data::input::FileFormat;
 use crate::error::{AmplifyError, Result};
 use crate::stats::{PairedCounts, ScoreSums};
 use polars::prelude::*;
+use repeats::Extra;
 use std::path::Path;
+
+mod repeats;
 
 /// The text key columns of a counts file, in order (the last two only with pairs).
 pub const KEY_COLUMNS: [&str; 8] =
@@ -52,6 +55,8 @@ const PAIR_COLUMNS: [&str; 5] = ["versus", "cell", "pairs", "missing_side", "dup
 struct FlatRow {
     keys: [String; 8],
     values: [u64; 18],
+    /// The columns of repeated runs ([`repeats`]).
+    extra: Extra,
 }
 
 /// The format a counts file is written in, from its name: `.parquet`/`.pq` Parquet, `.csv` CSV,
@@ -73,7 +78,9 @@ pub fn counts_format(path: &Path) -> Result<FileFormat> {
 pub fn write_counts(table: &CountsTable, path: &Path) -> Result<usize> {
     let format = counts_format(path)?;
     let with_pairs = table.pairing.is_some() || !table.pairs.is_empty();
-    let mut df = to_frame(&flatten(table), with_pairs).engine(|| "building the counts table".into())?;
+    let rows = flatten(table);
+    let with_repeats = rows.iter().any(|r| r.extra.is_set());
+    let mut df = to_frame(&rows, with_pairs, with_repeats).engine(|| "building the counts table".into())?;
     let context = || format!("writing {}", path.display());
     let rows = df.height();
     crate::atomic::write_atomically(path, |out| match format {
@@ -96,11 +103,18 @@ fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     let mut rows = Vec::new();
     for m in &table.metrics {
         let values = cells(&m.pairs, m.invalid_baseline, m.invalid_model);
-        rows.push(FlatRow { keys: keys("metric", &m.model, &m.metric, &m.slice), values });
+        let extra = m.moments.as_ref().map(repeats::of_moments).unwrap_or_default();
+        rows.push(FlatRow { keys: keys("metric", &m.model, &m.metric, &m.slice), values, extra });
     }
     for t in &table.truth {
         let values = cells(&t.pairs, t.invalid_truth, t.invalid_label);
-        rows.push(FlatRow { keys: keys("truth", &t.source, &t.metric, &t.slice), values });
+        let extra = t.moments.as_ref().map(repeats::of_truth).unwrap_or_default();
+        rows.push(FlatRow { keys: keys("truth", &t.source, &t.metric, &t.slice), values, extra });
+    }
+    for r in &table.repeats {
+        let extra = repeats::of_repeat(r);
+        let keys = keys("repeat", &r.source, &r.metric, &Slice::all());
+        rows.push(FlatRow { keys, values: [0; 18], extra });
     }
     for m in &table.models {
         let s = m.score;
@@ -114,13 +128,14 @@ fn flatten(table: &CountsTable) -> Vec<FlatRow> {
             s.sum_model,
             s.sum_sq_diff,
         ]);
-        rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values });
+        let extra = m.score_moments.as_ref().map(repeats::of_score).unwrap_or_default();
+        rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values, extra });
     }
     for g in &table.groupings {
         let mut values = [0u64; 18];
         values[13..15].copy_from_slice(&[g.unassigned, g.ambiguous]);
         let keys = ["grouping", "", "", &g.group_by, "", "", "", ""].map(str::to_string);
-        rows.push(FlatRow { keys, values });
+        rows.push(FlatRow { keys, values, extra: Extra::default() });
     }
     rows.extend(flatten_pairs(table));
     rows
@@ -135,7 +150,7 @@ fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
         values[15..].copy_from_slice(&[p.complete, p.missing_side, p.duplicate_side]);
         let [a, b] = &p.variants;
         let keys = ["pairing", "", "", a, b, "", "", ""].map(str::to_string);
-        rows.push(FlatRow { keys, values });
+        rows.push(FlatRow { keys, values, extra: Extra::default() });
     }
     for t in &table.pairs {
         let s = SliceKeys::from(t.slice.clone());
@@ -146,13 +161,13 @@ fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
             values[15] = t.cells[c];
             let keys =
                 ["pair", &t.model, &t.metric, &s.group_by, &s.level, &s.truth, &t.versus, &cell_name(c)];
-            rows.push(FlatRow { keys: keys.map(str::to_string), values });
+            rows.push(FlatRow { keys: keys.map(str::to_string), values, extra: Extra::default() });
         }
     }
     rows
 }
 
-fn to_frame(rows: &[FlatRow], with_pairs: bool) -> PolarsResult<DataFrame> {
+fn to_frame(rows: &[FlatRow], with_pairs: bool, with_repeats: bool) -> PolarsResult<DataFrame> {
     let wanted = |name: &&str| with_pairs || !PAIR_COLUMNS.contains(name);
     let mut columns: Vec<Column> = KEY_COLUMNS
         .iter()
@@ -165,6 +180,14 @@ fn to_frame(rows: &[FlatRow], with_pairs: bool) -> PolarsResult<DataFrame> {
     columns.extend(COUNT_COLUMNS.iter().enumerate().filter(|(_, name)| wanted(name)).map(|(i, name)| {
         Column::new((*name).into(), rows.iter().map(|r| r.values[i] as i64).collect::<Vec<_>>())
     }));
+    if with_repeats {
+        columns.extend(repeats::INT_COLUMNS.iter().enumerate().map(|(i, name)| {
+            Column::new((*name).into(), rows.iter().map(|r| r.extra.ints[i] as i64).collect::<Vec<_>>())
+        }));
+        columns.extend(repeats::SUM_COLUMNS.iter().enumerate().map(|(i, name)| {
+            Column::new((*name).into(), rows.iter().map(|r| r.extra.floats[i] as i64).collect::<Vec<_>>())
+        }));
+    }
     DataFrame::new_infer_height(columns)
 }
 
@@ -229,12 +252,26 @@ fn read_one(path: &Path) -> Result<CountsTable> {
         .map(|name| count_column(&df, name))
         .collect::<Result<Vec<_>, _>>()
         .map_err(bad)?;
+    let extra_ints = repeats::INT_COLUMNS
+        .iter()
+        .map(|name| count_column(&df, name))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    let extra_floats = repeats::SUM_COLUMNS
+        .iter()
+        .map(|name| count_column(&df, name))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
     let mut table = CountsTable::default();
     let mut seen = std::collections::HashMap::new();
     for r in 0..df.height() {
         let row = FlatRow {
             keys: std::array::from_fn(|i| texts[i][r].clone()),
             values: std::array::from_fn(|i| ints[i][r]),
+            extra: Extra {
+                ints: std::array::from_fn(|i| extra_ints[i][r]),
+                floats: std::array::from_fn(|i| extra_floats[i][r]),
+            },
         };
         if let Some(first) = seen.insert(row.keys.clone(), r) {
             return Err(bad(format!(
@@ -290,7 +327,10 @@ fn key_column(df: &DataFrame, name: &str) -> Result<Vec<String>, String> {
 /// A count column: every value a whole number ≥ 0 (an integer column, or floats without a
 /// fraction); text, nulls, fractions and negative numbers are refused with the row.
 fn count_column(df: &DataFrame, name: &str) -> Result<Vec<u64>, String> {
-    if PAIR_COLUMNS.contains(&name) && df.column(name).is_err() {
+    let optional = PAIR_COLUMNS.contains(&name)
+        || repeats::INT_COLUMNS.contains(&name)
+        || repeats::SUM_COLUMNS.contains(&name);
+    if optional && df.column(name).is_err() {
         return Ok(vec![0; df.height()]);
     }
     let c = df.column(name).map_err(|e| format!("column {name}: {e}"))?;
@@ -318,12 +358,30 @@ fn count_column(df: &DataFrame, name: &str) -> Result<Vec<u64>, String> {
 
 /// The columns a row's kind does not use must be 0 (a value there was meant for another kind).
 fn check_unused(row: &FlatRow) -> Result<(), String> {
+    let (ints, floats) = Extra::used(&row.keys[0]);
+    if let Some(i) = (0..repeats::INT_COLUMNS.len()).find(|i| !ints.contains(i) && row.extra.ints[*i] != 0) {
+        return Err(format!(
+            "column {} is {} but unused by this kind; it must be 0",
+            repeats::INT_COLUMNS[i],
+            row.extra.ints[i]
+        ));
+    }
+    if let Some(i) =
+        (0..repeats::SUM_COLUMNS.len()).find(|i| !floats.contains(i) && row.extra.floats[*i] != 0)
+    {
+        return Err(format!(
+            "column {} is {} but unused by this kind; it must be 0",
+            repeats::SUM_COLUMNS[i],
+            row.extra.floats[i]
+        ));
+    }
     let used: &[usize] = match row.keys[0].as_str() {
         "metric" | "truth" => &[0, 1, 2, 3, 4, 5],
         "model" => &[6, 7, 8, 9, 10, 11, 12],
         "grouping" => &[13, 14],
         "pair" => &[15],
         "pairing" => &[15, 16, 17],
+        "repeat" => &[],
         _ => return Ok(()),
     };
     if row.keys[0] != "pair" && (!row.keys[6].is_empty() || !row.keys[7].is_empty()) {
@@ -339,6 +397,7 @@ fn check_unused(row: &FlatRow) -> Result<(), String> {
 }
 
 fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
+    let extra = row.extra;
     let [kind, model, metric, group_by, level, truth, versus, cell] = row.keys;
     let v = row.values;
     let pairs = PairedCounts { both: v[0], model_only: v[1], baseline_only: v[2], neither: v[3] };
@@ -354,7 +413,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             pairs,
             invalid_baseline: v[4],
             invalid_model: v[5],
-            moments: None,
+            moments: item_moments(&extra, &pairs)?,
         }),
         "truth" => table.truth.push(TruthCounts {
             source: model,
@@ -363,7 +422,12 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             pairs,
             invalid_truth: v[4],
             invalid_label: v[5],
-            moments: None,
+            moments: match repeats::truth(&extra) {
+                Some(_) if pairs.n() > 0 => {
+                    return Err("a truth row has both 2×2 cells and item-level sums".into())
+                }
+                other => other,
+            },
         }),
         "model" => table.models.push(ModelCounts {
             model,
@@ -377,9 +441,10 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 sum_model: v[11],
                 sum_sq_diff: v[12],
             },
-            score_moments: None,
+            score_moments: repeats::score(&extra),
         }),
         "grouping" => table.groupings.push(GroupingCounts { group_by, unassigned: v[13], ambiguous: v[14] }),
+        "repeat" => table.repeats.push(repeats::repeat(model, metric, &extra)?),
         "pair" => {
             let index = parse_cell(&cell).ok_or_else(|| {
                 format!("cell '{cell}' is not four of 0, 1 or - (versus A, versus B, model A, model B)")
@@ -397,10 +462,22 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             })
         }
         other => {
-            return Err(format!("kind '{other}' is not metric, truth, model, grouping, pairing or pair"))
+            return Err(format!(
+                "kind '{other}' is not metric, truth, model, grouping, pairing, pair or repeat"
+            ))
         }
     }
     Ok(table)
+}
+
+/// A metric row's item-level sums, checked; none when the row has only its 2×2 cells.
+fn item_moments(extra: &Extra, pairs: &PairedCounts) -> Result<Option<crate::counts::Moments>, String> {
+    let Some(m) = repeats::moments(extra) else { return Ok(None) };
+    if pairs.n() > 0 {
+        return Err("a metric row has both 2×2 cells and item-level sums".into());
+    }
+    m.check()?;
+    Ok(Some(m))
 }
 
 #[cfg(test)]
