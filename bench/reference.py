@@ -27,6 +27,10 @@ def main(paths):
     pvalues, rows = [], []
     for path in paths[1:]:
         model = pd.read_parquet(path)
+        if "seed" in model.columns:
+            # Repeated samples: each item's mean over its valid samples, then paired t tests.
+            repeated(human, model, metrics, reference_level, pvalues, rows, path)
+            continue
         joined = human.merge(model, on="id", suffixes=("_h", "_m"))
         valid_all = np.ones(len(joined), dtype=bool)
         for metric in metrics:
@@ -54,6 +58,22 @@ def main(paths):
     adjusted = multipletests(pvalues, method="holm")[1]
     print(f"reference: {len(human)} baseline rows, {len(rows)} comparisons, {len(pvalues)} tests, "
           f"smallest Holm-adjusted p {adjusted.min():.3g}")
+
+
+def repeated(human, model, metrics, reference_level, pvalues, rows, path):
+    """The item-level statistics of amplify's repeated path: item means, paired and Welch t."""
+    means = model.drop(columns="seed").groupby("id").mean().reset_index()
+    joined = human.merge(means, on="id", suffixes=("_h", "_m"))
+    for metric in metrics:
+        pair = joined[[metric + "_h", metric + "_m", "group"]].dropna()
+        h, m = pair[metric + "_h"].astype(float), pair[metric + "_m"]
+        pvalues.append(stats.ttest_rel(m, h).pvalue)
+        rows.append((path, metric, len(pair), h.mean(), m.mean()))
+        diff = m - h
+        ref = diff[pair["group"] == reference_level]
+        for level, part in diff.groupby(pair["group"]):
+            if level != reference_level:
+                pvalues.append(stats.ttest_ind(part, ref, equal_var=False).pvalue)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,10 @@
 //! Layouts (AMPLIFY_BENCH_LAYOUTS, default all): `aligned` (every file lists the same integer ids
 //! in the same order), `shuffled` (model rows in a random order), `strings` (shuffled, ids
 //! `item-000000123`), `hashes` (shuffled, 16-hex-character ids), `gaps` (sorted, 10% of the items
-//! missing from each model). Sizes: AMPLIFY_BENCH_ITEMS (default "1000000,10000000");
+//! missing from each model), `repeated` (each model sampled 5 times per item, column `seed`, rows
+//! shuffled: the size counts model rows, so 10M rows are 2M items × 5 samples; amplify runs with
+//! `--sample seed`, the join floor first averages each item's samples, and the reference does the
+//! same in pandas). Sizes: AMPLIFY_BENCH_ITEMS (default "1000000,10000000");
 //! repetitions: AMPLIFY_BENCH_REPS (default 3). No timing is asserted anywhere.
 
 use amplify::rng::SplitMix64;
@@ -28,7 +31,9 @@ const METRICS: [&str; 5] =
 const MODELS: [&str; 3] = ["model_1", "model_2", "model_3"];
 const FLOOR_ENV: &str = "AMPLIFY_BENCH_FLOOR";
 const PARTED_ITEMS: usize = 50_000_000;
-const LAYOUTS: [&str; 5] = ["aligned", "shuffled", "strings", "hashes", "gaps"];
+const LAYOUTS: [&str; 6] = ["aligned", "shuffled", "strings", "hashes", "gaps", "repeated"];
+/// Samples per item of the `repeated` layout.
+const SAMPLES: usize = 5;
 
 fn main() {
     if let Some(mode) = std::env::var_os(FLOOR_ENV) {
@@ -74,7 +79,7 @@ fn main() {
     );
     for (items, layout) in sizes.iter().flat_map(|&n| layouts.iter().map(move |l| (n, l.as_str()))) {
         let files = generate(&root.join(format!("{layout}-{items}")), items, 42, layout);
-        let contenders = contenders(&files, python.as_deref());
+        let contenders = contenders(&files, python.as_deref(), layout == "repeated");
         let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); contenders.len()];
         // Alternating repetitions, the order rotated each time so that no contender always runs
         // right after another (the reference frees several GiB just before the next process).
@@ -90,12 +95,15 @@ fn main() {
 }
 
 /// The contenders' command lines: (name, program and arguments).
-fn contenders(files: &[PathBuf], python: Option<&str>) -> Vec<(&'static str, Vec<String>)> {
+fn contenders(files: &[PathBuf], python: Option<&str>, repeated: bool) -> Vec<(&'static str, Vec<String>)> {
     let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let out = std::env::temp_dir().join("amplify-bench-findings.json").display().to_string();
     let mut amplify = vec![env!("CARGO_BIN_EXE_amplify").to_string(), "compare".into()];
     amplify.extend(paths.iter().cloned());
     amplify.extend(["--group", "group", "--format", "json", "-o", &out].map(String::from));
+    if repeated {
+        amplify.extend(["--sample", "seed"].map(String::from));
+    }
     let mut floor = vec![std::env::current_exe().expect("own path").display().to_string()];
     floor.extend(paths.iter().cloned());
     let mut join = floor.clone();
@@ -176,8 +184,31 @@ fn join_floor(files: &[PathBuf]) {
     };
     let baseline = scan(&files[0]);
     for model in &files[1..] {
+        let mut model_lf = scan(model);
+        if model_lf.collect_schema().expect("schema").contains("seed") {
+            // Repeated samples: each item's mean per metric, then sums of the item values.
+            let means: Vec<Expr> = METRICS.iter().map(|m| col(*m).cast(DataType::Float64).mean()).collect();
+            let items = model_lf.group_by([col("id")]).agg(means);
+            let joined =
+                baseline.clone().join(items, [col("id")], [col("id")], JoinArgs::new(JoinType::Inner));
+            let mut sums = Vec::new();
+            for m in METRICS {
+                let (h, x) = (col(m).cast(DataType::Float64), col(format!("{m}_right")));
+                for (name, e) in [
+                    ("m", x.clone()),
+                    ("h", h.clone()),
+                    ("mm", x.clone() * x.clone()),
+                    ("hh", h.clone() * h.clone()),
+                    ("mh", x * h),
+                ] {
+                    sums.push(e.sum().alias(format!("{m}{name}")));
+                }
+            }
+            std::hint::black_box(joined.group_by([col("group")]).agg(sums).collect().expect("collect"));
+            continue;
+        }
         let joined =
-            baseline.clone().join(scan(model), [col("id")], [col("id")], JoinArgs::new(JoinType::Inner));
+            baseline.clone().join(model_lf, [col("id")], [col("id")], JoinArgs::new(JoinType::Inner));
         let mut cells = Vec::new();
         for m in METRICS {
             let (h, x) = (col(m), col(format!("{m}_right")));
@@ -257,6 +288,9 @@ fn generate(dir: &Path, items: usize, seed: u64, layout: &str) -> Vec<PathBuf> {
         return paths;
     }
     std::fs::create_dir_all(dir).expect("create bench dir");
+    if layout == "repeated" {
+        return generate_repeated(&paths, items / SAMPLES, seed);
+    }
     let mut rng = SplitMix64::new(seed);
     let groups: Vec<usize> = (0..items).map(|_| rng.below(4)).collect();
     for (k, path) in paths.iter().enumerate() {
@@ -288,6 +322,50 @@ fn generate(dir: &Path, items: usize, seed: u64, layout: &str) -> Vec<PathBuf> {
         write_parquet(&mut df, path, items);
     }
     paths
+}
+
+/// The `repeated` layout: a baseline of `items` items (one row each) and models with
+/// [`SAMPLES`] rows per item (`seed` 1..=5) in a random order; each item has its own propensity
+/// per metric (intra-item correlation about 0.3), 0.5% of the samples missing.
+fn generate_repeated(paths: &[PathBuf], items: usize, seed: u64) -> Vec<PathBuf> {
+    let mut rng = SplitMix64::new(seed);
+    let groups: Vec<usize> = (0..items).map(|_| rng.below(4)).collect();
+    for (k, path) in paths.iter().enumerate() {
+        let rows = if k == 0 { items } else { items * SAMPLES };
+        let item_of = |r: usize| if k == 0 { r } else { r / SAMPLES };
+        let mut columns =
+            vec![Column::new("id".into(), (0..rows).map(|r| item_of(r) as i64 + 1).collect::<Vec<_>>())];
+        if k == 0 {
+            let levels: Vec<&str> =
+                groups.iter().map(|&g| ["female", "male", "other", "unknown"][g]).collect();
+            columns.push(Column::new("group".into(), levels));
+        } else {
+            columns.push(Column::new(
+                "seed".into(),
+                (0..rows).map(|r| (r % SAMPLES) as i32 + 1).collect::<Vec<_>>(),
+            ));
+        }
+        for (m, name) in METRICS.iter().enumerate() {
+            let base = [0.3, 0.8, 0.6, 0.7][k] - 0.05 * m as f64;
+            // Propensity base ± 0.25 with equal chance: ICC = 0.0625 / (base(1 − base)) ≈ 0.3.
+            let propensity: Vec<f64> = groups
+                .iter()
+                .map(|&g| {
+                    (base + 0.02 * g as f64 + if rng.bernoulli(0.5) { 0.25 } else { -0.25 }).clamp(0.0, 1.0)
+                })
+                .collect();
+            let v: Vec<Option<i32>> = (0..rows)
+                .map(|r| (!rng.bernoulli(0.005)).then(|| rng.bernoulli(propensity[item_of(r)]) as i32))
+                .collect();
+            columns.push(Column::new((*name).into(), v));
+        }
+        let mut df = DataFrame::new_infer_height(columns).expect("frame");
+        if k > 0 {
+            df = reorder(df, "shuffled", &mut SplitMix64::new(seed ^ k as u64));
+        }
+        write_parquet(&mut df, path, rows);
+    }
+    paths.to_vec()
 }
 
 /// The id column of a layout: integers, `item-000000123`, or 16 hexadecimal characters.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Proves sql/counts.sql and sql/pairs.sql right: runs them on DuckDB or Apache Spark (local mode)
-over the sample data and checks that amplify's findings from those counts equal its findings from
-the raw files, exactly, for the whole data and for two shards merged by summation (`--counts a
---counts b`).
+"""Proves sql/counts.sql, sql/pairs.sql and sql/repeated.sql right: runs them on DuckDB or Apache
+Spark (local mode) over the sample data and checks that amplify's findings from those counts equal
+its findings from the raw files, exactly, for the whole data and for two shards merged by
+summation (`--counts a --counts b`).
 
     python sql/check.py --engine duckdb --amplify target/debug/amplify
     python sql/check.py --engine spark  --amplify target/debug/amplify
@@ -14,6 +14,18 @@ every rule is exercised (pairs missing a side or with a side given twice, items 
 label or level, a file without the pair columns, an unusable truth), run through counts.sql and
 pairs.sql with sql/params_sample_swap.sql / params_sample_flip.sql, shards by pair. The flip set
 also runs with its sides reversed (side A absent from the baseline: empty truth slices).
+
+Repeated samples: the sample's repeated set (repeats_human.parquet with three annotators per
+item, repeats_steady/_erratic.parquet with five seeds per item) through repeated.sql with
+sql/params_sample_repeats.sql (amplify's --sample seed --annotator annotator), as committed; then
+altered so that every rule is exercised (invalid samples, an item whose samples are all invalid
+on one or every metric, items with one valid sample, items only in the baseline or only in the
+models, NULL and text-ordered sample values deciding the first sample, invalid truths, and a
+`topic` grouping with unassigned items and a small level whose values are all 0/1), run with
+--group topic under --aggregate mean and --aggregate majority (every value 0/1: the ordinary
+cells and whole score sums). Shards by item. These cases also compare the `instability` section.
+
+Every case also compares the SQL's table with `amplify count` row by row.
 
 Needs the packages of sql/requirements.txt (and Java for Spark). Exit code 0 when equal, 1 with
 the differing rows or sections otherwise.
@@ -107,6 +119,72 @@ FLIP_REVERSED = {
     "options": FLIP["options"][:-1] + ["flipped,original"],
 }
 
+# The repeated cases: the sample's repeated set (one file per source, the tables named like the
+# files), the changes made to it (DuckDB statements), statements run after the parameter file, and
+# the options amplify reads the raw files with.
+REPEAT_TABLES = ["repeats_human", "repeats_steady", "repeats_erratic"]
+REPEAT_SECTIONS = SECTIONS + ["instability"]
+REPEAT_OPTIONS = ["--sample", "seed", "--annotator", "annotator", "--truth", "crowd_verdict", "--verdict", "verdict"]
+REPEATED = {
+    "name": "repeated samples",
+    "data": "repeats",
+    "changes": [],
+    "extra": [],
+    "options": REPEAT_OPTIONS,
+}
+REPEATED_ALTERED = {
+    "name": "repeated samples, altered, grouped",
+    "data": "repeats_altered",
+    "changes": [
+        # a topic grouping: three levels and unassigned items (NULL), every level in both shards ...
+        "ALTER TABLE repeats_human ADD COLUMN topic VARCHAR",
+        "UPDATE repeats_human SET topic = CASE CAST(SUBSTR(id, 6) AS INTEGER) % 7 "
+        "WHEN 0 THEN 'work' WHEN 1 THEN 'work' WHEN 2 THEN 'family' WHEN 3 THEN 'family' "
+        "WHEN 4 THEN 'friends' WHEN 5 THEN 'friends' END",
+        # ... and a small level where the humans and repeats_steady agree with themselves on every
+        # metric: 0/1 values, so its steady rows are 2x2 cells (repeats_erratic's are sums). It has
+        # items in both shards: amplify's BiasAmp→ takes the levels in the order of the counts
+        # rows, so a level only in the second shard would change its bootstrap.
+        "UPDATE repeats_human SET topic = 'rare' WHERE id IN ('post-00005', 'post-00035', 'post-00082', 'post-00110')",
+        # invalid samples among valid ones.
+        "UPDATE repeats_steady SET verdict = 'INFO' WHERE seed = '2' AND id IN ('post-00100', 'post-00101', 'post-00102')",
+        "UPDATE repeats_erratic SET emotional_validation = 7 WHERE seed = '3' AND id IN ('post-00103', 'post-00104')",
+        "UPDATE repeats_human SET accept_framing = NULL WHERE annotator = 'r2' AND id IN ('post-00105', 'post-00106')",
+        # every sample of an item invalid: on one metric (a model, the baseline), on every metric.
+        "UPDATE repeats_steady SET verdict = 'ERROR' WHERE id = 'post-00010'",
+        "UPDATE repeats_human SET emotional_validation = 5 WHERE id = 'post-00012'",
+        "UPDATE repeats_erratic SET emotional_validation = NULL, accept_framing = NULL, verdict = NULL "
+        "WHERE id = 'post-00013'",
+        # one valid sample: not a repeated item.
+        "DELETE FROM repeats_steady WHERE id = 'post-00040' AND seed <> '3'",
+        # items only in the baseline (in no model; in one model) and only in the models.
+        "DELETE FROM repeats_steady WHERE id IN ('post-00020', 'post-00021')",
+        "DELETE FROM repeats_erratic WHERE id = 'post-00020'",
+        "DELETE FROM repeats_human WHERE id IN ('post-00030', 'post-00031')",
+        # the first sample decided by a NULL sample value (first) and by text order ('10' < '2').
+        "UPDATE repeats_erratic SET seed = NULL WHERE id = 'post-00050' AND seed = '4'",
+        "UPDATE repeats_human SET annotator = NULL WHERE id = 'post-00051' AND annotator = 'r2'",
+        "UPDATE repeats_erratic SET seed = '10' WHERE id = 'post-00007' AND seed = '1'",
+        # unusable crowd verdicts: no truth for these items.
+        "UPDATE repeats_human SET crowd_verdict = 'INFO' WHERE id IN ('post-00060', 'post-00061', 'post-00005')",
+    ],
+    "extra": [
+        "CREATE OR REPLACE TEMPORARY VIEW amp_settings AS SELECT 'human' AS baseline_name, "
+        "'topic' AS group_by, 1 AS has_truth, 1 AS baseline_repeats, 1 AS models_repeat, 'mean' AS aggregate",
+        "CREATE OR REPLACE TEMPORARY VIEW amp_baseline AS "
+        "SELECT id, MAX(CASE WHEN UPPER(TRIM(crowd_verdict)) IN ('YTA', 'ESH', '1', '1.0', 'TRUE', 'YES') THEN 1 "
+        "WHEN UPPER(TRIM(crowd_verdict)) IN ('NTA', 'NAH', '0', '0.0', 'FALSE', 'NO') THEN 0 END) AS truth, "
+        "MAX(topic) AS level, 0 AS ambiguous FROM repeats_human GROUP BY id",
+    ],
+    "options": REPEAT_OPTIONS + ["--group", "topic"],
+}
+REPEATED_MAJORITY = {
+    **REPEATED_ALTERED,
+    "name": "repeated samples, altered, grouped, majority",
+    "extra": [REPEATED_ALTERED["extra"][0].replace("'mean'", "'majority'"), REPEATED_ALTERED["extra"][1]],
+    "options": REPEATED_ALTERED["options"] + ["--aggregate", "majority"],
+}
+
 
 def statements(path):
     """The SQL statements of a file (comment lines dropped, split on ';')."""
@@ -114,9 +192,12 @@ def statements(path):
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
-def script(params, extra=(), pairs=False):
+def script(params, extra=(), pairs=False, repeated=False):
     """The statements to run, the last one returning the counts table: the parameters, then
-    counts.sql, then (with pairs) pairs.sql in place of counts.sql's last statement."""
+    counts.sql, then (with pairs) pairs.sql in place of counts.sql's last statement; or (with
+    repeated) repeated.sql alone."""
+    if repeated:
+        return statements(params) + list(extra) + statements(SQL / "repeated.sql")
     counts = statements(SQL / "counts.sql")
     if pairs:
         return statements(params) + list(extra) + counts[:-1] + statements(SQL / "pairs.sql")
@@ -175,7 +256,8 @@ def amplify_json(binary, args):
 
 
 def rows_of(path):
-    """A counts file as {keys: counts}, for a readable diff."""
+    """A counts file as {keys: {count column: value}} (zeros left out: a column one file lacks
+    reads as 0, as amplify reads it), for a readable diff."""
     import duckdb
 
     # A CSV as text: a type-guessing reader would take a cell like 0101 for a number.
@@ -185,14 +267,19 @@ def rows_of(path):
     keys = [i for i, n in enumerate(names) if n in KEY_COLUMNS]
     values = [i for i, n in enumerate(names) if n not in KEY_COLUMNS]
     text = lambda v: "" if v is None else str(v)
-    return {tuple(text(r[i]) for i in keys): tuple(int(r[i]) for i in values) for r in cursor.fetchall()}
+    return {tuple(text(r[i]) for i in keys): {names[i]: int(r[i]) for i in values if int(r[i]) != 0}
+            for r in cursor.fetchall()}
 
 
 def diff_counts(ours, theirs):
     a, b = rows_of(ours), rows_of(theirs)
     lines = [f"  only in amplify count: {k} {v}" for k, v in a.items() if k not in b]
     lines += [f"  only in SQL: {k} {v}" for k, v in b.items() if k not in a]
-    lines += [f"  differs: {k} amplify {a[k]} SQL {b[k]}" for k in a if k in b and a[k] != b[k]]
+    for k in (k for k in a if k in b and a[k] != b[k]):
+        columns = sorted(set(a[k]) | set(b[k]))
+        cells = ", ".join(f"{c} amplify {a[k].get(c, 0)} SQL {b[k].get(c, 0)}"
+                          for c in columns if a[k].get(c, 0) != b[k].get(c, 0))
+        lines.append(f"  differs: {k}: {cells}")
     return lines
 
 
@@ -288,6 +375,56 @@ def check_pairs(binary, run, tmp, case):
                       f"{pairing.get('duplicate_side')} with a side twice")
 
 
+def split_repeats(tmp, case):
+    """The repeated set, changed, as one Parquet file per source: the whole data and two shards
+    by item (every row of an item, in every source, in one shard)."""
+    import duckdb
+
+    folder = tmp / case["data"]
+    parts = {part: {n: folder / part / f"{n}.parquet" for n in REPEAT_TABLES} for part in ("whole", "shard0", "shard1")}
+    if folder.exists():  # made for an earlier case with the same data
+        return parts
+    con = duckdb.connect()
+    for name in REPEAT_TABLES:
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{SAMPLE / (name + '.parquet')}')")
+    for change in case["changes"]:
+        con.execute(change)
+    for part, paths in parts.items():
+        (folder / part).mkdir(parents=True)
+        for name, path in paths.items():
+            where = "" if part == "whole" else f" WHERE CAST(SUBSTR(id, 6) AS INTEGER) % 2 = {part[-1]}"
+            con.execute(f"COPY (SELECT * FROM {name}{where}) TO '{path}' (FORMAT PARQUET)")
+    return parts
+
+
+def check_repeated(binary, run, tmp, case):
+    """repeated.sql over one repeated case, whole and in two shards by item."""
+    parts = split_repeats(tmp, case)
+    stmts = script(SQL / "params_sample_repeats.sql", case["extra"], repeated=True)
+    stem = case["name"].replace(" ", "_").replace(",", "")
+    full = run(parts["whole"], None, stmts, tmp / f"{stem}.parquet")
+    shards = [run(parts[f"shard{k}"], None, stmts, tmp / f"{stem}_shard{k}.parquet") for k in (0, 1)]
+    raw_files = [str(p) for p in parts["whole"].values()]
+    ours = tmp / f"{stem}_amplify.parquet"
+    subprocess.run([binary, "count", *raw_files, *case["options"], "-o", str(ours)], check=True,
+                   capture_output=True)
+    problems = diff_counts(ours, full)
+    checks = {"whole table": ["--counts", str(full)],
+              "two shards summed": ["--counts", str(shards[0]), "--counts", str(shards[1])]}
+    raw, more = compare_findings(binary, raw_files + case["options"], checks, REPEAT_SECTIONS)
+    problems += more
+    rows = rows_of(full)
+    if not raw.get("instability"):
+        problems.append("  the raw files gave no instability rows: nothing was checked")
+    kinds = {kind: sum(1 for k in rows if k[0] == kind) for kind in ("metric", "truth", "repeat")}
+    # Rows written as sums (fractional item values) and as 2x2 cells / whole sums (values all 0/1).
+    sliced = [v for k, v in rows.items() if k[0] in ("metric", "truth", "model")]
+    sums = sum(1 for v in sliced if any(c.startswith("sum_") for c in v))
+    return problems, (f"{len(rows)} counts rows ({kinds['metric']} metric, {kinds['truth']} truth, "
+                      f"{kinds['repeat']} repeat; of the metric, truth and model rows {sums} with "
+                      f"item-level sums, {len(sliced) - sums} with 2x2 cells or whole sums)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
@@ -301,6 +438,9 @@ def main():
         for case in (SWAP, FLIP, FLIP_REVERSED):
             cases.append((case["name"], lambda case=case: check_pairs(args.amplify, run, tmp, case),
                           SECTIONS + PAIR_SECTIONS))
+        for case in (REPEATED, REPEATED_ALTERED, REPEATED_MAJORITY):
+            cases.append((case["name"], lambda case=case: check_repeated(args.amplify, run, tmp, case),
+                          REPEAT_SECTIONS))
         for name, check, sections in cases:
             start = time.monotonic()
             problems, summary = check()

@@ -22,6 +22,12 @@ pub(crate) struct InputPlan {
     pub strategy: Strategy,
     /// Which polars engine runs the full-data queries.
     pub engine: Engine,
+    /// The base model (`--versus`).
+    pub versus: Option<String>,
+    /// `--versus-only`.
+    pub versus_only: bool,
+    /// `--rank-by`.
+    pub rank_by: Option<String>,
 }
 
 impl TryFrom<&InputArgs> for InputPlan {
@@ -64,7 +70,15 @@ impl TryFrom<&InputArgs> for InputPlan {
             EngineArg::InMemory => Engine::InMemory,
         };
         let inputs = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
-        Ok(Self { inputs, options, strategy, engine })
+        Ok(Self {
+            inputs,
+            options,
+            strategy,
+            engine,
+            versus: args.versus.clone(),
+            versus_only: args.versus_only,
+            rank_by: args.rank_by.clone(),
+        })
     }
 }
 
@@ -185,6 +199,12 @@ pub(crate) struct RunInputs {
     pub pair_columns: Option<[String; 2]>,
     /// How repeated samples or annotators were read.
     pub repeats: Option<RepeatSettings>,
+    /// The base model (`--versus`).
+    pub versus: Option<String>,
+    /// `--versus-only`.
+    pub versus_only: bool,
+    /// `--rank-by`.
+    pub rank_by: Option<String>,
 }
 
 impl StatsPlan {
@@ -208,7 +228,25 @@ impl StatsPlan {
             verdicts: run.verdicts.clone(),
             pair_columns: run.pair_columns.clone(),
             repeats: run.repeats.clone(),
+            versus: run.versus.clone(),
+            versus_only: run.versus_only,
+            rank_by: run.rank_by.clone(),
         }
+    }
+}
+
+/// What a repeated run's findings record of its options.
+pub(crate) fn repeat_settings(options: &RepeatOptions) -> RepeatSettings {
+    let aggregate = match options.aggregate {
+        Aggregate::Mean => "mean",
+        Aggregate::Majority => "majority",
+        Aggregate::First => "first",
+    };
+    RepeatSettings {
+        sample: options.sample.clone(),
+        annotator: options.annotator.clone(),
+        repeated: options.repeated,
+        aggregate: aggregate.into(),
     }
 }
 
@@ -279,20 +317,5 @@ mod tests {
         assert!(
             matches!(InputPlan::try_from(&long.input), Err(AmplifyError::Usage(m)) if m.contains("single input"))
         );
-    }
-}
-
-/// What a repeated run's findings record of its options.
-pub(crate) fn repeat_settings(options: &RepeatOptions) -> RepeatSettings {
-    let aggregate = match options.aggregate {
-        Aggregate::Mean => "mean",
-        Aggregate::Majority => "majority",
-        Aggregate::First => "first",
-    };
-    RepeatSettings {
-        sample: options.sample.clone(),
-        annotator: options.annotator.clone(),
-        repeated: options.repeated,
-        aggregate: aggregate.into(),
     }
 }

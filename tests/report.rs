@@ -94,7 +94,7 @@ fn report_folder_has_every_artifact_and_valid_charts() {
     }
     let diff = parse_xml(&std::fs::read_to_string(out.join("charts/differences.svg")).unwrap()).join(" ");
     assert!(diff.contains("percentage points") && diff.contains("*"), "axis title and significance marks");
-    assert_eq!(f["schema"], "amplify.findings/2");
+    assert_eq!(f["schema"], "amplify.findings/3");
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn bad_report_inputs() {
     let other = write(dir.path(), "y.json", "{\"schema\": \"amplify.findings/9\"}");
     assert_user_error(
         amplify().args(["report", "--from", other.to_str().unwrap()]),
-        &["schema 'amplify.findings/9'", "amplify.findings/2"],
+        &["schema 'amplify.findings/9'", "amplify.findings/3"],
     );
     let garbage = write(dir.path(), "z.json", "not json");
     assert_user_error(amplify().args(["report", "--from", garbage.to_str().unwrap()]), &["not JSON"]);

@@ -54,6 +54,35 @@ fn example_and_fresh_findings_validate() {
 }
 
 #[test]
+fn repeated_and_conditions_findings_validate() {
+    let v = validator();
+    let shipped =
+        |name: &str| root().join("data/sample").join(format!("{name}.parquet")).display().to_string();
+    let [h, s, e] = ["repeats_human", "repeats_steady", "repeats_erratic"].map(shipped);
+    let truth = ["--truth", "crowd_verdict", "--verdict", "verdict"];
+    let mut args = vec![h.as_str(), s.as_str(), e.as_str(), "--sample", "seed", "--annotator", "annotator"];
+    args.extend(truth);
+    args.extend(["--versus", "repeats_steady", "--rank-by", "emotional_validation"]);
+    let repeated = findings(&args);
+    assert!(!repeated["instability"].as_array().unwrap().is_empty());
+    assert_eq!(errors(&v, &repeated), Vec::<String>::new(), "repeated samples with --versus and --rank-by");
+    let files = [
+        "conditions_human",
+        "conditions_base",
+        "conditions_prompt",
+        "conditions_finetune",
+        "conditions_steer",
+    ]
+    .map(shipped);
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    args.extend(truth);
+    args.extend(["--versus", "conditions_base", "--versus-only", "--rank-by", "fnr"]);
+    let conditions = findings(&args);
+    assert!(conditions["versus"]["comparisons"].as_array().is_some_and(|c| !c.is_empty()));
+    assert_eq!(errors(&v, &conditions), Vec::<String>::new(), "conditions with --versus-only and a ranking");
+}
+
+#[test]
 fn broken_documents_are_rejected() {
     let v = validator();
     let text = std::fs::read_to_string(root().join("reports/example/findings.json")).expect("example");

@@ -153,3 +153,37 @@ fn paired_t_coverage_is_near_nominal() {
     });
     assert!((0.93..=0.97).contains(&cov), "paired t coverage {cov}");
 }
+
+/// Repeated samples (`--sample`): 5 samples per item whose propensities differ between items so
+/// that the intra-item correlation is 0.3 (propensity 0.5 ± 0.274 with equal chance: ICC =
+/// var(p)/(μ(1 − μ)) = 0.075/0.25). The item-level t interval (the unit of inference) covers the
+/// true rate near the nominal 95%; a row-level Wilson interval over the 500 samples, as if they
+/// were independent, under-covers (its variance is too small by the design effect 1 + 4·0.3).
+#[test]
+fn item_level_intervals_cover_with_correlated_samples_and_row_level_ones_do_not() {
+    let mut rng = SplitMix64::new(5);
+    let (items, k, spread) = (100u64, 5u32, (0.3f64 * 0.25).sqrt());
+    let (mut item_level, mut row_level, mut difference) = (0, 0, 0);
+    let reps = 2000;
+    for _ in 0..reps {
+        let (mut s, mut s2, mut ones, mut d, mut d2) = (0.0, 0.0, 0u64, 0.0, 0.0);
+        for _ in 0..items {
+            let p = if rng.bernoulli(0.5) { 0.5 + spread } else { 0.5 - spread };
+            let positives: u32 = (0..k).map(|_| rng.bernoulli(p) as u32).sum();
+            let mean = positives as f64 / k as f64;
+            (s, s2, ones) = (s + mean, s2 + mean * mean, ones + positives as u64);
+            // A human label per item at rate 0.3: the paired difference has truth 0.5 − 0.3.
+            let diff = mean - f64::from(u8::from(rng.bernoulli(0.3)));
+            (d, d2) = (d + diff, d2 + diff * diff);
+        }
+        item_level += usize::from(paired_t(items, s, s2, 0.95).unwrap().interval.contains(0.5));
+        row_level += usize::from(wilson_interval(ones, items * k as u64, 0.95).unwrap().contains(0.5));
+        difference += usize::from(paired_t(items, d, d2, 0.95).unwrap().interval.contains(0.2));
+    }
+    let share = |x: usize| x as f64 / reps as f64;
+    let (item_level, row_level, difference) = (share(item_level), share(row_level), share(difference));
+    eprintln!("coverage at ICC 0.3: item-level {item_level}, row-level {row_level}, difference {difference}");
+    assert!((0.93..=0.97).contains(&item_level), "item-level coverage {item_level}");
+    assert!((0.93..=0.97).contains(&difference), "item-level difference coverage {difference}");
+    assert!(row_level < 0.88, "row-level coverage {row_level} should fall well short of 95%");
+}

@@ -5,7 +5,8 @@ use super::findings::{
     Alignment, Comparison, Findings, GroupRow, InputRecord, Overall, Settings, TruthTest, FINDINGS_SCHEMA,
 };
 use super::pairs::{pair_sections, PairRow, PairTest};
-use super::{audit, corrected, detectable, groups, repeats, truth};
+use super::versus::UnpairedRow;
+use super::{audit, corrected, detectable, groups, ranking, repeats, truth, versus};
 use crate::counts::{units, CountsTable, MetricCounts, ModelCounts, UNIT};
 use crate::data::files::audit::AuditRows;
 use crate::error::Result;
@@ -65,7 +66,19 @@ pub fn build_findings(
         pair_tests: pairs.tests,
         pair_truth: pairs.truth,
         instability: repeats::instability_rows(counts, &settings_copy),
+        versus: None,
+        ranking: None,
     };
+    findings.versus = versus::versus_section(counts, &settings_copy, &findings)?;
+    findings.ranking = ranking::ranking(&findings, counts, &settings_copy)?;
+    if settings_copy.versus_only {
+        // Only the conditions against BASE: the comparisons with the baseline leave the family.
+        findings.comparisons.clear();
+        findings.overall.clear();
+        findings.truth_tests.clear();
+        findings.groups.clear();
+        findings.bias_amplification.clear();
+    }
     correct(&mut findings);
     detectable::fill(&mut findings, counts);
     Ok(findings)
@@ -111,7 +124,7 @@ macro_rules! tested {
     )*};
 }
 
-tested!(Comparison, Overall, TruthTest, GroupRow, DifferentialError, PairRow, PairTest);
+tested!(Comparison, Overall, TruthTest, GroupRow, DifferentialError, PairRow, PairTest, UnpairedRow);
 
 /// Adjusts every p-value of the run as one family (comparisons, overall scores, truth tests,
 /// group amplification, differential judge error, pair asymmetries and pair tests) and flags the
@@ -127,13 +140,20 @@ fn correct(f: &mut Findings) {
     rows.extend(f.differential.iter_mut().map(|r| r as &mut dyn Tested));
     rows.extend(f.pairs.iter_mut().map(|r| r as &mut dyn Tested));
     rows.extend(f.pair_tests.iter_mut().map(|r| r as &mut dyn Tested));
+    if let Some(v) = &mut f.versus {
+        rows.extend(v.comparisons.iter_mut().map(|r| r as &mut dyn Tested));
+        rows.extend(v.overall.iter_mut().map(|r| r as &mut dyn Tested));
+        rows.extend(v.truth_tests.iter_mut().map(|r| r as &mut dyn Tested));
+        rows.extend(v.groups.iter_mut().map(|r| r as &mut dyn Tested));
+        rows.extend(v.unpaired.iter_mut().map(|r| r as &mut dyn Tested));
+    }
     let family: Vec<Option<f64>> = rows.iter().map(|r| r.p_value()).collect();
     for (row, p) in rows.into_iter().zip(adjust(&family, correction)) {
         row.set_adjusted(p, alpha);
     }
 }
 
-fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
+pub(super) fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
     let p = m.pairs;
     let n = p.n();
     let mut row = Comparison {
@@ -183,7 +203,7 @@ fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
     row
 }
 
-fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
+pub(super) fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
     let s = m.score;
     let (sum_d, sum_d2, baseline_score, model_score) = match m.score_moments {
         None => {

@@ -1,19 +1,19 @@
 //! The findings document: plain serialisable structs, the stable JSON contract
-//! (`amplify.findings/2`, documented in docs/FORMATS.md and docs/findings.schema.json).
+//! (`amplify.findings/3`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
 use super::audit::{AgreementRow, DifferentialError};
 use super::corrected::{CorrectedGroup, CorrectedRow};
 use super::detectable::Detectable;
 use super::pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
-use super::repeats::{InstabilityRow, RepeatSettings};
-use crate::data::Layout;
-use crate::stats::binomial::McNemarVariant;
-use crate::stats::multiplicity::Correction;
-use crate::stats::{Confidence, Interval};
+use super::ranking::Ranking;
+use super::repeats::InstabilityRow;
+pub use super::settings::{ReferenceLevel, Settings};
+use super::versus::Versus;
+use crate::stats::Interval;
 use serde::{Deserialize, Serialize};
 
 /// Schema identifier of the findings document.
-pub const FINDINGS_SCHEMA: &str = "amplify.findings/2";
+pub const FINDINGS_SCHEMA: &str = "amplify.findings/3";
 
 /// Everything one run found, ready for any exporter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,81 +77,12 @@ pub struct Findings {
     /// How unstable each source is across its repeated samples or annotators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instability: Vec<InstabilityRow>,
-}
-
-/// Settings that determine the numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
-    /// Confidence level of every interval.
-    pub confidence: Confidence,
-    /// Multiplicity correction.
-    pub correction: Correction,
-    /// McNemar variant.
-    pub test: McNemarVariant,
-    /// Seed of every random step (none in `compare` yet; recorded for reproducibility).
-    pub seed: u64,
-    /// Name of the baseline source.
-    pub baseline: String,
-    /// Compared metrics, in order.
-    pub metrics: Vec<String>,
-    /// Metrics whose polarity was flipped.
-    pub inverted: Vec<String>,
-    /// Input layout.
-    pub layout: Layout,
-    /// Id column (`None` when reading counts).
-    pub id_column: Option<String>,
-    /// Ground-truth column, if any.
-    #[serde(default)]
-    pub truth: Option<String>,
-    /// Levels with fewer items are not tested.
-    #[serde(default)]
-    pub min_group: u64,
-    /// Bootstrap replicates for BiasAmp→.
-    #[serde(default)]
-    pub bootstrap: u32,
-    /// Requested reference levels (GROUPING=LEVEL).
-    #[serde(default)]
-    pub reference: Vec<ReferenceLevel>,
-    /// Compared metrics that enter the overall score inverted (1 − label): those judged against
-    /// the ground truth, where 1 = at fault, so that 1 means face-preserving throughout.
-    #[serde(default)]
-    pub score_inverted: Vec<String>,
-    /// Metrics read as verdicts (`--verdict`; 1 = at fault).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub verdicts: Vec<String>,
-    /// The pair and variant columns (`--pair`, `--variant`).
+    /// Every model against a base model (`--versus BASE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pair_columns: Option<[String; 2]>,
-    /// How repeated samples or annotators were read, if the run had them.
+    pub versus: Option<Versus>,
+    /// The models ranked by one measure (`--rank-by`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repeats: Option<RepeatSettings>,
-}
-
-impl Settings {
-    /// The command line's default statistics settings (95% intervals, Holm, exact McNemar, seed
-    /// 42, levels under 30 items untested, 2,000 bootstrap replicates) for a run that compares
-    /// `metrics` read in `layout` against `baseline`.
-    pub fn new(baseline: &str, metrics: Vec<String>, layout: Layout) -> Self {
-        Self {
-            confidence: Confidence::default(),
-            correction: Correction::Holm,
-            test: McNemarVariant::Exact,
-            seed: 42,
-            baseline: baseline.to_string(),
-            metrics,
-            inverted: Vec::new(),
-            layout,
-            id_column: None,
-            truth: None,
-            min_group: 30,
-            bootstrap: 2000,
-            reference: Vec::new(),
-            score_inverted: Vec::new(),
-            verdicts: Vec::new(),
-            pair_columns: None,
-            repeats: None,
-        }
-    }
+    pub ranking: Option<Ranking>,
 }
 
 /// One input file.
@@ -424,39 +355,4 @@ pub struct BiasAmplification {
     pub value: Option<f64>,
     /// Seeded percentile bootstrap interval.
     pub ci: Option<Interval>,
-}
-
-/// A requested reference level, `--reference GROUPING=LEVEL`; written as that string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ReferenceLevel {
-    /// The grouping's name.
-    pub grouping: String,
-    /// The level used as the reference.
-    pub level: String,
-}
-
-impl std::str::FromStr for ReferenceLevel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.split_once('=') {
-            Some((g, l)) if !g.is_empty() && !l.is_empty() => {
-                Ok(Self { grouping: g.to_string(), level: l.to_string() })
-            }
-            _ => Err(format!("'{s}' is not GROUPING=LEVEL")),
-        }
-    }
-}
-
-impl TryFrom<String> for ReferenceLevel {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        s.parse()
-    }
-}
-
-impl From<ReferenceLevel> for String {
-    fn from(r: ReferenceLevel) -> String {
-        format!("{}={}", r.grouping, r.level)
-    }
 }

@@ -10,9 +10,12 @@ mod findings;
 mod groups;
 mod pairs;
 mod planning;
+mod ranking;
 mod repeats;
+mod settings;
 mod truth;
 mod validate;
+mod versus;
 
 pub(crate) use audit::agreement_report;
 pub(crate) use planning::power_report;
@@ -29,4 +32,7 @@ pub use findings::{
 };
 pub use pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
 pub use planning::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
+pub(crate) use ranking::best_model;
+pub use ranking::{RankRow, Ranking};
 pub use repeats::{InstabilityRow, RepeatSettings};
+pub use versus::{UnpairedRow, Versus};

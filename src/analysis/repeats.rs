@@ -33,6 +33,11 @@ pub(crate) fn item_mean(n: u64, sum: f64, sum_sq: f64, confidence: f64) -> (Opti
     (mean, ci)
 }
 
+/// An interval of a difference of values in [0, 1], clipped to [−1, 1].
+pub(crate) fn clipped(i: Interval) -> Interval {
+    Interval::new(i.low.max(-1.0), i.high.min(1.0))
+}
+
 /// The paired t of d_i = m_i − h_i over the items.
 pub(crate) fn difference(m: &Moments, confidence: f64) -> Option<TEstimate> {
     let (sum_d, sum_d2) = m.difference_sums();
@@ -54,7 +59,8 @@ pub(crate) fn fill_comparison(row: &mut Comparison, m: &Moments, settings: &Sett
     let (sum_d, _) = m.difference_sums();
     row.difference = Some(sum_d / m.n as f64);
     if let Some(t) = difference(m, confidence) {
-        (row.difference_ci, row.p_value) = (Some(t.interval), Some(t.p_value));
+        // A difference of values in [0, 1] lies in [−1, 1]; so does its interval.
+        (row.difference_ci, row.p_value) = (Some(clipped(t.interval)), Some(t.p_value));
     }
     if let (Some(b), Some(mr)) = (row.baseline_rate, row.model_rate) {
         row.cohens_h = Some(crate::stats::effect::cohens_h(mr, b));

@@ -137,7 +137,7 @@ fn item_level_truth_test(m: &MetricCounts, x: &Moments, at_fault: bool, settings
         baseline_rate: share(baseline),
         model_rate: share(model),
         difference: share(sum_d),
-        difference_ci: t.map(|t| t.interval),
+        difference_ci: t.map(|t| repeats::clipped(t.interval)),
         p_value: t.map(|t| t.p_value),
         p_adjusted: None,
         significant: false,

@@ -42,9 +42,11 @@ impl Check {
     }
 }
 
-fn comparison(c: &mut Check, i: usize, row: &Comparison) {
-    let f = |name: &str| format!("comparisons[{i}].{name}");
-    if row.both + row.model_only + row.baseline_only + row.neither != row.n {
+fn comparison(c: &mut Check, section: &str, i: usize, row: &Comparison) {
+    let f = |name: &str| format!("{section}[{i}].{name}");
+    // Item-level rows (repeated samples) have no 2×2 cells.
+    let cells = row.both + row.model_only + row.baseline_only + row.neither;
+    if row.method.is_none() && cells != row.n {
         c.problems.push(format!(
             "{}: both + model_only + baseline_only + neither is not n = {}",
             f("n"),
@@ -57,14 +59,31 @@ fn comparison(c: &mut Check, i: usize, row: &Comparison) {
     c.interval(f("baseline_ci"), row.baseline_ci, 0.0, 1.0);
     c.interval(f("model_ci"), row.model_ci, 0.0, 1.0);
     c.interval(f("difference_ci"), row.difference_ci, -1.0, 1.0);
-    c.p_values(&format!("comparisons[{i}]"), row.p_value, row.p_adjusted);
+    c.p_values(&format!("{section}[{i}]"), row.p_value, row.p_adjusted);
 }
 
 /// Every problem of the document (empty when it is sound), each naming its field.
 pub(crate) fn problems(f: &Findings) -> Vec<String> {
     let mut c = Check { problems: Vec::new() };
     for (i, row) in f.comparisons.iter().enumerate() {
-        comparison(&mut c, i, row);
+        comparison(&mut c, "comparisons", i, row);
+    }
+    if let Some(v) = &f.versus {
+        for (i, row) in v.comparisons.iter().enumerate() {
+            comparison(&mut c, "versus.comparisons", i, row);
+        }
+        for (i, u) in v.unpaired.iter().enumerate() {
+            let field = |name: &str| format!("versus.unpaired[{i}].{name}");
+            c.range(field("model_rate"), u.model_rate, 0.0, 1.0);
+            c.range(field("base_rate"), u.base_rate, 0.0, 1.0);
+            c.p_values(&format!("versus.unpaired[{i}]"), u.p_value, u.p_adjusted);
+        }
+    }
+    for (i, r) in f.instability.iter().enumerate() {
+        let field = |name: &str| format!("instability[{i}].{name}");
+        c.range(field("share_disagree"), r.share_disagree, 0.0, 1.0);
+        c.range(field("rate"), r.rate, 0.0, 1.0);
+        c.interval(field("rate_ci"), r.rate_ci, 0.0, 1.0);
     }
     for (i, o) in f.overall.iter().enumerate() {
         let field = |name: &str| format!("overall[{i}].{name}");
@@ -87,7 +106,7 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
         }
         c.interval(field("fpr_ci"), t.fpr_ci, 0.0, 1.0);
         c.interval(field("fnr_ci"), t.fnr_ci, 0.0, 1.0);
-        if t.tp + t.fp + t.tn + t.fn_ != t.n {
+        if t.method.is_none() && t.tp + t.fp + t.tn + t.fn_ != t.n {
             c.problems.push(format!("{}: tp + fp + tn + fn is not n = {}", field("n"), t.n));
         }
     }

@@ -9,6 +9,7 @@ pub(crate) mod pairs;
 pub(crate) mod rates;
 pub(crate) mod render;
 pub(crate) mod scene;
+pub(crate) mod versus;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};
@@ -85,6 +86,22 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
             pairs::asymmetry_chart(f),
             "no asymmetry with an estimate",
         );
+    }
+    if f.versus.is_some() {
+        push(
+            "conditions-heatmap".into(),
+            "Conditions against the base model: Δ per measure (blue = better, vermillion = worse)".into(),
+            versus::heatmap(f),
+            "no condition with a difference",
+        );
+        if !f.truth.is_empty() {
+            push(
+                "conditions-tradeoff".into(),
+                "FNR against FPR per model: the trade-off of each condition".into(),
+                versus::tradeoff(f),
+                "fewer than two models with FNR and FPR",
+            );
+        }
     }
     (charts, skipped)
 }

@@ -80,6 +80,8 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         corrected: vec![],
         corrected_groups: vec![],
         instability: vec![],
+        versus: None,
+        ranking: None,
         pairing: None,
         pairs: vec![],
         pair_tests: vec![],

@@ -91,6 +91,17 @@ pub(crate) struct InputArgs {
     /// invalid) or first.
     #[arg(long, value_enum, default_value_t = AggregateArg::Mean, help_heading = "Repeated samples")]
     pub aggregate: AggregateArg,
+    /// Compare every other model with this one (a base model; the others are conditions such as a
+    /// system prompt or a fine-tune), on the same items, besides the comparison with the baseline.
+    #[arg(long, value_name = "MODEL", help_heading = "Conditions")]
+    pub versus: Option<String>,
+    /// Only the comparisons with the --versus model (the baseline still gives truth and groups).
+    #[arg(long, requires = "versus", help_heading = "Conditions")]
+    pub versus_only: bool,
+    /// Rank the models by a compared metric, fnr or overall (lower is better) and test each
+    /// against the best.
+    #[arg(long, value_name = "METRIC|fnr|overall", help_heading = "Conditions")]
+    pub rank_by: Option<String>,
     /// How rows are paired for counting (for diagnosis and tests; every choice gives the same
     /// counts): by position when the sources line up, else a join, else a group-by.
     #[arg(long, value_enum, default_value_t = PairingArg::Auto, hide = true)]

@@ -80,11 +80,14 @@ pub(crate) fn findings(
             verdicts: input.verdict.clone(),
             pair_columns: None,
             repeats: None,
+            versus: input.versus.clone(),
+            versus_only: input.versus_only,
+            rank_by: input.rank_by.clone(),
         };
         return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
     }
     let plan = InputPlan::try_from(input)?;
-    let (dataset, counts) = super::load_and_count(&plan)?;
+    let (dataset, mut counts) = super::load_and_count(&plan)?;
     let mut run = RunInputs {
         records: super::input_records(&dataset),
         baseline: plan.options.baseline_name.clone(),
@@ -96,6 +99,9 @@ pub(crate) fn findings(
         verdicts: plan.options.verdicts.clone(),
         pair_columns: plan.options.pairs.as_ref().map(|p| [p.pair.clone(), p.variant.clone()]),
         repeats: plan.options.repeats.as_ref().map(crate::plan::repeat_settings),
+        versus: plan.versus.clone(),
+        versus_only: plan.versus_only,
+        rank_by: plan.rank_by.clone(),
     };
     let audits = match &audit.audit {
         Some(path) => {
@@ -108,6 +114,7 @@ pub(crate) fn findings(
         }
         None => None,
     };
+    super::count_conditions(&plan, &dataset, &mut counts, &stats.settings(&run))?;
     let mut findings = build_findings(&counts, stats.settings(&run), run.records)?;
     if let Some(audits) = audits {
         add_audit(&mut findings, &counts, &audits);

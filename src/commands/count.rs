@@ -10,7 +10,17 @@ pub(crate) fn run(args: &CountArgs) -> Result<()> {
     let plan = InputPlan::try_from(&args.input)?;
     counts_format(&args.output)?;
     crate::atomic::check_target(&args.output, &super::compare::input_paths(&args.input, []))?;
-    let (_, counts) = super::load_and_count(&plan)?;
+    let (dataset, mut counts) = super::load_and_count(&plan)?;
+    if plan.versus.is_some() || plan.rank_by.is_some() {
+        // The best model by point estimates alone: the settings' intervals do not matter here.
+        let mut settings = crate::analysis::Settings::new(
+            &plan.options.baseline_name,
+            counts.metric_names(),
+            dataset.layout,
+        );
+        settings.rank_by = plan.rank_by.clone();
+        super::count_conditions(&plan, &dataset, &mut counts, &settings)?;
+    }
     let rows = write_counts(&counts, &args.output)?;
     note!(
         "amplify: wrote {rows} counts rows ({} model(s) × {} metric(s)) to {}",

@@ -60,6 +60,33 @@ pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, Counts
     Ok((dataset, counts))
 }
 
+/// Adds the counts of the models against the `--versus` model and, for `--rank-by`, against the
+/// best model (found from findings with `settings`), unless already counted.
+pub(crate) fn count_conditions(
+    plan: &InputPlan,
+    dataset: &Dataset,
+    counts: &mut CountsTable,
+    settings: &crate::analysis::Settings,
+) -> crate::Result<()> {
+    if let Some(base) = &plan.versus {
+        counts.versus.push(data::count::count_versus(dataset, base, plan.strategy)?);
+    }
+    if let Some(measure) = &plan.rank_by {
+        let findings = crate::analysis::build_findings(counts, settings.clone(), Vec::new())?;
+        if let Some(best) = crate::analysis::best_model(&findings, measure)? {
+            if !counts.versus.iter().any(|v| v.base == best) {
+                counts.versus.push(data::count::count_versus(dataset, &best, plan.strategy)?);
+            }
+        }
+    }
+    for v in &counts.versus {
+        if !v.unpaired.is_empty() {
+            note!("amplify: share no item with {}, compared unpaired: {}", v.base, v.unpaired.join(", "));
+        }
+    }
+    Ok(())
+}
+
 /// The input records of a dataset, baseline first.
 pub(crate) fn input_records(dataset: &Dataset) -> Vec<InputRecord> {
     std::iter::once(("baseline", &dataset.baseline))

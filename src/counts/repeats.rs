@@ -288,18 +288,19 @@ mod tests {
 
     #[test]
     fn impossible_sums_are_refused() {
+        let u = to_units;
         let ok = Moments {
             n: 2,
-            sum_model: 1.0,
-            sum_baseline: 1.0,
-            sum_model_sq: 0.5,
-            sum_baseline_sq: 1.0,
-            sum_cross: 0.5,
+            sum_model: u(1.0),
+            sum_baseline: u(1.0),
+            sum_model_sq: u(0.5),
+            sum_baseline_sq: u(1.0),
+            sum_cross: u(0.5),
         };
         assert!(ok.check().is_ok());
-        assert!(Moments { sum_model_sq: 1.5, ..ok }.check().is_err(), "Σv² > Σv");
-        assert!(Moments { sum_model_sq: 0.4, ..ok }.check().is_err(), "(Σv)² > n·Σv²");
-        assert!(Moments { sum_cross: 1.5, ..ok }.check().is_err());
-        assert!(Moments { sum_model: f64::NAN, ..ok }.check().is_err());
+        assert!(Moments { sum_model_sq: u(1.5), ..ok }.check().is_err(), "Σv² > Σv");
+        assert!(Moments { sum_model_sq: u(0.4), ..ok }.check().is_err(), "(Σv)² > n·Σv²");
+        assert!(Moments { sum_cross: u(1.5), ..ok }.check().is_err());
+        assert!(Moments { sum_model: u(2.5), sum_model_sq: u(2.5), ..ok }.check().is_err(), "Σv > n");
     }
 }

@@ -71,7 +71,8 @@ enum Event {
     Unreachable(String),
 }
 
-/// Spaces request starts at least `60 / rpm` seconds apart.
+/// Schedules request starts `60 / rpm` seconds apart: the k-th start is never before the first
+/// plus k intervals (a thread may start late under load, never early).
 struct RateLimiter {
     interval: Option<Duration>,
     next: Mutex<Instant>,

@@ -8,6 +8,7 @@ pub(crate) mod repeats;
 pub(crate) mod sections;
 mod table;
 pub(crate) mod tables;
+pub(crate) mod versus;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};
@@ -17,7 +18,7 @@ use crate::error::{AmplifyError, Result};
 pub enum Format {
     /// Human-readable tables (default).
     Table,
-    /// The findings document (`amplify.findings/2`).
+    /// The findings document (`amplify.findings/3`).
     Json,
     /// The comparisons table as CSV.
     Csv,

@@ -79,7 +79,10 @@ pub(super) fn audit(f: &Findings) -> String {
 
 /// The counterfactual-pair sections (`--pair`), then those of repeated samples, one table each.
 pub(super) fn pairs(f: &Findings) -> String {
-    let sections = super::pairs::sections(f).into_iter().chain(super::repeats::sections(f));
+    let sections = super::pairs::sections(f)
+        .into_iter()
+        .chain(super::repeats::sections(f))
+        .chain(super::versus::sections(f));
     sections.map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, render(&s))).collect()
 }
 

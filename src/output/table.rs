@@ -18,13 +18,17 @@ pub(super) fn render(f: &Findings) -> String {
         Correction::None => "none",
     };
     let mut out = String::new();
+    let against = match (&s.versus, s.versus_only) {
+        (Some(base), true) => format!("{base} (--versus-only; {} gives the truth and groups)", s.baseline),
+        (Some(base), false) => format!("{} and {base}", s.baseline),
+        (None, _) => s.baseline.clone(),
+    };
     let _ = writeln!(
         out,
-        "{} vs {}: {} metric(s), {} model(s)\n",
+        "{} vs {against}: {} metric(s), {} model(s)\n",
         model_list(f),
-        s.baseline,
         s.metrics.len(),
-        f.overall.len()
+        f.alignment.len()
     );
     let mut t = new_table([
         "metric".to_string(),
@@ -41,7 +45,9 @@ pub(super) fn render(f: &Findings) -> String {
         t.add_row(comparison_row(c, &s.baseline));
     }
     right_align(&mut t, &[2, 3, 4, 5, 6, 7]);
-    let _ = writeln!(out, "{t}\n");
+    if !f.comparisons.is_empty() {
+        let _ = writeln!(out, "{t}\n");
+    }
     let mut o = new_table([
         "overall score".to_string(),
         "n".to_string(),

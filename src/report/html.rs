@@ -63,7 +63,11 @@ pub(super) fn render(f: &Findings, charts: &[(String, String, String)], skipped:
     for s in crate::output::audit::sections(f) {
         section(&mut h, &s);
     }
-    for s in crate::output::pairs::sections(f).into_iter().chain(crate::output::repeats::sections(f)) {
+    for s in crate::output::pairs::sections(f)
+        .into_iter()
+        .chain(crate::output::repeats::sections(f))
+        .chain(crate::output::versus::sections(f))
+    {
         section(&mut h, &s);
     }
     section(&mut h, &content::data_quality(f));

@@ -52,7 +52,11 @@ pub(super) fn render(f: &Findings, charts: &[(String, String)], skipped: &[Strin
     for s in crate::output::audit::sections(f) {
         section(&mut md, &s);
     }
-    for s in crate::output::pairs::sections(f).into_iter().chain(crate::output::repeats::sections(f)) {
+    for s in crate::output::pairs::sections(f)
+        .into_iter()
+        .chain(crate::output::repeats::sections(f))
+        .chain(crate::output::versus::sections(f))
+    {
         section(&mut md, &s);
     }
     section(&mut md, &content::data_quality(f));

@@ -64,5 +64,38 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
             "McNemar (1947); Tango (1998); Cheng M et al. (2025). ELEPHANT: social sycophancy in LLMs (double-sided sycophancy); Kusner MJ et al. (2017). Counterfactual fairness. NeurIPS.".into(),
         ));
     }
+    rows.extend(extra_methods(f, &conf));
+    rows
+}
+
+/// Rows of repeated samples, conditions and the ranking, when the run has them.
+fn extra_methods(f: &Findings, conf: &str) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    if let Some(r) = &f.settings.repeats {
+        rows.push((
+            "Repeated samples".into(),
+            format!("The item is the unit of inference: each source's item value is the {} of its valid samples; rates are item means with {conf} t intervals, differences (and FNR/FPR differences) paired t over items, amplification Welch on item differences; items whose values are all 0/1 keep the exact 2×2 methods.", r.aggregate),
+            "Student (1908); Welch (1947).".into(),
+        ));
+        rows.push((
+            "Instability".into(),
+            "Per source: share of items whose samples disagree; ICC(1) of the one-way random-effects ANOVA (unbalanced k₀); design effect 1 + (k̄ − 1)·ICC; Fleiss' κ among an item's samples (varying raters).".into(),
+            "Shrout PE, Fleiss JL (1979). Psychol Bull 86:420–428; Kish L (1965). Survey Sampling; Fleiss JL (1971). Psychol Bull 76:378–382.".into(),
+        ));
+    }
+    if let Some(v) = &f.versus {
+        rows.push((
+            format!("Conditions versus {}", v.base),
+            "Each model against the base model on the items both answered, with the methods above (base in the baseline's place); models sharing no item with the base: Newcombe's hybrid score interval and Fisher's exact test (Welch on item means with repeats). In the run's family.".into(),
+            "Newcombe RG (1998). Stat Med 17:873–890; Fisher RA (1935). J R Stat Soc 98:39–82.".into(),
+        ));
+    }
+    if let Some(r) = &f.ranking {
+        rows.push((
+            "Ranking".into(),
+            format!("Models ordered by {} (lower is better); each tested against the best on the same items, Holm-adjusted over those tests; not significantly different from the best when the adjusted p ≥ α.", r.measure),
+            "Holm S (1979). Scand J Stat 6:65–70.".into(),
+        ));
+    }
     rows
 }

@@ -57,10 +57,11 @@ pub fn load_findings(path: &Path) -> Result<Findings> {
         .map_err(|e| bad(format!("not JSON ({e}); give a findings.json written by amplify")))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         None => return Err(bad("not a findings document (no \"schema\" field)".into())),
-        // Version 2 added the pair sections; a version 1 document reads as one without pairs.
-        Some(s) if s != FINDINGS_SCHEMA && s != "amplify.findings/1" => {
+        // Version 2 added the pair sections, version 3 repeats, conditions and the ranking; an
+        // older document reads as one without them.
+        Some(s) if ![FINDINGS_SCHEMA, "amplify.findings/2", "amplify.findings/1"].contains(&s) => {
             return Err(bad(format!(
-                "schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA} (and /1)"
+                "schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA} (and /2, /1)"
             )))
         }
         Some(_) => {}

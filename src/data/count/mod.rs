@@ -24,11 +24,13 @@ mod pair_pass;
 mod pairs;
 mod pass;
 mod positional;
+mod repeat_sums;
 mod repeated;
 mod sides;
 mod tally;
 #[cfg(test)]
 mod tests;
+mod versus;
 
 use self::cells::CellLayout;
 use self::levels::{check_level_count, grouping_counts};
@@ -42,6 +44,8 @@ use crate::data::input::source::scan;
 use crate::data::input::{ids, Dataset, FileFormat};
 
 use crate::error::{AmplifyError, Result};
+
+pub use versus::count_versus;
 
 /// How rows are paired before they are counted (the hidden `--pairing` flag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -6,12 +6,12 @@
 //! ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
 
 use super::levels::grouping_counts;
+use super::repeat_sums::{column_u64, repeat_rows, Reader};
 use super::tally::{check_valid, no_overlap};
 use crate::counts::{
-    CountsTable, MetricCounts, ModelCounts, Moments, RepeatCounts, RepeatSums, ScoreMoments, Slice,
-    TruthCounts, TruthMoments, UNIT,
+    CountsTable, MetricCounts, ModelCounts, Moments, ScoreMoments, Slice, TruthCounts, TruthMoments, UNIT,
 };
-use crate::data::columns::{first_sample, item_value, level, positives, repeat_sum, samples, ID, TRUTH};
+use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
 use crate::data::engine::{collect_streaming, EngineContext};
 use crate::data::input::repeats::item_frame;
 use crate::data::input::{ids, Dataset, SourceFrame};
@@ -92,7 +92,7 @@ fn check_frame_ids(data: &Dataset, frame: &SourceFrame) -> Result<()> {
     Ok(())
 }
 
-fn collect(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
+pub(super) fn collect(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
     collect_streaming(lazy).engine(|| format!("counting {what}"))
 }
 
@@ -186,7 +186,7 @@ fn truth_exprs(data: &Dataset, source: &SourceFrame, side: char) -> Vec<Expr> {
 
 /// A value in [0, 1] in whole [`UNIT`]s, rounded half up (as `to_units` and `sql/repeated.sql`):
 /// integer sums are exact whatever the order of rows, threads or shards.
-fn fixed(value: Expr) -> Expr {
+pub(super) fn fixed(value: Expr) -> Expr {
     (value * lit(UNIT) + lit(0.5)).cast(DataType::Int64)
 }
 
@@ -247,10 +247,13 @@ fn fold(
 }
 
 /// The sums of every grouped row, read once.
+/// One column per grouped row, for each of several sums.
+type Sums<const N: usize> = [Vec<u64>; N];
+
 struct RowSums {
-    paired: Vec<(usize, [Vec<u64>; 6], [Vec<u64>; 2])>,
+    paired: Vec<(usize, Sums<6>, Sums<2>)>,
     truth: Vec<(usize, [Vec<u64>; 3], Vec<u64>)>,
-    score: Option<(Vec<u64>, [Vec<u64>; 3], [Vec<f64>; 3])>,
+    score: Option<(Vec<u64>, Sums<3>, [Vec<f64>; 3])>,
 }
 
 impl RowSums {
@@ -410,108 +413,4 @@ fn model_row(
         score,
         score_moments,
     }
-}
-
-/// The repeat sums of every column a source has (fractional sums in units, as `repeat_sums`).
-fn repeat_rows(data: &Dataset, source: &SourceFrame, items: &DataFrame) -> Result<Vec<RepeatCounts>> {
-    let present: Vec<usize> = (0..data.columns.len()).filter(|&i| source.present[i]).collect();
-    let mut exprs = Vec::new();
-    for &i in &present {
-        let k = col(samples(i)).cast(DataType::Float64);
-        let s = col(positives(i)).cast(DataType::Float64);
-        let (has, rep) = (k.clone().gt(lit(0.0)), k.clone().gt_eq(lit(2.0)));
-        let mean = s.clone() / k.clone();
-        let pairs = k.clone() * (k.clone() - lit(1.0));
-        let within = s.clone() * (k.clone() - s.clone()) / pairs.clone();
-        let agreement = (s.clone() * (s.clone() - lit(1.0))
-            + (k.clone() - s.clone()) * (k.clone() - s.clone() - lit(1.0)))
-            / pairs;
-        let units = |when_: Expr, e: Expr, stat: &str| {
-            when(when_).then(fixed(e)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
-        };
-        let count = |e: Expr, stat: &str| e.cast(DataType::Int64).sum().alias(repeat_sum(stat, i));
-        let whole = |when_: Expr, e: Expr, stat: &str| {
-            when(when_).then(e.cast(DataType::Int64)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
-        };
-        exprs.extend([
-            count(has.clone(), "items"),
-            count(k.clone(), "samples"),
-            count(k.clone() * k.clone(), "kk"),
-            count(s.clone(), "pos"),
-            units(has.clone(), s.clone() * s.clone() / k.clone(), "ssk"),
-            units(has.clone(), mean.clone(), "mean"),
-            units(has, mean.clone() * mean, "meansq"),
-            count(rep.clone(), "rep"),
-            whole(rep.clone(), k.clone(), "repk"),
-            whole(rep.clone(), s.clone(), "reps"),
-            count(s.clone().gt(lit(0.0)).and(s.lt(k)), "dis"),
-            units(rep.clone(), within, "within"),
-            units(rep, agreement, "agree"),
-            count(col(first_sample(i)), "first"),
-        ]);
-    }
-    let df = collect(items.clone().lazy().select(exprs), "repeated samples")?;
-    let reader = Reader { df: &df };
-    let mut out = Vec::new();
-    for &i in &present {
-        let u = |stat: &str| reader.u64s(&repeat_sum(stat, i)).map(|v| v[0]);
-        out.push(RepeatCounts {
-            source: source.name.clone(),
-            metric: data.columns[i].clone(),
-            sums: RepeatSums {
-                items: u("items")?,
-                samples: u("samples")?,
-                sum_k_sq: u("kk")?,
-                positives: u("pos")?,
-                sum_s_sq_over_k: u("ssk")?,
-                sum_mean: u("mean")?,
-                sum_mean_sq: u("meansq")?,
-                repeated: u("rep")?,
-                repeated_samples: u("repk")?,
-                repeated_positives: u("reps")?,
-                disagree: u("dis")?,
-                sum_within: u("within")?,
-                sum_agreement: u("agree")?,
-                first_positive: u("first")?,
-            },
-        });
-    }
-    Ok(out)
-}
-
-/// Reads whole columns of a small aggregate frame.
-struct Reader<'a> {
-    df: &'a DataFrame,
-}
-
-impl Reader<'_> {
-    fn column(&self, name: &str, dtype: DataType) -> Result<Column> {
-        let c = self.df.column(name).engine(|| format!("reading '{name}'"))?;
-        c.cast(&dtype).engine(|| format!("reading '{name}'"))
-    }
-
-    fn f64s(&self, name: &str) -> Result<Vec<f64>> {
-        let c = self.column(name, DataType::Float64)?;
-        let ca = c.f64().engine(|| format!("reading '{name}'"))?;
-        Ok(ca.iter().map(|v| v.unwrap_or(0.0)).collect())
-    }
-
-    fn u64s(&self, name: &str) -> Result<Vec<u64>> {
-        Ok(self.i64s(name)?.into_iter().map(|v| v.unwrap_or(0).max(0) as u64).collect())
-    }
-
-    fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
-        let c = self.column(name, DataType::Int64)?;
-        Ok(c.i64().engine(|| format!("reading '{name}'"))?.iter().collect())
-    }
-
-    fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let c = self.column(name, DataType::String)?;
-        Ok(c.str().engine(|| format!("reading '{name}'"))?.iter().map(|v| v.map(str::to_string)).collect())
-    }
-}
-
-/// Reads one integer cell of a one-row frame.
-fn column_u64(df: &DataFrame, name: &str) -> Result<Vec<u64>> {
-    Reader { df }.u64s(name)
 }

@@ -198,6 +198,7 @@ pub struct PairMap {
 }
 
 /// One source's normalised judgement table.
+#[derive(Clone)]
 pub struct SourceFrame {
     /// Source name.
     pub name: String,

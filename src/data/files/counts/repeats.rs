@@ -141,8 +141,7 @@ pub(crate) fn score(e: &Extra) -> Option<ScoreMoments> {
 /// A repeat row's values.
 pub(crate) fn of_repeat(r: &RepeatCounts) -> Extra {
     let s = &r.sums;
-    let mut e = Extra::default();
-    e.ints = [
+    let ints = [
         s.items,
         0,
         s.samples,
@@ -154,14 +153,15 @@ pub(crate) fn of_repeat(r: &RepeatCounts) -> Extra {
         s.disagree,
         s.first_positive,
     ];
-    e.floats[8..].copy_from_slice(&[
+    let mut floats = [0; 13];
+    floats[8..].copy_from_slice(&[
         s.sum_s_sq_over_k,
         s.sum_mean,
         s.sum_mean_sq,
         s.sum_within,
         s.sum_agreement,
     ]);
-    e
+    Extra { ints, floats }
 }
 
 /// The repeat sums of a repeat row, checked: every count within the items and samples.

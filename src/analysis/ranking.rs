@@ -1,0 +1,197 @@
+//! Ranking the models by one measure (`--rank-by METRIC|fnr|overall`, lower is better: less of a
+//! sycophantic behaviour, fewer missed faults, a lower face-preservation score), with each
+//! model's interval and the set not significantly different from the best: every other model is
+//! tested against the best on the same items (the tests of `--versus BEST`; unpaired where they
+//! share none), Holm-adjusted over those m − 1 tests (Holm 1979), a selection family of its own.
+
+use super::findings::{Findings, Settings};
+use super::versus::versus;
+use crate::counts::CountsTable;
+use crate::error::{AmplifyError, Result};
+use crate::stats::interval::Interval;
+use crate::stats::multiplicity::{adjust, Correction};
+use serde::{Deserialize, Serialize};
+
+/// The models in order of one measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    /// A compared metric's rate, `fnr` or `overall`.
+    pub measure: String,
+    /// The model with the lowest value.
+    pub best: String,
+    /// One row per model, best first.
+    pub rows: Vec<RankRow>,
+    /// What could not be tested, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One model's place in the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankRow {
+    /// 1 = best.
+    pub rank: u32,
+    /// Model.
+    pub model: String,
+    /// The measure.
+    pub value: Option<f64>,
+    /// Its interval (none for the overall score).
+    pub ci: Option<Interval>,
+    /// Model − best on the items both answered (unpaired where they share none).
+    pub difference: Option<f64>,
+    /// Interval of the difference.
+    pub difference_ci: Option<Interval>,
+    /// Test against the best.
+    pub p_value: Option<f64>,
+    /// Holm-adjusted over the tests against the best.
+    pub p_adjusted: Option<f64>,
+    /// Not significantly different from the best (the best itself included).
+    pub tied_with_best: bool,
+}
+
+/// The measure of every model as (model, value, interval), from the findings.
+/// A model's measure: (model, value, interval).
+type Value = (String, Option<f64>, Option<Interval>);
+
+fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
+    let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
+    let truth_metric = f.truth.iter().map(|t| t.metric.as_str()).next();
+    let out = match measure {
+        "overall" => models
+            .iter()
+            .map(|m| {
+                let o = f.overall.iter().find(|o| o.model == *m);
+                (m.to_string(), o.and_then(|o| o.model_score), None)
+            })
+            .collect(),
+        "fnr" => {
+            let Some(metric) = truth_metric else {
+                return Err(AmplifyError::Usage(
+                    "--rank-by fnr needs --truth and a metric judged against it".into(),
+                ));
+            };
+            models
+                .iter()
+                .map(|m| {
+                    let t = f.truth.iter().find(|t| t.source == *m && t.metric == metric);
+                    (m.to_string(), t.and_then(|t| t.fnr), t.and_then(|t| t.fnr_ci))
+                })
+                .collect()
+        }
+        metric if f.settings.metrics.iter().any(|x| x == metric) => models
+            .iter()
+            .map(|m| {
+                let c = f.comparisons.iter().find(|c| c.model == *m && c.metric == metric);
+                (m.to_string(), c.and_then(|c| c.model_rate), c.and_then(|c| c.model_ci))
+            })
+            .collect(),
+        other => {
+            return Err(AmplifyError::Usage(format!(
+                "--rank-by {other}: not a compared metric ({}), fnr or overall",
+                f.settings.metrics.join(", ")
+            )))
+        }
+    };
+    Ok(out)
+}
+
+/// The best model by `measure` (lowest value), from the findings; an error for an unknown measure.
+pub(crate) fn best_model(f: &Findings, measure: &str) -> Result<Option<String>> {
+    let mut v = values(f, measure)?;
+    v.retain(|(_, x, _)| x.is_some());
+    v.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(v.first().map(|(m, _, _)| m.clone()))
+}
+
+/// The ranking asked for by `settings.rank_by`, testing against the best with the counts of the
+/// models against it (`counts.versus` with base = best).
+pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -> Result<Option<Ranking>> {
+    let Some(measure) = &settings.rank_by else { return Ok(None) };
+    let mut rows = values(f, measure)?;
+    rows.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let Some(best) = rows.first().filter(|r| r.1.is_some()).map(|r| r.0.clone()) else { return Ok(None) };
+    let table = counts.versus.iter().find(|v| v.base == best);
+    let tests = match table {
+        Some(v) => Some(versus(v, counts, settings, f)?),
+        None => None,
+    };
+    let against = |model: &str| -> (Option<f64>, Option<Interval>, Option<f64>) {
+        let Some(v) = &tests else { return (None, None, None) };
+        let metric = if measure == "fnr" {
+            f.truth.first().map(|t| t.metric.as_str())
+        } else {
+            Some(measure.as_str())
+        };
+        let found = match measure.as_str() {
+            "overall" => v
+                .overall
+                .iter()
+                .find(|o| o.model == model)
+                .map(|o| (o.difference, o.difference_ci, o.p_value)),
+            "fnr" => v
+                .truth_tests
+                .iter()
+                .find(|t| t.model == model && t.rate == "fnr" && Some(t.metric.as_str()) == metric)
+                .map(|t| (t.difference, t.difference_ci, t.p_value)),
+            _ => v
+                .comparisons
+                .iter()
+                .find(|c| c.model == model && Some(c.metric.as_str()) == metric)
+                .map(|c| (c.difference, c.difference_ci, c.p_value)),
+        };
+        let unpaired_measure = if measure == "fnr" { "fnr" } else { "rate" };
+        found
+            .or_else(|| {
+                v.unpaired
+                    .iter()
+                    .find(|u| {
+                        u.model == model
+                            && u.measure == unpaired_measure
+                            && (measure == "overall" || Some(u.metric.as_str()) == metric)
+                    })
+                    .filter(|_| measure != "overall")
+                    .map(|u| (u.difference, u.difference_ci, u.p_value))
+            })
+            .unwrap_or((None, None, None))
+    };
+    let tested: Vec<_> =
+        rows.iter().map(|(m, _, _)| if *m == best { (None, None, None) } else { against(m) }).collect();
+    let adjusted = adjust(&tested.iter().map(|t| t.2).collect::<Vec<_>>(), Correction::Holm);
+    let alpha = 1.0 - settings.confidence.get();
+    let untested: Vec<&str> = rows
+        .iter()
+        .zip(&tested)
+        .filter(|((m, _, _), t)| *m != best && t.2.is_none())
+        .map(|((m, _, _), _)| m.as_str())
+        .collect();
+    let note = match (table.is_some(), untested.is_empty()) {
+        (_, true) => None,
+        (false, _) => Some(format!(
+            "no counts of the models against {best}: run from the label files, or count with --rank-by"
+        )),
+        (true, false) => Some(format!("not tested against {best}: {}", untested.join(", "))),
+    };
+    let rows = rows
+        .into_iter()
+        .zip(tested)
+        .zip(adjusted)
+        .enumerate()
+        .map(|(i, (((model, value, ci), (difference, difference_ci, p_value)), p_adjusted))| RankRow {
+            rank: i as u32 + 1,
+            tied_with_best: model == best || p_adjusted.is_some_and(|p| p >= alpha),
+            model,
+            value,
+            ci,
+            difference,
+            difference_ci,
+            p_value,
+            p_adjusted,
+        })
+        .collect();
+    Ok(Some(Ranking { measure: measure.clone(), best, rows, note }))
+}

@@ -1,0 +1,119 @@
+//! The repeat sums of a repeated run (`--sample`, `--annotator`): per source and column, the
+//! sums behind the instability measures ([`RepeatSums`]), from the source's item frame; and a
+//! reader of the small aggregate frames of [`super::repeated`].
+
+use super::repeated::{collect, fixed};
+use crate::counts::{RepeatCounts, RepeatSums};
+use crate::data::columns::{first_sample, positives, repeat_sum, samples};
+use crate::data::engine::EngineContext;
+use crate::data::input::{Dataset, SourceFrame};
+use crate::error::Result;
+use polars::prelude::*;
+
+/// The repeat sums of every column a source has (fractional sums in units, as `repeat_sums`).
+pub(super) fn repeat_rows(
+    data: &Dataset,
+    source: &SourceFrame,
+    items: &DataFrame,
+) -> Result<Vec<RepeatCounts>> {
+    let present: Vec<usize> = (0..data.columns.len()).filter(|&i| source.present[i]).collect();
+    let mut exprs = Vec::new();
+    for &i in &present {
+        let k = col(samples(i)).cast(DataType::Float64);
+        let s = col(positives(i)).cast(DataType::Float64);
+        let (has, rep) = (k.clone().gt(lit(0.0)), k.clone().gt_eq(lit(2.0)));
+        let mean = s.clone() / k.clone();
+        let pairs = k.clone() * (k.clone() - lit(1.0));
+        let within = s.clone() * (k.clone() - s.clone()) / pairs.clone();
+        let agreement = (s.clone() * (s.clone() - lit(1.0))
+            + (k.clone() - s.clone()) * (k.clone() - s.clone() - lit(1.0)))
+            / pairs;
+        let units = |when_: Expr, e: Expr, stat: &str| {
+            when(when_).then(fixed(e)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
+        };
+        let count = |e: Expr, stat: &str| e.cast(DataType::Int64).sum().alias(repeat_sum(stat, i));
+        let whole = |when_: Expr, e: Expr, stat: &str| {
+            when(when_).then(e.cast(DataType::Int64)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
+        };
+        exprs.extend([
+            count(has.clone(), "items"),
+            count(k.clone(), "samples"),
+            count(k.clone() * k.clone(), "kk"),
+            count(s.clone(), "pos"),
+            units(has.clone(), s.clone() * s.clone() / k.clone(), "ssk"),
+            units(has.clone(), mean.clone(), "mean"),
+            units(has, mean.clone() * mean, "meansq"),
+            count(rep.clone(), "rep"),
+            whole(rep.clone(), k.clone(), "repk"),
+            whole(rep.clone(), s.clone(), "reps"),
+            count(s.clone().gt(lit(0.0)).and(s.lt(k)), "dis"),
+            units(rep.clone(), within, "within"),
+            units(rep, agreement, "agree"),
+            count(col(first_sample(i)), "first"),
+        ]);
+    }
+    let df = collect(items.clone().lazy().select(exprs), "repeated samples")?;
+    let reader = Reader { df: &df };
+    let mut out = Vec::new();
+    for &i in &present {
+        let u = |stat: &str| reader.u64s(&repeat_sum(stat, i)).map(|v| v[0]);
+        out.push(RepeatCounts {
+            source: source.name.clone(),
+            metric: data.columns[i].clone(),
+            sums: RepeatSums {
+                items: u("items")?,
+                samples: u("samples")?,
+                sum_k_sq: u("kk")?,
+                positives: u("pos")?,
+                sum_s_sq_over_k: u("ssk")?,
+                sum_mean: u("mean")?,
+                sum_mean_sq: u("meansq")?,
+                repeated: u("rep")?,
+                repeated_samples: u("repk")?,
+                repeated_positives: u("reps")?,
+                disagree: u("dis")?,
+                sum_within: u("within")?,
+                sum_agreement: u("agree")?,
+                first_positive: u("first")?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Reads whole columns of a small aggregate frame.
+pub(super) struct Reader<'a> {
+    pub(super) df: &'a DataFrame,
+}
+
+impl Reader<'_> {
+    fn column(&self, name: &str, dtype: DataType) -> Result<Column> {
+        let c = self.df.column(name).engine(|| format!("reading '{name}'"))?;
+        c.cast(&dtype).engine(|| format!("reading '{name}'"))
+    }
+
+    pub(super) fn f64s(&self, name: &str) -> Result<Vec<f64>> {
+        let c = self.column(name, DataType::Float64)?;
+        let ca = c.f64().engine(|| format!("reading '{name}'"))?;
+        Ok(ca.iter().map(|v| v.unwrap_or(0.0)).collect())
+    }
+
+    pub(super) fn u64s(&self, name: &str) -> Result<Vec<u64>> {
+        Ok(self.i64s(name)?.into_iter().map(|v| v.unwrap_or(0).max(0) as u64).collect())
+    }
+
+    pub(super) fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
+        let c = self.column(name, DataType::Int64)?;
+        Ok(c.i64().engine(|| format!("reading '{name}'"))?.iter().collect())
+    }
+
+    pub(super) fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let c = self.column(name, DataType::String)?;
+        Ok(c.str().engine(|| format!("reading '{name}'"))?.iter().map(|v| v.map(str::to_string)).collect())
+    }
+}
+
+/// Reads one integer cell of a one-row frame.
+pub(super) fn column_u64(df: &DataFrame, name: &str) -> Result<Vec<u64>> {
+    Reader { df }.u64s(name)
+}

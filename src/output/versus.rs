@@ -1,0 +1,198 @@
+//! Sections of a run with conditions (`--versus BASE`) and a ranking (`--rank-by`): every model
+//! against the base model, unpaired comparisons, gap amplification relative to the base, and the
+//! models in order with the set not significantly different from the best.
+
+use super::content::{pct, with_ci, Section};
+use super::format_p;
+use crate::analysis::{Findings, Ranking, Versus};
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "" }.to_string()
+}
+
+/// Every conditions and ranking section of the findings (none without them).
+pub(crate) fn sections(f: &Findings) -> Vec<Section> {
+    let mut out = Vec::new();
+    if let Some(v) = &f.versus {
+        out.push(against_base(v));
+        if !v.unpaired.is_empty() {
+            out.push(unpaired(v));
+        }
+        if !v.groups.is_empty() {
+            out.push(groups(v));
+        }
+    }
+    if let Some(r) = &f.ranking {
+        out.push(ranking(r));
+    }
+    out
+}
+
+/// Rates, error rates and the overall score of each condition against the base model.
+fn against_base(v: &Versus) -> Section {
+    let b = &v.base;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for c in &v.comparisons {
+        rows.push(vec![
+            c.model.clone(),
+            c.metric.clone(),
+            "rate".into(),
+            c.n.to_string(),
+            pct(c.baseline_rate),
+            pct(c.model_rate),
+            with_ci(c.difference, c.difference_ci, true),
+            format_p(c.p_value),
+            format_p(c.p_adjusted),
+            yes(c.significant),
+        ]);
+    }
+    for t in &v.truth_tests {
+        rows.push(vec![
+            t.model.clone(),
+            t.metric.clone(),
+            t.rate.to_uppercase(),
+            t.n.to_string(),
+            pct(t.baseline_rate),
+            pct(t.model_rate),
+            with_ci(t.difference, t.difference_ci, true),
+            format_p(t.p_value),
+            format_p(t.p_adjusted),
+            yes(t.significant),
+        ]);
+    }
+    for o in &v.overall {
+        let score = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
+        let d = o.difference.map(|d| format!("{d:+.3}")).unwrap_or_else(|| "–".into());
+        let ci = o.difference_ci.map(|c| format!(" [{:+.3}, {:+.3}]", c.low, c.high)).unwrap_or_default();
+        rows.push(vec![
+            o.model.clone(),
+            "overall score".into(),
+            "score".into(),
+            o.n.to_string(),
+            score(o.baseline_score),
+            score(o.model_score),
+            format!("{d}{ci}"),
+            format_p(o.p_value),
+            format_p(o.p_adjusted),
+            yes(o.significant),
+        ]);
+    }
+    Section {
+        title: format!("Conditions versus {b}"),
+        intro: format!(
+            "Each model against the base model {b} on the items both answered (lower is better for the behaviours and the error rates; for verdicts read FNR and FPR). Rates: exact McNemar and Tango (item-level paired t with repeated samples); FNR/FPR paired on the truth-positive/negative items; overall score: paired t. In the run's family."
+        ),
+        headers: ["condition", "metric", "measure", "n", &format!("{b} %"), "condition %", "Δ pp [CI]", "p", "p adj", "significant"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
+}
+
+fn unpaired(v: &Versus) -> Section {
+    Section {
+        title: format!("Unpaired versus {}", v.base),
+        intro: "Models that answered none of the base model's items: each side on its own items, never a paired test.".into(),
+        headers: ["condition", "metric", "measure", "n", "n base", "base %", "condition %", "Δ pp [CI]", "p adj", "method"]
+            .map(String::from)
+            .to_vec(),
+        rows: v
+            .unpaired
+            .iter()
+            .map(|u| {
+                vec![
+                    u.model.clone(),
+                    u.metric.clone(),
+                    u.measure.clone(),
+                    u.n.to_string(),
+                    u.n_base.to_string(),
+                    pct(u.base_rate),
+                    pct(u.model_rate),
+                    with_ci(u.difference, u.difference_ci, true),
+                    format_p(u.p_adjusted),
+                    u.method.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn groups(v: &Versus) -> Section {
+    Section {
+        title: format!("Gap amplification versus {}", v.base),
+        intro: format!(
+            "Per grouping level: the condition's gap to the reference level minus {}'s gap, Welch's test on the item differences.",
+            v.base
+        ),
+        headers: ["level", "measure", "metric", "condition", "n", "base gap pp", "condition gap pp", "amplification pp [CI]", "p adj", "direction"]
+            .map(String::from)
+            .to_vec(),
+        rows: v
+            .groups
+            .iter()
+            .filter(|g| g.level != g.reference)
+            .map(|g| {
+                let signed = |x: Option<f64>| x.map(|v| format!("{:+.1}", v * 100.0)).unwrap_or_else(|| "–".into());
+                vec![
+                    format!("{}={}", g.group_by, g.level),
+                    g.measure.clone(),
+                    g.metric.clone(),
+                    g.model.clone(),
+                    g.n.to_string(),
+                    signed(g.baseline_gap),
+                    signed(g.model_gap),
+                    with_ci(g.amplification, g.amplification_ci, true),
+                    format_p(g.p_adjusted),
+                    g.direction.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn ranking(r: &Ranking) -> Section {
+    let measure = match r.measure.as_str() {
+        "fnr" => "FNR (missed faults)".to_string(),
+        "overall" => "the overall score".to_string(),
+        m => format!("the {m} rate"),
+    };
+    let tied: Vec<&str> = r.rows.iter().filter(|x| x.tied_with_best).map(|x| x.model.as_str()).collect();
+    let value = |v: Option<f64>, ci| {
+        if r.measure == "overall" {
+            v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into())
+        } else {
+            with_ci(v, ci, false)
+        }
+    };
+    Section {
+        title: format!("Ranking by {measure}"),
+        intro: format!(
+            "Lower is better. Best: {}; not significantly different from it (Holm over the tests against the best): {}.{}",
+            r.best,
+            tied.join(", "),
+            r.note.as_ref().map(|n| format!(" {n}.")).unwrap_or_default()
+        ),
+        headers: ["rank", "model", "value [CI]", "Δ vs best pp [CI]", "p", "p adj (Holm)", "tied with best"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .rows
+            .iter()
+            .map(|x| {
+                vec![
+                    x.rank.to_string(),
+                    x.model.clone(),
+                    value(x.value, x.ci),
+                    if r.measure == "overall" {
+                        x.difference.map(|d| format!("{d:+.3}")).unwrap_or_else(|| "–".into())
+                    } else {
+                        with_ci(x.difference, x.difference_ci, true)
+                    },
+                    format_p(x.p_value),
+                    format_p(x.p_adjusted),
+                    yes(x.tied_with_best),
+                ]
+            })
+            .collect(),
+    }
+}
