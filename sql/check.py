@@ -20,7 +20,8 @@ item, repeats_steady/_erratic.parquet with five seeds per item) through repeated
 sql/params_sample_repeats.sql (amplify's --sample seed --annotator annotator), as committed; then
 altered so that every rule is exercised (invalid samples, an item whose samples are all invalid
 on one or every metric, items with one valid sample, items only in the baseline or only in the
-models, NULL and text-ordered sample values deciding the first sample, invalid truths, and a
+models, sample values out of file order and in text order deciding the first sample, invalid
+truths, and a
 `topic` grouping with unassigned items and a small level whose values are all 0/1), run with
 --group topic under --aggregate mean and --aggregate majority (every value 0/1: the ordinary
 cells and whole score sums). Shards by item. These cases also compare the `instability` section.
@@ -161,9 +162,10 @@ REPEATED_ALTERED = {
         "DELETE FROM repeats_steady WHERE id IN ('post-00020', 'post-00021')",
         "DELETE FROM repeats_erratic WHERE id = 'post-00020'",
         "DELETE FROM repeats_human WHERE id IN ('post-00030', 'post-00031')",
-        # the first sample decided by a NULL sample value (first) and by text order ('10' < '2').
-        "UPDATE repeats_erratic SET seed = NULL WHERE id = 'post-00050' AND seed = '4'",
-        "UPDATE repeats_human SET annotator = NULL WHERE id = 'post-00051' AND annotator = 'r2'",
+        # the first sample decided by the sample column, not the file order: a sample moved
+        # first or last, and text order ('10' < '2'); each changes a first_positive.
+        "UPDATE repeats_erratic SET seed = '0' WHERE id = 'post-00050' AND seed = '4'",
+        "UPDATE repeats_human SET annotator = 'r9' WHERE id = 'post-00051' AND annotator = 'r1'",
         "UPDATE repeats_erratic SET seed = '10' WHERE id = 'post-00007' AND seed = '1'",
         # unusable crowd verdicts: no truth for these items.
         "UPDATE repeats_human SET crowd_verdict = 'INFO' WHERE id IN ('post-00060', 'post-00061', 'post-00005')",

@@ -40,6 +40,10 @@
 -- this table plus the `pairing` and `pair` rows and the five pair columns. (A SQL statement has
 -- a fixed set of columns and amplify writes the pair columns only when there are pairs, hence a
 -- second file; without pairs nothing changes.)
+--
+-- Repeated samples or annotators (amplify's --sample/--annotator/--repeated, several rows per
+-- item): sql/repeated.sql replaces this file. Its parameters are these views with the labels given
+-- per sample (amp_baseline_samples, amp_model_samples) and three more settings; see its header.
 
 -- Matched items with both sides' labels, for the compared metrics.
 CREATE OR REPLACE TEMPORARY VIEW amp_pairs AS

@@ -1,5 +1,6 @@
 -- amplify counts table of a repeated run (--sample, --annotator, --repeated) in portable SQL
--- (tested on DuckDB and Apache Spark SQL: joins, CASE, GROUP BY, UNION ALL and ROW_NUMBER only).
+-- (tested on DuckDB and Apache Spark SQL: joins, CASE, GROUP BY, UNION ALL and window MAX /
+-- ROW_NUMBER only).
 --
 -- It computes exactly the table `amplify count --sample COL ...` writes (docs/FORMATS.md, "The
 -- counts table"): every source is reduced to one row per item and metric (k = valid samples,
@@ -9,9 +10,10 @@
 -- overall-score sums, and each repeating source one `repeat` row per metric. Fractional values
 -- enter every sum in whole units of 2^-32, rounded half up (fixed(x) = FLOOR(x * 2^32 + 0.5)),
 -- so all sums are integers: the same bit for bit as amplify's, and shards of disjoint items add
--- up (compute one table per shard and pass each with --counts). A metric, truth or model row
--- whose item values are all 0 or 1 is written as the ordinary 2x2 cells / whole score sums
--- instead, as amplify does, so a run with one sample per item gives the ordinary table.
+-- up (compute one table per shard and pass each with --counts). A metric or truth row whose item
+-- values are all 0 or 1 is written as the ordinary 2x2 cells instead, and the model row then also
+-- carries the whole score sums, as amplify does, so a run with one sample per item gives the
+-- ordinary findings.
 --
 -- Parameters: before this file, define six views (sql/params_sample_repeats.sql does it for the
 -- sample's repeated set; copy and edit it):
@@ -29,16 +31,16 @@
 --       file order, so they must be the same on every row of an item (then GROUP BY id, MAX()).
 --   amp_baseline_samples(id, sample, metric, label)
 --       one row per baseline row (annotation) and metric the baseline has: sample = the
---       --annotator column as it is (NULL allowed), label 1, 0 or 2 (invalid; NULL also counts as
---       invalid). Without an order column (--repeated alone, or a baseline that does not
---       repeat), amplify orders by file row: give a column holding the row's position then.
+--       --annotator column as it is, label 1, 0 or 2 (invalid; NULL also counts as invalid).
+--       Without an order column (--repeated alone, or a baseline that does not repeat), amplify
+--       orders by file row: give a column holding the row's position then.
 --   amp_model_samples(model, id, sample, metric, label)
 --       the same for every model row and metric the model has, sample = the --sample column.
 -- The label expressions are those of sql/counts.sql (see params_sample_repeats.sql).
--- Rules the SQL leaves to you (amplify checks or defines them on files): ids not null; the sample
--- values of one item distinct (amplify breaks ties by file order); the sample column of one type
--- across the models (samples are ordered by its type: text '10' < '2'; NULL first); a source that
--- does not repeat has unique ids.
+-- Rules the SQL leaves to you (amplify checks them on files and stops): ids not null; every row
+-- has a sample value and the values of one item are distinct; a source that does not repeat has
+-- unique ids. And: the sample column has one type across the models, as samples are ordered by
+-- its type (text: '10' < '2').
 --
 -- The last statement is a SELECT returning the table: kind, model, metric, group_by, level, truth,
 -- the 15 BIGINT counts of sql/counts.sql, then the 10 whole-number columns (items,
@@ -61,40 +63,39 @@ FROM amp_metrics k JOIN amp_metrics j ON j.compared = 1 AND j.position <= k.posi
 WHERE k.compared = 1
 GROUP BY k.metric;
 
--- Every source reduced to one row per item and metric: valid samples k, ones s, and the label of
--- the first valid sample by the sample column (NULL first), as amplify's item frames.
+-- Every source reduced to one row per item and metric, as amplify's item frames: valid samples k,
+-- ones s, and the label of the first valid sample by the sample column (NULLS FIRST as amplify
+-- sorts, though it refuses NULL sample values). One pass over the samples: valid ones numbered first.
 CREATE OR REPLACE TEMPORARY VIEW amp_r_items AS
-SELECT st.baseline_name AS source, 0 AS source_rank, x.id, x.metric, x.k, x.s, f.label AS first_label
+SELECT st.baseline_name AS source, 0 AS source_rank, x.id, x.metric, x.k, x.s, x.first_label
 FROM (
-  SELECT id, metric,
-         SUM(CASE WHEN label = 0 OR label = 1 THEN 1 ELSE 0 END) AS k,
-         SUM(CASE WHEN label = 1 THEN 1 ELSE 0 END) AS s
-  FROM amp_baseline_samples GROUP BY id, metric
+  SELECT id, metric, SUM(valid) AS k, SUM(CASE WHEN label = 1 THEN 1 ELSE 0 END) AS s,
+         MAX(CASE WHEN rn = 1 AND valid = 1 THEN label END) AS first_label
+  FROM (
+    SELECT id, metric, label, CASE WHEN label = 0 OR label = 1 THEN 1 ELSE 0 END AS valid,
+           ROW_NUMBER() OVER (PARTITION BY id, metric
+                              ORDER BY CASE WHEN label = 0 OR label = 1 THEN 0 ELSE 1 END,
+                                       sample ASC NULLS FIRST) AS rn
+    FROM amp_baseline_samples
+  ) r
+  GROUP BY id, metric
 ) x
-LEFT JOIN (
-  SELECT id, metric, label FROM (
-    SELECT id, metric, label,
-           ROW_NUMBER() OVER (PARTITION BY id, metric ORDER BY sample ASC NULLS FIRST) AS rn
-    FROM amp_baseline_samples WHERE label = 0 OR label = 1
-  ) r WHERE rn = 1
-) f ON f.id = x.id AND f.metric = x.metric
 CROSS JOIN amp_settings st
 UNION ALL
-SELECT x.model, p.position, x.id, x.metric, x.k, x.s, f.label
+SELECT x.model, p.position, x.id, x.metric, x.k, x.s, x.first_label
 FROM (
-  SELECT model, id, metric,
-         SUM(CASE WHEN label = 0 OR label = 1 THEN 1 ELSE 0 END) AS k,
-         SUM(CASE WHEN label = 1 THEN 1 ELSE 0 END) AS s
-  FROM amp_model_samples GROUP BY model, id, metric
+  SELECT model, id, metric, SUM(valid) AS k, SUM(CASE WHEN label = 1 THEN 1 ELSE 0 END) AS s,
+         MAX(CASE WHEN rn = 1 AND valid = 1 THEN label END) AS first_label
+  FROM (
+    SELECT model, id, metric, label, CASE WHEN label = 0 OR label = 1 THEN 1 ELSE 0 END AS valid,
+           ROW_NUMBER() OVER (PARTITION BY model, id, metric
+                              ORDER BY CASE WHEN label = 0 OR label = 1 THEN 0 ELSE 1 END,
+                                       sample ASC NULLS FIRST) AS rn
+    FROM amp_model_samples
+  ) r
+  GROUP BY model, id, metric
 ) x
-JOIN amp_models p ON p.model = x.model
-LEFT JOIN (
-  SELECT model, id, metric, label FROM (
-    SELECT model, id, metric, label,
-           ROW_NUMBER() OVER (PARTITION BY model, id, metric ORDER BY sample ASC NULLS FIRST) AS rn
-    FROM amp_model_samples WHERE label = 0 OR label = 1
-  ) r WHERE rn = 1
-) f ON f.model = x.model AND f.id = x.id AND f.metric = x.metric;
+JOIN amp_models p ON p.model = x.model;
 
 -- The item values (NULL = invalid: no valid sample, or a majority tie).
 CREATE OR REPLACE TEMPORARY VIEW amp_r_values AS
@@ -109,14 +110,20 @@ FROM amp_r_items i
 JOIN amp_metrics k ON k.metric = i.metric
 CROSS JOIN amp_settings st;
 
--- Matched items (in the baseline and the model) with both values, per compared metric the model has.
+-- Matched items (in the baseline and the model) with both values, per compared metric the model
+-- has (the baseline's value taken by a window rather than a self-join: one pass over the items).
 CREATE OR REPLACE TEMPORARY VIEW amp_r_pairs AS
-SELECT m.source AS model, m.source_rank AS model_rank, m.id, m.metric, m.position, m.against_truth,
-       b.value AS b, m.value AS m, i.truth, i.level
-FROM amp_r_values m
-JOIN amp_r_values b ON b.source_rank = 0 AND b.id = m.id AND b.metric = m.metric
-JOIN amp_baseline i ON i.id = m.id
-WHERE m.source_rank > 0 AND m.compared = 1;
+SELECT v.source AS model, v.source_rank AS model_rank, v.id, v.metric, v.position, v.against_truth,
+       v.b, v.value AS m, i.truth, i.level
+FROM (
+  SELECT x.source, x.source_rank, x.id, x.metric, x.position, x.against_truth, x.value,
+         MAX(CASE WHEN x.source_rank = 0 THEN 1 ELSE 0 END) OVER (PARTITION BY x.id, x.metric) AS in_baseline,
+         MAX(CASE WHEN x.source_rank = 0 THEN x.value END) OVER (PARTITION BY x.id, x.metric) AS b
+  FROM amp_r_values x
+  WHERE x.compared = 1
+) v
+JOIN amp_baseline i ON i.id = v.id
+WHERE v.source_rank > 0 AND v.in_baseline = 1;
 
 -- Per matched item and metric: valid on both sides, the values in units, the invalid sides.
 CREATE OR REPLACE TEMPORARY VIEW amp_r_pair_items AS
@@ -136,28 +143,24 @@ SELECT model, model_rank, metric, position, truth, level,
        CASE WHEN m IS NULL THEN 1 ELSE 0 END AS im
 FROM amp_r_pairs;
 
--- Item-level sums per slice: all items, each truth value, each level, each level and truth value.
+-- Item-level sums per slice: all items, each truth value, each level, each level and truth value
+-- (each item once per slice kind it belongs to: one pass over the items, not one per kind).
 CREATE OR REPLACE TEMPORARY VIEW amp_r_metric_sums AS
 SELECT model, model_rank, metric, position, group_by, level, truth,
        SUM(valid) AS n, SUM(fm) AS sm, SUM(fb) AS sb, SUM(fmm) AS smm, SUM(fbb) AS sbb, SUM(fmb) AS smb,
        SUM(ib) AS ib, SUM(im) AS im
 FROM (
-  SELECT model, model_rank, metric, position, '' AS group_by, '' AS level, '' AS truth,
-         valid, fm, fb, fmm, fbb, fmb, ib, im
-  FROM amp_r_pair_items
-  UNION ALL
-  SELECT model, model_rank, metric, position, '', '', CAST(truth AS STRING),
-         valid, fm, fb, fmm, fbb, fmb, ib, im
-  FROM amp_r_pair_items WHERE truth IS NOT NULL
-  UNION ALL
-  SELECT p.model, p.model_rank, p.metric, p.position, s.group_by, p.level, '',
+  SELECT p.model, p.model_rank, p.metric, p.position,
+         CASE WHEN k.by_level = 1 THEN s.group_by ELSE '' END AS group_by,
+         CASE WHEN k.by_level = 1 THEN p.level ELSE '' END AS level,
+         CASE WHEN k.by_truth = 1 THEN CAST(p.truth AS STRING) ELSE '' END AS truth,
          p.valid, p.fm, p.fb, p.fmm, p.fbb, p.fmb, p.ib, p.im
-  FROM amp_r_pair_items p CROSS JOIN amp_settings s WHERE p.level IS NOT NULL AND s.group_by <> ''
-  UNION ALL
-  SELECT p.model, p.model_rank, p.metric, p.position, s.group_by, p.level, CAST(p.truth AS STRING),
-         p.valid, p.fm, p.fb, p.fmm, p.fbb, p.fmb, p.ib, p.im
-  FROM amp_r_pair_items p CROSS JOIN amp_settings s
-  WHERE p.level IS NOT NULL AND p.truth IS NOT NULL AND s.group_by <> ''
+  FROM amp_r_pair_items p
+  CROSS JOIN (SELECT 0 AS by_level, 0 AS by_truth UNION ALL SELECT 0, 1
+              UNION ALL SELECT 1, 0 UNION ALL SELECT 1, 1) k
+  CROSS JOIN amp_settings s
+  WHERE (k.by_truth = 0 OR p.truth IS NOT NULL)
+    AND (k.by_level = 0 OR (p.level IS NOT NULL AND s.group_by <> ''))
 ) x
 GROUP BY model, model_rank, metric, position, group_by, level, truth;
 
@@ -232,26 +235,24 @@ SELECT model,
 FROM amp_r_score_items
 GROUP BY model;
 
--- Alignment and overall score per model; the whole-number score sums when every compared metric
--- is binary over all matched items (amplify's model row), else the sums in units.
+-- Alignment and overall score per model: the sums of the item scores in units always (so a shard
+-- whose values are all 0/1 merges with one whose are not), and the whole-number score sums too
+-- when every compared metric is binary over all matched items (amplify's model row).
 CREATE OR REPLACE TEMPORARY VIEW amp_r_model_rows AS
 SELECT p.model, p.position,
-       COALESCE(j.matched, 0) AS matched,
-       (SELECT COUNT(*) FROM amp_baseline) - COALESCE(j.matched, 0) AS baseline_only_ids,
-       COALESCE(n.items, 0) - COALESCE(j.matched, 0) AS model_only_ids,
+       COALESCE(n.matched, 0) AS matched,
+       (SELECT COUNT(*) FROM amp_baseline) - COALESCE(n.matched, 0) AS baseline_only_ids,
+       COALESCE(n.items, 0) - COALESCE(n.matched, 0) AS model_only_ids,
        COALESCE(sc.score_n, 0) AS score_n,
        COALESCE(bi.is_binary, 1) AS is_binary,
        COALESCE(sc.scb, 0) AS scb, COALESCE(sc.scm, 0) AS scm, COALESCE(sc.scq, 0) AS scq,
        COALESCE(sc.swb, 0) AS swb, COALESCE(sc.swm, 0) AS swm, COALESCE(sc.swq, 0) AS swq
 FROM amp_models p
 LEFT JOIN (
-  SELECT model, COUNT(*) AS items FROM (SELECT DISTINCT model, id FROM amp_model_samples) d GROUP BY model
-) n ON n.model = p.model
-LEFT JOIN (
-  SELECT d.model, COUNT(*) AS matched
-  FROM (SELECT DISTINCT model, id FROM amp_model_samples) d JOIN amp_baseline b ON b.id = d.id
+  SELECT d.model, COUNT(*) AS items, SUM(CASE WHEN b.id IS NOT NULL THEN 1 ELSE 0 END) AS matched
+  FROM (SELECT DISTINCT model, id FROM amp_model_samples) d LEFT JOIN amp_baseline b ON b.id = d.id
   GROUP BY d.model
-) j ON j.model = p.model
+) n ON n.model = p.model
 LEFT JOIN amp_r_scores sc ON sc.model = p.model
 LEFT JOIN (
   SELECT model, MIN(is_binary) AS is_binary FROM amp_r_metric_rows
@@ -289,11 +290,14 @@ FROM (
          SUM(CASE WHEN truth IS NULL THEN 1 ELSE 0 END) AS invalid_truth,
          SUM(1 - valid) AS invalid_label
   FROM (
-    SELECT source, source_rank, metric, position, '' AS group_by, '' AS level, truth, valid, fv, fvv
-    FROM amp_r_truth_items
-    UNION ALL
-    SELECT t.source, t.source_rank, t.metric, t.position, s.group_by, t.level, t.truth, t.valid, t.fv, t.fvv
-    FROM amp_r_truth_items t CROSS JOIN amp_settings s WHERE t.level IS NOT NULL AND s.group_by <> ''
+    SELECT t.source, t.source_rank, t.metric, t.position,
+           CASE WHEN k.by_level = 1 THEN s.group_by ELSE '' END AS group_by,
+           CASE WHEN k.by_level = 1 THEN t.level ELSE '' END AS level,
+           t.truth, t.valid, t.fv, t.fvv
+    FROM amp_r_truth_items t
+    CROSS JOIN (SELECT 0 AS by_level UNION ALL SELECT 1) k
+    CROSS JOIN amp_settings s
+    WHERE k.by_level = 0 OR (t.level IS NOT NULL AND s.group_by <> '')
   ) x
   GROUP BY source, source_rank, metric, position, group_by, level
 ) r;
@@ -382,9 +386,9 @@ SELECT 4, m.position, 0, 'model', m.model, '', '', '', '',
        CASE WHEN m.is_binary = 1 THEN m.swb ELSE 0 END, CASE WHEN m.is_binary = 1 THEN m.swm ELSE 0 END,
        CASE WHEN m.is_binary = 1 THEN m.swq ELSE 0 END, 0, 0,
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-       CASE WHEN m.is_binary = 1 THEN 0 ELSE m.scm END, CASE WHEN m.is_binary = 1 THEN 0 ELSE m.scb END,
+       m.scm, m.scb,
        0, 0, 0, 0, 0,
-       CASE WHEN m.is_binary = 1 THEN 0 ELSE m.scq END,
+       m.scq,
        0, 0, 0, 0, 0
 FROM amp_r_model_rows m
 UNION ALL

@@ -190,4 +190,100 @@ fn repeated_ids_without_the_flags_stay_an_error() {
     );
     // Annotators allowed on the baseline only: the model's repeats are still refused.
     assert_user_error(amplify().args(["compare", &h, &m, "--annotator", "g"]), &["duplicate", "model.csv"]);
+    // A sample given twice for one item, or a row without its sample.
+    let twice = write(dir.path(), "twice.csv", "id,seed,x\n1,1,1\n1,1,0\n2,1,0\n").display().to_string();
+    assert_user_error(
+        amplify().args(["compare", &h, &twice, "--sample", "seed"]),
+        &["twice.csv", "same seed", "id 1"],
+    );
+    let blank = write(dir.path(), "blank.csv", "id,seed,x\n1,,1\n1,2,0\n2,1,0\n").display().to_string();
+    assert_user_error(
+        amplify().args(["compare", &h, &blank, "--sample", "seed"]),
+        &["blank.csv", "no seed value"],
+    );
+}
+
+#[test]
+fn binary_sides_keep_wilson_intervals() {
+    // Every sample of the model is 1: item values are 0/1, the exact path; the instability rate of
+    // 2 items at 100% has a Wilson interval, not a point.
+    let dir = tempfile::tempdir().unwrap();
+    let h = write(dir.path(), "h.csv", "id,x\n1,1\n2,0\n").display().to_string();
+    let m = write(dir.path(), "m.csv", "id,s,x\n1,1,1\n1,2,1\n2,1,1\n2,2,1\n").display().to_string();
+    let f = findings(&[&h, &m, "--sample", "s"]);
+    let ci = &f["instability"][0]["rate_ci"];
+    // Wilson(2, 2) at 95%: [0.3423802275066532, 1] (statsmodels proportion_confint(2, 2, method="wilson")).
+    assert!((ci[0].as_f64().unwrap() - 0.3423802275066532).abs() < 1e-9, "{ci}");
+}
+
+#[test]
+fn shards_of_items_sum_to_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = run(&["--sample", "seed"]);
+    // Items 1–8 and 9–16 in separate files (every sample of an item in one shard).
+    let shard = |text: &str, low: bool| -> String {
+        let mut lines = text.lines();
+        let header = lines.next().unwrap().to_string() + "\n";
+        let keep = |l: &&str| (l.split(',').next().unwrap().parse::<u32>().unwrap() <= 8) == low;
+        header + &lines.filter(keep).map(|l| l.to_string() + "\n").collect::<String>()
+    };
+    let mut counts = Vec::new();
+    for (k, low) in [(0, true), (1, false)] {
+        let hs = format!("human={}", write(dir.path(), &format!("h{k}.csv"), &shard(HUMAN, low)).display());
+        let ms = format!("model={}", write(dir.path(), &format!("m{k}.csv"), &shard(MODEL, low)).display());
+        let out = dir.path().join(format!("c{k}.csv"));
+        let args: Vec<&str> =
+            [hs.as_str(), ms.as_str()].into_iter().chain(OPTIONS[..6].iter().copied()).collect();
+        amplify().arg("count").args(&args).args(["--sample", "seed", "-o"]).arg(&out).assert().success();
+        counts.push(out.display().to_string());
+    }
+    let merged =
+        findings(&["--counts", &counts[0], "--counts", &counts[1], "--truth", "crowd", "--min-group", "2"]);
+    for section in ["comparisons", "overall", "truth", "truth_tests", "groups", "instability"] {
+        assert_eq!(raw[section], merged[section], "{section}: exact sums add up across shards");
+    }
+}
+
+#[test]
+fn a_shard_of_whole_items_merges_with_a_fractional_one() {
+    // Items 1–20: the model's three samples agree (values 0/1); items 21–40: they disagree. Split
+    // at 20, the first shard's values are all 0/1: its score must still add up with the second's.
+    let dir = tempfile::tempdir().unwrap();
+    let human: String = std::iter::once("id,x\n".to_string())
+        .chain((1..=40).map(|i| format!("{i},{}\n", u8::from(i % 3 == 0))))
+        .collect();
+    let model: String = std::iter::once("id,s,x\n".to_string())
+        .chain((1..=40u32).flat_map(|i| {
+            (1..=3u32).map(move |s| {
+                format!(
+                    "{i},{s},{}\n",
+                    if i <= 20 { u32::from(i % 2 == 0) } else { u32::from(s != i % 3 + 1) }
+                )
+            })
+        }))
+        .collect();
+    let part = |text: &str, low: bool| -> String {
+        let mut lines = text.lines();
+        let header = lines.next().unwrap().to_string() + "\n";
+        header
+            + &lines
+                .filter(|l| (l.split(',').next().unwrap().parse::<u32>().unwrap() <= 20) == low)
+                .map(|l| l.to_string() + "\n")
+                .collect::<String>()
+    };
+    let h = write(dir.path(), "h.csv", &human).display().to_string();
+    let m = write(dir.path(), "m.csv", &model).display().to_string();
+    let raw = findings(&[&format!("human={h}"), &format!("model={m}"), "--sample", "s"]);
+    let mut counts = Vec::new();
+    for (k, low) in [(0, true), (1, false)] {
+        let hs = format!("human={}", write(dir.path(), &format!("h{k}.csv"), &part(&human, low)).display());
+        let ms = format!("model={}", write(dir.path(), &format!("m{k}.csv"), &part(&model, low)).display());
+        let out = dir.path().join(format!("c{k}.csv"));
+        amplify().args(["count", &hs, &ms, "--sample", "s", "-o"]).arg(&out).assert().success();
+        counts.push(out.display().to_string());
+    }
+    let merged = findings(&["--counts", &counts[0], "--counts", &counts[1]]);
+    for section in ["comparisons", "overall", "instability"] {
+        assert_eq!(raw[section], merged[section], "{section}");
+    }
 }

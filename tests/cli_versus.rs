@@ -184,6 +184,39 @@ fn bad_conditions_are_clear_errors() {
     );
     assert_user_error(amplify().args(["compare", &h, &b, &c, "--rank-by", "nope"]), &["--rank-by nope", "x"]);
     assert_user_error(amplify().args(["compare", &h, &b, &c, "--rank-by", "fnr"]), &["--truth"]);
+    assert_user_error(amplify().args(["compare", &h, &b, "--versus", "base"]), &["only model"]);
     let out = amplify().args(["compare", &h, &b, &c, "--versus-only"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "clap: --versus-only requires --versus");
+}
+
+#[test]
+fn report_draws_the_heatmap_and_the_trade_off() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let files: Vec<String> = [
+        "conditions_human",
+        "conditions_base",
+        "conditions_prompt",
+        "conditions_finetune",
+        "conditions_steer",
+    ]
+    .iter()
+    .map(|n| root.join(format!("{n}.parquet")).display().to_string())
+    .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    amplify()
+        .arg("report")
+        .args(&files)
+        .args(OPTIONS.map(|o| if o == "crowd" { "crowd_verdict" } else { o }))
+        .args(["--versus", "conditions_base", "--rank-by", "fnr", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let heatmap = std::fs::read_to_string(out.join("charts/conditions-heatmap.svg")).unwrap();
+    // The fine-tune's cells: FNR −22.9 pp and FPR +20.9 pp against the base, both significant.
+    assert!(heatmap.contains("-22.9 *") && heatmap.contains("+20.9 *"), "heatmap cells");
+    let tradeoff = std::fs::read_to_string(out.join("charts/conditions-tradeoff.svg")).unwrap();
+    assert!(tradeoff.contains("conditions_finetune") && tradeoff.contains("conditions_base"));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("Conditions versus conditions_base") && html.contains("Ranking by FNR"));
 }

@@ -28,8 +28,12 @@ pub fn build_findings(
     settings.score_inverted = score_inverted(counts);
     let comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
-    let overall: Vec<Overall> =
-        counts.models.iter().filter(|m| m.score.metrics > 0).map(|m| overall_score(m, &settings)).collect();
+    let overall: Vec<Overall> = counts
+        .models
+        .iter()
+        .filter(|m| m.score.metrics > 0)
+        .map(|m| overall_score(m, fractional(counts, &m.model), &settings))
+        .collect();
     let groupings = groups::summaries(counts, &settings)?;
     let alignment = counts
         .models
@@ -203,9 +207,15 @@ pub(super) fn comparison(m: &MetricCounts, settings: &Settings) -> Comparison {
     row
 }
 
-pub(super) fn overall_score(m: &ModelCounts, settings: &Settings) -> Overall {
+/// Whether a model's item values are fractional (a metric row of it has item-level sums): its
+/// overall score then comes from the score sums in units, else from the whole-number sums.
+pub(super) fn fractional(counts: &CountsTable, model: &str) -> bool {
+    counts.metrics.iter().any(|m| m.model == model && m.slice.is_all() && m.moments.is_some())
+}
+
+pub(super) fn overall_score(m: &ModelCounts, fractional: bool, settings: &Settings) -> Overall {
     let s = m.score;
-    let (sum_d, sum_d2, baseline_score, model_score) = match m.score_moments {
+    let (sum_d, sum_d2, baseline_score, model_score) = match m.score_moments.filter(|_| fractional) {
         None => {
             let (sum_d, sum_d2) = s.difference_moments();
             (sum_d, sum_d2, s.baseline_score(), s.model_score())

@@ -204,6 +204,10 @@ pub(crate) fn bias_rows(
             if levels.iter().any(|m| m.moments.is_some()) {
                 continue;
             }
+            // In slice order, whatever the order of the rows (a counts file, merged shards): the
+            // bootstrap draws level by level from one seeded stream.
+            let mut levels = levels;
+            levels.sort_by(|a, b| a.slice.cmp(&b.slice));
             let tables: Vec<PairedCounts> = levels.iter().map(|m| m.pairs).collect();
             let seed = settings.seed ^ fnv1a(&format!("{}|{}|{}", s.group_by, all.metric, all.model));
             out.push(BiasAmplification {

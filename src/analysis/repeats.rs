@@ -25,9 +25,14 @@ pub struct RepeatSettings {
 /// The method of item-level estimates, recorded on each row that used it.
 pub(crate) const ITEM_LEVEL: &str = "item-level paired t over item means (repeated samples)";
 
-/// The mean of n item values with its t interval (clipped to [0, 1]) from Σv and Σv².
+/// The mean of n item values with its t interval (clipped to [0, 1]) from Σv and Σv²; when every
+/// value is 0 or 1 (Σv² = Σv, whole) the Wilson interval of that proportion instead, as for any
+/// binary rate (a t interval would collapse to a point at 0% or 100%).
 pub(crate) fn item_mean(n: u64, sum: f64, sum_sq: f64, confidence: f64) -> (Option<f64>, Option<Interval>) {
     let mean = (n > 0).then(|| sum / n as f64);
+    if sum == sum_sq && sum.fract() == 0.0 && sum >= 0.0 {
+        return (mean, wilson_interval(sum as u64, n, confidence));
+    }
     let ci = paired_t(n, sum, sum_sq, confidence)
         .map(|t| Interval::new(t.interval.low.max(0.0), t.interval.high.min(1.0)));
     (mean, ci)

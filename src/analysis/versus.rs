@@ -5,7 +5,7 @@
 //! with BASE, unpaired comparisons (Newcombe's hybrid score interval and Fisher's exact test, or
 //! Welch's t on item means). All join the run's multiplicity family.
 
-use super::build::{comparison, overall_score};
+use super::build::{comparison, fractional, overall_score};
 use super::findings::{Comparison, Findings, GroupRow, Overall, Settings, TruthRow, TruthTest};
 use super::{groups, truth};
 use crate::counts::{units, CountsTable, MetricCounts, VersusTable};
@@ -97,7 +97,7 @@ pub(crate) fn versus(
             .models
             .iter()
             .filter(|m| m.score.metrics > 0)
-            .map(|m| overall_score(m, &as_base))
+            .map(|m| overall_score(m, fractional(table, &m.model), &as_base))
             .collect(),
         truth_tests: truth::truth_tests(table, &as_base),
         groups: groups::group_rows(table, &summaries, &as_base),

@@ -38,8 +38,15 @@ pub(crate) const PAIR_SIDE: &str = "__ps";
 
 /// The column ordering a source's repeated samples (its `--sample` or `--annotator` column).
 pub(crate) const SAMPLE_ORDER: &str = "__smp";
-/// Row number of a source, ordering samples in file order.
-pub(crate) const ROW: &str = "__row";
+/// The order of a source's samples as an integer: the rank of the sample value among the
+/// distinct values, else the row number.
+pub(crate) const ORDER_KEY: &str = "__row";
+/// An item's rows, in the item frame of a source with a sample column.
+pub(crate) const SAMPLE_ROWS: &str = "__smpn";
+/// An item's distinct sample values.
+pub(crate) const SAMPLE_DISTINCT: &str = "__smpd";
+/// An item's rows without a sample value.
+pub(crate) const SAMPLE_NULLS: &str = "__smpz";
 
 /// Item value of column `j` on a side (`b` baseline, `m` model) of a repeated run: the aggregate
 /// of the item's valid samples, Float64 in [0, 1] or null.

@@ -4,10 +4,12 @@
 
 use super::repeated::{collect, fixed};
 use crate::counts::{RepeatCounts, RepeatSums};
-use crate::data::columns::{first_sample, positives, repeat_sum, samples};
+use crate::data::columns::{
+    first_sample, positives, repeat_sum, samples, ID, SAMPLE_DISTINCT, SAMPLE_NULLS, SAMPLE_ROWS,
+};
 use crate::data::engine::EngineContext;
 use crate::data::input::{Dataset, SourceFrame};
-use crate::error::Result;
+use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
 /// The repeat sums of every column a source has (fractional sums in units, as `repeat_sums`).
@@ -79,6 +81,44 @@ pub(super) fn repeat_rows(
         });
     }
     Ok(out)
+}
+
+/// A source's sample (annotator) column must name every row and each sample of an item once: a
+/// missing value or a sample value repeated within an item is an error naming the file, the column
+/// and examples. Checked on the item frame (its per-item rows, distinct values and nulls).
+pub(super) fn check_samples(
+    data: &Dataset,
+    frame: &SourceFrame,
+    items: &DataFrame,
+    baseline: bool,
+) -> Result<()> {
+    if items.column(SAMPLE_ROWS).is_err() {
+        return Ok(());
+    }
+    let column = data.repeats.as_ref().and_then(|r| r.order_column(baseline)).unwrap_or("sample");
+    let path = data.files[frame.file].path.display();
+    let reader = Reader { df: items };
+    let (rows, distinct, nulls) =
+        (reader.u64s(SAMPLE_ROWS)?, reader.u64s(SAMPLE_DISTINCT)?, reader.u64s(SAMPLE_NULLS)?);
+    let missing: u64 = nulls.iter().sum();
+    if missing > 0 {
+        return Err(AmplifyError::Data(format!(
+            "{path}: {missing} row(s) of '{}' have no {column} value; give every sample its {column}",
+            frame.name
+        )));
+    }
+    let twice: Vec<usize> = (0..rows.len()).filter(|&r| distinct[r] < rows[r]).collect();
+    if twice.is_empty() {
+        return Ok(());
+    }
+    let ids = reader.strings(ID)?;
+    let examples: Vec<&str> = twice.iter().take(3).map(|&r| ids[r].as_deref().unwrap_or("")).collect();
+    Err(AmplifyError::Data(format!(
+        "{path}: {} item(s) of '{}' have the same {column} on two rows (e.g. id {}); each sample of an item needs its own {column}",
+        twice.len(),
+        frame.name,
+        examples.join(", ")
+    )))
 }
 
 /// Reads whole columns of a small aggregate frame.

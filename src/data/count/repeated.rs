@@ -6,7 +6,7 @@
 //! ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
 
 use super::levels::grouping_counts;
-use super::repeat_sums::{column_u64, repeat_rows, Reader};
+use super::repeat_sums::{check_samples, column_u64, repeat_rows, Reader};
 use super::tally::{check_valid, no_overlap};
 use crate::counts::{
     CountsTable, MetricCounts, ModelCounts, Moments, ScoreMoments, Slice, TruthCounts, TruthMoments, UNIT,
@@ -35,7 +35,9 @@ pub(super) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
             )));
         }
     }
-    let base = collect(item_frame(&data.baseline, &data.columns, 'b', aggregate)?, "the baseline's items")?;
+    let base =
+        collect_items(item_frame(&data.baseline, &data.columns, 'b', aggregate)?, "the baseline's items")?;
+    check_samples(data, &data.baseline, &base, true)?;
     let groupings = grouping_counts(&base.clone().lazy(), &data.groupings, data.max_levels)?;
     let mut table = CountsTable { groupings, ..CountsTable::default() };
     if data.baseline.repeats {
@@ -47,7 +49,8 @@ pub(super) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
         table.truth.extend(truth_rows(data, &data.baseline, &folded));
     }
     for model in &data.models {
-        let items = collect(item_frame(model, &data.columns, 'm', aggregate)?, "a model's items")?;
+        let items = collect_items(item_frame(model, &data.columns, 'm', aggregate)?, "a model's items")?;
+        check_samples(data, model, &items, false)?;
         if model.repeats {
             table.repeats.extend(repeat_rows(data, model, &items)?);
         }
@@ -90,6 +93,13 @@ fn check_frame_ids(data: &Dataset, frame: &SourceFrame) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Collects an item frame with polars' in-memory engine: its group-by of every sample row into
+/// items ran in 8.9 s instead of 11.9 s (and 2.0 instead of 2.6 GB) with the streaming engine on
+/// 10M samples of 2M items (polars 0.55, 2 cores).
+fn collect_items(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
+    lazy.collect().engine(|| format!("counting {what}"))
 }
 
 pub(super) fn collect(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
@@ -396,15 +406,16 @@ fn model_row(
     let metrics = (0..data.metrics.len()).filter(|&i| model.present[i]).count() as u64;
     let (n, [b, m, q], [wb, wm, wq]) = all.score;
     let binary = all.paired.values().all(|(moments, _, _)| moments.as_binary().is_some());
-    let (score, score_moments) = if binary {
-        // Every value is 0 or 1: the whole-number sums (exact in f64 below 2^53).
-        let score =
-            ScoreSums { n, metrics, sum_baseline: wb as u64, sum_model: wm as u64, sum_sq_diff: wq as u64 };
-        (score, None)
-    } else {
-        let moments = ScoreMoments { sum_baseline: b, sum_model: m, sum_sq_diff: q };
-        (ScoreSums { n, metrics, ..ScoreSums::default() }, Some(moments))
+    // The item-score sums in units always (a shard whose values are all 0 or 1 still merges with
+    // one whose are not); the whole-number sums too when every value is 0 or 1 (exact in f64
+    // below 2^53), which the overall score uses when no metric row of the model is fractional.
+    let score = match binary {
+        true => {
+            ScoreSums { n, metrics, sum_baseline: wb as u64, sum_model: wm as u64, sum_sq_diff: wq as u64 }
+        }
+        false => ScoreSums { n, metrics, ..ScoreSums::default() },
     };
+    let score_moments = Some(ScoreMoments { sum_baseline: b, sum_model: m, sum_sq_diff: q });
     ModelCounts {
         model: model.name.clone(),
         matched,

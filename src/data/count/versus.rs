@@ -22,6 +22,11 @@ pub fn count_versus(data: &Dataset, base: &str, strategy: Strategy) -> Result<Ve
             names.join(", ")
         )));
     };
+    if data.models.len() < 2 {
+        return Err(AmplifyError::Usage(format!(
+            "--versus {base}: it is the only model; give the base model and at least one other"
+        )));
+    }
     let mut derived = versus_dataset(data, position)?;
     let mut unpaired = Vec::new();
     loop {

@@ -6,7 +6,10 @@
 use super::labels::normalised;
 use super::model::{Aggregate, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
-use crate::data::columns::{first_sample, item_value, positives, samples, ID, ROW, SAMPLE_ORDER};
+use crate::data::columns::{
+    first_sample, item_value, positives, samples, ID, ORDER_KEY, SAMPLE_DISTINCT, SAMPLE_NULLS, SAMPLE_ORDER,
+    SAMPLE_ROWS,
+};
 use crate::data::engine::EngineContext;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -43,7 +46,13 @@ pub(crate) fn order_extra(
 /// One row per item of a source: `__id`, and per column `j` the source has (of `columns`), its
 /// item value ([`item_value`] with `side`), valid samples ([`samples`]), ones ([`positives`]) and
 /// first valid sample ([`first_sample`]); the baseline's extra columns (truth, group levels) are
-/// taken from the item's first row. Labels are normalised to 1/0/null and inverted here.
+/// taken from the item's first row; with a sample column, the item's rows, distinct sample values
+/// and rows without one ([`SAMPLE_ROWS`], [`SAMPLE_DISTINCT`], [`SAMPLE_NULLS`]) for the checks.
+/// Labels are normalised to 1/0/null and inverted here.
+///
+/// The first valid sample is found without sorting within items: each row gets an order key (the
+/// rank of its sample value among the distinct values, else its row number), and the item's
+/// minimum of 2·key + label over its valid rows holds the first sample's label in its lowest bit.
 pub(crate) fn item_frame(
     frame: &SourceFrame,
     columns: &[String],
@@ -51,16 +60,20 @@ pub(crate) fn item_frame(
     aggregate: Aggregate,
 ) -> Result<LazyFrame> {
     let schema = frame.lazy.clone().collect_schema().engine(|| format!("reading source '{}'", frame.name))?;
-    let order = sort_order(&schema);
+    let has_order = schema.contains(SAMPLE_ORDER);
     let (mut keep, mut aggs, mut values) = (vec![col(ID)], Vec::new(), vec![col(ID)]);
     for (i, name) in columns.iter().enumerate().filter(|(i, _)| frame.present[*i]) {
         let dtype = schema.get(name.as_str()).cloned().unwrap_or(DataType::Null);
-        keep.push(normalised(name, &dtype, frame.inverted[i]).alias(name.as_str()));
+        let label = normalised(name, &dtype, frame.inverted[i]).cast(DataType::Int64);
+        let key = when(label.clone().is_not_null())
+            .then(col(ORDER_KEY) * lit(2i64) + label.clone())
+            .otherwise(lit(NULL).cast(DataType::Int64));
+        keep.push(label.alias(name.as_str()));
+        keep.push(key.alias(first_sample(i)));
         let label = col(name.as_str());
         aggs.push(label.clone().count().cast(DataType::Int64).alias(samples(i)));
-        aggs.push(label.clone().cast(DataType::Int64).sum().alias(positives(i)));
-        let first = label.sort_by(order.clone(), SortMultipleOptions::default()).drop_nulls().first();
-        aggs.push(first.cast(DataType::Int64).alias(first_sample(i)));
+        aggs.push(label.sum().alias(positives(i)));
+        aggs.push((col(first_sample(i)).min() % lit(2i64)).alias(first_sample(i)));
         values.push(value(i, aggregate).alias(item_value(side, i)));
         values.extend([samples(i), positives(i), first_sample(i)].map(|c| col(c.as_str())));
     }
@@ -72,20 +85,31 @@ pub(crate) fn item_frame(
     keep.extend(extras.iter().map(|e| col(e.as_str())));
     aggs.extend(extras.iter().map(|e| col(e.as_str()).first()));
     values.extend(extras.iter().map(|e| col(e.as_str())));
-    if schema.contains(SAMPLE_ORDER) {
+    let rows = if has_order {
         keep.push(col(SAMPLE_ORDER));
-    }
-    keep.push(col(ROW));
-    let rows = frame.lazy.clone().with_row_index(ROW, None).select(keep);
-    Ok(rows.group_by([col(ID)]).agg(aggs).select(values))
-}
-
-/// Samples in the order of the sample column (then file order), else file order.
-fn sort_order(schema: &Schema) -> Vec<Expr> {
-    match schema.contains(SAMPLE_ORDER) {
-        true => vec![col(SAMPLE_ORDER), col(ROW)],
-        false => vec![col(ROW)],
-    }
+        aggs.push(len().cast(DataType::Int64).alias(SAMPLE_ROWS));
+        aggs.push(col(SAMPLE_ORDER).n_unique().cast(DataType::Int64).alias(SAMPLE_DISTINCT));
+        aggs.push(col(SAMPLE_ORDER).null_count().cast(DataType::Int64).alias(SAMPLE_NULLS));
+        values.extend([SAMPLE_ROWS, SAMPLE_DISTINCT, SAMPLE_NULLS].map(col));
+        // The distinct sample values in order, numbered: few rows, joined back by value.
+        let codes = frame
+            .lazy
+            .clone()
+            .select([col(SAMPLE_ORDER)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .sort([SAMPLE_ORDER], Default::default())
+            .with_row_index(ORDER_KEY, None)
+            .with_column(col(ORDER_KEY).cast(DataType::Int64));
+        frame.lazy.clone().join(
+            codes,
+            [col(SAMPLE_ORDER)],
+            [col(SAMPLE_ORDER)],
+            JoinArgs::new(JoinType::Left),
+        )
+    } else {
+        frame.lazy.clone().with_row_index(ORDER_KEY, None).with_column(col(ORDER_KEY).cast(DataType::Int64))
+    };
+    Ok(rows.select(keep).group_by([col(ID)]).agg(aggs).select(values))
 }
 
 /// The item value of column `i` from its valid samples k and ones s.
