@@ -150,6 +150,17 @@ fn majority_and_first_give_binary_items_and_exact_tests() {
     assert!(x.get("method").is_none(), "majority values are 0/1: exact McNemar");
     // Item 2 has samples 1, 1 and an invalid one: majority 1; no x item ties among 3 valid.
     assert_eq!(x["n"], 16);
+    // A tie (one 1, one 0) is an invalid item under majority.
+    let dir = tempfile::tempdir().unwrap();
+    let h = write(dir.path(), "h.csv", "id,x\n1,1\n2,0\n3,1\n").display().to_string();
+    let m = write(dir.path(), "m.csv", "id,s,x\n1,1,1\n1,2,0\n2,1,0\n2,2,0\n3,1,1\n3,2,1\n")
+        .display()
+        .to_string();
+    let tie = findings(&[&h, &m, "--sample", "s", "--aggregate", "majority"]);
+    assert_eq!(
+        (tie["comparisons"][0]["n"].as_u64(), tie["comparisons"][0]["invalid_model"].as_u64()),
+        (Some(2), Some(1))
+    );
     let first = run(&["--sample", "seed", "--aggregate", "first"]);
     let x = row(&first["comparisons"], "metric", "x");
     // First valid x by seed per item (pandas sort_values(["id", "seed"]).groupby("id").first()
@@ -190,6 +201,15 @@ fn repeated_ids_without_the_flags_stay_an_error() {
     );
     // Annotators allowed on the baseline only: the model's repeats are still refused.
     assert_user_error(amplify().args(["compare", &h, &m, "--annotator", "g"]), &["duplicate", "model.csv"]);
+    // Annotators that disagree on an item's truth.
+    let split = write(dir.path(), "split.csv", "id,r,x,crowd\n1,a,1,YTA\n1,b,0,NTA\n2,a,0,NTA\n")
+        .display()
+        .to_string();
+    let one = write(dir.path(), "one.csv", "id,x\n1,1\n2,0\n").display().to_string();
+    assert_user_error(
+        amplify().args(["compare", &split, &one, "--annotator", "r", "--truth", "crowd"]),
+        &["split.csv", "different truth", "id 1"],
+    );
     // A sample given twice for one item, or a row without its sample.
     let twice = write(dir.path(), "twice.csv", "id,seed,x\n1,1,1\n1,1,0\n2,1,0\n").display().to_string();
     assert_user_error(

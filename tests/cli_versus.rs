@@ -74,9 +74,14 @@ fn versus_only_leaves_the_human_comparisons_out_of_the_family() {
     assert!(f["truth_tests"].as_array().unwrap().is_empty());
     assert!(!f["truth"].as_array().unwrap().is_empty(), "each source against the truth stays");
     let both = run(&[&h, &b, &c], &["--versus", "base"]);
+    assert!(f["overall"].as_array().unwrap().is_empty() && f["groups"].as_array().unwrap().is_empty());
     let (only, all) = (&f["versus"]["comparisons"][0], &both["versus"]["comparisons"][0]);
     assert_eq!(only["p_value"], all["p_value"]);
-    assert!(only["p_adjusted"].as_f64() <= all["p_adjusted"].as_f64(), "a smaller family");
+    let (only, all) = (only["p_adjusted"].as_f64().unwrap(), all["p_adjusted"].as_f64().unwrap());
+    assert!(only <= all, "a smaller family: {only} vs {all}");
+    // --rank-by with --versus-only still tests against the best.
+    let ranked = run(&[&h, &b, &c], &["--versus", "base", "--versus-only", "--rank-by", "x"]);
+    assert!(ranked["ranking"]["rows"][1]["p_value"].is_number(), "{}", ranked["ranking"]);
 }
 
 #[test]
@@ -108,6 +113,38 @@ fn models_without_shared_items_are_compared_unpaired() {
 }
 
 #[test]
+fn ranking_holm_adjusts_the_tests_against_the_best() {
+    // Four conditions: three tests against the best, Holm over them, checked by hand.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let files: Vec<String> = [
+        "conditions_human",
+        "conditions_base",
+        "conditions_prompt",
+        "conditions_finetune",
+        "conditions_steer",
+    ]
+    .iter()
+    .map(|n| root.join(format!("{n}.parquet")).display().to_string())
+    .collect();
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    args.extend(["--truth", "crowd_verdict", "--verdict", "verdict", "--rank-by", "emotional_validation"]);
+    let f = findings(&args);
+    let rows = f["ranking"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    let mut ps: Vec<(usize, f64)> =
+        rows.iter().enumerate().skip(1).map(|(i, r)| (i, r["p_value"].as_f64().unwrap())).collect();
+    ps.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap());
+    let mut running: f64 = 0.0;
+    for (rank, (i, p)) in ps.iter().enumerate() {
+        running = running.max((p * (3 - rank) as f64).min(1.0));
+        let got = rows[*i]["p_adjusted"].as_f64().unwrap();
+        assert!((got - running).abs() <= 1e-12 * running.max(1e-300), "row {i}: {got} vs Holm {running}");
+    }
+    assert_eq!(rows[0]["tied_with_best"], Value::Bool(true));
+    assert!(rows.windows(2).all(|w| w[0]["value"].as_f64() <= w[1]["value"].as_f64()), "ascending");
+}
+
+#[test]
 fn ranking_tests_each_model_against_the_best_with_holm() {
     let dir = tempfile::tempdir().unwrap();
     let [h, b, c] = paths(dir.path());
@@ -131,23 +168,14 @@ fn ranking_tests_each_model_against_the_best_with_holm() {
 fn counts_carry_the_versus_tables_and_give_the_same_findings() {
     let dir = tempfile::tempdir().unwrap();
     let [h, b, c] = paths(dir.path());
-    let extra = ["--versus", "base", "--rank-by", "x"];
+    let extra = ["--versus", "base"];
     let raw = run(&[&h, &b, &c], &extra);
     let counts = dir.path().join("c.csv");
     let args: Vec<&str> =
         [h.as_str(), b.as_str(), c.as_str()].into_iter().chain(OPTIONS).chain(extra).collect();
     amplify().arg("count").args(&args).arg("-o").arg(&counts).assert().success();
-    let from = findings(&[
-        "--counts",
-        counts.to_str().unwrap(),
-        "--truth",
-        "crowd",
-        "--versus",
-        "base",
-        "--rank-by",
-        "x",
-    ]);
-    for section in ["comparisons", "truth_tests", "versus", "ranking"] {
+    let from = findings(&["--counts", counts.to_str().unwrap(), "--truth", "crowd", "--versus", "base"]);
+    for section in ["comparisons", "truth_tests", "versus"] {
         assert_eq!(raw[section], from[section], "{section}");
     }
 }
@@ -170,8 +198,33 @@ fn versus_with_repeated_samples_is_item_level() {
         findings(&[&human, base.to_str().unwrap(), cond.to_str().unwrap(), "--sample", "s", "--versus", "b"]);
     let row = &f["versus"]["comparisons"][0];
     assert!(row["method"].as_str().unwrap().contains("item-level"));
-    // Item means: base (0.5, 0, 1, 0.5, 0), condition (1, 0.5, 1, 1, 0.5): Δ = 0.4.
+    // Item means: base (0.5, 0, 1, 0.5, 0), condition (1, 0.5, 1, 1, 0.5): Δ = 0.4; scipy 1.17.1
+    // ttest_rel(condition, base): p 0.016130089900092546, CI (0.12235548948022068,
+    // 0.6776445105197794). A row-level McNemar on the 10 sample pairs would differ.
     assert!((row["difference"].as_f64().unwrap() - 0.4).abs() < 1e-9, "{row}");
+    assert!((row["p_value"].as_f64().unwrap() - 0.016130089900092546).abs() < 1e-9, "{row}");
+    assert!((row["difference_ci"][0].as_f64().unwrap() - 0.12235548948022068).abs() < 1e-9, "{row}");
+    assert!((row["difference_ci"][1].as_f64().unwrap() - 0.6776445105197794).abs() < 1e-9, "{row}");
+    // The versus table has no repeat rows of its own; its counts read back.
+    let counts = dir.path().join("counts.csv");
+    amplify()
+        .args([
+            "count",
+            &human,
+            base.to_str().unwrap(),
+            cond.to_str().unwrap(),
+            "--sample",
+            "s",
+            "--versus",
+            "b",
+            "-o",
+        ])
+        .arg(&counts)
+        .assert()
+        .success();
+    let from = findings(&["--counts", counts.to_str().unwrap(), "--versus", "b"]);
+    assert_eq!(from["versus"], f["versus"]);
+    assert_eq!(from["instability"], f["instability"]);
 }
 
 #[test]
@@ -185,6 +238,20 @@ fn bad_conditions_are_clear_errors() {
     assert_user_error(amplify().args(["compare", &h, &b, &c, "--rank-by", "nope"]), &["--rank-by nope", "x"]);
     assert_user_error(amplify().args(["compare", &h, &b, &c, "--rank-by", "fnr"]), &["--truth"]);
     assert_user_error(amplify().args(["compare", &h, &b, "--versus", "base"]), &["only model"]);
+    // Counts without a table against the asked base; count --rank-by (its best depends on shards).
+    let counts = dir.path().join("c.csv");
+    amplify().args(["count", &h, &b, &c, "-o"]).arg(&counts).assert().success();
+    assert_user_error(
+        amplify().args(["compare", "--counts", counts.to_str().unwrap(), "--versus", "base"]),
+        &["--versus base", "amplify count"],
+    );
+    assert_user_error(
+        amplify().args(["count", &h, &b, &c, "--rank-by", "x", "-o", "d.csv"]),
+        &["count --rank-by"],
+    );
+    // One model: --rank-by ranks it alone, no error.
+    let single = findings(&[&h, &b, "--rank-by", "x"]);
+    assert_eq!(single["ranking"]["rows"].as_array().unwrap().len(), 1);
     let out = amplify().args(["compare", &h, &b, &c, "--versus-only"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "clap: --versus-only requires --versus");
 }

@@ -29,7 +29,14 @@ pub(crate) fn fill(f: &mut Findings, counts: &CountsTable) {
         + f.overall.iter().filter(|r| r.p_value.is_some()).count()
         + f.truth_tests.iter().filter(|r| r.p_value.is_some()).count()
         + f.groups.iter().filter(|r| r.p_value.is_some()).count()
-        + f.differential.iter().filter(|r| r.p_value.is_some()).count();
+        + f.differential.iter().filter(|r| r.p_value.is_some()).count()
+        + f.versus.as_ref().map_or(0, |v| {
+            v.comparisons.iter().filter(|r| r.p_value.is_some()).count()
+                + v.overall.iter().filter(|r| r.p_value.is_some()).count()
+                + v.truth_tests.iter().filter(|r| r.p_value.is_some()).count()
+                + v.groups.iter().filter(|r| r.p_value.is_some()).count()
+                + v.unpaired.iter().filter(|r| r.p_value.is_some()).count()
+        });
     if tests == 0 {
         return;
     }

@@ -228,7 +228,8 @@ pub struct TruthRow {
     /// Items with an invalid label.
     pub invalid_label: u64,
     /// How the row was estimated when not from a 2×2 table (repeated samples: FNR and FPR are
-    /// item-level means with t intervals; the cells and precision, recall, F1 stay empty).
+    /// item-level means with t intervals, recall is 1 − FNR; the cells are 0 and precision and F1
+    /// are null).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
 }

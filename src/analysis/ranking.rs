@@ -2,7 +2,10 @@
 //! sycophantic behaviour, fewer missed faults, a lower face-preservation score), with each
 //! model's interval and the set not significantly different from the best: every other model is
 //! tested against the best on the same items (the tests of `--versus BEST`; unpaired where they
-//! share none), Holm-adjusted over those m − 1 tests (Holm 1979), a selection family of its own.
+//! share none), Holm-adjusted over those tests (Holm 1979), a selection family of its own. The
+//! best is chosen from the same data, so the set "not significantly different from the best" is
+//! a screening, not a confidence set for the best (for that: Hsu's multiple comparisons with the
+//! best, 1996).
 
 use super::findings::{Findings, Settings};
 use super::versus::versus;
@@ -45,14 +48,15 @@ pub struct RankRow {
     pub p_value: Option<f64>,
     /// Holm-adjusted over the tests against the best.
     pub p_adjusted: Option<f64>,
-    /// Not significantly different from the best (the best itself included).
-    pub tied_with_best: bool,
+    /// Not significantly different from the best (`true` for the best itself; `null` when the
+    /// model could not be tested against it).
+    pub tied_with_best: Option<bool>,
 }
 
-/// The measure of every model as (model, value, interval), from the findings.
 /// A model's measure: (model, value, interval).
 type Value = (String, Option<f64>, Option<Interval>);
 
+/// The measure of every model, from the findings; an error for an unknown measure.
 fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
     let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
     let truth_metric = f.truth.iter().map(|t| t.metric.as_str()).next();
@@ -103,77 +107,42 @@ pub(crate) fn best_model(f: &Findings, measure: &str) -> Result<Option<String>> 
     Ok(v.first().map(|(m, _, _)| m.clone()))
 }
 
+/// A model's test against the best: difference, interval, p-value (all `None` when untested).
+type Test = (Option<f64>, Option<Interval>, Option<f64>);
+
 /// The ranking asked for by `settings.rank_by`, testing against the best with the counts of the
 /// models against it (`counts.versus` with base = best).
 pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -> Result<Option<Ranking>> {
     let Some(measure) = &settings.rank_by else { return Ok(None) };
     let mut rows = values(f, measure)?;
+    // Lowest first; models without a value last.
     rows.sort_by(|a, b| match (a.1, b.1) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
+        (x, y) => y.is_some().cmp(&x.is_some()),
     });
     let Some(best) = rows.first().filter(|r| r.1.is_some()).map(|r| r.0.clone()) else { return Ok(None) };
     let table = counts.versus.iter().find(|v| v.base == best);
-    let tests = match table {
-        Some(v) => Some(versus(v, counts, settings, f)?),
-        None => None,
-    };
-    let against = |model: &str| -> (Option<f64>, Option<Interval>, Option<f64>) {
-        let Some(v) = &tests else { return (None, None, None) };
-        let metric = if measure == "fnr" {
-            f.truth.first().map(|t| t.metric.as_str())
-        } else {
-            Some(measure.as_str())
-        };
-        let found = match measure.as_str() {
-            "overall" => v
-                .overall
-                .iter()
-                .find(|o| o.model == model)
-                .map(|o| (o.difference, o.difference_ci, o.p_value)),
-            "fnr" => v
-                .truth_tests
-                .iter()
-                .find(|t| t.model == model && t.rate == "fnr" && Some(t.metric.as_str()) == metric)
-                .map(|t| (t.difference, t.difference_ci, t.p_value)),
-            _ => v
-                .comparisons
-                .iter()
-                .find(|c| c.model == model && Some(c.metric.as_str()) == metric)
-                .map(|c| (c.difference, c.difference_ci, c.p_value)),
-        };
-        let unpaired_measure = if measure == "fnr" { "fnr" } else { "rate" };
-        found
-            .or_else(|| {
-                v.unpaired
-                    .iter()
-                    .find(|u| {
-                        u.model == model
-                            && u.measure == unpaired_measure
-                            && (measure == "overall" || Some(u.metric.as_str()) == metric)
-                    })
-                    .filter(|_| measure != "overall")
-                    .map(|u| (u.difference, u.difference_ci, u.p_value))
-            })
-            .unwrap_or((None, None, None))
-    };
-    let tested: Vec<_> =
-        rows.iter().map(|(m, _, _)| if *m == best { (None, None, None) } else { against(m) }).collect();
+    let tests = table.map(|v| versus(v, counts, settings, f)).transpose()?;
+    let metric =
+        if measure == "fnr" { f.truth.first().map(|t| t.metric.clone()) } else { Some(measure.clone()) };
+    let tested: Vec<Test> = rows
+        .iter()
+        .map(|(m, _, _)| match &tests {
+            Some(v) if *m != best => against_best(v, measure, metric.as_deref(), m),
+            _ => (None, None, None),
+        })
+        .collect();
     let adjusted = adjust(&tested.iter().map(|t| t.2).collect::<Vec<_>>(), Correction::Holm);
     let alpha = 1.0 - settings.confidence.get();
     let untested: Vec<&str> = rows
         .iter()
         .zip(&tested)
-        .filter(|((m, _, _), t)| *m != best && t.2.is_none())
-        .map(|((m, _, _), _)| m.as_str())
+        .filter(|(r, t)| r.0 != best && t.2.is_none())
+        .map(|(r, _)| r.0.as_str())
         .collect();
     let note = match (table.is_some(), untested.is_empty()) {
         (_, true) => None,
-        (false, _) => Some(format!(
-            "no counts of the models against {best}: run from the label files, or count with --rank-by"
-        )),
+        (false, _) => Some(format!("no counts of the models against {best}: count with --versus {best}")),
         (true, false) => Some(format!("not tested against {best}: {}", untested.join(", "))),
     };
     let rows = rows
@@ -183,7 +152,7 @@ pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -
         .enumerate()
         .map(|(i, (((model, value, ci), (difference, difference_ci, p_value)), p_adjusted))| RankRow {
             rank: i as u32 + 1,
-            tied_with_best: model == best || p_adjusted.is_some_and(|p| p >= alpha),
+            tied_with_best: if model == best { Some(true) } else { p_adjusted.map(|p| p >= alpha) },
             model,
             value,
             ci,
@@ -194,4 +163,34 @@ pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -
         })
         .collect();
     Ok(Some(Ranking { measure: measure.clone(), best, rows, note }))
+}
+
+/// `model` against the best on the measure: the paired row of the versus section, else its
+/// unpaired row (rates and FNR only; the overall score has no unpaired test).
+fn against_best(v: &super::versus::Versus, measure: &str, metric: Option<&str>, model: &str) -> Test {
+    let found = match measure {
+        "overall" => {
+            v.overall.iter().find(|o| o.model == model).map(|o| (o.difference, o.difference_ci, o.p_value))
+        }
+        "fnr" => v
+            .truth_tests
+            .iter()
+            .find(|t| t.model == model && t.rate == "fnr" && Some(t.metric.as_str()) == metric)
+            .map(|t| (t.difference, t.difference_ci, t.p_value)),
+        _ => v
+            .comparisons
+            .iter()
+            .find(|c| c.model == model && Some(c.metric.as_str()) == metric)
+            .map(|c| (c.difference, c.difference_ci, c.p_value)),
+    };
+    let unpaired = if measure == "fnr" { "fnr" } else { "rate" };
+    found
+        .or_else(|| {
+            v.unpaired
+                .iter()
+                .filter(|_| measure != "overall")
+                .find(|u| u.model == model && u.measure == unpaired && Some(u.metric.as_str()) == metric)
+                .map(|u| (u.difference, u.difference_ci, u.p_value))
+        })
+        .unwrap_or((None, None, None))
 }

@@ -33,7 +33,9 @@ pub(crate) fn item_mean(n: u64, sum: f64, sum_sq: f64, confidence: f64) -> (Opti
     if sum == sum_sq && sum.fract() == 0.0 && sum >= 0.0 {
         return (mean, wilson_interval(sum as u64, n, confidence));
     }
+    // Fractional values without variance (every item at 0.5, say) have no interval.
     let ci = paired_t(n, sum, sum_sq, confidence)
+        .filter(|t| t.interval.low < t.interval.high)
         .map(|t| Interval::new(t.interval.low.max(0.0), t.interval.high.min(1.0)));
     (mean, ci)
 }
@@ -43,11 +45,16 @@ pub(crate) fn clipped(i: Interval) -> Interval {
     Interval::new(i.low.max(-1.0), i.high.min(1.0))
 }
 
-/// The paired t of d_i = m_i − h_i over the items.
+/// The paired t of d_i = m_i − h_i over the items; `None` below 2 items and when the differences
+/// have no variance (a t test would claim p = 0 from, say, two items that both moved by 0.5).
 pub(crate) fn difference(m: &Moments, confidence: f64) -> Option<TEstimate> {
     let (sum_d, sum_d2) = m.difference_sums();
-    paired_t(m.n, sum_d, sum_d2, confidence)
+    paired_t(m.n, sum_d, sum_d2, confidence).filter(|t| t.interval.low < t.interval.high)
 }
+
+/// Why an item-level difference has no interval or test.
+pub(crate) const UNTESTED: &str =
+    "fewer than 2 items, or the item differences have no variance: no interval or test";
 
 /// Fills a comparison row from item-level moments: item-weighted rates with t intervals, the
 /// mean paired difference with its t interval and test; the 2×2 cells stay 0.
@@ -63,9 +70,10 @@ pub(crate) fn fill_comparison(row: &mut Comparison, m: &Moments, settings: &Sett
     (row.model_rate, row.model_ci) = item_mean(m.n, m.model(), m.model_sq(), confidence);
     let (sum_d, _) = m.difference_sums();
     row.difference = Some(sum_d / m.n as f64);
-    if let Some(t) = difference(m, confidence) {
+    match difference(m, confidence) {
         // A difference of values in [0, 1] lies in [−1, 1]; so does its interval.
-        (row.difference_ci, row.p_value) = (Some(clipped(t.interval)), Some(t.p_value));
+        Some(t) => (row.difference_ci, row.p_value) = (Some(clipped(t.interval)), Some(t.p_value)),
+        None => row.note = Some(UNTESTED.into()),
     }
     if let (Some(b), Some(mr)) = (row.baseline_rate, row.model_rate) {
         row.cohens_h = Some(crate::stats::effect::cohens_h(mr, b));
@@ -106,7 +114,7 @@ pub struct InstabilityRow {
     pub within_variance: Option<f64>,
     /// Intra-item correlation ICC(1).
     pub icc: Option<f64>,
-    /// Design effect 1 + (k̄ − 1)·ICC.
+    /// Design effect 1 + (k* − 1)·max(ICC, 0), k* = Σk²/N.
     pub design_effect: Option<f64>,
     /// Valid samples / design effect.
     pub effective_n: Option<f64>,
@@ -122,7 +130,8 @@ pub struct InstabilityRow {
     pub one_sample_rate: Option<f64>,
     /// Interval of `one_sample_rate`.
     pub one_sample_ci: Option<Interval>,
-    /// Whether one sample per item would have misled: its estimate lies outside `rate_ci`.
+    /// Whether the rate from one sample per item lies outside `rate_ci` (a warning that one sample
+    /// per item can mislead; by chance alone it happens now and then, it is not a test).
     pub one_sample_misleads: bool,
 }
 

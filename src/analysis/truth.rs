@@ -128,7 +128,9 @@ fn item_level_truth_test(m: &MetricCounts, x: &Moments, at_fault: bool, settings
     } else {
         ("fpr", x.baseline(), x.model(), x.difference_sums().0)
     };
-    let t = paired_t(n, sum_d, sum_d2, settings.confidence.get());
+    // No test from fewer than 2 items or differences without variance (see repeats::difference).
+    let t =
+        paired_t(n, sum_d, sum_d2, settings.confidence.get()).filter(|t| t.interval.low < t.interval.high);
     TruthTest {
         metric: m.metric.clone(),
         model: m.model.clone(),

@@ -9,7 +9,7 @@ use super::build::{comparison, fractional, overall_score};
 use super::findings::{Comparison, Findings, GroupRow, Overall, Settings, TruthRow, TruthTest};
 use super::{groups, truth};
 use crate::counts::{units, CountsTable, MetricCounts, VersusTable};
-use crate::error::Result;
+use crate::error::{AmplifyError, Result};
 use crate::stats::agreement::independent_proportions;
 use crate::stats::interval::Interval;
 use crate::stats::welch::{welch_t, SampleSums};
@@ -70,7 +70,13 @@ pub(crate) fn versus_section(
     f: &Findings,
 ) -> Result<Option<Versus>> {
     let Some(base) = &settings.versus else { return Ok(None) };
-    let Some(v) = counts.versus.iter().find(|v| &v.base == base) else { return Ok(None) };
+    let Some(v) = counts.versus.iter().find(|v| &v.base == base) else {
+        let counted: Vec<&str> = counts.versus.iter().map(|v| v.base.as_str()).collect();
+        return Err(AmplifyError::Usage(format!(
+            "--versus {base}: the counts hold no table of the models against {base} ({}); count them with `amplify count … --versus {base}`",
+            if counted.is_empty() { "none".to_string() } else { format!("only against {}", counted.join(", ")) }
+        )));
+    };
     Ok(Some(versus(v, counts, settings, f)?))
 }
 
@@ -204,8 +210,8 @@ fn unpaired(metric: &str, model: &str, measure: &str, m: Side, b: Side, confiden
     } else {
         row.method = "unpaired: Welch's t on item means".into();
         let sums = |s: Side| SampleSums { n: s.n, sum: s.sum, sum_sq: s.sum_sq };
-        if let Some(t) = welch_t(sums(m), sums(b), confidence) {
-            (row.difference_ci, row.p_value) = (Some(t.interval), Some(t.p_value));
+        if let Some(t) = welch_t(sums(m), sums(b), confidence).filter(|t| t.interval.low < t.interval.high) {
+            (row.difference_ci, row.p_value) = (Some(super::repeats::clipped(t.interval)), Some(t.p_value));
         }
     }
     row

@@ -154,7 +154,8 @@ fn tradeoff_rows<'a>(f: &'a Findings, v: &Versus) -> Vec<&'a TruthRow> {
 pub(crate) fn tradeoff(f: &Findings) -> Option<Scene> {
     let v = f.versus.as_ref()?;
     let rows = tradeoff_rows(f, v);
-    if rows.len() < 2 {
+    // The first row is drawn as the base: without the base's own row there is nothing to anchor.
+    if rows.len() < 2 || rows[0].source != v.base {
         return None;
     }
     let mut scene = Scene::new(

@@ -10,8 +10,14 @@ pub(crate) fn run(args: &CountArgs) -> Result<()> {
     let plan = InputPlan::try_from(&args.input)?;
     counts_format(&args.output)?;
     crate::atomic::check_target(&args.output, &super::compare::input_paths(&args.input, []))?;
+    if plan.rank_by.is_some() {
+        return Err(crate::error::AmplifyError::Usage(
+            "count --rank-by: the best model depends on every shard; count with --versus BEST (the best from a compare run), or rank when comparing the label files".into(),
+        )
+        .into());
+    }
     let (dataset, mut counts) = super::load_and_count(&plan)?;
-    if plan.versus.is_some() || plan.rank_by.is_some() {
+    if plan.versus.is_some() {
         // The best model by point estimates alone: the settings' intervals do not matter here.
         let mut settings = crate::analysis::Settings::new(
             &plan.options.baseline_name,

@@ -71,8 +71,10 @@ pub(crate) fn count_conditions(
     if let Some(base) = &plan.versus {
         counts.versus.push(data::count::count_versus(dataset, base, plan.strategy)?);
     }
-    if let Some(measure) = &plan.rank_by {
-        let findings = crate::analysis::build_findings(counts, settings.clone(), Vec::new())?;
+    if let Some(measure) = plan.rank_by.as_ref().filter(|_| dataset.models.len() > 1) {
+        // The best by the comparisons with the baseline, which --versus-only would leave out.
+        let settings = crate::analysis::Settings { versus_only: false, ..settings.clone() };
+        let findings = crate::analysis::build_findings(counts, settings, Vec::new())?;
         if let Some(best) = crate::analysis::best_model(&findings, measure)? {
             if !counts.versus.iter().any(|v| v.base == best) {
                 counts.versus.push(data::count::count_versus(dataset, &best, plan.strategy)?);

@@ -176,6 +176,25 @@ impl TruthMoments {
         })
     }
 
+    /// Whether the sums are possible for values in [0, 1] (up to the rounding to units): per truth
+    /// value Σv² ≤ Σv ≤ n.
+    pub fn check(&self) -> Result<(), String> {
+        for (side, n, sum, sq) in [
+            ("truth-positive", self.n_positive, self.sum_positive, self.sum_sq_positive),
+            ("truth-negative", self.n_negative, self.sum_negative, self.sum_sq_negative),
+        ] {
+            let (n_units, slack) = (u128::from(n) << 32, u128::from(n));
+            if u128::from(sq) > u128::from(sum) + slack || u128::from(sum) > n_units + slack {
+                return Err(format!(
+                    "{side} sums {} and {} are impossible for {n} values in [0, 1]",
+                    units(sum),
+                    units(sq)
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Cell-wise sum, for merging shards.
     pub fn merged(&self, o: &Self) -> Self {
         Self {
@@ -200,6 +219,22 @@ pub struct ScoreMoments {
     pub sum_model: u64,
     /// Σ d_i².
     pub sum_sq_diff: u64,
+}
+
+impl ScoreMoments {
+    /// The sums, when possible for `n` item scores in [0, 1] (up to the rounding to units):
+    /// Σb and Σm at most n, Σd² at most n.
+    pub fn check(self, n: u64) -> Result<Self, String> {
+        let bound = (u128::from(n) << 32) + u128::from(n);
+        let sums = [self.sum_baseline, self.sum_model, self.sum_sq_diff];
+        match sums.iter().any(|&s| u128::from(s) > bound) {
+            true => Err(format!(
+                "score sums {:?} (units of 2^-32) are impossible for {n} item scores in [0, 1]",
+                sums
+            )),
+            false => Ok(self),
+        }
+    }
 }
 
 /// What repeated samples (or annotators) say about one (source, metric): sums over the source's
@@ -302,5 +337,24 @@ mod tests {
         assert!(Moments { sum_model_sq: u(0.4), ..ok }.check().is_err(), "(Σv)² > n·Σv²");
         assert!(Moments { sum_cross: u(1.5), ..ok }.check().is_err());
         assert!(Moments { sum_model: u(2.5), sum_model_sq: u(2.5), ..ok }.check().is_err(), "Σv > n");
+    }
+
+    #[test]
+    fn impossible_truth_and_score_sums_are_refused() {
+        let u = to_units;
+        let ok = TruthMoments {
+            n_positive: 2,
+            sum_positive: u(1.5),
+            sum_sq_positive: u(1.25),
+            n_negative: 1,
+            sum_negative: u(0.5),
+            sum_sq_negative: u(0.25),
+        };
+        assert!(ok.check().is_ok());
+        assert!(TruthMoments { sum_positive: u(2.5), sum_sq_positive: u(2.0), ..ok }.check().is_err(), "Σv > n");
+        assert!(TruthMoments { sum_sq_negative: u(0.75), ..ok }.check().is_err(), "Σv² > Σv");
+        let score = ScoreMoments { sum_baseline: u(1.0), sum_model: u(2.0), sum_sq_diff: u(1.0) };
+        assert!(score.check(2).is_ok());
+        assert!(score.check(1).is_err(), "Σm = 2 from one item");
     }
 }

@@ -66,6 +66,11 @@ pub(crate) fn first_sample(j: usize) -> String {
     format!("__f{j}s")
 }
 
+/// The number of distinct values of column `name` among an item's rows (a repeated run).
+pub(crate) fn distinct(name: &str) -> String {
+    format!("{name}_d")
+}
+
 /// Sum `stat` of column `j` in the aggregates of a repeated run (see `data::count::repeated`).
 pub(crate) fn repeat_sum(stat: &str, j: usize) -> String {
     format!("__r{stat}_{j}")

@@ -19,7 +19,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
         .filter(|r| r.one_sample_misleads)
         .map(|r| {
             format!(
-                "{} {}: one sample per item gives {}%, outside the {}% interval of all samples",
+                "{} {}: the first sample of each item gives {}%, outside the {}% interval of all samples",
                 r.source,
                 r.metric,
                 pct(r.one_sample_rate),
@@ -29,12 +29,12 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
         .collect();
     let warning = match misleading.is_empty() {
         true => String::new(),
-        false => format!(" One sample per item would have misled: {}.", misleading.join("; ")),
+        false => format!(" One sample per item can mislead: {}.", misleading.join("; ")),
     };
     vec![Section {
         title: "Instability across samples".into(),
         intro: format!(
-            "Per source and metric over its items: how often an item's samples (annotators) disagree, the intra-item correlation ICC(1), the design effect 1 + (k̄ − 1)·ICC and the samples it leaves effectively; Fleiss' κ among the samples of an item. Rate: mean of the item means, t interval over items (the unit of inference). Row-level CI: Wilson over all samples as if independent (too narrow when ICC > 0). One sample: the first sample of each item.{warning}"
+            "Per source and metric over its items: how often an item's samples (annotators) disagree, the intra-item correlation ICC(1), the design effect 1 + (k* − 1)·max(ICC, 0) (k* = Σk²/N) and the samples it leaves effectively; Fleiss' κ among the samples of an item (Fleiss–Cuzick for varying numbers). Rate: mean of the item means, t interval over items (the unit of inference). Row-level CI: Wilson over all samples as if independent (too narrow when ICC > 0). One sample: the first sample of each item.{warning}"
         ),
         headers: [
             "source", "metric", "kind", "items", "samples/item", "disagree %", "ICC", "design effect",

@@ -156,7 +156,8 @@ fn ranking(r: &Ranking) -> Section {
         "overall" => "the overall score".to_string(),
         m => format!("the {m} rate"),
     };
-    let tied: Vec<&str> = r.rows.iter().filter(|x| x.tied_with_best).map(|x| x.model.as_str()).collect();
+    let tied: Vec<&str> =
+        r.rows.iter().filter(|x| x.tied_with_best == Some(true)).map(|x| x.model.as_str()).collect();
     let value = |v: Option<f64>, ci| {
         if r.measure == "overall" {
             v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into())
@@ -190,7 +191,13 @@ fn ranking(r: &Ranking) -> Section {
                     },
                     format_p(x.p_value),
                     format_p(x.p_adjusted),
-                    yes(x.tied_with_best),
+                    match (x.tied_with_best, x.difference) {
+                        (Some(true), _) => "yes".into(),
+                        // Significantly lower than the best on the items both answered.
+                        (Some(false), Some(d)) if d < 0.0 => "no (lower)".into(),
+                        (Some(false), _) => "no".into(),
+                        (None, _) => "–".into(),
+                    },
                 ]
             })
             .collect(),

@@ -79,8 +79,8 @@ fn extra_methods(f: &Findings, conf: &str) -> Vec<(String, String, String)> {
         ));
         rows.push((
             "Instability".into(),
-            "Per source: share of items whose samples disagree; ICC(1) of the one-way random-effects ANOVA (unbalanced k₀); design effect 1 + (k̄ − 1)·ICC; Fleiss' κ among an item's samples (varying raters).".into(),
-            "Shrout PE, Fleiss JL (1979). Psychol Bull 86:420–428; Kish L (1965). Survey Sampling; Fleiss JL (1971). Psychol Bull 76:378–382.".into(),
+            "Per source: share of items whose samples disagree; ICC(1) of the one-way random-effects ANOVA (unbalanced k₀); design effect 1 + (k* − 1)·max(ICC, 0), k* = Σk²/N; Fleiss–Cuzick κ among an item's samples (varying raters).".into(),
+            "Shrout PE, Fleiss JL (1979). Psychol Bull 86:420–428; Kish L (1965). Survey Sampling; Fleiss JL (1971). Psychol Bull 76:378–382; Fleiss JL, Cuzick J (1979). Appl Psychol Meas 3:537–542.".into(),
         ));
     }
     if let Some(v) = &f.versus {

@@ -11,13 +11,15 @@
 //!   unbalanced k₀ of Snedecor & Cochran 1989, §13.7): SSB = Σs_i²/k_i − (Σs_i)²/N,
 //!   SSW = Σs_i − Σs_i²/k_i, MSB = SSB/(n − 1), MSW = SSW/(N − n), k₀ = (N − Σk_i²/N)/(n − 1),
 //!   ICC = (MSB − MSW)/(MSB + (k₀ − 1)·MSW);
-//! - **design effect** 1 + (k̄ − 1)·ICC with k̄ = N/n (Kish 1965, *Survey Sampling* §5.4), and
-//!   the effective number of samples N/deff;
-//! - **Fleiss' κ** among the samples (annotators) of the items with k_i ≥ 2 (Fleiss 1971,
-//!   *Psychol Bull* 76:378–382), with a varying number of raters per item as in Fleiss, Levin &
-//!   Paik (2003, §18.1): P_i = [s_i(s_i − 1) + (k_i − s_i)(k_i − s_i − 1)]/(k_i(k_i − 1)),
-//!   P̄ = mean P_i, p = Σs_i/Σk_i over those items, P_e = p² + (1 − p)², κ = (P̄ − P_e)/(1 − P_e).
-//!   With the same k on every item it equals statsmodels' `fleiss_kappa`.
+//! - **design effect** 1 + (k* − 1)·max(ICC, 0) with k* = Σk_i²/N, the size-weighted mean number
+//!   of samples (Kish 1965, *Survey Sampling* §5.4; k* = k̄ when every item has k samples; a
+//!   negative ICC is taken as 0, so the effective number of samples N/deff never exceeds N);
+//! - **Fleiss' κ** among the samples (annotators) of the items with k_i ≥ 2, for a varying number
+//!   of raters per item (Fleiss & Cuzick 1979, *Appl Psychol Meas* 3:537–542; Fleiss, Levin & Paik
+//!   2003, §18.3): with n' such items, k̄' their mean number of samples and p̄ = Σs_i/Σk_i over
+//!   them, κ = 1 − Σ s_i(k_i − s_i)/k_i / [n'(k̄' − 1)p̄(1 − p̄)]. With the same k on every item it
+//!   is Fleiss' (1971) κ, as statsmodels' `fleiss_kappa` computes it. Σ s_i(k_i − s_i)/k_i over
+//!   those items is Σs_i − Σs_i²/k_i over all items (items with one sample add 0).
 
 use crate::counts::{to_units, units, RepeatSums};
 
@@ -32,7 +34,7 @@ pub struct Instability {
     pub within_variance: Option<f64>,
     /// ICC(1); `None` with fewer than 2 items, no within-item degrees of freedom, or no variance.
     pub icc: Option<f64>,
-    /// 1 + (k̄ − 1)·ICC.
+    /// 1 + (k* − 1)·max(ICC, 0), k* = Σk²/N.
     pub design_effect: Option<f64>,
     /// N / design effect: the number of independent samples the N samples are worth.
     pub effective_n: Option<f64>,
@@ -46,7 +48,8 @@ pub fn instability(s: &RepeatSums) -> Instability {
     let per_repeated = |x: f64| (s.repeated > 0).then(|| x / s.repeated as f64);
     let icc = icc1(s);
     let mean_samples = if s.items > 0 { total / n } else { 0.0 };
-    let design_effect = icc.map(|icc| 1.0 + (mean_samples - 1.0) * icc);
+    let weighted = if s.samples > 0 { s.sum_k_sq as f64 / total } else { 0.0 };
+    let design_effect = icc.map(|icc| 1.0 + (weighted - 1.0) * icc.max(0.0));
     Instability {
         mean_samples,
         share_disagree: per_repeated(s.disagree as f64),
@@ -74,15 +77,16 @@ fn icc1(s: &RepeatSums) -> Option<f64> {
     (denominator > 0.0).then(|| (msb - msw) / denominator)
 }
 
-/// Fleiss' κ with a varying number of raters per item, over the items with ≥ 2 samples.
+/// Fleiss–Cuzick κ (a varying number of raters per item), over the items with ≥ 2 samples.
 fn fleiss_kappa_varying(s: &RepeatSums) -> Option<f64> {
-    if s.repeated == 0 || s.repeated_samples == 0 {
+    if s.repeated == 0 || s.repeated_samples <= s.repeated {
         return None;
     }
+    let (n, k) = (s.repeated as f64, s.repeated_samples as f64 / s.repeated as f64);
     let p = s.repeated_positives as f64 / s.repeated_samples as f64;
-    let expected = p * p + (1.0 - p) * (1.0 - p);
-    let observed = units(s.sum_agreement) / s.repeated as f64;
-    (expected < 1.0).then(|| (observed - expected) / (1.0 - expected))
+    let disagreement = (s.positives as f64 - units(s.sum_s_sq_over_k)).max(0.0);
+    let denominator = n * (k - 1.0) * p * (1.0 - p);
+    (denominator > 0.0).then(|| 1.0 - disagreement / denominator)
 }
 
 /// The repeat sums of items given as (k_i, s_i, first label) — the reference implementation the
@@ -141,7 +145,7 @@ mod tests {
         let got = instability(&balanced());
         let icc = 0.49862258953168054;
         assert!((got.icc.unwrap() - icc).abs() < 1e-9, "{got:?} (sums in units of 2^-32)");
-        assert!((got.design_effect.unwrap() - (1.0 + 3.0 * icc)).abs() < 1e-9);
+        assert!((got.design_effect.unwrap() - (1.0 + 3.0 * icc)).abs() < 1e-9, "k* = 16·8/32 = 4");
         assert!((got.effective_n.unwrap() - 32.0 / (1.0 + 3.0 * icc)).abs() < 1e-9);
         assert_eq!(got.share_disagree, Some(4.0 / 8.0));
     }
@@ -155,6 +159,10 @@ mod tests {
         let r = repeat_sums(&[(5, 1, 0), (3, 3, 1), (2, 0, 0), (4, 2, 1), (1, 1, 1), (6, 5, 1)]);
         let got = instability(&r).icc.unwrap();
         assert!((got - 0.3580218249361503).abs() < 1e-9, "{got} (sums in units of 2^-32)");
+        // Fleiss & Cuzick (1979) over the items with k ≥ 2, computed from the items in numpy:
+        // 1 − Σ s(k − s)/k / (n'(k̄' − 1)p̄q̄) = 0.29068462401795725.
+        let kappa = instability(&r).fleiss_kappa.unwrap();
+        assert!((kappa - 0.29068462401795725).abs() < 1e-9, "{kappa}");
     }
 
     #[test]
@@ -168,6 +176,10 @@ mod tests {
         assert_eq!((got.icc, got.fleiss_kappa), (None, None), "no variance at all");
         assert_eq!(got.share_disagree, Some(0.0));
         assert_eq!(instability(&RepeatSums::default()).mean_samples, 0.0);
+        // Every item split 1/1: ICC = −1; the design effect stays 1, the effective n at N.
+        let split = instability(&repeat_sums(&[(2, 1, 1), (2, 1, 0), (2, 1, 1)]));
+        assert!((split.icc.unwrap() + 1.0).abs() < 1e-9, "{split:?}");
+        assert_eq!((split.design_effect, split.effective_n), (Some(1.0), Some(6.0)));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use super::repeated::{collect, fixed};
 use crate::counts::{RepeatCounts, RepeatSums};
 use crate::data::columns::{
-    first_sample, positives, repeat_sum, samples, ID, SAMPLE_DISTINCT, SAMPLE_NULLS, SAMPLE_ROWS,
+    distinct, first_sample, level, positives, repeat_sum, samples, ID, SAMPLE_DISTINCT, SAMPLE_NULLS,
+    SAMPLE_ROWS, TRUTH,
 };
 use crate::data::engine::EngineContext;
 use crate::data::input::{Dataset, SourceFrame};
@@ -121,39 +122,75 @@ pub(super) fn check_samples(
     )))
 }
 
+/// The truth and the group levels of an item must be the same on all its rows (annotators): an
+/// error names the file, what differs and example ids.
+pub(super) fn check_item_columns(data: &Dataset, frame: &SourceFrame, items: &DataFrame) -> Result<()> {
+    let mut checked: Vec<(String, String)> = vec![(TRUTH.to_string(), "truth".to_string())];
+    checked.extend(
+        data.groupings
+            .iter()
+            .enumerate()
+            .map(|(j, g)| (level(j), format!("level of grouping '{}'", g.name()))),
+    );
+    let reader = Reader { df: items };
+    for (column, what) in checked {
+        if items.column(&distinct(&column)).is_err() {
+            continue;
+        }
+        let counts = reader.u64s(&distinct(&column))?;
+        let differ: Vec<usize> = (0..counts.len()).filter(|&r| counts[r] > 1).collect();
+        if let Some(&first) = differ.first() {
+            let ids = reader.strings(ID)?;
+            return Err(AmplifyError::Data(format!(
+                "{}: {} item(s) of '{}' have a different {what} on different rows (e.g. id {}); an item's rows must agree",
+                data.files[frame.file].path.display(),
+                differ.len(),
+                frame.name,
+                ids[first].as_deref().unwrap_or("")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Reads whole columns of a small aggregate frame.
 pub(super) struct Reader<'a> {
     pub(super) df: &'a DataFrame,
 }
 
 impl Reader<'_> {
+    /// Column `name` cast to `dtype`.
     fn column(&self, name: &str, dtype: DataType) -> Result<Column> {
         let c = self.df.column(name).engine(|| format!("reading '{name}'"))?;
         c.cast(&dtype).engine(|| format!("reading '{name}'"))
     }
 
+    /// Column `name` as numbers (null as 0).
     pub(super) fn f64s(&self, name: &str) -> Result<Vec<f64>> {
         let c = self.column(name, DataType::Float64)?;
         let ca = c.f64().engine(|| format!("reading '{name}'"))?;
         Ok(ca.iter().map(|v| v.unwrap_or(0.0)).collect())
     }
 
+    /// Column `name` as counts (null and negative as 0).
     pub(super) fn u64s(&self, name: &str) -> Result<Vec<u64>> {
         Ok(self.i64s(name)?.into_iter().map(|v| v.unwrap_or(0).max(0) as u64).collect())
     }
 
+    /// Column `name` as integers, nulls kept.
     pub(super) fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
         let c = self.column(name, DataType::Int64)?;
         Ok(c.i64().engine(|| format!("reading '{name}'"))?.iter().collect())
     }
 
+    /// Column `name` as text, nulls kept.
     pub(super) fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
         let c = self.column(name, DataType::String)?;
         Ok(c.str().engine(|| format!("reading '{name}'"))?.iter().map(|v| v.map(str::to_string)).collect())
     }
 }
 
-/// Reads one integer cell of a one-row frame.
+/// Reads an integer column of a small frame as counts (the first cell of a one-row aggregate).
 pub(super) fn column_u64(df: &DataFrame, name: &str) -> Result<Vec<u64>> {
     Reader { df }.u64s(name)
 }

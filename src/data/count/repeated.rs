@@ -6,7 +6,7 @@
 //! ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
 
 use super::levels::grouping_counts;
-use super::repeat_sums::{check_samples, column_u64, repeat_rows, Reader};
+use super::repeat_sums::{check_item_columns, check_samples, column_u64, repeat_rows, Reader};
 use super::tally::{check_valid, no_overlap};
 use crate::counts::{
     CountsTable, MetricCounts, ModelCounts, Moments, ScoreMoments, Slice, TruthCounts, TruthMoments, UNIT,
@@ -38,6 +38,7 @@ pub(super) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
     let base =
         collect_items(item_frame(&data.baseline, &data.columns, 'b', aggregate)?, "the baseline's items")?;
     check_samples(data, &data.baseline, &base, true)?;
+    check_item_columns(data, &data.baseline, &base)?;
     let groupings = grouping_counts(&base.clone().lazy(), &data.groupings, data.max_levels)?;
     let mut table = CountsTable { groupings, ..CountsTable::default() };
     if data.baseline.repeats {
@@ -102,6 +103,7 @@ fn collect_items(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
     lazy.collect().engine(|| format!("counting {what}"))
 }
 
+/// Collects an aggregate query (the run's engine), naming the step on failure.
 pub(super) fn collect(lazy: LazyFrame, what: &str) -> Result<DataFrame> {
     collect_streaming(lazy).engine(|| format!("counting {what}"))
 }
@@ -256,10 +258,11 @@ fn fold(
     Ok(out)
 }
 
-/// The sums of every grouped row, read once.
 /// One column per grouped row, for each of several sums.
 type Sums<const N: usize> = [Vec<u64>; N];
 
+/// The sums of every grouped row, read once: per compared column its six moment sums and two
+/// invalid counts, per truth column its three sums and invalid labels, and the score sums.
 struct RowSums {
     paired: Vec<(usize, Sums<6>, Sums<2>)>,
     truth: Vec<(usize, [Vec<u64>; 3], Vec<u64>)>,
@@ -267,6 +270,7 @@ struct RowSums {
 }
 
 impl RowSums {
+    /// Reads the sums of `source`'s columns (the paired ones only when `paired`: a model).
     fn read(data: &Dataset, source: &SourceFrame, reader: &Reader, paired: bool) -> Result<Self> {
         let f = |stat: &str, i: usize| reader.f64s(&repeat_sum(stat, i));
         let u = |stat: &str, i: usize| reader.u64s(&repeat_sum(stat, i));
@@ -289,6 +293,7 @@ impl RowSums {
         Ok(out)
     }
 
+    /// Adds grouped row `r`'s paired sums (and, for the slice of all items, its score sums).
     fn add_paired(&self, r: usize, s: &mut SliceSums, all: bool) {
         for (i, v, [ib, im]) in &self.paired {
             let add = Moments {
@@ -311,6 +316,8 @@ impl RowSums {
         }
     }
 
+    /// Adds grouped row `r`'s truth sums to the side of its truth value (or, without a valid
+    /// truth, its `items` to the invalid truths).
     fn add_truth(&self, r: usize, s: &mut SliceSums, truth: Option<i64>, items: u64) {
         for (i, [n, sum, sq], invalid) in &self.truth {
             let e = s.truth.entry(*i).or_default();
@@ -370,6 +377,7 @@ fn binary_or(moments: Moments) -> (PairedCounts, Option<Moments>) {
     }
 }
 
+/// A source's truth rows per slice without a truth value (2×2 cells when its values are 0/1).
 fn truth_rows(data: &Dataset, source: &SourceFrame, folded: &BTreeMap<Slice, SliceSums>) -> Vec<TruthCounts> {
     let mut out = Vec::new();
     for (slice, sums) in folded.iter().filter(|(s, _)| s.truth.is_none()) {

@@ -255,6 +255,8 @@ fn truth_rows(
         .collect()
 }
 
+/// Fails when every matched item's label of a compared metric is invalid on one side (naming
+/// that source's file); a metric with some valid label on both sides passes.
 pub(super) fn check_valid(
     data: &Dataset,
     model: &SourceFrame,
@@ -276,6 +278,7 @@ pub(super) fn check_valid(
     })
 }
 
+/// The error of a model that shares no id with the baseline.
 pub(super) fn no_overlap(data: &Dataset, model: &SourceFrame) -> AmplifyError {
     AmplifyError::NoOverlap {
         model: model.name.clone(),

@@ -34,7 +34,11 @@ pub fn count_versus(data: &Dataset, base: &str, strategy: Strategy) -> Result<Ve
             return Ok(VersusTable { base: base.to_string(), table: Default::default(), unpaired });
         }
         match count(&derived, strategy) {
-            Ok(table) => return Ok(VersusTable { base: base.to_string(), table, unpaired }),
+            Ok(mut table) => {
+                // The sources' repeat sums are the main table's; a versus table has none.
+                table.repeats.clear();
+                return Ok(VersusTable { base: base.to_string(), table, unpaired });
+            }
             Err(AmplifyError::NoOverlap { model, .. }) => {
                 derived.models.retain(|m| m.name != model);
                 unpaired.push(model);
@@ -58,7 +62,7 @@ fn versus_dataset(data: &Dataset, position: usize) -> Result<Dataset> {
     let mut items = data.baseline.lazy.clone().select(extras);
     if data.baseline.repeats {
         // One row per item (annotators share the item's truth and levels).
-        items = items.group_by([col(ID)]).agg([all().exclude_cols([ID]).as_expr().first()]);
+        items = items.group_by([col(ID)]).agg([all().exclude_cols([ID]).as_expr().drop_nulls().first()]);
     }
     let lazy = base.lazy.clone().join(items, [col(ID)], [col(ID)], JoinArgs::new(JoinType::Inner));
     let rows = ids::count_rows(&lazy, &data.files[base.file].path)?;

@@ -7,8 +7,8 @@ use super::labels::normalised;
 use super::model::{Aggregate, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{
-    first_sample, item_value, positives, samples, ID, ORDER_KEY, SAMPLE_DISTINCT, SAMPLE_NULLS, SAMPLE_ORDER,
-    SAMPLE_ROWS,
+    distinct, first_sample, item_value, positives, samples, ID, ORDER_KEY, SAMPLE_DISTINCT, SAMPLE_NULLS,
+    SAMPLE_ORDER, SAMPLE_ROWS,
 };
 use crate::data::engine::EngineContext;
 use crate::error::{AmplifyError, Result};
@@ -83,8 +83,15 @@ pub(crate) fn item_frame(
         .map(|n| n.to_string())
         .collect();
     keep.extend(extras.iter().map(|e| col(e.as_str())));
-    aggs.extend(extras.iter().map(|e| col(e.as_str()).first()));
+    // An item's truth and levels: its rows must agree (checked on the distinct values, nulls aside).
+    aggs.extend(extras.iter().map(|e| col(e.as_str()).drop_nulls().first()));
     values.extend(extras.iter().map(|e| col(e.as_str())));
+    if frame.repeats {
+        for e in &extras {
+            aggs.push(col(e.as_str()).drop_nulls().n_unique().cast(DataType::Int64).alias(distinct(e)));
+            values.push(col(distinct(e)));
+        }
+    }
     let rows = if has_order {
         keep.push(col(SAMPLE_ORDER));
         aggs.push(len().cast(DataType::Int64).alias(SAMPLE_ROWS));

@@ -129,6 +129,14 @@ pub fn read_counts(paths: &[std::path::PathBuf]) -> Result<CountsTable> {
                 });
             }
         }
+        if let Some(model) = mixed_runs(&table, &part) {
+            return Err(AmplifyError::BadCounts {
+                path: path.clone(),
+                reason: format!(
+                    "model '{model}' is counted item by item (repeated samples) in one file and not in another; count every shard with the same options"
+                ),
+            });
+        }
         table = table.merge(part);
     }
     set_score_metrics(&mut table);
@@ -142,6 +150,15 @@ pub fn read_counts(paths: &[std::path::PathBuf]) -> Result<CountsTable> {
         }
     }
     Ok(table)
+}
+
+/// A model counted by a repeated run in one table (its row has item-score sums) and by an
+/// ordinary run in the other: their overall-score sums cannot be added.
+fn mixed_runs(table: &CountsTable, part: &CountsTable) -> Option<String> {
+    part.models.iter().find_map(|m| {
+        let earlier = table.models.iter().find(|x| x.model == m.model)?;
+        (earlier.score_moments.is_some() != m.score_moments.is_some()).then(|| m.model.clone())
+    })
 }
 
 /// The number of metrics each model's overall score averages: its compared metrics.

@@ -194,6 +194,9 @@ pub(crate) fn repeat(source: String, metric: String, e: &Extra) -> Result<Repeat
         && repeated_positives <= positives.min(repeated_samples)
         && sum_k_sq >= samples
         && u128::from(f[9]) <= u128::from(items) << 32
+        // s²/k ≤ s per item, (s/k)² ≤ s/k, in units (with one unit of rounding per item).
+        && u128::from(f[8]) <= (u128::from(positives) << 32) + u128::from(items)
+        && u128::from(f[10]) <= u128::from(f[9]) + u128::from(items)
         && u128::from(f[11]) <= u128::from(repeated) << 32
         && u128::from(f[12]) <= u128::from(repeated) << 32;
     if !ok {

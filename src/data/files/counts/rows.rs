@@ -193,7 +193,11 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 Some(_) if pairs.n() > 0 => {
                     return Err("a truth row has both 2×2 cells and item-level sums".into())
                 }
-                other => other,
+                Some(t) => {
+                    t.check()?;
+                    Some(t)
+                }
+                None => None,
             },
         }),
         "model" => table.models.push(ModelCounts {
@@ -208,7 +212,10 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 sum_model: v[11],
                 sum_sq_diff: v[12],
             },
-            score_moments: repeats::score(&extra),
+            score_moments: match repeats::score(&extra) {
+                Some(s) => Some(s.check(v[9])?),
+                None => None,
+            },
         }),
         "grouping" => table.groupings.push(GroupingCounts { group_by, unassigned: v[13], ambiguous: v[14] }),
         "repeat" => table.repeats.push(repeats::repeat(model, metric, &extra)?),
