@@ -351,7 +351,10 @@ mod tests {
             sum_sq_negative: u(0.25),
         };
         assert!(ok.check().is_ok());
-        assert!(TruthMoments { sum_positive: u(2.5), sum_sq_positive: u(2.0), ..ok }.check().is_err(), "Σv > n");
+        assert!(
+            TruthMoments { sum_positive: u(2.5), sum_sq_positive: u(2.0), ..ok }.check().is_err(),
+            "Σv > n"
+        );
         assert!(TruthMoments { sum_sq_negative: u(0.75), ..ok }.check().is_err(), "Σv² > Σv");
         let score = ScoreMoments { sum_baseline: u(1.0), sum_model: u(2.0), sum_sq_diff: u(1.0) };
         assert!(score.check(2).is_ok());
