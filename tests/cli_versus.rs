@@ -112,20 +112,19 @@ fn models_without_shared_items_are_compared_unpaired() {
     assert!(f["versus"]["comparisons"].as_array().unwrap().is_empty(), "never a paired test");
 }
 
+/// The shipped conditions set: humans, the base model and three mitigations.
+fn conditions() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    ["conditions_human", "conditions_base", "conditions_prompt", "conditions_finetune", "conditions_steer"]
+        .iter()
+        .map(|n| root.join(format!("{n}.parquet")).display().to_string())
+        .collect()
+}
+
 #[test]
 fn ranking_holm_adjusts_the_tests_against_the_best() {
     // Four conditions: three tests against the best, Holm over them, checked by hand.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-    let files: Vec<String> = [
-        "conditions_human",
-        "conditions_base",
-        "conditions_prompt",
-        "conditions_finetune",
-        "conditions_steer",
-    ]
-    .iter()
-    .map(|n| root.join(format!("{n}.parquet")).display().to_string())
-    .collect();
+    let files = conditions();
     let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
     args.extend(["--truth", "crowd_verdict", "--verdict", "verdict", "--rank-by", "emotional_validation"]);
     let f = findings(&args);
@@ -258,17 +257,7 @@ fn bad_conditions_are_clear_errors() {
 
 #[test]
 fn report_draws_the_heatmap_and_the_trade_off() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-    let files: Vec<String> = [
-        "conditions_human",
-        "conditions_base",
-        "conditions_prompt",
-        "conditions_finetune",
-        "conditions_steer",
-    ]
-    .iter()
-    .map(|n| root.join(format!("{n}.parquet")).display().to_string())
-    .collect();
+    let files = conditions();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
     amplify()

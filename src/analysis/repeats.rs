@@ -4,7 +4,7 @@
 use super::findings::{Comparison, Settings};
 use crate::counts::{units, CountsTable, Moments, RepeatCounts, TruthMoments};
 use crate::stats::interval::Interval;
-use crate::stats::repeats::instability;
+use crate::stats::repeats::{instability, Instability};
 use crate::stats::ttest::{paired_t, TEstimate};
 use crate::stats::wilson::wilson_interval;
 use serde::{Deserialize, Serialize};
@@ -106,20 +106,9 @@ pub struct InstabilityRow {
     pub items: u64,
     /// Valid samples.
     pub samples: u64,
-    /// Mean valid samples per item.
-    pub mean_samples: f64,
-    /// Share of items with ≥ 2 samples whose samples disagree.
-    pub share_disagree: Option<f64>,
-    /// Mean within-item variance.
-    pub within_variance: Option<f64>,
-    /// Intra-item correlation ICC(1).
-    pub icc: Option<f64>,
-    /// Design effect 1 + (k* − 1)·max(ICC, 0), k* = Σk²/N.
-    pub design_effect: Option<f64>,
-    /// Valid samples / design effect.
-    pub effective_n: Option<f64>,
-    /// Fleiss' κ among the samples of each item.
-    pub fleiss_kappa: Option<f64>,
+    /// Disagreement, ICC, design effect, effective n and Fleiss' κ (see [`Instability`]).
+    #[serde(flatten)]
+    pub measures: Instability,
     /// The rate over items (mean of item means), with its t interval over items.
     pub rate: Option<f64>,
     /// Interval of `rate`.
@@ -152,13 +141,7 @@ fn instability_row(r: &RepeatCounts, settings: &Settings) -> InstabilityRow {
         kind: if r.source == settings.baseline { "annotators" } else { "samples" }.into(),
         items: s.items,
         samples: s.samples,
-        mean_samples: i.mean_samples,
-        share_disagree: i.share_disagree,
-        within_variance: i.within_variance,
-        icc: i.icc,
-        design_effect: i.design_effect,
-        effective_n: i.effective_n,
-        fleiss_kappa: i.fleiss_kappa,
+        measures: i,
         rate,
         rate_ci,
         naive_ci: wilson_interval(s.positives, s.samples, confidence),

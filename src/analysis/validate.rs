@@ -81,7 +81,7 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
     }
     for (i, r) in f.instability.iter().enumerate() {
         let field = |name: &str| format!("instability[{i}].{name}");
-        c.range(field("share_disagree"), r.share_disagree, 0.0, 1.0);
+        c.range(field("share_disagree"), r.measures.share_disagree, 0.0, 1.0);
         c.range(field("rate"), r.rate, 0.0, 1.0);
         c.interval(field("rate_ci"), r.rate_ci, 0.0, 1.0);
     }

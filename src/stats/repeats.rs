@@ -24,7 +24,7 @@
 use crate::counts::{to_units, units, RepeatSums};
 
 /// Instability measures of one (source, metric); `None` where the data cannot support one.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Instability {
     /// Mean valid samples per item, k̄ = N/n.
     pub mean_samples: f64,
