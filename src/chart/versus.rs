@@ -107,32 +107,54 @@ pub(crate) fn heatmap(f: &Findings) -> Option<Scene> {
             Anchor::End,
         );
         for (j, cell) in cells.iter().enumerate() {
-            let x = left + j as f64 * cell_w;
-            let fill = cell.map(|(d, _)| diverging(d, max, lower_is_better(&measures[j])));
-            scene.shapes.push(Shape::Rect {
-                x,
-                y,
-                w: cell_w,
-                h: cell_h,
-                fill: fill.or(Some(WHITE)),
-                stroke: Some(MUTED),
-            });
-            let text = match cell {
-                Some((d, sig)) => format!("{:+.1}{}", d * 100.0, if *sig { " *" } else { "" }),
-                None => "–".into(),
-            };
-            let dark = cell.is_some_and(|(d, _)| d.abs() / max.max(1e-9) > 0.6);
-            scene.text(
-                x + cell_w / 2.0,
-                y + cell_h / 2.0,
-                &text,
-                14.0,
-                if dark { WHITE } else { BLACK },
-                Anchor::Middle,
-            );
+            let rect = (left + j as f64 * cell_w, y, cell_w, cell_h);
+            draw_cell(&mut scene, rect, *cell, max, lower_is_better(&measures[j]));
         }
     }
     Some(scene)
+}
+
+/// The trade-off chart's axes: grid and ticks (percent), and both axis titles.
+fn axes(scene: &mut Scene, plot: (f64, f64, f64, f64), (xt, x_hi): (&[f64], f64), (yt, y_hi): (&[f64], f64)) {
+    super::legend::y_axis(scene, plot, yt, &|t| plot.3 - t / y_hi * (plot.3 - plot.1), "%");
+    super::legend::x_axis(scene, plot, xt, &|t| plot.0 + t / x_hi * (plot.2 - plot.0), false);
+    let middle = (plot.0 + plot.2) / 2.0;
+    scene.text(
+        middle,
+        plot.3 + 40.0,
+        "FPR: not-at-fault posts judged at fault (%)",
+        13.0,
+        MUTED,
+        Anchor::Middle,
+    );
+    scene.shapes.push(Shape::Text {
+        x: 30.0,
+        y: (plot.1 + plot.3) / 2.0,
+        text: "FNR: missed faults (%)".into(),
+        size: 13.0,
+        color: MUTED,
+        anchor: Anchor::Middle,
+        vertical: true,
+    });
+}
+
+/// One heatmap cell at (x, y, w, h): its fill on the diverging scale, Δ in pp and `*` when
+/// significant; "–" on white without an estimate.
+fn draw_cell(
+    scene: &mut Scene,
+    (x, y, w, h): (f64, f64, f64, f64),
+    cell: Cell,
+    max: f64,
+    lower_better: bool,
+) {
+    let fill = cell.map(|(d, _)| diverging(d, max, lower_better)).unwrap_or(WHITE);
+    scene.shapes.push(Shape::Rect { x, y, w, h, fill: Some(fill), stroke: Some(MUTED) });
+    let text = match cell {
+        Some((d, sig)) => format!("{:+.1}{}", d * 100.0, if sig { " *" } else { "" }),
+        None => "–".into(),
+    };
+    let dark = cell.is_some_and(|(d, _)| d.abs() / max.max(1e-9) > 0.6);
+    scene.text(x + w / 2.0, y + h / 2.0, &text, 14.0, if dark { WHITE } else { BLACK }, Anchor::Middle);
 }
 
 /// Each model's truth row of the first metric judged against the truth (the base first).
@@ -176,25 +198,7 @@ pub(crate) fn tradeoff(f: &Findings) -> Option<Scene> {
     let plot = (90.0, 90.0, 860.0, 610.0);
     let to_x = |p: f64| plot.0 + p * 100.0 / x_hi * (plot.2 - plot.0);
     let to_y = |p: f64| plot.3 - p * 100.0 / y_hi * (plot.3 - plot.1);
-    super::legend::y_axis(&mut scene, plot, &yt, &|t| plot.3 - t / y_hi * (plot.3 - plot.1), "%");
-    super::legend::x_axis(&mut scene, plot, &xt, &|t| plot.0 + t / x_hi * (plot.2 - plot.0), false);
-    scene.text(
-        (plot.0 + plot.2) / 2.0,
-        plot.3 + 40.0,
-        "FPR: not-at-fault posts judged at fault (%)",
-        13.0,
-        MUTED,
-        Anchor::Middle,
-    );
-    scene.shapes.push(Shape::Text {
-        x: 30.0,
-        y: (plot.1 + plot.3) / 2.0,
-        text: "FNR: missed faults (%)".into(),
-        size: 13.0,
-        color: MUTED,
-        anchor: Anchor::Middle,
-        vertical: true,
-    });
+    axes(&mut scene, plot, (&xt, x_hi), (&yt, y_hi));
     let base = (to_x(rows[0].fpr.unwrap_or(0.0)), to_y(rows[0].fnr.unwrap_or(0.0)));
     for (i, r) in rows.iter().enumerate() {
         let color = if i == 0 { BLACK } else { model_color(i - 1) };

@@ -33,49 +33,35 @@ fn against_base(v: &Versus) -> Section {
     let b = &v.base;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for c in &v.comparisons {
-        rows.push(vec![
-            c.model.clone(),
-            c.metric.clone(),
-            "rate".into(),
+        let cells = [
             c.n.to_string(),
             pct(c.baseline_rate),
             pct(c.model_rate),
             with_ci(c.difference, c.difference_ci, true),
-            format_p(c.p_value),
-            format_p(c.p_adjusted),
-            yes(c.significant),
-        ]);
+        ];
+        rows.push(row(&c.model, &c.metric, "rate", cells, (c.p_value, c.p_adjusted, c.significant)));
     }
     for t in &v.truth_tests {
-        rows.push(vec![
-            t.model.clone(),
-            t.metric.clone(),
-            t.rate.to_uppercase(),
+        let cells = [
             t.n.to_string(),
             pct(t.baseline_rate),
             pct(t.model_rate),
             with_ci(t.difference, t.difference_ci, true),
-            format_p(t.p_value),
-            format_p(t.p_adjusted),
-            yes(t.significant),
-        ]);
+        ];
+        rows.push(row(
+            &t.model,
+            &t.metric,
+            &t.rate.to_uppercase(),
+            cells,
+            (t.p_value, t.p_adjusted, t.significant),
+        ));
     }
     for o in &v.overall {
         let score = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
         let d = o.difference.map(|d| format!("{d:+.3}")).unwrap_or_else(|| "–".into());
         let ci = o.difference_ci.map(|c| format!(" [{:+.3}, {:+.3}]", c.low, c.high)).unwrap_or_default();
-        rows.push(vec![
-            o.model.clone(),
-            "overall score".into(),
-            "score".into(),
-            o.n.to_string(),
-            score(o.baseline_score),
-            score(o.model_score),
-            format!("{d}{ci}"),
-            format_p(o.p_value),
-            format_p(o.p_adjusted),
-            yes(o.significant),
-        ]);
+        let cells = [o.n.to_string(), score(o.baseline_score), score(o.model_score), format!("{d}{ci}")];
+        rows.push(row(&o.model, "overall score", "score", cells, (o.p_value, o.p_adjusted, o.significant)));
     }
     Section {
         title: format!("Conditions versus {b}"),
@@ -87,6 +73,20 @@ fn against_base(v: &Versus) -> Section {
             .to_vec(),
         rows,
     }
+}
+
+/// One row of the conditions table: who, what, the four value cells and the test.
+fn row(
+    model: &str,
+    metric: &str,
+    measure: &str,
+    cells: [String; 4],
+    (p, adjusted, significant): (Option<f64>, Option<f64>, bool),
+) -> Vec<String> {
+    let mut out = vec![model.to_string(), metric.to_string(), measure.to_string()];
+    out.extend(cells);
+    out.extend([format_p(p), format_p(adjusted), yes(significant)]);
+    out
 }
 
 fn unpaired(v: &Versus) -> Section {

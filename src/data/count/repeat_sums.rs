@@ -20,41 +20,7 @@ pub(super) fn repeat_rows(
     items: &DataFrame,
 ) -> Result<Vec<RepeatCounts>> {
     let present: Vec<usize> = (0..data.columns.len()).filter(|&i| source.present[i]).collect();
-    let mut exprs = Vec::new();
-    for &i in &present {
-        let k = col(samples(i)).cast(DataType::Float64);
-        let s = col(positives(i)).cast(DataType::Float64);
-        let (has, rep) = (k.clone().gt(lit(0.0)), k.clone().gt_eq(lit(2.0)));
-        let mean = s.clone() / k.clone();
-        let pairs = k.clone() * (k.clone() - lit(1.0));
-        let within = s.clone() * (k.clone() - s.clone()) / pairs.clone();
-        let agreement = (s.clone() * (s.clone() - lit(1.0))
-            + (k.clone() - s.clone()) * (k.clone() - s.clone() - lit(1.0)))
-            / pairs;
-        let units = |when_: Expr, e: Expr, stat: &str| {
-            when(when_).then(fixed(e)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
-        };
-        let count = |e: Expr, stat: &str| e.cast(DataType::Int64).sum().alias(repeat_sum(stat, i));
-        let whole = |when_: Expr, e: Expr, stat: &str| {
-            when(when_).then(e.cast(DataType::Int64)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
-        };
-        exprs.extend([
-            count(has.clone(), "items"),
-            count(k.clone(), "samples"),
-            count(k.clone() * k.clone(), "kk"),
-            count(s.clone(), "pos"),
-            units(has.clone(), s.clone() * s.clone() / k.clone(), "ssk"),
-            units(has.clone(), mean.clone(), "mean"),
-            units(has, mean.clone() * mean, "meansq"),
-            count(rep.clone(), "rep"),
-            whole(rep.clone(), k.clone(), "repk"),
-            whole(rep.clone(), s.clone(), "reps"),
-            count(s.clone().gt(lit(0.0)).and(s.lt(k)), "dis"),
-            units(rep.clone(), within, "within"),
-            units(rep, agreement, "agree"),
-            count(col(first_sample(i)), "first"),
-        ]);
-    }
+    let exprs: Vec<Expr> = present.iter().flat_map(|&i| repeat_exprs(i)).collect();
     let df = collect(items.clone().lazy().select(exprs), "repeated samples")?;
     let reader = Reader { df: &df };
     let mut out = Vec::new();
@@ -82,6 +48,44 @@ pub(super) fn repeat_rows(
         });
     }
     Ok(out)
+}
+
+/// The aggregates behind one column's [`RepeatSums`], from its items' k (valid samples) and s
+/// (ones), in the order of the operations of `stats::repeats::repeat_sums` (so the unit rounding
+/// is the same).
+fn repeat_exprs(i: usize) -> [Expr; 14] {
+    let k = col(samples(i)).cast(DataType::Float64);
+    let s = col(positives(i)).cast(DataType::Float64);
+    let (has, rep) = (k.clone().gt(lit(0.0)), k.clone().gt_eq(lit(2.0)));
+    let mean = s.clone() / k.clone();
+    let pairs = k.clone() * (k.clone() - lit(1.0));
+    let within = s.clone() * (k.clone() - s.clone()) / pairs.clone();
+    let agreement = (s.clone() * (s.clone() - lit(1.0))
+        + (k.clone() - s.clone()) * (k.clone() - s.clone() - lit(1.0)))
+        / pairs;
+    let units = |when_: Expr, e: Expr, stat: &str| {
+        when(when_).then(fixed(e)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
+    };
+    let count = |e: Expr, stat: &str| e.cast(DataType::Int64).sum().alias(repeat_sum(stat, i));
+    let whole = |when_: Expr, e: Expr, stat: &str| {
+        when(when_).then(e.cast(DataType::Int64)).otherwise(lit(0i64)).sum().alias(repeat_sum(stat, i))
+    };
+    [
+        count(has.clone(), "items"),
+        count(k.clone(), "samples"),
+        count(k.clone() * k.clone(), "kk"),
+        count(s.clone(), "pos"),
+        units(has.clone(), s.clone() * s.clone() / k.clone(), "ssk"),
+        units(has.clone(), mean.clone(), "mean"),
+        units(has, mean.clone() * mean, "meansq"),
+        count(rep.clone(), "rep"),
+        whole(rep.clone(), k.clone(), "repk"),
+        whole(rep.clone(), s.clone(), "reps"),
+        count(s.clone().gt(lit(0.0)).and(s.lt(k)), "dis"),
+        units(rep.clone(), within, "within"),
+        units(rep, agreement, "agree"),
+        count(col(first_sample(i)), "first"),
+    ]
 }
 
 /// A source's sample (annotator) column must name every row and each sample of an item once: a
