@@ -111,10 +111,6 @@ pub(crate) fn model_keys(j: usize) -> String {
 
 /// The baseline's id in a pass.
 pub(crate) const BASELINE_ID: &str = "__bid";
-/// Model `j`'s id in a join.
-pub(crate) fn joined_id(j: usize) -> String {
-    format!("__mid{j}")
-}
 /// Model `j`'s id beside the baseline's in a positional pass.
 pub(crate) fn model_id(j: usize) -> String {
     format!("__id{j}")

@@ -3,12 +3,13 @@
 //!
 //! - **position** ([`positional`]): every source lists the same ids in the same order; one
 //!   streaming pass reads all files side by side and checks the ids row by row on the way.
-//! - **join** ([`join`]): the baseline left-joined to each model on the id (merge joins when the
-//!   integer ids are sorted), in the same streaming pass.
+//! - **join** ([`indexed`]): one streaming pass over the baseline builds an index of its ids
+//!   ([`id_index`]: direct addresses for dense integer ids, else one hash table) and keeps each
+//!   item's cell offset by slot; every model's rows then stream past it, models in parallel.
 //! - **group-by** ([`group_by`]): polars alone, one inner join and one group-by of the packed
 //!   label keys per model and slot; for very many metrics, when a cell index would not fit.
 //!
-//! Both passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
+//! The passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
 //! ([`keys`]); every strategy ends in the same joint rows, decoded by [`tally`].
 //! [`Strategy::Auto`] tries them in that order; the hidden `--pairing` flag forces one.
 //! A run with repeated samples or annotators is counted at the item level instead ([`repeated`]).
@@ -17,7 +18,8 @@
 
 mod cells;
 mod group_by;
-mod join;
+mod id_index;
+mod indexed;
 mod keys;
 mod levels;
 mod pair_pass;
@@ -150,33 +152,25 @@ fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
     let Some(layout) = CellLayout::new(data.columns.len(), data.max_levels.saturating_add(1)) else {
         return Ok(None);
     };
-    if pairing == Pairing::Position && data.models.iter().any(|m| m.rows != data.baseline.rows) {
+    if pairing == Pairing::Position
+        && (data.models.iter().any(|m| m.rows != data.baseline.rows) || !positional::heads_aligned(data)?)
+    {
         return Ok(None);
+    }
+    if pairing == Pairing::Join {
+        let state = indexed::count_indexed(data, layout)?;
+        return finish(data, state, pairing, layout.side());
     }
     let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
     let integer_ids = integer_ids.is_some_and(|t| t.is_integer());
-    let models: Vec<usize> = (0..data.models.len()).collect();
-    let queries = match pairing {
-        Pairing::Position => vec![positional::side_by_side(data, layout.side(), integer_ids)?],
-        Pairing::Join if join::ids_sorted(data, integer_ids)? => {
-            // One merge join (and one pass) per model: no hash table.
-            models.iter().map(|&j| join::left_joined(data, layout.side(), &[j], true)).collect()
-        }
-        Pairing::Join => vec![join::left_joined(data, layout.side(), &models, false)],
-    };
+    let query = positional::side_by_side(data, layout.side(), integer_ids)?;
     let mut state = PassState::new(data, layout);
-    state.alignment = (pairing == Pairing::Position).then(|| positional::IdOrder::new(integer_ids));
-    state.separate_baseline = pairing == Pairing::Join;
+    state.alignment = Some(positional::IdOrder::new(integer_ids));
+    state.separate_baseline = false;
     // The aligned pass sees every item of the baseline's pairs with every source's key.
-    let pairs_in_pass = pairing == Pairing::Position && data.pairs.as_ref().is_some_and(|m| m.in_baseline);
+    let pairs_in_pass = data.pairs.as_ref().is_some_and(|m| m.in_baseline);
     state.pairs = pairs_in_pass.then(|| PairPass::new(data)).flatten();
-    for (i, query) in queries.into_iter().enumerate() {
-        state.counting_baseline = i == 0;
-        state = pass::run(query, state, pairing == Pairing::Position)?;
-        if state.stop.is_some() {
-            break;
-        }
-    }
+    let state = pass::run(query, state, true)?;
     finish(data, state, pairing, layout.side())
 }
 

@@ -123,6 +123,28 @@ impl PassState {
         Ok(!ok)
     }
 
+    /// The level codes of the batch counted last, per grouping.
+    pub(super) fn batch_codes(&self) -> &[Vec<u32>] {
+        &self.codes
+    }
+
+    /// Takes every model's tables out, each sized for every level found so far (the baseline's
+    /// levels, when only the baseline has been counted).
+    pub(super) fn take_model_tables(&mut self) -> Vec<Vec<CellTable>> {
+        let mut tables = std::mem::take(&mut self.tables);
+        for model in &mut tables {
+            for (t, table) in model.iter_mut().enumerate() {
+                table.ensure_slots(self.levels.get(t).map_or(1, LevelCodes::slots));
+            }
+        }
+        tables
+    }
+
+    /// Puts back the tables [`Self::take_model_tables`] took, now counted.
+    pub(super) fn put_model_tables(&mut self, tables: Vec<Vec<CellTable>>) {
+        self.tables = tables;
+    }
+
     /// Each grouping's level names in slot order (slot s is name s − 1).
     pub(super) fn level_names(&self) -> Vec<Vec<String>> {
         self.levels.iter().map(|l| l.names().to_vec()).collect()
@@ -186,14 +208,29 @@ fn add_all(
 
 /// Runs the query into the counting state through a serial sink, in row order when `ordered`.
 pub(super) fn run(query: LazyFrame, state: PassState, ordered: bool) -> Result<PassState> {
+    stream(query, state, ordered, "counting paired rows", PassState::count)
+}
+
+/// Runs a query through a serial sink that calls `count` on `state` with every batch (in row
+/// order when `ordered`); `count` returns `true` to stop the query early.
+pub(super) fn stream<S, F>(
+    query: LazyFrame,
+    state: S,
+    ordered: bool,
+    what: &'static str,
+    count: F,
+) -> Result<S>
+where
+    S: Send + 'static,
+    F: Fn(&mut S, &DataFrame) -> PolarsResult<bool> + Send + Sync + 'static,
+{
     let state = Arc::new(Mutex::new(state));
     let sink_state = Arc::clone(&state);
     let callback = PlanCallback::new(move |df: DataFrame| {
-        let mut state =
-            sink_state.lock().map_err(|_| polars_err!(ComputeError: "counting state poisoned"))?;
-        state.count(&df)
+        let mut state = sink_state.lock().map_err(|_| polars_err!(ComputeError: "{what}: state poisoned"))?;
+        count(&mut state, &df)
     });
-    let context = || "counting paired rows".to_string();
+    let context = || what.to_string();
     let sink = query.sink_batches(callback, ordered, None).engine(context)?;
     collect_streaming(sink).engine(context)?;
     Arc::try_unwrap(state).ok().and_then(|m| m.into_inner().ok()).ok_or_else(|| AmplifyError::Engine {

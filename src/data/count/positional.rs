@@ -7,10 +7,10 @@
 //! by row, so theirs are then unique too).
 
 use super::sides::{baseline_side, model_side, pass_columns};
-use crate::data::columns::{self, BASELINE_ID, MISALIGNED, ORDER};
+use crate::data::columns::{self, BASELINE_ID, ID, MISALIGNED, ORDER};
 use crate::data::engine::EngineContext;
 use crate::data::input::ids::StrictOrder;
-use crate::data::input::Dataset;
+use crate::data::input::{Dataset, SourceFrame};
 use crate::error::Result;
 use polars::prelude::*;
 
@@ -44,6 +44,27 @@ impl IdOrder {
         self.order.feed(baseline);
         Ok(true)
     }
+}
+
+/// How many leading rows of each source [`heads_aligned`] compares.
+const HEAD: u32 = 4096;
+
+/// Whether every source starts with the same ids in the same order: the cheap test before a
+/// positional pass, which would decode many batches in parallel before its first row told it
+/// that the sources do not line up (0.6 s of 2.6 s on 10M shuffled rows × 4 files).
+pub(super) fn heads_aligned(data: &Dataset) -> Result<bool> {
+    let head = |frame: &SourceFrame| {
+        let df = frame.lazy.clone().select([col(ID)]).limit(HEAD).collect();
+        df.and_then(|df| Ok(df.column(ID)?.as_materialized_series().clone()))
+            .engine(|| format!("reading the first ids of source '{}'", frame.name))
+    };
+    let baseline = head(&data.baseline)?;
+    for model in &data.models {
+        if !head(model)?.equals_missing(&baseline) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// An id column as one chunk (no copy when it already is), or `None` when it has nulls.

@@ -23,6 +23,18 @@ struct Case {
     extra: usize,
     /// Write the model's rows in reverse order.
     reversed: bool,
+    /// How ids are written: 0 = 1, 2, 3, ...; 1 = sparse integers; 2 = strings.
+    ids: u8,
+}
+
+/// The id of item i (0-based) in a case's id style: dense and sparse integers index the join
+/// pairing directly and through a hash table, strings through a string table.
+fn item_id(style: u8, i: usize) -> String {
+    match style {
+        0 => (i + 1).to_string(),
+        1 => ((i as i64 + 1) * 1_000_003 - 4_000_000_000_000).to_string(),
+        _ => format!("item-{:03}", i + 1),
+    }
 }
 
 fn label() -> impl Strategy<Value = Option<u8>> + Clone {
@@ -39,14 +51,17 @@ fn case() -> impl Strategy<Value = Case> {
             prop::collection::vec(prop::option::weighted(0.85, labels), n),
             0usize..3,
             any::<bool>(),
+            0u8..3,
         )
-            .prop_map(move |(mut baseline, mut group, mut truth, mut model, extra, reversed)| {
-                // Item 1 is valid everywhere, so no metric is all-invalid and every check passes.
-                baseline[0] = vec![Some(1); k];
-                model[0] = Some(vec![Some(0); k]);
-                (group[0], truth[0]) = (Some(0), Some(1));
-                Case { k, baseline, group, truth, model, extra, reversed }
-            })
+            .prop_map(
+                move |(mut baseline, mut group, mut truth, mut model, extra, reversed, ids)| {
+                    // Item 1 is valid everywhere, so no metric is all-invalid and every check passes.
+                    baseline[0] = vec![Some(1); k];
+                    model[0] = Some(vec![Some(0); k]);
+                    (group[0], truth[0]) = (Some(0), Some(1));
+                    Case { k, baseline, group, truth, model, extra, reversed, ids }
+                },
+            )
     })
 }
 
@@ -62,16 +77,19 @@ fn write_case(case: &Case, dir: &Path) -> [InputSpec; 2] {
         let labels: Vec<String> = labels.iter().map(|&l| cell(l)).collect();
         let group = case.group[i].map_or(String::new(), |g| ["a", "b"][g as usize].to_string());
         let truth = case.truth[i].map_or(String::new(), |t| t.to_string());
-        let _ = writeln!(human, "{},{},{group},{truth}", i + 1, labels.join(","));
+        let _ = writeln!(human, "{},{},{group},{truth}", item_id(case.ids, i), labels.join(","));
     }
     let mut rows: Vec<String> = case
         .model
         .iter()
         .enumerate()
         .filter_map(|(i, labels)| {
-            labels.as_ref().map(|l| (i + 1, l.iter().map(|&x| cell(x)).collect::<Vec<_>>()))
+            labels.as_ref().map(|l| (item_id(case.ids, i), l.iter().map(|&x| cell(x)).collect::<Vec<_>>()))
         })
-        .chain((0..case.extra).map(|e| (case.baseline.len() + 1 + e, vec!["1".to_string(); case.k])))
+        .chain(
+            (0..case.extra)
+                .map(|e| (item_id(case.ids, case.baseline.len() + e), vec!["1".to_string(); case.k])),
+        )
         .map(|(id, labels)| format!("{id},{}", labels.join(",")))
         .collect();
     if case.reversed {
@@ -250,5 +268,38 @@ proptest! {
         let pairing = by_query.pairing.expect("pairing");
         prop_assert_eq!((pairing.complete, pairing.duplicate_side), (complete, duplicate));
         prop_assert_eq!(pairing.missing_side, per_pair.len() as u64 - complete - duplicate);
+    }
+}
+
+/// The join pairing finds a null or repeated id in either source, in every id style, and the
+/// error names the source and the ids (an id twice among those the baseline lacks included).
+#[test]
+fn the_join_pairing_refuses_null_and_duplicate_ids() {
+    for style in 0..3 {
+        let id = |i: usize| item_id(style, i);
+        let cases = [
+            (vec![id(0), id(1), id(1)], vec![id(0)], "human.csv: column 'id' has 1 duplicate ids"),
+            (vec![id(0), id(1)], vec![id(1), id(0), id(1)], "model.csv: column 'id' has 1 duplicate ids"),
+            (vec![id(0), id(1)], vec![id(0), id(7), id(7)], "model.csv: column 'id' has 1 duplicate ids"),
+            (vec![id(0), String::new()], vec![id(0)], "human.csv: column 'id' is empty on 1 rows"),
+            (vec![id(0), id(1)], vec![id(1), String::new()], "model.csv: column 'id' is empty on 1 rows"),
+        ];
+        for (human, model, expected) in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = |name: &str, ids: &[String]| {
+                let rows: Vec<String> = ids.iter().map(|i| format!("{i},1")).collect();
+                std::fs::write(dir.path().join(name), format!("id,m0\n{}\n", rows.join("\n")))
+                    .expect("write");
+                InputSpec::parse(&dir.path().join(name).display().to_string())
+            };
+            let inputs = [file("human.csv", &human), file("model.csv", &model)];
+            let options = DataOptions { metrics: Some(vec!["m0".into()]), ..options(1) };
+            let options = DataOptions { truth: None, groupings: Vec::new(), ..options };
+            let error = load_dataset(&inputs, &options)
+                .and_then(|data| count(&data, Pairing::Join))
+                .expect_err("bad ids are refused")
+                .to_string();
+            assert!(error.contains(expected), "style {style}: {error}");
+        }
     }
 }

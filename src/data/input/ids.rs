@@ -6,7 +6,6 @@ use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 /// How many duplicate ids an error message shows.
 const EXAMPLES: u32 = 5;
@@ -65,29 +64,6 @@ impl StrictOrder {
         }
         true
     }
-}
-
-/// Whether a source's integer ids are all present and strictly increasing (then also unique),
-/// read in one streaming pass over the id column that stops at the first id out of order.
-pub(crate) fn ids_increasing(frame: &SourceFrame, path: &Path) -> Result<bool> {
-    let context = || format!("{}: checking the order of ids in column '{}'", path.display(), frame.id_column);
-    let state = Arc::new(Mutex::new(StrictOrder::new(true)));
-    let sink_state = Arc::clone(&state);
-    let callback = PlanCallback::new(move |df: DataFrame| {
-        let mut order = sink_state.lock().map_err(|_| polars_err!(ComputeError: "order state poisoned"))?;
-        let ids = df.column(ID)?.i64()?;
-        if ids.null_count() > 0 {
-            order.holds = false;
-        } else {
-            order.feed(ids.rechunk().cont_slice()?);
-        }
-        Ok(!order.holds)
-    });
-    let query = frame.lazy.clone().select([col(ID).cast(DataType::Int64)]);
-    let sink = query.sink_batches(callback, true, None).engine(context)?;
-    collect_streaming(sink).engine(context)?;
-    let increasing = state.lock().map(|order| order.holds).unwrap_or(false);
-    Ok(increasing)
 }
 
 /// Counts the rows of a source that is a filtered scan (a long file's source).

@@ -1,0 +1,305 @@
+//! An index from item ids to baseline slots, built once from the baseline's ids and probed by
+//! every model's ids (the join pairing, [`super::indexed`]):
+//!
+//! - **dense**: integer ids whose range is at most about twice the row count (ids numbered
+//!   from some start, with gaps) are their own address, slot = id − min, with one bit per slot
+//!   marking the ids present; no hashing at all;
+//! - **integers**: other integer ids (and float ids, by their canonical bits) in a hash table
+//!   of baseline rows;
+//! - **strings**: string ids (and every other type, as text) hashed once per row, in a hash
+//!   table of baseline rows compared in full with the id on a hash match.
+//!
+//! The index only maps ids; the baseline's values live in arrays indexed by slot. Building it
+//! finds duplicate baseline ids; probing it finds nothing about duplicates (the caller marks
+//! slots it has seen).
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+use polars::prelude::*;
+use std::hash::BuildHasher;
+
+/// The slot of an id the index does not hold.
+pub(super) const ABSENT: u32 = u32::MAX;
+/// Integer ids are addressed directly when their range spans at most this many slots per row
+/// (plus [`DENSE_SLACK`]): two bits of tables per hole are cheaper than hashing every id.
+const DENSE_FACTOR: u64 = 2;
+const DENSE_SLACK: u64 = 1 << 16;
+
+/// One batch's ids in the form the index probes: 64-bit integer keys or strings. `None` when
+/// the batch has a null id.
+pub(super) enum BatchIds {
+    /// Integers (signed, unsigned by their bits, floats by their canonical bits).
+    Ints(Vec<i64>),
+    /// Strings, and any other id type as text.
+    Strs(StringChunked),
+}
+
+impl BatchIds {
+    /// Reads an id column; `Ok(None)` if it has a null id.
+    pub(super) fn read(column: &Column) -> PolarsResult<Option<Self>> {
+        if column.null_count() > 0 {
+            return Ok(None);
+        }
+        let ids = match column.dtype() {
+            DataType::UInt64 => Self::Ints(column.u64()?.into_no_null_iter().map(|v| v as i64).collect()),
+            t if t.is_integer() => {
+                Self::Ints(column.cast(&DataType::Int64)?.i64()?.into_no_null_iter().collect())
+            }
+            t if t.is_float() => {
+                let floats = column.cast(&DataType::Float64)?;
+                Self::Ints(floats.f64()?.into_no_null_iter().map(float_key).collect())
+            }
+            DataType::String => Self::Strs(column.str()?.clone()),
+            _ => Self::Strs(column.cast(&DataType::String)?.str()?.clone()),
+        };
+        Ok(Some(ids))
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Ints(ids) => ids.len(),
+            Self::Strs(ids) => ids.len(),
+        }
+    }
+}
+
+/// A float id's key: equal numbers get equal keys (0.0 and −0.0, every NaN).
+fn float_key(value: f64) -> i64 {
+    let canonical = if value == 0.0 {
+        0.0
+    } else if value.is_nan() {
+        f64::NAN
+    } else {
+        value
+    };
+    canonical.to_bits() as i64
+}
+
+/// What the index was built from, so that a probe of another kind is caught.
+pub(super) enum IdIndex {
+    /// slot = id − min; `present` has one bit per slot.
+    Dense { min: i64, slots: usize, present: Vec<u64> },
+    /// Integer keys of the baseline rows (slot = row), found through `table`.
+    Ints { table: HashTable<u32>, keys: Vec<i64>, hasher: DefaultHashBuilder },
+    /// String ids of the baseline rows, concatenated (`ends[r]` = end of row r's bytes).
+    Strs { table: HashTable<u32>, bytes: Vec<u8>, ends: Vec<usize>, hasher: DefaultHashBuilder },
+}
+
+/// A duplicate id met while building the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Duplicate;
+
+impl IdIndex {
+    /// An empty index for `rows` baseline ids: dense when `range` (min and max of integer ids)
+    /// is narrow enough, else a hash table of integer keys or of strings.
+    pub(super) fn new(rows: usize, range: Option<(i64, i64)>, strings: bool) -> Self {
+        let hasher = DefaultHashBuilder::default();
+        if let Some((min, max)) = range.filter(|_| !strings) {
+            let span = (i128::from(max) - i128::from(min) + 1).max(0) as u128;
+            let limit = (rows as u128) * u128::from(DENSE_FACTOR) + u128::from(DENSE_SLACK);
+            if span <= limit && span < u128::from(ABSENT) {
+                let slots = span as usize;
+                return Self::Dense { min, slots, present: vec![0; slots.div_ceil(64)] };
+            }
+        }
+        let table = HashTable::with_capacity(rows);
+        if strings {
+            Self::Strs { table, bytes: Vec::new(), ends: Vec::with_capacity(rows), hasher }
+        } else {
+            Self::Ints { table, keys: Vec::with_capacity(rows), hasher }
+        }
+    }
+
+    /// How many slots the baseline's value arrays need: the id range when dense, else the rows.
+    pub(super) fn slots(&self) -> usize {
+        match self {
+            Self::Dense { slots, .. } => *slots,
+            Self::Ints { keys, .. } => keys.len(),
+            Self::Strs { ends, .. } => ends.len(),
+        }
+    }
+
+    /// Whether the slots are the rows in the order they were added (else they are id offsets
+    /// and some may stay empty).
+    pub(super) fn slots_are_rows(&self) -> bool {
+        !matches!(self, Self::Dense { .. })
+    }
+
+    /// Adds a batch of baseline ids, writing each one's slot to `out`; fails on an id already
+    /// added (or one outside the dense range, which the range query rules out).
+    pub(super) fn insert(&mut self, ids: &BatchIds, out: &mut Vec<u32>) -> Result<(), Duplicate> {
+        out.clear();
+        out.reserve(ids.len());
+        match (self, ids) {
+            (Self::Dense { min, slots, present }, BatchIds::Ints(ids)) => {
+                for &id in ids {
+                    let slot = dense_slot(id, *min, *slots).ok_or(Duplicate)?;
+                    let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+                    if present[word] & bit != 0 {
+                        return Err(Duplicate);
+                    }
+                    present[word] |= bit;
+                    out.push(slot as u32);
+                }
+            }
+            (Self::Ints { table, keys, hasher }, BatchIds::Ints(ids)) => {
+                for &id in ids {
+                    let row = u32::try_from(keys.len()).map_err(|_| Duplicate)?;
+                    let hash = hasher.hash_one(id);
+                    let entry = table.entry(
+                        hash,
+                        |&r| keys[r as usize] == id,
+                        |&r| hasher.hash_one(keys[r as usize]),
+                    );
+                    match entry {
+                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Duplicate),
+                        hashbrown::hash_table::Entry::Vacant(vacant) => vacant.insert(row),
+                    };
+                    keys.push(id);
+                    out.push(row);
+                }
+            }
+            (Self::Strs { table, bytes, ends, hasher }, BatchIds::Strs(ids)) => {
+                for id in ids.downcast_iter().flat_map(|a| a.values_iter()) {
+                    let row = u32::try_from(ends.len()).map_err(|_| Duplicate)?;
+                    let text = |r: u32| row_bytes(bytes, ends, r);
+                    let hash = hasher.hash_one(id.as_bytes());
+                    let entry =
+                        table.entry(hash, |&r| text(r) == id.as_bytes(), |&r| hasher.hash_one(text(r)));
+                    match entry {
+                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Duplicate),
+                        hashbrown::hash_table::Entry::Vacant(vacant) => vacant.insert(row),
+                    };
+                    bytes.extend_from_slice(id.as_bytes());
+                    ends.push(bytes.len());
+                    out.push(row);
+                }
+            }
+            // Every source's ids share one type, so a batch always matches its index.
+            _ => return Err(Duplicate),
+        }
+        Ok(())
+    }
+
+    /// The slot of each id of a batch, [`ABSENT`] for an id the baseline lacks.
+    pub(super) fn probe(&self, ids: &BatchIds, out: &mut Vec<u32>) {
+        out.clear();
+        out.reserve(ids.len());
+        match (self, ids) {
+            (Self::Dense { min, slots, present }, BatchIds::Ints(ids)) => {
+                out.extend(ids.iter().map(|&id| match dense_slot(id, *min, *slots) {
+                    Some(slot) if present[slot / 64] & (1u64 << (slot % 64)) != 0 => slot as u32,
+                    _ => ABSENT,
+                }));
+            }
+            (Self::Ints { table, keys, hasher }, BatchIds::Ints(ids)) => {
+                out.extend(ids.iter().map(|&id| {
+                    let found = table.find(hasher.hash_one(id), |&r| keys[r as usize] == id);
+                    found.copied().unwrap_or(ABSENT)
+                }));
+            }
+            (Self::Strs { table, bytes, ends, hasher }, BatchIds::Strs(ids)) => {
+                out.extend(ids.downcast_iter().flat_map(|a| a.values_iter()).map(|id| {
+                    let hash = hasher.hash_one(id.as_bytes());
+                    let found = table.find(hash, |&r| row_bytes(bytes, ends, r) == id.as_bytes());
+                    found.copied().unwrap_or(ABSENT)
+                }));
+            }
+            _ => out.resize(ids.len(), ABSENT),
+        }
+    }
+}
+
+/// The slot of an integer id in a dense index, if it is in range.
+fn dense_slot(id: i64, min: i64, slots: usize) -> Option<usize> {
+    let offset = id.checked_sub(min)?;
+    usize::try_from(offset).ok().filter(|&s| s < slots)
+}
+
+/// Row r's bytes in a string index.
+fn row_bytes<'a>(bytes: &'a [u8], ends: &[usize], r: u32) -> &'a [u8] {
+    let r = r as usize;
+    let start = if r == 0 { 0 } else { ends[r - 1] };
+    &bytes[start..ends[r]]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(ids: &[i64]) -> BatchIds {
+        BatchIds::Ints(ids.to_vec())
+    }
+
+    fn strs(ids: &[&str]) -> BatchIds {
+        BatchIds::Strs(StringChunked::from_slice("id".into(), ids))
+    }
+
+    /// Builds an index from batches, then probes it.
+    fn build(mut index: IdIndex, batches: &[BatchIds]) -> Result<(IdIndex, Vec<u32>), Duplicate> {
+        let (mut all, mut out) = (Vec::new(), Vec::new());
+        for batch in batches {
+            index.insert(batch, &mut out)?;
+            all.extend_from_slice(&out);
+        }
+        Ok((index, all))
+    }
+
+    #[test]
+    fn dense_ids_are_their_own_slots_across_batches() {
+        let (index, slots) =
+            build(IdIndex::new(4, Some((10, 16)), false), &[ints(&[16, 10]), ints(&[12, 13])])
+                .expect("no duplicate");
+        assert!(matches!(index, IdIndex::Dense { .. }) && !index.slots_are_rows());
+        assert_eq!((slots, index.slots()), (vec![6, 0, 2, 3], 7));
+        let mut found = Vec::new();
+        index.probe(&ints(&[13, 11, 9, 17, 16, i64::MIN]), &mut found);
+        assert_eq!(
+            found,
+            vec![3, ABSENT, ABSENT, ABSENT, 6, ABSENT],
+            "holes and ids out of range are absent"
+        );
+    }
+
+    #[test]
+    fn sparse_integers_and_strings_are_hashed_rows() {
+        let big = [i64::MAX, -5, 1 << 40];
+        let (index, slots) =
+            build(IdIndex::new(3, Some((-5, i64::MAX)), false), &[ints(&big)]).expect("unique");
+        assert!(matches!(index, IdIndex::Ints { .. }) && index.slots_are_rows());
+        assert_eq!(slots, vec![0, 1, 2]);
+        let mut found = Vec::new();
+        index.probe(&ints(&[1 << 40, 7, i64::MAX]), &mut found);
+        assert_eq!(found, vec![2, ABSENT, 0]);
+
+        let (index, slots) =
+            build(IdIndex::new(3, None, true), &[strs(&["b", "item-000000001"]), strs(&[""])])
+                .expect("unique");
+        assert_eq!((slots, index.slots()), (vec![0, 1, 2], 3));
+        index.probe(&strs(&["", "item-000000001", "item-00000001", "a"]), &mut found);
+        assert_eq!(found, vec![2, 1, ABSENT, ABSENT], "compared in full, the empty id included");
+    }
+
+    #[test]
+    fn a_duplicate_id_is_found_in_any_batch_and_any_kind() {
+        assert!(build(IdIndex::new(3, Some((1, 3)), false), &[ints(&[1, 2]), ints(&[2])]).is_err());
+        assert!(build(IdIndex::new(3, Some((1, 1 << 50)), false), &[ints(&[1 << 50, 1, 1 << 50])]).is_err());
+        assert!(build(IdIndex::new(3, None, true), &[strs(&["x", "y"]), strs(&["x"])]).is_err());
+        // An id outside the announced range cannot be placed: refused, never written elsewhere.
+        assert!(build(IdIndex::new(2, Some((1, 2)), false), &[ints(&[3])]).is_err());
+    }
+
+    #[test]
+    fn float_ids_match_by_value() {
+        assert_eq!(float_key(0.0), float_key(-0.0));
+        assert_eq!(float_key(f64::NAN), float_key(-f64::NAN));
+        assert_ne!(float_key(1.0), float_key(1.0 + f64::EPSILON));
+        let column = Column::new("id".into(), [1.5f64, -0.0]);
+        let Ok(Some(ids)) = BatchIds::read(&column) else { panic!("floats read") };
+        let (index, _) = build(IdIndex::new(2, None, false), &[ids]).expect("unique");
+        let mut found = Vec::new();
+        index.probe(&ints(&[float_key(0.0), float_key(1.5)]), &mut found);
+        assert_eq!(found, vec![1, 0]);
+        let nulls = Column::new("id".into(), [Some(1i64), None]);
+        assert!(matches!(BatchIds::read(&nulls), Ok(None)), "a null id is reported, not indexed");
+    }
+}

@@ -1,0 +1,321 @@
+//! Rows paired by an id index ([`super::id_index`]) rather than a join: one streaming pass over
+//! the baseline counts its own tables (as [`PassState::count`] does for any pass) and keeps, per
+//! slot of the index, the item's truth-and-labels offset `__tb` and level codes; then each
+//! model's (id, key) rows stream past the index, every model in its own thread with its own
+//! tables, and each row found is counted in the cell of the baseline item it names.
+//!
+//! The passes also check the ids on the way: a null id, or an id twice in one source (in the
+//! baseline while the index is built; in a model through a bit per slot it has seen, and a set
+//! of the ids the baseline lacks), stops the pass, and the error is then worded by
+//! [`ids::check_ids`], which reads the source again to list the offending ids.
+
+use super::cells::{CellLayout, CellTable};
+use super::id_index::{BatchIds, IdIndex, ABSENT};
+use super::pass::{stream, PassState, Stop};
+use super::sides::{baseline_side, model_side, pass_columns};
+use crate::data::columns::{self, BASELINE_ID, ID, TRUTH_BASE};
+use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
+use crate::data::input::{ids, Dataset, SourceFrame};
+use crate::error::{AmplifyError, Result};
+use hashbrown::HashSet;
+use polars::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// The baseline by slot: the index and, per slot, a record of `width` values: `__tb` (−1: no
+/// item) then each grouping's level code (one record per slot, so that a model row found costs
+/// one memory access).
+struct Slots {
+    index: IdIndex,
+    width: usize,
+    records: Vec<i64>,
+}
+
+impl Slots {
+    fn len(&self) -> usize {
+        self.records.len() / self.width
+    }
+}
+
+/// How many rows ahead a model pass asks the processor to fetch the record a row will need.
+const PREFETCH: usize = 16;
+
+/// Asks the processor to start loading `value`'s cache line (a hint: it reads nothing).
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch is only a hint; it neither reads nor writes memory and cannot fault.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+/// What the baseline pass accumulates.
+struct BaselinePass {
+    state: PassState,
+    slots: Slots,
+    scratch: Vec<u32>,
+    /// A null id or an id twice: the pass stopped, the full check words the error.
+    bad_ids: bool,
+}
+
+/// Counts every model against the baseline through the id index; the state is then finished
+/// like any pass's (its `stop` says why it ended early, if it did).
+pub(super) fn count_indexed(data: &Dataset, layout: CellLayout) -> Result<PassState> {
+    let mut state = PassState::new(data, layout);
+    state.separate_baseline = true;
+    let (index, capacity) = empty_index(data)?;
+    let width = 1 + data.groupings.len();
+    let slots = Slots { index, width, records: vec![-1; capacity * width] };
+    let mut columns = pass_columns(data, layout.side(), &[]);
+    columns.push(col(BASELINE_ID));
+    let query = baseline_side(data).select(columns);
+    let pass = BaselinePass { state, slots, scratch: Vec::new(), bad_ids: false };
+    let mut pass = stream(query, pass, false, "indexing the baseline's ids", BaselinePass::add)?;
+    if pass.bad_ids {
+        return Err(id_error(&data.baseline, data));
+    }
+    if pass.state.stop.is_some() {
+        return Ok(pass.state);
+    }
+    let tables = pass.state.take_model_tables();
+    let slots = Arc::new(pass.slots);
+    match count_models(data, &slots, tables)? {
+        Some(counted) => pass.state.put_model_tables(counted),
+        None => pass.state.stop = Some(Stop::OutOfRange),
+    }
+    Ok(pass.state)
+}
+
+/// The empty index for the baseline's ids (dense when its integer ids are narrow) and how many
+/// slots to allocate up front.
+fn empty_index(data: &Dataset) -> Result<(IdIndex, usize)> {
+    let rows = usize::try_from(data.baseline.rows).unwrap_or(usize::MAX);
+    let dtype = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
+    let dtype = dtype.unwrap_or(DataType::String);
+    let strings = !(dtype.is_integer() || dtype.is_float());
+    // UInt64 ids are keyed by their bits, which do not keep the order a range needs.
+    let range = if dtype.is_integer() && dtype != DataType::UInt64 { id_range(data)? } else { None };
+    let index = IdIndex::new(rows, range, strings);
+    let capacity = if index.slots_are_rows() { rows } else { index.slots() };
+    Ok((index, capacity))
+}
+
+/// The smallest and largest integer id of the baseline (`None` when it has no id).
+fn id_range(data: &Dataset) -> Result<Option<(i64, i64)>> {
+    let id = || col(ID).cast(DataType::Int64);
+    let query = data.baseline.lazy.clone().select([
+        id().min().alias("min"),
+        id().max().alias("max"),
+        id().count().cast(DataType::Int64).alias("n"),
+    ]);
+    let path = &data.files[data.baseline.file].path;
+    let df = collect_streaming(query).engine(|| format!("{}: reading the range of ids", path.display()))?;
+    if cell_u64(&df, "n")? == 0 {
+        return Ok(None);
+    }
+    let bound = |name: &str| df.column(name).ok().and_then(|c| c.i64().ok()?.get(0));
+    Ok(bound("min").zip(bound("max")))
+}
+
+impl BaselinePass {
+    /// Counts one baseline batch and places its items in the index; `true` stops the pass.
+    fn add(&mut self, df: &DataFrame) -> PolarsResult<bool> {
+        let Some(ids) = BatchIds::read(df.column(BASELINE_ID)?)? else {
+            self.bad_ids = true;
+            return Ok(true);
+        };
+        if self.slots.index.insert(&ids, &mut self.scratch).is_err() {
+            self.bad_ids = true;
+            return Ok(true);
+        }
+        if self.state.count(df)? {
+            return Ok(true);
+        }
+        let tb = df.column(TRUTH_BASE)?.i64()?;
+        let needed = self.scratch.iter().max().map_or(0, |&s| s as usize + 1);
+        let width = self.slots.width;
+        let slots = &mut self.slots;
+        if slots.len() < needed {
+            slots.records.resize(needed * width, -1);
+        }
+        for (&slot, value) in self.scratch.iter().zip(tb.iter()) {
+            slots.records[slot as usize * width] = value.unwrap_or(-1);
+        }
+        for (g, batch) in self.state.batch_codes().iter().enumerate() {
+            for (&slot, &code) in self.scratch.iter().zip(batch) {
+                slots.records[slot as usize * width + 1 + g] = i64::from(code);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Counts each model's rows into its tables, models in parallel (up to one thread per core);
+/// fails with the first model's error, in model order; `None` when a cell index fell outside
+/// its table.
+fn count_models(
+    data: &Dataset,
+    slots: &Arc<Slots>,
+    tables: Vec<Vec<CellTable>>,
+) -> Result<Option<Vec<Vec<CellTable>>>> {
+    let models = tables.len();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, models.max(1));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<ModelPass>>> = (0..models).map(|_| None).collect();
+    let tables: Vec<std::sync::Mutex<Option<Vec<CellTable>>>> =
+        tables.into_iter().map(|t| std::sync::Mutex::new(Some(t))).collect();
+    let done = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut finished = Vec::new();
+                    loop {
+                        let j = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(slot) = tables.get(j) else { break finished };
+                        let own = slot.lock().ok().and_then(|mut t| t.take()).unwrap_or_default();
+                        finished.push((j, count_model(data, j, slots, own)));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect::<Vec<_>>()
+    });
+    for (j, result) in done {
+        results[j] = Some(result);
+    }
+    let mut counted = Vec::with_capacity(models);
+    for (j, result) in results.into_iter().enumerate() {
+        let pass = result.ok_or_else(|| AmplifyError::Engine {
+            context: format!("counting model {}", data.models[j].name),
+            reason: "a counting thread panicked".into(),
+        })??;
+        if pass.bad_ids {
+            return Err(id_error(&data.models[j], data));
+        }
+        if pass.out_of_range {
+            return Ok(None);
+        }
+        counted.push(pass.tables);
+    }
+    Ok(Some(counted))
+}
+
+/// What one model's pass accumulates.
+struct ModelPass {
+    slots: Arc<Slots>,
+    tables: Vec<CellTable>,
+    /// One bit per slot: the model has an item there already.
+    seen: Vec<u64>,
+    /// The model's ids the baseline lacks (each may occur once too).
+    absent_ints: HashSet<i64>,
+    absent_strs: HashSet<String>,
+    /// Scratch: the batch's slots and its found rows' `__tb`, keys and codes.
+    found: Vec<u32>,
+    tb: Vec<i64>,
+    keys: Vec<i64>,
+    codes: Vec<Vec<u32>>,
+    /// A null id or an id twice: the pass stopped, the full check words the error.
+    bad_ids: bool,
+    /// A cell index outside the table (cannot happen with consistent inputs).
+    out_of_range: bool,
+}
+
+/// Streams model j's (id, key) rows past the index into its tables.
+fn count_model(data: &Dataset, j: usize, slots: &Arc<Slots>, tables: Vec<CellTable>) -> Result<ModelPass> {
+    let key =
+        col(columns::key(&columns::model_keys(j), 0)).fill_null(lit(-1i64)).alias(columns::model_key(j));
+    let query = model_side(data, j, ID).select([col(ID), key]);
+    let groupings = slots.width - 1;
+    let pass = ModelPass {
+        seen: vec![0; slots.len().div_ceil(64)],
+        slots: Arc::clone(slots),
+        tables,
+        absent_ints: HashSet::new(),
+        absent_strs: HashSet::new(),
+        found: Vec::new(),
+        tb: Vec::new(),
+        keys: Vec::new(),
+        codes: vec![Vec::new(); groupings],
+        bad_ids: false,
+        out_of_range: false,
+    };
+    let column = columns::model_key(j);
+    stream(query, pass, false, "counting a model's rows by id", move |pass, df| pass.add(df, &column))
+}
+
+impl ModelPass {
+    /// Counts one batch of the model's rows; `true` stops the pass.
+    fn add(&mut self, df: &DataFrame, key_column: &str) -> PolarsResult<bool> {
+        let Some(ids) = BatchIds::read(df.column(ID)?)? else {
+            self.bad_ids = true;
+            return Ok(true);
+        };
+        self.slots.index.probe(&ids, &mut self.found);
+        let keys = df.column(key_column)?.i64()?.rechunk();
+        let keys = keys.cont_slice()?;
+        if !self.gather(&ids, keys) {
+            self.bad_ids = true;
+            return Ok(true);
+        }
+        for (t, table) in self.tables.iter_mut().enumerate() {
+            if !table.add(self.codes.get(t).map(Vec::as_slice), &self.tb, &self.keys) {
+                self.out_of_range = true;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Gathers the found rows' baseline values beside their keys; `false` on an id met twice.
+    fn gather(&mut self, ids: &BatchIds, keys: &[i64]) -> bool {
+        let (records, width) = (&self.slots.records, self.slots.width);
+        self.tb.clear();
+        self.keys.clear();
+        self.codes.iter_mut().for_each(Vec::clear);
+        for (row, (&slot, &key)) in self.found.iter().zip(keys).enumerate() {
+            if let Some(&ahead) = self.found.get(row + PREFETCH).filter(|&&s| s != ABSENT) {
+                prefetch(&records[ahead as usize * width]);
+            }
+            if slot == ABSENT {
+                let new = match ids {
+                    BatchIds::Ints(ids) => self.absent_ints.insert(ids[row]),
+                    BatchIds::Strs(ids) => self.absent_strs.insert(ids.get(row).unwrap_or("").to_string()),
+                };
+                if !new {
+                    return false;
+                }
+                continue;
+            }
+            let s = slot as usize;
+            let (word, bit) = (s / 64, 1u64 << (s % 64));
+            if self.seen[word] & bit != 0 {
+                return false;
+            }
+            self.seen[word] |= bit;
+            let record = &records[s * width..(s + 1) * width];
+            self.tb.push(record[0]);
+            self.keys.push(key);
+            for (codes, &code) in self.codes.iter_mut().zip(&record[1..]) {
+                codes.push(code as u32);
+            }
+        }
+        true
+    }
+}
+
+/// The error for a source whose ids failed a check in a pass, worded by the full check (which
+/// reads the source again to list the ids).
+fn id_error(frame: &SourceFrame, data: &Dataset) -> AmplifyError {
+    let path = &data.files[frame.file].path;
+    match ids::check_ids(frame, path) {
+        Err(error) => error,
+        Ok(()) => AmplifyError::Engine {
+            context: format!("{}: reading ids in column '{}'", path.display(), frame.id_column),
+            reason: "the ids changed while they were read (was the file rewritten?)".into(),
+        },
+    }
+}
