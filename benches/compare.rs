@@ -30,12 +30,23 @@ const METRICS: [&str; 5] =
     ["emotional_validation", "indirect_language", "indirect_action", "accept_framing", "moral_endorsement"];
 const MODELS: [&str; 3] = ["model_1", "model_2", "model_3"];
 const FLOOR_ENV: &str = "AMPLIFY_BENCH_FLOOR";
+/// Set in a child process that writes a layout's files: a process's peak RSS as `wait4` reports
+/// it starts at its parent's RSS at fork time, so the parent must stay small (generating 10M
+/// rows in the parent made every later contender report at least 1.27 GiB).
+const GENERATE_ENV: &str = "AMPLIFY_BENCH_GENERATE";
 const PARTED_ITEMS: usize = 50_000_000;
 const LAYOUTS: [&str; 6] = ["aligned", "shuffled", "strings", "hashes", "gaps", "repeated"];
 /// Samples per item of the `repeated` layout.
 const SAMPLES: usize = 5;
 
 fn main() {
+    if let Ok(spec) = std::env::var(GENERATE_ENV) {
+        let mut parts = spec.splitn(3, '|');
+        let (items, layout, dir) = (parts.next(), parts.next(), parts.next());
+        let items = items.and_then(|n| n.parse().ok()).expect("items");
+        generate(Path::new(dir.expect("dir")), items, 42, layout.expect("layout"));
+        return;
+    }
     if let Some(mode) = std::env::var_os(FLOOR_ENV) {
         let files: Vec<PathBuf> =
             std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
@@ -78,7 +89,13 @@ fn main() {
         "reference/amplify"
     );
     for (items, layout) in sizes.iter().flat_map(|&n| layouts.iter().map(move |l| (n, l.as_str()))) {
-        let files = generate(&root.join(format!("{layout}-{items}")), items, 42, layout);
+        let dir = root.join(format!("{layout}-{items}"));
+        let spec = format!("{items}|{layout}|{}", dir.display());
+        let status =
+            Command::new(std::env::current_exe().expect("own path")).env(GENERATE_ENV, spec).status();
+        assert!(status.is_ok_and(|s| s.success()), "generating {layout} files failed");
+        // The files exist now: this only lists them.
+        let files = generate(&dir, items, 42, layout);
         let contenders = contenders(&files, python.as_deref(), layout == "repeated");
         let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); contenders.len()];
         // Alternating repetitions, the order rotated each time so that no contender always runs

@@ -84,9 +84,14 @@ pub(super) enum IdIndex {
     Strs { table: HashTable<u32>, bytes: Vec<u8>, ends: Vec<usize>, hasher: DefaultHashBuilder },
 }
 
-/// A duplicate id met while building the index.
+/// Why the index refused a baseline id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Duplicate;
+pub(super) enum Refused {
+    /// The id was added before (or the index is full: 2^32 − 1 rows).
+    Duplicate,
+    /// An integer id outside the range the dense index was made for.
+    OutsideRange,
+}
 
 impl IdIndex {
     /// An empty index for `rows` baseline ids: dense when `range` (min and max of integer ids)
@@ -125,17 +130,17 @@ impl IdIndex {
     }
 
     /// Adds a batch of baseline ids, writing each one's slot to `out`; fails on an id already
-    /// added (or one outside the dense range, which the range query rules out).
-    pub(super) fn insert(&mut self, ids: &BatchIds, out: &mut Vec<u32>) -> Result<(), Duplicate> {
+    /// added, or one outside the dense range (bounds from a file's footer that were wrong).
+    pub(super) fn insert(&mut self, ids: &BatchIds, out: &mut Vec<u32>) -> Result<(), Refused> {
         out.clear();
         out.reserve(ids.len());
         match (self, ids) {
             (Self::Dense { min, slots, present }, BatchIds::Ints(ids)) => {
                 for &id in ids {
-                    let slot = dense_slot(id, *min, *slots).ok_or(Duplicate)?;
+                    let slot = dense_slot(id, *min, *slots).ok_or(Refused::OutsideRange)?;
                     let (word, bit) = (slot / 64, 1u64 << (slot % 64));
                     if present[word] & bit != 0 {
-                        return Err(Duplicate);
+                        return Err(Refused::Duplicate);
                     }
                     present[word] |= bit;
                     out.push(slot as u32);
@@ -143,7 +148,7 @@ impl IdIndex {
             }
             (Self::Ints { table, keys, hasher }, BatchIds::Ints(ids)) => {
                 for &id in ids {
-                    let row = u32::try_from(keys.len()).map_err(|_| Duplicate)?;
+                    let row = u32::try_from(keys.len()).map_err(|_| Refused::Duplicate)?;
                     let hash = hasher.hash_one(id);
                     let entry = table.entry(
                         hash,
@@ -151,7 +156,7 @@ impl IdIndex {
                         |&r| hasher.hash_one(keys[r as usize]),
                     );
                     match entry {
-                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Duplicate),
+                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Refused::Duplicate),
                         hashbrown::hash_table::Entry::Vacant(vacant) => vacant.insert(row),
                     };
                     keys.push(id);
@@ -160,13 +165,13 @@ impl IdIndex {
             }
             (Self::Strs { table, bytes, ends, hasher }, BatchIds::Strs(ids)) => {
                 for id in ids.downcast_iter().flat_map(|a| a.values_iter()) {
-                    let row = u32::try_from(ends.len()).map_err(|_| Duplicate)?;
+                    let row = u32::try_from(ends.len()).map_err(|_| Refused::Duplicate)?;
                     let text = |r: u32| row_bytes(bytes, ends, r);
                     let hash = hasher.hash_one(id.as_bytes());
                     let entry =
                         table.entry(hash, |&r| text(r) == id.as_bytes(), |&r| hasher.hash_one(text(r)));
                     match entry {
-                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Duplicate),
+                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Refused::Duplicate),
                         hashbrown::hash_table::Entry::Vacant(vacant) => vacant.insert(row),
                     };
                     bytes.extend_from_slice(id.as_bytes());
@@ -175,7 +180,7 @@ impl IdIndex {
                 }
             }
             // Every source's ids share one type, so a batch always matches its index.
-            _ => return Err(Duplicate),
+            _ => return Err(Refused::OutsideRange),
         }
         Ok(())
     }
@@ -235,7 +240,7 @@ mod tests {
     }
 
     /// Builds an index from batches, then probes it.
-    fn build(mut index: IdIndex, batches: &[BatchIds]) -> Result<(IdIndex, Vec<u32>), Duplicate> {
+    fn build(mut index: IdIndex, batches: &[BatchIds]) -> Result<(IdIndex, Vec<u32>), Refused> {
         let (mut all, mut out) = (Vec::new(), Vec::new());
         for batch in batches {
             index.insert(batch, &mut out)?;
@@ -281,11 +286,16 @@ mod tests {
 
     #[test]
     fn a_duplicate_id_is_found_in_any_batch_and_any_kind() {
-        assert!(build(IdIndex::new(3, Some((1, 3)), false), &[ints(&[1, 2]), ints(&[2])]).is_err());
-        assert!(build(IdIndex::new(3, Some((1, 1 << 50)), false), &[ints(&[1 << 50, 1, 1 << 50])]).is_err());
-        assert!(build(IdIndex::new(3, None, true), &[strs(&["x", "y"]), strs(&["x"])]).is_err());
+        let refused = |index, batches: &[BatchIds]| build(index, batches).err();
+        let duplicate = Some(Refused::Duplicate);
+        assert_eq!(refused(IdIndex::new(3, Some((1, 3)), false), &[ints(&[1, 2]), ints(&[2])]), duplicate);
+        assert_eq!(
+            refused(IdIndex::new(3, Some((1, 1 << 50)), false), &[ints(&[1 << 50, 1, 1 << 50])]),
+            duplicate
+        );
+        assert_eq!(refused(IdIndex::new(3, None, true), &[strs(&["x", "y"]), strs(&["x"])]), duplicate);
         // An id outside the announced range cannot be placed: refused, never written elsewhere.
-        assert!(build(IdIndex::new(2, Some((1, 2)), false), &[ints(&[3])]).is_err());
+        assert_eq!(refused(IdIndex::new(2, Some((1, 2)), false), &[ints(&[3])]), Some(Refused::OutsideRange));
     }
 
     #[test]

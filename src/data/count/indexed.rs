@@ -10,12 +10,12 @@
 //! [`ids::check_ids`], which reads the source again to list the offending ids.
 
 use super::cells::{CellLayout, CellTable};
-use super::id_index::{BatchIds, IdIndex, ABSENT};
+use super::id_index::{BatchIds, IdIndex, Refused, ABSENT};
 use super::pass::{stream, PassState, Stop};
 use super::sides::{baseline_side, model_side, pass_columns};
 use crate::data::columns::{self, BASELINE_ID, ID, TRUTH_BASE};
 use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
-use crate::data::input::{ids, Dataset, SourceFrame};
+use crate::data::input::{ids, Dataset, FileFormat, SourceFrame};
 use crate::error::{AmplifyError, Result};
 use hashbrown::HashSet;
 use polars::prelude::*;
@@ -36,6 +36,10 @@ impl Slots {
         self.records.len() / self.width
     }
 }
+
+/// Models counted at once even on fewer cores: with 3 models on 2 cores, 2 threads would leave
+/// the third model to run alone at the end; 3 threads share the cores to the end.
+const MIN_THREADS: usize = 4;
 
 /// How many rows ahead a model pass asks the processor to fetch the record a row will need.
 const PREFETCH: usize = 16;
@@ -60,22 +64,19 @@ struct BaselinePass {
     scratch: Vec<u32>,
     /// A null id or an id twice: the pass stopped, the full check words the error.
     bad_ids: bool,
+    /// An id outside the dense range (bounds from a footer that were wrong): the pass stopped.
+    outside_range: bool,
 }
 
 /// Counts every model against the baseline through the id index; the state is then finished
 /// like any pass's (its `stop` says why it ended early, if it did).
 pub(super) fn count_indexed(data: &Dataset, layout: CellLayout) -> Result<PassState> {
-    let mut state = PassState::new(data, layout);
-    state.separate_baseline = true;
-    let (index, capacity) = empty_index(data)?;
-    let width = 1 + data.groupings.len();
-    let slots = Slots { index, width, records: vec![-1; capacity * width] };
-    let mut columns = pass_columns(data, layout.side(), &[]);
-    columns.push(col(BASELINE_ID));
-    let query = baseline_side(data).select(columns);
-    let pass = BaselinePass { state, slots, scratch: Vec::new(), bad_ids: false };
-    let mut pass = stream(query, pass, false, "indexing the baseline's ids", BaselinePass::add)?;
-    if pass.bad_ids {
+    let mut pass = index_baseline(data, layout, true)?;
+    if pass.outside_range {
+        // The footer's bounds did not hold: read them from the data.
+        pass = index_baseline(data, layout, false)?;
+    }
+    if pass.bad_ids || pass.outside_range {
         return Err(id_error(&data.baseline, data));
     }
     if pass.state.stop.is_some() {
@@ -90,22 +91,46 @@ pub(super) fn count_indexed(data: &Dataset, layout: CellLayout) -> Result<PassSt
     Ok(pass.state)
 }
 
+/// The baseline pass: counts the baseline's own tables and fills the index and the records
+/// (id bounds from a Parquet footer if `footer` allows).
+fn index_baseline(data: &Dataset, layout: CellLayout, footer: bool) -> Result<BaselinePass> {
+    let mut state = PassState::new(data, layout);
+    state.separate_baseline = true;
+    let (index, capacity) = empty_index(data, footer)?;
+    let width = 1 + data.groupings.len();
+    let slots = Slots { index, width, records: vec![-1; capacity * width] };
+    let mut columns = pass_columns(data, layout.side(), &[]);
+    columns.push(col(BASELINE_ID));
+    let query = baseline_side(data).select(columns);
+    let pass = BaselinePass { state, slots, scratch: Vec::new(), bad_ids: false, outside_range: false };
+    stream(query, pass, false, "indexing the baseline's ids", BaselinePass::add)
+}
+
 /// The empty index for the baseline's ids (dense when its integer ids are narrow) and how many
 /// slots to allocate up front.
-fn empty_index(data: &Dataset) -> Result<(IdIndex, usize)> {
+fn empty_index(data: &Dataset, footer: bool) -> Result<(IdIndex, usize)> {
     let rows = usize::try_from(data.baseline.rows).unwrap_or(usize::MAX);
     let dtype = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
     let dtype = dtype.unwrap_or(DataType::String);
     let strings = !(dtype.is_integer() || dtype.is_float());
     // UInt64 ids are keyed by their bits, which do not keep the order a range needs.
-    let range = if dtype.is_integer() && dtype != DataType::UInt64 { id_range(data)? } else { None };
+    let range =
+        if dtype.is_integer() && dtype != DataType::UInt64 { id_range(data, &dtype, footer)? } else { None };
     let index = IdIndex::new(rows, range, strings);
     let capacity = if index.slots_are_rows() { rows } else { index.slots() };
     Ok((index, capacity))
 }
 
-/// The smallest and largest integer id of the baseline (`None` when it has no id).
-fn id_range(data: &Dataset) -> Result<Option<(i64, i64)>> {
+/// Bounds of the baseline's integer ids (`None` when it has no id): from a Parquet file's footer
+/// when its statistics have them (signed types only: unsigned ones are stored as signed), else
+/// the smallest and largest id, read by a query.
+fn id_range(data: &Dataset, dtype: &DataType, footer: bool) -> Result<Option<(i64, i64)>> {
+    let file = &data.files[data.baseline.file];
+    if footer && file.format == FileFormat::Parquet && file.path.is_file() && dtype.is_signed_integer() {
+        if let Some(range) = ids::footer_range(&file.path, &data.baseline.id_column) {
+            return Ok(Some(range));
+        }
+    }
     let id = || col(ID).cast(DataType::Int64);
     let query = data.baseline.lazy.clone().select([
         id().min().alias("min"),
@@ -128,8 +153,12 @@ impl BaselinePass {
             self.bad_ids = true;
             return Ok(true);
         };
-        if self.slots.index.insert(&ids, &mut self.scratch).is_err() {
-            self.bad_ids = true;
+        match self.slots.index.insert(&ids, &mut self.scratch) {
+            Ok(()) => {}
+            Err(Refused::Duplicate) => self.bad_ids = true,
+            Err(Refused::OutsideRange) => self.outside_range = true,
+        }
+        if self.bad_ids || self.outside_range {
             return Ok(true);
         }
         if self.state.count(df)? {
@@ -163,7 +192,8 @@ fn count_models(
     tables: Vec<Vec<CellTable>>,
 ) -> Result<Option<Vec<Vec<CellTable>>>> {
     let models = tables.len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, models.max(1));
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get()).max(MIN_THREADS).clamp(1, models.max(1));
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<Result<ModelPass>>> = (0..models).map(|_| None).collect();
     let tables: Vec<std::sync::Mutex<Option<Vec<CellTable>>>> =

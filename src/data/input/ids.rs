@@ -98,3 +98,52 @@ fn duplicates(frame: &SourceFrame, path: &Path) -> Result<AmplifyError> {
         examples: examples.join(", "),
     })
 }
+
+/// Bounds of a signed integer id column from a Parquet file's footer statistics, without
+/// reading the data: `None` when the file or a row group has no such statistics. The bounds
+/// cover every row of the file, so they also bound any subset of its rows (a long file's source).
+pub(crate) fn footer_range(path: &Path, column: &str) -> Option<(i64, i64)> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::file::statistics::Statistics;
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    let metadata = reader.metadata();
+    let leaf =
+        metadata.file_metadata().schema_descr().columns().iter().position(|c| c.path().string() == column)?;
+    let mut range: Option<(i64, i64)> = None;
+    for group in metadata.row_groups() {
+        let (low, high) = match group.column(leaf).statistics()? {
+            Statistics::Int32(s) => (i64::from(*s.min_opt()?), i64::from(*s.max_opt()?)),
+            Statistics::Int64(s) => (*s.min_opt()?, *s.max_opt()?),
+            _ => return None,
+        };
+        range = Some(range.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
+    }
+    range
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, ids: &[i64], statistics: bool) {
+        let mut df = df!("item" => ids, "x" => vec![1i32; ids.len()]).expect("frame");
+        let options = if statistics { StatisticsOptions::full() } else { StatisticsOptions::empty() };
+        let file = std::fs::File::create(path).expect("create");
+        ParquetWriter::new(file)
+            .with_statistics(options)
+            .with_row_group_size(Some(2))
+            .finish(&mut df)
+            .expect("write");
+    }
+
+    #[test]
+    fn footer_bounds_cover_every_row_group_or_are_absent() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ids.parquet");
+        write(&path, &[5, 7, -3, 12, 9], true);
+        assert_eq!(footer_range(&path, "item"), Some((-3, 12)), "three row groups");
+        assert_eq!(footer_range(&path, "nope"), None);
+        write(&path, &[5, 7, -3], false);
+        assert_eq!(footer_range(&path, "item"), None, "no statistics: the caller reads the data");
+    }
+}
