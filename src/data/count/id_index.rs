@@ -5,20 +5,20 @@
 //!   from some start, with gaps) are their own address, slot = id − min, with one bit per slot
 //!   marking the ids present; no hashing at all;
 //! - **integers**: other integer ids (and float ids, by their canonical bits) in a hash table
-//!   of baseline rows;
-//! - **strings**: string ids (and every other type, as text) hashed once per row, in a hash
-//!   table of baseline rows compared in full with the id on a hash match.
+//!   of baseline rows ([`super::open_table`]);
+//! - **strings**: string ids (and every other type, as text) hashed once per row, in the same
+//!   kind of table, compared in full with the id on a hash match.
 //!
 //! The index only maps ids; the baseline's values live in arrays indexed by slot. Building it
 //! finds duplicate baseline ids; probing it finds nothing about duplicates (the caller marks
 //! slots it has seen).
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use super::open_table::{IntKeys, StrKeys, Table, AHEAD};
+use hashbrown::DefaultHashBuilder;
 use polars::prelude::*;
 use std::hash::BuildHasher;
 
-/// The slot of an id the index does not hold.
-pub(super) const ABSENT: u32 = u32::MAX;
+pub(super) use super::open_table::ABSENT;
 /// Integer ids are addressed directly when their range spans at most this many slots per row
 /// (plus [`DENSE_SLACK`]): two bits of tables per hole are cheaper than hashing every id.
 const DENSE_FACTOR: u64 = 2;
@@ -79,9 +79,9 @@ pub(super) enum IdIndex {
     /// slot = id − min; `present` has one bit per slot.
     Dense { min: i64, slots: usize, present: Vec<u64> },
     /// Integer keys of the baseline rows (slot = row), found through `table`.
-    Ints { table: HashTable<u32>, keys: Vec<i64>, hasher: DefaultHashBuilder },
-    /// String ids of the baseline rows, concatenated (`ends[r]` = end of row r's bytes).
-    Strs { table: HashTable<u32>, bytes: Vec<u8>, ends: Vec<usize>, hasher: DefaultHashBuilder },
+    Ints { table: Table, keys: IntKeys, hasher: DefaultHashBuilder, hashes: Vec<u64> },
+    /// String ids of the baseline rows, found through `table`.
+    Strs { table: Table, keys: StrKeys, hasher: DefaultHashBuilder, hashes: Vec<u64> },
 }
 
 /// Why the index refused a baseline id.
@@ -106,11 +106,12 @@ impl IdIndex {
                 return Self::Dense { min, slots, present: vec![0; slots.div_ceil(64)] };
             }
         }
-        let table = HashTable::with_capacity(rows);
+        let table = Table::with_rows(rows);
+        let hashes = Vec::new();
         if strings {
-            Self::Strs { table, bytes: Vec::new(), ends: Vec::with_capacity(rows), hasher }
+            Self::Strs { table, keys: StrKeys::with_rows(rows), hasher, hashes }
         } else {
-            Self::Ints { table, keys: Vec::with_capacity(rows), hasher }
+            Self::Ints { table, keys: IntKeys(Vec::with_capacity(rows)), hasher, hashes }
         }
     }
 
@@ -118,8 +119,8 @@ impl IdIndex {
     pub(super) fn slots(&self) -> usize {
         match self {
             Self::Dense { slots, .. } => *slots,
-            Self::Ints { keys, .. } => keys.len(),
-            Self::Strs { ends, .. } => ends.len(),
+            Self::Ints { keys, .. } => keys.0.len(),
+            Self::Strs { keys, .. } => keys.len(),
         }
     }
 
@@ -146,36 +147,41 @@ impl IdIndex {
                     out.push(slot as u32);
                 }
             }
-            (Self::Ints { table, keys, hasher }, BatchIds::Ints(ids)) => {
-                for &id in ids {
-                    let row = u32::try_from(keys.len()).map_err(|_| Refused::Duplicate)?;
-                    let hash = hasher.hash_one(id);
-                    let entry = table.entry(
-                        hash,
-                        |&r| keys[r as usize] == id,
-                        |&r| hasher.hash_one(keys[r as usize]),
-                    );
-                    match entry {
-                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Refused::Duplicate),
-                        hashbrown::hash_table::Entry::Vacant(vacant) => vacant.insert(row),
-                    };
-                    keys.push(id);
+            (Self::Ints { table, keys, hasher, hashes }, BatchIds::Ints(ids)) => {
+                hashes.clear();
+                hashes.extend(ids.iter().map(|&id| hasher.hash_one(id)));
+                for (i, (&id, &hash)) in ids.iter().zip(hashes.iter()).enumerate() {
+                    if let Some(&ahead) = hashes.get(i + AHEAD) {
+                        table.prefetch_home(ahead);
+                    }
+                    let row = u32::try_from(keys.0.len())
+                        .ok()
+                        .filter(|&r| r != ABSENT)
+                        .ok_or(Refused::Duplicate)?;
+                    table.reserve_one(|r| hasher.hash_one(keys.0[r as usize]));
+                    if !table.insert(hash, row, keys, &id) {
+                        return Err(Refused::Duplicate);
+                    }
+                    keys.0.push(id);
                     out.push(row);
                 }
             }
-            (Self::Strs { table, bytes, ends, hasher }, BatchIds::Strs(ids)) => {
-                for id in ids.downcast_iter().flat_map(|a| a.values_iter()) {
-                    let row = u32::try_from(ends.len()).map_err(|_| Refused::Duplicate)?;
-                    let text = |r: u32| row_bytes(bytes, ends, r);
-                    let hash = hasher.hash_one(id.as_bytes());
-                    let entry =
-                        table.entry(hash, |&r| text(r) == id.as_bytes(), |&r| hasher.hash_one(text(r)));
-                    match entry {
-                        hashbrown::hash_table::Entry::Occupied(_) => return Err(Refused::Duplicate),
-                        hashbrown::hash_table::Entry::Vacant(vacant) => vacant.insert(row),
-                    };
-                    bytes.extend_from_slice(id.as_bytes());
-                    ends.push(bytes.len());
+            (Self::Strs { table, keys, hasher, hashes }, BatchIds::Strs(ids)) => {
+                let views: Vec<&[u8]> =
+                    ids.downcast_iter().flat_map(|a| a.values_iter()).map(str::as_bytes).collect();
+                hashes.clear();
+                hashes.extend(views.iter().map(|id| hasher.hash_one(id)));
+                for (i, (&id, &hash)) in views.iter().zip(hashes.iter()).enumerate() {
+                    if let Some(&ahead) = hashes.get(i + AHEAD) {
+                        table.prefetch_home(ahead);
+                    }
+                    let row =
+                        u32::try_from(keys.len()).ok().filter(|&r| r != ABSENT).ok_or(Refused::Duplicate)?;
+                    table.reserve_one(|r| hasher.hash_one(keys.get(r)));
+                    if !table.insert(hash, row, keys, id) {
+                        return Err(Refused::Duplicate);
+                    }
+                    keys.push(id);
                     out.push(row);
                 }
             }
@@ -196,18 +202,15 @@ impl IdIndex {
                     _ => ABSENT,
                 }));
             }
-            (Self::Ints { table, keys, hasher }, BatchIds::Ints(ids)) => {
-                out.extend(ids.iter().map(|&id| {
-                    let found = table.find(hasher.hash_one(id), |&r| keys[r as usize] == id);
-                    found.copied().unwrap_or(ABSENT)
-                }));
+            (Self::Ints { table, keys, hasher, .. }, BatchIds::Ints(ids)) => {
+                let hashes: Vec<u64> = ids.iter().map(|&id| hasher.hash_one(id)).collect();
+                table.probe(&hashes, keys, |i| &ids[i], out);
             }
-            (Self::Strs { table, bytes, ends, hasher }, BatchIds::Strs(ids)) => {
-                out.extend(ids.downcast_iter().flat_map(|a| a.values_iter()).map(|id| {
-                    let hash = hasher.hash_one(id.as_bytes());
-                    let found = table.find(hash, |&r| row_bytes(bytes, ends, r) == id.as_bytes());
-                    found.copied().unwrap_or(ABSENT)
-                }));
+            (Self::Strs { table, keys, hasher, .. }, BatchIds::Strs(ids)) => {
+                let views: Vec<&[u8]> =
+                    ids.downcast_iter().flat_map(|a| a.values_iter()).map(str::as_bytes).collect();
+                let hashes: Vec<u64> = views.iter().map(|id| hasher.hash_one(id)).collect();
+                table.probe(&hashes, keys, |i| views[i], out);
             }
             _ => out.resize(ids.len(), ABSENT),
         }
@@ -218,13 +221,6 @@ impl IdIndex {
 fn dense_slot(id: i64, min: i64, slots: usize) -> Option<usize> {
     let offset = id.checked_sub(min)?;
     usize::try_from(offset).ok().filter(|&s| s < slots)
-}
-
-/// Row r's bytes in a string index.
-fn row_bytes<'a>(bytes: &'a [u8], ends: &[usize], r: u32) -> &'a [u8] {
-    let r = r as usize;
-    let start = if r == 0 { 0 } else { ends[r - 1] };
-    &bytes[start..ends[r]]
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 use super::cells::{CellLayout, CellTable};
 use super::id_index::{BatchIds, IdIndex, Refused, ABSENT};
+use super::open_table::{prefetch, AHEAD};
 use super::pass::{stream, PassState, Stop};
 use super::sides::{baseline_side, model_side, pass_columns};
 use crate::data::columns::{self, BASELINE_ID, ID, TRUTH_BASE};
@@ -40,22 +41,6 @@ impl Slots {
 /// Models counted at once even on fewer cores: with 3 models on 2 cores, 2 threads would leave
 /// the third model to run alone at the end; 3 threads share the cores to the end.
 const MIN_THREADS: usize = 4;
-
-/// How many rows ahead a model pass asks the processor to fetch the record a row will need.
-const PREFETCH: usize = 16;
-
-/// Asks the processor to start loading `value`'s cache line (a hint: it reads nothing).
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: a prefetch is only a hint; it neither reads nor writes memory and cannot fault.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast()) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
 
 /// What the baseline pass accumulates.
 struct BaselinePass {
@@ -307,7 +292,7 @@ impl ModelPass {
         self.keys.clear();
         self.codes.iter_mut().for_each(Vec::clear);
         for (row, (&slot, &key)) in self.found.iter().zip(keys).enumerate() {
-            if let Some(&ahead) = self.found.get(row + PREFETCH).filter(|&&s| s != ABSENT) {
+            if let Some(&ahead) = self.found.get(row + AHEAD).filter(|&&s| s != ABSENT) {
                 prefetch(&records[ahead as usize * width]);
             }
             if slot == ABSENT {
