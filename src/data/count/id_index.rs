@@ -54,10 +54,19 @@ impl BatchIds {
         Ok(Some(ids))
     }
 
-    fn len(&self) -> usize {
+    /// How many ids there are.
+    pub(super) fn len(&self) -> usize {
         match self {
             Self::Ints(ids) => ids.len(),
             Self::Strs(ids) => ids.len(),
+        }
+    }
+
+    /// Ids `start..start + len`.
+    pub(super) fn slice(&self, start: usize, len: usize) -> Self {
+        match self {
+            Self::Ints(ids) => Self::Ints(ids[start..start + len].to_vec()),
+            Self::Strs(ids) => Self::Strs(ids.slice(start as i64, len)),
         }
     }
 }

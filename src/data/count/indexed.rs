@@ -10,15 +10,14 @@
 //! [`ids::check_ids`], which reads the source again to list the offending ids.
 
 use super::cells::{CellLayout, CellTable};
-use super::id_index::{BatchIds, IdIndex, Refused, ABSENT};
-use super::open_table::{prefetch, AHEAD};
+use super::id_index::{BatchIds, IdIndex, Refused};
+use super::model_pass::{count_model, ModelPass};
 use super::pass::{stream, PassState, Stop};
-use super::sides::{baseline_side, model_side, pass_columns};
-use crate::data::columns::{self, BASELINE_ID, ID, TRUTH_BASE};
+use super::sides::{baseline_side, pass_columns};
+use crate::data::columns::{BASELINE_ID, ID, TRUTH_BASE};
 use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::data::input::{ids, Dataset, FileFormat, SourceFrame};
 use crate::error::{AmplifyError, Result};
-use hashbrown::HashSet;
 use polars::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -26,14 +25,15 @@ use std::sync::Arc;
 /// The baseline by slot: the index and, per slot, a record of `width` values: `__tb` (−1: no
 /// item) then each grouping's level code (one record per slot, so that a model row found costs
 /// one memory access).
-struct Slots {
-    index: IdIndex,
-    width: usize,
-    records: Vec<i64>,
+pub(super) struct Slots {
+    pub index: IdIndex,
+    pub width: usize,
+    pub records: Vec<i64>,
 }
 
 impl Slots {
-    fn len(&self) -> usize {
+    /// How many slots there are.
+    pub(super) fn len(&self) -> usize {
         self.records.len() / self.width
     }
 }
@@ -168,7 +168,8 @@ impl BaselinePass {
     }
 }
 
-/// Counts each model's rows into its tables, models in parallel (up to one thread per core);
+/// Counts each model's rows into its tables, models in parallel (at least [`MIN_THREADS`] at
+/// once, more on more cores; cores beyond one per model split each batch);
 /// fails with the first model's error, in model order; `None` when a cell index fell outside
 /// its table.
 fn count_models(
@@ -177,8 +178,10 @@ fn count_models(
     tables: Vec<Vec<CellTable>>,
 ) -> Result<Option<Vec<Vec<CellTable>>>> {
     let models = tables.len();
-    let threads =
-        std::thread::available_parallelism().map_or(1, |n| n.get()).max(MIN_THREADS).clamp(1, models.max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.max(MIN_THREADS).clamp(1, models.max(1));
+    // Cores beyond one per model share each model's batches.
+    let parts = (cores / threads).max(1);
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<Result<ModelPass>>> = (0..models).map(|_| None).collect();
     let tables: Vec<std::sync::Mutex<Option<Vec<CellTable>>>> =
@@ -192,7 +195,7 @@ fn count_models(
                         let j = next.fetch_add(1, Ordering::Relaxed);
                         let Some(slot) = tables.get(j) else { break finished };
                         let own = slot.lock().ok().and_then(|mut t| t.take()).unwrap_or_default();
-                        finished.push((j, count_model(data, j, slots, own)));
+                        finished.push((j, count_model(data, j, slots, own, parts)));
                     }
                 })
             })
@@ -217,109 +220,6 @@ fn count_models(
         counted.push(pass.tables);
     }
     Ok(Some(counted))
-}
-
-/// What one model's pass accumulates.
-struct ModelPass {
-    slots: Arc<Slots>,
-    tables: Vec<CellTable>,
-    /// One bit per slot: the model has an item there already.
-    seen: Vec<u64>,
-    /// The model's ids the baseline lacks (each may occur once too).
-    absent_ints: HashSet<i64>,
-    absent_strs: HashSet<String>,
-    /// Scratch: the batch's slots and its found rows' `__tb`, keys and codes.
-    found: Vec<u32>,
-    tb: Vec<i64>,
-    keys: Vec<i64>,
-    codes: Vec<Vec<u32>>,
-    /// A null id or an id twice: the pass stopped, the full check words the error.
-    bad_ids: bool,
-    /// A cell index outside the table (cannot happen with consistent inputs).
-    out_of_range: bool,
-}
-
-/// Streams model j's (id, key) rows past the index into its tables.
-fn count_model(data: &Dataset, j: usize, slots: &Arc<Slots>, tables: Vec<CellTable>) -> Result<ModelPass> {
-    let key =
-        col(columns::key(&columns::model_keys(j), 0)).fill_null(lit(-1i64)).alias(columns::model_key(j));
-    let query = model_side(data, j, ID).select([col(ID), key]);
-    let groupings = slots.width - 1;
-    let pass = ModelPass {
-        seen: vec![0; slots.len().div_ceil(64)],
-        slots: Arc::clone(slots),
-        tables,
-        absent_ints: HashSet::new(),
-        absent_strs: HashSet::new(),
-        found: Vec::new(),
-        tb: Vec::new(),
-        keys: Vec::new(),
-        codes: vec![Vec::new(); groupings],
-        bad_ids: false,
-        out_of_range: false,
-    };
-    let column = columns::model_key(j);
-    stream(query, pass, false, "counting a model's rows by id", move |pass, df| pass.add(df, &column))
-}
-
-impl ModelPass {
-    /// Counts one batch of the model's rows; `true` stops the pass.
-    fn add(&mut self, df: &DataFrame, key_column: &str) -> PolarsResult<bool> {
-        let Some(ids) = BatchIds::read(df.column(ID)?)? else {
-            self.bad_ids = true;
-            return Ok(true);
-        };
-        self.slots.index.probe(&ids, &mut self.found);
-        let keys = df.column(key_column)?.i64()?.rechunk();
-        let keys = keys.cont_slice()?;
-        if !self.gather(&ids, keys) {
-            self.bad_ids = true;
-            return Ok(true);
-        }
-        for (t, table) in self.tables.iter_mut().enumerate() {
-            if !table.add(self.codes.get(t).map(Vec::as_slice), &self.tb, &self.keys) {
-                self.out_of_range = true;
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// Gathers the found rows' baseline values beside their keys; `false` on an id met twice.
-    fn gather(&mut self, ids: &BatchIds, keys: &[i64]) -> bool {
-        let (records, width) = (&self.slots.records, self.slots.width);
-        self.tb.clear();
-        self.keys.clear();
-        self.codes.iter_mut().for_each(Vec::clear);
-        for (row, (&slot, &key)) in self.found.iter().zip(keys).enumerate() {
-            if let Some(&ahead) = self.found.get(row + AHEAD).filter(|&&s| s != ABSENT) {
-                prefetch(&records[ahead as usize * width]);
-            }
-            if slot == ABSENT {
-                let new = match ids {
-                    BatchIds::Ints(ids) => self.absent_ints.insert(ids[row]),
-                    BatchIds::Strs(ids) => self.absent_strs.insert(ids.get(row).unwrap_or("").to_string()),
-                };
-                if !new {
-                    return false;
-                }
-                continue;
-            }
-            let s = slot as usize;
-            let (word, bit) = (s / 64, 1u64 << (s % 64));
-            if self.seen[word] & bit != 0 {
-                return false;
-            }
-            self.seen[word] |= bit;
-            let record = &records[s * width..(s + 1) * width];
-            self.tb.push(record[0]);
-            self.keys.push(key);
-            for (codes, &code) in self.codes.iter_mut().zip(&record[1..]) {
-                codes.push(code as u32);
-            }
-        }
-        true
-    }
 }
 
 /// The error for a source whose ids failed a check in a pass, worded by the full check (which

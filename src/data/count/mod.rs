@@ -22,6 +22,7 @@ mod id_index;
 mod indexed;
 mod keys;
 mod levels;
+mod model_pass;
 mod open_table;
 mod pair_pass;
 mod pairs;
