@@ -20,12 +20,12 @@ use std::hash::BuildHasher;
 
 pub(super) use super::open_table::ABSENT;
 /// Integer ids are addressed directly when their range spans at most this many slots per row
-/// (plus [`DENSE_SLACK`]): two bits of tables per hole are cheaper than hashing every id.
+/// (plus [`DENSE_SLACK`]): a hole costs one unused record and a bit per source, less than
+/// hashing every id and a table of 1.5–3 entries per row.
 const DENSE_FACTOR: u64 = 2;
 const DENSE_SLACK: u64 = 1 << 16;
 
-/// One batch's ids in the form the index probes: 64-bit integer keys or strings. `None` when
-/// the batch has a null id.
+/// One batch's ids in the form the index probes: 64-bit integer keys or strings.
 pub(super) enum BatchIds {
     /// Integers (signed, unsigned by their bits, floats by their canonical bits).
     Ints(Vec<i64>),

@@ -1,8 +1,9 @@
 //! Rows paired by an id index ([`super::id_index`]) rather than a join: one streaming pass over
 //! the baseline counts its own tables (as [`PassState::count`] does for any pass) and keeps, per
 //! slot of the index, the item's truth-and-labels offset `__tb` and level codes; then each
-//! model's (id, key) rows stream past the index, every model in its own thread with its own
-//! tables, and each row found is counted in the cell of the baseline item it names.
+//! model's (id, key) rows stream past the index ([`super::model_pass`]), several models at once,
+//! each with its own tables, and each row found is counted in the cell of the baseline item it
+//! names.
 //!
 //! The passes also check the ids on the way: a null id, or an id twice in one source (in the
 //! baseline while the index is built; in a model through a bit per slot it has seen, and a set
@@ -19,7 +20,6 @@ use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::data::input::{ids, Dataset, FileFormat, SourceFrame};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The baseline by slot: the index and, per slot, a record of `width` values: `__tb` (−1: no
@@ -122,8 +122,8 @@ fn id_range(data: &Dataset, dtype: &DataType, footer: bool) -> Result<Option<(i6
         id().max().alias("max"),
         id().count().cast(DataType::Int64).alias("n"),
     ]);
-    let path = &data.files[data.baseline.file].path;
-    let df = collect_streaming(query).engine(|| format!("{}: reading the range of ids", path.display()))?;
+    let df =
+        collect_streaming(query).engine(|| format!("{}: reading the range of ids", file.path.display()))?;
     if cell_u64(&df, "n")? == 0 {
         return Ok(None);
     }
@@ -182,35 +182,30 @@ fn count_models(
     let threads = cores.max(MIN_THREADS).clamp(1, models.max(1));
     // Cores beyond one per model share each model's batches.
     let parts = (cores / threads).max(1);
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<ModelPass>>> = (0..models).map(|_| None).collect();
-    let tables: Vec<std::sync::Mutex<Option<Vec<CellTable>>>> =
-        tables.into_iter().map(|t| std::sync::Mutex::new(Some(t))).collect();
-    let done = std::thread::scope(|scope| {
+    let queue = std::sync::Mutex::new(tables.into_iter().enumerate());
+    let next = || queue.lock().ok().and_then(|mut q| q.next());
+    let mut done: Vec<(usize, Result<ModelPass>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut finished = Vec::new();
-                    loop {
-                        let j = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(slot) = tables.get(j) else { break finished };
-                        let own = slot.lock().ok().and_then(|mut t| t.take()).unwrap_or_default();
-                        finished.push((j, count_model(data, j, slots, own, parts)));
-                    }
+                    std::iter::from_fn(next)
+                        .map(|(j, own)| (j, count_model(data, j, slots, own, parts)))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect::<Vec<_>>()
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     });
-    for (j, result) in done {
-        results[j] = Some(result);
+    done.sort_by_key(|(j, _)| *j);
+    if done.len() < models {
+        return Err(AmplifyError::Engine {
+            context: "counting the models".into(),
+            reason: "a counting thread panicked".into(),
+        });
     }
     let mut counted = Vec::with_capacity(models);
-    for (j, result) in results.into_iter().enumerate() {
-        let pass = result.ok_or_else(|| AmplifyError::Engine {
-            context: format!("counting model {}", data.models[j].name),
-            reason: "a counting thread panicked".into(),
-        })??;
+    for (j, result) in done {
+        let pass = result?;
         if pass.bad_ids {
             return Err(id_error(&data.models[j], data));
         }

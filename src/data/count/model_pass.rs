@@ -123,7 +123,7 @@ impl ModelPass {
         let used = self.parts.len().min(rows.div_ceil(MIN_PART_ROWS)).max(1);
         let (slots, seen) = (&*self.slots, &self.seen[..]);
         if used == 1 {
-            self.parts[0].gather(slots, seen, ids, keys, 0);
+            self.parts[0].gather(slots, seen, ids, keys, 0, false);
             return 1;
         }
         let size = rows.div_ceil(used);
@@ -132,7 +132,7 @@ impl ModelPass {
                 let (start, end) = (p * size, ((p + 1) * size).min(rows));
                 let share = ids.slice(start, end - start);
                 let keys = &keys[start..end];
-                scope.spawn(move || part.gather(slots, seen, &share, keys, start));
+                scope.spawn(move || part.gather(slots, seen, &share, keys, start, true));
             }
         });
         used
@@ -149,8 +149,18 @@ impl ModelPass {
 
 impl Part {
     /// Finds the slots of `ids` (rows `start..` of the batch) and gathers the found rows'
-    /// records beside their keys; marks the part when an id was met twice.
-    fn gather(&mut self, slots: &Slots, seen: &[AtomicU64], ids: &BatchIds, keys: &[i64], start: usize) {
+    /// records beside their keys; marks the part when an id was met twice. With `shared` (other
+    /// parts run at the same time) a slot's bit is set by one atomic read-modify-write; alone,
+    /// by a plain load and store, which cost a locked instruction less per row.
+    fn gather(
+        &mut self,
+        slots: &Slots,
+        seen: &[AtomicU64],
+        ids: &BatchIds,
+        keys: &[i64],
+        start: usize,
+        shared: bool,
+    ) {
         slots.index.probe(ids, &mut self.found);
         let (records, width) = (&slots.records, slots.width);
         self.tb.clear();
@@ -167,8 +177,7 @@ impl Part {
                 continue;
             }
             let s = slot as usize;
-            let bit = 1u64 << (s % 64);
-            if seen[s / 64].fetch_or(bit, Ordering::Relaxed) & bit != 0 {
+            if !mark(&seen[s / 64], 1u64 << (s % 64), shared) {
                 self.twice = true;
                 return;
             }
@@ -180,6 +189,18 @@ impl Part {
             }
         }
     }
+}
+
+/// Sets `bit` in `word`; `false` if it was set already. `shared`: other threads may set bits of
+/// the same word now (an atomic read-modify-write); else a plain load and store suffice.
+#[inline(always)]
+fn mark(word: &AtomicU64, bit: u64, shared: bool) -> bool {
+    if shared {
+        return word.fetch_or(bit, Ordering::Relaxed) & bit == 0;
+    }
+    let old = word.load(Ordering::Relaxed);
+    word.store(old | bit, Ordering::Relaxed);
+    old & bit == 0
 }
 
 #[cfg(test)]
