@@ -2,12 +2,12 @@
 //! human baseline.
 //!
 //! Data flows one way: Parquet/CSV files → normalised labels ([`data::input`]) → the counts
-//! table of sufficient statistics ([`data::count`], [`counts`]) → estimates and tests
+//! table of sufficient statistics ([`data::count`](mod@data::count), [`counts`]) → estimates and tests
 //! ([`stats`]) → [`analysis::Findings`] → exporters ([`output`], [`report`]).
 //!
 //! # Library API
 //! The documented API is what is `pub` here: reading and counting ([`data::load_dataset`],
-//! [`data::count`], [`data::files::counts`]), the counts table ([`counts::CountsTable`]), the
+//! [`data::count`](mod@data::count), [`data::files::counts`]), the counts table ([`counts::CountsTable`]), the
 //! statistics ([`stats`], pure functions over counts), the findings
 //! ([`analysis::build_findings`]), the exporters ([`output::render`], [`report::write_report`]),
 //! the LLM judge ([`judge`]) and the seeded generator ([`rng`]). The command line ([`cli_main`])
@@ -51,15 +51,12 @@ pub mod data;
 pub mod error;
 pub mod judge;
 pub mod output;
+mod plain_table;
 mod plan;
 pub mod report;
 pub mod rng;
 mod sample;
-mod sample_audit;
-mod sample_pairs;
-mod sample_repeats;
 pub mod stats;
-mod table;
 
 pub use error::{AmplifyError, Result};
 

@@ -1,38 +1,22 @@
-//! Builds [`Findings`] from the counts table: estimates, intervals, tests and the multiplicity
-//! correction over the run's one family of p-values; with an audit of the judge, its agreement
-//! with gold labels and the judge-error-corrected estimates; the minimum detectable effects.
+//! From the counts table to [`Findings`]: the findings document itself (plain serialisable
+//! data, [`findings`]), the code that computes it ([`build`]: estimates, intervals, tests and the
+//! multiplicity correction over the run's one family of p-values; the judge audit and the
+//! judge-error-corrected estimates; the minimum detectable effects; power), and the checks of a
+//! findings document read back from a file ([`validate`]). `build` imports `findings`, never
+//! the reverse.
 
-mod audit;
-mod build;
-mod corrected;
-mod detectable;
-mod findings;
-mod groups;
-mod pairs;
-mod planning;
-mod ranking;
-mod repeats;
-mod settings;
-mod truth;
+pub(crate) mod build;
+pub mod findings;
 mod validate;
-mod versus;
 
-pub(crate) use audit::agreement_report;
-pub(crate) use planning::power_report;
+pub(crate) use build::{add_audit, agreement_report, best_model, power_report};
 pub(crate) use validate::problems;
 
-pub use audit::{AgreementReport, AgreementRow, DifferentialError, AGREEMENT_SCHEMA};
-pub(crate) use build::add_audit;
 pub use build::build_findings;
-pub use corrected::{CorrectedGroup, CorrectedRow};
-pub use detectable::Detectable;
 pub use findings::{
-    Alignment, BiasAmplification, Comparison, Findings, GroupRow, GroupingSummary, InputRecord, LevelSize,
-    Overall, ReferenceLevel, Settings, TruthRow, TruthTest, FINDINGS_SCHEMA,
+    AgreementReport, AgreementRow, Alignment, BiasAmplification, Comparison, CorrectedGroup, CorrectedRow,
+    Detectable, DifferentialError, Findings, GroupRow, GroupingSummary, InputRecord, InstabilityRow,
+    LevelSize, Overall, PairRow, PairTest, PairTruthRow, PairingSummary, PowerQuestion, PowerReport,
+    PowerRow, RankRow, Ranking, ReferenceLevel, RepeatSettings, Settings, TruthRow, TruthTest, UnpairedRow,
+    Versus, AGREEMENT_SCHEMA, FINDINGS_SCHEMA, POWER_SCHEMA,
 };
-pub use pairs::{PairRow, PairTest, PairTruthRow, PairingSummary};
-pub use planning::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
-pub(crate) use ranking::best_model;
-pub use ranking::{RankRow, Ranking};
-pub use repeats::{InstabilityRow, RepeatSettings};
-pub use versus::{UnpairedRow, Versus};

@@ -2,7 +2,7 @@
 //! amplify could have written, so a damaged or hand-edited file is refused, naming the field,
 //! instead of rendered (a rate of 750%, a p-value of −3).
 
-use super::findings::{Comparison, Findings};
+use crate::analysis::findings::{Comparison, Findings};
 use crate::stats::Interval;
 
 /// A field's path and value, and the rule it breaks.
@@ -96,17 +96,17 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
     for (i, t) in f.truth.iter().enumerate() {
         let field = |name: &str| format!("truth[{i}].{name}");
         for (name, v) in [
-            ("precision", t.precision),
-            ("recall", t.recall),
-            ("accuracy", t.accuracy),
-            ("fpr", t.fpr),
-            ("fnr", t.fnr),
+            ("precision", t.rates.precision),
+            ("recall", t.rates.recall),
+            ("accuracy", t.rates.accuracy),
+            ("fpr", t.rates.fpr),
+            ("fnr", t.rates.fnr),
         ] {
             c.range(field(name), v, 0.0, 1.0);
         }
-        c.interval(field("fpr_ci"), t.fpr_ci, 0.0, 1.0);
-        c.interval(field("fnr_ci"), t.fnr_ci, 0.0, 1.0);
-        if t.method.is_none() && t.tp + t.fp + t.tn + t.fn_ != t.n {
+        c.interval(field("fpr_ci"), t.rates.fpr_ci, 0.0, 1.0);
+        c.interval(field("fnr_ci"), t.rates.fnr_ci, 0.0, 1.0);
+        if t.method.is_none() && t.counts.tp + t.counts.fp + t.counts.tn + t.counts.fn_ != t.n {
             c.problems.push(format!("{}: tp + fp + tn + fn is not n = {}", field("n"), t.n));
         }
     }
@@ -120,15 +120,15 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
     for (i, a) in f.agreement.iter().enumerate() {
         let field = |name: &str| format!("agreement[{i}].{name}");
         for (name, v) in [
-            ("judge_rate", a.judge_rate),
-            ("gold_rate", a.gold_rate),
-            ("accuracy", a.accuracy),
-            ("sensitivity", a.sensitivity),
-            ("specificity", a.specificity),
+            ("judge_rate", a.agreement.judge_rate),
+            ("gold_rate", a.agreement.gold_rate),
+            ("accuracy", a.agreement.accuracy),
+            ("sensitivity", a.agreement.sensitivity),
+            ("specificity", a.agreement.specificity),
         ] {
             c.range(field(name), v, 0.0, 1.0);
         }
-        c.range(field("kappa"), a.kappa, -1.0, 1.0);
+        c.range(field("kappa"), a.agreement.kappa, -1.0, 1.0);
     }
     for (i, d) in f.differential.iter().enumerate() {
         c.p_values(&format!("differential[{i}]"), d.p_value, d.p_adjusted);
@@ -153,7 +153,7 @@ mod tests {
         let mut f = example();
         f.comparisons[1].model_rate = Some(7.5);
         f.overall[0].p_value = Some(-3.0);
-        f.truth[0].fnr_ci = Some(Interval { low: 0.4, high: 0.2 });
+        f.truth[0].rates.fnr_ci = Some(Interval { low: 0.4, high: 0.2 });
         let found = problems(&f);
         assert!(found.iter().any(|p| p.starts_with("comparisons[1].model_rate = 7.5")), "{found:?}");
         assert!(found.iter().any(|p| p.starts_with("overall[0].p_value = -3")), "{found:?}");

@@ -42,7 +42,7 @@ fn panel(scene: &mut Scene, row: &TruthRow, x: f64, y: f64) {
     scene.text(x, y + 8.0, &title, 14.0, BLACK, Anchor::Start);
     let (gx, gy, cell) = (x + 90.0, y + 46.0, 85.0);
     scene.text(gx + cell, y + 32.0, "judged at fault · not", 12.0, BLACK, Anchor::Middle);
-    let cells = [[row.tp, row.fn_], [row.fp, row.tn]];
+    let cells = [[row.counts.tp, row.counts.fn_], [row.counts.fp, row.counts.tn]];
     for (r, (label, counts)) in ["at fault", "not at fault"].iter().zip(cells).enumerate() {
         let total = (counts[0] + counts[1]).max(1) as f64;
         scene.text(gx - 8.0, gy + (r as f64 + 0.5) * cell, label, 12.0, BLACK, Anchor::End);

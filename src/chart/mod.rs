@@ -2,10 +2,10 @@
 //! from [`Findings`] (pure, unit-tested geometry) and [`render`] draws it as SVG and PNG.
 
 pub(crate) mod confusion;
+pub(crate) mod counterfactual;
 pub(crate) mod forest;
 pub(crate) mod groups;
 pub(crate) mod legend;
-pub(crate) mod pairs;
 pub(crate) mod rates;
 pub(crate) mod render;
 pub(crate) mod scene;
@@ -13,6 +13,7 @@ pub(crate) mod versus;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};
+use crate::output::document::Anchor;
 use scene::Scene;
 use std::path::{Path, PathBuf};
 
@@ -24,43 +25,60 @@ pub(crate) struct Chart {
     pub caption: String,
     /// What to draw.
     pub scene: Scene,
+    /// Where reports place it.
+    pub anchor: Anchor,
+}
+
+/// A chart the findings could not support: where it would have been, and why not.
+pub(crate) struct Skipped {
+    /// "name: reason".
+    pub note: String,
+    /// Where reports say so.
+    pub anchor: Anchor,
 }
 
 /// Every chart the findings support, plus a note for each chart skipped for lack of data.
-pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
+pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<Skipped>) {
     let mut charts = Vec::new();
     let mut skipped = Vec::new();
-    let mut push = |name: String, caption: String, scene: Option<Scene>, why: &str| match scene {
-        Some(scene) => charts.push(Chart { name, caption, scene }),
-        None => skipped.push(format!("{name}: {why}")),
+    let mut anchor = Anchor::Comparisons;
+    let mut push = |name: String, caption: String, scene: Option<Scene>, why: &str, at: &Anchor| match scene {
+        Some(scene) => charts.push(Chart { name, caption, scene, anchor: at.clone() }),
+        None => skipped.push(Skipped { note: format!("{name}: {why}"), anchor: at.clone() }),
     };
     push(
         "rates".into(),
         "Rates per behaviour with Wilson intervals".into(),
         rates::rates_chart(f),
         "no rate to draw",
+        &anchor,
     );
     push(
         "differences".into(),
         "Model − baseline differences (Tango intervals)".into(),
         forest::differences_chart(f),
         "no difference with an estimate",
+        &anchor,
     );
     if !f.truth.is_empty() {
+        anchor = Anchor::Truth;
         push(
             "confusion".into(),
             "Judgements against the ground truth".into(),
             confusion::confusion_chart(f),
             "no item with a valid truth",
+            &anchor,
         );
     }
     for g in &f.groupings {
+        anchor = Anchor::Grouping(g.group_by.clone());
         let amp = groups::amplification_charts(f).into_iter().find(|(n, _)| n == &g.group_by).map(|(_, s)| s);
         push(
             format!("groups-{}", slug(&g.group_by)),
             format!("Gap amplification by {}", g.group_by),
             amp,
             "no level with an amplification estimate",
+            &anchor,
         );
         if !f.truth.is_empty() {
             let err =
@@ -70,29 +88,35 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
                 format!("FNR and FPR by {}", g.group_by),
                 err,
                 "no error rate by level",
+                &anchor,
             );
         }
     }
     if f.pairing.is_some() {
+        anchor = Anchor::Pairs;
         push(
             "pairs-both-sides".into(),
             "Counterfactual pairs: the same answer on both sides (Wilson intervals)".into(),
-            pairs::both_sides_chart(f),
+            counterfactual::both_sides_chart(f),
             "no source has a pair valid on both sides",
+            &anchor,
         );
         push(
             "pairs-asymmetry".into(),
             "Counterfactual pairs: asymmetry between the sides and its amplification".into(),
-            pairs::asymmetry_chart(f),
+            counterfactual::asymmetry_chart(f),
             "no asymmetry with an estimate",
+            &anchor,
         );
     }
     if f.versus.is_some() {
+        anchor = Anchor::Conditions;
         push(
             "conditions-heatmap".into(),
             "Conditions against the base model: Δ per measure (blue = better, vermillion = worse)".into(),
             versus::heatmap(f),
             "no condition with a difference",
+            &anchor,
         );
         if !f.truth.is_empty() {
             push(
@@ -100,6 +124,7 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<String>) {
                 "FNR against FPR per model: the trade-off of each condition".into(),
                 versus::tradeoff(f),
                 "fewer than two models with FNR and FPR",
+                &anchor,
             );
         }
     }

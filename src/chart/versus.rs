@@ -165,9 +165,9 @@ fn tradeoff_rows<'a>(f: &'a Findings, v: &Versus) -> Vec<&'a TruthRow> {
     models
         .iter()
         .filter_map(|m| {
-            f.truth
-                .iter()
-                .find(|t| t.source == *m && t.metric == metric && t.fnr.is_some() && t.fpr.is_some())
+            f.truth.iter().find(|t| {
+                t.source == *m && t.metric == metric && t.rates.fnr.is_some() && t.rates.fpr.is_some()
+            })
         })
         .collect()
 }
@@ -191,25 +191,25 @@ pub(crate) fn tradeoff(f: &Findings) -> Option<Scene> {
         ),
     );
     let hi = |get: &dyn Fn(&TruthRow) -> f64| rows.iter().map(|r| get(r)).fold(0.0, f64::max) * 100.0;
-    let x_max = hi(&|r| r.fpr_ci.map_or(r.fpr.unwrap_or(0.0), |c| c.high));
-    let y_max = hi(&|r| r.fnr_ci.map_or(r.fnr.unwrap_or(0.0), |c| c.high));
+    let x_max = hi(&|r| r.rates.fpr_ci.map_or(r.rates.fpr.unwrap_or(0.0), |c| c.high));
+    let y_max = hi(&|r| r.rates.fnr_ci.map_or(r.rates.fnr.unwrap_or(0.0), |c| c.high));
     let (xt, yt) = (ticks(0.0, x_max.max(5.0), 6), ticks(0.0, y_max.max(5.0), 6));
     let (x_hi, y_hi) = (*xt.last().unwrap_or(&100.0), *yt.last().unwrap_or(&100.0));
     let plot = (90.0, 90.0, 860.0, 610.0);
     let to_x = |p: f64| plot.0 + p * 100.0 / x_hi * (plot.2 - plot.0);
     let to_y = |p: f64| plot.3 - p * 100.0 / y_hi * (plot.3 - plot.1);
     axes(&mut scene, plot, (&xt, x_hi), (&yt, y_hi));
-    let base = (to_x(rows[0].fpr.unwrap_or(0.0)), to_y(rows[0].fnr.unwrap_or(0.0)));
+    let base = (to_x(rows[0].rates.fpr.unwrap_or(0.0)), to_y(rows[0].rates.fnr.unwrap_or(0.0)));
     for (i, r) in rows.iter().enumerate() {
         let color = if i == 0 { BLACK } else { model_color(i - 1) };
-        let (x, y) = (to_x(r.fpr.unwrap_or(0.0)), to_y(r.fnr.unwrap_or(0.0)));
+        let (x, y) = (to_x(r.rates.fpr.unwrap_or(0.0)), to_y(r.rates.fnr.unwrap_or(0.0)));
         if i > 0 {
             scene.line(base, (x, y), MUTED, 1);
         }
-        if let Some(c) = r.fpr_ci {
+        if let Some(c) = r.rates.fpr_ci {
             scene.line((to_x(c.low), y), (to_x(c.high), y), color, 2);
         }
-        if let Some(c) = r.fnr_ci {
+        if let Some(c) = r.rates.fnr_ci {
             scene.line((x, to_y(c.low)), (x, to_y(c.high)), color, 2);
         }
         scene.shapes.push(Shape::Circle { x, y, r: 6.0, color, filled: true });

@@ -1,6 +1,9 @@
 //! The argument groups several subcommands share: where the labels come from and how to read
 //! them, how estimates and tests are computed, an audit of the judge; and their choice enums.
 
+// clap shows these doc comments as --help text, where `<placeholders>` are meant literally.
+#![allow(rustdoc::invalid_html_tags)]
+
 use crate::analysis::ReferenceLevel;
 use crate::data::input::{ColumnMap, DeriveSpec, VerdictMap};
 use crate::stats::Confidence;

@@ -2,6 +2,9 @@
 //! choice, option values parsed into types when clap reads them. [`crate::plan`] turns these into
 //! the validated plans the commands run.
 
+// clap shows these doc comments as --help text, where `<placeholders>` are meant literally.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod inputs;
 mod judge;
 

@@ -31,7 +31,7 @@ pub(crate) fn run(args: &AgreeArgs) -> Result<()> {
     let report = agreement_report(&rows, args.confidence.get(), inputs);
     let text = match args.format {
         InspectFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        InspectFormat::Table => crate::output::sections::agreement(&report.agreement, &report.differential),
+        InspectFormat::Table => crate::output::terminal::agreement(&report.agreement, &report.differential),
     };
     match &args.output {
         Some(path) => crate::atomic::write_bytes(path, text.as_bytes())?,

@@ -12,7 +12,7 @@ use crate::judge::progress::Bar;
 use crate::judge::retry::RetryPolicy;
 use crate::judge::rubric::{self, Rubric};
 use crate::judge::runner::{self, PoolSettings, RunTally};
-use crate::table::Table;
+use crate::plain_table::Table;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -12,7 +12,7 @@ pub(crate) fn run(args: &PowerArgs) -> Result<()> {
     let report = power_report(question, pilot.as_ref());
     let text = match args.format {
         InspectFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        InspectFormat::Table => crate::output::sections::power(&report),
+        InspectFormat::Table => crate::output::terminal::power(&report),
     };
     Ok(crate::atomic::write_stdout(text.as_bytes())?)
 }

@@ -1,7 +1,7 @@
 //! `amplify sample`: writes the seeded sample data set.
 
 use crate::cli::SampleArgs;
-use crate::data::files::tables::write_tables;
+use crate::data::files::plain_tables::write_tables;
 use anyhow::Result;
 
 /// Runs `sample`.

@@ -4,14 +4,35 @@
 //! polars group-bys; see `data::count`) and the statistics. It is mergeable: counts of disjoint
 //! item shards add up cell by cell.
 
-mod pairs;
-mod repeats;
-mod table;
+/// Implements `+=` and `+` as field-by-field addition (the sums of disjoint shards add up).
+macro_rules! add_fields {
+    ($t:ty { $($f:ident),* $(,)? }) => {
+        impl std::ops::AddAssign for $t {
+            fn add_assign(&mut self, o: Self) {
+                $(self.$f += o.$f;)*
+            }
+        }
+        impl std::ops::Add for $t {
+            type Output = Self;
+            fn add(mut self, o: Self) -> Self {
+                self += o;
+                self
+            }
+        }
+    };
+}
 
-pub use pairs::{cell_name, pair_cell, parse_cell, PairCells, PairingCounts, MISSING, PAIR_CELLS};
+mod counterfactual;
+mod merge;
+mod paired_table;
+mod repeats;
+
+pub use counterfactual::{
+    cell_name, pair_cell, parse_cell, JointPairs, PairCells, PairTable, PairingCounts, MISSING, PAIR_CELLS,
+};
 pub use repeats::{to_units, units, Moments, RepeatCounts, RepeatSums, ScoreMoments, TruthMoments, UNIT};
 
-use crate::stats::{PairedCounts, ScoreSums};
+pub use paired_table::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 
 /// Which items a row of counts covers: all matched items, one level of a grouping, and/or the

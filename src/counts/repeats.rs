@@ -7,7 +7,7 @@
 //! the sums are turned back into the ordinary 2×2 tables (see [`Moments::as_binary`]) and the
 //! exact methods apply unchanged.
 
-use crate::stats::PairedCounts;
+use super::PairedCounts;
 use serde::{Deserialize, Serialize};
 
 /// One unit of an item-level sum: 2^32 units make 1. Item values (means of samples) are rounded
@@ -103,18 +103,6 @@ impl Moments {
         (sum as f64 / UNIT, sum_sq.max(0) as f64 / UNIT)
     }
 
-    /// Cell-wise sum, for merging shards.
-    pub fn merged(&self, o: &Self) -> Self {
-        Self {
-            n: self.n + o.n,
-            sum_model: self.sum_model + o.sum_model,
-            sum_baseline: self.sum_baseline + o.sum_baseline,
-            sum_model_sq: self.sum_model_sq + o.sum_model_sq,
-            sum_baseline_sq: self.sum_baseline_sq + o.sum_baseline_sq,
-            sum_cross: self.sum_cross + o.sum_cross,
-        }
-    }
-
     /// Whether the sums are possible for n values in [0, 1] (up to the rounding to units):
     /// Σv² ≤ Σv ≤ n, (Σv)² ≤ n·Σv² (Cauchy–Schwarz) and Σmh ≤ min(Σm, Σh).
     pub fn check(&self) -> Result<(), String> {
@@ -194,18 +182,6 @@ impl TruthMoments {
         }
         Ok(())
     }
-
-    /// Cell-wise sum, for merging shards.
-    pub fn merged(&self, o: &Self) -> Self {
-        Self {
-            n_positive: self.n_positive + o.n_positive,
-            sum_positive: self.sum_positive + o.sum_positive,
-            sum_sq_positive: self.sum_sq_positive + o.sum_sq_positive,
-            n_negative: self.n_negative + o.n_negative,
-            sum_negative: self.sum_negative + o.sum_negative,
-            sum_sq_negative: self.sum_sq_negative + o.sum_sq_negative,
-        }
-    }
 }
 
 /// Overall-score sums with fractional item values, in [`UNIT`]s: over the n items valid on both
@@ -273,27 +249,7 @@ pub struct RepeatSums {
     pub first_positive: u64,
 }
 
-impl RepeatSums {
-    /// Cell-wise sum, for merging shards.
-    pub fn merged(&self, o: &Self) -> Self {
-        Self {
-            items: self.items + o.items,
-            samples: self.samples + o.samples,
-            sum_k_sq: self.sum_k_sq + o.sum_k_sq,
-            positives: self.positives + o.positives,
-            sum_s_sq_over_k: self.sum_s_sq_over_k + o.sum_s_sq_over_k,
-            sum_mean: self.sum_mean + o.sum_mean,
-            sum_mean_sq: self.sum_mean_sq + o.sum_mean_sq,
-            repeated: self.repeated + o.repeated,
-            repeated_samples: self.repeated_samples + o.repeated_samples,
-            repeated_positives: self.repeated_positives + o.repeated_positives,
-            disagree: self.disagree + o.disagree,
-            sum_within: self.sum_within + o.sum_within,
-            sum_agreement: self.sum_agreement + o.sum_agreement,
-            first_positive: self.first_positive + o.first_positive,
-        }
-    }
-}
+impl RepeatSums {}
 
 /// The repeat sums of one (source, metric), and whether the source's repeats are model samples
 /// or annotators.
@@ -306,6 +262,33 @@ pub struct RepeatCounts {
     /// The sums.
     pub sums: RepeatSums,
 }
+
+add_fields!(Moments { n, sum_model, sum_baseline, sum_model_sq, sum_baseline_sq, sum_cross });
+add_fields!(TruthMoments {
+    n_positive,
+    sum_positive,
+    sum_sq_positive,
+    n_negative,
+    sum_negative,
+    sum_sq_negative
+});
+add_fields!(ScoreMoments { sum_baseline, sum_model, sum_sq_diff });
+add_fields!(RepeatSums {
+    items,
+    samples,
+    sum_k_sq,
+    positives,
+    sum_s_sq_over_k,
+    sum_mean,
+    sum_mean_sq,
+    repeated,
+    repeated_samples,
+    repeated_positives,
+    disagree,
+    sum_within,
+    sum_agreement,
+    first_positive,
+});
 
 #[cfg(test)]
 mod tests {

@@ -3,8 +3,8 @@
 //! none of them ever reaches a message.
 //!
 //! Normalised judgement tables ([`super::input`]) hold [`ID`], one label column per metric (named
-//! after the metric), and on the baseline [`TRUTH`], [`level`] and [`matches`] per grouping. The
-//! counting strategies ([`super::count`]) add the packed label keys ([`key`]) and the columns of
+//! after the metric), and on the baseline [`TRUTH`], [`level`] and [`matches`](fn@matches) per grouping. The
+//! counting strategies ([`super::count`](mod@super::count)) add the packed label keys ([`key`]) and the columns of
 //! the counting pass ([`TRUTH_BASE`], [`model_key`], [`ambiguous`]).
 
 /// Id column of every normalised judgement table.
@@ -94,7 +94,7 @@ pub(crate) fn ambiguous(j: usize) -> String {
     format!("__amb{j}")
 }
 
-/// Packed label key column `c` of a side whose keys start with `prefix` (see [`super::count`]).
+/// Packed label key column `c` of a side whose keys start with `prefix` (see [`super::count`](mod@super::count)).
 pub(crate) fn key(prefix: &str, c: usize) -> String {
     format!("{prefix}{c}")
 }

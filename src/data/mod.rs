@@ -2,7 +2,7 @@
 //!
 //! - [`input`]: opening files, directories and globs; the tidy, wide and long layouts; `--map`;
 //!   metric selection; label coding; groupings; id checks → one normalised [`Dataset`].
-//! - [`count`]: the [`Dataset`] reduced to the counts table (sufficient statistics), by one
+//! - [`count`](mod@count): the [`Dataset`] reduced to the counts table (sufficient statistics), by one
 //!   counting strategy chosen once (rows paired by position, by a join, or a polars group-by).
 //! - [`files`]: file formats amplify reads and writes besides the inputs: the counts table,
 //!   `judge` input and output, Parquet tables, `inspect`.

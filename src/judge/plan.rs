@@ -4,7 +4,7 @@ use super::cache::{key, Cache};
 use super::rubric::Rubric;
 use super::runner::Task;
 use super::verdict_text::{extract, TextVerdict};
-use crate::table::Values;
+use crate::plain_table::Values;
 use std::collections::{HashMap, HashSet};
 
 /// The requests a run needs and where every (behaviour, item) answer will come from.

@@ -28,13 +28,13 @@ pub(crate) fn agreement(rows: &[AgreementRow]) -> Section {
                 vec![
                     r.metric.clone(),
                     if r.source.is_empty() { "all".into() } else { r.source.clone() },
-                    r.n.to_string(),
-                    pct(r.judge_rate),
-                    pct(r.gold_rate),
-                    with_ci(r.accuracy, r.accuracy_ci, false),
-                    with_ci(r.sensitivity, r.sensitivity_ci, false),
-                    with_ci(r.specificity, r.specificity_ci, false),
-                    kappa(r.kappa, r.kappa_ci),
+                    r.agreement.n.to_string(),
+                    pct(r.agreement.judge_rate),
+                    pct(r.agreement.gold_rate),
+                    with_ci(r.agreement.accuracy, r.agreement.accuracy_ci, false),
+                    with_ci(r.agreement.sensitivity, r.agreement.sensitivity_ci, false),
+                    with_ci(r.agreement.specificity, r.agreement.specificity_ci, false),
+                    kappa(r.agreement.kappa, r.agreement.kappa_ci),
                     r.auditors.to_string(),
                     r.fleiss_kappa.map(|k| format!("{k:.2}")).unwrap_or_else(|| "–".into()),
                     r.ties.to_string(),
@@ -159,4 +159,36 @@ pub(crate) fn sections(f: &crate::analysis::Findings) -> Vec<Section> {
         out.push(corrected_groups(&f.corrected_groups));
     }
     out
+}
+
+/// The `amplify power` table: items needed and detectable effects per design.
+pub(crate) fn power(r: &crate::analysis::PowerReport) -> Section {
+    let pp = |x: Option<f64>| x.map(|v| format!("±{:.1}", v * 100.0)).unwrap_or_else(|| "–".into());
+    let n = |x: Option<u64>| x.map(|v| v.to_string()).unwrap_or_else(|| "–".into());
+    Section {
+        title: "Power".into(),
+        intro: format!(
+            "Two-sided α = {} per test, normal approximations (Connor 1987 for McNemar; Welch at large n); divide α by the number of tests for a corrected family.",
+            r.question.alpha
+        ),
+        headers: ["design", "for", "discordant", "items for 80%", "items for 90%", "items", "detectable pp 80%", "detectable pp 90%"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .rows
+            .iter()
+            .map(|row| {
+                vec![
+                    row.design.clone(),
+                    row.label.clone(),
+                    format!("{:.3}", row.discordant),
+                    n(row.items_80),
+                    n(row.items_90),
+                    n(row.items),
+                    pp(row.mde_80),
+                    pp(row.mde_90),
+                ]
+            })
+            .collect(),
+    }
 }

@@ -4,5 +4,5 @@ use crate::analysis::Findings;
 
 /// Renders the comparisons as RFC 4180 CSV; missing values are empty fields.
 pub(super) fn render(f: &Findings) -> String {
-    super::tables::comparisons(f).to_csv()
+    crate::output::plain_tables::comparisons(f).to_csv()
 }

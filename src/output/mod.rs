@@ -1,13 +1,19 @@
-//! Exporters: they read only [`Findings`] and render it as a terminal table, JSON or CSV.
+//! Exporters: they read only [`Findings`] and render it as a terminal table, JSON or CSV. The
+//! terminal and the reports render one [`document::Document`] (the order of the sections),
+//! whose tables come from [`content`] (the report's tables), [`compact`] (the terminal's), and
+//! the section builders of each design ([`audit`], [`counterfactual`], [`repeats`], [`versus`]);
+//! [`plain_tables`] are the findings as CSV/Parquet tables.
 
 pub(crate) mod audit;
+mod compact;
 pub(crate) mod content;
+pub(crate) mod counterfactual;
 mod csv;
-pub(crate) mod pairs;
+pub(crate) mod document;
+pub(crate) mod headline;
+pub(crate) mod plain_tables;
 pub(crate) mod repeats;
-pub(crate) mod sections;
-mod table;
-pub(crate) mod tables;
+pub(crate) mod terminal;
 pub(crate) mod versus;
 
 use crate::analysis::Findings;
@@ -27,7 +33,7 @@ pub enum Format {
 /// Renders findings in the chosen format.
 pub fn render(findings: &Findings, format: Format) -> Result<String> {
     match format {
-        Format::Table => Ok(table::render(findings)),
+        Format::Table => Ok(terminal::render(findings)),
         Format::Json => {
             serde_json::to_string_pretty(findings).map(|s| s + "\n").map_err(AmplifyError::Serialise)
         }

@@ -2,7 +2,7 @@
 //! to a rendered table shows up as a reviewable diff (`cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test` and read the `.snap` diff).
 
-use super::{format_p, render, tables, Format};
+use super::{format_p, plain_tables as tables, render, Format};
 use crate::analysis::Findings;
 use crate::test_support::example_findings as example;
 

@@ -3,7 +3,9 @@
 
 use super::methods::methods;
 use crate::analysis::Findings;
-use crate::output::content::{self, Section};
+use crate::chart::Skipped;
+use crate::output::content::Section;
+use crate::output::document::{Anchor, Block, Document};
 use std::fmt::Write;
 
 const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:0;color:#111;background:#fff}\
@@ -17,69 +19,50 @@ pub(super) fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Renders the report; `charts` are (name, caption, svg) in order, `skipped` notes charts not drawn.
-pub(super) fn render(f: &Findings, charts: &[(String, String, String)], skipped: &[String]) -> String {
+/// A drawn chart for the HTML report: its place, file stem, caption and SVG text.
+pub(super) struct Figure {
+    /// Where the document places it.
+    pub anchor: Anchor,
+    /// File stem (`charts/<name>.svg`).
+    pub name: String,
+    /// Caption.
+    pub caption: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Renders the report from the run's document; `skipped` are the charts not drawn.
+pub(super) fn render(f: &Findings, doc: &Document, figures: &[Figure], skipped: &[Skipped]) -> String {
     let mut h = String::new();
-    let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
-    let title = format!("amplify report: {} vs {}", models.join(", "), f.settings.baseline);
-    let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
-    let _ = write!(h, "<meta name=\"viewport\" content=\"width=device-width\"/><title>{}</title><style>{CSS}</style></head>\n<body><main>\n", esc(&title));
-    let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"lead\">{}</p>", esc(&title), esc(&super::headline(f)));
-    let mut charts_left: Vec<&(String, String, String)> = charts.iter().collect();
-    let mut figure = |h: &mut String, prefix: &str| {
-        charts_left.retain(|(name, caption, svg)| {
-            if !name.starts_with(prefix) {
-                return true;
+    for block in doc.view(false) {
+        match block {
+            Block::Title { title, lead } => {
+                let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
+                let _ = write!(h, "<meta name=\"viewport\" content=\"width=device-width\"/><title>{}</title><style>{CSS}</style></head>\n<body><main>\n", esc(title));
+                let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"lead\">{}</p>", esc(title), esc(lead));
             }
-            let _ = writeln!(
-                h,
-                "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
-                esc(name),
-                strip_prolog(svg),
-                esc(caption)
-            );
-            false
-        });
-    };
-    figure(&mut h, "rates");
-    figure(&mut h, "differences");
-    section(&mut h, &content::comparisons(f));
-    if !f.overall.is_empty() {
-        section(&mut h, &content::overall(f));
+            Block::Charts(anchor) => {
+                for c in doc.charts_at(anchor, figures, |c| &c.anchor) {
+                    let _ = writeln!(
+                        h,
+                        "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
+                        esc(&c.name),
+                        strip_prolog(&c.svg),
+                        esc(&c.caption)
+                    );
+                }
+                for s in doc.charts_at(anchor, skipped, |s| &s.anchor) {
+                    let _ = writeln!(h, "<p class=\"note\">Chart not drawn: {}</p>", esc(&s.note));
+                }
+            }
+            Block::Table(t) => section(&mut h, &t.section),
+            Block::Methods => methods_section(&mut h, f),
+            Block::Footer(text) => {
+                let _ = writeln!(h, "<footer class=\"note\">{}</footer>", esc(text));
+            }
+            Block::Lines(_) => {}
+        }
     }
-    if !f.truth.is_empty() {
-        figure(&mut h, "confusion");
-        section(&mut h, &content::truth(f));
-    }
-    for g in &f.groupings {
-        let slug = crate::chart::slug(&g.group_by);
-        figure(&mut h, &format!("groups-{slug}"));
-        figure(&mut h, &format!("error-rates-{slug}"));
-        section(&mut h, &content::grouping(f, &g.group_by));
-    }
-    for note in skipped {
-        let _ = writeln!(h, "<p class=\"note\">Chart not drawn: {}</p>", esc(note));
-    }
-    for s in crate::output::audit::sections(f) {
-        section(&mut h, &s);
-    }
-    for s in crate::output::pairs::sections(f)
-        .into_iter()
-        .chain(crate::output::repeats::sections(f))
-        .chain(crate::output::versus::sections(f))
-    {
-        section(&mut h, &s);
-    }
-    section(&mut h, &content::data_quality(f));
-    methods_section(&mut h, f);
-    section(&mut h, &content::settings(f));
-    section(&mut h, &content::inputs(f));
-    let _ = writeln!(
-        h,
-        "<footer class=\"note\">Generated by amplify {} from findings schema {}.</footer>",
-        esc(&f.amplify_version),
-        esc(&f.schema)
-    );
     h.push_str("</main></body></html>\n");
     h
 }

@@ -2,7 +2,9 @@
 
 use super::methods::methods;
 use crate::analysis::Findings;
-use crate::output::content::{self, Section};
+use crate::chart::Skipped;
+use crate::output::content::Section;
+use crate::output::document::{Anchor, Block, Document};
 use std::fmt::Write;
 
 fn cell(text: &str) -> String {
@@ -22,50 +24,38 @@ fn section(md: &mut String, s: &Section) {
     md.push('\n');
 }
 
-/// Renders the Markdown report; `charts` are (name, caption) in order.
-pub(super) fn render(f: &Findings, charts: &[(String, String)], skipped: &[String]) -> String {
+/// Renders the Markdown report from the run's document; `charts` are (anchor, file stem,
+/// caption) of the drawn charts, linked as PNG; `skipped` the charts not drawn.
+pub(super) fn render(
+    f: &Findings,
+    doc: &Document,
+    charts: &[(Anchor, String, String)],
+    skipped: &[Skipped],
+) -> String {
     let mut md = String::new();
-    let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
-    let _ = writeln!(
-        md,
-        "# amplify report: {} vs {}\n\n{}\n",
-        models.join(", "),
-        f.settings.baseline,
-        super::headline(f)
-    );
-    for (name, caption) in charts {
-        let _ = writeln!(md, "![{caption}](charts/{name}.png)\n");
+    for block in doc.view(false) {
+        match block {
+            Block::Title { title, lead } => {
+                let _ = writeln!(md, "# {title}\n\n{lead}\n");
+            }
+            Block::Charts(anchor) => {
+                for (_, name, caption) in doc.charts_at(anchor, charts, |c| &c.0) {
+                    let _ = writeln!(md, "![{caption}](charts/{name}.png)\n");
+                }
+                for s in doc.charts_at(anchor, skipped, |s| &s.anchor) {
+                    let _ = writeln!(md, "_Chart not drawn: {}_\n", s.note);
+                }
+            }
+            Block::Table(t) => section(&mut md, &t.section),
+            Block::Methods => {
+                md.push_str("## Methods\n\n| quantity | method | source |\n|---|---|---|\n");
+                for (q, m, c) in methods(f) {
+                    let _ = writeln!(md, "| {} | {} | {} |", cell(&q), cell(&m), cell(&c));
+                }
+                md.push('\n');
+            }
+            Block::Lines(_) | Block::Footer(_) => {}
+        }
     }
-    for note in skipped {
-        let _ = writeln!(md, "_Chart not drawn: {note}_\n");
-    }
-    section(&mut md, &content::comparisons(f));
-    if !f.overall.is_empty() {
-        section(&mut md, &content::overall(f));
-    }
-    if !f.truth.is_empty() {
-        section(&mut md, &content::truth(f));
-    }
-    for g in &f.groupings {
-        section(&mut md, &content::grouping(f, &g.group_by));
-    }
-    for s in crate::output::audit::sections(f) {
-        section(&mut md, &s);
-    }
-    for s in crate::output::pairs::sections(f)
-        .into_iter()
-        .chain(crate::output::repeats::sections(f))
-        .chain(crate::output::versus::sections(f))
-    {
-        section(&mut md, &s);
-    }
-    section(&mut md, &content::data_quality(f));
-    md.push_str("## Methods\n\n| quantity | method | source |\n|---|---|---|\n");
-    for (q, m, c) in methods(f) {
-        let _ = writeln!(md, "| {} | {} | {} |", cell(&q), cell(&m), cell(&c));
-    }
-    md.push('\n');
-    section(&mut md, &content::settings(f));
-    section(&mut md, &content::inputs(f));
     md
 }

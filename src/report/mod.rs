@@ -12,39 +12,11 @@ pub(crate) use folder::check_folder;
 use crate::analysis::{Findings, FINDINGS_SCHEMA};
 use crate::chart;
 use crate::error::{AmplifyError, Result};
-use crate::output::tables;
+use crate::output::document::document;
+use crate::output::plain_tables;
 use std::path::{Path, PathBuf};
 
-/// One sentence summarising the largest significant differences.
-pub fn headline(f: &Findings) -> String {
-    let mut sig: Vec<_> = f.comparisons.iter().filter(|c| c.significant && c.difference.is_some()).collect();
-    sig.sort_by(|a, b| b.difference.unwrap_or(0.0).abs().total_cmp(&a.difference.unwrap_or(0.0).abs()));
-    let Some(top) = sig.first() else {
-        return format!("No behaviour differs significantly from {} after correction.", f.settings.baseline);
-    };
-    let d = top.difference.unwrap_or(0.0) * 100.0;
-    let ci = top
-        .difference_ci
-        .map(|c| {
-            format!(
-                " ({:.0}% CI {:+.1} to {:+.1})",
-                f.settings.confidence.get() * 100.0,
-                c.low * 100.0,
-                c.high * 100.0
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "{} of {} comparisons differ significantly from {}; the largest: {} shows {} {:+.1} percentage points {} often{ci}.",
-        sig.len(),
-        f.comparisons.len(),
-        f.settings.baseline,
-        top.model,
-        top.metric,
-        d,
-        if d >= 0.0 { "more" } else { "less" }
-    )
-}
+pub use crate::output::headline::headline;
 
 /// Reads a findings document, checking its schema.
 pub fn load_findings(path: &Path) -> Result<Findings> {
@@ -89,7 +61,7 @@ pub fn write_charts_only(f: &Findings, out: &Path) -> Result<Vec<String>> {
     check_folder(out, "--charts", &[])?;
     let (charts, skipped) = chart::build_charts(f);
     folder::replace_folder(out, |dir| chart::write_charts(&charts, dir).map(|_| ()))?;
-    Ok(skipped)
+    Ok(skipped.into_iter().map(|s| s.note).collect())
 }
 
 fn fill(f: &Findings, dir: &Path) -> Result<()> {
@@ -99,26 +71,36 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
     };
     let (charts, skipped) = chart::build_charts(f);
     let svgs = chart::write_charts(&charts, &dir.join("charts"))?;
-    let with_captions: Vec<(String, String, String)> =
-        charts.iter().zip(svgs).map(|(c, (_, svg))| (c.name.clone(), c.caption.clone(), svg)).collect();
-    write("index.html", html::render(f, &with_captions, &skipped).as_bytes())?;
-    let names: Vec<(String, String)> = charts.iter().map(|c| (c.name.clone(), c.caption.clone())).collect();
-    write("report.md", markdown::render(f, &names, &skipped).as_bytes())?;
+    let doc = document(f);
+    let figures: Vec<html::Figure> = charts
+        .iter()
+        .zip(svgs)
+        .map(|(c, (_, svg))| html::Figure {
+            anchor: c.anchor.clone(),
+            name: c.name.clone(),
+            caption: c.caption.clone(),
+            svg,
+        })
+        .collect();
+    write("index.html", html::render(f, &doc, &figures, &skipped).as_bytes())?;
+    let linked: Vec<_> =
+        charts.iter().map(|c| (c.anchor.clone(), c.name.clone(), c.caption.clone())).collect();
+    write("report.md", markdown::render(f, &doc, &linked, &skipped).as_bytes())?;
     let json = serde_json::to_string_pretty(f).map_err(AmplifyError::Serialise)? + "\n";
     write("findings.json", json.as_bytes())?;
-    let mut tables = vec![tables::comparisons(f)];
+    let mut tables = vec![plain_tables::comparisons(f)];
     if !f.groups.is_empty() {
-        tables.push(tables::groups(f));
+        tables.push(plain_tables::groups(f));
     }
     if !f.truth.is_empty() {
-        tables.push(tables::truth(f));
+        tables.push(plain_tables::truth(f));
     }
     if f.pairing.is_some() {
-        tables.extend([tables::pairs(f), tables::pair_tests(f)]);
+        tables.extend([plain_tables::pairs(f), plain_tables::pair_tests(f)]);
     }
     for t in &tables {
         write(&format!("{}.csv", t.name), t.to_csv().as_bytes())?;
-        crate::data::files::tables::write_parquet(t, &dir.join(format!("{}.parquet", t.name)))?;
+        crate::data::files::plain_tables::write_parquet(t, &dir.join(format!("{}.parquet", t.name)))?;
     }
     Ok(())
 }
@@ -126,12 +108,19 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::Skipped;
+    use crate::output::document::Anchor;
     use crate::test_support::example_findings as example;
 
     #[test]
     fn markdown_report() {
-        let charts = vec![("Rates".to_string(), "charts/rates.svg".to_string())];
-        insta::assert_snapshot!(markdown::render(&example(), &charts, &["groups: nothing to draw".into()]));
+        let f = example();
+        let charts = vec![(Anchor::Comparisons, "rates".to_string(), "Rates".to_string())];
+        let skipped = [Skipped {
+            note: "groups-partner: nothing to draw".into(),
+            anchor: Anchor::Grouping("partner".into()),
+        }];
+        insta::assert_snapshot!(markdown::render(&f, &document(&f), &charts, &skipped));
     }
 
     #[test]

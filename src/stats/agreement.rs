@@ -3,6 +3,7 @@
 
 use super::wilson::wilson_interval;
 use super::{z_critical, Interval};
+use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
 /// Judge label × gold label counts of one metric.
@@ -27,7 +28,7 @@ impl AgreementCounts {
 
 /// Agreement of a judge with the gold labels (see [`agreement`]); each value is `None` when its
 /// denominator is 0 or no estimate exists.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AgreementStats {
     /// Items labelled by both.
     pub n: u64,

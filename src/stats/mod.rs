@@ -8,12 +8,11 @@ pub mod biasamp;
 pub mod binomial;
 pub mod confidence;
 pub mod confusion;
-pub mod counts;
+pub mod counterfactual;
 pub mod effect;
 pub mod interval;
 pub mod multiplicity;
-pub mod paired;
-pub mod pairs;
+pub mod paired_difference;
 pub mod power;
 pub mod ppi;
 pub mod repeats;
@@ -21,8 +20,8 @@ pub mod ttest;
 pub mod welch;
 pub mod wilson;
 
+pub use crate::counts::{PairedCounts, ScoreSums};
 pub use confidence::Confidence;
-pub use counts::{PairedCounts, ScoreSums};
 pub use interval::Interval;
 
 use statrs::distribution::{ContinuousCDF, Normal};

@@ -186,6 +186,6 @@ mod tests {
     fn sums_of_shards_add_up() {
         let items = [(5, 1, 0), (3, 3, 1), (2, 0, 0), (4, 2, 1), (1, 1, 1), (6, 5, 1)];
         let (a, b) = items.split_at(2);
-        assert_eq!(repeat_sums(a).merged(&repeat_sums(b)), repeat_sums(&items), "exact in units");
+        assert_eq!(repeat_sums(a) + repeat_sums(b), repeat_sums(&items), "exact in units");
     }
 }

@@ -1,4 +1,4 @@
-// Shared by tests/cli_judge.rs and benches/judge.rs; each uses part of it.
+// Shared by tests/it/cli_judge.rs and benches/judge.rs; each uses part of it.
 #![allow(dead_code)]
 
 //! A scripted OpenAI-compatible chat-completions server on loopback, for tests and benchmarks of

@@ -2,10 +2,10 @@
 //! the two sides' packed label keys and one group-by per slot (all items, each grouping). Used
 //! when a cell index would not fit (very many metrics) and by `--pairing group-by`.
 
-use super::keys::{key_exprs, key_names};
-use super::sides::truth_code;
-use super::tally::{JointRow, JointTables, SlotRows};
 use crate::data::columns::{self, BASELINE_KEYS, COUNT, ID, MODEL_KEYS, TRUTH_CODE};
+use crate::data::count::encode::decode::{JointRow, JointTables, SlotRows};
+use crate::data::count::encode::keys::{key_exprs, key_names};
+use crate::data::count::stream::columns::truth_code;
 use crate::data::engine::{collect_streaming, EngineContext};
 use crate::data::input::{ids, Dataset, SourceFrame};
 use crate::error::Result;

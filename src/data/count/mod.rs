@@ -1,48 +1,41 @@
 //! The normalised [`Dataset`] reduced to the counts table, by one of three strategies that give
 //! identical counts (the tests check it):
 //!
-//! - **position** ([`positional`]): every source lists the same ids in the same order; one
-//!   streaming pass reads all files side by side and checks the ids row by row on the way.
-//! - **join** ([`indexed`]): one streaming pass over the baseline builds an index of its ids
-//!   ([`id_index`]: direct addresses for dense integer ids, else one hash table) and keeps each
-//!   item's cell offset by slot; every model's rows then stream past it, models in parallel.
+//! - **position** ([`stream::positional`]): every source lists the same ids in the same order;
+//!   one streaming pass reads all files side by side and checks the ids row by row on the way.
+//! - **join** ([`index`]): one streaming pass over the baseline builds an index of its ids
+//!   ([`index::id_index`]: direct addresses for dense integer ids, else one hash table) and keeps
+//!   each item's cell offset by slot; every model's rows then stream past it, models in parallel.
 //! - **group-by** ([`group_by`]): polars alone, one inner join and one group-by of the packed
 //!   label keys per model and slot; for very many metrics, when a cell index would not fit.
 //!
-//! The passes count rows into cell tables ([`cells`], [`pass`]) of packed label keys
-//! ([`keys`]); every strategy ends in the same joint rows, decoded by [`tally`].
+//! The passes ([`stream`]) count rows into cell tables ([`encode::cells`]) of packed label keys
+//! ([`encode::keys`]); every strategy ends in the same joint rows, decoded by [`encode::decode`].
 //! [`Strategy::Auto`] tries them in that order; the hidden `--pairing` flag forces one.
 //! A run with repeated samples or annotators is counted at the item level instead ([`repeated`]).
 //! Counterfactual pairs (`--pair`) are counted in the positional pass when only the baseline
-//! names them ([`pair_pass`]), else after it by one more query ([`pairs`]).
+//! names them ([`counterfactual::in_pass`]), else after it by one more query
+//! ([`counterfactual::tables`]). The groupings' unplaced items are counted by [`grouping_counts`](mod@grouping_counts);
+//! `--versus BASE` recounts with BASE as the baseline ([`versus`]).
 
-mod cells;
+mod counterfactual;
+mod encode;
 mod group_by;
-mod id_index;
-mod indexed;
-mod keys;
-mod levels;
-mod model_pass;
-mod open_table;
-mod pair_pass;
-mod pairs;
-mod pass;
-mod positional;
-mod repeat_sums;
+mod grouping_counts;
+mod index;
 mod repeated;
-mod sides;
-mod tally;
+mod stream;
 #[cfg(test)]
 mod tests;
 mod versus;
 
-use self::cells::CellLayout;
-use self::levels::{check_level_count, grouping_counts};
-use self::pair_pass::PairPass;
-use self::pass::{PassState, Stop};
-use self::tally::JointTables;
 use crate::counts::{CountsTable, GroupingCounts, PairCells, PairingCounts};
 use crate::data::columns::ID;
+use crate::data::count::counterfactual::in_pass::PairPass;
+use crate::data::count::encode::cells::CellLayout;
+use crate::data::count::encode::decode::JointTables;
+use crate::data::count::grouping_counts::{check_level_count, grouping_counts};
+use crate::data::count::stream::pass::{PassState, Stop};
 use crate::data::engine::first_line;
 use crate::data::input::source::scan;
 use crate::data::input::{ids, Dataset, FileFormat};
@@ -111,7 +104,7 @@ fn blame_csv(data: &Dataset) -> Option<AmplifyError> {
 
 fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
     if data.repeats.is_some() {
-        return repeated::count_repeated(data);
+        return repeated::items::count_repeated(data);
     }
     let positional = match strategy {
         Strategy::Auto | Strategy::Position => paired(data, Pairing::Position)?,
@@ -134,10 +127,10 @@ fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
             (group_by::joint_tables(data)?, groupings, None)
         }
     };
-    let mut table = tally::counts_table(data, tables, groupings)?;
+    let mut table = encode::decode::counts_table(data, tables, groupings)?;
     let pairs = match (counted_pairs, &data.pairs) {
         (Some(found), _) => Some(found),
-        (None, Some(map)) => Some(pairs::count_pairs(data, map)?),
+        (None, Some(map)) => Some(counterfactual::tables::count_pairs(data, map)?),
         (None, None) => None,
     };
     if let Some((pairing, pairs)) = pairs {
@@ -155,24 +148,25 @@ fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
         return Ok(None);
     };
     if pairing == Pairing::Position
-        && (data.models.iter().any(|m| m.rows != data.baseline.rows) || !positional::heads_aligned(data)?)
+        && (data.models.iter().any(|m| m.rows != data.baseline.rows)
+            || !stream::positional::heads_aligned(data)?)
     {
         return Ok(None);
     }
     if pairing == Pairing::Join {
-        let state = indexed::count_indexed(data, layout)?;
+        let state = index::baseline_pass::count_indexed(data, layout)?;
         return finish(data, state, pairing, layout.side());
     }
     let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
     let integer_ids = integer_ids.is_some_and(|t| t.is_integer());
-    let query = positional::side_by_side(data, layout.side(), integer_ids)?;
+    let query = stream::positional::side_by_side(data, layout.side(), integer_ids)?;
     let mut state = PassState::new(data, layout);
-    state.alignment = Some(positional::IdOrder::new(integer_ids));
+    state.alignment = Some(stream::positional::IdOrder::new(integer_ids));
     state.separate_baseline = false;
     // The aligned pass sees every item of the baseline's pairs with every source's key.
     let pairs_in_pass = data.pairs.as_ref().is_some_and(|m| m.in_baseline);
     state.pairs = pairs_in_pass.then(|| PairPass::new(data)).flatten();
-    let state = pass::run(query, state, true)?;
+    let state = stream::pass::run(query, state, true)?;
     finish(data, state, pairing, layout.side())
 }
 

@@ -4,8 +4,8 @@
 
 use super::{count, Strategy as Pairing};
 use crate::counts::{CountsTable, MetricCounts, ModelCounts, Slice};
+use crate::counts::{PairedCounts, ScoreSums};
 use crate::data::input::{load_dataset, DataOptions, GroupingSpec, InputSpec};
-use crate::stats::{PairedCounts, ScoreSums};
 use proptest::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;

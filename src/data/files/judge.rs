@@ -5,7 +5,7 @@ use crate::data::engine::EngineContext;
 use crate::data::input::source::ScannedFile;
 use crate::data::input::FileInfo;
 use crate::error::{AmplifyError, Result};
-use crate::table::{Table, Values};
+use crate::plain_table::{Table, Values};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -97,5 +97,5 @@ fn strings(df: &DataFrame, name: &str) -> Result<Option<Vec<Option<String>>>> {
 /// Writes the judgements atomically, recording `provenance` (JSON) in the file's key-value
 /// metadata under the key `amplify`.
 pub(crate) fn write_judgements(table: &Table, path: &Path, provenance: &str) -> Result<()> {
-    super::tables::write_parquet_with(table, path, Some(("amplify", provenance)))
+    crate::data::files::plain_tables::write_parquet_with(table, path, Some(("amplify", provenance)))
 }

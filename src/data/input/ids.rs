@@ -1,5 +1,8 @@
-//! Id checks: every row of a source needs an id, and each id may occur only once per source.
+//! Ids: which column of a file is the id ([`resolve_id`]), and the id checks: every row of a
+//! source needs an id, and each id may occur only once per source.
 
+use super::model::{DataOptions, FileFormat};
+use super::source::ScannedFile;
 use super::SourceFrame;
 use crate::data::columns::ID;
 use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
@@ -119,6 +122,36 @@ pub(crate) fn footer_range(path: &Path, column: &str) -> Option<(i64, i64)> {
         range = Some(range.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
     }
     range
+}
+
+/// The id column of a file: `--id` if given; else `id`, or a pandas index column (`Unnamed: 0` or
+/// an empty name) when there is no `id` column.
+pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<String> {
+    let wanted = options.id.clone().unwrap_or_else(|| "id".to_string());
+    if file.has_column(&wanted) {
+        return Ok(wanted);
+    }
+    if options.id.is_none() {
+        if let Some(found) = ["Unnamed: 0", ""].into_iter().find(|c| file.has_column(c)) {
+            return Ok(found.to_string());
+        }
+    }
+    let names: Vec<&str> = file.schema.iter_names().map(|n| n.as_str()).collect();
+    if file.format == FileFormat::Csv && names.len() == 1 && names[0].contains([';', '\t', '|']) {
+        return Err(AmplifyError::Unreadable {
+            path: file.path.clone(),
+            format: "CSV",
+            reason: format!(
+                "its header '{}' is one column: the file looks separated by ';', tab or '|'; amplify reads comma-separated CSV (or Parquet)",
+                super::source::printable(names[0], 60)
+            ),
+        });
+    }
+    Err(AmplifyError::MissingIdColumn {
+        path: file.path.clone(),
+        column: wanted,
+        available: file.column_list(),
+    })
 }
 
 #[cfg(test)]

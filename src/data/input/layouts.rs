@@ -2,9 +2,11 @@
 //! `__id` plus one label column per selected metric (see [`super::labels::label_source`]).
 
 use super::groups::level_exprs;
-use super::labels::{is_label_type, label_source, verdict};
+use super::ids::resolve_id;
+use super::labels::{label_source, verdict};
+use super::metrics::label_columns;
 use super::metrics::select_metrics;
-use super::model::{DataOptions, Dataset, FileFormat, InputSpec, Layout, PairMap, RawSource, SourceFrame};
+use super::model::{DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{self, ID, PAIR, TRUTH, VARIANT};
 use crate::data::engine::{cell_u64, EngineContext};
@@ -29,7 +31,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     };
     let mut raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
     if let Some(pairs) = &options.pairs {
-        super::pairs::exclude_pair_columns(&mut raws, pairs);
+        crate::data::input::counterfactual::exclude_pair_columns(&mut raws, pairs);
     }
     if let Some(repeats) = &options.repeats {
         super::repeats::exclude_repeat_columns(&mut raws, repeats);
@@ -41,7 +43,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     let selection = select_metrics(&raws, options)?;
     let id_type = common_id_type(&raws, &files);
     let pairs = match &options.pairs {
-        Some(p) => Some(super::pairs::pair_map(&files, &raws, &id_type, p, layout)?),
+        Some(p) => Some(crate::data::input::counterfactual::pair_map(&files, &raws, &id_type, p, layout)?),
         None => None,
     };
     let columns: Vec<String> = selection
@@ -224,46 +226,6 @@ fn distinct_sources(file: &ScannedFile, source_col: &str) -> Result<Vec<String>>
     let column = df.column(source_col).engine(|| "reading sources".into())?;
     let values = column.str().engine(|| "reading sources".into())?;
     Ok(values.iter().flatten().map(str::to_string).collect())
-}
-
-/// The id column of a file: `--id` if given; else `id`, or a pandas index column (`Unnamed: 0` or
-/// an empty name) when there is no `id` column.
-pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<String> {
-    let wanted = options.id.clone().unwrap_or_else(|| "id".to_string());
-    if file.has_column(&wanted) {
-        return Ok(wanted);
-    }
-    if options.id.is_none() {
-        if let Some(found) = ["Unnamed: 0", ""].into_iter().find(|c| file.has_column(c)) {
-            return Ok(found.to_string());
-        }
-    }
-    let names: Vec<&str> = file.schema.iter_names().map(|n| n.as_str()).collect();
-    if file.format == FileFormat::Csv && names.len() == 1 && names[0].contains([';', '\t', '|']) {
-        return Err(AmplifyError::Unreadable {
-            path: file.path.clone(),
-            format: "CSV",
-            reason: format!(
-                "its header '{}' is one column: the file looks separated by ';', tab or '|'; amplify reads comma-separated CSV (or Parquet)",
-                super::source::printable(names[0], 60)
-            ),
-        });
-    }
-    Err(AmplifyError::MissingIdColumn {
-        path: file.path.clone(),
-        column: wanted,
-        available: file.column_list(),
-    })
-}
-
-/// Columns that could hold labels, minus the excluded ones, as (metric, column, type) with the
-/// metric named after the column.
-pub(crate) fn label_columns(file: &ScannedFile, exclude: &[&str]) -> Vec<(String, String, DataType)> {
-    file.schema
-        .iter()
-        .filter(|(name, dtype)| !exclude.contains(&name.as_str()) && is_label_type(dtype))
-        .map(|(name, dtype)| (name.to_string(), name.to_string(), dtype.clone()))
-        .collect()
 }
 
 /// The id type all sources are joined on: the shared type, Int64 for mixed integers, else String.

@@ -1,9 +1,11 @@
 //! Metric selection: named with `--metrics`, or detected as the baseline's binary columns that at
 //! least one model has. A model without one of them is compared on the others; the run says
-//! which (model, metric) pairs are absent.
+//! which (model, metric) pairs are absent. Also the columns of a file that could hold labels
+//! ([`label_columns`]).
 
-use super::labels::{normalised, verdict};
+use super::labels::{is_label_type, normalised, verdict};
 use super::model::{DataOptions, RawSource};
+use super::source::ScannedFile;
 use crate::data::engine::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -162,4 +164,14 @@ fn no_common_metric(raws: &[RawSource], model: &RawSource, shared: &[String]) ->
         shared.join(", ")
     );
     AmplifyError::NoCommonMetric { model: model.name.clone(), detail }
+}
+
+/// Columns that could hold labels, minus the excluded ones, as (metric, column, type) with the
+/// metric named after the column.
+pub(crate) fn label_columns(file: &ScannedFile, exclude: &[&str]) -> Vec<(String, String, DataType)> {
+    file.schema
+        .iter()
+        .filter(|(name, dtype)| !exclude.contains(&name.as_str()) && is_label_type(dtype))
+        .map(|(name, dtype)| (name.to_string(), name.to_string(), dtype.clone()))
+        .collect()
 }

@@ -1,8 +1,12 @@
 //! Reading the inputs: files, directories and globs ([`source`], [`multifile`]); the tidy, long
 //! ([`layouts`]) and wide ([`wide`]) layouts; `--map` ([`maps`]); metric selection ([`metrics`]);
-//! label coding ([`labels`]); groupings ([`groups`]); id checks ([`ids`]). The result is one
+//! label coding ([`labels`]); groupings as asked for ([`grouping_spec`]) and their level columns
+//! ([`groups`]); the id column and its checks ([`ids`]); counterfactual pairs
+//! ([`counterfactual`]); repeated samples and annotators ([`repeats`]). The result is one
 //! normalised [`Dataset`] ([`model`]): per source, the id and one label column per metric.
 
+mod counterfactual;
+mod grouping_spec;
 pub(crate) mod groups;
 pub(crate) mod ids;
 pub(crate) mod labels;
@@ -11,12 +15,11 @@ mod maps;
 mod metrics;
 mod model;
 pub(crate) mod multifile;
-mod pairs;
 pub(crate) mod repeats;
 pub(crate) mod source;
 mod wide;
 
-pub use groups::{groupings, DeriveSpec, GroupingSpec};
+pub use grouping_spec::{groupings, DeriveSpec, GroupingSpec};
 pub use labels::VerdictMap;
 pub use layouts::load_dataset;
 pub use model::{

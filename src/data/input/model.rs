@@ -1,7 +1,7 @@
 //! The types every stage of input reading shares: what the user named (inputs, options), what
 //! was read (files, raw sources) and the result, one normalised [`Dataset`].
 
-use super::groups::GroupingSpec;
+use super::grouping_spec::GroupingSpec;
 use super::labels::VerdictMap;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;

@@ -9,6 +9,27 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+impl ScannedFile {
+    /// Opens an input: a directory or glob of files ([`is_dataset`]) or a single file; reads the
+    /// schema and the row count (refusing an input without rows), and starts hashing the bytes
+    /// in the background.
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let file = Self::open_even_empty(path)?;
+        if file.rows == 0 {
+            return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
+        }
+        Ok(file)
+    }
+
+    /// [`Self::open`] for an input that may have no rows (`inspect` shows its schema).
+    pub(crate) fn open_even_empty(path: &Path) -> Result<Self> {
+        if is_dataset(path) {
+            return open(path);
+        }
+        Self::open_single(path)
+    }
+}
+
 /// Whether an input path names a multi-file input (a directory or a glob pattern).
 pub(crate) fn is_dataset(path: &Path) -> bool {
     path.is_dir() || (!path.exists() && path.to_string_lossy().contains(['*', '?', '[']))

@@ -1,7 +1,7 @@
 //! Several rows per item (`--sample COL`, `--repeated`, `--annotator COL`): each source's rows are
 //! reduced to one row per item, holding per column the item's value (the `--aggregate` of its
 //! valid samples), its number of valid samples, of samples that are 1, and its first valid
-//! sample. The counting of a repeated run ([`crate::data::count`]) starts from these item frames.
+//! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
 use super::labels::normalised;
 use super::model::{Aggregate, RawSource, RepeatOptions, SourceFrame};

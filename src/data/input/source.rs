@@ -25,21 +25,10 @@ pub(crate) struct ScannedFile {
 }
 
 impl ScannedFile {
-    /// Opens a file: checks existence and format, reads the schema and the row count (refusing
-    /// a file without rows), and starts hashing the bytes in the background.
-    pub(crate) fn open(path: &Path) -> Result<Self> {
-        let file = Self::open_even_empty(path)?;
-        if file.rows == 0 {
-            return Err(AmplifyError::EmptyFile { path: path.to_path_buf() });
-        }
-        Ok(file)
-    }
-
-    /// [`Self::open`] for a file that may have no rows (`inspect` shows its schema).
-    pub(crate) fn open_even_empty(path: &Path) -> Result<Self> {
-        if super::multifile::is_dataset(path) {
-            return super::multifile::open(path);
-        }
+    /// Opens one file (a directory or glob is opened by `ScannedFile::open` in `multifile`):
+    /// checks existence and format, reads the schema and the row count, and starts hashing the
+    /// bytes in the background.
+    pub(crate) fn open_single(path: &Path) -> Result<Self> {
         if !path.is_file() {
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }

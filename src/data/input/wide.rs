@@ -1,6 +1,7 @@
 //! The wide (ELEPHANT) layout: one file whose label columns are `<metric>_<source>`.
 
-use super::layouts::{label_columns, resolve_id};
+use super::ids::resolve_id;
+use super::metrics::label_columns;
 use super::model::{DataOptions, InputSpec, Layout, RawSource};
 use super::source::ScannedFile;
 use crate::error::{AmplifyError, Result};

@@ -15,6 +15,7 @@ use polars::prelude::*;
 use repeats::Extra;
 use std::path::Path;
 
+mod columns;
 mod repeats;
 mod rows;
 
@@ -24,27 +25,9 @@ use rows::{check_unused, flatten, unflatten_versus};
 pub const KEY_COLUMNS: [&str; 8] =
     ["kind", "model", "metric", "group_by", "level", "truth", "versus", "cell"];
 
-/// The integer columns of a counts file, in order (the last three only with pairs).
-pub const COUNT_COLUMNS: [&str; 18] = [
-    "both",
-    "model_only",
-    "baseline_only",
-    "neither",
-    "invalid_baseline",
-    "invalid_model",
-    "matched",
-    "baseline_only_ids",
-    "model_only_ids",
-    "score_n",
-    "score_sum_baseline",
-    "score_sum_model",
-    "score_sum_sq_diff",
-    "unassigned",
-    "ambiguous",
-    "pairs",
-    "missing_side",
-    "duplicate_side",
-];
+/// The integer columns of a counts file, in order (the last three only with pairs); the kinds
+/// of row that use each are in `columns::COLUMNS`.
+pub const COUNT_COLUMNS: [&str; 18] = columns::names();
 
 /// Columns written only when the table has counterfactual pairs; files without them read as if
 /// they were empty (keys) or 0 (counts).
@@ -53,7 +36,7 @@ const PAIR_COLUMNS: [&str; 5] = ["versus", "cell", "pairs", "missing_side", "dup
 /// One row of a counts file.
 struct FlatRow {
     keys: [String; 8],
-    values: [u64; 18],
+    values: columns::Counts,
     /// The columns of repeated runs ([`repeats`]).
     extra: Extra,
 }
@@ -100,7 +83,7 @@ fn to_frame(rows: &[FlatRow], with_pairs: bool, with_repeats: bool) -> PolarsRes
         })
         .collect();
     columns.extend(COUNT_COLUMNS.iter().enumerate().filter(|(_, name)| wanted(name)).map(|(i, name)| {
-        Column::new((*name).into(), rows.iter().map(|r| r.values[i] as i64).collect::<Vec<_>>())
+        Column::new((*name).into(), rows.iter().map(|r| r.values.values()[i] as i64).collect::<Vec<_>>())
     }));
     if with_repeats {
         columns.extend(repeats::INT_COLUMNS.iter().enumerate().map(|(i, name)| {
@@ -216,7 +199,7 @@ fn read_one(path: &Path) -> Result<CountsTable> {
     for r in 0..df.height() {
         let row = FlatRow {
             keys: std::array::from_fn(|i| texts[i][r].clone()),
-            values: std::array::from_fn(|i| ints[i][r]),
+            values: columns::Counts::from_values(std::array::from_fn(|i| ints[i][r])),
             extra: Extra {
                 ints: std::array::from_fn(|i| extra_ints[i][r]),
                 floats: std::array::from_fn(|i| extra_floats[i][r]),

@@ -1,13 +1,14 @@
 //! Rows of a counts file: the counts table flattened to keyed rows of counts, and one row back
 //! to a (partial) counts table, with the checks of what each kind may hold.
 
+use super::columns::{Count as C, Counts};
 use super::repeats::{self, Extra};
-use super::{FlatRow, COUNT_COLUMNS};
+use super::FlatRow;
 use crate::counts::{
     cell_name, parse_cell, CountsTable, GroupingCounts, MetricCounts, ModelCounts, PairCells, PairingCounts,
     Slice, SliceKeys, TruthCounts, VersusTable, PAIR_CELLS,
 };
-use crate::stats::{PairedCounts, ScoreSums};
+use crate::counts::{PairedCounts, ScoreSums};
 
 pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     let keys = |kind: &str, model: &str, metric: &str, s: &Slice| {
@@ -15,9 +16,14 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         [kind, model, metric, &s.group_by, &s.level, &s.truth, "", ""].map(str::to_string)
     };
     let cells = |p: &PairedCounts, a: u64, b: u64| {
-        let mut v = [0u64; 18];
-        v[..6].copy_from_slice(&[p.both, p.model_only, p.baseline_only, p.neither, a, b]);
-        v
+        Counts::default().with(&[
+            (C::Both, p.both),
+            (C::ModelOnly, p.model_only),
+            (C::BaselineOnly, p.baseline_only),
+            (C::Neither, p.neither),
+            (C::InvalidBaseline, a),
+            (C::InvalidModel, b),
+        ])
     };
     let mut rows = Vec::new();
     for m in &table.metrics {
@@ -33,26 +39,24 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     for r in &table.repeats {
         let extra = repeats::of_repeat(r);
         let keys = keys("repeat", &r.source, &r.metric, &Slice::all());
-        rows.push(FlatRow { keys, values: [0; 18], extra });
+        rows.push(FlatRow { keys, values: Counts::default(), extra });
     }
     for m in &table.models {
         let s = m.score;
-        let mut values = [0u64; 18];
-        values[6..13].copy_from_slice(&[
-            m.matched,
-            m.baseline_only,
-            m.model_only,
-            s.n,
-            s.sum_baseline,
-            s.sum_model,
-            s.sum_sq_diff,
+        let values = Counts::default().with(&[
+            (C::Matched, m.matched),
+            (C::BaselineOnlyIds, m.baseline_only),
+            (C::ModelOnlyIds, m.model_only),
+            (C::ScoreN, s.n),
+            (C::ScoreSumBaseline, s.sum_baseline),
+            (C::ScoreSumModel, s.sum_model),
+            (C::ScoreSumSqDiff, s.sum_sq_diff),
         ]);
         let extra = m.score_moments.as_ref().map(repeats::of_score).unwrap_or_default();
         rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values, extra });
     }
     for g in &table.groupings {
-        let mut values = [0u64; 18];
-        values[13..15].copy_from_slice(&[g.unassigned, g.ambiguous]);
+        let values = Counts::default().with(&[(C::Unassigned, g.unassigned), (C::Ambiguous, g.ambiguous)]);
         let keys = ["grouping", "", "", &g.group_by, "", "", "", ""].map(str::to_string);
         rows.push(FlatRow { keys, values, extra: Extra::default() });
     }
@@ -64,7 +68,7 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         }
         for model in &v.unpaired {
             let keys = ["unpaired", model, "", "", "", "", &v.base, ""].map(str::to_string);
-            rows.push(FlatRow { keys, values: [0; 18], extra: Extra::default() });
+            rows.push(FlatRow { keys, values: Counts::default(), extra: Extra::default() });
         }
     }
     rows
@@ -75,8 +79,11 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
 fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
     let mut rows = Vec::new();
     if let Some(p) = &table.pairing {
-        let mut values = [0u64; 18];
-        values[15..].copy_from_slice(&[p.complete, p.missing_side, p.duplicate_side]);
+        let values = Counts::default().with(&[
+            (C::Pairs, p.complete),
+            (C::MissingSide, p.missing_side),
+            (C::DuplicateSide, p.duplicate_side),
+        ]);
         let [a, b] = &p.variants;
         let keys = ["pairing", "", "", a, b, "", "", ""].map(str::to_string);
         rows.push(FlatRow { keys, values, extra: Extra::default() });
@@ -86,8 +93,7 @@ fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
         let nonzero: Vec<usize> = (0..PAIR_CELLS).filter(|&c| t.cells[c] > 0).collect();
         let written = if nonzero.is_empty() { vec![PAIR_CELLS - 1] } else { nonzero };
         for c in written {
-            let mut values = [0u64; 18];
-            values[15] = t.cells[c];
+            let values = Counts::default().with(&[(C::Pairs, t.cells[c])]);
             let keys =
                 ["pair", &t.model, &t.metric, &s.group_by, &s.level, &s.truth, &t.versus, &cell_name(c)];
             rows.push(FlatRow { keys: keys.map(str::to_string), values, extra: Extra::default() });
@@ -115,15 +121,10 @@ pub(super) fn check_unused(row: &FlatRow) -> Result<(), String> {
             row.extra.floats[i]
         ));
     }
-    let used: &[usize] = match row.keys[0].as_str() {
-        "metric" | "truth" => &[0, 1, 2, 3, 4, 5],
-        "model" => &[6, 7, 8, 9, 10, 11, 12],
-        "grouping" => &[13, 14],
-        "pair" => &[15],
-        "pairing" => &[15, 16, 17],
-        "repeat" | "unpaired" => &[],
-        _ => return Ok(()),
-    };
+    let kind = row.keys[0].as_str();
+    if !["metric", "truth", "model", "grouping", "pair", "pairing", "repeat", "unpaired"].contains(&kind) {
+        return Ok(());
+    }
     let versus_ok =
         ["pair", "metric", "truth", "model", "grouping", "unpaired"].contains(&row.keys[0].as_str());
     if row.keys[0] != "pair" && !row.keys[7].is_empty() {
@@ -132,11 +133,8 @@ pub(super) fn check_unused(row: &FlatRow) -> Result<(), String> {
     if !versus_ok && !row.keys[6].is_empty() {
         return Err("versus is for pair rows and the rows of a --versus table only; it must be empty".into());
     }
-    match (0..COUNT_COLUMNS.len()).find(|i| !used.contains(i) && row.values[*i] != 0) {
-        Some(i) => Err(format!(
-            "column {} is {} but unused by this kind; it must be 0",
-            COUNT_COLUMNS[i], row.values[i]
-        )),
+    match row.values.unused_value(kind) {
+        Some((name, value)) => Err(format!("column {name} is {value} but unused by this kind; it must be 0")),
         None => Ok(()),
     }
 }
@@ -167,7 +165,12 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
     let extra = row.extra;
     let [kind, model, metric, group_by, level, truth, versus, cell] = row.keys;
     let v = row.values;
-    let pairs = PairedCounts { both: v[0], model_only: v[1], baseline_only: v[2], neither: v[3] };
+    let pairs = PairedCounts {
+        both: v.get(C::Both),
+        model_only: v.get(C::ModelOnly),
+        baseline_only: v.get(C::BaselineOnly),
+        neither: v.get(C::Neither),
+    };
     let slice = || {
         Slice::try_from(SliceKeys { group_by: group_by.clone(), level: level.clone(), truth: truth.clone() })
     };
@@ -178,8 +181,8 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             metric,
             slice: slice()?,
             pairs,
-            invalid_baseline: v[4],
-            invalid_model: v[5],
+            invalid_baseline: v.get(C::InvalidBaseline),
+            invalid_model: v.get(C::InvalidModel),
             moments: item_moments(&extra, &pairs)?,
         }),
         "truth" => table.truth.push(TruthCounts {
@@ -187,8 +190,8 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             metric,
             slice: slice()?,
             pairs,
-            invalid_truth: v[4],
-            invalid_label: v[5],
+            invalid_truth: v.get(C::InvalidBaseline),
+            invalid_label: v.get(C::InvalidModel),
             moments: match repeats::truth(&extra) {
                 Some(_) if pairs.n() > 0 => {
                     return Err("a truth row has both 2×2 cells and item-level sums".into())
@@ -202,37 +205,41 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
         }),
         "model" => table.models.push(ModelCounts {
             model,
-            matched: v[6],
-            baseline_only: v[7],
-            model_only: v[8],
+            matched: v.get(C::Matched),
+            baseline_only: v.get(C::BaselineOnlyIds),
+            model_only: v.get(C::ModelOnlyIds),
             score: ScoreSums {
-                n: v[9],
+                n: v.get(C::ScoreN),
                 metrics: 0,
-                sum_baseline: v[10],
-                sum_model: v[11],
-                sum_sq_diff: v[12],
+                sum_baseline: v.get(C::ScoreSumBaseline),
+                sum_model: v.get(C::ScoreSumModel),
+                sum_sq_diff: v.get(C::ScoreSumSqDiff),
             },
             score_moments: match repeats::score(&extra) {
-                Some(s) => Some(s.check(v[9])?),
+                Some(s) => Some(s.check(v.get(C::ScoreN))?),
                 None => None,
             },
         }),
-        "grouping" => table.groupings.push(GroupingCounts { group_by, unassigned: v[13], ambiguous: v[14] }),
+        "grouping" => table.groupings.push(GroupingCounts {
+            group_by,
+            unassigned: v.get(C::Unassigned),
+            ambiguous: v.get(C::Ambiguous),
+        }),
         "repeat" => table.repeats.push(repeats::repeat(model, metric, &extra)?),
         "pair" => {
             let index = parse_cell(&cell).ok_or_else(|| {
                 format!("cell '{cell}' is not four of 0, 1 or - (versus A, versus B, model A, model B)")
             })?;
             let mut t = PairCells::new(&versus, &model, &metric, slice()?);
-            t.cells[index] = v[15];
+            t.cells[index] = v.get(C::Pairs);
             table.pairs.push(t);
         }
         "pairing" => {
             table.pairing = Some(PairingCounts {
                 variants: [group_by, level],
-                complete: v[15],
-                missing_side: v[16],
-                duplicate_side: v[17],
+                complete: v.get(C::Pairs),
+                missing_side: v.get(C::MissingSide),
+                duplicate_side: v.get(C::DuplicateSide),
             })
         }
         other => {

@@ -1,0 +1,8 @@
+//! A repeated run (`--sample`, `--repeated`, `--annotator`) counted at the item level: every
+//! source reduced to one row per item and counted into exact item-level sums ([`items`]), and
+//! the per-source sums behind the instability measures ([`sums`]), with the polars helpers
+//! both use ([`query`]).
+
+pub(crate) mod items;
+pub(crate) mod query;
+pub(crate) mod sums;

@@ -1,0 +1,27 @@
+//! The integration tests, as one binary (one link of the library and polars instead of one per
+//! file; the layout ripgrep and cargo use). Each module is one former `tests/<name>.rs`; the
+//! fixtures they share are in `common`, the scripted judge server in `tests/support/mock.rs`.
+//!
+//! Tests that need `../shared/data/elephant` are `#[ignore = "needs ../shared/data/elephant"]`;
+//! `.ci/run` runs them with `cargo test --test it -- --ignored`.
+
+mod architecture;
+mod bad_inputs;
+mod cli_audit;
+mod cli_compare;
+mod cli_datasets;
+mod cli_errors;
+mod cli_groups;
+mod cli_judge;
+mod cli_pairing;
+mod cli_pairs;
+mod cli_repeats;
+mod cli_versus;
+mod common;
+mod elephant;
+#[path = "../support/mock.rs"]
+mod mock;
+mod outputs;
+mod report;
+mod schema;
+mod stats_properties;
