@@ -80,12 +80,29 @@ pub(crate) fn check_target(path: &Path, inputs: &[PathBuf]) -> Result<Target> {
     Ok(target)
 }
 
+/// The inputs as files and folders: each glob pattern (`d/m*.parquet`) adds the paths it matches,
+/// so the checks that an output is not an input see what the run will read, not what was typed.
+pub(crate) fn expand_globs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for input in inputs {
+        out.push(input.clone());
+        let text = input.to_string_lossy();
+        if text.contains(['*', '?', '[']) {
+            if let Ok(paths) = glob::glob(&text) {
+                out.extend(paths.flatten());
+            }
+        }
+    }
+    out
+}
+
 /// Refuses an output that is one of the inputs (same device and inode, so links, `./` and `..`
-/// spellings are caught) or lies inside an input directory.
+/// spellings are caught, and every file a glob input matches) or lies inside an input directory.
 pub(crate) fn refuse_inputs(output: &Path, inputs: &[PathBuf]) -> Result<()> {
     if output.as_os_str() == "-" {
         return Ok(());
     }
+    let inputs = &expand_globs(inputs);
     let Ok(out_meta) = std::fs::metadata(output) else {
         // A new file can only clash with an input directory it would be created in.
         return refuse_inside_dirs(output, inputs);

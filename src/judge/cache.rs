@@ -49,6 +49,17 @@ pub fn key(rubric_version: &str, behaviour: &str, judge_model: &str, prompt: &st
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a torn last line can be the start of a judgement record as [`Cache::append`] writes
+/// it (serde writes the fields in order, `key` first): cut, it is what a killed run left; anything
+/// else (a user's note without a newline, a binary file) means the file is not a cache.
+fn is_record_prefix(tail: &[u8]) -> bool {
+    const START: &[u8] = br#"{"key":""#;
+    let n = tail.len().min(START.len());
+    // A torn write may cut the last character in the middle; any other invalid UTF-8 is not ours.
+    let text = std::str::from_utf8(tail).map_or_else(|e| e.error_len().is_none(), |_| true);
+    tail[..n] == START[..n] && text
+}
+
 /// An open, locked cache.
 #[derive(Debug)]
 pub struct Cache {
@@ -90,6 +101,11 @@ impl Cache {
             entries.entry(judgement.key.clone()).or_insert(judgement);
         }
         let torn_bytes = bytes.len() - complete;
+        if !is_record_prefix(&bytes[complete..]) {
+            return Err(err(
+                "it does not end in a judgement record or the start of one: it is not a cache amplify wrote; pass a new --cache path".into(),
+            ));
+        }
         if torn_bytes > 0 {
             file.set_len(complete as u64).map_err(|e| err(format!("cannot cut the torn last line: {e}")))?;
             file.sync_all().map_err(|e| err(e.to_string()))?;

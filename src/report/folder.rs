@@ -18,11 +18,19 @@ const HEADER: &str = "# Files amplify wrote in this folder; a new run replaces t
 /// Entries named in a refusal, at most.
 const NAMED: usize = 5;
 
-/// Checks that `dir` may be written as an amplify folder (see the module doc).
+/// Checks that `dir` may be written as an amplify folder (see the module doc): `--charts` folders
+/// hold only charts, `--out` folders whole reports, and neither may take the other's place.
 pub(crate) fn check_folder(dir: &Path, flag: &str, inputs: &[PathBuf]) -> Result<()> {
     let usage = |reason: String| AmplifyError::Usage(format!("{flag} {}: {reason}", dir.display()));
     if dir.exists() && !dir.is_dir() {
         return Err(usage("it is a file; give a folder name".into()));
+    }
+    let inputs = crate::atomic::expand_globs(inputs);
+    if let Some(input) = inputs.iter().filter(|i| i.is_dir()).find(|i| inside(dir, i)) {
+        return Err(usage(format!(
+            "it is inside the input directory {}, whose files are all read as input; write it elsewhere",
+            input.display()
+        )));
     }
     let Ok(canonical) = std::fs::canonicalize(dir) else { return Ok(()) };
     if std::env::current_dir().is_ok_and(|cwd| cwd.starts_with(&canonical)) {
@@ -30,13 +38,24 @@ pub(crate) fn check_folder(dir: &Path, flag: &str, inputs: &[PathBuf]) -> Result
             "it is the current directory or one of its parents; give a new folder, e.g. reports/NAME".into(),
         ));
     }
-    for input in inputs {
+    for input in &inputs {
         if std::fs::canonicalize(input).is_ok_and(|p| p.starts_with(&canonical)) {
             return Err(usage(format!("it contains the input {}; write to another folder", input.display())));
         }
     }
     if canonical.join(MANIFEST).is_file() {
-        return Ok(());
+        let kind = if flag == "--charts" { Kind::Charts } else { Kind::Report };
+        return match read_manifest(dir) {
+            Some((found, _)) if found != kind => Err(usage(format!(
+                "it holds {}; give {flag} a folder of its own",
+                match found {
+                    Kind::Report => "a report (amplify report --out)",
+                    Kind::Charts => "charts only (compare --charts)",
+                }
+            ))),
+            Some((_, listed)) => refuse_links(dir, listed.iter().map(String::as_str).chain(["charts/x"])),
+            None => Ok(()),
+        };
     }
     let entries = list_entries(dir)?;
     if entries.is_empty() {
@@ -48,6 +67,44 @@ pub(crate) fn check_folder(dir: &Path, flag: &str, inputs: &[PathBuf]) -> Result
         "the folder holds files amplify did not write ({}{more}); give an empty or new folder",
         shown.join(", ")
     )))
+}
+
+/// Whether `path` (which may not exist yet) lies in the directory `dir`.
+fn inside(path: &Path, dir: &Path) -> bool {
+    let Ok(dir) = std::fs::canonicalize(dir) else { return false };
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing =
+                    if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
+            }
+            _ => return false,
+        }
+    }
+    std::fs::canonicalize(&existing)
+        .is_ok_and(|p| rest.iter().rev().fold(p, |p, n| p.join(n)).starts_with(&dir))
+}
+
+/// Refuses when a folder on the way to one of `names` (relative to `dir`) is a symbolic link:
+/// amplify writes and removes files only inside the folder, never where a link points.
+fn refuse_links<'a>(dir: &Path, names: impl Iterator<Item = &'a str>) -> Result<()> {
+    for name in names {
+        let mut path = dir.to_path_buf();
+        let parts: Vec<_> = Path::new(name).components().collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            path.push(part);
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(AmplifyError::Output {
+                    path: path.clone(),
+                    reason: "it is a symbolic link inside an amplify folder; amplify writes only inside the folder: remove the link or give another folder".into(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn list_entries(dir: &Path) -> Result<Vec<String>> {
@@ -78,9 +135,11 @@ pub(crate) fn replace_folder(out: &Path, build: impl FnOnce(&Path) -> Result<()>
     build(staged.path())?;
     let written = files_under(staged.path(), Path::new(""))?;
     write_manifest(staged.path(), &written)?;
-    let previous = read_manifest(out);
-    match previous {
-        Some(previous) => merge_into(out, staged.path(), &written, &previous)?,
+    match read_manifest(out) {
+        Some((_, previous)) => {
+            refuse_links(out, written.iter().chain(&previous).map(String::as_str))?;
+            merge_into(out, staged.path(), &written, &previous)?
+        }
         None => {
             if out.is_dir() {
                 // Empty (check_folder): replaced by the staged folder.
@@ -111,7 +170,8 @@ fn merge_into(
     }
     for stale in previous.difference(written) {
         let path = out.join(stale);
-        if path.is_file() {
+        // Only a regular file amplify wrote is removed; a link put in its place stays.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
             std::fs::remove_file(&path).map_err(io(path.clone()))?;
         }
     }
@@ -141,9 +201,17 @@ fn write_manifest(dir: &Path, files: &BTreeSet<String>) -> Result<()> {
     std::fs::write(&path, text).map_err(|source| AmplifyError::Write { path, source })
 }
 
-/// The files an earlier run listed, if `dir` is an amplify folder. Entries that would leave the
-/// folder (absolute, `..`) are ignored, so a edited manifest cannot make amplify delete elsewhere.
-fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
+/// What wrote an amplify folder: `report --out` (it has `index.html`) or `compare --charts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Report,
+    Charts,
+}
+
+/// What wrote `dir` and the files it listed, if `dir` is an amplify folder. Entries that would
+/// leave the folder (absolute, `..`) are ignored, so a edited manifest cannot make amplify delete
+/// elsewhere.
+fn read_manifest(dir: &Path) -> Option<(Kind, BTreeSet<String>)> {
     let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
     let safe = |line: &&str| {
         let p = Path::new(line);
@@ -152,7 +220,9 @@ fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
             && p.is_relative()
             && p.components().all(|c| matches!(c, std::path::Component::Normal(_)))
     };
-    Some(text.lines().filter(safe).map(str::to_string).collect())
+    let files: BTreeSet<String> = text.lines().filter(safe).map(str::to_string).collect();
+    let kind = if files.contains("index.html") { Kind::Report } else { Kind::Charts };
+    Some((kind, files))
 }
 
 #[cfg(test)]
@@ -174,10 +244,10 @@ mod tests {
     fn earlier_folders_keep_unlisted_files_and_lose_stale_ones() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("r");
-        replace_folder(&out, build(&["a.txt", "charts/x.svg"])).expect("first");
+        replace_folder(&out, build(&["index.html", "a.txt", "charts/x.svg"])).expect("first");
         std::fs::write(out.join("notes.md"), "mine").expect("user file");
         check_folder(&out, "--out", &[]).expect("an amplify folder");
-        replace_folder(&out, build(&["a.txt", "b.txt"])).expect("second");
+        replace_folder(&out, build(&["index.html", "a.txt", "b.txt"])).expect("second");
         assert!(out.join("b.txt").is_file() && out.join("a.txt").is_file());
         assert!(!out.join("charts/x.svg").exists(), "stale file of the old manifest removed");
         assert_eq!(std::fs::read_to_string(out.join("notes.md")).ok().as_deref(), Some("mine"));
@@ -206,7 +276,25 @@ mod tests {
         let out = root.path().join("r");
         std::fs::create_dir(&out).expect("mkdir");
         std::fs::write(out.join(MANIFEST), "# x\n../victim\n/etc/passwd\nok.txt\n").expect("write");
-        let listed = read_manifest(&out).expect("manifest");
+        let (_, listed) = read_manifest(&out).expect("manifest");
         assert_eq!(listed.into_iter().collect::<Vec<_>>(), vec!["ok.txt".to_string()]);
+    }
+
+    #[test]
+    fn links_inside_a_folder_and_the_other_kind_of_folder_are_refused() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let (out, victim) = (root.path().join("r"), root.path().join("victim"));
+        replace_folder(&out, build(&["index.html", "charts/x.svg"])).expect("first");
+        std::fs::create_dir(&victim).expect("mkdir");
+        std::fs::write(victim.join("x.svg"), "precious").expect("write");
+        std::fs::remove_dir_all(out.join("charts")).expect("rm");
+        std::os::unix::fs::symlink(&victim, out.join("charts")).expect("symlink");
+        let err = check_folder(&out, "--out", &[]).expect_err("a link").to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        let err = replace_folder(&out, build(&["index.html"])).expect_err("a link").to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(victim.join("x.svg")).ok().as_deref(), Some("precious"));
+        let err = check_folder(&out, "--charts", &[]).expect_err("a report").to_string();
+        assert!(err.contains("holds a report"), "{err}");
     }
 }

@@ -289,3 +289,91 @@ fn counts_and_findings_that_cannot_be_backed() {
     case(&fx, &["report", "--from", "@f_schema.json", "--out", "@r"], &["amplify.findings/9"]);
     case(&fx, &["report", "--from", "@f_text.json", "--out", "@r"], &["not JSON"]);
 }
+
+/// Report folders and caches whose files a careless write would destroy: a real report folder
+/// `rep` and a charts folder `charts`, links out of a folder into `victim/`, a forged manifest,
+/// a directory input `lake/`, and files that are not caches.
+fn hostile_folders(fx: &Fixtures) {
+    let d = fx.dir.path();
+    let run = |args: &[&str]| amplify().current_dir(d).args(args).assert().success();
+    run(&["report", "human.csv", "model.csv", "--out", "rep"]);
+    run(&["report", "human.csv", "model.csv", "--out", "rep2"]);
+    run(&["report", "human.csv", "model.csv", "--out", "rep3"]);
+    run(&["compare", "human.csv", "model.csv", "--charts", "charts"]);
+    std::fs::create_dir(d.join("victim")).expect("mkdir");
+    write(&d.join("victim"), "rates.png", "precious");
+    write(&d.join("victim"), "old.png", "precious");
+    write(&d.join("victim"), "v.txt", "precious");
+    // rep: its charts folder replaced by a link to victim/, and an old chart in the manifest.
+    std::fs::remove_dir_all(d.join("rep/charts")).expect("rm");
+    std::os::unix::fs::symlink("../victim", d.join("rep/charts")).expect("symlink");
+    let manifest = std::fs::read_to_string(d.join("rep/.amplify-manifest")).expect("manifest");
+    std::fs::write(d.join("rep/.amplify-manifest"), format!("{manifest}charts/old.png\n")).expect("write");
+    // rep2: a manifest entry behind a linked folder.
+    std::os::unix::fs::symlink("../victim", d.join("rep2/ext")).expect("symlink");
+    let manifest = std::fs::read_to_string(d.join("rep2/.amplify-manifest")).expect("manifest");
+    std::fs::write(d.join("rep2/.amplify-manifest"), format!("{manifest}ext/v.txt\n")).expect("write");
+    // forged: a folder with a user's data file that a forged manifest claims.
+    std::fs::create_dir(d.join("forged")).expect("mkdir");
+    std::fs::copy(d.join("s/model_a.parquet"), d.join("forged/data.parquet")).expect("copy");
+    write(&d.join("forged"), ".amplify-manifest", "# x\nindex.html\ndata.parquet\n");
+    // lake: a directory input.
+    std::fs::create_dir(d.join("lake")).expect("mkdir");
+    std::fs::copy(d.join("s/model_a.parquet"), d.join("lake/part-0.parquet")).expect("copy");
+    write(d, "note.txt", "remember the milk");
+    std::fs::write(d.join("blob.bin"), [0u8, 159, 146, 150, 255, 1, 2]).expect("write");
+}
+
+#[test]
+fn outputs_through_globs_links_and_other_folders() {
+    let fx = Fixtures::new();
+    hostile_folders(&fx);
+    let human = "@s/human.parquet";
+    case(
+        &fx,
+        &["compare", human, "s/model_a*.parquet", "-o", "@s/model_a.parquet"],
+        &["never overwrites an input"],
+    );
+    case(
+        &fx,
+        &["count", human, "s/model_a*.parquet", "-o", "@s/model_a.parquet"],
+        &["never overwrites an input"],
+    );
+    let judged = "@s/model_c_responses.parquet";
+    case(
+        &fx,
+        &["judge", "s/model_c_resp*.parquet", "--verdict-from", "response", "-o", judged],
+        &["never overwrites an input"],
+    );
+    case(&fx, &["report", human, "forged/data*.parquet", "--out", "@forged"], &["contains the input"]);
+    case(&fx, &["report", "@human.csv", "@model.csv", "--out", "@rep"], &["rep/charts", "symbolic link"]);
+    case(&fx, &["report", "@human.csv", "@model.csv", "--out", "@rep2"], &["rep2/ext", "symbolic link"]);
+    case(&fx, &["compare", "@human.csv", "@model.csv", "--charts", "@rep3"], &["--charts", "holds a report"]);
+    case(&fx, &["report", "@human.csv", "@model.csv", "--out", "@charts"], &["--out", "charts only"]);
+    case(&fx, &["report", human, "@lake", "--out", "@lake/rep"], &["inside the input directory"]);
+    case(&fx, &["compare", human, "@lake", "--charts", "@lake/c"], &["inside the input directory"]);
+    for cache in ["@note.txt", "@blob.bin"] {
+        case(
+            &fx,
+            &[
+                "judge",
+                judged,
+                "--metrics",
+                "emotional_validation",
+                "--prompt-column",
+                "prompt",
+                "--response-column",
+                "response",
+                "--judge-model",
+                "m",
+                "--endpoint",
+                "http://127.0.0.1:9/v1",
+                "--cache",
+                cache,
+                "-o",
+                "@j.parquet",
+            ],
+            &["not a cache amplify wrote"],
+        );
+    }
+}
