@@ -33,11 +33,12 @@
 // Items are `pub(crate)` unless they are part of the API above; CI's clippy -D warnings holds it.
 #![warn(unreachable_pub)]
 
-/// Prints a note on stderr; a closed stderr loses the note, never the run (`eprintln!` panics).
+/// Prints a note on stderr, its names escaped ([`escape`]); a closed stderr loses the note, never
+/// the run (`eprintln!` panics).
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", $crate::escape::line(&format!($($arg)*)));
     }};
 }
 
@@ -49,6 +50,7 @@ mod commands;
 pub mod counts;
 pub mod data;
 pub mod error;
+mod escape;
 pub mod judge;
 pub mod output;
 mod plain_table;
@@ -73,7 +75,8 @@ pub fn cli_main() -> std::process::ExitCode {
         }
         Err(error) => {
             // If stderr is gone too there is nobody left to tell; the status still says it.
-            let _ = writeln!(std::io::stderr(), "error: {}", commands::error_chain_line(&error));
+            let line = escape::line(&commands::error_chain_line(&error));
+            let _ = writeln!(std::io::stderr(), "error: {line}");
             std::process::ExitCode::from(2)
         }
     }

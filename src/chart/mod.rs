@@ -37,14 +37,28 @@ pub(crate) struct Skipped {
     pub anchor: Anchor,
 }
 
-/// Every chart the findings support, plus a note for each chart skipped for lack of data.
+/// The tallest chart drawn, in pixels (about 800 rows); a taller one is skipped with a note
+/// rather than rendered as a bitmap of hundreds of megabytes.
+const MAX_HEIGHT: u32 = 20_000;
+
+/// Every chart the findings support, plus a note for each chart skipped for lack of data or for
+/// too many rows.
 pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<Skipped>) {
     let mut charts = Vec::new();
     let mut skipped = Vec::new();
     let mut anchor = Anchor::Comparisons;
-    let mut push = |name: String, caption: String, scene: Option<Scene>, why: &str, at: &Anchor| match scene {
+    let mut push = |name: String, caption: String, scene: Option<Scene>, why: &str, at: &Anchor| {
+        match scene {
+        Some(scene) if scene.height > MAX_HEIGHT => skipped.push(Skipped {
+            note: format!(
+                "{name}: too many rows to draw ({} px tall, at most {MAX_HEIGHT}); the tables have every number",
+                scene.height
+            ),
+            anchor: at.clone(),
+        }),
         Some(scene) => charts.push(Chart { name, caption, scene, anchor: at.clone() }),
         None => skipped.push(Skipped { note: format!("{name}: {why}"), anchor: at.clone() }),
+    }
     };
     push(
         "rates".into(),
@@ -131,13 +145,26 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<Skipped>) {
     (charts, skipped)
 }
 
-/// A file-name-safe version of a name.
+/// A file-name-safe, unique version of a name: the name itself when it is made of ASCII letters,
+/// digits, `-` and `_` only; else those characters (others folded into `-`) plus 8 hex digits of
+/// the name's SHA-256, so that `a b` and `a/b`, or `é` and `ü`, get charts of their own.
 pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
         .collect();
-    s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    if s == name {
+        return s;
+    }
+    use sha2::Digest;
+    let hash: String =
+        sha2::Sha256::digest(name.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
+    if s.is_empty() {
+        hash
+    } else {
+        format!("{s}-{hash}")
+    }
 }
 
 /// Renders every chart to `<dir>/<name>.svg` and `<dir>/<name>.png`; returns the SVG texts by name.

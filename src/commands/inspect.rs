@@ -34,7 +34,7 @@ fn render(p: &FileProfile) -> String {
         let role =
             serde_json::to_value(c.role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
         t.add_row([
-            c.name.clone(),
+            crate::escape::line(&c.name),
             c.dtype.clone(),
             c.nulls.to_string(),
             c.distinct.to_string(),
@@ -42,8 +42,12 @@ fn render(p: &FileProfile) -> String {
             labels,
         ]);
     }
+    let path = crate::escape::line(&p.path);
     format!(
-        "{} ({}, {} rows{groups})\nsha256 {}\n{t}\nlayout: {}\n",
-        p.path, p.format, p.rows, p.sha256, p.layout
+        "{path} ({}, {} rows{groups})\nsha256 {}\n{t}\nlayout: {}\n",
+        p.format,
+        p.rows,
+        p.sha256,
+        crate::escape::lines(&p.layout)
     )
 }

@@ -289,5 +289,5 @@ fn dry_run(args: &JudgeArgs, rubrics: &[Rubric], input: &JudgeInput) -> Result<(
         text.push_str(&format!("\n\n--verdict-from: {items} answer(s) read without requests"));
     }
     text.push('\n');
-    Ok(crate::atomic::write_stdout(text.as_bytes())?)
+    Ok(crate::atomic::write_stdout(crate::escape::lines(&text).as_bytes())?)
 }

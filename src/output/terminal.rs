@@ -18,7 +18,7 @@ fn render_document(d: &Document) -> String {
     for block in d.view(true) {
         match block {
             Block::Table(t) => out.push_str(&table_block(t)),
-            Block::Lines(text) => out.push_str(text),
+            Block::Lines(text) => out.push_str(&crate::escape::lines(text)),
             Block::Title { .. } | Block::Charts(_) | Block::Methods | Block::Footer(_) => {}
         }
     }
@@ -29,7 +29,7 @@ fn render_document(d: &Document) -> String {
 fn table_block(t: &TableBlock) -> String {
     let s = &t.section;
     let heading = t.terminal_heading.clone().unwrap_or_else(|| format!("{}: {}", s.title, s.intro));
-    let mut out = if heading.is_empty() { String::new() } else { heading + "\n" };
+    let mut out = if heading.is_empty() { String::new() } else { crate::escape::line(&heading) + "\n" };
     let _ = writeln!(out, "{}", table(s, t.right_aligned.as_deref()));
     if t.gap {
         out.push('\n');
@@ -42,9 +42,10 @@ fn table_block(t: &TableBlock) -> String {
 fn table(s: &Section, right_aligned: Option<&[usize]>) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(s.headers.clone());
+    let shown = |cells: &[String]| cells.iter().map(|c| crate::escape::line(c)).collect::<Vec<_>>();
+    t.set_header(shown(&s.headers));
     for row in &s.rows {
-        t.add_row(row.clone());
+        t.add_row(shown(row));
     }
     let numeric: Vec<usize> = match right_aligned {
         Some(columns) => columns.to_vec(),
@@ -64,7 +65,8 @@ fn table(s: &Section, right_aligned: Option<&[usize]>) -> Table {
 
 /// Sections as "title: intro", the table and a blank line each.
 fn sections(sections: &[Section]) -> String {
-    sections.iter().map(|s| format!("{}: {}\n{}\n\n", s.title, s.intro, table(s, None))).collect()
+    let heading = |s: &Section| crate::escape::line(&format!("{}: {}", s.title, s.intro));
+    sections.iter().map(|s| format!("{}\n{}\n\n", heading(s), table(s, None))).collect()
 }
 
 /// The agreement document of `amplify agree` as terminal tables.

@@ -7,14 +7,34 @@ use crate::output::content::Section;
 use crate::output::document::{Anchor, Block, Document};
 use std::fmt::Write;
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+/// Text from the findings made inert in Markdown: no raw HTML (a `<` that could open a tag, a
+/// comment or an autolink is escaped), no link or image (`](` escaped), no table break (`|`
+/// escaped, newlines folded).
+fn text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' if chars.peek().is_some_and(|n| n.is_alphabetic() || "/!?".contains(*n)) => {
+                out.push_str("\\<")
+            }
+            ']' if chars.peek() == Some(&'(') => out.push_str("\\]"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A table cell: [`text`], with `|` escaped.
+fn cell(s: &str) -> String {
+    text(s).replace('|', "\\|")
 }
 
 fn section(md: &mut String, s: &Section) {
-    let _ = writeln!(md, "## {}\n", s.title);
+    let _ = writeln!(md, "## {}\n", text(&s.title));
     if !s.intro.is_empty() {
-        let _ = writeln!(md, "{}\n", s.intro);
+        let _ = writeln!(md, "{}\n", text(&s.intro));
     }
     let _ = writeln!(md, "| {} |", s.headers.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
     let _ = writeln!(md, "|{}", "---|".repeat(s.headers.len()));
@@ -36,14 +56,14 @@ pub(super) fn render(
     for block in doc.view(false) {
         match block {
             Block::Title { title, lead } => {
-                let _ = writeln!(md, "# {title}\n\n{lead}\n");
+                let _ = writeln!(md, "# {}\n\n{}\n", text(title), text(lead));
             }
             Block::Charts(anchor) => {
                 for (_, name, caption) in doc.charts_at(anchor, charts, |c| &c.0) {
-                    let _ = writeln!(md, "![{caption}](charts/{name}.png)\n");
+                    let _ = writeln!(md, "![{}](charts/{name}.png)\n", text(caption).replace(['[', ']'], ""));
                 }
                 for s in doc.charts_at(anchor, skipped, |s| &s.anchor) {
-                    let _ = writeln!(md, "_Chart not drawn: {}_\n", s.note);
+                    let _ = writeln!(md, "_Chart not drawn: {}_\n", text(&s.note));
                 }
             }
             Block::Table(t) => section(&mut md, &t.section),

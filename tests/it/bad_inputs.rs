@@ -180,6 +180,8 @@ fn bad_label_files() {
     case(&fx, &["compare", "@human.csv", "@human.csv"], &["NAME=PATH"]);
     case(&fx, &["compare", "@empty_dir", "@model.csv"], &["empty_dir", "no .parquet file"]);
     case(&fx, &["compare", "@human.csv", "nothing-*.parquet"], &["nothing-*.parquet", "no .parquet file"]);
+    // A name that would set the window title: shown escaped on the one error line.
+    case(&fx, &["compare", "@human.csv", "nope\u{1b}]0;pwned\u{7}.csv"], &["nope\\e]0;pwned\\x07.csv"]);
 }
 
 #[test]
@@ -376,4 +378,42 @@ fn outputs_through_globs_links_and_other_folders() {
             &["not a cache amplify wrote"],
         );
     }
+}
+
+/// A Parquet file (written with arrow-rs `parquet`, no polars) whose label column `a` is a
+/// decimal(5, 0): ids 1..=6, labels 1, 0, 1, 1, 0, 1.
+fn decimal_labels(path: &Path) {
+    use parquet::data_type::{Int32Type, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = "message schema { required int64 id; required int32 a (DECIMAL(5,0)); }";
+    let schema = std::sync::Arc::new(parquet::schema::parser::parse_message_type(schema).expect("schema"));
+    let file = std::fs::File::create(path).expect("create");
+    let mut writer =
+        SerializedFileWriter::new(file, schema, std::sync::Arc::new(WriterProperties::builder().build()))
+            .expect("writer");
+    let mut group = writer.next_row_group().expect("row group");
+    let mut ids = group.next_column().expect("ok").expect("id");
+    ids.typed::<Int64Type>().write_batch(&[1, 2, 3, 4, 5, 6], None, None).expect("ids");
+    ids.close().expect("close");
+    let mut labels = group.next_column().expect("ok").expect("a");
+    labels.typed::<Int32Type>().write_batch(&[1, 0, 1, 1, 0, 1], None, None).expect("labels");
+    labels.close().expect("close");
+    group.close().expect("close");
+    writer.close().expect("close");
+}
+
+#[test]
+fn columns_polars_cannot_read_are_refused_not_a_crash() {
+    let fx = Fixtures::new();
+    decimal_labels(&fx.dir.path().join("decimal.parquet"));
+    std::fs::create_dir(fx.dir.path().join("decimals")).expect("mkdir");
+    decimal_labels(&fx.dir.path().join("decimals/part-0.parquet"));
+    case(
+        &fx,
+        &["compare", "@human.csv", "@decimal.parquet"],
+        &["decimal.parquet", "'a' is a decimal (precision 5"],
+    );
+    case(&fx, &["compare", "@human.csv", "@decimals"], &["part-0.parquet", "is a decimal"]);
+    case(&fx, &["inspect", "@decimal.parquet"], &["decimal.parquet", "is a decimal"]);
 }

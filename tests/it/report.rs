@@ -424,3 +424,63 @@ fn pair_and_condition_charts_sit_beside_their_sections() {
         assert!(c < s && !between.contains("<h2>"), "{name}: the chart is not just above its section");
     }
 }
+
+#[test]
+fn a_chart_too_tall_to_draw_is_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("reports/example/findings.json")).unwrap())
+            .unwrap();
+    let first = f["comparisons"][0].clone();
+    let many: Vec<Value> = (0..1000)
+        .map(|i| {
+            let mut c = first.clone();
+            c["metric"] = Value::from(format!("m{i}"));
+            c
+        })
+        .collect();
+    f["comparisons"] = Value::from(many);
+    let from = write(dir.path(), "many.json", &f.to_string());
+    let out = dir.path().join("r");
+    amplify().arg("report").arg("--from").arg(&from).arg("--out").arg(&out).assert().success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("Chart not drawn: differences: too many rows to draw"), "the note");
+    assert!(!out.join("charts/differences.png").exists() && out.join("charts/rates.png").is_file());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary folder left: {left:?}");
+}
+
+#[test]
+fn names_from_the_data_cannot_drive_a_terminal_or_a_document_or_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let (img, esc) = ("<img src=x onerror=alert(1)>", "a\u{1b}]0;pwned\u{7}");
+    let header = format!("id,{img},{esc},grp one,grp/one\n");
+    let rows = ["1,1,0,x,p", "2,0,1,y,q", "3,1,1,x,p", "4,0,0,y,q", "5,1,0,x,q", "6,0,1,y,p"];
+    let human = write(dir.path(), "human.csv", &(header.clone() + &rows.join("\n") + "\n"));
+    let flipped: Vec<String> = rows.iter().map(|r| r.replacen(",0,", ",1,", 1)).collect();
+    let model = write(dir.path(), "model.csv", &(header + &flipped.join("\n") + "\n"));
+    let (h, m) = (human.to_str().unwrap(), model.to_str().unwrap());
+    let out = amplify().args(["compare", h, m]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'), "raw ESC on the terminal");
+    assert!(stdout.contains("a\\e]0;pwned\\x07"), "the name is shown escaped:\n{stdout}");
+    let report = dir.path().join("r");
+    amplify()
+        .args(["report", h, m, "--group", "grp one", "--group", "grp/one", "--out"])
+        .arg(&report)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(report.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    let escaped = md.matches("\\<img").count();
+    assert!(escaped > 0 && md.matches("<img").count() == escaped, "raw HTML in report.md");
+    assert!(!html.contains("<img") && html.contains("&lt;img"), "raw HTML in index.html");
+    let groups: Vec<_> = std::fs::read_dir(report.join("charts"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("groups-") && n.ends_with(".svg"))
+        .collect();
+    assert_eq!(groups.len(), 2, "one chart per grouping: {groups:?}");
+}

@@ -38,6 +38,9 @@ pub(crate) fn is_dataset(path: &Path) -> bool {
 /// Opens a directory or glob of Parquet files as one lazily scanned input.
 pub(crate) fn open(path: &Path) -> Result<ScannedFile> {
     let files = list_files(path)?;
+    for file in &files {
+        super::source::check_parquet_types(file)?;
+    }
     check_schemas(&files)?;
     let root = path.is_dir().then(|| path.to_path_buf());
     ScannedFile::from_scan(path, FileFormat::Parquet, scan_dataset(path), move || {

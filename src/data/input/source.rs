@@ -34,6 +34,9 @@ impl ScannedFile {
         }
         let format = FileFormat::of(path)?;
         check_content(path, format)?;
+        if format == FileFormat::Parquet {
+            check_parquet_types(path)?;
+        }
         let owned = path.to_path_buf();
         Self::from_scan(path, format, scan(path, format), move || sha256_file(&owned))
     }
@@ -90,6 +93,31 @@ pub(crate) fn printable(text: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Refuses a Parquet file with a column type this build of polars cannot read (it would abort the
+/// process): decimals. Read from the footer alone (arrow-rs `parquet`, metadata only); a footer
+/// that does not parse is left to polars, which reports it.
+pub(crate) fn check_parquet_types(path: &Path) -> Result<()> {
+    use parquet::basic::{ConvertedType, LogicalType};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    let Ok(reader) = SerializedFileReader::new(file) else { return Ok(()) };
+    let schema = reader.metadata().file_metadata().schema_descr_ptr();
+    for column in schema.columns() {
+        let decimal = matches!(column.logical_type_ref(), Some(LogicalType::Decimal { .. }))
+            || column.converted_type() == ConvertedType::DECIMAL;
+        if decimal {
+            return Err(AmplifyError::Data(format!(
+                "{}: column '{}' is a decimal (precision {}, scale {}), which amplify cannot read; write it as an integer or a float (pandas: df[col].astype(int))",
+                path.display(),
+                printable(&column.path().string(), 80),
+                column.type_precision(),
+                column.type_scale()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a file whose bytes are of the other format (a Parquet file named `.csv`, or the
