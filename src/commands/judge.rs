@@ -242,7 +242,7 @@ fn provenance(args: &JudgeArgs, rubrics: &[Rubric], input: &JudgeInput) -> Strin
             "sha256": input.info.sha256,
         },
         "settings": {
-            "endpoint": args.endpoint,
+            "endpoint": crate::judge::redact::endpoint_for_records(&args.endpoint),
             "judge_model": args.judge_model,
             "behaviours": behaviours,
             "prompt_column": args.prompt_column,
@@ -270,7 +270,7 @@ fn dry_run(args: &JudgeArgs, rubrics: &[Rubric], input: &JudgeInput) -> Result<(
         "{items} item(s) × {} behaviour(s): {} request(s) to make to {} ({} already in the cache, {} shared with identical items, {} without prompt or response)",
         rubrics.len(),
         planned.tasks.len(),
-        crate::judge::client::completions_url(&args.endpoint),
+        crate::judge::redact::endpoint_for_records(&crate::judge::client::completions_url(&args.endpoint)),
         planned.cached,
         planned.duplicates,
         planned.missing

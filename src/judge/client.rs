@@ -168,36 +168,28 @@ impl ChatClient {
 
 /// Removes the API key, and any `Bearer` token, from every text a server supplied, before it
 /// is stored (cache, `_raw` and `_error` columns) or printed: a server may echo the request.
+/// Error texts are redacted first and cut to their stored length after ([`super::redact`]).
 fn redact_attempt(attempt: Attempt, key: Option<&str>) -> Attempt {
-    let clean = |text: String| redact(&text, key);
+    let cut = |text: String, max: usize| super::redact::redact_and_cut(&text, key, max);
     match attempt {
-        Attempt::Reply(reply) => Attempt::Reply(Reply { content: clean(reply.content), ..reply }),
+        Attempt::Reply(reply) => Attempt::Reply(Reply { content: redact(&reply.content, key), ..reply }),
         Attempt::Retry { reason, retry_after, unreachable } => {
-            Attempt::Retry { reason: clean(reason), retry_after, unreachable }
+            Attempt::Retry { reason: cut(reason, DETAIL + 40), retry_after, unreachable }
         }
-        Attempt::Give(reason) => Attempt::Give(clean(reason)),
-        Attempt::Stop { status, detail } => Attempt::Stop { status, detail: clean(detail) },
+        Attempt::Give(reason) => Attempt::Give(cut(reason, DETAIL + 10)),
+        Attempt::Stop { status, detail } => Attempt::Stop { status, detail: cut(detail, DETAIL) },
     }
 }
 
-/// `text` with every occurrence of `key` (keys shorter than 6 characters are not searched: they
-/// would mangle ordinary words) and every `Bearer <token>` replaced by `[redacted]`.
-pub(crate) fn redact(text: &str, key: Option<&str>) -> String {
-    static BEARER: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    let bearer = BEARER.get_or_init(|| regex::Regex::new(r"(?i)\bbearer\s+[^\s\x22',;]+").ok());
-    let text = match key {
-        Some(key) if key.len() >= 6 => text.replace(key, "[redacted]"),
-        _ => text.to_string(),
-    };
-    match bearer {
-        Some(bearer) => bearer.replace_all(&text, "Bearer [redacted]").into_owned(),
-        None => text,
-    }
-}
+/// Characters of a server's error body kept in an error message.
+const DETAIL: usize = 200;
+
+pub(crate) use super::redact::redact;
 
 /// Classifies a complete HTTP response.
 fn classify(status: u16, body: &str, retry_after: Option<Duration>) -> Attempt {
-    let detail = || body.chars().take(200).collect::<String>().replace(['\n', '\r'], " ");
+    // Cut after redaction (`redact_attempt`), so that a key across the cut cannot survive in part.
+    let detail = || body.to_string();
     match status {
         200..=299 => parse_reply(body).map(Attempt::Reply).unwrap_or_else(|reason| Attempt::Retry {
             reason,

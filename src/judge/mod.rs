@@ -9,6 +9,7 @@ pub mod client;
 pub mod error;
 pub mod plan;
 pub(crate) mod progress;
+pub(crate) mod redact;
 pub mod retry;
 pub mod rubric;
 pub mod runner;

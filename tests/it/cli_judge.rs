@@ -451,3 +451,26 @@ fn verdicts_are_read_from_free_text_without_a_server() {
     assert_eq!(errors[3].as_deref(), Some("contradictory verdicts: NTA, YTA"));
     assert_eq!(errors[5].as_deref(), Some("missing text"));
 }
+
+#[test]
+fn a_key_echoed_in_another_form_is_not_stored() {
+    let upper = SECRET.to_uppercase();
+    let reversed: String = SECRET.chars().rev().collect();
+    let percent: String = SECRET.bytes().map(|b| format!("%{b:02X}")).collect();
+    let reply = format!("1 you sent {upper} / {reversed} / {percent}");
+    let server =
+        MockServer::start(Duration::ZERO, Box::new(move |_: &Request, _| Respond::Answer(reply.clone())))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = items(dir.path(), 3);
+    let output = dir.path().join("out.parquet");
+    let out = judge_cmd(&server, &input, &output, "emotional_validation").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cache = dir.path().join("out.parquet.judge-cache.jsonl");
+    let mut stored = std::fs::read(&output).unwrap();
+    stored.extend(std::fs::read(&cache).expect("the cache"));
+    for form in [upper.as_str(), reversed.as_str(), percent.as_str(), SECRET] {
+        assert!(!stored.windows(form.len()).any(|w| w == form.as_bytes()), "{form} was stored");
+    }
+    assert!(stored.windows(9).any(|w| w == b"[redacted"), "the replies were stored, redacted");
+}
