@@ -65,10 +65,12 @@ fn check_parent(path: &Path) -> Result<&Path> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(AmplifyError::Output {
-            path: path.to_path_buf(),
-            reason: format!("directory {} does not exist; create it first", dir.display()),
-        });
+        let reason = if dir.exists() {
+            format!("{} is a file, not a directory; give a path in a directory", dir.display())
+        } else {
+            format!("directory {} does not exist; create it first", dir.display())
+        };
+        return Err(AmplifyError::Output { path: path.to_path_buf(), reason });
     }
     Ok(dir)
 }

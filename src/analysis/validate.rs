@@ -133,6 +133,7 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
     for (i, d) in f.differential.iter().enumerate() {
         c.p_values(&format!("differential[{i}]"), d.p_value, d.p_adjusted);
     }
+    pairs(&mut c, f);
     for (i, g) in f.groups.iter().enumerate() {
         let field = |name: &str| format!("groups[{i}].{name}");
         c.range(field("baseline_rate"), g.baseline_rate, 0.0, 1.0);
@@ -140,6 +141,32 @@ pub(crate) fn problems(f: &Findings) -> Vec<String> {
         c.p_values(&format!("groups[{i}]"), g.p_value, g.p_adjusted);
     }
     c.problems
+}
+
+/// The pair rows' rates and asymmetries, and the pair tests' differences.
+fn pairs(c: &mut Check, f: &Findings) {
+    for (i, r) in f.pairs.iter().enumerate() {
+        let field = |name: &str| format!("pairs[{i}].{name}");
+        for (name, rate) in
+            [("both", r.both), ("neither", r.neither), ("affirms_both", r.affirms_both), ("flip", r.flip)]
+        {
+            if let Some(rate) = rate {
+                c.range(field(&format!("{name}.rate")), Some(rate.rate), 0.0, 1.0);
+                c.interval(field(&format!("{name}.ci")), rate.ci, 0.0, 1.0);
+            }
+        }
+        c.range(field("asymmetry"), r.asymmetry, -1.0, 1.0);
+        c.interval(field("asymmetry_ci"), r.asymmetry_ci, -1.0, 1.0);
+        c.p_values(&format!("pairs[{i}]"), r.p_value, r.p_adjusted);
+    }
+    for (i, t) in f.pair_tests.iter().enumerate() {
+        let field = |name: &str| format!("pair_tests[{i}].{name}");
+        // The asymmetry amplification is a difference of two differences: within [−2, 2].
+        let bound = if t.measure == "asymmetry" { 2.0 } else { 1.0 };
+        c.range(field("difference"), t.difference, -bound, bound);
+        c.interval(field("difference_ci"), t.difference_ci, -bound, bound);
+        c.p_values(&format!("pair_tests[{i}]"), t.p_value, t.p_adjusted);
+    }
 }
 
 #[cfg(test)]

@@ -68,9 +68,11 @@ pub(crate) fn findings(
             )
             .into());
         }
+        let records = counts_records(counts_files)?;
+        refuse_same_counts_twice(&records)?;
         let counts = read_counts(counts_files)?;
         let run = RunInputs {
-            records: counts_records(counts_files)?,
+            records,
             baseline: input.baseline_name.clone(),
             metrics: counts.metric_names(),
             inverted: Vec::new(),
@@ -127,6 +129,23 @@ pub(crate) fn findings(
 pub(crate) fn input_paths(input: &InputArgs, extra: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
     let labels = input.inputs.iter().map(|a| crate::data::InputSpec::parse(a).path);
     labels.chain(extra).collect()
+}
+
+/// Two counts files with the same content are one shard given twice: summed, every count would
+/// be doubled.
+fn refuse_same_counts_twice(records: &[InputRecord]) -> Result<()> {
+    for (i, a) in records.iter().enumerate() {
+        if let Some(b) = records[i + 1..].iter().find(|b| b.sha256 == a.sha256) {
+            return Err(AmplifyError::Usage(format!(
+                "--counts {} and {} have the same content (sha256 {}): one shard given twice would count every item twice; give each shard once",
+                a.path,
+                b.path,
+                &a.sha256[..12.min(a.sha256.len())]
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 fn counts_records(paths: &[std::path::PathBuf]) -> Result<Vec<InputRecord>> {

@@ -50,6 +50,7 @@ impl CountsTable {
             check_score(model)?;
         }
         self.check_pairs()?;
+        self.check_versus()?;
         if self.models.is_empty() {
             return Err("no model row; nothing to compare".into());
         }
@@ -57,6 +58,24 @@ impl CountsTable {
             Some(orphan) => Err(format!("metric rows for model '{}' but no 'model' row", orphan.model)),
             None => Ok(()),
         }
+    }
+
+    /// A `--versus` table needs its base among the models and a model row for every model it
+    /// compares.
+    fn check_versus(&self) -> Result<(), String> {
+        for v in &self.versus {
+            if !self.models.iter().any(|m| m.model == v.base) {
+                return Err(format!("versus rows name the base '{}', which has no 'model' row", v.base));
+            }
+            let compared = v.table.metrics.iter().map(|m| &m.model);
+            if let Some(orphan) = compared.clone().find(|m| !v.table.models.iter().any(|x| &x.model == *m)) {
+                return Err(format!(
+                    "versus '{}': metric rows for model '{orphan}' but no 'model' row against '{}'",
+                    v.base, v.base
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Pair tables need the pairing row and a model row, and over all pairs each table counts

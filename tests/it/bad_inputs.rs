@@ -417,3 +417,44 @@ fn columns_polars_cannot_read_are_refused_not_a_crash() {
     case(&fx, &["compare", "@human.csv", "@decimals"], &["part-0.parquet", "is a decimal"]);
     case(&fx, &["inspect", "@decimal.parquet"], &["decimal.parquet", "is a decimal"]);
 }
+
+#[test]
+fn inputs_and_outputs_that_are_not_what_they_seem() {
+    let fx = Fixtures::new();
+    let d = fx.dir.path();
+    let status = std::process::Command::new("mkfifo").arg(d.join("pipe.csv")).status().expect("mkfifo");
+    assert!(status.success());
+    case(&fx, &["compare", "@pipe.csv", "@model.csv"], &["pipe.csv", "not a regular file"]);
+    case(
+        &fx,
+        &["compare", "@human.csv", "@model.csv", "-o", "@notes.txt/x.json"],
+        &["notes.txt", "is a file, not a directory"],
+    );
+    case(&fx, &["compare", "--counts", "@c_ok.csv", "--counts", "@c_ok.csv"], &["same content", "twice"]);
+    // Versus rows whose base is no model, and versus metric rows without their model row.
+    let ok = counts("8,4,6,4");
+    let with_versus: String = ok
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}\n", if i == 0 { "versus" } else { "" }))
+        .collect();
+    let ghost = format!("{with_versus}metric,m,a,,,,2,3,1,2,1,1,0,0,0,0,0,0,0,0,0,ghost\n");
+    write(d, "c_ghost.csv", &ghost);
+    case(&fx, &["compare", "--counts", "@c_ghost.csv"], &["base 'ghost'", "no 'model' row"]);
+    let orphan = format!("{with_versus}model,b,,,,,0,0,0,0,0,0,10,0,0,0,0,0,0,0,0,\nmetric,b,a,,,,2,3,1,2,1,1,0,0,0,0,0,0,0,0,0,m\n");
+    write(d, "c_orphan.csv", &orphan);
+    case(&fx, &["compare", "--counts", "@c_orphan.csv"], &["versus 'm'", "no 'model' row against 'm'"]);
+    // A pair rate of 4.2 (420%) in a findings file written by a real pair run, edited by hand.
+    let flip = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/flip.parquet");
+    let out = amplify()
+        .arg("compare")
+        .arg(&flip)
+        .args(["--source-column", "source", "--pair", "pair_id", "--variant", "version"])
+        .args(["--variants", "original,flipped", "--format", "json"])
+        .output()
+        .expect("run");
+    let mut f: serde_json::Value = serde_json::from_slice(&out.stdout).expect("pair findings");
+    f["pairs"][0]["both"]["rate"] = serde_json::json!(4.2);
+    write(d, "f_pairs.json", &f.to_string());
+    case(&fx, &["report", "--from", "@f_pairs.json", "--out", "@rp"], &["pairs[0].both.rate = 4.2"]);
+}

@@ -201,8 +201,15 @@ fn counts_roundtrip_and_shard_merge_reproduce_the_findings() {
     assert_eq!(from_counts["comparisons"], direct["comparisons"]);
     assert_eq!(from_counts["overall"], direct["overall"]);
     assert_eq!(from_counts["alignment"], direct["alignment"]);
-    // Shards: the same counts twice must double every count and keep every rate.
-    let twice = findings(&["--counts", counts.to_str().unwrap(), "--counts", counts.to_str().unwrap()]);
+    // The same file twice is refused (its counts would be doubled)...
+    let same =
+        amplify().args(["compare", "--counts"]).arg(&counts).arg("--counts").arg(&counts).output().unwrap();
+    assert_eq!(same.status.code(), Some(2), "{}", String::from_utf8_lossy(&same.stderr));
+    // ...while two shards add up: a second shard with the same counts (as CSV) doubles every
+    // count and keeps every rate.
+    let csv = dir.path().join("counts.csv");
+    amplify().arg("count").args(args).arg("-o").arg(&csv).assert().success();
+    let twice = findings(&["--counts", counts.to_str().unwrap(), "--counts", csv.to_str().unwrap()]);
     let (c1, c2) = (&direct["comparisons"][0], &twice["comparisons"][0]);
     assert_eq!(c2["n"].as_u64().unwrap(), 2 * c1["n"].as_u64().unwrap());
     assert_eq!(c2["model_rate"], c1["model_rate"]);

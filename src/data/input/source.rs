@@ -30,6 +30,12 @@ impl ScannedFile {
     /// bytes in the background.
     pub(crate) fn open_single(path: &Path) -> Result<Self> {
         if !path.is_file() {
+            if path.exists() {
+                return Err(AmplifyError::Data(format!(
+                    "{}: not a regular file (a FIFO, a device or a socket); amplify reads a file twice (schema, then data): save the data to a file and give that",
+                    path.display()
+                )));
+            }
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
         let format = FileFormat::of(path)?;
