@@ -9,6 +9,12 @@ use anyhow::Result;
 pub(crate) fn run(args: &PowerArgs) -> Result<()> {
     let pilot = args.from.as_deref().map(crate::report::load_findings).transpose()?;
     let question = question(args, pilot.is_some())?;
+    if let Some(effect) = question.effect.filter(|e| *e > question.discordant && pilot.is_none()) {
+        note!(
+            "amplify: --effect {effect} exceeds --discordant {}: a paired difference is at most the share of discordant pairs, so the paired designs have no sample size (–)",
+            question.discordant
+        );
+    }
     let report = power_report(question, pilot.as_ref());
     let text = match args.format {
         InspectFormat::Json => serde_json::to_string_pretty(&report)? + "\n",

@@ -176,3 +176,13 @@ fn group_amplification_is_corrected_where_the_audit_covers_the_levels() {
         }
     }
 }
+
+#[test]
+fn an_effect_larger_than_the_discordant_share_says_why_there_is_no_size() {
+    let out = amplify().args(["power", "--discordant", "0.01", "--effect", "0.5"]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--effect 0.5 exceeds --discordant 0.01"), "{stderr}");
+    let ok = amplify().args(["power", "--discordant", "0.2", "--effect", "0.05"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&ok.stderr).contains("exceeds"), "no note when the effect can happen");
+}
