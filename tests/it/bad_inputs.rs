@@ -431,6 +431,11 @@ fn inputs_and_outputs_that_are_not_what_they_seem() {
         &["notes.txt", "is a file, not a directory"],
     );
     case(&fx, &["compare", "--counts", "@c_ok.csv", "--counts", "@c_ok.csv"], &["same content", "twice"]);
+    // Every item's two samples tie: under --aggregate majority no item has a value.
+    write(d, "tie_h.csv", "id,a\n1,1\n2,0\n3,1\n");
+    write(d, "tie_m.csv", "id,seed,a\n1,1,1\n1,2,0\n2,1,0\n2,2,1\n3,1,1\n3,2,0\n");
+    let tie = ["compare", "@tie_h.csv", "@tie_m.csv", "--sample", "seed", "--aggregate", "majority"];
+    case(&fx, &tie, &["--aggregate majority", "tie", "--aggregate mean"]);
     // Versus rows whose base is no model, and versus metric rows without their model row.
     let ok = counts("8,4,6,4");
     let with_versus: String = ok

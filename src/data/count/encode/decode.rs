@@ -271,6 +271,15 @@ pub(crate) fn check_valid(
     if invalid < matched {
         return Ok(());
     }
+    let path = &data.files[source.file].path;
+    if data.repeats.as_ref().is_some_and(|r| r.aggregate == crate::data::input::Aggregate::Majority) {
+        return Err(AmplifyError::Data(format!(
+            "metric '{}' has no item value in {} ({}): under --aggregate majority an item whose valid samples tie (as many 1 as 0) has none, and here every item's samples tie or are invalid; use --aggregate mean, or an odd number of samples",
+            counts.metric,
+            source.name,
+            path.display()
+        )));
+    }
     Err(AmplifyError::AllInvalid {
         metric: counts.metric.clone(),
         source_name: source.name.clone(),
