@@ -214,22 +214,7 @@ fn raw_files_counts_and_summed_shards_give_the_same_pairs() {
     let sample = dir.path().join("sample");
     amplify().args(["sample", "--items", "600", "--out"]).arg(&sample).assert().success();
     let flip = sample.join("flip.parquet").display().to_string();
-    let opts = [
-        "--source-column",
-        "source",
-        "--pair",
-        "pair_id",
-        "--variant",
-        "version",
-        "--variants",
-        "original,flipped",
-        "--truth",
-        "crowd_verdict",
-        "--verdict",
-        "verdict",
-        "--group",
-        "topic",
-    ];
+    let opts = crate::common::FLIP_OPTIONS;
     let raw = findings(&[&[flip.as_str()][..], &opts].concat());
     assert!(raw["pair_truth"].as_array().is_some_and(|r| !r.is_empty()));
     let counts = dir.path().join("c.csv");

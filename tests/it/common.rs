@@ -63,3 +63,22 @@ pub fn assert_user_error(cmd: &mut Command, needles: &[&str]) {
         assert!(lines[0].contains(needle), "'{needle}' missing from: {}", lines[0]);
     }
 }
+
+/// The options of the documented pair run on `flip.parquet` (README): the sides, the truth and
+/// the topic grouping.
+pub const FLIP_OPTIONS: [&str; 14] = [
+    "--source-column",
+    "source",
+    "--pair",
+    "pair_id",
+    "--variant",
+    "version",
+    "--variants",
+    "original,flipped",
+    "--truth",
+    "crowd_verdict",
+    "--verdict",
+    "verdict",
+    "--group",
+    "topic",
+];

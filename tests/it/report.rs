@@ -321,23 +321,7 @@ fn sample_report(out: &Path, args: &[&str]) {
 const DESIGNS: [(&str, &[&str], &str); 4] = [
     (
         "pairs",
-        &[
-            "data/sample/flip.parquet",
-            "--source-column",
-            "source",
-            "--pair",
-            "pair_id",
-            "--variant",
-            "version",
-            "--variants",
-            "original,flipped",
-            "--truth",
-            "crowd_verdict",
-            "--verdict",
-            "verdict",
-            "--group",
-            "topic",
-        ],
+        &["data/sample/flip.parquet"],
         "1 of 2 asymmetry amplifications between original and flipped are significant; the largest: on verdict, model_b's asymmetry flipped − original differs from model_a's by +29.7 percentage points",
     ),
     (
@@ -377,12 +361,18 @@ const DESIGNS: [(&str, &[&str], &str); 4] = [
     ("plain", &EXAMPLE_FILES, "8 of 8 comparisons differ significantly from human; the largest: model_a shows"),
 ];
 
+/// A design's arguments: the pair run takes the documented pair options.
+fn design_args<'a>(name: &str, args: &[&'a str]) -> Vec<&'a str> {
+    let extra: &[&'a str] = if name == "pairs" { &crate::common::FLIP_OPTIONS } else { &[] };
+    args.iter().chain(extra).copied().collect()
+}
+
 #[test]
 fn every_chart_written_appears_in_both_reports_and_the_headline_leads_with_the_design() {
     let dir = tempfile::tempdir().unwrap();
     for (name, args, headline) in DESIGNS {
         let out = dir.path().join(name);
-        sample_report(&out, args);
+        sample_report(&out, &design_args(name, args));
         let html = std::fs::read_to_string(out.join("index.html")).unwrap();
         let md = std::fs::read_to_string(out.join("report.md")).unwrap();
         let mut stems: Vec<String> = std::fs::read_dir(out.join("charts"))
@@ -413,7 +403,7 @@ fn pair_and_condition_charts_sit_beside_their_sections() {
     let dir = tempfile::tempdir().unwrap();
     for (name, args, _) in &DESIGNS[..2] {
         let out = dir.path().join(name);
-        sample_report(&out, args);
+        sample_report(&out, &design_args(name, args));
         let html = std::fs::read_to_string(out.join("index.html")).unwrap();
         let (chart, section) = match *name {
             "pairs" => ("chart-pairs-both-sides", "<h2>Counterfactual pairs</h2>"),
