@@ -292,6 +292,37 @@ fn no_import_circle_between_files_or_folders() {
 }
 
 #[test]
+fn counts_is_a_leaf_and_stats_and_the_exporters_never_read_the_data_layer() {
+    let (_, edges) = import_graph();
+    let leaves_its_room = |from: &str, allowed: &[&str]| -> Vec<String> {
+        edges
+            .iter()
+            // Test modules (`tests.rs`) may read fixtures from anywhere.
+            .filter(|(module, _)| {
+                module.first().is_some_and(|m| m == from) && module.last().is_some_and(|m| m != "tests")
+            })
+            .flat_map(|(module, targets)| {
+                targets
+                    .iter()
+                    .filter(|t| t.first().is_some_and(|top| top != from && !allowed.contains(&top.as_str())))
+                    .map(move |t| format!("{} imports {}", module.join("::"), t.join("::")))
+            })
+            .collect()
+    };
+    assert_eq!(
+        leaves_its_room("counts", &[]),
+        Vec::<String>::new(),
+        "counts/ must import nothing of the crate"
+    );
+    assert_eq!(leaves_its_room("stats", &["counts", "rng"]), Vec::<String>::new(), "stats/ is pure");
+    for exporter in ["output", "chart"] {
+        let found =
+            leaves_its_room(exporter, &["analysis", "stats", "error", "escape", "plain_table", "output"]);
+        assert_eq!(found, Vec::<String>::new(), "{exporter}/ reads only Findings");
+    }
+}
+
+#[test]
 fn the_checker_finds_a_planted_circle() {
     // The same search on a graph with a circle, so the test above could fail.
     let graph: BTreeMap<String, BTreeSet<String>> = [
