@@ -7,7 +7,8 @@
 //! text is cut to its stored length, so a key across the cut cannot survive in part.
 //!
 //! An `--endpoint` is stored without its credentials: user information and the query string
-//! are dropped ([`endpoint_for_records`]).
+//! are dropped ([`endpoint_for_records`]), and so are those of any URL in a stored text (a
+//! transport error names the URL it failed to reach).
 
 /// The replacement of a key found in a text.
 const REDACTED: &str = "[redacted]";
@@ -27,7 +28,24 @@ pub(crate) fn redact(text: &str, key: Option<&str>) -> String {
     if let Some(bearer) = bearer {
         out = bearer.replace_all(&out, "Bearer [redacted]").into_owned();
     }
-    out
+    redact_url_credentials(&out)
+}
+
+/// URLs in a text (a transport error names the endpoint) without user information or query.
+fn redact_url_credentials(text: &str) -> String {
+    static URL: std::sync::OnceLock<Option<(regex::Regex, regex::Regex)>> = std::sync::OnceLock::new();
+    let patterns = URL.get_or_init(|| {
+        let user = regex::Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@").ok()?;
+        let query = regex::Regex::new(r#"(?i)\b([a-z][a-z0-9+.-]*://[^\s?#"']*)\?[^\s"'#]*"#).ok()?;
+        Some((user, query))
+    });
+    match patterns {
+        Some((user, query)) => {
+            let text = user.replace_all(text, "${1}[redacted]@");
+            query.replace_all(&text, "${1}?[redacted]").into_owned()
+        }
+        None => text.to_string(),
+    }
 }
 
 /// Redacts then keeps the first `max` characters, newlines folded: the stored form of an error body.
@@ -314,6 +332,18 @@ mod tests {
         let body = format!("{}{key} and more", "x".repeat(195));
         let stored = redact_and_cut(&body, Some(key), 200);
         assert!(!stored.contains("sk-abcd"), "{stored}");
+    }
+
+    #[test]
+    fn urls_in_error_texts_lose_their_credentials() {
+        let text = "POST https://user:pw-secret@host:80/v1/chat/completions?api_key=qs-secret failed";
+        let clean = redact(text, None);
+        assert!(!clean.contains("pw-secret") && !clean.contains("qs-secret"), "{clean}");
+        assert!(
+            clean.contains("https://[redacted]@host:80/v1/chat/completions?[redacted] failed"),
+            "{clean}"
+        );
+        assert_eq!(redact("see http://localhost:8000/v1 now", None), "see http://localhost:8000/v1 now");
     }
 
     #[test]

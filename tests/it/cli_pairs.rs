@@ -245,3 +245,25 @@ fn raw_files_counts_and_summed_shards_give_the_same_pairs() {
     args.extend(["--truth", "crowd_verdict", "--verdict", "verdict"]);
     assert_eq!(pair_sections(&raw), pair_sections(&findings(&args)));
 }
+
+#[test]
+fn rows_without_a_pair_id_are_said_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let human = write(
+        dir.path(),
+        "h.csv",
+        "id,pair,side,a\n1,p1,A,1\n2,p1,B,0\n3,,A,1\n4,p2,A,0\n5,p2,B,1\n6,p3,,1\n",
+    );
+    let model = write(dir.path(), "m.csv", "id,a\n1,1\n2,1\n3,0\n4,0\n5,1\n6,1\n");
+    let out = amplify()
+        .arg("compare")
+        .args([&human, &model])
+        .args(["--pair", "pair", "--variant", "side", "--variants", "A,B", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("2 row(s) have an id but no pair or no side value"), "{stderr}");
+    let f: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["pairing"]["complete"], 2, "the two complete pairs are still analysed");
+}

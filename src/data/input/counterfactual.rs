@@ -6,11 +6,19 @@
 //! have exactly two levels (the ones `--variants` names, if given).
 
 use crate::data::columns::{ID, PAIR, VARIANT};
-use crate::data::engine::{collect_streaming, EngineContext};
+use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::data::input::model::{Layout, PairMap, PairOptions, RawSource};
 use crate::data::input::source::ScannedFile;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
+
+/// Rows that have an id but no pair id or no variant (two columns, one aggregate).
+fn unpaired_rows(all: LazyFrame) -> Result<u64> {
+    let missing = col(ID).is_not_null().and(col(PAIR).is_null().or(col(VARIANT).is_null()));
+    let counted = collect_streaming(all.select([missing.cast(DataType::UInt32).sum().alias("n")]))
+        .engine(|| "counting the rows without a pair".into())?;
+    cell_u64(&counted, "n")
+}
 
 /// Reads the pair map from the files that have both columns (every file of a long or wide input
 /// is the same file).
@@ -46,9 +54,10 @@ pub(crate) fn pair_map(
             available: files[0].column_list(),
         });
     }
-    let united = concat(parts, UnionArgs::default())
-        .engine(|| "reading the pair columns".into())?
-        .filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
+    let all = concat(parts, UnionArgs::default()).engine(|| "reading the pair columns".into())?;
+    let unpaired_rows = unpaired_rows(all.clone())?;
+    let united =
+        all.filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
     // The levels in order of first appearance (baseline file first): one column, few values.
     let levels = united.clone().select([col(VARIANT).unique_stable()]).collect();
     let levels = levels.engine(|| format!("reading the levels of '{}'", options.variant))?;
@@ -57,7 +66,7 @@ pub(crate) fn pair_map(
     // baseline's ids are unique, so the map is its rows as they are.
     let in_baseline = layout != Layout::Long && from == [raws[0].file];
     if in_baseline {
-        return Ok(PairMap { lazy: united, variants, options: options.clone(), in_baseline });
+        return Ok(PairMap { lazy: united, variants, options: options.clone(), in_baseline, unpaired_rows });
     }
     // One row per item (an item is in several files); placed differently in two files, it has
     // two pair or two variant values, so min ≠ max.
@@ -70,7 +79,7 @@ pub(crate) fn pair_map(
     let df = collect_streaming(by_item).engine(|| "reading the pair columns".into())?;
     check_one_place_per_item(&df, options)?;
     let lazy = df.lazy().select([col(ID), col(PAIR), col(VARIANT)]);
-    Ok(PairMap { lazy, variants, options: options.clone(), in_baseline })
+    Ok(PairMap { lazy, variants, options: options.clone(), in_baseline, unpaired_rows })
 }
 
 /// Scratch columns of the pair map: an item's largest pair and variant value.

@@ -36,7 +36,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     if let Some(repeats) = &options.repeats {
         super::repeats::exclude_repeat_columns(&mut raws, repeats);
     }
-    let notes = match (&options.source_column, layout) {
+    let mut notes = match (&options.source_column, layout) {
         (Some(source), Layout::Long) => unsourced_rows(&files[0], source)?,
         _ => Vec::new(),
     };
@@ -46,6 +46,12 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         Some(p) => Some(crate::data::input::counterfactual::pair_map(&files, &raws, &id_type, p, layout)?),
         None => None,
     };
+    if let Some(map) = pairs.as_ref().filter(|m| m.unpaired_rows > 0) {
+        notes.push(format!(
+            "{} row(s) have an id but no {} or no {} value: their items are in no pair and are left out of the pair analysis",
+            map.unpaired_rows, map.options.pair, map.options.variant
+        ));
+    }
     let columns: Vec<String> = selection
         .metrics
         .iter()

@@ -195,6 +195,9 @@ pub struct PairMap {
     /// Whether only the baseline names the pairs: the baseline frame then has `__pair` and
     /// `__var`, and the positional pass counts the pairs.
     pub in_baseline: bool,
+    /// Rows with an id but no pair id or no variant, over the files that name pairs: their items
+    /// are in no pair (said in a note).
+    pub unpaired_rows: u64,
 }
 
 /// One source's normalised judgement table.
