@@ -186,3 +186,26 @@ fn an_effect_larger_than_the_discordant_share_says_why_there_is_no_size() {
     let ok = amplify().args(["power", "--discordant", "0.2", "--effect", "0.05"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&ok.stderr).contains("exceeds"), "no note when the effect can happen");
 }
+
+#[test]
+fn audits_naming_unknown_sources_repeated_rows_or_unknown_ids_are_not_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = write(dir.path(), "human.csv", "id,ev\n1,1\n2,0\n3,1\n4,0\n");
+    let m = write(dir.path(), "m.csv", "id,ev\n1,1\n2,1\n3,1\n4,0\n");
+    let run = |audit: &Path| {
+        let mut cmd = amplify();
+        cmd.arg("compare").arg(&h).arg(&m).arg("--audit").arg(audit);
+        cmd
+    };
+    let typo = write(dir.path(), "typo.csv", "id,source,ev\n1,human,1\n2,modle,1\n");
+    assert_user_error(&mut run(&typo), &["'modle'", "not compared", "human, m"]);
+    let twice = write(dir.path(), "twice.csv", "id,source,ev\n1,human,1\n1,human,1\n2,m,1\n");
+    assert_user_error(&mut run(&twice), &["more than one row", "--auditor"]);
+    let stray =
+        write(dir.path(), "stray.csv", "id,source,ev\n1,human,1\n2,human,0\n99,human,1\n1,m,1\n2,m,1\n");
+    let out = run(&stray).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("1 of the 3 audit rows of 'human'") && stderr.contains("left out"), "{stderr}");
+    assert!(!stderr.contains("audit rows of 'm'"), "every row of m matched: {stderr}");
+}

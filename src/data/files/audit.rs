@@ -148,6 +148,7 @@ pub(crate) fn read_audit(
             data.metrics.join(", ")
         )));
     }
+    check_audit_sources(data, &file, source_column)?;
     let mut out = Vec::new();
     for frame in std::iter::once(&data.baseline).chain(&data.models) {
         let mut left = vec![col(ID).cast(DataType::String)];
@@ -174,10 +175,47 @@ pub(crate) fn read_audit(
             .collect()
             .engine(|| format!("pairing {} with source '{}'", audit.display(), frame.name))?;
         let mut rows = rows_of(&df, metrics.clone())?;
+        refuse_repeats(&rows, audit)?;
+        unmatched_note(&file, source_column, &frame.name, rows.item.len())?;
         rows.levels = level_columns(data, &df)?;
         out.push((frame.name.clone(), rows));
     }
     Ok(out)
+}
+
+/// Every source the audit names must be a compared source: a misspelt name would leave its
+/// audit out silently.
+fn check_audit_sources(data: &Dataset, file: &ScannedFile, source_column: &str) -> Result<()> {
+    let names = file.lazy.clone().select([col(source_column).cast(DataType::String).unique_stable()]);
+    let df = names.collect().engine(|| format!("reading the sources of {}", file.path.display()))?;
+    let compared: Vec<&str> =
+        std::iter::once(&data.baseline).chain(&data.models).map(|f| f.name.as_str()).collect();
+    let column = df.column(source_column).engine(|| "reading the audited sources".into())?;
+    let named = column.str().engine(|| "reading the audited sources".into())?;
+    if let Some(unknown) = named.iter().flatten().find(|n| !compared.contains(n)) {
+        return Err(AmplifyError::Data(format!(
+            "{}: column '{source_column}' names the source '{}', which is not compared (sources: {}); fix the name or leave those rows out",
+            file.path.display(),
+            crate::data::input::source::printable(unknown, 80),
+            compared.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Audit rows of a source whose id is no item of that source are said in a note.
+fn unmatched_note(file: &ScannedFile, source_column: &str, source: &str, matched: usize) -> Result<()> {
+    let rows = file.lazy.clone().filter(col(source_column).cast(DataType::String).eq(lit(source)));
+    let df = rows.select([len().alias("n")]).collect().engine(|| "counting audit rows".into())?;
+    let total = crate::data::engine::cell_u64(&df, "n")? as usize;
+    if total > matched {
+        note!(
+            "amplify: {} of the {total} audit rows of '{source}' in {} have an id that is no item of '{source}' and are left out",
+            total - matched,
+            file.path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Without an auditor column every (item, text source) pair must appear once: a repeat means
