@@ -124,9 +124,8 @@ pub(crate) fn refuse_inputs(output: &Path, inputs: &[PathBuf]) -> Result<()> {
 }
 
 fn refuse_inside_dirs(output: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let Some(out) = absolute_parent(output) else { return Ok(()) };
     for dir in inputs.iter().filter(|p| p.is_dir()) {
-        if std::fs::canonicalize(dir).is_ok_and(|d| out.starts_with(d)) {
+        if inside(output, dir) {
             return Err(AmplifyError::Usage(format!(
                 "-o {}: it is inside the input directory {}, whose files are all read as input; write it elsewhere",
                 output.display(),
@@ -135,6 +134,25 @@ fn refuse_inside_dirs(output: &Path, inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `path` (which may not exist yet) lies in the directory `dir`.
+pub(crate) fn inside(path: &Path, dir: &Path) -> bool {
+    let Ok(dir) = std::fs::canonicalize(dir) else { return false };
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing =
+                    if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
+            }
+            _ => return false,
+        }
+    }
+    std::fs::canonicalize(&existing)
+        .is_ok_and(|p| rest.iter().rev().fold(p, |p, n| p.join(n)).starts_with(&dir))
 }
 
 /// `path` with its directory made canonical (the file itself may not exist yet).

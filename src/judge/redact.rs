@@ -104,8 +104,9 @@ fn redact_fragments(text: &str, key: &str) -> String {
     out
 }
 
-/// The encoded forms of the key searched literally (longest first, so a form is never left in
-/// part); the key itself and its pieces are redacted by [`redact_fragments`].
+/// The forms of the key searched literally (longest first, so a form is never left in part): the
+/// key itself (also a non-ASCII one, which [`redact_fragments`] does not search) and its base64
+/// encodings; the key's pieces are redacted by [`redact_fragments`].
 fn forms(key: &str) -> Vec<String> {
     let mut forms = vec![key.to_string()];
     forms.extend(base64_cores(key.as_bytes()));

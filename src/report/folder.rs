@@ -26,7 +26,7 @@ pub(crate) fn check_folder(dir: &Path, flag: &str, inputs: &[PathBuf]) -> Result
         return Err(usage("it is a file; give a folder name".into()));
     }
     let inputs = crate::atomic::expand_globs(inputs);
-    if let Some(input) = inputs.iter().filter(|i| i.is_dir()).find(|i| inside(dir, i)) {
+    if let Some(input) = inputs.iter().filter(|i| i.is_dir()).find(|i| crate::atomic::inside(dir, i)) {
         return Err(usage(format!(
             "it is inside the input directory {}, whose files are all read as input; write it elsewhere",
             input.display()
@@ -67,25 +67,6 @@ pub(crate) fn check_folder(dir: &Path, flag: &str, inputs: &[PathBuf]) -> Result
         "the folder holds files amplify did not write ({}{more}); give an empty or new folder",
         shown.join(", ")
     )))
-}
-
-/// Whether `path` (which may not exist yet) lies in the directory `dir`.
-fn inside(path: &Path, dir: &Path) -> bool {
-    let Ok(dir) = std::fs::canonicalize(dir) else { return false };
-    let mut existing = path.to_path_buf();
-    let mut rest = Vec::new();
-    while std::fs::symlink_metadata(&existing).is_err() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing =
-                    if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
-            }
-            _ => return false,
-        }
-    }
-    std::fs::canonicalize(&existing)
-        .is_ok_and(|p| rest.iter().rev().fold(p, |p, n| p.join(n)).starts_with(&dir))
 }
 
 /// Refuses when a folder on the way to one of `names` (relative to `dir`) is a symbolic link:
