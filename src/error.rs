@@ -56,6 +56,19 @@ pub enum AmplifyError {
         /// Comma-separated list of the file's columns.
         available: String,
     },
+    /// A column that keys rows (an id, pair, variant, sample, annotator, group or source column)
+    /// holds lists, structs or bytes instead of one value per row.
+    #[error("{path}: column '{column}' (used for {purpose}) holds {dtype} values; it needs one string, number or boolean per row: flatten it first (a list with `.list.first()` or `.explode()`, a struct with `.struct.field(NAME)`, bytes by decoding them)")]
+    KeyColumnType {
+        /// The offending path.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// What the column was used for.
+        purpose: &'static str,
+        /// Its type as polars names it.
+        dtype: String,
+    },
     /// A requested metric is not present.
     #[error("unknown metric '{metric}' in {source_name}; metrics available on both sides: {candidates}")]
     UnknownMetric {

@@ -17,6 +17,7 @@ mod cli_pairing;
 mod cli_pairs;
 mod cli_repeats;
 mod cli_versus;
+mod column_types;
 mod common;
 mod elephant;
 #[path = "../support/mock.rs"]

@@ -1,7 +1,7 @@
 //! `amplify inspect`: what a file holds and how amplify would read it.
 
 use crate::data::engine::{cell_u64, EngineContext};
-use crate::data::input::labels::{is_label_type, normalised};
+use crate::data::input::labels::{is_label_type, is_text, normalised};
 use crate::data::input::source::ScannedFile;
 use crate::data::input::FileFormat;
 use crate::error::Result;
@@ -141,9 +141,9 @@ fn guess_role(
         && (["id", "Unnamed: 0", ""].contains(&name) || dtype.is_integer())
     {
         ColumnRole::Id
-    } else if dtype.is_string() && distinct <= 50.max(rows / 100) && distinct < rows {
+    } else if is_text(dtype) && distinct <= 50.max(rows / 100) && distinct < rows {
         ColumnRole::Categorical
-    } else if dtype.is_string() {
+    } else if is_text(dtype) {
         ColumnRole::Text
     } else {
         ColumnRole::Other

@@ -34,6 +34,8 @@ pub(crate) fn pair_map(
     for (f, file) in files.iter().enumerate() {
         let Some(raw) = raws.iter().find(|r| r.file == f) else { continue };
         if file.has_column(&options.pair) && file.has_column(&options.variant) {
+            file.check_key(&options.pair, "--pair")?;
+            file.check_key(&options.variant, "--variant")?;
             from.push(f);
             parts.push(file.lazy.clone().select([
                 col(raw.id.as_str()).cast(id_type.clone()).alias(ID),

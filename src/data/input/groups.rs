@@ -24,6 +24,7 @@ pub(crate) fn level_exprs(
                     available: file.column_list(),
                 });
             }
+            file.check_key(c, "--group")?;
             Ok((col(c.as_str()).cast(DataType::String), None))
         }
         GroupingSpec::Derived { levels, .. } => {

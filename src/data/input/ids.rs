@@ -129,10 +129,12 @@ pub(crate) fn footer_range(path: &Path, column: &str) -> Option<(i64, i64)> {
 pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<String> {
     let wanted = options.id.clone().unwrap_or_else(|| "id".to_string());
     if file.has_column(&wanted) {
+        file.check_key(&wanted, "the item id")?;
         return Ok(wanted);
     }
     if options.id.is_none() {
         if let Some(found) = ["Unnamed: 0", ""].into_iter().find(|c| file.has_column(c)) {
+            file.check_key(found, "the item id")?;
             return Ok(found.to_string());
         }
     }

@@ -12,7 +12,22 @@ pub(crate) const FALSE_LABELS: [&str; 4] = ["0", "0.0", "false", "no"];
 /// values missing, as Parquet writers store an empty column) counts: its labels are all invalid,
 /// which is reported like any all-invalid column instead of the column vanishing.
 pub(crate) fn is_label_type(dtype: &DataType) -> bool {
-    dtype.is_bool() || dtype.is_primitive_numeric() || dtype.is_string() || dtype == &DataType::Null
+    dtype.is_bool() || dtype.is_primitive_numeric() || is_text(dtype) || dtype == &DataType::Null
+}
+
+/// Whether a column holds text: plain strings, or strings stored as a dictionary (Parquet's and
+/// Arrow's dictionary encoding, read by polars as categorical or enum). Both are read as strings.
+pub(crate) fn is_text(dtype: &DataType) -> bool {
+    dtype.is_string() || dtype.is_categorical() || dtype.is_enum()
+}
+
+/// Column `name` as a string expression, decoding a dictionary-encoded column.
+fn text(name: &str, dtype: &DataType) -> Expr {
+    if dtype.is_string() {
+        col(name)
+    } else {
+        col(name).cast(DataType::String)
+    }
 }
 
 /// The normalised label of column `name` as Int32: 1, 0 or null (invalid).
@@ -29,8 +44,8 @@ pub(crate) fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
     } else if dtype.is_primitive_numeric() {
         let f = c.cast(DataType::Float64);
         when(f.clone().eq(lit(1.0))).then(lit(one)).when(f.eq(lit(0.0))).then(lit(zero)).otherwise(null())
-    } else if dtype.is_string() {
-        let s = c.str().strip_chars(lit(NULL)).str().to_lowercase();
+    } else if is_text(dtype) {
+        let s = text(name, dtype).str().strip_chars(lit(NULL)).str().to_lowercase();
         when(any_of(&s, &TRUE_LABELS))
             .then(lit(one))
             .when(any_of(&s, &FALSE_LABELS))
@@ -51,7 +66,7 @@ pub(crate) fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
 /// [`normalised`] were the largest cost of a 10M-item run.
 pub(crate) fn label_source(name: &str, dtype: &DataType, verdicts: Option<&VerdictMap>) -> Expr {
     match verdicts {
-        Some(map) if dtype.is_string() => verdict(name, dtype, map),
+        Some(map) if is_text(dtype) => verdict(name, dtype, map),
         _ if dtype.is_bool() || dtype.is_integer() => col(name),
         _ => normalised(name, dtype, false),
     }
@@ -169,10 +184,10 @@ impl std::str::FromStr for VerdictMap {
 /// A verdict label as Int32: a string column maps through `map` (trimmed, case-insensitive) and
 /// also accepts the binary spellings of [`normalised`]; other types are read as binary labels.
 pub(crate) fn verdict(name: &str, dtype: &DataType, map: &VerdictMap) -> Expr {
-    if !dtype.is_string() {
+    if !is_text(dtype) {
         return normalised(name, dtype, false);
     }
-    let s = col(name).str().strip_chars(lit(NULL)).str().to_uppercase();
+    let s = text(name, dtype).str().strip_chars(lit(NULL)).str().to_uppercase();
     let upper = |labels: &[&str]| labels.iter().map(|l| l.to_uppercase()).collect::<Vec<_>>();
     let ones: Vec<String> = map.ones.iter().cloned().chain(upper(&TRUE_LABELS)).collect();
     let zeros: Vec<String> = map.zeros.iter().cloned().chain(upper(&FALSE_LABELS)).collect();

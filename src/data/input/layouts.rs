@@ -183,6 +183,7 @@ fn long_sources(input: &InputSpec, source_col: &str, options: &DataOptions) -> R
             available: file.column_list(),
         });
     }
+    file.check_key(source_col, "--source-column")?;
     let names = distinct_sources(&file, source_col)?;
     let baseline = &options.baseline_name;
     if !names.contains(baseline) {

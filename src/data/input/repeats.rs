@@ -40,6 +40,7 @@ pub(crate) fn order_extra(
             available: file.column_list(),
         });
     }
+    file.check_key(name, if baseline { "--annotator" } else { "--sample" })?;
     Ok(Some(col(name).alias(SAMPLE_ORDER)))
 }
 

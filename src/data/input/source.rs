@@ -74,6 +74,22 @@ impl ScannedFile {
         self.schema.iter_names().map(|n| printable(n.as_str(), 60)).collect::<Vec<_>>().join(", ")
     }
 
+    /// Refuses a key column (id, pair, variant, sample, annotator, group, source) whose values
+    /// are not scalars: lists, arrays, structs and bytes cannot be compared as keys. A column that
+    /// is absent is left to the caller's own message.
+    pub(crate) fn check_key(&self, name: &str, purpose: &'static str) -> Result<()> {
+        let Some(dtype) = self.schema.get(name) else { return Ok(()) };
+        if dtype.is_nested() || matches!(dtype, DataType::Binary | DataType::BinaryOffset) {
+            return Err(AmplifyError::KeyColumnType {
+                path: self.path.clone(),
+                column: printable(name, 60),
+                purpose,
+                dtype: dtype.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Whether the file has a column.
     pub(crate) fn has_column(&self, name: &str) -> bool {
         self.schema.contains(name)
