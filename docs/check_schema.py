@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validates findings documents (amplify.findings/3) against docs/findings.schema.json.
+"""Validates findings documents (amplify.findings/4) against docs/findings.schema.json.
 
     python docs/check_schema.py docs/findings.schema.json reports/example/findings.json [more.json ...]
 

@@ -7,7 +7,8 @@ summation (`--counts a --counts b`).
     python sql/check.py --engine duckdb --amplify target/debug/amplify
     python sql/check.py --engine spark  --amplify target/debug/amplify
 
-Cases: the sample (data/sample, counts.sql with sql/params_sample.sql, shards by id); and the
+Cases: the sample (data/sample, counts.sql with sql/params_sample.sql, shards by id; and its
+baseline alone, with no model: the data's own rows); and the
 counterfactual pairs of `amplify sample` (swap.parquet and flip.parquet, from data/sample when
 there, else generated into a temporary folder), split into one file per source and altered so that
 every rule is exercised (pairs missing a side or with a side given twice, items without a pair,
@@ -52,8 +53,14 @@ OPTIONS = [
     "--derive", r"partner=male:\b(husband|boyfriend)\b",
 ]
 SECTIONS = ["alignment", "comparisons", "overall", "truth", "truth_tests", "groupings", "groups",
-            "bias_amplification"]
+            "bias_amplification", "data"]
 PAIR_SECTIONS = ["pairing", "pairs", "pair_tests", "pair_truth"]
+# The sample's parameters with no model: the baseline alone.
+ONE_SOURCE = [
+    "CREATE OR REPLACE TEMPORARY VIEW amp_models AS SELECT 'none' AS model, 1 AS position FROM human WHERE 1 = 0",
+    "CREATE OR REPLACE TEMPORARY VIEW amp_model_labels AS "
+    "SELECT 'none' AS model, id, 'none' AS metric, 0 AS label FROM human WHERE 1 = 0",
+]
 KEY_COLUMNS = ["kind", "model", "metric", "group_by", "level", "truth", "versus", "cell"]
 
 # The pair cases: the long sample file, the changes made to it (DuckDB statements on table t;
@@ -311,7 +318,14 @@ def check_sample(binary, run, tmp):
     checks = {"whole table": ["--counts", str(full)],
               "two shards summed": ["--counts", str(shards[0]), "--counts", str(shards[1])]}
     _, more = compare_findings(binary, raw_files + OPTIONS, checks, SECTIONS)
-    return problems + more, f"{len(rows_of(full))} counts rows"
+    # The baseline alone (no model): the data's own rows only.
+    alone = script(SQL / "params_sample.sql", ONE_SOURCE)
+    one = run(tables, None, alone, tmp / "alone.parquet")
+    ours_one = tmp / "amplify_alone.parquet"
+    subprocess.run([binary, "count", raw_files[0], *OPTIONS, "-o", str(ours_one)], check=True, capture_output=True)
+    problems += [f"  one source: {line}" for line in diff_counts(ours_one, one)]
+    _, alone_more = compare_findings(binary, raw_files[:1] + OPTIONS, {"one source": ["--counts", str(one)]}, SECTIONS)
+    return problems + more + alone_more, f"{len(rows_of(full))} counts rows; one source alone: {len(rows_of(one))}"
 
 
 def long_file(binary, tmp, data):

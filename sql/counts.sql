@@ -45,12 +45,27 @@
 -- item): sql/repeated.sql replaces this file. Its parameters are these views with the labels given
 -- per sample (amp_baseline_samples, amp_model_samples) and three more settings; see its header.
 
+-- The models and, last, the baseline counted as its own model (amplify's rows whose model is the
+-- baseline: every baseline item against itself, from which it computes the data's own findings;
+-- with no model at all, the table of the data alone).
+CREATE OR REPLACE TEMPORARY VIEW amp_sources AS
+SELECT model, position FROM amp_models
+UNION ALL
+SELECT s.baseline_name, (SELECT COALESCE(MAX(position), 0) + 1 FROM amp_models)
+FROM amp_settings s;
+
+-- Every model's labels, the baseline's own under its name.
+CREATE OR REPLACE TEMPORARY VIEW amp_source_labels AS
+SELECT model, id, metric, label FROM amp_model_labels
+UNION ALL
+SELECT s.baseline_name, l.id, l.metric, l.label FROM amp_baseline_labels l CROSS JOIN amp_settings s;
+
 -- Matched items with both sides' labels, for the compared metrics.
 CREATE OR REPLACE TEMPORARY VIEW amp_pairs AS
 SELECT m.model, b.id, b.metric, b.label AS b_label, m.label AS m_label, i.truth, i.level,
        k.against_truth
 FROM amp_baseline_labels b
-JOIN amp_model_labels m ON m.id = b.id AND m.metric = b.metric
+JOIN amp_source_labels m ON m.id = b.id AND m.metric = b.metric
 JOIN amp_baseline i ON i.id = b.id
 JOIN amp_metrics k ON k.metric = b.metric AND k.compared = 1;
 
@@ -135,13 +150,13 @@ SELECT p.model, p.position,
        COALESCE(sc.score_sum_baseline, 0) AS score_sum_baseline,
        COALESCE(sc.score_sum_model, 0) AS score_sum_model,
        COALESCE(sc.score_sum_sq_diff, 0) AS score_sum_sq_diff
-FROM amp_models p
+FROM amp_sources p
 LEFT JOIN (
-  SELECT model, COUNT(*) AS items FROM (SELECT DISTINCT model, id FROM amp_model_labels) d GROUP BY model
+  SELECT model, COUNT(*) AS items FROM (SELECT DISTINCT model, id FROM amp_source_labels) d GROUP BY model
 ) n ON n.model = p.model
 LEFT JOIN (
   SELECT d.model, COUNT(*) AS matched
-  FROM (SELECT DISTINCT model, id FROM amp_model_labels) d JOIN amp_baseline b ON b.id = d.id
+  FROM (SELECT DISTINCT model, id FROM amp_source_labels) d JOIN amp_baseline b ON b.id = d.id
   GROUP BY d.model
 ) j ON j.model = p.model
 LEFT JOIN (
@@ -162,7 +177,7 @@ SELECT 1 AS kind_rank, p.position AS source_rank, k.position AS metric_rank,
        0 AS c_matched, 0 AS c_baseline_only_ids, 0 AS c_model_only_ids, 0 AS c_score_n,
        0 AS c_score_sum_baseline, 0 AS c_score_sum_model, 0 AS c_score_sum_sq_diff,
        0 AS c_unassigned, 0 AS c_ambiguous
-FROM amp_metric_rows r JOIN amp_models p ON p.model = r.model JOIN amp_metrics k ON k.metric = r.metric
+FROM amp_metric_rows r JOIN amp_sources p ON p.model = r.model JOIN amp_metrics k ON k.metric = r.metric
 UNION ALL
 SELECT 2, t.source_position, k.position, 'truth', t.source, t.metric, t.group_by, t.level, '',
        t.c_both, t.c_model_only, t.c_baseline_only, t.c_neither, t.c_invalid_baseline, t.c_invalid_model,

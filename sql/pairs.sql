@@ -88,13 +88,14 @@ FROM (SELECT DISTINCT model, metric FROM amp_model_labels) d
 JOIN amp_metrics k ON k.metric = d.metric AND k.compared = 1;
 
 -- Who is compared with whom: every model with the baseline (versus_rank 0), every later model
--- with the first model (versus_rank 1).
+-- with the first model (versus_rank 1); the baseline's own model (counts.sql's amp_sources, last)
+-- too, its labels the baseline's.
 CREATE OR REPLACE TEMPORARY VIEW amp_cf_versus AS
 SELECT s.baseline_name AS versus, 0 AS versus_rank, m.model, m.position AS model_rank
-FROM amp_settings s CROSS JOIN amp_models m
+FROM amp_settings s CROSS JOIN amp_sources m
 UNION ALL
 SELECT f.model, 1, m.model, m.position
-FROM amp_models f JOIN amp_models m ON m.position > f.position
+FROM amp_models f JOIN amp_sources m ON m.position > f.position
 WHERE f.position = (SELECT MIN(position) FROM amp_models);
 
 -- One joint table per (versus, model, metric) where both sources have the metric.

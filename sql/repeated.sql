@@ -63,24 +63,40 @@ FROM amp_metrics k JOIN amp_metrics j ON j.compared = 1 AND j.position <= k.posi
 WHERE k.compared = 1
 GROUP BY k.metric;
 
--- Every source reduced to one row per item and metric, as amplify's item frames: valid samples k,
+-- The models and, last, the baseline counted as its own model (amplify's rows whose model is the
+-- baseline, for the data's own findings; see sql/counts.sql).
+CREATE OR REPLACE TEMPORARY VIEW amp_r_sources AS
+SELECT model, position FROM amp_models
+UNION ALL
+SELECT s.baseline_name, (SELECT COALESCE(MAX(position), 0) + 1 FROM amp_models)
+FROM amp_settings s;
+
+-- The baseline reduced to one row per item and metric, as amplify's item frames: valid samples k,
 -- ones s, and the label of the first valid sample by the sample column (NULLS FIRST as amplify
 -- sorts, though it refuses NULL sample values). One pass over the samples: valid ones numbered first.
+CREATE OR REPLACE TEMPORARY VIEW amp_r_baseline_items AS
+SELECT id, metric, SUM(valid) AS k, SUM(CASE WHEN label = 1 THEN 1 ELSE 0 END) AS s,
+       MAX(CASE WHEN rn = 1 AND valid = 1 THEN label END) AS first_label
+FROM (
+  SELECT id, metric, label, CASE WHEN label = 0 OR label = 1 THEN 1 ELSE 0 END AS valid,
+         ROW_NUMBER() OVER (PARTITION BY id, metric
+                            ORDER BY CASE WHEN label = 0 OR label = 1 THEN 0 ELSE 1 END,
+                                     sample ASC NULLS FIRST) AS rn
+  FROM amp_baseline_samples
+) r
+GROUP BY id, metric;
+
+-- Every source reduced likewise: the baseline (rank 0), each model, and the baseline's own model
+-- (its items again, ranked last).
 CREATE OR REPLACE TEMPORARY VIEW amp_r_items AS
 SELECT st.baseline_name AS source, 0 AS source_rank, x.id, x.metric, x.k, x.s, x.first_label
-FROM (
-  SELECT id, metric, SUM(valid) AS k, SUM(CASE WHEN label = 1 THEN 1 ELSE 0 END) AS s,
-         MAX(CASE WHEN rn = 1 AND valid = 1 THEN label END) AS first_label
-  FROM (
-    SELECT id, metric, label, CASE WHEN label = 0 OR label = 1 THEN 1 ELSE 0 END AS valid,
-           ROW_NUMBER() OVER (PARTITION BY id, metric
-                              ORDER BY CASE WHEN label = 0 OR label = 1 THEN 0 ELSE 1 END,
-                                       sample ASC NULLS FIRST) AS rn
-    FROM amp_baseline_samples
-  ) r
-  GROUP BY id, metric
-) x
+FROM amp_r_baseline_items x
 CROSS JOIN amp_settings st
+UNION ALL
+SELECT st.baseline_name, p.position, x.id, x.metric, x.k, x.s, x.first_label
+FROM amp_r_baseline_items x
+CROSS JOIN amp_settings st
+JOIN amp_r_sources p ON p.model = st.baseline_name
 UNION ALL
 SELECT x.model, p.position, x.id, x.metric, x.k, x.s, x.first_label
 FROM (
@@ -247,10 +263,14 @@ SELECT p.model, p.position,
        COALESCE(bi.is_binary, 1) AS is_binary,
        COALESCE(sc.scb, 0) AS scb, COALESCE(sc.scm, 0) AS scm, COALESCE(sc.scq, 0) AS scq,
        COALESCE(sc.swb, 0) AS swb, COALESCE(sc.swm, 0) AS swm, COALESCE(sc.swq, 0) AS swq
-FROM amp_models p
+FROM amp_r_sources p
 LEFT JOIN (
   SELECT d.model, COUNT(*) AS items, SUM(CASE WHEN b.id IS NOT NULL THEN 1 ELSE 0 END) AS matched
-  FROM (SELECT DISTINCT model, id FROM amp_model_samples) d LEFT JOIN amp_baseline b ON b.id = d.id
+  FROM (
+    SELECT DISTINCT model, id FROM amp_model_samples
+    UNION ALL
+    SELECT DISTINCT s.baseline_name, x.id FROM amp_baseline_samples x CROSS JOIN amp_settings s
+  ) d LEFT JOIN amp_baseline b ON b.id = d.id
   GROUP BY d.model
 ) n ON n.model = p.model
 LEFT JOIN amp_r_scores sc ON sc.model = p.model
@@ -270,7 +290,8 @@ SELECT v.source, v.source_rank, v.metric, v.position, i.truth, i.level,
 FROM amp_r_values v
 JOIN amp_baseline i ON i.id = v.id
 CROSS JOIN amp_settings s
-WHERE v.against_truth = 1 AND s.has_truth = 1;
+-- (the baseline's own model repeats the baseline's truth rows: left out)
+WHERE v.against_truth = 1 AND s.has_truth = 1 AND (v.source_rank = 0 OR v.source <> s.baseline_name);
 
 -- Per source, truth metric and slice (all items, each level): the sums on truth-positive and
 -- truth-negative items, the items with an invalid truth, the invalid labels.
@@ -330,7 +351,8 @@ FROM (
   SELECT v.source, v.source_rank, v.metric, v.position, v.k, v.s, v.first_label,
          CAST(v.k AS DOUBLE) AS kd, CAST(v.s AS DOUBLE) AS sd
   FROM amp_r_values v CROSS JOIN amp_settings st
-  WHERE (v.source_rank = 0 AND st.baseline_repeats = 1) OR (v.source_rank > 0 AND st.models_repeat = 1)
+  WHERE (v.source_rank = 0 AND st.baseline_repeats = 1)
+     OR (v.source_rank > 0 AND st.models_repeat = 1 AND v.source <> st.baseline_name)
 ) x
 GROUP BY source, source_rank, metric, position;
 

@@ -15,8 +15,8 @@ pub(crate) use validate::problems;
 pub use build::build_findings;
 pub use findings::{
     AgreementReport, AgreementRow, Alignment, BiasAmplification, Comparison, CorrectedGroup, CorrectedRow,
-    Detectable, DifferentialError, Findings, GroupRow, GroupingSummary, InputRecord, InstabilityRow,
-    LevelSize, Overall, PairRow, PairTest, PairTruthRow, PairingSummary, PowerQuestion, PowerReport,
-    PowerRow, RankRow, Ranking, ReferenceLevel, RepeatSettings, Settings, TruthRow, TruthTest, UnpairedRow,
-    Versus, AGREEMENT_SCHEMA, FINDINGS_SCHEMA, POWER_SCHEMA,
+    DataBias, DataGap, DataRate, Detectable, DifferentialError, Findings, GroupRow, GroupingSummary,
+    InputRecord, InstabilityRow, LevelSize, LevelTest, Overall, PairRow, PairTest, PairTruthRow,
+    PairingSummary, PowerQuestion, PowerReport, PowerRow, RankRow, Ranking, ReferenceLevel, RepeatSettings,
+    Settings, TruthRow, TruthTest, UnpairedRow, Versus, AGREEMENT_SCHEMA, FINDINGS_SCHEMA, POWER_SCHEMA,
 };

@@ -67,13 +67,16 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<Skipped>) {
         "no rate to draw",
         &anchor,
     );
-    push(
-        "differences".into(),
-        "Model − baseline differences (Tango intervals)".into(),
-        forest::differences_chart(f),
-        "no difference with an estimate",
-        &anchor,
-    );
+    let alone = f.data.as_ref().is_some_and(|d| d.alone);
+    if !alone {
+        push(
+            "differences".into(),
+            "Model − baseline differences (Tango intervals)".into(),
+            forest::differences_chart(f),
+            "no difference with an estimate",
+            &anchor,
+        );
+    }
     if !f.truth.is_empty() {
         anchor = Anchor::Truth;
         push(
@@ -84,7 +87,8 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<Skipped>) {
             &anchor,
         );
     }
-    for g in &f.groupings {
+    // Without a model there is no gap amplification to draw (the data's gaps are in its tables).
+    for g in f.groupings.iter().filter(|_| !alone) {
         anchor = Anchor::Grouping(g.group_by.clone());
         let amp = groups::amplification_charts(f).into_iter().find(|(n, _)| n == &g.group_by).map(|(_, s)| s);
         push(

@@ -39,7 +39,14 @@ pub(crate) fn rate_groups(f: &Findings) -> Vec<(String, Vec<Option<Bar>>)> {
             .map(|m| f.comparisons.iter().find(|c| &c.metric == metric && &c.model == m))
             .collect();
         let first = rows.iter().flatten().next();
-        let mut bars = vec![first.and_then(|c| c.baseline_rate.map(|v| Bar { value: v, ci: c.baseline_ci }))];
+        let own =
+            f.data.as_ref().filter(|d| d.alone).and_then(|d| d.rates.iter().find(|r| &r.metric == metric));
+        let baseline = match own {
+            // The data alone: its own rate over every item.
+            Some(r) => r.rate.map(|v| Bar { value: v, ci: r.ci }),
+            None => first.and_then(|c| c.baseline_rate.map(|v| Bar { value: v, ci: c.baseline_ci })),
+        };
+        let mut bars = vec![baseline];
         bars.extend(
             rows.iter().map(|c| c.and_then(|c| c.model_rate.map(|v| Bar { value: v, ci: c.model_ci }))),
         );
@@ -51,12 +58,15 @@ pub(crate) fn rate_groups(f: &Findings) -> Vec<(String, Vec<Option<Bar>>)> {
 /// The rates chart, or `None` when there is nothing to draw.
 pub(crate) fn rates_chart(f: &Findings) -> Option<Scene> {
     let groups = rate_groups(f);
-    if groups.is_empty() {
+    if groups.iter().all(|(_, bars)| bars.iter().all(Option::is_none)) {
         return None;
     }
     let conf = format!("{:.0}%", f.settings.confidence.get() * 100.0);
     let text = BarText {
-        title: format!("How often each model shows each behaviour, compared with {}", f.settings.baseline),
+        title: match f.data.as_ref().is_some_and(|d| d.alone) {
+            true => format!("How often {} shows each behaviour", f.settings.baseline),
+            false => format!("How often each model shows each behaviour, compared with {}", f.settings.baseline),
+        },
         subtitle: format!(
             "Share of items per metric with {conf} Wilson intervals; overall = mean item score (no interval); hatched = {}",
             f.settings.baseline

@@ -50,6 +50,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         amplify_version: "test".into(),
         settings,
         inputs: vec![],
+        data: None,
         alignment: models
             .iter()
             .map(|m| Alignment { model: m.to_string(), matched: 100, baseline_only: 0, model_only: 0 })

@@ -29,8 +29,8 @@ pub(crate) fn run(args: &CountArgs) -> Result<()> {
     }
     let rows = write_counts(&counts, &args.output)?;
     note!(
-        "amplify: wrote {rows} counts rows ({} model(s) × {} metric(s)) to {}",
-        counts.models.len(),
+        "amplify: wrote {rows} counts rows ({} model(s) and the data's own rows × {} metric(s)) to {}",
+        dataset.compared().count(),
         counts.metric_names().len(),
         args.output.display()
     );

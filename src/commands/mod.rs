@@ -68,10 +68,16 @@ pub(crate) fn count_conditions(
     counts: &mut CountsTable,
     settings: &crate::analysis::Settings,
 ) -> crate::Result<()> {
+    if dataset.compared().count() == 0 && (plan.versus.is_some() || plan.rank_by.is_some()) {
+        let flag = if plan.versus.is_some() { "--versus" } else { "--rank-by" };
+        return Err(crate::error::AmplifyError::Usage(format!(
+            "{flag}: the run has one source and no model to compare; give the model files after the baseline"
+        )));
+    }
     if let Some(base) = &plan.versus {
         counts.versus.push(data::count::count_versus(dataset, base, plan.strategy)?);
     }
-    if let Some(measure) = plan.rank_by.as_ref().filter(|_| dataset.models.len() > 1) {
+    if let Some(measure) = plan.rank_by.as_ref().filter(|_| dataset.compared().count() > 1) {
         // The best by the comparisons with the baseline, which --versus-only would leave out.
         let settings = crate::analysis::Settings { versus_only: false, ..settings.clone() };
         let findings = crate::analysis::build_findings(counts, settings, Vec::new())?;
@@ -92,7 +98,7 @@ pub(crate) fn count_conditions(
 /// The input records of a dataset, baseline first.
 pub(crate) fn input_records(dataset: &Dataset) -> Vec<InputRecord> {
     std::iter::once(("baseline", &dataset.baseline))
-        .chain(dataset.models.iter().map(|m| ("model", m)))
+        .chain(dataset.compared().map(|m| ("model", m)))
         .map(|(role, frame)| {
             let file = &dataset.files[frame.file];
             InputRecord {

@@ -231,6 +231,51 @@ pub struct CountsTable {
     pub versus: Vec<VersusTable>,
 }
 
+impl CountsTable {
+    /// Drops the later of two truth rows, or of two repeat rows, of one source and key: the
+    /// baseline counted as its own model repeats the baseline's own (equal) rows.
+    pub(crate) fn drop_repeated_source_rows(&mut self) {
+        let mut seen = std::collections::BTreeSet::new();
+        self.truth.retain(|t| seen.insert((t.source.clone(), t.metric.clone(), t.slice.clone())));
+        let mut seen = std::collections::BTreeSet::new();
+        self.repeats.retain(|r| seen.insert((r.source.clone(), r.metric.clone())));
+    }
+
+    /// Splits the table into the data's own counts and the comparisons' counts.
+    ///
+    /// The data's own counts are the rows of the baseline counted as its own model (metric,
+    /// model and pair rows whose model is `baseline`: every baseline item, each label against
+    /// itself) with the baseline's truth and repeat rows and the groupings and pairing. The rest
+    /// is the table without the rows of that model. A table with no such rows (counts files from
+    /// before the data's own rows) gives an empty first table.
+    pub fn split_own(&self, baseline: &str) -> (CountsTable, CountsTable) {
+        let own_model = |m: &str| m == baseline;
+        let has_own = self.models.iter().any(|m| own_model(&m.model));
+        let own = CountsTable {
+            metrics: self.metrics.iter().filter(|m| own_model(&m.model)).cloned().collect(),
+            models: self.models.iter().filter(|m| own_model(&m.model)).cloned().collect(),
+            truth: self.truth.iter().filter(|t| has_own && own_model(&t.source)).cloned().collect(),
+            groupings: if has_own { self.groupings.clone() } else { Vec::new() },
+            pairing: self.pairing.clone().filter(|_| has_own),
+            pairs: self
+                .pairs
+                .iter()
+                .filter(|p| own_model(&p.model) && own_model(&p.versus))
+                .cloned()
+                .collect(),
+            repeats: self.repeats.iter().filter(|r| has_own && own_model(&r.source)).cloned().collect(),
+            versus: Vec::new(),
+        };
+        let rest = CountsTable {
+            metrics: self.metrics.iter().filter(|m| !own_model(&m.model)).cloned().collect(),
+            models: self.models.iter().filter(|m| !own_model(&m.model)).cloned().collect(),
+            pairs: self.pairs.iter().filter(|p| !own_model(&p.model)).cloned().collect(),
+            ..self.clone()
+        };
+        (own, rest)
+    }
+}
+
 /// Counts of the other models against one model (`--versus BASE`): the same tables as against
 /// the baseline, with BASE in the baseline's place, on the items of the baseline file (its truth
 /// and groups); models that share no item with BASE are listed as unpaired.

@@ -18,6 +18,13 @@ pub(crate) fn run_line(f: &Findings) -> String {
         (Some(base), false) => format!("{} and {base}", s.baseline),
         (None, _) => s.baseline.clone(),
     };
+    if f.data.as_ref().is_some_and(|d| d.alone) {
+        return format!(
+            "{}: {} metric(s), no model: the data's own findings\n\n",
+            s.baseline,
+            s.metrics.len()
+        );
+    }
     let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
     format!(
         "{} vs {against}: {} metric(s), {} model(s)\n\n",
@@ -182,6 +189,14 @@ pub(crate) fn footer(f: &Findings) -> String {
             "repeated samples: an item's value is the {} of its valid samples; rates, Δ and p of item-level rows: t over items (paired t for Δ); FNR/FPR: t intervals",
             f.settings.repeats.as_ref().map_or("mean", |r| r.aggregate.as_str())
         );
+    }
+    if f.data.as_ref().is_some_and(|d| d.alone) {
+        let _ = writeln!(
+            out,
+            "rates: Wilson intervals; gaps: Newcombe interval, Fisher's exact test; across levels: Pearson's χ²; pairs: Tango interval, McNemar. Significant = adjusted p < {:.3}.",
+            1.0 - f.settings.confidence.get()
+        );
+        return out;
     }
     let _ = writeln!(
         out,

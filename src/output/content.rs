@@ -314,6 +314,9 @@ pub(crate) fn score_rule(f: &Findings) -> String {
 
 /// The report's title: "amplify report: MODELS vs BASELINE".
 pub(crate) fn report_title(f: &Findings) -> String {
+    if f.data.as_ref().is_some_and(|d| d.alone) {
+        return format!("amplify report: the data ({})", f.settings.baseline);
+    }
     let models: Vec<&str> = f.alignment.iter().map(|a| a.model.as_str()).collect();
     format!("amplify report: {} vs {}", models.join(", "), f.settings.baseline)
 }

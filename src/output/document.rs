@@ -111,10 +111,17 @@ pub(crate) fn document(f: &Findings) -> Document {
     let mut d = Document { blocks: Vec::new() };
     d.push(View::Report, Block::Title { title: content::report_title(f), lead: headline::headline(f) });
     d.lines(compact::run_line(f));
+    let alone = f.data.as_ref().is_some_and(|d| d.alone);
+    // The bias already in the data comes first; the terminal shows it when there is no model.
+    for s in super::data::sections(f) {
+        d.table(if alone { View::All } else { View::Report }, s);
+    }
     d.push(View::Report, Block::Charts(Anchor::Comparisons));
-    comparisons(f, &mut d);
+    if !alone {
+        comparisons(f, &mut d);
+    }
     truth(f, &mut d);
-    for g in &f.groupings {
+    for g in f.groupings.iter().filter(|_| !alone) {
         d.push(View::Report, Block::Charts(Anchor::Grouping(g.group_by.clone())));
         let levels: Vec<String> = g.levels.iter().map(|l| format!("{} ({})", l.level, l.n)).collect();
         let section = content::grouping(f, &g.group_by);
@@ -140,7 +147,9 @@ pub(crate) fn document(f: &Findings) -> Document {
     }
     d.lines(compact::footer(f));
     d.push(View::Report, Block::Charts(Anchor::Other));
-    d.table(View::Report, content::data_quality(f));
+    if !alone {
+        d.table(View::Report, content::data_quality(f));
+    }
     d.push(View::Report, Block::Methods);
     d.table(View::Report, content::settings(f));
     d.table(View::Report, content::inputs(f));

@@ -16,6 +16,9 @@ struct Candidate {
 
 /// One sentence summarising the run's largest significant effect.
 pub fn headline(f: &Findings) -> String {
+    if let Some(d) = f.data.as_ref().filter(|d| d.alone) {
+        return data_alone(f, d);
+    }
     let design = if f.pairing.is_some() {
         pairs(f)
     } else if f.versus.is_some() {
@@ -58,6 +61,71 @@ fn largest(candidates: Vec<Candidate>) -> Option<(usize, Candidate)> {
         }
     });
     top.map(|c| (k, c))
+}
+
+/// The data alone: the largest significant group gap in its own labels (its pairs' asymmetry
+/// leads when it has pairs), else its rates.
+fn data_alone(f: &Findings, d: &crate::analysis::DataBias) -> String {
+    let source = &d.source;
+    if let Some(p) = &f.pairing {
+        let [a, b] = &p.variants;
+        let rows = f.pairs.iter().filter(|r| r.significant && r.group_by.is_none());
+        let candidates = rows
+            .filter_map(|r| {
+                let x = r.asymmetry?;
+                let sentence = format!(
+                    "in {source}'s own labels, {} is {:+.1} percentage points more often 1 on {b} than on {a}{}.",
+                    r.metric,
+                    x * 100.0,
+                    ci_text(f, r.asymmetry_ci)
+                );
+                Some(Candidate { value: x, sentence })
+            })
+            .collect();
+        if let Some((k, top)) = largest(candidates) {
+            return format!(
+                "{k} of the data's pair asymmetries are significant; the largest: {}",
+                top.sentence
+            );
+        }
+    }
+    let candidates = d
+        .gaps
+        .iter()
+        .filter(|g| g.significant)
+        .filter_map(|g| {
+            let gap = g.gap?;
+            let sentence = format!(
+                "in {source}'s own labels, {} is {:+.1} percentage points for {}={} against {}{}.",
+                g.metric,
+                gap * 100.0,
+                g.group_by,
+                g.level,
+                g.reference,
+                ci_text(f, g.gap_ci)
+            );
+            Some(Candidate { value: gap, sentence })
+        })
+        .collect();
+    match largest(candidates) {
+        Some((k, top)) => format!(
+            "{k} of {} group gaps in the data are significant; the largest: {}",
+            d.gaps.len(),
+            top.sentence
+        ),
+        None if !d.gaps.is_empty() => format!(
+            "No group gap in {source}'s own labels is significant after correction ({} tests).",
+            d.gaps.len()
+        ),
+        None => {
+            let rates: Vec<String> = d
+                .rates
+                .iter()
+                .filter_map(|r| Some(format!("{} {:.1}%", r.metric, r.rate? * 100.0)))
+                .collect();
+            format!("{source}'s own rates: {}.", rates.join(", "))
+        }
+    }
 }
 
 /// The largest significant difference of a model from the baseline.

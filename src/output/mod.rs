@@ -9,6 +9,7 @@ mod compact;
 pub(crate) mod content;
 pub(crate) mod counterfactual;
 mod csv;
+pub(crate) mod data;
 pub(crate) mod document;
 pub(crate) mod headline;
 pub(crate) mod plain_tables;
@@ -24,7 +25,7 @@ use crate::error::{AmplifyError, Result};
 pub enum Format {
     /// Human-readable tables (default).
     Table,
-    /// The findings document (`amplify.findings/3`).
+    /// The findings document (`amplify.findings/4`).
     Json,
     /// The comparisons table as CSV.
     Csv,

@@ -175,3 +175,40 @@ pub(crate) fn pair_tests(f: &Findings) -> Table {
     ]);
     Table { name: "pair_tests".into(), columns }
 }
+
+/// The data's own rates, one row per metric (empty without a data section).
+pub(crate) fn data_rates(f: &Findings) -> Table {
+    let r = f.data.as_ref().map_or(&[][..], |d| &d.rates[..]);
+    let mut columns = vec![
+        ("metric".into(), strs(r, |x| Some(x.metric.clone()))),
+        ("n".into(), ints(r, |x| x.n)),
+        ("invalid".into(), ints(r, |x| x.invalid)),
+        ("rate".into(), floats(r, |x| x.rate)),
+    ];
+    columns.extend(ci_cols("ci", r, |x| x.ci));
+    Table { name: "data_rates".into(), columns }
+}
+
+/// The data's own group gaps, one row per grouping, level and metric.
+pub(crate) fn data_gaps(f: &Findings) -> Table {
+    let r = f.data.as_ref().map_or(&[][..], |d| &d.gaps[..]);
+    let mut columns = vec![
+        ("group_by".into(), strs(r, |x| Some(x.group_by.clone()))),
+        ("level".into(), strs(r, |x| Some(x.level.clone()))),
+        ("reference".into(), strs(r, |x| Some(x.reference.clone()))),
+        ("metric".into(), strs(r, |x| Some(x.metric.clone()))),
+        ("n".into(), ints(r, |x| x.n)),
+        ("n_reference".into(), ints(r, |x| x.n_reference)),
+        ("rate".into(), floats(r, |x| x.rate)),
+        ("reference_rate".into(), floats(r, |x| x.reference_rate)),
+        ("gap".into(), floats(r, |x| x.gap)),
+    ];
+    columns.extend(ci_cols("gap_ci", r, |x| x.gap_ci));
+    columns.extend([
+        ("p_value".into(), floats(r, |x| x.p_value)),
+        ("p_adjusted".into(), floats(r, |x| x.p_adjusted)),
+        ("significant".into(), bools(r, |x| x.significant)),
+        ("note".into(), strs(r, |x| x.note.clone())),
+    ]);
+    Table { name: "data_gaps".into(), columns }
+}

@@ -35,6 +35,18 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
             "Holm S (1979). Scand J Stat 6:65–70; Benjamini Y, Hochberg Y (1995). JRSS B 57:289–300.".into(),
         ),
     ];
+    if let Some(d) = &f.data {
+        rows.push((
+            "Bias in the data".into(),
+            format!("The baseline's own labels over every item it has: rates with {conf} Wilson intervals; each level's gap to the reference with Newcombe's hybrid score interval and Fisher's exact test (Welch's t on item means with repeats); with three or more levels, Pearson's χ² across them (Monte Carlo exact p, 10,000 seeded draws, when an expected count is below 5). These tests are adjusted as a family of their own."),
+            "Newcombe RG (1998). Stat Med 17:873–890; Fisher RA (1935). JRSS 98:39–82; Pearson K (1900). Phil Mag 50:157–175; Hope ACA (1968). JRSS B 30:582–598.".into(),
+        ));
+        if d.alone {
+            rows.retain(|(q, _, _)| {
+                !q.starts_with("Difference") && !q.starts_with("Test of") && q != "Overall score"
+            });
+        }
+    }
     if !f.truth.is_empty() {
         rows.push((
             "Ground truth".into(),
@@ -42,7 +54,7 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
             "Fawcett T (2006). Pattern Recognit Lett 27:861–874; Wilson (1927); McNemar (1947).".into(),
         ));
     }
-    if !f.groupings.is_empty() {
+    if !f.groupings.is_empty() && !f.data.as_ref().is_some_and(|d| d.alone) {
         rows.push((
             "Gap amplification".into(),
             "Amplification = model gap − baseline gap to the reference level = mean_g(d) − mean_r(d), d = model − baseline per item; Welch two-sample t interval and test with Welch–Satterthwaite df.".into(),

@@ -29,11 +29,14 @@ pub fn load_findings(path: &Path) -> Result<Findings> {
         .map_err(|e| bad(format!("not JSON ({e}); give a findings.json written by amplify")))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         None => return Err(bad("not a findings document (no \"schema\" field)".into())),
-        // Version 2 added the pair sections, version 3 repeats, conditions and the ranking; an
-        // older document reads as one without them.
-        Some(s) if ![FINDINGS_SCHEMA, "amplify.findings/2", "amplify.findings/1"].contains(&s) => {
+        // Version 2 added the pair sections, version 3 repeats, conditions and the ranking,
+        // version 4 the data's own section; an older document reads as one without them.
+        Some(s)
+            if ![FINDINGS_SCHEMA, "amplify.findings/3", "amplify.findings/2", "amplify.findings/1"]
+                .contains(&s) =>
+        {
             return Err(bad(format!(
-                "schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA} (and /2, /1)"
+                "schema '{s}' is not supported; this amplify reads {FINDINGS_SCHEMA} (and /3, /2, /1)"
             )))
         }
         Some(_) => {}
@@ -88,7 +91,17 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
     write("report.md", markdown::render(f, &doc, &linked, &skipped).as_bytes())?;
     let json = serde_json::to_string_pretty(f).map_err(AmplifyError::Serialise)? + "\n";
     write("findings.json", json.as_bytes())?;
-    let mut tables = vec![plain_tables::comparisons(f)];
+    let alone = f.data.as_ref().is_some_and(|d| d.alone);
+    let mut tables = Vec::new();
+    if f.data.is_some() {
+        tables.push(plain_tables::data_rates(f));
+    }
+    if f.data.as_ref().is_some_and(|d| !d.gaps.is_empty()) {
+        tables.push(plain_tables::data_gaps(f));
+    }
+    if !alone {
+        tables.push(plain_tables::comparisons(f));
+    }
     if !f.groups.is_empty() {
         tables.push(plain_tables::groups(f));
     }
@@ -96,7 +109,10 @@ fn fill(f: &Findings, dir: &Path) -> Result<()> {
         tables.push(plain_tables::truth(f));
     }
     if f.pairing.is_some() {
-        tables.extend([plain_tables::pairs(f), plain_tables::pair_tests(f)]);
+        tables.push(plain_tables::pairs(f));
+        if !alone {
+            tables.push(plain_tables::pair_tests(f));
+        }
     }
     for t in &tables {
         write(&format!("{}.csv", t.name), t.to_csv().as_bytes())?;

@@ -1,10 +1,12 @@
 //! The seeded generator behind `data/sample/` (`amplify sample`): the label files of an
 //! ELEPHANT-like AITA data set ([`labels`]), the audit of a judge on it ([`audit`]),
-//! counterfactual pairs ([`counterfactual`]) and repeated samples ([`repeated`]).
+//! counterfactual pairs ([`counterfactual`]), repeated samples ([`repeated`]) and preference
+//! data, one source alone ([`preference`]).
 
 pub(crate) mod audit;
 pub(crate) mod counterfactual;
 pub(crate) mod labels;
+pub(crate) mod preference;
 pub(crate) mod repeated;
 
 use crate::plain_table::Table;
@@ -16,5 +18,6 @@ pub(crate) fn generate(items: usize, seed: u64) -> Vec<Table> {
     tables.push(audit::judged_table(&tables));
     tables.extend(counterfactual::pair_tables(items, seed));
     tables.extend(repeated::repeat_tables(items, seed));
+    tables.push(preference::preference_table(items, seed));
     tables
 }

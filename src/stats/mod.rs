@@ -10,6 +10,7 @@ pub mod confidence;
 pub mod confusion;
 pub mod counterfactual;
 pub mod effect;
+pub mod homogeneity;
 pub mod interval;
 pub mod multiplicity;
 pub mod paired_difference;

@@ -67,7 +67,6 @@ impl Fixtures {
         write(d, "zero_bytes.csv", "");
         write(d, "notes.txt", "id,a\n1,1\n");
         write(d, "text.parquet", "this is not parquet at all");
-        write(d, "wide.csv", "id,a_gpt,b_gpt\n1,1,0\n");
         write(d, "long.csv", "id,source,a\n1,human,1\n1,gpt,0\n");
         write(d, "ambiguous.csv", "id,a,b,prompt\n1,1,0,wife husband\n2,0,1,husband and wife\n");
         write(d, "two_items.csv", "id,a,b\n1,1,0\n2,0,1\n");
@@ -174,7 +173,6 @@ fn bad_label_files() {
         &["compare", "@human.csv", "@model.csv", "@no_shared.csv"],
         &["no_shared", "no metric in common"],
     );
-    case(&fx, &["compare", "@wide.csv"], &["wide.csv", "_human"]);
     case(&fx, &["compare", "@long.csv", "--source-column", "who"], &["long.csv", "who", "--source-column"]);
     case(&fx, &["compare", "@long.csv", "--source-column", "source", "--baseline-name", "crowd"], &["crowd"]);
     case(&fx, &["compare", "@human.csv", "@human.csv"], &["NAME=PATH"]);

@@ -40,7 +40,7 @@ fn json_contract_has_the_documented_fields() {
     let dir = tempfile::tempdir().unwrap();
     let [h, a, b] = sample(dir.path(), 300);
     let f = findings(&[h.to_str().unwrap(), a.to_str().unwrap(), &format!("other={}", b.display())]);
-    assert_eq!(f["schema"], "amplify.findings/3");
+    assert_eq!(f["schema"], "amplify.findings/4");
     assert_eq!(f["amplify_version"], env!("CARGO_PKG_VERSION"));
     for key in ["confidence", "correction", "test", "seed"] {
         assert!(f["settings"].get(key).is_some(), "settings.{key}");

@@ -205,5 +205,16 @@ fn duplicate_model_names_and_wide_file_without_baseline() {
         amplify().args(["compare", h.to_str().unwrap(), m.to_str().unwrap(), m.to_str().unwrap()]),
         &["NAME=PATH"],
     );
-    assert_user_error(amplify().args(["compare", m.to_str().unwrap()]), &["no column ends in '_human'"]);
+    // One file without `<metric>_human` columns is one source alone: the data's own findings,
+    // with a note in case a wide file was meant.
+    let out = amplify().args(["compare", m.to_str().unwrap(), "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no model: the data's own findings") && stderr.contains("'<metric>_human'"),
+        "{stderr}"
+    );
+    let f: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["data"]["alone"], true);
+    assert_eq!(f["comparisons"].as_array().map(Vec::len), Some(0));
 }

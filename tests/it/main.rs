@@ -9,6 +9,7 @@ mod architecture;
 mod bad_inputs;
 mod cli_audit;
 mod cli_compare;
+mod cli_data;
 mod cli_datasets;
 mod cli_errors;
 mod cli_groups;

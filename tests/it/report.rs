@@ -92,7 +92,7 @@ fn report_folder_has_every_artifact_and_valid_charts() {
     }
     let diff = parse_xml(&std::fs::read_to_string(out.join("charts/differences.svg")).unwrap()).join(" ");
     assert!(diff.contains("percentage points") && diff.contains("*"), "axis title and significance marks");
-    assert_eq!(f["schema"], "amplify.findings/3");
+    assert_eq!(f["schema"], "amplify.findings/4");
 }
 
 #[test]
@@ -181,7 +181,16 @@ fn committed_example_report_is_current() {
     let out = dir.path().join("example");
     report(&out);
     let committed = root().join("reports/example");
-    for file in ["index.html", "report.md", "findings.json", "comparisons.csv", "groups.csv", "truth.csv"] {
+    for file in [
+        "index.html",
+        "report.md",
+        "findings.json",
+        "comparisons.csv",
+        "groups.csv",
+        "truth.csv",
+        "data_rates.csv",
+        "data_gaps.csv",
+    ] {
         let fresh = std::fs::read(out.join(file)).unwrap();
         let kept = std::fs::read(committed.join(file)).unwrap_or_default();
         assert!(
@@ -251,7 +260,7 @@ fn bad_report_inputs() {
     let other = write(dir.path(), "y.json", "{\"schema\": \"amplify.findings/9\"}");
     assert_user_error(
         amplify().args(["report", "--from", other.to_str().unwrap()]),
-        &["schema 'amplify.findings/9'", "amplify.findings/3"],
+        &["schema 'amplify.findings/9'", "amplify.findings/4"],
     );
     let garbage = write(dir.path(), "z.json", "not json");
     assert_user_error(amplify().args(["report", "--from", garbage.to_str().unwrap()]), &["not JSON"]);

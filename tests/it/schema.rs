@@ -49,6 +49,12 @@ fn example_and_fresh_findings_validate() {
     amplify().arg("count").args(input_args).arg("-o").arg(&counts).assert().success();
     let from_counts = findings(&["--counts", counts.to_str().unwrap()]);
     assert_eq!(errors(&v, &from_counts), Vec::<String>::new(), "run on counts");
+    // One source alone, with three levels (the test across levels) and pairs.
+    let preference = shipped("preference.parquet");
+    let pairs = ["--pair", "prompt_id", "--variant", "response", "--variants", "rejected,chosen"];
+    let alone = findings(&[&[preference.as_str(), "--group", "topic"][..], &pairs].concat());
+    assert_eq!(alone["data"]["level_tests"].as_array().map(Vec::len), Some(3));
+    assert_eq!(errors(&v, &alone), Vec::<String>::new(), "one source alone");
 }
 
 #[test]

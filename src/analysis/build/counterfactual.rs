@@ -17,6 +17,23 @@ pub(crate) struct PairSections {
     pub truth: Vec<PairTruthRow>,
 }
 
+impl PairSections {
+    /// Only the baseline's own rows (the data's pairs in a run without models): its pair rows and
+    /// its verdicts on pairs the truth clears; no tests against a model.
+    pub(crate) fn baseline_only(mut self) -> Self {
+        self.rows.retain(|r| r.role == "baseline");
+        self.tests.clear();
+        let mut seen = Vec::new();
+        self.truth.retain(|t| {
+            let key = (t.metric.clone(), t.source.clone());
+            let first = !seen.contains(&key);
+            seen.push(key);
+            first
+        });
+        self
+    }
+}
+
 /// Builds the pair sections from the counts (empty without pairs).
 pub(crate) fn pair_sections(counts: &CountsTable, settings: &Settings) -> PairSections {
     let Some(pairing) = &counts.pairing else {

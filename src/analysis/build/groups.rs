@@ -223,7 +223,7 @@ pub(crate) fn bias_rows(
 }
 
 /// FNV-1a 64-bit hash (Fowler, Noll & Vo), stable across versions and platforms.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 

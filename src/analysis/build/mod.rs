@@ -5,6 +5,7 @@ mod audit;
 mod comparisons;
 mod corrected;
 mod counterfactual;
+mod data;
 mod detectable;
 mod groups;
 mod power;
@@ -40,6 +41,9 @@ pub fn build_findings(
     inputs: Vec<InputRecord>,
 ) -> Result<Findings> {
     let mut settings = settings;
+    let (own, rest) = counts.split_own(&settings.baseline);
+    let alone = rest.models.is_empty() && !own.models.is_empty();
+    let counts = &rest;
     settings.score_inverted = score_inverted(counts);
     let comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
@@ -49,7 +53,8 @@ pub fn build_findings(
         .filter(|m| m.score.metrics > 0)
         .map(|m| overall_score(m, fractional(counts, &m.model), &settings))
         .collect();
-    let groupings = groups::summaries(counts, &settings)?;
+    let groupings = groups::summaries(if alone { &own } else { counts }, &settings)?;
+    let data = data::data_section(&own, &groupings, alone, &settings);
     let alignment = counts
         .models
         .iter()
@@ -60,7 +65,11 @@ pub fn build_findings(
             model_only: m.model_only,
         })
         .collect();
-    let pairs = pair_sections(counts, &settings);
+    let pairs = match alone {
+        // The data alone: its own pair rows (the baseline's, over every pair).
+        true => pair_sections(&own, &settings).baseline_only(),
+        false => pair_sections(counts, &settings),
+    };
     let settings_copy = settings.clone();
     let mut findings = Findings {
         schema: FINDINGS_SCHEMA.to_string(),
@@ -72,6 +81,7 @@ pub fn build_findings(
         groupings,
         settings,
         inputs,
+        data,
         alignment,
         comparisons,
         overall,
@@ -107,6 +117,8 @@ pub fn build_findings(
 /// per source, the differential-error tests (which join the run's family) and the corrected
 /// rates and differences; then adjusts the family again and recomputes the detectable effects.
 pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(String, AuditRows)]) {
+    let (_, rest) = counts.split_own(&f.settings.baseline);
+    let counts = &rest;
     let confidence = f.settings.confidence.get();
     for (source, rows) in audits {
         let (mut agreement, _) = audit::agreement_rows(rows, confidence);

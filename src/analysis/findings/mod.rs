@@ -1,9 +1,10 @@
 //! The findings document: plain serialisable structs, the stable JSON contract
-//! (`amplify.findings/3`, documented in docs/FORMATS.md and docs/findings.schema.json).
+//! (`amplify.findings/4`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
 mod audit;
 mod corrected;
 mod counterfactual;
+mod data;
 mod detectable;
 mod power;
 mod ranking;
@@ -16,6 +17,7 @@ use crate::stats::Interval;
 pub use audit::{AgreementReport, AgreementRow, DifferentialError, AGREEMENT_SCHEMA};
 pub use corrected::{CorrectedGroup, CorrectedRow};
 pub use counterfactual::{PairRow, PairTest, PairTruthRow, PairingSummary};
+pub use data::{DataBias, DataGap, DataRate, LevelTest};
 pub use detectable::Detectable;
 pub use power::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
 pub use ranking::{RankRow, Ranking};
@@ -25,7 +27,7 @@ pub use settings::{ReferenceLevel, Settings};
 pub use versus::{UnpairedRow, Versus};
 
 /// Schema identifier of the findings document.
-pub const FINDINGS_SCHEMA: &str = "amplify.findings/3";
+pub const FINDINGS_SCHEMA: &str = "amplify.findings/4";
 
 /// Everything one run found, ready for any exporter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +40,10 @@ pub struct Findings {
     pub settings: Settings,
     /// Input files.
     pub inputs: Vec<InputRecord>,
+    /// The bias already in the data: the baseline alone over all its items (absent in findings
+    /// from counts files without the baseline's own rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataBias>,
     /// Item alignment per model.
     pub alignment: Vec<Alignment>,
     /// One row per metric × model.

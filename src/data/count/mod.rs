@@ -83,10 +83,13 @@ struct Counted {
 /// compared metric has no valid label on one side among the matched items, and on groupings with
 /// no level or too many levels.
 pub fn count(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
-    count_with(data, strategy).map_err(|error| match error {
+    let mut table = count_with(data, strategy).map_err(|error| match error {
         AmplifyError::Engine { .. } => blame_csv(data).unwrap_or(error),
         other => other,
-    })
+    })?;
+    // The baseline counted as its own model repeats the baseline's truth and repeat rows.
+    table.drop_repeated_source_rows();
+    Ok(table)
 }
 
 /// An engine error while counting usually means a CSV file is malformed past the rows read to

@@ -125,6 +125,16 @@ fn naive_metric(case: &Case, metric: usize, keep: impl Fn(usize) -> bool) -> (Pa
     (pairs, invalid_b, invalid_m)
 }
 
+/// The baseline's own labels in one slice, by one loop over its items: (ones, zeros, invalid).
+fn naive_own(case: &Case, metric: usize, keep: impl Fn(usize) -> bool) -> (u64, u64, u64) {
+    let labels = case.baseline.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, b)| b[metric]);
+    labels.fold((0, 0, 0), |(ones, zeros, invalid), label| match label {
+        Some(1) => (ones + 1, zeros, invalid),
+        Some(_) => (ones, zeros + 1, invalid),
+        None => (ones, zeros, invalid + 1),
+    })
+}
+
 /// The model row of the naive counter: alignment and overall-score sums.
 fn naive_model(case: &Case) -> ModelCounts {
     let matched = case.model.iter().filter(|m| m.is_some()).count() as u64;
@@ -188,7 +198,10 @@ proptest! {
             Ok(by_position) => prop_assert_eq!(&by_position, &auto),
             Err(e) => prop_assert!(!aligned && e.contains("--pairing position"), "{}", e),
         }
-        prop_assert_eq!(&auto.models, &vec![naive_model(&case)]);
+        // The baseline counted as its own model: every baseline item against itself.
+        let (own, rest) = auto.split_own("human");
+        prop_assert_eq!(&rest.models, &vec![naive_model(&case)]);
+        prop_assert_eq!(own.models.iter().map(|m| m.matched).collect::<Vec<_>>(), vec![case.baseline.len() as u64]);
         for metric in 0..case.k {
             let name = format!("m{metric}");
             let level = |g: u8| Slice::level("g", ["a", "b"][g as usize]);
@@ -197,9 +210,15 @@ proptest! {
             for (slice, only) in slices {
                 let keep = |i: usize| only.is_none_or(|g| case.group[i] == Some(g));
                 let (pairs, ib, im) = naive_metric(&case, metric, keep);
-                match find(&auto, &name, &slice) {
+                match find(&rest, &name, &slice) {
                     Some(row) => prop_assert_eq!((&row.pairs, row.invalid_baseline, row.invalid_model), (&pairs, ib, im)),
                     None => prop_assert_eq!(pairs.n() + ib + im, 0, "slice {:?} missing", slice),
+                }
+                let (ones, zeros, invalid) = naive_own(&case, metric, keep);
+                let own_pairs = PairedCounts { both: ones, neither: zeros, ..PairedCounts::default() };
+                match find(&own, &name, &slice) {
+                    Some(row) => prop_assert_eq!((&row.pairs, row.invalid_baseline, row.invalid_model), (&own_pairs, invalid, invalid)),
+                    None => prop_assert_eq!(ones + zeros + invalid, 0, "own slice {:?} missing", slice),
                 }
             }
         }

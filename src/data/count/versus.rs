@@ -15,14 +15,14 @@ use polars::prelude::*;
 
 /// Counts every other model against `base`.
 pub fn count_versus(data: &Dataset, base: &str, strategy: Strategy) -> Result<VersusTable> {
-    let Some(position) = data.models.iter().position(|m| m.name == base) else {
-        let names: Vec<&str> = data.models.iter().map(|m| m.name.as_str()).collect();
+    let Some(position) = data.models.iter().position(|m| m.name == base && !data.is_own(m)) else {
+        let names: Vec<&str> = data.compared().map(|m| m.name.as_str()).collect();
         return Err(AmplifyError::Usage(format!(
             "--versus {base}: no model is named '{base}'; the models are: {}",
             names.join(", ")
         )));
     };
-    if data.models.len() < 2 {
+    if data.compared().count() < 2 {
         return Err(AmplifyError::Usage(format!(
             "--versus {base}: it is the only model; give the base model and at least one other"
         )));
@@ -72,7 +72,7 @@ fn versus_dataset(data: &Dataset, position: usize) -> Result<Dataset> {
         .models
         .iter()
         .enumerate()
-        .filter(|(j, _)| *j != position)
+        .filter(|(j, m)| *j != position && !data.is_own(m))
         .map(|(_, m)| {
             let present = m.present.iter().zip(&base.present).map(|(a, b)| *a && *b).collect();
             SourceFrame { present, ..m.clone() }

@@ -150,7 +150,7 @@ pub(crate) fn read_audit(
     }
     check_audit_sources(data, &file, source_column)?;
     let mut out = Vec::new();
-    for frame in std::iter::once(&data.baseline).chain(&data.models) {
+    for frame in std::iter::once(&data.baseline).chain(data.compared()) {
         let mut left = vec![col(ID).cast(DataType::String)];
         let mut right = vec![col(data.id_column.as_str()).cast(DataType::String).alias(ID)];
         let schema = frame.lazy.clone().collect_schema().engine(|| "reading a source's schema".into())?;
@@ -189,7 +189,7 @@ fn check_audit_sources(data: &Dataset, file: &ScannedFile, source_column: &str) 
     let names = file.lazy.clone().select([col(source_column).cast(DataType::String).unique_stable()]);
     let df = names.collect().engine(|| format!("reading the sources of {}", file.path.display()))?;
     let compared: Vec<&str> =
-        std::iter::once(&data.baseline).chain(&data.models).map(|f| f.name.as_str()).collect();
+        std::iter::once(&data.baseline).chain(data.compared()).map(|f| f.name.as_str()).collect();
     let column = df.column(source_column).engine(|| "reading the audited sources".into())?;
     let named = column.str().engine(|| "reading the audited sources".into())?;
     if let Some(unknown) = named.iter().flatten().find(|n| !compared.contains(n)) {

@@ -40,7 +40,13 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (Some(source), Layout::Long) => unsourced_rows(&files[0], source)?,
         _ => Vec::new(),
     };
-    let selection = select_metrics(&raws, options)?;
+    if raws.len() == 1 {
+        notes.push(format!(
+            "one source ('{}') and no model: the data's own findings (to compare models, give their files after it, or model columns '<metric>_<model>' beside '<metric>_{}' columns)",
+            raws[0].name, options.baseline_name
+        ));
+    }
+    let selection = select_metrics(&with_own(&raws, options), options)?;
     let id_type = common_id_type(&raws, &files);
     let pairs = match &options.pairs {
         Some(p) => Some(crate::data::input::counterfactual::pair_map(&files, &raws, &id_type, p, layout)?),
@@ -77,6 +83,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         frame.repeats = repeats;
         frames.push(frame);
     }
+    frames.push(own_frame(&raws[0], &files[raws[0].file], frames[0].rows, &columns, &id_type, options)?);
     let baseline = frames.remove(0);
     if let Some(truth) = &options.truth {
         check_truth(&baseline, truth, &files[0])?;
@@ -101,6 +108,43 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         pairs,
         repeats: options.repeats.clone(),
     })
+}
+
+/// The sources metrics are selected from: with one source alone (the data, no model), that source
+/// also stands in as its own model, so that every label column it has (except the truth, group,
+/// pair and repeat columns) is a metric.
+fn with_own(raws: &[RawSource], options: &DataOptions) -> Vec<RawSource> {
+    let mut raws = raws.to_vec();
+    if raws.len() == 1 {
+        let mut own = raws[0].clone();
+        let keys = options.key_columns();
+        own.columns.retain(|(_, column, _)| !keys.contains(column));
+        raws[0].columns.retain(|(_, column, _)| !keys.contains(column));
+        raws.push(own);
+    }
+    raws
+}
+
+/// The baseline read once more as a model of its own name, counted last: its counts against
+/// itself are the data's own counts over every baseline item (`kind = "metric"` rows whose model
+/// is the baseline), from which the findings' `data` section is built. A run of one source has
+/// only this model.
+fn own_frame(
+    raw: &RawSource,
+    file: &ScannedFile,
+    rows: u64,
+    columns: &[String],
+    id_type: &DataType,
+    options: &DataOptions,
+) -> Result<SourceFrame> {
+    let repeats = options.repeats.as_ref().is_some_and(|r| r.repeats(true));
+    let mut extras = Vec::new();
+    if let Some(r) = options.repeats.as_ref().filter(|_| repeats) {
+        extras.extend(super::repeats::order_extra(file, r, true)?);
+    }
+    let mut frame = normalise_source(raw, rows, columns, id_type, options, extras)?;
+    frame.repeats = repeats;
+    Ok(frame)
 }
 
 /// The baseline's extra columns: `__truth`, each grouping's `__g{j}` (and `__gm{j}`), and the

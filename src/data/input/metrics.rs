@@ -156,6 +156,14 @@ fn detect(baseline: &RawSource, shared: &[String], options: &DataOptions) -> Res
 
 fn no_common_metric(raws: &[RawSource], model: &RawSource, shared: &[String]) -> AmplifyError {
     let list = |r: &RawSource| r.columns.iter().map(|(m, _, _)| m.as_str()).collect::<Vec<_>>().join(", ");
+    if model.name == raws[0].name {
+        // One source alone (it stands in as its own model).
+        return AmplifyError::Data(format!(
+            "{}: no column holds mostly valid 0/1 labels (candidate columns: [{}]); valid labels are 0/1, true/false, yes/no: name the metrics with --metrics or fix the labels",
+            raws[0].name,
+            list(&raws[0])
+        ));
+    }
     let detail = format!(
         "baseline label columns [{}], {} label columns [{}]; selected metrics [{}]",
         list(&raws[0]),

@@ -129,6 +129,23 @@ pub struct DataOptions {
     pub repeats: Option<RepeatOptions>,
 }
 
+impl DataOptions {
+    /// The baseline columns that key or slice items rather than label them: the truth and every
+    /// grouping column (also inside intersections).
+    pub(crate) fn key_columns(&self) -> Vec<String> {
+        fn columns(spec: &GroupingSpec, out: &mut Vec<String>) {
+            match spec {
+                GroupingSpec::Column(c) => out.push(c.clone()),
+                GroupingSpec::Derived { .. } => {}
+                GroupingSpec::Intersect(parts) => parts.iter().for_each(|p| columns(p, out)),
+            }
+        }
+        let mut out: Vec<String> = self.truth.iter().cloned().collect();
+        self.groupings.iter().for_each(|g| columns(g, &mut out));
+        out
+    }
+}
+
 /// `--sample COL`, `--repeated`, `--annotator COL`, `--aggregate`: which sources may hold several
 /// rows per item, and how an item's samples become its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,7 +277,20 @@ pub struct Dataset {
     pub repeats: Option<RepeatOptions>,
 }
 
+impl Dataset {
+    /// Whether a model is the baseline read as its own model (see `layouts::own_frame`).
+    pub fn is_own(&self, model: &SourceFrame) -> bool {
+        model.name == self.baseline.name
+    }
+
+    /// The models compared with the baseline: every model but the baseline's own.
+    pub fn compared(&self) -> impl Iterator<Item = &SourceFrame> {
+        self.models.iter().filter(|m| !self.is_own(m))
+    }
+}
+
 /// A source before metric selection: its raw frame and candidate (metric, column, type) triples.
+#[derive(Clone)]
 pub(crate) struct RawSource {
     pub name: String,
     pub file: usize,

@@ -4,13 +4,15 @@ use super::ids::resolve_id;
 use super::metrics::label_columns;
 use super::model::{DataOptions, InputSpec, Layout, RawSource};
 use super::source::ScannedFile;
-use crate::error::{AmplifyError, Result};
+use crate::error::Result;
 use polars::prelude::DataType;
 
 /// Splits a wide file into the baseline and model sources by column suffix.
 ///
 /// Metrics are the prefixes of columns ending in `_<baseline>`; every other label column
-/// `<metric>_<source>` with a known metric prefix (longest first) belongs to `source`.
+/// `<metric>_<source>` with a known metric prefix (longest first) belongs to `source`. A file
+/// with no column ending in `_<baseline>` (and no `--map`) is one source: the data alone, whose
+/// label columns are its metrics.
 pub(crate) fn wide_sources(
     input: &InputSpec,
     options: &DataOptions,
@@ -36,13 +38,11 @@ pub(crate) fn wide_sources(
             }
         }
     }
-    let extra_sources = options.truth.is_some() || !options.maps.is_empty();
-    if metrics.is_empty() && !extra_sources {
-        return Err(AmplifyError::Data(format!(
-            "{}: one input file is read as the wide layout (<metric>_<source> columns), but no column ends in '{suffix}'; \
-             pass --baseline-name, give model files as separate inputs (tidy layout), or use --source-column for a long file",
-            file.path.display()
-        )));
+    if metrics.is_empty() && options.maps.is_empty() {
+        // No `<metric>_<baseline>` column nor a truth-judged `<metric>_<source>` one: the file
+        // is one source, the data alone.
+        let raw = raw(&file, &id, options.baseline_name.clone(), columns);
+        return Ok((Layout::Tidy, vec![file], vec![raw]));
     }
     let baseline_cols = pick(&columns, &metrics, |c, m| (c == format!("{m}{suffix}")).then_some(()));
     let mut raws = vec![raw(&file, &id, options.baseline_name.clone(), baseline_cols)];
@@ -51,13 +51,7 @@ pub(crate) fn wide_sources(
         let cols = pick(&columns, &metrics, |c, m| (c == format!("{m}_{source}")).then_some(()));
         raws.push(raw(&file, &id, source, cols));
     }
-    if raws.len() < 2 && options.maps.is_empty() {
-        return Err(AmplifyError::Data(format!(
-            "{}: wide layout with baseline columns '*{suffix}' but no model columns '<metric>_<model>'; \
-             add model files as further inputs",
-            file.path.display()
-        )));
-    }
+    // Baseline columns and no model's: the baseline alone (its metrics named without the suffix).
     Ok((Layout::Wide, vec![file], raws))
 }
 
