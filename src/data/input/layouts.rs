@@ -83,7 +83,12 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         frame.repeats = repeats;
         frames.push(frame);
     }
-    frames.push(own_frame(&raws[0], &files[raws[0].file], frames[0].rows, &columns, &id_type, options)?);
+    let own = own_frame(&raws[0], &files[raws[0].file], frames[0].rows, &columns, &id_type, options)?;
+    // Without a compared metric of its own (e.g. only truth-judged model columns) the baseline has
+    // no rate to report: no own model.
+    if own.present.iter().take(selection.metrics.len()).any(|p| *p) {
+        frames.push(own);
+    }
     let baseline = frames.remove(0);
     if let Some(truth) = &options.truth {
         check_truth(&baseline, truth, &files[0])?;
