@@ -125,19 +125,15 @@ fn gap(
 
 /// Pearson's χ² (or its Monte Carlo exact p) across every level of one grouping and metric.
 fn level_test(s: &GroupingSummary, metric: &str, rows: &[&MetricCounts], settings: &Settings) -> LevelTest {
-    let cells: Vec<Option<(u64, u64)>> = rows
-        .iter()
-        .map(|m| {
-            let (v, ones) = values(m);
-            ones.map(|x| (x, v.n))
-        })
-        .collect();
-    let binary: Option<Vec<(u64, u64)>> = cells.into_iter().collect();
+    // Each level's item values once: (n, ones when every value is 0 or 1).
+    let levels: Vec<(u64, Option<u64>)> =
+        rows.iter().map(|m| values(m)).map(|(v, ones)| (v.n, ones)).collect();
+    let binary: Option<Vec<(u64, u64)>> = levels.iter().map(|&(n, ones)| ones.map(|x| (x, n))).collect();
     let mut row = LevelTest {
         group_by: s.group_by.clone(),
         metric: metric.to_string(),
-        levels: rows.iter().filter(|m| values(m).0.n > 0).count() as u64,
-        n: rows.iter().map(|m| values(m).0.n).sum(),
+        levels: levels.iter().filter(|(n, _)| *n > 0).count() as u64,
+        n: levels.iter().map(|(n, _)| n).sum(),
         statistic: None,
         df: None,
         method: None,
