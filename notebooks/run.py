@@ -2,6 +2,7 @@
 
 Usage: python notebooks/run.py NOTEBOOK.ipynb [...]
 """
+
 import sys
 from pathlib import Path
 

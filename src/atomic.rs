@@ -209,6 +209,7 @@ where
     fill(tmp.as_file_mut())?;
     set_readable(tmp.as_file()).map_err(write_err)?;
     tmp.as_file_mut().flush().and_then(|_| tmp.as_file().sync_all()).map_err(write_err)?;
+    crate::run_scope::check_cancelled()?;
     tmp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(())
 }

@@ -33,12 +33,15 @@
 // Items are `pub(crate)` unless they are part of the API above; CI's clippy -D warnings holds it.
 #![warn(unreachable_pub)]
 
-/// Prints a note on stderr, its names escaped ([`escape`]); a closed stderr loses the note, never
-/// the run (`eprintln!` panics).
+/// Prints a note on stderr, its names escaped ([`escape`]), or hands it to an embedding caller
+/// ([`embed`]); a closed stderr loses the note, never the run (`eprintln!` panics).
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "{}", $crate::escape::line(&format!($($arg)*)));
+        let line = $crate::escape::line(&format!($($arg)*));
+        if !$crate::run_scope::capture_note(&line) {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
     }};
 }
 
@@ -49,6 +52,7 @@ mod cli;
 mod commands;
 pub mod counts;
 pub mod data;
+pub mod embed;
 pub mod error;
 mod escape;
 pub mod judge;
@@ -57,6 +61,7 @@ mod plain_table;
 mod plan;
 pub mod report;
 pub mod rng;
+mod run_scope;
 mod sample;
 pub mod stats;
 
@@ -65,19 +70,27 @@ pub use error::{AmplifyError, Result};
 /// The `amplify` command line: parses the arguments, runs the command, prints an error on one
 /// line. Returns the process exit code (0, or 2 for any error).
 pub fn cli_main() -> std::process::ExitCode {
+    std::process::ExitCode::from(cli_status(std::env::args_os()))
+}
+
+/// The command line over `args` (the program name first), as [`cli_main`]; returns the exit
+/// status. For programs that carry the command line themselves (the Python package's `amplify`).
+pub fn cli_status<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     use clap::Parser;
     use std::io::Write;
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(args);
     match commands::run(cli) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) if matches!(error.downcast_ref(), Some(AmplifyError::BrokenPipe)) => {
-            std::process::ExitCode::SUCCESS
-        }
+        Ok(()) => 0,
+        Err(error) if matches!(error.downcast_ref(), Some(AmplifyError::BrokenPipe)) => 0,
         Err(error) => {
             // If stderr is gone too there is nobody left to tell; the status still says it.
             let line = escape::line(&commands::error_chain_line(&error));
             let _ = writeln!(std::io::stderr(), "error: {line}");
-            std::process::ExitCode::from(2)
+            2
         }
     }
 }

@@ -7,6 +7,11 @@ use anyhow::Result;
 
 /// Runs `power`.
 pub(crate) fn run(args: &PowerArgs) -> Result<()> {
+    Ok(crate::atomic::write_stdout(text(args)?.as_bytes())?)
+}
+
+/// The answer as the chosen format prints it.
+pub(crate) fn text(args: &PowerArgs) -> Result<String> {
     let pilot = args.from.as_deref().map(crate::report::load_findings).transpose()?;
     let question = question(args, pilot.is_some())?;
     if let Some(effect) = question.effect.filter(|e| *e > question.discordant && pilot.is_none()) {
@@ -16,11 +21,10 @@ pub(crate) fn run(args: &PowerArgs) -> Result<()> {
         );
     }
     let report = power_report(question, pilot.as_ref());
-    let text = match args.format {
+    Ok(match args.format {
         InspectFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         InspectFormat::Table => crate::output::terminal::power(&report),
-    };
-    Ok(crate::atomic::write_stdout(text.as_bytes())?)
+    })
 }
 
 /// Checks the numbers before any work: shares in (0, 1), α in (0, 0.5], something to answer.

@@ -116,6 +116,7 @@ pub(crate) fn replace_folder(out: &Path, build: impl FnOnce(&Path) -> Result<()>
     build(staged.path())?;
     let written = files_under(staged.path(), Path::new(""))?;
     write_manifest(staged.path(), &written)?;
+    crate::run_scope::check_cancelled()?;
     match read_manifest(out) {
         Some((_, previous)) => {
             refuse_links(out, written.iter().chain(&previous).map(String::as_str))?;

@@ -20,12 +20,18 @@ pub use crate::output::headline::headline;
 
 /// Reads a findings document, checking its schema.
 pub fn load_findings(path: &Path) -> Result<Findings> {
-    let bad = |reason: String| AmplifyError::Data(format!("--from {}: {reason}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => AmplifyError::FileNotFound { path: path.to_path_buf() },
-        _ => bad(e.to_string()),
+        _ => AmplifyError::Data(format!("--from {}: {e}", path.display())),
     })?;
-    let value: serde_json::Value = serde_json::from_str(&text)
+    parse_findings(&text, &format!("--from {}", path.display()))
+}
+
+/// Parses a findings document (`origin` names it in errors), checking its schema and that its
+/// numbers are ones amplify writes.
+pub fn parse_findings(text: &str, origin: &str) -> Result<Findings> {
+    let bad = |reason: String| AmplifyError::Data(format!("{origin}: {reason}"));
+    let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| bad(format!("not JSON ({e}); give a findings.json written by amplify")))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         None => return Err(bad("not a findings document (no \"schema\" field)".into())),

@@ -110,7 +110,7 @@ pub struct InputRecord {
     pub role: String,
     /// Source name.
     pub name: String,
-    /// Path as given.
+    /// Path as given; `<DataFrame NAME>` for a DataFrame passed from Python.
     pub path: String,
     /// Rows of this source.
     pub rows: u64,
