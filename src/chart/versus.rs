@@ -180,14 +180,20 @@ pub(crate) fn tradeoff(f: &Findings) -> Option<Scene> {
     if rows.len() < 2 || rows[0].source != v.base {
         return None;
     }
+    // The ranking's Pareto front (with --rank-by and a truth), ringed.
+    let on_front = |model: &str| {
+        f.ranking.as_ref().is_some_and(|r| r.rows.iter().any(|x| x.model == model && x.pareto == Some(true)))
+    };
+    let rings = rows.iter().any(|r| on_front(&r.source));
     let mut scene = Scene::new(
         900,
         680,
         "Missed faults against false blame",
         &format!(
-            "FNR (at-fault posts judged not at fault) against FPR, {:.0}% interval crosses; lines from {}",
+            "FNR (at-fault posts judged not at fault) against FPR, {:.0}% interval crosses; lines from {}{}",
             f.settings.confidence.get() * 100.0,
-            v.base
+            v.base,
+            if rings { "; rings: the Pareto front" } else { "" }
         ),
     );
     let hi = |get: &dyn Fn(&TruthRow) -> f64| rows.iter().map(|r| get(r)).fold(0.0, f64::max) * 100.0;
@@ -203,6 +209,10 @@ pub(crate) fn tradeoff(f: &Findings) -> Option<Scene> {
     for (i, r) in rows.iter().enumerate() {
         let color = if i == 0 { BLACK } else { model_color(i - 1) };
         let (x, y) = (to_x(r.rates.fpr.unwrap_or(0.0)), to_y(r.rates.fnr.unwrap_or(0.0)));
+        if on_front(&r.source) {
+            // Drawn first: a ring's white core would hide the lines and the marker under it.
+            scene.shapes.push(Shape::Circle { x, y, r: 11.0, color, filled: false });
+        }
         if i > 0 {
             scene.line(base, (x, y), MUTED, 1);
         }

@@ -153,6 +153,7 @@ fn groups(v: &Versus) -> Section {
 fn ranking(r: &Ranking) -> Section {
     let measure = match r.measure.as_str() {
         "fnr" => "FNR (missed faults)".to_string(),
+        "fpr" => "FPR (false alarms)".to_string(),
         "overall" => "the overall score".to_string(),
         m => format!("the {m} rate"),
     };
@@ -165,41 +166,56 @@ fn ranking(r: &Ranking) -> Section {
             with_ci(v, ci, false)
         }
     };
+    // With a truth: both error rates and the Pareto front beside any measure.
+    let errors = r.rows.iter().any(|x| x.pareto.is_some());
+    let mut headers =
+        vec!["rank", "model", "value [CI]", "Δ vs best pp [CI]", "p", "p adj (Holm)", "tied with best"];
+    if errors {
+        headers.extend(["FNR %", "FPR %", "Pareto front"]);
+    }
     Section {
         title: format!("Ranking by {measure}"),
         intro: format!(
-            "Lower is better. Best: {}; not significantly different from it (Holm over the tests against the best): {}.{}",
+            "Lower is better. Best: {}; not significantly different from it (Holm over the tests against the best): {}.{}{}{}",
             r.best,
             tied.join(", "),
-            r.note.as_ref().map(|n| format!(" {n}.")).unwrap_or_default()
+            r.note.as_ref().map(|n| format!(" {n}.")).unwrap_or_default(),
+            if errors { " Pareto front: no other model has a lower FNR without a higher FPR, or the reverse." } else { "" },
+            r.warning.as_ref().map(|w| format!(" Warning: {w}.")).unwrap_or_default(),
         ),
-        headers: ["rank", "model", "value [CI]", "Δ vs best pp [CI]", "p", "p adj (Holm)", "tied with best"]
-            .map(String::from)
-            .to_vec(),
-        rows: r
-            .rows
-            .iter()
-            .map(|x| {
-                vec![
-                    x.rank.to_string(),
-                    x.model.clone(),
-                    value(x.value, x.ci),
-                    if r.measure == "overall" {
-                        x.difference.map(|d| format!("{d:+.3}")).unwrap_or_else(|| "–".into())
-                    } else {
-                        with_ci(x.difference, x.difference_ci, true)
-                    },
-                    format_p(x.p_value),
-                    format_p(x.p_adjusted),
-                    match (x.tied_with_best, x.difference) {
-                        (Some(true), _) => "yes".into(),
-                        // Significantly lower than the best on the items both answered.
-                        (Some(false), Some(d)) if d < 0.0 => "no (lower)".into(),
-                        (Some(false), _) => "no".into(),
-                        (None, _) => "–".into(),
-                    },
-                ]
-            })
-            .collect(),
+        headers: headers.into_iter().map(String::from).collect(),
+        rows: r.rows.iter().map(|x| ranking_row(r, x, errors, &value)).collect(),
     }
+}
+
+/// One model's cells of the ranking table.
+fn ranking_row(
+    r: &Ranking,
+    x: &crate::analysis::RankRow,
+    errors: bool,
+    value: &dyn Fn(Option<f64>, Option<crate::stats::interval::Interval>) -> String,
+) -> Vec<String> {
+    let mut cells = vec![
+        x.rank.to_string(),
+        x.model.clone(),
+        value(x.value, x.ci),
+        if r.measure == "overall" {
+            x.difference.map(|d| format!("{d:+.3}")).unwrap_or_else(|| "–".into())
+        } else {
+            with_ci(x.difference, x.difference_ci, true)
+        },
+        format_p(x.p_value),
+        format_p(x.p_adjusted),
+        match (x.tied_with_best, x.difference) {
+            (Some(true), _) => "yes".into(),
+            // Significantly lower than the best on the items both answered.
+            (Some(false), Some(d)) if d < 0.0 => "no (lower)".into(),
+            (Some(false), _) => "no".into(),
+            (None, _) => "–".into(),
+        },
+    ];
+    if errors {
+        cells.extend([pct(x.fnr), pct(x.fpr), x.pareto.map(yes).unwrap_or_else(|| "–".into())]);
+    }
+    cells
 }

@@ -109,6 +109,7 @@ pub fn build_findings(
         findings.bias_amplification.clear();
     }
     correct(&mut findings);
+    ranking::trade_off(&mut findings);
     detectable::fill(&mut findings, counts);
     Ok(findings)
 }
@@ -132,6 +133,7 @@ pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(Strin
     f.corrected_groups =
         corrected::corrected_groups(&f.groups, counts, &f.settings.baseline, audits, confidence);
     correct(f);
+    ranking::trade_off(f);
     detectable::fill(f, counts);
 }
 

@@ -1,11 +1,11 @@
-//! Ranking the models by one measure (`--rank-by METRIC|fnr|overall`, lower is better: less of a
-//! sycophantic behaviour, fewer missed faults, a lower face-preservation score), with each
-//! model's interval and the set not significantly different from the best: every other model is
+//! Ranking the models by one measure (`--rank-by METRIC|fnr|fpr|overall`, lower is better), with
+//! each model's interval and the set not significantly different from the best: every other model is
 //! tested against the best on the same items (the tests of `--versus BEST`; unpaired where they
 //! share none), Holm-adjusted over those tests (Holm 1979), a selection family of its own. The
 //! best is chosen from the same data, so the set "not significantly different from the best" is
 //! a screening, not a confidence set for the best (for that: Hsu's multiple comparisons with the
-//! best, 1996).
+//! best, 1996). With a truth, each row carries both error rates and the FNR–FPR Pareto front, and a
+//! ranking by one error rate warns when its best pays with the other (`trade_off`).
 
 use super::versus::versus;
 use crate::analysis::findings::{Findings, Settings};
@@ -30,17 +30,22 @@ fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
                 (m.to_string(), o.and_then(|o| o.model_score), None)
             })
             .collect(),
-        "fnr" => {
+        "fnr" | "fpr" => {
             let Some(metric) = truth_metric else {
-                return Err(AmplifyError::Usage(
-                    "--rank-by fnr needs --truth and a metric judged against it".into(),
-                ));
+                return Err(AmplifyError::Usage(format!(
+                    "--rank-by {measure} needs --truth and a metric judged against it"
+                )));
             };
             models
                 .iter()
                 .map(|m| {
                     let t = f.truth.iter().find(|t| t.source == *m && t.metric == metric);
-                    (m.to_string(), t.and_then(|t| t.rates.fnr), t.and_then(|t| t.rates.fnr_ci))
+                    let (rate, ci) = match (t, measure) {
+                        (Some(t), "fnr") => (t.rates.fnr, t.rates.fnr_ci),
+                        (Some(t), _) => (t.rates.fpr, t.rates.fpr_ci),
+                        (None, _) => (None, None),
+                    };
+                    (m.to_string(), rate, ci)
                 })
                 .collect()
         }
@@ -53,7 +58,7 @@ fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
             .collect(),
         other => {
             return Err(AmplifyError::Usage(format!(
-                "--rank-by {other}: not a compared metric ({}), fnr or overall",
+                "--rank-by {other}: not a compared metric ({}), fnr, fpr or overall",
                 f.settings.metrics.join(", ")
             )))
         }
@@ -85,8 +90,8 @@ pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -
     let Some(best) = rows.first().filter(|r| r.1.is_some()).map(|r| r.0.clone()) else { return Ok(None) };
     let table = counts.versus.iter().find(|v| v.base == best);
     let tests = table.map(|v| versus(v, counts, settings, f)).transpose()?;
-    let metric =
-        if measure == "fnr" { f.truth.first().map(|t| t.metric.clone()) } else { Some(measure.clone()) };
+    let by_error = measure == "fnr" || measure == "fpr";
+    let metric = if by_error { f.truth.first().map(|t| t.metric.clone()) } else { Some(measure.clone()) };
     let tested: Vec<Test> = rows
         .iter()
         .map(|(m, _, _)| match &tests {
@@ -122,9 +127,12 @@ pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -
             difference_ci,
             p_value,
             p_adjusted,
+            fnr: None,
+            fpr: None,
+            pareto: None,
         })
         .collect();
-    Ok(Some(Ranking { measure: measure.clone(), best, rows, note }))
+    Ok(Some(Ranking { measure: measure.clone(), best, rows, note, warning: None }))
 }
 
 /// `model` against the best on the measure: the paired row of the versus section, else its
@@ -139,10 +147,10 @@ fn against_best(
         "overall" => {
             v.overall.iter().find(|o| o.model == model).map(|o| (o.difference, o.difference_ci, o.p_value))
         }
-        "fnr" => v
+        "fnr" | "fpr" => v
             .truth_tests
             .iter()
-            .find(|t| t.model == model && t.rate == "fnr" && Some(t.metric.as_str()) == metric)
+            .find(|t| t.model == model && t.rate == measure && Some(t.metric.as_str()) == metric)
             .map(|t| (t.difference, t.difference_ci, t.p_value)),
         _ => v
             .comparisons
@@ -150,7 +158,7 @@ fn against_best(
             .find(|c| c.model == model && Some(c.metric.as_str()) == metric)
             .map(|c| (c.difference, c.difference_ci, c.p_value)),
     };
-    let unpaired = if measure == "fnr" { "fnr" } else { "rate" };
+    let unpaired = if measure == "fnr" || measure == "fpr" { measure } else { "rate" };
     found
         .or_else(|| {
             v.unpaired
@@ -160,4 +168,84 @@ fn against_best(
                 .map(|u| (u.difference, u.difference_ci, u.p_value))
         })
         .unwrap_or((None, None, None))
+}
+
+/// With a truth: each row's FNR and FPR on the truth metric and its place on the Pareto front;
+/// with `--rank-by fnr|fpr`, a warning when the best model's other rate is worse than the
+/// baseline's by more than 10 pp, or significantly (the run's adjusted model-vs-baseline test, so
+/// call this after the family is adjusted).
+pub(crate) fn trade_off(f: &mut Findings) {
+    let Some(mut ranking) = f.ranking.take() else { return };
+    if let Some(metric) = f.truth.first().map(|t| t.metric.clone()) {
+        for row in &mut ranking.rows {
+            let t = f.truth.iter().find(|t| t.source == row.model && t.metric == metric);
+            row.fnr = t.and_then(|t| t.rates.fnr);
+            row.fpr = t.and_then(|t| t.rates.fpr);
+        }
+        let points: Vec<Option<(f64, f64)>> = ranking.rows.iter().map(|r| r.fnr.zip(r.fpr)).collect();
+        for (row, on_front) in ranking.rows.iter_mut().zip(pareto_front(&points)) {
+            row.pareto = on_front;
+        }
+        ranking.warning = warning(&ranking, f, &metric);
+    }
+    f.ranking = Some(ranking);
+}
+
+/// The warning of a ranking by one error rate whose best model is worse on the other.
+fn warning(ranking: &Ranking, f: &Findings, metric: &str) -> Option<String> {
+    let other = match ranking.measure.as_str() {
+        "fnr" => "fpr",
+        "fpr" => "fnr",
+        _ => return None,
+    };
+    let best = &ranking.best;
+    let t = f.truth_tests.iter().find(|t| t.model == *best && t.metric == metric && t.rate == other)?;
+    let d = t.difference?;
+    if d <= 0.10 && !(t.significant && d > 0.0) {
+        return None;
+    }
+    let pct = |x: Option<f64>| x.map(|x| format!("{:.1}%", 100.0 * x)).unwrap_or_else(|| "–".into());
+    let ci = t.difference_ci.map(|c| format!(" [{:+.1}, {:+.1}]", 100.0 * c.low, 100.0 * c.high));
+    Some(format!(
+        "{best} ranks first by {} but its {} is {} against {} for {} ({:+.1} pp{}{}): it trades one \
+         error for the other; read both rates and the Pareto front",
+        ranking.measure.to_uppercase(),
+        other.to_uppercase(),
+        pct(t.model_rate),
+        pct(t.baseline_rate),
+        f.settings.baseline,
+        100.0 * d,
+        ci.unwrap_or_default(),
+        if t.significant { ", significant" } else { "" },
+    ))
+}
+
+/// Which points are on the Pareto front of two rates, lower being better on both: not dominated
+/// by another point (lower or equal on both, lower on one). `None` for a missing point.
+pub(crate) fn pareto_front(points: &[Option<(f64, f64)>]) -> Vec<Option<bool>> {
+    let dominated =
+        |(a, b): (f64, f64)| points.iter().flatten().any(|&(x, y)| x <= a && y <= b && (x < a || y < b));
+    points.iter().map(|p| p.map(|p| !dominated(p))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pareto_front;
+
+    #[test]
+    fn the_pareto_front_keeps_points_no_other_beats_on_both() {
+        let points = [
+            Some((0.0, 0.98)),
+            Some((0.3, 0.1)),
+            Some((0.35, 0.1)),
+            Some((0.2, 0.2)),
+            None,
+            Some((0.3, 0.1)),
+        ];
+        // (0.35, 0.1) is dominated by (0.3, 0.1); equal points do not dominate each other.
+        let expected = [Some(true), Some(true), Some(false), Some(true), None, Some(true)];
+        assert_eq!(pareto_front(&points), expected);
+        assert_eq!(pareto_front(&[]), Vec::<Option<bool>>::new());
+        assert_eq!(pareto_front(&[Some((0.5, 0.5))]), vec![Some(true)]);
+    }
 }

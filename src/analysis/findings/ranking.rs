@@ -1,11 +1,13 @@
-//! Ranking the models by one measure (`--rank-by METRIC|fnr|overall`, lower is better: less of a
-//! sycophantic behaviour, fewer missed faults, a lower face-preservation score), with each
-//! model's interval and the set not significantly different from the best: every other model is
-//! tested against the best on the same items (the tests of `--versus BEST`; unpaired where they
-//! share none), Holm-adjusted over those tests (Holm 1979), a selection family of its own. The
-//! best is chosen from the same data, so the set "not significantly different from the best" is
-//! a screening, not a confidence set for the best (for that: Hsu's multiple comparisons with the
-//! best, 1996).
+//! Ranking the models by one measure (`--rank-by METRIC|fnr|fpr|overall`, lower is better: less
+//! of a sycophantic behaviour, fewer missed faults or false alarms, a lower face-preservation
+//! score), with each model's interval and the set not significantly different from the best:
+//! every other model is tested against the best on the same items (the tests of `--versus
+//! BEST`; unpaired where they share none), Holm-adjusted over those tests (Holm 1979), a
+//! selection family of its own. The best is chosen from the same data, so the set "not
+//! significantly different from the best" is a screening, not a confidence set for the best (for
+//! that: Hsu's multiple comparisons with the best, 1996). With a truth, every row also carries
+//! both error rates and whether the model is on the FNR–FPR Pareto front, so that a ranking by
+//! one rate cannot hide the other.
 
 use crate::stats::interval::Interval;
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,10 @@ pub struct Ranking {
     /// What could not be tested, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// With `fnr` or `fpr`: when the best model buys its place with the other error rate (worse
+    /// than the baseline's by more than 10 pp, or significantly), what it pays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// One model's place in the ranking.
@@ -46,4 +52,14 @@ pub struct RankRow {
     /// Not significantly different from the best (`true` for the best itself; `null` when the
     /// model could not be tested against it).
     pub tied_with_best: Option<bool>,
+    /// With a truth: the model's FNR on the truth metric (missed faults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fnr: Option<f64>,
+    /// With a truth: the model's FPR on the truth metric (false alarms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fpr: Option<f64>,
+    /// With a truth: whether the model is on the FNR–FPR Pareto front (no other model lower on
+    /// one rate and not higher on the other); `null` without both rates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pareto: Option<bool>,
 }
