@@ -101,9 +101,9 @@ pub(crate) struct InputArgs {
     /// Only the comparisons with the --versus model (the baseline still gives truth and groups).
     #[arg(long, requires = "versus", help_heading = "Conditions")]
     pub versus_only: bool,
-    /// Rank the models by a compared metric, fnr, fpr or overall (lower is better) and test each
-    /// against the best.
-    #[arg(long, value_name = "METRIC|fnr|fpr|overall", help_heading = "Conditions")]
+    /// Rank the models by a compared metric, fnr, fpr, balanced-error ((FNR + FPR) / 2), youden
+    /// (1 − FNR − FPR, higher is better) or overall (lower is better) and test each against the best.
+    #[arg(long, value_name = "MEASURE", help_heading = "Conditions")]
     pub rank_by: Option<String>,
     /// How rows are paired for counting (for diagnosis and tests; every choice gives the same
     /// counts): by position when the sources line up, else a join, else a group-by.

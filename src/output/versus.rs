@@ -154,29 +154,37 @@ fn ranking(r: &Ranking) -> Section {
     let measure = match r.measure.as_str() {
         "fnr" => "FNR (missed faults)".to_string(),
         "fpr" => "FPR (false alarms)".to_string(),
+        "balanced-error" => "the balanced error rate ((FNR + FPR) / 2)".to_string(),
+        "youden" => "Youden's J (1 − FNR − FPR)".to_string(),
         "overall" => "the overall score".to_string(),
         m => format!("the {m} rate"),
     };
     let tied: Vec<&str> =
         r.rows.iter().filter(|x| x.tied_with_best == Some(true)).map(|x| x.model.as_str()).collect();
-    let value = |v: Option<f64>, ci| {
-        if r.measure == "overall" {
-            v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into())
-        } else {
-            with_ci(v, ci, false)
+    let higher = r.measure == "youden";
+    let value = |v: Option<f64>, ci: Option<crate::stats::interval::Interval>| match (r.measure.as_str(), v) {
+        ("overall", _) | (_, None) => v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into()),
+        ("youden", Some(v)) => {
+            ci.map(|c| format!("{v:.3} [{:.3}, {:.3}]", c.low, c.high)).unwrap_or_else(|| format!("{v:.3}"))
         }
+        _ => with_ci(v, ci, false),
     };
     // With a truth: both error rates and the Pareto front beside any measure.
     let errors = r.rows.iter().any(|x| x.pareto.is_some());
-    let mut headers =
-        vec!["rank", "model", "value [CI]", "Δ vs best pp [CI]", "p", "p adj (Holm)", "tied with best"];
+    let delta = if matches!(r.measure.as_str(), "overall" | "youden") {
+        "Δ vs best [CI]"
+    } else {
+        "Δ vs best pp [CI]"
+    };
+    let mut headers = vec!["rank", "model", "value [CI]", delta, "p", "p adj (Holm)", "tied with best"];
     if errors {
         headers.extend(["FNR %", "FPR %", "Pareto front"]);
     }
     Section {
         title: format!("Ranking by {measure}"),
         intro: format!(
-            "Lower is better. Best: {}; not significantly different from it (Holm over the tests against the best): {}.{}{}{}",
+            "{} is better. Best: {}; not significantly different from it (Holm over the tests against the best): {}.{}{}{}",
+            if higher { "Higher" } else { "Lower" },
             r.best,
             tied.join(", "),
             r.note.as_ref().map(|n| format!(" {n}.")).unwrap_or_default(),
@@ -199,8 +207,12 @@ fn ranking_row(
         x.rank.to_string(),
         x.model.clone(),
         value(x.value, x.ci),
-        if r.measure == "overall" {
-            x.difference.map(|d| format!("{d:+.3}")).unwrap_or_else(|| "–".into())
+        if r.measure == "overall" || r.measure == "youden" {
+            match (x.difference, x.difference_ci) {
+                (Some(d), Some(c)) => format!("{d:+.3} [{:+.3}, {:+.3}]", c.low, c.high),
+                (Some(d), None) => format!("{d:+.3}"),
+                _ => "–".into(),
+            }
         } else {
             with_ci(x.difference, x.difference_ci, true)
         },
@@ -208,14 +220,19 @@ fn ranking_row(
         format_p(x.p_adjusted),
         match (x.tied_with_best, x.difference) {
             (Some(true), _) => "yes".into(),
-            // Significantly lower than the best on the items both answered.
-            (Some(false), Some(d)) if d < 0.0 => "no (lower)".into(),
+            // Significantly better than the best on the items both answered.
+            (Some(false), Some(d)) if d < 0.0 && r.measure != "youden" => "no (lower)".into(),
+            (Some(false), Some(d)) if d > 0.0 && r.measure == "youden" => "no (higher)".into(),
             (Some(false), _) => "no".into(),
             (None, _) => "–".into(),
         },
     ];
     if errors {
-        cells.extend([pct(x.fnr), pct(x.fpr), x.pareto.map(yes).unwrap_or_else(|| "–".into())]);
+        cells.extend([
+            pct(x.fnr),
+            pct(x.fpr),
+            x.pareto.map(|p| if p { "yes" } else { "no" }.to_string()).unwrap_or_else(|| "–".into()),
+        ]);
     }
     cells
 }

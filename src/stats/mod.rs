@@ -4,6 +4,7 @@
 //! tiny n) are handled explicitly and return `None` where no estimate exists, never NaN.
 
 pub mod agreement;
+pub mod balanced_error;
 pub mod biasamp;
 pub mod binomial;
 pub mod confidence;

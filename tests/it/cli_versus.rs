@@ -9,17 +9,17 @@ use std::path::Path;
 
 /// 60 items: humans with the truth, a base model and a condition (generated once by a seeded
 /// script; only ids and labels).
-const HUMAN: &str = "id,x,verdict,crowd\n1,1,YTA,YTA\n2,0,YTA,YTA\n3,0,NTA,NTA\n4,1,YTA,YTA\n5,0,YTA,YTA\n6,1,NTA,NTA\n7,1,YTA,YTA\n8,0,YTA,YTA\n9,0,NTA,NTA\n10,1,NTA,NTA\n11,0,NTA,YTA\n12,1,NTA,NTA\n13,1,NTA,NTA\n14,1,YTA,YTA\n15,1,NTA,YTA\n16,0,YTA,NTA\n17,0,NTA,NTA\n18,0,NTA,NTA\n19,1,NTA,NTA\n20,0,NTA,NTA\n21,1,NTA,NTA\n22,0,YTA,YTA\n23,0,NTA,NTA\n24,0,YTA,YTA\n25,0,YTA,YTA\n26,0,NTA,NTA\n27,0,YTA,YTA\n28,1,NTA,NTA\n29,1,NTA,NTA\n30,0,YTA,YTA\n31,1,YTA,YTA\n32,0,YTA,YTA\n33,0,YTA,YTA\n34,0,NTA,NTA\n35,0,YTA,YTA\n36,0,YTA,YTA\n37,0,NTA,NTA\n38,0,YTA,YTA\n39,1,NTA,NTA\n40,0,YTA,YTA\n41,1,YTA,YTA\n42,0,YTA,YTA\n43,0,YTA,YTA\n44,0,YTA,YTA\n45,0,NTA,NTA\n46,1,NTA,NTA\n47,0,YTA,YTA\n48,1,NTA,YTA\n49,0,YTA,YTA\n50,1,NTA,NTA\n51,1,YTA,YTA\n52,0,NTA,NTA\n53,1,YTA,YTA\n54,0,YTA,YTA\n55,0,NTA,NTA\n56,1,NTA,NTA\n57,0,NTA,YTA\n58,1,YTA,YTA\n59,0,YTA,YTA\n60,1,YTA,YTA\n";
-const BASE: &str = "id,x,verdict\n1,1,YTA\n2,0,YTA\n3,1,NTA\n4,1,NTA\n5,0,NTA\n6,1,NTA\n7,0,YTA\n8,1,YTA\n9,0,NTA\n10,1,NTA\n11,1,YTA\n12,1,NTA\n13,1,NTA\n14,0,YTA\n15,0,NTA\n16,0,NTA\n17,1,NTA\n18,0,NTA\n19,1,NTA\n20,0,NTA\n21,1,NTA\n22,1,NTA\n23,1,NTA\n24,1,YTA\n25,1,NTA\n26,0,NTA\n27,1,NTA\n28,1,NTA\n29,1,NTA\n30,1,YTA\n31,1,YTA\n32,1,YTA\n33,1,NTA\n34,0,NTA\n35,1,NTA\n36,1,YTA\n37,1,NTA\n38,1,NTA\n39,0,NTA\n40,1,YTA\n41,0,YTA\n42,1,NTA\n43,1,YTA\n44,1,YTA\n45,1,NTA\n46,0,NTA\n47,1,YTA\n48,1,YTA\n49,1,YTA\n50,0,NTA\n51,0,YTA\n52,1,NTA\n53,1,NTA\n54,0,NTA\n55,0,NTA\n56,1,NTA\n57,1,YTA\n58,1,YTA\n59,1,YTA\n60,1,YTA\n";
-const COND: &str = "id,x,verdict\n1,1,YTA\n2,1,YTA\n3,1,NTA\n4,1,YTA\n5,0,YTA\n6,1,NTA\n7,0,NTA\n8,1,YTA\n9,0,NTA\n10,1,NTA\n11,1,NTA\n12,0,NTA\n13,1,NTA\n14,0,YTA\n15,0,YTA\n16,0,NTA\n17,1,NTA\n18,0,NTA\n19,1,NTA\n20,0,NTA\n21,1,YTA\n22,1,YTA\n23,1,NTA\n24,1,YTA\n25,1,NTA\n26,0,NTA\n27,1,YTA\n28,1,NTA\n29,1,NTA\n30,1,YTA\n31,1,YTA\n32,0,YTA\n33,1,YTA\n34,0,YTA\n35,1,YTA\n36,1,YTA\n37,0,NTA\n38,0,NTA\n39,1,NTA\n40,1,YTA\n41,0,YTA\n42,1,YTA\n43,1,YTA\n44,1,YTA\n45,1,YTA\n46,1,NTA\n47,1,YTA\n48,1,YTA\n49,1,YTA\n50,0,NTA\n51,0,YTA\n52,1,YTA\n53,1,YTA\n54,0,YTA\n55,0,NTA\n56,1,NTA\n57,1,YTA\n58,1,YTA\n59,1,YTA\n60,1,YTA\n";
+pub(crate) const HUMAN: &str = "id,x,verdict,crowd\n1,1,YTA,YTA\n2,0,YTA,YTA\n3,0,NTA,NTA\n4,1,YTA,YTA\n5,0,YTA,YTA\n6,1,NTA,NTA\n7,1,YTA,YTA\n8,0,YTA,YTA\n9,0,NTA,NTA\n10,1,NTA,NTA\n11,0,NTA,YTA\n12,1,NTA,NTA\n13,1,NTA,NTA\n14,1,YTA,YTA\n15,1,NTA,YTA\n16,0,YTA,NTA\n17,0,NTA,NTA\n18,0,NTA,NTA\n19,1,NTA,NTA\n20,0,NTA,NTA\n21,1,NTA,NTA\n22,0,YTA,YTA\n23,0,NTA,NTA\n24,0,YTA,YTA\n25,0,YTA,YTA\n26,0,NTA,NTA\n27,0,YTA,YTA\n28,1,NTA,NTA\n29,1,NTA,NTA\n30,0,YTA,YTA\n31,1,YTA,YTA\n32,0,YTA,YTA\n33,0,YTA,YTA\n34,0,NTA,NTA\n35,0,YTA,YTA\n36,0,YTA,YTA\n37,0,NTA,NTA\n38,0,YTA,YTA\n39,1,NTA,NTA\n40,0,YTA,YTA\n41,1,YTA,YTA\n42,0,YTA,YTA\n43,0,YTA,YTA\n44,0,YTA,YTA\n45,0,NTA,NTA\n46,1,NTA,NTA\n47,0,YTA,YTA\n48,1,NTA,YTA\n49,0,YTA,YTA\n50,1,NTA,NTA\n51,1,YTA,YTA\n52,0,NTA,NTA\n53,1,YTA,YTA\n54,0,YTA,YTA\n55,0,NTA,NTA\n56,1,NTA,NTA\n57,0,NTA,YTA\n58,1,YTA,YTA\n59,0,YTA,YTA\n60,1,YTA,YTA\n";
+pub(crate) const BASE: &str = "id,x,verdict\n1,1,YTA\n2,0,YTA\n3,1,NTA\n4,1,NTA\n5,0,NTA\n6,1,NTA\n7,0,YTA\n8,1,YTA\n9,0,NTA\n10,1,NTA\n11,1,YTA\n12,1,NTA\n13,1,NTA\n14,0,YTA\n15,0,NTA\n16,0,NTA\n17,1,NTA\n18,0,NTA\n19,1,NTA\n20,0,NTA\n21,1,NTA\n22,1,NTA\n23,1,NTA\n24,1,YTA\n25,1,NTA\n26,0,NTA\n27,1,NTA\n28,1,NTA\n29,1,NTA\n30,1,YTA\n31,1,YTA\n32,1,YTA\n33,1,NTA\n34,0,NTA\n35,1,NTA\n36,1,YTA\n37,1,NTA\n38,1,NTA\n39,0,NTA\n40,1,YTA\n41,0,YTA\n42,1,NTA\n43,1,YTA\n44,1,YTA\n45,1,NTA\n46,0,NTA\n47,1,YTA\n48,1,YTA\n49,1,YTA\n50,0,NTA\n51,0,YTA\n52,1,NTA\n53,1,NTA\n54,0,NTA\n55,0,NTA\n56,1,NTA\n57,1,YTA\n58,1,YTA\n59,1,YTA\n60,1,YTA\n";
+pub(crate) const COND: &str = "id,x,verdict\n1,1,YTA\n2,1,YTA\n3,1,NTA\n4,1,YTA\n5,0,YTA\n6,1,NTA\n7,0,NTA\n8,1,YTA\n9,0,NTA\n10,1,NTA\n11,1,NTA\n12,0,NTA\n13,1,NTA\n14,0,YTA\n15,0,YTA\n16,0,NTA\n17,1,NTA\n18,0,NTA\n19,1,NTA\n20,0,NTA\n21,1,YTA\n22,1,YTA\n23,1,NTA\n24,1,YTA\n25,1,NTA\n26,0,NTA\n27,1,YTA\n28,1,NTA\n29,1,NTA\n30,1,YTA\n31,1,YTA\n32,0,YTA\n33,1,YTA\n34,0,YTA\n35,1,YTA\n36,1,YTA\n37,0,NTA\n38,0,NTA\n39,1,NTA\n40,1,YTA\n41,0,YTA\n42,1,YTA\n43,1,YTA\n44,1,YTA\n45,1,YTA\n46,1,NTA\n47,1,YTA\n48,1,YTA\n49,1,YTA\n50,0,NTA\n51,0,YTA\n52,1,YTA\n53,1,YTA\n54,0,YTA\n55,0,NTA\n56,1,NTA\n57,1,YTA\n58,1,YTA\n59,1,YTA\n60,1,YTA\n";
 const OPTIONS: [&str; 4] = ["--truth", "crowd", "--verdict", "verdict"];
 
-fn paths(dir: &Path) -> [String; 3] {
+pub(crate) fn paths(dir: &Path) -> [String; 3] {
     [("human.csv", HUMAN), ("base.csv", BASE), ("cond.csv", COND)]
         .map(|(n, c)| write(dir, n, c).display().to_string())
 }
 
-fn run(files: &[&str], extra: &[&str]) -> Value {
+pub(crate) fn run(files: &[&str], extra: &[&str]) -> Value {
     let args: Vec<&str> = files.iter().copied().chain(OPTIONS).chain(extra.iter().copied()).collect();
     findings(&args)
 }
@@ -111,7 +111,7 @@ fn models_without_shared_items_are_compared_unpaired() {
 }
 
 /// The shipped conditions set: humans, the base model and three mitigations.
-fn conditions() -> Vec<String> {
+pub(crate) fn conditions() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
     ["conditions_human", "conditions_base", "conditions_prompt", "conditions_finetune", "conditions_steer"]
         .iter()
@@ -159,72 +159,6 @@ fn ranking_tests_each_model_against_the_best_with_holm() {
         v["versus"]["truth_tests"].as_array().unwrap().iter().find(|t| t["rate"] == "fnr").unwrap().clone();
     assert_eq!(rows[1]["p_value"], fnr["p_value"]);
     assert_eq!(rows[1]["tied_with_best"], Value::Bool(fnr["p_value"].as_f64().unwrap() >= 0.05));
-}
-
-/// The rows of the ranking with both error rates from the run's truth rows, the Pareto front
-/// recomputed by brute force, and the warning's condition from the run's truth tests.
-fn check_trade_off(f: &Value) {
-    let r = &f["ranking"];
-    let rows = r["rows"].as_array().unwrap();
-    let truth = f["truth"].as_array().unwrap();
-    let rate = |model: &Value, which: &str| {
-        truth.iter().find(|t| t["source"] == *model).map(|t| t[which].as_f64().unwrap()).unwrap()
-    };
-    let points: Vec<(f64, f64)> =
-        rows.iter().map(|x| (rate(&x["model"], "fnr"), rate(&x["model"], "fpr"))).collect();
-    for (x, &(fnr, fpr)) in rows.iter().zip(&points) {
-        assert_eq!((x["fnr"].as_f64().unwrap(), x["fpr"].as_f64().unwrap()), (fnr, fpr), "{x}");
-        let beaten = points.iter().any(|&(a, b)| a <= fnr && b <= fpr && (a < fnr || b < fpr));
-        assert_eq!(x["pareto"], Value::Bool(!beaten), "{x}");
-    }
-    let other = if r["measure"] == "fnr" { "fpr" } else { "fnr" };
-    let test = f["truth_tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["model"] == r["best"] && t["rate"] == other)
-        .unwrap();
-    let d = test["difference"].as_f64().unwrap();
-    let expected = d > 0.10 || (test["significant"] == Value::Bool(true) && d > 0.0);
-    assert_eq!(r["warning"].is_string(), expected, "{r}");
-}
-
-#[test]
-fn a_ranking_by_one_error_rate_shows_the_other_and_warns() {
-    let dir = tempfile::tempdir().unwrap();
-    let [h, b, c] = paths(dir.path());
-    // A model that blames every poster: no missed fault, every innocent poster blamed.
-    let blame: String = std::iter::once("id,x,verdict\n".to_string())
-        .chain((1..=60).map(|i| format!("{i},1,YTA\n")))
-        .collect();
-    let blame = write(dir.path(), "blame.csv", &blame).display().to_string();
-    let f = run(&[&h, &b, &c, &blame], &["--rank-by", "fnr"]);
-    let r = &f["ranking"];
-    assert_eq!(r["best"], "blame");
-    assert_eq!((r["rows"][0]["fnr"].as_f64(), r["rows"][0]["fpr"].as_f64()), (Some(0.0), Some(1.0)));
-    assert_eq!(r["rows"][0]["pareto"], Value::Bool(true), "the lowest FNR is always on the front");
-    let warning = r["warning"].as_str().expect("a warning");
-    assert!(warning.starts_with("blame ranks first by FNR but its FPR is 100.0% against"), "{warning}");
-    check_trade_off(&f);
-    let terminal = amplify()
-        .args(["compare", &h, &b, &c, &blame, "--truth", "crowd", "--verdict", "verdict", "--rank-by", "fnr"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(terminal.stdout).unwrap();
-    assert!(text.contains("Warning: blame ranks first by FNR") && text.contains("Pareto front"), "{text}");
-    // By FPR the blamer is last, and the sample's conditions go both ways.
-    let f = run(&[&h, &b, &c, &blame], &["--rank-by", "fpr"]);
-    assert_eq!(f["ranking"]["rows"][2]["model"], "blame");
-    check_trade_off(&f);
-    for measure in ["fnr", "fpr"] {
-        let files = conditions();
-        let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
-        args.extend(["--truth", "crowd_verdict", "--verdict", "verdict", "--rank-by", measure]);
-        check_trade_off(&findings(&args));
-    }
-    // Without a truth: no error rates, no front, no warning.
-    let plain = findings(&[&h, &b, &c, "--rank-by", "x"]);
-    assert!(plain["ranking"]["rows"][0].get("pareto").is_none() && plain["ranking"].get("warning").is_none());
 }
 
 #[test]
@@ -339,43 +273,4 @@ fn report_draws_the_heatmap_and_the_trade_off() {
     assert!(tradeoff.contains("conditions_finetune") && tradeoff.contains("conditions_base"));
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("Conditions versus conditions_base") && html.contains("Ranking by FNR"));
-}
-
-#[test]
-fn the_trade_off_chart_rings_the_pareto_front() {
-    let dir = tempfile::tempdir().unwrap();
-    let files = conditions();
-    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
-    args.extend([
-        "--truth",
-        "crowd_verdict",
-        "--verdict",
-        "verdict",
-        "--versus",
-        "conditions_base",
-        "--rank-by",
-        "fnr",
-    ]);
-    let f = findings(&args);
-    let front: Vec<&str> = f["ranking"]["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["pareto"] == Value::Bool(true))
-        .map(|r| r["model"].as_str().unwrap())
-        .collect();
-    assert!(!front.is_empty() && front.len() < 4, "{front:?}");
-    let charts = dir.path().join("charts");
-    amplify().arg("compare").args(&args).arg("--charts").arg(&charts).assert().success();
-    let svg = std::fs::read_to_string(charts.join("conditions-tradeoff.svg")).unwrap();
-    // A ring is a coloured disc with a white core of radius 9; the markers are radius 6.
-    let cores = svg.matches(r##"r="9" opacity="1" fill="#FFFFFF""##).count();
-    assert_eq!(cores, front.len(), "one ring per model on the front");
-    assert!(svg.contains("rings: the Pareto front"));
-    // Without --rank-by there is no front to draw.
-    let plain: Vec<&str> = args[..args.len() - 2].to_vec();
-    let charts = dir.path().join("plain");
-    amplify().arg("compare").args(&plain).arg("--charts").arg(&charts).assert().success();
-    let svg = std::fs::read_to_string(charts.join("conditions-tradeoff.svg")).unwrap();
-    assert!(!svg.contains(r##"r="9" opacity="1" fill="#FFFFFF""##) && !svg.contains("Pareto"));
 }

@@ -16,6 +16,7 @@ mod cli_groups;
 mod cli_judge;
 mod cli_pairing;
 mod cli_pairs;
+mod cli_ranking;
 mod cli_repeats;
 mod cli_versus;
 mod column_types;

@@ -12,6 +12,8 @@ use crate::analysis::findings::{Findings, Settings};
 use crate::analysis::findings::{RankRow, Ranking};
 use crate::counts::CountsTable;
 use crate::error::{AmplifyError, Result};
+use crate::stats::balanced_error::{ber_interval, paired_ber_difference};
+use crate::stats::confusion::ConfusionRates;
 use crate::stats::interval::Interval;
 use crate::stats::multiplicity::{adjust, Correction};
 
@@ -30,7 +32,7 @@ fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
                 (m.to_string(), o.and_then(|o| o.model_score), None)
             })
             .collect(),
-        "fnr" | "fpr" => {
+        "fnr" | "fpr" | BALANCED | YOUDEN => {
             let Some(metric) = truth_metric else {
                 return Err(AmplifyError::Usage(format!(
                     "--rank-by {measure} needs --truth and a metric judged against it"
@@ -40,11 +42,7 @@ fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
                 .iter()
                 .map(|m| {
                     let t = f.truth.iter().find(|t| t.source == *m && t.metric == metric);
-                    let (rate, ci) = match (t, measure) {
-                        (Some(t), "fnr") => (t.rates.fnr, t.rates.fnr_ci),
-                        (Some(t), _) => (t.rates.fpr, t.rates.fpr_ci),
-                        (None, _) => (None, None),
-                    };
+                    let (rate, ci) = t.map(|t| error_measure(&t.rates, measure)).unwrap_or((None, None));
                     (m.to_string(), rate, ci)
                 })
                 .collect()
@@ -58,7 +56,7 @@ fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
             .collect(),
         other => {
             return Err(AmplifyError::Usage(format!(
-                "--rank-by {other}: not a compared metric ({}), fnr, fpr or overall",
+                "--rank-by {other}: not a compared metric ({}), fnr, fpr, balanced-error, youden or overall",
                 f.settings.metrics.join(", ")
             )))
         }
@@ -66,11 +64,56 @@ fn values(f: &Findings, measure: &str) -> Result<Vec<Value>> {
     Ok(out)
 }
 
-/// The best model by `measure` (lowest value), from the findings; an error for an unknown measure.
+/// `--rank-by balanced-error`: (FNR + FPR)/2, lower is better.
+const BALANCED: &str = "balanced-error";
+/// `--rank-by youden`: Youden's J = 1 − FNR − FPR, higher is better.
+const YOUDEN: &str = "youden";
+
+/// Whether a higher value of `measure` is better (Youden's J); lower is better for the others.
+pub(crate) fn higher_is_better(measure: &str) -> bool {
+    measure == YOUDEN
+}
+
+/// An error-rate measure of one truth row and its interval: FNR or FPR (Wilson), the balanced
+/// error rate (MOVER from both Wilson intervals) or Youden's J = 1 − 2·BER.
+fn error_measure(r: &ConfusionRates, measure: &str) -> (Option<f64>, Option<Interval>) {
+    match measure {
+        "fnr" => (r.fnr, r.fnr_ci),
+        "fpr" => (r.fpr, r.fpr_ci),
+        _ => {
+            let (Some(fnr), Some(fpr)) = (r.fnr, r.fpr) else { return (None, None) };
+            let ber = (fnr + fpr) / 2.0;
+            let ci = r.fnr_ci.zip(r.fpr_ci).map(|(a, b)| ber_interval(fnr, a, fpr, b));
+            if measure == YOUDEN {
+                (Some(1.0 - 2.0 * ber), ci.map(|c| Interval::new(1.0 - 2.0 * c.high, 1.0 - 2.0 * c.low)))
+            } else {
+                (Some(ber), ci)
+            }
+        }
+    }
+}
+
+/// Values in ranking order: best first, models without a value last.
+fn by_rank(measure: &str) -> impl Fn(&Value, &Value) -> std::cmp::Ordering {
+    let flip = higher_is_better(measure);
+    move |a: &Value, b: &Value| match (a.1, b.1) {
+        (Some(x), Some(y)) => {
+            let order = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
+            if flip {
+                order.reverse()
+            } else {
+                order
+            }
+        }
+        (x, y) => y.is_some().cmp(&x.is_some()),
+    }
+}
+
+/// The best model by `measure`, from the findings; an error for an unknown measure.
 pub(crate) fn best_model(f: &Findings, measure: &str) -> Result<Option<String>> {
     let mut v = values(f, measure)?;
     v.retain(|(_, x, _)| x.is_some());
-    v.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+    v.sort_by(by_rank(measure));
     Ok(v.first().map(|(m, _, _)| m.clone()))
 }
 
@@ -82,20 +125,20 @@ type Test = (Option<f64>, Option<Interval>, Option<f64>);
 pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -> Result<Option<Ranking>> {
     let Some(measure) = &settings.rank_by else { return Ok(None) };
     let mut rows = values(f, measure)?;
-    // Lowest first; models without a value last.
-    rows.sort_by(|a, b| match (a.1, b.1) {
-        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        (x, y) => y.is_some().cmp(&x.is_some()),
-    });
+    rows.sort_by(by_rank(measure));
     let Some(best) = rows.first().filter(|r| r.1.is_some()).map(|r| r.0.clone()) else { return Ok(None) };
     let table = counts.versus.iter().find(|v| v.base == best);
     let tests = table.map(|v| versus(v, counts, settings, f)).transpose()?;
-    let by_error = measure == "fnr" || measure == "fpr";
+    let by_error = ["fnr", "fpr", BALANCED, YOUDEN].contains(&measure.as_str());
     let metric = if by_error { f.truth.first().map(|t| t.metric.clone()) } else { Some(measure.clone()) };
     let tested: Vec<Test> = rows
         .iter()
-        .map(|(m, _, _)| match &tests {
-            Some(v) if *m != best => against_best(v, measure, metric.as_deref(), m),
+        .map(|(m, _, _)| match (&tests, table) {
+            _ if *m == best => (None, None, None),
+            (_, Some(t)) if measure == BALANCED || measure == YOUDEN => {
+                ber_against_best(t, measure, metric.as_deref(), m, settings.confidence.get())
+            }
+            (Some(v), _) => against_best(v, measure, metric.as_deref(), m),
             _ => (None, None, None),
         })
         .collect();
@@ -168,6 +211,38 @@ fn against_best(
                 .map(|u| (u.difference, u.difference_ci, u.p_value))
         })
         .unwrap_or((None, None, None))
+}
+
+/// `model` against the best in balanced error rate (or Youden's J = 1 − 2·BER), paired on the
+/// items both answered: the Wald test of `stats::balanced_error` on the 2×2 tables of the
+/// truth-positive and truth-negative items. Untested with repeated samples (item-level values)
+/// and for models that share no item with the best.
+fn ber_against_best(
+    table: &crate::counts::VersusTable,
+    measure: &str,
+    metric: Option<&str>,
+    model: &str,
+    confidence: f64,
+) -> Test {
+    let pairs = |positive: bool| {
+        table.table.metrics.iter().find(|m| {
+            m.model == model
+                && Some(m.metric.as_str()) == metric
+                && m.slice.group.is_none()
+                && m.slice.truth == Some(positive)
+                && m.moments.is_none()
+        })
+    };
+    let tested = pairs(true)
+        .zip(pairs(false))
+        .and_then(|(p, n)| paired_ber_difference(&p.pairs, &n.pairs, confidence));
+    match tested {
+        Some((d, ci, p)) if measure == YOUDEN => {
+            (Some(-2.0 * d), Some(Interval::new(-2.0 * ci.high, -2.0 * ci.low)), Some(p))
+        }
+        Some((d, ci, p)) => (Some(d), Some(ci), Some(p)),
+        None => (None, None, None),
+    }
 }
 
 /// With a truth: each row's FNR and FPR on the truth metric and its place on the Pareto front;

@@ -1,6 +1,6 @@
-//! Ranking the models by one measure (`--rank-by METRIC|fnr|fpr|overall`, lower is better: less
-//! of a sycophantic behaviour, fewer missed faults or false alarms, a lower face-preservation
-//! score), with each model's interval and the set not significantly different from the best:
+//! Ranking the models by one measure (`--rank-by METRIC|fnr|fpr|balanced-error|youden|overall`,
+//! lower is better: less of a sycophantic behaviour, fewer missed faults or false alarms, a lower
+//! face-preservation score; higher for Youden's J), with each model's interval and the set not significantly different from the best:
 //! every other model is tested against the best on the same items (the tests of `--versus
 //! BEST`; unpaired where they share none), Holm-adjusted over those tests (Holm 1979), a
 //! selection family of its own. The best is chosen from the same data, so the set "not
@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 /// The models in order of one measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
-    /// A compared metric's rate, `fnr` or `overall`.
+    /// A compared metric's rate, `fnr`, `fpr`, `balanced-error`, `youden` or `overall`.
     pub measure: String,
-    /// The model with the lowest value.
+    /// The model with the best value (the lowest; the highest for `youden`).
     pub best: String,
     /// One row per model, best first.
     pub rows: Vec<RankRow>,
@@ -41,7 +41,8 @@ pub struct RankRow {
     pub value: Option<f64>,
     /// Its interval (none for the overall score).
     pub ci: Option<Interval>,
-    /// Model − best on the items both answered (unpaired where they share none).
+    /// Model − best on the items both answered (unpaired where they share none; for
+    /// `balanced-error` and `youden` paired only).
     pub difference: Option<f64>,
     /// Interval of the difference.
     pub difference_ci: Option<Interval>,
