@@ -23,6 +23,7 @@ _LISTS = (
     "groupings",
     "groups",
     "bias_amplification",
+    "heterogeneity",
     "agreement",
     "differential",
     "corrected",

@@ -16,7 +16,8 @@ pub use build::build_findings;
 pub use findings::{
     AgreementReport, AgreementRow, Alignment, BiasAmplification, Comparison, CorrectedGroup, CorrectedRow,
     DataBias, DataGap, DataRate, Detectable, DifferentialError, Findings, GroupRow, GroupingSummary,
-    InputRecord, InstabilityRow, LevelSize, LevelTest, Overall, PairRow, PairTest, PairTruthRow,
-    PairingSummary, PowerQuestion, PowerReport, PowerRow, RankRow, Ranking, ReferenceLevel, RepeatSettings,
-    Settings, TruthRow, TruthTest, UnpairedRow, Versus, AGREEMENT_SCHEMA, FINDINGS_SCHEMA, POWER_SCHEMA,
+    HeterogeneityRow, InputRecord, InstabilityRow, LevelSize, LevelTest, Overall, PairRow, PairTest,
+    PairTruthRow, PairingSummary, PowerQuestion, PowerReport, PowerRow, RankRow, Ranking, ReferenceLevel,
+    RepeatSettings, Settings, TruthRow, TruthTest, UnpairedRow, Versus, AGREEMENT_SCHEMA, FINDINGS_SCHEMA,
+    POWER_SCHEMA,
 };

@@ -6,12 +6,25 @@ use super::legend::{difference_axis, x_axis};
 use super::scene::{fit, model_color, ticks, Anchor, Scene, Shape, BLACK, GRID, MUTED};
 use crate::analysis::{Findings, GroupRow};
 
-/// The rows of one grouping's chart (every measure, levels other than the reference).
+/// The rows of one grouping's chart (every measure, levels other than the reference); with
+/// shrunken estimates (8 or more levels), each measure, metric and model's levels by their
+/// shrunken amplification, largest first, so that noise does not decide the order.
 pub(crate) fn amplification_rows<'a>(f: &'a Findings, group_by: &str) -> Vec<&'a GroupRow> {
-    f.groups
+    let mut rows: Vec<&GroupRow> = f
+        .groups
         .iter()
         .filter(|g| g.group_by == group_by && g.level != g.reference && g.amplification.is_some())
-        .collect()
+        .collect();
+    if rows.iter().any(|r| r.shrunken.is_some()) {
+        let set = |r: &GroupRow| (r.measure.clone(), r.metric.clone(), r.model.clone());
+        let first: Vec<_> = rows.iter().map(|r| set(r)).collect();
+        let place = |r: &GroupRow| first.iter().position(|k| *k == set(r)).unwrap_or(0);
+        rows.sort_by(|a, b| {
+            let value = |r: &GroupRow| -r.shrunken.unwrap_or(f64::NEG_INFINITY);
+            (place(a), value(a)).partial_cmp(&(place(b), value(b))).unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    rows
 }
 
 /// One amplification chart per grouping that has rows (others are skipped).
@@ -33,11 +46,12 @@ fn amplification_chart(f: &Findings, group_by: &str) -> Option<Scene> {
         height as u32,
         &format!("Does the model widen the {group_by} gap? (reference: {reference})"),
         &format!(
-            "Left: gap to {reference} in {} (hollow) and in the model (filled), pp. Right: amplification = model gap − {} gap, Welch {:.0}% CI; * = significant ({})",
+            "Left: gap to {reference} in {} (hollow) and in the model (filled), pp. Right: amplification = model gap − {} gap, Welch {:.0}% CI; * = significant ({}){}",
             f.settings.baseline,
             f.settings.baseline,
             f.settings.confidence.get() * 100.0,
-            correction_name(f)
+            correction_name(f),
+            if rows.iter().any(|r| r.shrunken.is_some()) { "; levels by shrunken value" } else { "" }
         ),
     );
     let left = (420.0, top, 770.0, top + rows.len() as f64 * ROW);

@@ -83,6 +83,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         instability: vec![],
         versus: None,
         ranking: None,
+        heterogeneity: Vec::new(),
         pairing: None,
         pairs: vec![],
         pair_tests: vec![],

@@ -185,6 +185,7 @@ pub(crate) fn truth(f: &Findings) -> Section {
 /// One grouping's amplification rows (levels other than the reference).
 pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
     let b = &f.settings.baseline;
+    let shrunk = f.groups.iter().any(|r| r.group_by == group_by && r.shrunken.is_some());
     let g = f.groupings.iter().find(|g| g.group_by == group_by);
     Section {
         title: format!("Grouping: {group_by}"),
@@ -212,13 +213,15 @@ pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
             "direction",
         ]
         .map(String::from)
-        .to_vec(),
+        .into_iter()
+        .chain(shrunk.then(|| "shrunken pp [CI]".to_string()))
+        .collect(),
         rows: f
             .groups
             .iter()
             .filter(|r| r.group_by == group_by && r.level != r.reference)
             .map(|r| {
-                vec![
+                let mut cells = vec![
                     r.level.clone(),
                     r.measure.clone(),
                     r.metric.clone(),
@@ -234,10 +237,48 @@ pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
                     r.note.clone().unwrap_or_else(|| {
                         format!("{}{}", r.direction, if r.significant { " *" } else { "" })
                     }),
-                ]
+                ];
+                if shrunk {
+                    cells.push(with_ci(r.shrunken, r.shrunken_ci, true));
+                }
+                cells
             })
             .collect(),
     }
+}
+
+/// The heterogeneity of the amplification across a grouping's levels (8 or more), when computed.
+pub(crate) fn heterogeneity(f: &Findings, group_by: &str) -> Option<Section> {
+    let rows: Vec<_> = f.heterogeneity.iter().filter(|h| h.group_by == group_by).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Section {
+        title: format!("Heterogeneity across the levels of {group_by}"),
+        intro: "Do the levels' amplifications differ beyond chance? Cochran's Q test, the \
+                DerSimonian–Laird between-level SD τ and I²; the shrunken column above pulls each \
+                level toward the mean by its noise (empirical Bayes)."
+            .into(),
+        headers: ["measure", "metric", "model", "levels", "Q", "p", "τ pp", "I² %", "mean pp"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows
+            .iter()
+            .map(|h| {
+                vec![
+                    h.measure.clone(),
+                    h.metric.clone(),
+                    h.model.clone(),
+                    h.levels.to_string(),
+                    format!("{:.1}", h.q),
+                    format_p(Some(h.p_value)),
+                    format!("{:.1}", 100.0 * h.tau2.sqrt()),
+                    format!("{:.0}", 100.0 * h.i2),
+                    signed_pct(Some(h.mean)),
+                ]
+            })
+            .collect(),
+    })
 }
 
 /// Alignment and invalid labels per model.

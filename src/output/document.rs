@@ -128,6 +128,9 @@ pub(crate) fn document(f: &Findings) -> Document {
         let heading = format!("{}: levels {}. {}", section.title, levels.join(", "), section.intro);
         let table = TableBlock { section, terminal_heading: Some(heading), right_aligned: None, gap: false };
         d.push(View::All, Block::Table(table));
+        if let Some(h) = content::heterogeneity(f, &g.group_by) {
+            d.table(View::All, h);
+        }
         d.lines(compact::bias_amp_lines(f, &g.group_by) + "\n");
     }
     for s in super::audit::sections(f) {

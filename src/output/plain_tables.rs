@@ -85,6 +85,11 @@ pub(crate) fn groups(f: &Findings) -> Table {
         ("significant".into(), bools(r, |g| g.significant)),
         ("note".into(), strs(r, |g| g.note.clone())),
     ]);
+    // Only runs with a grouping of 8 or more levels have shrunken estimates.
+    if r.iter().any(|g| g.shrunken.is_some()) {
+        columns.push(("shrunken".into(), floats(r, |g| g.shrunken)));
+        columns.extend(ci_cols("shrunken_ci", r, |g| g.shrunken_ci));
+    }
     Table { name: "groups".into(), columns }
 }
 

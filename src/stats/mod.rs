@@ -18,6 +18,7 @@ pub mod paired_difference;
 pub mod power;
 pub mod ppi;
 pub mod repeats;
+pub mod shrinkage;
 pub mod ttest;
 pub mod welch;
 pub mod wilson;

@@ -18,6 +18,7 @@ mod cli_pairing;
 mod cli_pairs;
 mod cli_ranking;
 mod cli_repeats;
+mod cli_shrinkage;
 mod cli_versus;
 mod column_types;
 mod common;

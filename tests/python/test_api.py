@@ -257,6 +257,11 @@ def test_the_stubs_list_every_option():
     assert stub["compare"] == set(ab.options("compare"))
     assert stub["power"] == set(ab.options("power"))
     assert stub["compare_counts"] <= set(ab.options("compare"))
+    # Every section property of Findings is in the stub's class.
+    (findings_class,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Findings"]
+    stubbed = {n.name for n in findings_class.body if isinstance(n, ast.FunctionDef)}
+    sections = {name for name in dir(ab.Findings) if isinstance(getattr(ab.Findings, name), property)}
+    assert sections <= stubbed, sorted(sections - stubbed)
 
 
 def test_a_keyboard_interrupt_stops_a_run_and_writes_nothing(tmp_path):

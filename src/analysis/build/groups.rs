@@ -152,6 +152,8 @@ fn group_row(
         note,
         amplification_se: (!is_reference).then(|| amplification_se(&d_l, &d_r)).flatten(),
         mde: None,
+        shrunken: None,
+        shrunken_ci: None,
     }
 }
 

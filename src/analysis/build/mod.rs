@@ -11,6 +11,7 @@ mod groups;
 mod power;
 mod ranking;
 mod repeats;
+mod shrinkage;
 mod truth;
 mod versus;
 
@@ -97,7 +98,9 @@ pub fn build_findings(
         instability: repeats::instability_rows(counts, &settings_copy),
         versus: None,
         ranking: None,
+        heterogeneity: Vec::new(),
     };
+    findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());
     findings.versus = versus::versus_section(counts, &settings_copy, &findings)?;
     findings.ranking = ranking::ranking(&findings, counts, &settings_copy)?;
     if settings_copy.versus_only {

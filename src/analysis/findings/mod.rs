@@ -6,6 +6,7 @@ mod corrected;
 mod counterfactual;
 mod data;
 mod detectable;
+mod heterogeneity;
 mod power;
 mod ranking;
 mod repeats;
@@ -19,6 +20,7 @@ pub use corrected::{CorrectedGroup, CorrectedRow};
 pub use counterfactual::{PairRow, PairTest, PairTruthRow, PairingSummary};
 pub use data::{DataBias, DataGap, DataRate, LevelTest};
 pub use detectable::Detectable;
+pub use heterogeneity::HeterogeneityRow;
 pub use power::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
 pub use ranking::{RankRow, Ranking};
 pub use repeats::{InstabilityRow, RepeatSettings};
@@ -101,6 +103,10 @@ pub struct Findings {
     /// The models ranked by one measure (`--rank-by`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranking: Option<Ranking>,
+    /// How much the amplification differs between the levels of a grouping with 8 or more
+    /// levels, per measure, metric and model (the basis of `GroupRow::shrunken`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heterogeneity: Vec<HeterogeneityRow>,
 }
 
 /// One input file.
@@ -340,6 +346,13 @@ pub struct GroupRow {
     /// Smallest |amplification| detectable with 80% power at the run's per-test α.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mde: Option<f64>,
+    /// The amplification shrunk toward the mean of the grouping's levels (empirical Bayes), when
+    /// the grouping has at least 8 levels with a standard error (see `heterogeneity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrunken: Option<f64>,
+    /// Its normal posterior interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrunken_ci: Option<Interval>,
 }
 
 /// BiasAmp→ of one grouping, metric and model.
