@@ -186,6 +186,7 @@ pub(crate) fn truth(f: &Findings) -> Section {
 pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
     let b = &f.settings.baseline;
     let shrunk = f.groups.iter().any(|r| r.group_by == group_by && r.shrunken.is_some());
+    let odds = f.groups.iter().any(|r| r.group_by == group_by && r.ror.is_some());
     let g = f.groupings.iter().find(|g| g.group_by == group_by);
     Section {
         title: format!("Grouping: {group_by}"),
@@ -214,6 +215,7 @@ pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
         ]
         .map(String::from)
         .into_iter()
+        .chain(odds.then(|| "ROR [CI]".to_string()))
         .chain(shrunk.then(|| "shrunken pp [CI]".to_string()))
         .collect(),
         rows: f
@@ -238,12 +240,24 @@ pub(crate) fn grouping(f: &Findings, group_by: &str) -> Section {
                         format!("{}{}", r.direction, if r.significant { " *" } else { "" })
                     }),
                 ];
+                if odds {
+                    cells.push(ratio_with_ci(r.ror, r.ror_ci));
+                }
                 if shrunk {
                     cells.push(with_ci(r.shrunken, r.shrunken_ci, true));
                 }
                 cells
             })
             .collect(),
+    }
+}
+
+/// A ratio with its interval, "2.41 [1.62, 3.59]", "–" when missing.
+fn ratio_with_ci(x: Option<f64>, ci: Option<Interval>) -> String {
+    match (x, ci) {
+        (Some(v), Some(c)) => format!("{v:.2} [{:.2}, {:.2}]", c.low, c.high),
+        (Some(v), None) => format!("{v:.2}"),
+        _ => "–".into(),
     }
 }
 

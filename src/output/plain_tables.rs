@@ -85,6 +85,11 @@ pub(crate) fn groups(f: &Findings) -> Table {
         ("significant".into(), bools(r, |g| g.significant)),
         ("note".into(), strs(r, |g| g.note.clone())),
     ]);
+    if r.iter().any(|g| g.ror.is_some()) {
+        columns.push(("ror".into(), floats(r, |g| g.ror)));
+        columns.extend(ci_cols("ror_ci", r, |g| g.ror_ci));
+        columns.push(("ror_p_value".into(), floats(r, |g| g.ror_p_value)));
+    }
     // Only runs with a grouping of 8 or more levels have shrunken estimates.
     if r.iter().any(|g| g.shrunken.is_some()) {
         columns.push(("shrunken".into(), floats(r, |g| g.shrunken)));

@@ -14,6 +14,7 @@ pub mod effect;
 pub mod homogeneity;
 pub mod interval;
 pub mod multiplicity;
+pub mod odds_ratio;
 pub mod paired_difference;
 pub mod power;
 pub mod ppi;

@@ -257,3 +257,55 @@ fn bias_amplification_does_not_depend_on_the_order_of_counts_rows() {
     assert_eq!(sorted(&one["bias_amplification"]), sorted(&two["bias_amplification"]));
     assert_eq!(sorted(&one["groups"]), sorted(&two["groups"]));
 }
+
+#[test]
+fn the_ratio_of_odds_ratios_follows_from_the_rows_rates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let p = |n: &str| root.join(n).display().to_string();
+    let f = findings(&[
+        &p("human.parquet"),
+        &p("model_a.parquet"),
+        "--truth",
+        "crowd_verdict",
+        "--verdict",
+        "verdict",
+        "--derive",
+        r"partner=female:\b(wife|girlfriend)\b",
+        "--derive",
+        r"partner=male:\b(husband|boyfriend)\b",
+        "--reference",
+        "partner=male",
+    ]);
+    let odds = |p: f64| p / (1.0 - p);
+    let mut checked = 0;
+    for g in f["groups"].as_array().unwrap().iter().filter(|g| g["level"] != g["reference"]) {
+        let get = |k: &str| g[k].as_f64().unwrap();
+        // The reference's rates are the level's minus the gaps (FNR rows: miss rates throughout).
+        let (b_l, m_l) = (get("baseline_rate"), get("model_rate"));
+        let (b_r, m_r) = (b_l - get("baseline_gap"), m_l - get("model_gap"));
+        let expected = (odds(m_l) / odds(m_r)) / (odds(b_l) / odds(b_r));
+        let ror = get("ror");
+        assert!((ror - expected).abs() < 1e-9 * expected, "{g}");
+        let ci = g["ror_ci"].as_array().unwrap();
+        assert!(ci[0].as_f64().unwrap() < ror && ror < ci[1].as_f64().unwrap(), "{g}");
+        // The odds scale agrees with the pp scale on the direction of a clear amplification.
+        if g["significant"] == Value::Bool(true) {
+            assert_eq!(get("amplification") > 0.0, ror > 1.0, "{g}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 7, "5 rates + FNR + FPR for the one non-reference level");
+    // Item-level values (repeated samples) have no 2×2 table: no ROR.
+    let dir = tempfile::tempdir().unwrap();
+    let human: String = std::iter::once("id,topic,x\n".to_string())
+        .chain((0..80).map(|i| format!("{i},{},{}\n", if i % 2 == 0 { "a" } else { "b" }, i % 3 == 0)))
+        .collect();
+    let model: String = std::iter::once("id,s,x\n".to_string())
+        .chain((0..80).flat_map(|i| (0..2).map(move |s| format!("{i},{s},{}\n", (i + s) % 2 == 0))))
+        .collect();
+    let h = write(dir.path(), "h.csv", &human).display().to_string();
+    let m = write(dir.path(), "m.csv", &model).display().to_string();
+    let r = findings(&[&h, &m, "--sample", "s", "--group", "topic"]);
+    let groups = r["groups"].as_array().unwrap();
+    assert!(!groups.is_empty() && groups.iter().all(|g| g.get("ror").is_none()), "{groups:?}");
+}

@@ -6,7 +6,9 @@ use crate::counts::PairedCounts;
 use crate::counts::{CountsTable, MetricCounts, Moments};
 use crate::error::{AmplifyError, Result};
 use crate::stats::biasamp::{bias_amp, bias_amp_bootstrap};
+use crate::stats::odds_ratio::ratio_of_odds_ratios;
 use crate::stats::welch::{welch_t, SampleSums};
+use crate::stats::Interval;
 use std::collections::BTreeMap;
 
 /// Per grouping: its levels with sizes, and the reference level (requested or the largest).
@@ -129,6 +131,7 @@ fn group_row(
     } else {
         None
     };
+    let ror = (!is_reference).then(|| odds_scale(kind, row, reference, settings.confidence.get())).flatten();
     GroupRow {
         group_by: s.group_by.clone(),
         level: level.to_string(),
@@ -154,7 +157,36 @@ fn group_row(
         mde: None,
         shrunken: None,
         shrunken_ci: None,
+        ror: ror.map(|r| r.0),
+        ror_ci: ror.map(|r| r.1),
+        ror_p_value: ror.map(|r| r.2),
     }
+}
+
+/// The ratio of odds ratios of a level against the reference, from their 2×2 tables (none with
+/// item-level values): on the misses for FNR, on the labels for a rate or FPR.
+fn odds_scale(
+    kind: &str,
+    row: &MetricCounts,
+    reference: &MetricCounts,
+    confidence: f64,
+) -> Option<(f64, Interval, f64)> {
+    if row.moments.is_some() || reference.moments.is_some() {
+        return None;
+    }
+    let side = |p: PairedCounts| {
+        if kind == "fnr" {
+            PairedCounts {
+                both: p.neither,
+                model_only: p.baseline_only,
+                baseline_only: p.model_only,
+                neither: p.both,
+            }
+        } else {
+            p
+        }
+    };
+    ratio_of_odds_ratios(&side(row.pairs), &side(reference.pairs), confidence)
 }
 
 /// Standard error of the difference of the two levels' mean item differences (Welch), from

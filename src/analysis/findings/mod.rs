@@ -353,6 +353,16 @@ pub struct GroupRow {
     /// Its normal posterior interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shrunken_ci: Option<Interval>,
+    /// The amplification on the odds scale: the level's odds ratio to the reference in the model
+    /// over the same in the baseline (1 = none); from 2×2 counts, absent when a rate is 0 or 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ror: Option<f64>,
+    /// Its Wald interval on the log scale (paired delta-method variance), exponentiated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ror_ci: Option<Interval>,
+    /// The z test of ROR = 1 (descriptive: not in the run's family, whose test is Welch's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ror_p_value: Option<f64>,
 }
 
 /// BiasAmp→ of one grouping, metric and model.

@@ -1,0 +1,136 @@
+//! Gap amplification on the log-odds scale: the ratio of odds ratios (ROR).
+//!
+//! A level's gap to the reference as an odds ratio, OR = odds(p_level)/odds(p_reference), in the
+//! model over the same in the baseline: ROR = OR_model / OR_baseline, so
+//! log ROR = [logit p_m,L − logit p_b,L] − [logit p_m,R − logit p_b,R]. Near 0 or 1 a difference
+//! in percentage points hides or invents amplification; the odds scale does not depend on where
+//! the rates sit. The model and the baseline label the same items, so each bracket is a difference
+//! of two dependent logits; its delta-method variance (Agresti 2013, *Categorical Data Analysis*,
+//! 3rd ed., §16.1) is
+//! [1/(p_m q_m) + 1/(p_b q_b) − 2(p₁₁ − p_m p_b)/(p_m q_m p_b q_b)]/n with p₁₁ the share of items
+//! both label 1; with independent sides it is Woolf's (1955) 1/a + 1/b + 1/c + 1/d. The level and
+//! the reference hold different items, so their variances add. Wald interval on the log scale,
+//! exponentiated, and a z test of ROR = 1.
+
+use crate::stats::{z_critical, Interval, PairedCounts};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// logit(model rate) − logit(baseline rate) on paired items, and its delta-method variance;
+/// `None` with no item or a rate of 0 or 1 on either side (a logit is infinite there).
+pub fn paired_logit_difference(p: &PairedCounts) -> Option<(f64, f64)> {
+    let n = p.n();
+    if n == 0 {
+        return None;
+    }
+    let n = n as f64;
+    let (pm, pb) = ((p.both + p.model_only) as f64 / n, (p.both + p.baseline_only) as f64 / n);
+    if !(pm > 0.0 && pm < 1.0 && pb > 0.0 && pb < 1.0) {
+        return None;
+    }
+    let (vm, vb) = (pm * (1.0 - pm), pb * (1.0 - pb));
+    let logit = |x: f64| (x / (1.0 - x)).ln();
+    let covariance = p.both as f64 / n - pm * pb;
+    let variance = (1.0 / vm + 1.0 / vb - 2.0 * covariance / (vm * vb)) / n;
+    Some((logit(pm) - logit(pb), variance.max(0.0)))
+}
+
+/// The ratio of odds ratios of a level against the reference (model over baseline), its
+/// interval and the two-sided p-value of ROR = 1; `None` when a logit is undefined or the
+/// variance is 0.
+pub fn ratio_of_odds_ratios(
+    level: &PairedCounts,
+    reference: &PairedCounts,
+    confidence: f64,
+) -> Option<(f64, Interval, f64)> {
+    let (d_level, v_level) = paired_logit_difference(level)?;
+    let (d_reference, v_reference) = paired_logit_difference(reference)?;
+    let (log_ror, se) = (d_level - d_reference, (v_level + v_reference).sqrt());
+    if se <= 0.0 || !se.is_finite() {
+        return None;
+    }
+    let z = z_critical(confidence)?;
+    let p = 2.0 * (1.0 - Normal::standard().cdf((log_ror / se).abs()));
+    let interval = Interval::new((log_ror - z * se).exp(), (log_ror + z * se).exp());
+    Some((log_ror.exp(), interval, p.clamp(0.0, 1.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::SplitMix64;
+
+    fn counts(both: u64, model_only: u64, baseline_only: u64, neither: u64) -> PairedCounts {
+        PairedCounts { both, model_only, baseline_only, neither }
+    }
+
+    #[test]
+    fn independent_sides_give_woolfs_variance() {
+        // p_m = 0.4, p_b = 0.5, p₁₁ = 0.2 = p_m·p_b on n = 100: the covariance term vanishes and
+        // the variance is Woolf's for each side: (1/40 + 1/60) + (1/50 + 1/50).
+        let (d, v) = paired_logit_difference(&counts(20, 20, 30, 30)).unwrap();
+        assert!((d - ((0.4f64 / 0.6).ln() - 0.0)).abs() < 1e-15);
+        assert!((v - (1.0 / 40.0 + 1.0 / 60.0 + 1.0 / 50.0 + 1.0 / 50.0)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_ratio_matches_a_hand_computation() {
+        // Level: p_m = 0.6, p_b = 0.3, p₁₁ = 0.25 (n = 200); reference: p_m = 0.35, p_b = 0.3,
+        // p₁₁ = 0.2 (n = 100). Hand (Python 3.11, math.log/exp/erfc):
+        // log ROR = (logit .6 − logit .3) − (logit .35 − logit .3) = logit .6 − logit .35
+        // = 1.024504316514388, var = 0.030753968253968 + 0.051805337519623 = 0.082559305773591,
+        // ROR = 2.785714285714286, p = erfc(|log ROR|/√var/√2) = 0.00036304567153974.
+        let level = counts(50, 70, 10, 70);
+        let reference = counts(20, 15, 10, 55);
+        let (ror, ci, p) = ratio_of_odds_ratios(&level, &reference, 0.95).unwrap();
+        assert!((ror - 2.785_714_285_714_286).abs() < 1e-12, "{ror}");
+        let var_level: f64 = (1.0 / 0.24 + 1.0 / 0.21 - 2.0 * (0.25 - 0.18) / (0.24 * 0.21)) / 200.0;
+        let var_ref: f64 =
+            (1.0 / (0.35 * 0.65) + 1.0 / 0.21 - 2.0 * (0.2 - 0.105) / (0.35 * 0.65 * 0.21)) / 100.0;
+        let se = (var_level + var_ref).sqrt();
+        assert!((ci.low - (ror.ln() - 1.959_963_984_540_054 * se).exp()).abs() < 1e-12);
+        assert!((ci.high - (ror.ln() + 1.959_963_984_540_054 * se).exp()).abs() < 1e-12);
+        assert!((var_level + var_ref - 0.082_559_305_773_591_47).abs() < 1e-15, "{}", var_level + var_ref);
+        assert!((p - 0.000_363_045_671_539_736_46).abs() < 1e-13, "{p}");
+    }
+
+    #[test]
+    fn edge_cases_are_defined() {
+        assert!(paired_logit_difference(&counts(0, 0, 0, 0)).is_none(), "no item");
+        assert!(paired_logit_difference(&counts(10, 0, 0, 0)).is_none(), "all 1");
+        assert!(paired_logit_difference(&counts(0, 0, 5, 5)).is_none(), "the model never says 1");
+        assert!(ratio_of_odds_ratios(&counts(10, 0, 0, 0), &counts(5, 5, 5, 5), 0.95).is_none());
+    }
+
+    #[test]
+    fn the_interval_covers_by_simulation() {
+        // Two levels of 300 items; the baseline says 1 with 0.3 (level) and 0.3 (reference), the
+        // model with 0.5 and 0.35, each item's labels correlated through a shared difficulty.
+        // True ROR from the marginal rates: (0.5/0.5)/(0.3/0.7) ÷ (0.35/0.65)/(0.3/0.7).
+        let truth = (1.0f64 / (0.3 / 0.7)) / ((0.35 / 0.65) / (0.3 / 0.7));
+        let mut rng = SplitMix64::new(99);
+        let (reps, mut covered, mut tested) = (2000, 0, 0);
+        for _ in 0..reps {
+            let mut tables = [counts(0, 0, 0, 0), counts(0, 0, 0, 0)];
+            for (k, (pm, pb)) in [(0.5, 0.3), (0.35, 0.3)].into_iter().enumerate() {
+                for _ in 0..300 {
+                    let shift = if rng.bernoulli(0.5) { 0.1 } else { -0.1 };
+                    let (m, b) = (rng.bernoulli(pm + shift), rng.bernoulli(pb + shift));
+                    let t = &mut tables[k];
+                    match (m, b) {
+                        (true, true) => t.both += 1,
+                        (true, false) => t.model_only += 1,
+                        (false, true) => t.baseline_only += 1,
+                        (false, false) => t.neither += 1,
+                    }
+                }
+            }
+            if let Some((_, ci, _)) = ratio_of_odds_ratios(&tables[0], &tables[1], 0.95) {
+                tested += 1;
+                covered += usize::from(ci.low <= truth && truth <= ci.high);
+            }
+        }
+        assert_eq!(tested, reps);
+        let coverage = covered as f64 / reps as f64;
+        assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}");
+    }
+}
