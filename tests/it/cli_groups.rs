@@ -262,20 +262,9 @@ fn bias_amplification_does_not_depend_on_the_order_of_counts_rows() {
 fn the_ratio_of_odds_ratios_follows_from_the_rows_rates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
     let p = |n: &str| root.join(n).display().to_string();
-    let f = findings(&[
-        &p("human.parquet"),
-        &p("model_a.parquet"),
-        "--truth",
-        "crowd_verdict",
-        "--verdict",
-        "verdict",
-        "--derive",
-        r"partner=female:\b(wife|girlfriend)\b",
-        "--derive",
-        r"partner=male:\b(husband|boyfriend)\b",
-        "--reference",
-        "partner=male",
-    ]);
+    let (human, model) = (p("human.parquet"), p("model_a.parquet"));
+    let args: Vec<&str> = [human.as_str(), model.as_str()].into_iter().chain(SAMPLE_OPTIONS).collect();
+    let f = findings(&args);
     let odds = |p: f64| p / (1.0 - p);
     let mut checked = 0;
     for g in f["groups"].as_array().unwrap().iter().filter(|g| g["level"] != g["reference"]) {
