@@ -16,13 +16,21 @@ pub(crate) fn amplification_rows<'a>(f: &'a Findings, group_by: &str) -> Vec<&'a
         .filter(|g| g.group_by == group_by && g.level != g.reference && g.amplification.is_some())
         .collect();
     if rows.iter().any(|r| r.shrunken.is_some()) {
-        let set = |r: &GroupRow| (r.measure.clone(), r.metric.clone(), r.model.clone());
-        let first: Vec<_> = rows.iter().map(|r| set(r)).collect();
-        let place = |r: &GroupRow| first.iter().position(|k| *k == set(r)).unwrap_or(0);
-        rows.sort_by(|a, b| {
-            let value = |r: &GroupRow| -r.shrunken.unwrap_or(f64::NEG_INFINITY);
-            (place(a), value(a)).partial_cmp(&(place(b), value(b))).unwrap_or(std::cmp::Ordering::Equal)
-        });
+        // Each set's place (its first row's), then the shrunken value, largest first.
+        let mut sets: Vec<(&str, &str, &str)> = Vec::new();
+        let mut keyed: Vec<(usize, f64, &GroupRow)> = rows
+            .iter()
+            .map(|r| {
+                let set = (r.measure.as_str(), r.metric.as_str(), r.model.as_str());
+                let place = sets.iter().position(|s| *s == set).unwrap_or_else(|| {
+                    sets.push(set);
+                    sets.len() - 1
+                });
+                (place, -r.shrunken.unwrap_or(f64::NEG_INFINITY), *r)
+            })
+            .collect();
+        keyed.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap_or(std::cmp::Ordering::Equal));
+        rows = keyed.into_iter().map(|(_, _, r)| r).collect();
     }
     rows
 }

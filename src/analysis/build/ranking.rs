@@ -128,14 +128,16 @@ pub(crate) fn ranking(f: &Findings, counts: &CountsTable, settings: &Settings) -
     rows.sort_by(by_rank(measure));
     let Some(best) = rows.first().filter(|r| r.1.is_some()).map(|r| r.0.clone()) else { return Ok(None) };
     let table = counts.versus.iter().find(|v| v.base == best);
-    let tests = table.map(|v| versus(v, counts, settings, f)).transpose()?;
+    // The balanced-error tests read the counts directly; the others the versus section's rows.
+    let balanced = measure == BALANCED || measure == YOUDEN;
+    let tests = table.filter(|_| !balanced).map(|v| versus(v, counts, settings, f)).transpose()?;
     let by_error = ["fnr", "fpr", BALANCED, YOUDEN].contains(&measure.as_str());
     let metric = if by_error { f.truth.first().map(|t| t.metric.clone()) } else { Some(measure.clone()) };
     let tested: Vec<Test> = rows
         .iter()
         .map(|(m, _, _)| match (&tests, table) {
             _ if *m == best => (None, None, None),
-            (_, Some(t)) if measure == BALANCED || measure == YOUDEN => {
+            (_, Some(t)) if balanced => {
                 ber_against_best(t, measure, metric.as_deref(), m, settings.confidence.get())
             }
             (Some(v), _) => against_best(v, measure, metric.as_deref(), m),

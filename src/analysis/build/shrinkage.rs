@@ -3,6 +3,7 @@
 
 use crate::analysis::findings::{GroupRow, HeterogeneityRow};
 use crate::stats::shrinkage::{heterogeneity, shrink};
+use std::collections::BTreeMap;
 
 /// Levels (besides the reference) a grouping needs before its levels are shrunk.
 pub(crate) const MIN_LEVELS: usize = 8;
@@ -11,27 +12,17 @@ pub(crate) const MIN_LEVELS: usize = 8;
 /// [`MIN_LEVELS`] levels that have an amplification and a positive standard error; returns the
 /// heterogeneity of each such set.
 pub(crate) fn shrink_groups(rows: &mut [GroupRow], confidence: f64) -> Vec<HeterogeneityRow> {
-    let mut keys: Vec<(String, String, String, String)> = Vec::new();
-    for r in rows.iter() {
-        let key = (r.group_by.clone(), r.measure.clone(), r.metric.clone(), r.model.clone());
-        if !keys.contains(&key) {
-            keys.push(key);
+    // The rows of each grouping, measure, metric and model that have an estimate, in one pass.
+    let mut sets: BTreeMap<(String, String, String, String), Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.level != r.reference && r.amplification.is_some() && r.amplification_se.is_some_and(|s| s > 0.0)
+        {
+            let key = (r.group_by.clone(), r.measure.clone(), r.metric.clone(), r.model.clone());
+            sets.entry(key).or_default().push(i);
         }
     }
     let mut out = Vec::new();
-    for (group_by, measure, metric, model) in keys {
-        let members: Vec<usize> = (0..rows.len())
-            .filter(|&i| {
-                let r = &rows[i];
-                r.group_by == group_by
-                    && r.measure == measure
-                    && r.metric == metric
-                    && r.model == model
-                    && r.level != r.reference
-                    && r.amplification.is_some()
-                    && r.amplification_se.is_some_and(|s| s > 0.0)
-            })
-            .collect();
+    for ((group_by, measure, metric, model), members) in sets {
         if members.len() < MIN_LEVELS {
             continue;
         }
