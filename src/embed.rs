@@ -40,6 +40,8 @@ pub struct OptionSpec {
     pub repeated: bool,
     /// Whether several values may be given comma-separated in one (`--metrics a,b`).
     pub comma: bool,
+    /// Whether the value may be left out (`--verdict-classes` alone: the defaults).
+    pub optional_value: bool,
 }
 
 /// Cancels every embedded run started so far: those still working write nothing.
@@ -123,9 +125,11 @@ pub fn options(subcommand: &str) -> Vec<OptionSpec> {
         .filter_map(|arg| {
             let long = arg.get_long()?;
             let takes_value = arg.get_action().takes_values();
+            let optional_value = arg.get_num_args().is_some_and(|n| n.min_values() == 0);
             Some(OptionSpec {
                 long: long.to_string(),
                 takes_value,
+                optional_value,
                 repeated: matches!(arg.get_action(), clap::ArgAction::Append),
                 comma: arg.get_value_delimiter().is_some(),
             })
@@ -175,6 +179,9 @@ mod tests {
         let metrics = find("metrics").expect("--metrics");
         assert!(metrics.takes_value && metrics.comma);
         assert!(!find("versus-only").expect("--versus-only").takes_value);
+        let classes = find("verdict-classes").expect("--verdict-classes");
+        assert!(classes.takes_value && classes.optional_value && classes.comma);
+        assert!(!metrics.optional_value);
         assert!(find("help").is_some_and(|h| !h.takes_value));
         assert!(options("no-such-command").is_empty());
     }

@@ -2,12 +2,15 @@
 //! commands run, so no code below `commands/` reads clap structs or parses option syntax.
 
 use crate::analysis::{InputRecord, ReferenceLevel, RepeatSettings, Settings};
-use crate::cli::{AggregateArg, CorrectionArg, EngineArg, InputArgs, PairingArg, StatsArgs, TestArg};
+use crate::cli::{
+    AggregateArg, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, StatsArgs, TestArg,
+};
 use crate::data::input::groupings;
 use crate::data::input::{Aggregate, PairOptions, RepeatOptions};
 use crate::data::{DataOptions, Engine, InputSpec, Layout, Strategy};
 use crate::error::{AmplifyError, Result};
 use crate::stats::binomial::McNemarVariant;
+use crate::stats::marginal_homogeneity::HomogeneityTest;
 use crate::stats::multiplicity::Correction;
 use crate::stats::Confidence;
 
@@ -58,7 +61,11 @@ impl TryFrom<&InputArgs> for InputPlan {
             max_levels: args.max_levels,
             pairs: pair_options(args)?,
             repeats: repeat_options(args)?,
+            verdict_classes: verdict_classes(args)?,
         };
+        if options.verdict_classes.is_some() {
+            check_classes_apply(&options)?;
+        }
         let strategy = match args.pairing {
             PairingArg::Auto => Strategy::Auto,
             PairingArg::Position => Strategy::Position,
@@ -80,6 +87,55 @@ impl TryFrom<&InputArgs> for InputPlan {
             rank_by: args.rank_by.clone(),
         })
     }
+}
+
+/// The default verdict classes of `--verdict-classes`.
+pub(crate) const DEFAULT_CLASSES: [&str; 5] = ["YTA", "NTA", "ESH", "NAH", "INFO"];
+
+/// `--verdict-classes[=LIST]`: the classes, upper-case, checked (letters, digits and `_`;
+/// distinct; at least two); without a list the defaults, or the `--verdict-map` tokens and INFO.
+pub(crate) fn verdict_classes(args: &InputArgs) -> Result<Option<Vec<String>>> {
+    let Some(list) = args.verdict_classes.as_deref() else { return Ok(None) };
+    let given = list.iter().any(|c| !c.trim().is_empty());
+    let classes: Vec<String> = match (given, &args.verdict_map) {
+        (false, None) => DEFAULT_CLASSES.map(String::from).to_vec(),
+        (false, Some(map)) => {
+            map.ones.iter().chain(&map.zeros).cloned().chain(["INFO".to_string()]).collect()
+        }
+        (true, _) => list.iter().map(|c| c.trim().to_uppercase()).collect(),
+    };
+    let mut seen = Vec::new();
+    for class in classes {
+        if class.is_empty() || !class.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(AmplifyError::Usage(format!(
+                "--verdict-classes: class '{}' must be letters, digits or _ (e.g. --verdict-classes=YTA,NTA,ESH,NAH,INFO)",
+                crate::escape::line(&class)
+            )));
+        }
+        if !seen.contains(&class) {
+            seen.push(class);
+        }
+    }
+    if seen.len() < 2 {
+        return Err(AmplifyError::Usage("--verdict-classes needs at least two classes".into()));
+    }
+    Ok(Some(seen))
+}
+
+/// `--verdict-classes` compares the classes of `--verdict` metrics, one label per item and source.
+fn check_classes_apply(options: &DataOptions) -> Result<()> {
+    if options.verdicts.is_empty() {
+        return Err(AmplifyError::Usage(
+            "--verdict-classes compares the classes of verdict metrics; name them with --verdict METRIC"
+                .into(),
+        ));
+    }
+    if options.repeats.is_some() {
+        return Err(AmplifyError::Usage(
+            "--verdict-classes needs one verdict per item and source; with --sample, --annotator or --repeated an item has several (aggregate them first, or drop --verdict-classes)".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `--pair`, `--variant`, `--variants`, checked: two distinct, non-empty variants.
@@ -153,6 +209,8 @@ pub(crate) struct StatsPlan {
     pub min_group: u64,
     /// Bootstrap replicates of BiasAmp→.
     pub bootstrap: u32,
+    /// The marginal-homogeneity test of the verdict classes.
+    pub homogeneity: HomogeneityTest,
 }
 
 impl From<&StatsArgs> for StatsPlan {
@@ -172,6 +230,10 @@ impl From<&StatsArgs> for StatsPlan {
             reference: args.reference.clone(),
             min_group: args.min_group,
             bootstrap: args.bootstrap,
+            homogeneity: match args.homogeneity_test {
+                HomogeneityArg::StuartMaxwell => HomogeneityTest::StuartMaxwell,
+                HomogeneityArg::Bhapkar => HomogeneityTest::Bhapkar,
+            },
         }
     }
 }
@@ -195,6 +257,8 @@ pub(crate) struct RunInputs {
     pub truth: Option<String>,
     /// Metrics read as verdicts (`--verdict`).
     pub verdicts: Vec<String>,
+    /// The verdict classes compared (`--verdict-classes`).
+    pub verdict_classes: Option<Vec<String>>,
     /// The pair and variant columns (`--pair`, `--variant`).
     pub pair_columns: Option<[String; 2]>,
     /// How repeated samples or annotators were read.
@@ -226,6 +290,8 @@ impl StatsPlan {
             reference: self.reference.clone(),
             score_inverted: Vec::new(),
             verdicts: run.verdicts.clone(),
+            verdict_classes: run.verdict_classes.clone(),
+            homogeneity_test: self.homogeneity,
             pair_columns: run.pair_columns.clone(),
             repeats: run.repeats.clone(),
             versus: run.versus.clone(),

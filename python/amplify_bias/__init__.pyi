@@ -81,6 +81,14 @@ class Findings:
     @property
     def ranking(self) -> pl.DataFrame: ...
     @property
+    def verdict_rates(self) -> pl.DataFrame: ...
+    @property
+    def verdict_homogeneity(self) -> pl.DataFrame: ...
+    @property
+    def verdict_movements(self) -> pl.DataFrame: ...
+    @property
+    def verdict_tables(self) -> pl.DataFrame: ...
+    @property
     def data_rates(self) -> pl.DataFrame: ...
     @property
     def data_gaps(self) -> pl.DataFrame: ...
@@ -101,6 +109,7 @@ def compare(
     truth: str | None = ...,
     verdict: _Names | None = ...,
     verdict_map: Mapping[str, int] | str | None = ...,
+    verdict_classes: bool | _Names | None = ...,
     against_truth: _Names | None = ...,
     group: _Names | None = ...,
     derive: Mapping[str, Mapping[str, str]] | Sequence[str] | str | None = ...,
@@ -122,6 +131,7 @@ def compare(
     confidence: float | None = ...,
     correction: Literal["holm", "bh", "none"] | None = ...,
     test: str | None = ...,
+    homogeneity_test: Literal["stuart-maxwell", "bhapkar"] | None = ...,
     seed: int | None = ...,
     reference: Mapping[str, str] | Sequence[str] | str | None = ...,
     min_group: int | None = ...,
@@ -141,6 +151,7 @@ def compare_counts(
     confidence: float | None = ...,
     correction: Literal["holm", "bh", "none"] | None = ...,
     test: str | None = ...,
+    homogeneity_test: Literal["stuart-maxwell", "bhapkar"] | None = ...,
     seed: int | None = ...,
     reference: Mapping[str, str] | Sequence[str] | str | None = ...,
     min_group: int | None = ...,

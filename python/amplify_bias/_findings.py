@@ -148,6 +148,34 @@ class Findings:
         return frame(r.get("rows", []), measure=r.get("measure"))
 
     @property
+    def verdict_rates(self) -> Any:
+        """Each verdict class's share in the baseline and a model (``--verdict-classes``)."""
+        return frame((self._doc.get("verdict_classes") or {}).get("rates", []))
+
+    @property
+    def verdict_homogeneity(self) -> Any:
+        """The marginal-homogeneity test of the verdict classes per metric and model."""
+        return frame((self._doc.get("verdict_classes") or {}).get("homogeneity", []))
+
+    @property
+    def verdict_movements(self) -> Any:
+        """Softening, both-blame and abstention per metric, source and reference."""
+        return frame((self._doc.get("verdict_classes") or {}).get("movements", []))
+
+    @property
+    def verdict_tables(self) -> Any:
+        """The k×k verdict tables in long form: one row per (metric, source, reference, from, to)."""
+        v = self._doc.get("verdict_classes") or {}
+        classes = v.get("classes", [])
+        rows = [
+            {"metric": t["metric"], "source": t["source"], "reference": t["reference"], "from": a, "to": b, "n": n}
+            for t in v.get("tables", [])
+            for a, counts in zip(classes, t["counts"])
+            for b, n in zip(classes, counts)
+        ]
+        return frame(rows)
+
+    @property
     def data_rates(self) -> Any:
         """The data's own rates (the baseline as a source of its own)."""
         return frame((self._doc.get("data") or {}).get("rates", []))

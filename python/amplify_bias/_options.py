@@ -18,15 +18,16 @@ from . import _amplify
 # has .to_json(), .report(), .charts()), counts files go to compare_counts().
 NOT_KEYWORDS = {"help", "version", "format", "output", "charts", "counts", "from", "out"}
 
-Spec = tuple[bool, bool, bool]  # takes_value, repeated, comma
+Spec = tuple[bool, bool, bool, bool]  # takes_value, repeated, comma, optional_value
 
 
 @cache
 def specs(subcommand: str) -> dict[str, Spec]:
-    """The keyword options of a subcommand: python_name -> (takes_value, repeated, comma)."""
+    """The keyword options of a subcommand: python_name -> (takes_value, repeated, comma,
+    optional_value)."""
     return {
-        name.replace("-", "_"): (takes, repeated, comma)
-        for name, takes, repeated, comma in _amplify.options(subcommand)
+        name.replace("-", "_"): (takes, repeated, comma, optional)
+        for name, takes, repeated, comma, optional in _amplify.options(subcommand)
         if name not in NOT_KEYWORDS
     }
 
@@ -44,8 +45,13 @@ def to_args(function: str, subcommand: str, options: dict[str, Any]) -> list[str
     for name, value in options.items():
         if value is None:
             continue
-        takes, repeated, comma = known[name]
+        takes, repeated, comma, optional = known[name]
         flag = "--" + name.replace("_", "-")
+        if optional and isinstance(value, bool):
+            # An option whose value may be left out (``verdict_classes=True``: the defaults).
+            if value:
+                args.append(flag)
+            continue
         if not takes:
             if not isinstance(value, bool):
                 raise TypeError(f"{function}(): {name} is a switch; give True or False, not {type(value).__name__}")

@@ -98,10 +98,13 @@ fn render(py: Python<'_>, findings: String, format: String) -> PyResult<Reply> {
     on_worker(py, move || embed::render(&findings, &format))
 }
 
-/// The long options of a subcommand: `(name, takes_value, repeated, comma)` each.
+/// The long options of a subcommand: `(name, takes_value, repeated, comma, optional_value)` each.
 #[pyfunction]
-fn options(subcommand: &str) -> Vec<(String, bool, bool, bool)> {
-    embed::options(subcommand).into_iter().map(|o| (o.long, o.takes_value, o.repeated, o.comma)).collect()
+fn options(subcommand: &str) -> Vec<(String, bool, bool, bool, bool)> {
+    embed::options(subcommand)
+        .into_iter()
+        .map(|o| (o.long, o.takes_value, o.repeated, o.comma, o.optional_value))
+        .collect()
 }
 
 /// The `amplify` command line over `argv` (program name first); returns the exit status.

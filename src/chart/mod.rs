@@ -9,6 +9,7 @@ pub(crate) mod legend;
 pub(crate) mod rates;
 pub(crate) mod render;
 pub(crate) mod scene;
+pub(crate) mod transitions;
 pub(crate) mod versus;
 
 use crate::analysis::Findings;
@@ -84,6 +85,16 @@ pub(crate) fn build_charts(f: &Findings) -> (Vec<Chart>, Vec<Skipped>) {
             "Judgements against the ground truth".into(),
             confusion::confusion_chart(f),
             "no item with a valid truth",
+            &anchor,
+        );
+    }
+    if f.verdict_classes.is_some() {
+        anchor = Anchor::Classes;
+        push(
+            "verdict-classes".into(),
+            "Verdict classes: each reference class's verdicts by the source".into(),
+            transitions::transitions_chart(f),
+            "no table with an item",
             &anchor,
         );
     }

@@ -89,7 +89,9 @@ fn draw_shape<DB: DrawingBackend>(
             if *vertical {
                 font = font.transform(FontTransform::Rotate270);
             }
-            root.draw(&Text::new(text.as_str(), (px(*x), px(*y)), font))?;
+            // Text from the data may hold control characters, which XML (SVG) does not allow.
+            let shown = crate::escape::line(text);
+            root.draw(&Text::new(shown.as_str(), (px(*x), px(*y)), font))?;
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use crate::data::Layout;
 use crate::stats::Interval;
 
 /// Findings with `models` × `metrics` comparisons; model i has rate 0.3 + 0.05·i on every metric.
-fn findings(models: &[&str], metrics: &[&str]) -> Findings {
+pub(super) fn findings(models: &[&str], metrics: &[&str]) -> Findings {
     let settings = Settings {
         id_column: Some("id".into()),
         bootstrap: 100,
@@ -84,6 +84,7 @@ fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         versus: None,
         ranking: None,
         heterogeneity: Vec::new(),
+        verdict_classes: None,
         pairing: None,
         pairs: vec![],
         pair_tests: vec![],

@@ -45,6 +45,13 @@ pub(crate) struct InputArgs {
     /// Verdict mapping, replacing the default YTA=1,ESH=1,NTA=0,NAH=0 (unlisted tokens are invalid).
     #[arg(long, value_name = "TOKEN=1|0,...", help_heading = "Ground truth")]
     pub verdict_map: Option<VerdictMap>,
+    /// Also compare the verdict classes themselves, not only at fault / not: per --verdict metric
+    /// the baseline's class × each model's, class rates, Stuart–Maxwell test, softening,
+    /// both-blame, abstention. Optionally the classes, as --verdict-classes=YTA,NTA,...
+    /// [default: YTA,NTA,ESH,NAH,INFO; with --verdict-map its tokens and INFO].
+    #[arg(long, value_name = "CLASS,...", num_args = 0..=1, require_equals = true,
+          default_missing_value = "", value_delimiter = ',', help_heading = "Ground truth")]
+    pub verdict_classes: Option<Vec<String>>,
     /// Metrics judged against the truth [default: metrics named like moral_endorsement or verdict].
     #[arg(long, value_name = "METRIC,...", value_delimiter = ',', help_heading = "Ground truth")]
     pub against_truth: Option<Vec<String>>,
@@ -126,6 +133,9 @@ pub(crate) struct StatsArgs {
     /// McNemar test variant.
     #[arg(long, value_enum, default_value_t = TestArg::Exact)]
     pub test: TestArg,
+    /// The marginal-homogeneity test of --verdict-classes.
+    #[arg(long, value_enum, default_value_t = HomogeneityArg::StuartMaxwell, help_heading = "Ground truth")]
+    pub homogeneity_test: HomogeneityArg,
     /// Seed for random steps (recorded in the output).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -172,6 +182,15 @@ pub(crate) enum TestArg {
     Exact,
     /// Mid-p McNemar test.
     MidP,
+}
+
+/// `--homogeneity-test` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HomogeneityArg {
+    /// Stuart–Maxwell (covariance under the null).
+    StuartMaxwell,
+    /// Bhapkar (unrestricted covariance).
+    Bhapkar,
 }
 
 /// `--aggregate` values.

@@ -51,6 +51,7 @@ impl CountsTable {
         }
         self.check_pairs()?;
         self.check_versus()?;
+        self.check_classes()?;
         if self.models.is_empty() {
             return Err("no model row; nothing to compare".into());
         }
@@ -58,6 +59,26 @@ impl CountsTable {
             Some(orphan) => Err(format!("metric rows for model '{}' but no 'model' row", orphan.model)),
             None => Ok(()),
         }
+    }
+
+    /// A verdict-class table counts each item its source shares with the baseline once: its
+    /// total is the source's matched items.
+    fn check_classes(&self) -> Result<(), String> {
+        for c in &self.classes {
+            let Some(model) = self.models.iter().find(|m| m.model == c.source) else {
+                return Err(format!("class rows for source '{}' but no 'model' row", c.source));
+            };
+            if c.n() != model.matched {
+                return Err(format!(
+                    "class rows of '{}', metric '{}' count {} items, the model row {} matched items",
+                    c.source,
+                    c.metric,
+                    c.n(),
+                    model.matched
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A `--versus` table needs its base among the models and a model row for every model it
@@ -124,6 +145,7 @@ impl CountsTable {
         merge_rows(&mut self.models, other.models, |m| m.model.clone());
         merge_rows(&mut self.versus, other.versus, |v| v.base.clone());
         merge_rows(&mut self.repeats, other.repeats, |r| (r.source.clone(), r.metric.clone()));
+        merge_rows(&mut self.classes, other.classes, |c| (c.source.clone(), c.metric.clone()));
         self
     }
 }

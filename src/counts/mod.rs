@@ -26,6 +26,7 @@ mod counterfactual;
 mod merge;
 mod paired_table;
 mod repeats;
+mod verdict_classes;
 
 pub use counterfactual::{
     cell_name, pair_cell, parse_cell, JointPairs, PairCells, PairTable, PairingCounts, MISSING, PAIR_CELLS,
@@ -34,6 +35,7 @@ pub use repeats::{to_units, units, Moments, RepeatCounts, RepeatSums, ScoreMomen
 
 pub use paired_table::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
+pub use verdict_classes::{ClassCells, ClassKey, NO_CLASS};
 
 /// Which items a row of counts covers: all matched items, one level of a grouping, and/or the
 /// items with one ground-truth value. On disk (counts files, serde) it is three strings,
@@ -229,6 +231,9 @@ pub struct CountsTable {
     /// The models counted against one of them (`--versus BASE`, the ranking's pairwise tests).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versus: Vec<VersusTable>,
+    /// Per (source, metric) joint verdict-class tables (`--verdict-classes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassCells>,
 }
 
 impl CountsTable {
@@ -265,11 +270,13 @@ impl CountsTable {
                 .collect(),
             repeats: self.repeats.iter().filter(|r| has_own && own_model(&r.source)).cloned().collect(),
             versus: Vec::new(),
+            classes: self.classes.iter().filter(|c| own_model(&c.source)).cloned().collect(),
         };
         let rest = CountsTable {
             metrics: self.metrics.iter().filter(|m| !own_model(&m.model)).cloned().collect(),
             models: self.models.iter().filter(|m| !own_model(&m.model)).cloned().collect(),
             pairs: self.pairs.iter().filter(|p| !own_model(&p.model)).cloned().collect(),
+            classes: self.classes.iter().filter(|c| !own_model(&c.source)).cloned().collect(),
             ..self.clone()
         };
         (own, rest)

@@ -126,3 +126,16 @@ pub(crate) const TRUTH_BASE: &str = "__tb";
 pub(crate) fn model_key(j: usize) -> String {
     format!("__k{j}")
 }
+
+/// A verdict class frame's truth class code (`--verdict-classes`).
+pub(crate) const TRUTH_CLASS: &str = "__tc";
+
+/// A verdict class frame's class code of verdict metric `j` (`--verdict-classes`).
+pub(crate) fn class(j: usize) -> String {
+    format!("__c{j}")
+}
+
+/// The model's class code of verdict metric `j` once joined to the baseline's.
+pub(crate) fn model_class(j: usize) -> String {
+    format!("__cm{j}")
+}

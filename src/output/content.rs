@@ -336,7 +336,7 @@ pub(crate) fn inputs(f: &Findings) -> Section {
 /// Settings that determine the numbers.
 pub(crate) fn settings(f: &Findings) -> Section {
     let s = &f.settings;
-    let rows = vec![
+    let mut rows = vec![
         vec!["amplify version".into(), f.amplify_version.clone()],
         vec!["confidence".into(), s.confidence.to_string()],
         vec!["correction".into(), format!("{:?}", s.correction).to_lowercase()],
@@ -348,6 +348,10 @@ pub(crate) fn settings(f: &Findings) -> Section {
         vec!["truth".into(), s.truth.clone().unwrap_or_default()],
         vec!["min group / bootstrap".into(), format!("{} / {}", s.min_group, s.bootstrap)],
     ];
+    if let Some(classes) = &s.verdict_classes {
+        let test = s.homogeneity_test.label();
+        rows.push(vec!["verdict classes".into(), format!("{} ({test})", classes.join(", "))]);
+    }
     Section {
         title: "Settings".into(),
         intro: String::new(),

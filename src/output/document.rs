@@ -32,6 +32,8 @@ pub(crate) enum Anchor {
     Truth,
     /// Above the table of one grouping (its name).
     Grouping(String),
+    /// Above the verdict classes' sections.
+    Classes,
     /// Above the counterfactual-pair sections.
     Pairs,
     /// Above the sections of conditions against a base model.
@@ -121,6 +123,15 @@ pub(crate) fn document(f: &Findings) -> Document {
         comparisons(f, &mut d);
     }
     truth(f, &mut d);
+    if f.verdict_classes.is_some() {
+        d.push(View::Report, Block::Charts(Anchor::Classes));
+        for s in super::verdict_classes::sections(f) {
+            d.table(View::All, s);
+        }
+        for s in super::verdict_classes::tables(f) {
+            d.table(View::Report, s);
+        }
+    }
     for g in f.groupings.iter().filter(|_| !alone) {
         d.push(View::Report, Block::Charts(Anchor::Grouping(g.group_by.clone())));
         let levels: Vec<String> = g.levels.iter().map(|l| format!("{} ({})", l.level, l.n)).collect();

@@ -15,6 +15,7 @@ pub(crate) mod headline;
 pub(crate) mod plain_tables;
 pub(crate) mod repeats;
 pub(crate) mod terminal;
+pub(crate) mod verdict_classes;
 pub(crate) mod versus;
 
 use crate::analysis::Findings;

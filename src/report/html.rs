@@ -16,7 +16,11 @@ svg{max-width:100%;height:auto}figcaption{color:#555;font-size:13px}.lead{font-s
 
 /// Escapes text for HTML/XML.
 pub(super) fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::escape::lines(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A drawn chart for the HTML report: its place, file stem, caption and SVG text.

@@ -9,10 +9,11 @@ use std::fmt::Write;
 
 /// Text from the findings made inert in Markdown: no raw HTML (a `<` that could open a tag, a
 /// comment or an autolink is escaped), no link or image (`](` escaped), no table break (`|`
-/// escaped, newlines folded).
+/// escaped, newlines folded), no hidden character (escaped as on the terminal).
 fn text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
+    let shown = crate::escape::lines(text);
+    let mut out = String::with_capacity(shown.len());
+    let mut chars = shown.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '<' if chars.peek().is_some_and(|n| n.is_alphabetic() || "/!?".contains(*n)) => {

@@ -54,6 +54,13 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
             "Fawcett T (2006). Pattern Recognit Lett 27:861–874; Wilson (1927); McNemar (1947).".into(),
         ));
     }
+    if let Some(v) = &f.verdict_classes {
+        rows.push((
+            "Verdict classes".into(),
+            format!("The k×k tables of the classes {}: each class's paired difference (Tango, McNemar); marginal homogeneity by the {} test over the classes items moved into or out of; softening, both-blame and abstention rates with {conf} Wilson intervals, against the truth paired with the baseline's (Tango, McNemar). Adjusted as a family of their own.", v.classes.join(", "), v.test),
+            "Stuart A (1955). Biometrika 42:412–416; Maxwell AE (1970). Br J Psychiatry 116:651–655; Bhapkar VP (1966). JASA 61:228–235.".into(),
+        ));
+    }
     if !f.groupings.is_empty() && !f.data.as_ref().is_some_and(|d| d.alone) {
         rows.push((
             "Gap amplification".into(),

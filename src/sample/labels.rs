@@ -47,9 +47,15 @@ const RATES: [Rates; 4] = [
 pub(crate) fn label_tables(items: usize, seed: u64) -> Vec<Table> {
     let mut rng = SplitMix64::new(seed);
     let posts: Vec<Post> = (0..items).map(|i| Post::draw(i as i64 + 1, &mut rng)).collect();
-    let human = human_table(&posts, &mut rng);
-    let model_a = model_table("model_a", &posts, &mut rng, |r| r.model_a, 0.48, false);
-    let model_b = model_table("model_b", &posts, &mut rng, |r| r.model_b, 0.30, true);
+    let mut human = human_table(&posts, &mut rng);
+    let mut model_a = model_table("model_a", &posts, &mut rng, |r| r.model_a, 0.48, false);
+    let mut model_b = model_table("model_b", &posts, &mut rng, |r| r.model_b, 0.30, true);
+    // The verdicts' finer classes, from a stream of their own, so that every 0/1 label (YTA/ESH
+    // = 1, NTA/NAH = 0) stays what it was.
+    let mut classes = SplitMix64::new(seed ^ 0xC1A5_5E55);
+    human_classes(&mut human);
+    model_classes(&mut model_a, &mut classes, 0.30, 0.10);
+    model_classes(&mut model_b, &mut classes, 0.12, 0.06);
     // A separate stream, so that adding the responses left the other tables unchanged.
     let responses = responses_table(&posts, &mut SplitMix64::new(seed ^ 0x5EED_C0DE));
     vec![human, model_a, model_b, responses]
@@ -165,6 +171,43 @@ fn human_table(posts: &[Post], rng: &mut SplitMix64) -> Table {
         columns.push((name.to_string(), Values::Int(values)));
     }
     Table { name: "human".into(), columns }
+}
+
+/// The verdict column of a table, to rewrite.
+fn verdicts(table: &mut Table) -> &mut Vec<Option<String>> {
+    match table.columns.iter_mut().find(|(name, _)| name == "verdict") {
+        Some((_, Values::Str(v))) => v,
+        _ => unreachable!("every label table has a text verdict column"),
+    }
+}
+
+/// The top comment takes the crowd's ESH or NAH when it agrees with the crowd on fault.
+fn human_classes(table: &mut Table) {
+    let crowd = match table.columns.iter().find(|(name, _)| name == "crowd_verdict") {
+        Some((_, Values::Str(c))) => c.clone(),
+        _ => return,
+    };
+    for (top, crowd) in verdicts(table).iter_mut().zip(crowd) {
+        let agrees = match (top.as_deref(), crowd.as_deref()) {
+            (Some("YTA"), Some("ESH")) | (Some("NTA"), Some("NAH")) => crowd,
+            _ => None,
+        };
+        if let Some(class) = agrees {
+            *top = Some(class);
+        }
+    }
+}
+
+/// A model softens: a share of its YTA become ESH ("everyone sucks here") and of its NTA NAH.
+fn model_classes(table: &mut Table, rng: &mut SplitMix64, esh: f64, nah: f64) {
+    for v in verdicts(table).iter_mut() {
+        let class = match v.as_deref() {
+            Some("YTA") if rng.bernoulli(esh) => "ESH",
+            Some("NTA") if rng.bernoulli(nah) => "NAH",
+            _ => continue,
+        };
+        *v = Some(class.to_string());
+    }
 }
 
 /// A model's labels: correlated with the human label on the same item, at the model's rate.

@@ -13,6 +13,7 @@ pub mod counterfactual;
 pub mod effect;
 pub mod homogeneity;
 pub mod interval;
+pub mod marginal_homogeneity;
 pub mod multiplicity;
 pub mod odds_ratio;
 pub mod paired_difference;

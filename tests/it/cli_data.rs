@@ -71,7 +71,7 @@ fn one_source_matches_statsmodels_and_scipy() {
 #[test]
 fn the_data_section_is_the_same_with_or_without_models() {
     // The documented groupings without the truth options.
-    let derive = &SAMPLE_OPTIONS[4..];
+    let derive = &SAMPLE_OPTIONS[5..];
     for seed in ["1", "2", "3"] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();

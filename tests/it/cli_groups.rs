@@ -237,7 +237,7 @@ fn bias_amplification_does_not_depend_on_the_order_of_counts_rows() {
     let [h, a, _] = sample(dir.path(), 600);
     let counts = dir.path().join("c.csv");
     let mut args: Vec<String> = vec!["count".into(), h.display().to_string(), a.display().to_string()];
-    args.extend(SAMPLE_OPTIONS[..8].iter().map(|s| s.to_string()));
+    args.extend(SAMPLE_OPTIONS[..9].iter().map(|s| s.to_string()));
     amplify().args(&args).arg("-o").arg(&counts).assert().success();
     let text = std::fs::read_to_string(&counts).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();

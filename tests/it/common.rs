@@ -30,13 +30,14 @@ pub fn findings(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
-/// The options of the documented sample run (README, reports/README.md): verdicts against the
-/// crowd's truth and the partner grouping derived from the prompt.
-pub const SAMPLE_OPTIONS: [&str; 10] = [
+/// The options of the documented sample run (README, reports/README.md): verdicts (and their
+/// classes) against the crowd's truth and the partner grouping derived from the prompt.
+pub const SAMPLE_OPTIONS: [&str; 11] = [
     "--truth",
     "crowd_verdict",
     "--verdict",
     "verdict",
+    "--verdict-classes",
     "--derive",
     r"partner=female:\b(wife|girlfriend)\b",
     "--derive",

@@ -104,3 +104,36 @@ fn aita_responses_reproduce_the_authors_confusion_from_the_verdict_string() {
     ]);
     assert_authors_confusion(&gpt4o_truth(&f, "verdict"));
 }
+
+#[test]
+#[ignore = "needs ../shared/data/elephant"]
+fn aita_verdict_classes_give_the_authors_confusion_and_softening() {
+    let path = elephant("AITA_responses.csv");
+    let f = findings(&[
+        path.to_str().unwrap(),
+        "--truth",
+        "ytanta",
+        "--map",
+        "gpt4o.verdict=gpt_response",
+        "--verdict",
+        "verdict",
+        "--verdict-classes",
+    ]);
+    let v = &f["verdict_classes"];
+    let t =
+        v["tables"].as_array().unwrap().iter().find(|t| t["source"] == "gpt4o" && t["reference"] == "truth");
+    // The authors' gpt4o confusion (tp 1, fn 3, fp 1, tn 5) as the YTA and NTA rows.
+    let counts = &t.expect("gpt4o against the truth")["counts"];
+    let cell = |i: usize, j: usize| counts[i][j].as_u64().unwrap();
+    assert_eq!([cell(0, 0), cell(0, 1), cell(1, 0), cell(1, 1)], [1, 3, 1, 5]);
+    // Softening against the truth is 1 − recall (0.25): 3 of the 4 YTA posts; the file has no
+    // human verdict column, so no paired difference.
+    let soft = v["movements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["source"] == "gpt4o" && m["reference"] == "truth" && m["movement"] == "softening")
+        .unwrap();
+    assert_eq!((soft["n"].as_u64(), soft["moved"].as_u64()), (Some(4), Some(3)));
+    assert!(soft.get("difference").is_none(), "{soft}");
+}

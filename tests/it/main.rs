@@ -19,6 +19,7 @@ mod cli_pairs;
 mod cli_ranking;
 mod cli_repeats;
 mod cli_shrinkage;
+mod cli_verdict_classes;
 mod cli_versus;
 mod column_types;
 mod common;

@@ -482,4 +482,16 @@ fn names_from_the_data_cannot_drive_a_terminal_or_a_document_or_collide() {
         .filter(|n| n.starts_with("groups-") && n.ends_with(".svg"))
         .collect();
     assert_eq!(groups.len(), 2, "one chart per grouping: {groups:?}");
+    // Every chart is well-formed XML (a raw ESC is not an XML character) and shows the name escaped.
+    assert!(!html.contains('\u{1b}') && !md.contains('\u{1b}'), "raw ESC in index.html or report.md");
+    for entry in std::fs::read_dir(report.join("charts")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".svg") {
+            let svg = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(!svg.contains('\u{1b}'), "raw ESC in {name}");
+            parse_xml(&svg);
+        }
+    }
+    let rates = std::fs::read_to_string(report.join("charts/rates.svg")).unwrap();
+    assert!(parse_xml(&rates).join(" ").contains("a\\e]0;pwned\\x07"), "the name escaped in the chart");
 }

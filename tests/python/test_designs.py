@@ -147,3 +147,36 @@ def test_sample_writes_the_cli_sample(tmp_path):
     assert [f.name for f in files] == sorted(p.name for p in (tmp_path / "cli").glob("*.parquet"))
     for f in files:
         assert pl.read_parquet(f).equals(pl.read_parquet(tmp_path / "cli" / f.name)), f.name
+
+
+def test_verdict_classes_equal_the_cli_and_read_as_frames():
+    files = [S / "human.parquet", S / "model_a.parquet", S / "model_b.parquet"]
+    expected = cli_findings(*files, *SAMPLE_OPTIONS, "--verdict-classes")
+    got = ab.compare(files[0], [str(f) for f in files[1:]], verdict_classes=True, **keywords(SAMPLE_OPTIONS))
+    assert got.to_dict() == expected
+    # The long form of every table sums back to it, cell by cell.
+    long = got.verdict_tables
+    classes = expected["verdict_classes"]["classes"]
+    for t in expected["verdict_classes"]["tables"]:
+        for i, a in enumerate(classes):
+            for j, b in enumerate(classes):
+                cell = long.filter(
+                    (pl.col("source") == t["source"])
+                    & (pl.col("reference") == t["reference"])
+                    & (pl.col("from") == a)
+                    & (pl.col("to") == b)
+                )
+                assert cell["n"].to_list() == [t["counts"][i][j]]
+    soft = got.verdict_movements.filter(
+        (pl.col("source") == "model_a") & (pl.col("reference") == "truth") & (pl.col("movement") == "softening")
+    )
+    assert soft["rate_ci_low"][0] < soft["rate"][0] < soft["rate_ci_high"][0]
+    assert got.verdict_rates.height == len(expected["verdict_classes"]["rates"])
+    assert got.verdict_homogeneity["model"].to_list() == ["model_a", "model_b"]
+    # A list of classes is the CLI's --verdict-classes=A,B,C; False leaves the section out.
+    custom = ab.compare(files[0], [str(files[1])], verdict="verdict", verdict_classes=["YTA", "NTA", "ESH"])
+    assert custom.to_dict() == cli_findings(files[0], files[1], "--verdict", "verdict", "--verdict-classes=YTA,NTA,ESH")
+    assert (
+        "verdict_classes"
+        not in ab.compare(files[0], [str(files[1])], verdict="verdict", verdict_classes=False).to_dict()
+    )

@@ -13,6 +13,7 @@ mod ranking;
 mod repeats;
 mod shrinkage;
 mod truth;
+mod verdict_classes;
 mod versus;
 
 pub(crate) use audit::agreement_report;
@@ -42,6 +43,7 @@ pub fn build_findings(
     inputs: Vec<InputRecord>,
 ) -> Result<Findings> {
     let mut settings = settings;
+    let classes = verdict_classes::section(counts, &settings);
     let (own, rest) = counts.split_own(&settings.baseline);
     let alone = rest.models.is_empty() && !own.models.is_empty();
     let counts = &rest;
@@ -99,6 +101,7 @@ pub fn build_findings(
         versus: None,
         ranking: None,
         heterogeneity: Vec::new(),
+        verdict_classes: classes,
     };
     findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());
     findings.versus = versus::versus_section(counts, &settings_copy, &findings)?;

@@ -11,6 +11,7 @@ mod power;
 mod ranking;
 mod repeats;
 mod settings;
+mod verdict_classes;
 mod versus;
 
 use crate::stats::confusion::{Confusion, ConfusionRates};
@@ -26,6 +27,7 @@ pub use ranking::{RankRow, Ranking};
 pub use repeats::{InstabilityRow, RepeatSettings};
 use serde::{Deserialize, Serialize};
 pub use settings::{ReferenceLevel, Settings};
+pub use verdict_classes::{ClassHomogeneity, ClassRate, ClassTable, Movement, VerdictClasses};
 pub use versus::{UnpairedRow, Versus};
 
 /// Schema identifier of the findings document.
@@ -107,6 +109,9 @@ pub struct Findings {
     /// levels, per measure, metric and model (the basis of `GroupRow::shrunken`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub heterogeneity: Vec<HeterogeneityRow>,
+    /// The verdict classes in full (`--verdict-classes`); its tests are a family of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict_classes: Option<VerdictClasses>,
 }
 
 /// One input file.

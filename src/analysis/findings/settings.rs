@@ -4,6 +4,7 @@
 use super::repeats::RepeatSettings;
 use crate::data::Layout;
 use crate::stats::binomial::McNemarVariant;
+use crate::stats::marginal_homogeneity::HomogeneityTest;
 use crate::stats::multiplicity::Correction;
 use crate::stats::Confidence;
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,12 @@ pub struct Settings {
     /// Metrics read as verdicts (`--verdict`; 1 = at fault).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub verdicts: Vec<String>,
+    /// The verdict classes compared (`--verdict-classes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict_classes: Option<Vec<String>>,
+    /// The marginal-homogeneity test of the verdict classes.
+    #[serde(default, skip_serializing_if = "is_default_test")]
+    pub homogeneity_test: HomogeneityTest,
     /// The pair and variant columns (`--pair`, `--variant`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pair_columns: Option<[String; 2]>,
@@ -86,6 +93,8 @@ impl Settings {
             reference: Vec::new(),
             score_inverted: Vec::new(),
             verdicts: Vec::new(),
+            verdict_classes: None,
+            homogeneity_test: HomogeneityTest::StuartMaxwell,
             pair_columns: None,
             repeats: None,
             versus: None,
@@ -93,6 +102,10 @@ impl Settings {
             rank_by: None,
         }
     }
+}
+
+fn is_default_test(t: &HomogeneityTest) -> bool {
+    *t == HomogeneityTest::StuartMaxwell
 }
 
 /// A requested reference level, `--reference GROUPING=LEVEL`; written as that string.

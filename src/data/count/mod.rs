@@ -16,7 +16,8 @@
 //! Counterfactual pairs (`--pair`) are counted in the positional pass when only the baseline
 //! names them ([`counterfactual::in_pass`]), else after it by one more query
 //! ([`counterfactual::tables`]). The groupings' unplaced items are counted by [`grouping_counts`](mod@grouping_counts);
-//! `--versus BASE` recounts with BASE as the baseline ([`versus`]).
+//! `--versus BASE` recounts with BASE as the baseline ([`versus`]); `--verdict-classes` adds one
+//! join and group-by per model over the class codes ([`verdict_classes`]).
 
 mod counterfactual;
 mod encode;
@@ -27,6 +28,7 @@ mod repeated;
 mod stream;
 #[cfg(test)]
 mod tests;
+mod verdict_classes;
 mod versus;
 
 use crate::counts::{CountsTable, GroupingCounts, PairCells, PairingCounts};
@@ -139,6 +141,9 @@ fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
     if let Some((pairing, pairs)) = pairs {
         table.pairing = Some(pairing);
         table.pairs = pairs;
+    }
+    if let Some(frames) = &data.classes {
+        table.classes = verdict_classes::count_classes(data, frames)?;
     }
     Ok(table)
 }

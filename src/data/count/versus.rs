@@ -96,5 +96,6 @@ fn versus_dataset(data: &Dataset, position: usize) -> Result<Dataset> {
         files: data.files.clone(),
         pairs: None,
         repeats: data.repeats.clone(),
+        classes: None,
     })
 }

@@ -93,6 +93,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     if let Some(truth) = &options.truth {
         check_truth(&baseline, truth, &files[0])?;
     }
+    let classes = super::verdict_classes::class_frames(&raws, &files, &columns, &id_type, options)?;
     let infos = files.iter_mut().map(ScannedFile::info).collect::<Result<Vec<_>>>()?;
     Ok(Dataset {
         layout,
@@ -112,6 +113,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         files: infos,
         pairs,
         repeats: options.repeats.clone(),
+        classes,
     })
 }
 

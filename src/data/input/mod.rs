@@ -2,7 +2,8 @@
 //! ([`layouts`]) and wide ([`wide`]) layouts; `--map` ([`maps`]); metric selection ([`metrics`]);
 //! label coding ([`labels`]); groupings as asked for ([`grouping_spec`]) and their level columns
 //! ([`groups`]); the id column and its checks ([`ids`]); counterfactual pairs
-//! ([`counterfactual`]); repeated samples and annotators ([`repeats`]). The result is one
+//! ([`counterfactual`]); repeated samples and annotators ([`repeats`]); verdict classes
+//! ([`verdict_classes`]). The result is one
 //! normalised [`Dataset`] ([`model`]): per source, the id and one label column per metric.
 
 mod counterfactual;
@@ -17,12 +18,13 @@ mod model;
 pub(crate) mod multifile;
 pub(crate) mod repeats;
 pub(crate) mod source;
+pub(crate) mod verdict_classes;
 mod wide;
 
 pub use grouping_spec::{groupings, DeriveSpec, GroupingSpec};
 pub use labels::VerdictMap;
 pub use layouts::load_dataset;
 pub use model::{
-    Aggregate, ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout, PairMap,
-    PairOptions, RepeatOptions, SourceFrame,
+    Aggregate, ClassFrames, ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout,
+    PairMap, PairOptions, RepeatOptions, SourceFrame,
 };

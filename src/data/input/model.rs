@@ -127,6 +127,8 @@ pub struct DataOptions {
     pub pairs: Option<PairOptions>,
     /// Several rows per item (`--sample`, `--repeated`, `--annotator`), if allowed.
     pub repeats: Option<RepeatOptions>,
+    /// The verdict classes to count (`--verdict-classes`), upper-case.
+    pub verdict_classes: Option<Vec<String>>,
 }
 
 impl DataOptions {
@@ -275,6 +277,8 @@ pub struct Dataset {
     pub pairs: Option<PairMap>,
     /// Repeated samples or annotators, if allowed.
     pub repeats: Option<RepeatOptions>,
+    /// The verdict classes' frames (`--verdict-classes`).
+    pub classes: Option<ClassFrames>,
 }
 
 impl Dataset {
@@ -287,6 +291,20 @@ impl Dataset {
     pub fn compared(&self) -> impl Iterator<Item = &SourceFrame> {
         self.models.iter().filter(|m| !self.is_own(m))
     }
+}
+
+/// The class-code frames of a run with `--verdict-classes`.
+#[derive(Clone)]
+pub struct ClassFrames {
+    /// The classes, in order; a code is an index into it.
+    pub classes: Vec<String>,
+    /// The verdict metrics counted; metric `j` is column `__c{j}` of every frame.
+    pub metrics: Vec<String>,
+    /// The baseline: `__id`, `__tc` (the truth's class code) and `__c{j}`.
+    pub baseline: LazyFrame,
+    /// Every other source, in input order: its name and `__id`, `__c{j}` (null where it lacks
+    /// the metric).
+    pub sources: Vec<(String, LazyFrame)>,
 }
 
 /// A source before metric selection: its raw frame and candidate (metric, column, type) triples.

@@ -55,7 +55,7 @@ pub(super) const COLUMNS: [CountColumn; 18] = [
     CountColumn { count: Count::ScoreSumSqDiff, name: "score_sum_sq_diff", kinds: MODEL },
     CountColumn { count: Count::Unassigned, name: "unassigned", kinds: &["grouping"] },
     CountColumn { count: Count::Ambiguous, name: "ambiguous", kinds: &["grouping"] },
-    CountColumn { count: Count::Pairs, name: "pairs", kinds: &["pair", "pairing"] },
+    CountColumn { count: Count::Pairs, name: "pairs", kinds: &["pair", "pairing", "class"] },
     CountColumn { count: Count::MissingSide, name: "missing_side", kinds: &["pairing"] },
     CountColumn { count: Count::DuplicateSide, name: "duplicate_side", kinds: &["pairing"] },
 ];

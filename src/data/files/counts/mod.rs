@@ -59,7 +59,10 @@ pub fn counts_format(path: &Path) -> Result<FileFormat> {
 /// returns the number of rows written.
 pub fn write_counts(table: &CountsTable, path: &Path) -> Result<usize> {
     let format = counts_format(path)?;
-    let with_pairs = table.pairing.is_some() || !table.pairs.is_empty() || !table.versus.is_empty();
+    let with_pairs = table.pairing.is_some()
+        || !table.pairs.is_empty()
+        || !table.versus.is_empty()
+        || !table.classes.is_empty();
     let rows = flatten(table);
     let with_repeats = rows.iter().any(|r| r.extra.is_set());
     let mut df = to_frame(&rows, with_pairs, with_repeats).engine(|| "building the counts table".into())?;

@@ -5,8 +5,8 @@ use super::columns::{Count as C, Counts};
 use super::repeats::{self, Extra};
 use super::FlatRow;
 use crate::counts::{
-    cell_name, parse_cell, CountsTable, GroupingCounts, MetricCounts, ModelCounts, PairCells, PairingCounts,
-    Slice, SliceKeys, TruthCounts, VersusTable, PAIR_CELLS,
+    cell_name, parse_cell, ClassCells, ClassKey, CountsTable, GroupingCounts, MetricCounts, ModelCounts,
+    PairCells, PairingCounts, Slice, SliceKeys, TruthCounts, VersusTable, PAIR_CELLS,
 };
 use crate::counts::{PairedCounts, ScoreSums};
 
@@ -61,6 +61,13 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         rows.push(FlatRow { keys, values, extra: Extra::default() });
     }
     rows.extend(flatten_pairs(table));
+    for c in &table.classes {
+        for (key, n) in &c.cells {
+            let values = Counts::default().with(&[(C::Pairs, *n)]);
+            let keys = ["class", &c.source, &c.metric, "", "", "", "", &key.cell()];
+            rows.push(FlatRow { keys: keys.map(str::to_string), values, extra: Extra::default() });
+        }
+    }
     for v in &table.versus {
         for mut row in flatten(&v.table) {
             row.keys[6] = v.base.clone();
@@ -122,13 +129,18 @@ pub(super) fn check_unused(row: &FlatRow) -> Result<(), String> {
         ));
     }
     let kind = row.keys[0].as_str();
-    if !["metric", "truth", "model", "grouping", "pair", "pairing", "repeat", "unpaired"].contains(&kind) {
+    if !["metric", "truth", "model", "grouping", "pair", "pairing", "repeat", "unpaired", "class"]
+        .contains(&kind)
+    {
         return Ok(());
     }
     let versus_ok =
         ["pair", "metric", "truth", "model", "grouping", "unpaired"].contains(&row.keys[0].as_str());
-    if row.keys[0] != "pair" && !row.keys[7].is_empty() {
-        return Err("cell is for pair rows only; it must be empty".into());
+    if !["pair", "class"].contains(&kind) && !row.keys[7].is_empty() {
+        return Err("cell is for pair and class rows only; it must be empty".into());
+    }
+    if kind == "class" && row.keys[3..7].iter().any(|k| !k.is_empty()) {
+        return Err("a class row covers all items: group_by, level, truth and versus must be empty".into());
     }
     if !versus_ok && !row.keys[6].is_empty() {
         return Err("versus is for pair rows and the rows of a --versus table only; it must be empty".into());
@@ -242,10 +254,21 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 duplicate_side: v.get(C::DuplicateSide),
             })
         }
+        "class" => {
+            let key = ClassKey::parse(&cell).ok_or_else(|| {
+                format!("cell '{}' is not TRUTH>BASELINE>MODEL (three classes of letters, digits or _; '-' for none)", crate::escape::line(&cell))
+            })?;
+            if model.is_empty() || metric.is_empty() {
+                return Err("a class row names its source (model) and metric".into());
+            }
+            let mut c = ClassCells::new(&model, &metric);
+            c.add(key, v.get(C::Pairs));
+            table.classes.push(c);
+        }
         other => {
             return Err(format!(
-                "kind '{other}' is not metric, truth, model, grouping, pairing, pair, repeat or unpaired"
-            ))
+            "kind '{other}' is not metric, truth, model, grouping, pairing, pair, repeat, unpaired or class"
+        ))
         }
     }
     Ok(table)

@@ -1,0 +1,96 @@
+//! Verdict classes (`--verdict-classes`): each source's verdict columns read as class codes
+//! (the index of the class among the run's classes; null for a missing label or any other
+//! word), beside the binary labels the rest of the run uses. Counted in `data::count`.
+
+use super::labels::is_text;
+use super::model::{ClassFrames, DataOptions, RawSource};
+use super::source::ScannedFile;
+use crate::data::columns::{self, ID, TRUTH_CLASS};
+use crate::error::{AmplifyError, Result};
+use polars::prelude::*;
+
+/// A label's class code as Int32: the position of its trimmed, upper-cased text among
+/// `classes`; null for anything else (also for columns that are not text).
+pub(crate) fn class_code(name: &str, dtype: &DataType, classes: &[String]) -> Expr {
+    let null = || lit(NULL).cast(DataType::Int32);
+    if !is_text(dtype) {
+        return null();
+    }
+    let text = if dtype.is_string() { col(name) } else { col(name).cast(DataType::String) };
+    let s = text.str().strip_chars(lit(NULL)).str().to_uppercase();
+    classes
+        .iter()
+        .enumerate()
+        .rev()
+        .fold(lit(NULL).cast(DataType::Int32), |rest, (i, class)| {
+            when(s.clone().eq(lit(class.as_str()))).then(lit(i as i32)).otherwise(rest)
+        })
+        .cast(DataType::Int32)
+}
+
+/// The class frames of the raw sources (baseline first), for the verdict metrics among
+/// `columns`; `None` without `--verdict-classes`.
+pub(crate) fn class_frames(
+    raws: &[RawSource],
+    files: &[ScannedFile],
+    columns: &[String],
+    id_type: &DataType,
+    options: &DataOptions,
+) -> Result<Option<ClassFrames>> {
+    let Some(classes) = &options.verdict_classes else { return Ok(None) };
+    let metrics: Vec<String> = columns.iter().filter(|m| options.verdicts.contains(m)).cloned().collect();
+    if metrics.is_empty() {
+        return Err(AmplifyError::Usage(format!(
+            "--verdict-classes: no --verdict metric ({}) is read from the inputs; check --verdict and --metrics",
+            options.verdicts.join(", ")
+        )));
+    }
+    let frame = |raw: &RawSource| {
+        let mut exprs = vec![col(raw.id.as_str()).cast(id_type.clone()).alias(ID)];
+        for (j, metric) in metrics.iter().enumerate() {
+            let code = match raw.columns.iter().find(|(m, _, _)| m == metric) {
+                Some((_, column, dtype)) => class_code(column, dtype, classes),
+                None => lit(NULL).cast(DataType::Int32),
+            };
+            exprs.push(code.alias(columns::class(j)));
+        }
+        exprs
+    };
+    let mut baseline = frame(&raws[0]);
+    baseline.push(match &options.truth {
+        Some(truth) => {
+            let dtype = files[raws[0].file].schema.get(truth).cloned().unwrap_or(DataType::Null);
+            class_code(truth, &dtype, classes).alias(TRUTH_CLASS)
+        }
+        None => lit(NULL).cast(DataType::Int32).alias(TRUTH_CLASS),
+    });
+    Ok(Some(ClassFrames {
+        classes: classes.clone(),
+        metrics: metrics.clone(),
+        baseline: raws[0].lazy.clone().select(baseline),
+        sources: raws[1..].iter().map(|r| (r.name.clone(), r.lazy.clone().select(frame(r)))).collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_class_positions_and_anything_else_is_null() {
+        let classes: Vec<String> = ["YTA", "NTA", "ESH"].map(String::from).to_vec();
+        let values = [Some(" yta "), Some("ESH"), Some("Nta\t"), Some("NAH"), None, Some(""), Some("YTA!")];
+        let df = df!("v" => values).expect("frame");
+        let out = df
+            .lazy()
+            .select([class_code("v", &DataType::String, &classes).alias("v")])
+            .collect()
+            .expect("codes");
+        let got: Vec<Option<i32>> = out.column("v").expect("v").i32().expect("i32").iter().collect();
+        assert_eq!(got, vec![Some(0), Some(2), Some(1), None, None, None, None]);
+        let numbers = df!("v" => [1i64, 0]).expect("frame");
+        let code = class_code("v", &DataType::Int64, &classes).alias("code");
+        let out = numbers.lazy().select([col("v"), code]).collect().expect("codes");
+        assert_eq!(out.column("code").expect("code").null_count(), 2, "numbers have no class");
+    }
+}
