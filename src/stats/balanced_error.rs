@@ -10,6 +10,7 @@
 //!   [(b + c)/n − Δ²]/n (Agresti 2013, *Categorical Data Analysis*, 3rd ed., §11.1.1); the two
 //!   are independent, so the variances add: Var ΔBER = (V₁ + V₂)/4. Wald interval and z test.
 
+use crate::counts::Moments;
 use crate::stats::{z_critical, Interval, PairedCounts};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -48,13 +49,46 @@ pub fn paired_ber_difference(
     confidence: f64,
 ) -> Option<(f64, Interval, f64)> {
     // A miss is a 0 on a truth-positive item: the model alone misses where the other says 1.
-    let (d1, v1) = paired_error_difference(positives.baseline_only, positives.model_only, positives.n())?;
+    let misses = paired_error_difference(positives.baseline_only, positives.model_only, positives.n())?;
     // A false alarm is a 1 on a truth-negative item.
-    let (d2, v2) = paired_error_difference(negatives.model_only, negatives.baseline_only, negatives.n())?;
-    let (d, variance) = ((d1 + d2) / 2.0, (v1 + v2) / 4.0);
+    let alarms = paired_error_difference(negatives.model_only, negatives.baseline_only, negatives.n())?;
     let discordant =
         positives.model_only + positives.baseline_only + negatives.model_only + negatives.baseline_only;
-    if discordant == 0 {
+    ber_test(misses, alarms, discordant > 0, confidence)
+}
+
+/// [`paired_ber_difference`] with item-level values (repeated samples: each item's mean of its
+/// samples, model as `m`, the other source as `h`): ΔFNR is minus the mean item difference on the
+/// truth-positive items, ΔFPR the mean item difference on the truth-negative items, each with
+/// the Wald variance (Σd²/n − d̄²)/n; on 0/1 items exactly the 2×2 form.
+pub fn moments_ber_difference(
+    positives: &Moments,
+    negatives: &Moments,
+    confidence: f64,
+) -> Option<(f64, Interval, f64)> {
+    let difference = |m: &Moments, sign: f64| {
+        (m.n > 0).then(|| {
+            let n = m.n as f64;
+            let (sum, sum_sq) = m.difference_sums();
+            let d = sum / n;
+            (sign * d, ((sum_sq / n) - d * d).max(0.0) / n, sum_sq > 0.0)
+        })
+    };
+    let (d1, v1, a) = difference(positives, -1.0)?;
+    let (d2, v2, b) = difference(negatives, 1.0)?;
+    ber_test((d1, v1), (d2, v2), a || b, confidence)
+}
+
+/// ΔBER = (ΔFNR + ΔFPR)/2 from the two differences and their variances (disjoint items: the
+/// variances add), with its Wald interval and test; Δ = 0, [0, 0], p = 1 when no item differs.
+fn ber_test(
+    (d1, v1): (f64, f64),
+    (d2, v2): (f64, f64),
+    differs: bool,
+    confidence: f64,
+) -> Option<(f64, Interval, f64)> {
+    let (d, variance) = ((d1 + d2) / 2.0, (v1 + v2) / 4.0);
+    if !differs {
         return Some((0.0, Interval::new(0.0, 0.0), 1.0));
     }
     if variance <= 0.0 {
@@ -106,6 +140,17 @@ mod tests {
         // (Python 3.11: math.sqrt and math.erfc, independent of statrs).
         assert!((se - 0.028_661_821_295_933).abs() < 1e-14, "{se}");
         assert!((p - 0.001_689_099_882_043).abs() < 1e-12, "{p}");
+    }
+
+    #[test]
+    fn moments_of_binary_items_give_the_2x2_form() {
+        let (pos, neg) = (counts(40, 6, 15, 9), counts(5, 12, 3, 60));
+        let a = paired_ber_difference(&pos, &neg, 0.95).unwrap();
+        let b = moments_ber_difference(&Moments::of_pairs(&pos), &Moments::of_pairs(&neg), 0.95).unwrap();
+        assert!((a.0 - b.0).abs() < 1e-12 && (a.2 - b.2).abs() < 1e-12, "{a:?} {b:?}");
+        assert!((a.1.low - b.1.low).abs() < 1e-12 && (a.1.high - b.1.high).abs() < 1e-12);
+        let same = Moments::of_pairs(&counts(10, 0, 0, 5));
+        assert_eq!(moments_ber_difference(&same, &same, 0.95), Some((0.0, Interval::new(0.0, 0.0), 1.0)));
     }
 
     #[test]

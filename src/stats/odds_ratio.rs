@@ -11,7 +11,13 @@
 //! both label 1; with independent sides it is Woolf's (1955) 1/a + 1/b + 1/c + 1/d. The level and
 //! the reference hold different items, so their variances add. Wald interval on the log scale,
 //! exponentiated, and a z test of ROR = 1.
+//!
+//! With repeated samples an item's value is the mean of its samples, in [0, 1]; the rates are the
+//! means of the item values and the same delta method applies with the item-level moments:
+//! Var(m̄) = (Σm²/n − m̄²)/n, Cov(m̄, h̄) = (Σmh/n − m̄h̄)/n ([`moments_logit_difference`]), which
+//! on 0/1 items is exactly the formula above.
 
+use crate::counts::Moments;
 use crate::stats::{z_critical, Interval, PairedCounts};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -34,6 +40,27 @@ pub fn paired_logit_difference(p: &PairedCounts) -> Option<(f64, f64)> {
     Some((logit(pm) - logit(pb), variance.max(0.0)))
 }
 
+/// logit(mean model value) − logit(mean baseline value) over paired items with values in [0, 1]
+/// (repeated samples), and its delta-method variance from the item-level moments; `None` with
+/// no item or a mean of 0 or 1 on either side.
+pub fn moments_logit_difference(m: &Moments) -> Option<(f64, f64)> {
+    if m.n == 0 {
+        return None;
+    }
+    let n = m.n as f64;
+    let (pm, pb) = (m.model() / n, m.baseline() / n);
+    if !(pm > 0.0 && pm < 1.0 && pb > 0.0 && pb < 1.0) {
+        return None;
+    }
+    let var_m = (m.model_sq() / n - pm * pm).max(0.0);
+    let var_b = (m.baseline_sq() / n - pb * pb).max(0.0);
+    let covariance = crate::counts::units(m.sum_cross) / n - pm * pb;
+    let (gm, gb) = (pm * (1.0 - pm), pb * (1.0 - pb));
+    let variance = (var_m / (gm * gm) + var_b / (gb * gb) - 2.0 * covariance / (gm * gb)) / n;
+    let logit = |x: f64| (x / (1.0 - x)).ln();
+    Some((logit(pm) - logit(pb), variance.max(0.0)))
+}
+
 /// The ratio of odds ratios of a level against the reference (model over baseline), its
 /// interval and the two-sided p-value of ROR = 1; `None` when a logit is undefined or the
 /// variance is 0.
@@ -42,8 +69,20 @@ pub fn ratio_of_odds_ratios(
     reference: &PairedCounts,
     confidence: f64,
 ) -> Option<(f64, Interval, f64)> {
-    let (d_level, v_level) = paired_logit_difference(level)?;
-    let (d_reference, v_reference) = paired_logit_difference(reference)?;
+    ratio_of_logit_differences(
+        paired_logit_difference(level)?,
+        paired_logit_difference(reference)?,
+        confidence,
+    )
+}
+
+/// [`ratio_of_odds_ratios`] from the level's and the reference's logit differences and their
+/// variances (from [`paired_logit_difference`] or [`moments_logit_difference`]).
+pub fn ratio_of_logit_differences(
+    (d_level, v_level): (f64, f64),
+    (d_reference, v_reference): (f64, f64),
+    confidence: f64,
+) -> Option<(f64, Interval, f64)> {
     let (log_ror, se) = (d_level - d_reference, (v_level + v_reference).sqrt());
     if se <= 0.0 || !se.is_finite() {
         return None;
@@ -94,6 +133,39 @@ mod tests {
     }
 
     #[test]
+    fn moments_of_binary_items_give_the_paired_formula() {
+        for c in [counts(20, 20, 30, 30), counts(50, 70, 10, 70), counts(3, 1, 2, 9)] {
+            let (d, v) = paired_logit_difference(&c).unwrap();
+            let (dm, vm) = moments_logit_difference(&Moments::of_pairs(&c)).unwrap();
+            assert!((d - dm).abs() < 1e-12 && (v - vm).abs() < 1e-12, "{c:?}: {d} {v} vs {dm} {vm}");
+        }
+    }
+
+    #[test]
+    fn fractional_items_match_a_hand_computation() {
+        // Four items with sample means m = (0.2, 0.6, 1.0, 0.4), h = (0.0, 0.4, 0.8, 0.4):
+        // m̄ = 0.55, h̄ = 0.4; Var(m̄) = (Σm²/n − m̄²)/n = (0.39 − 0.3025)/4 = 0.021875,
+        // Var(h̄) = (0.24 − 0.16)/4 = 0.02, Cov = (Σmh/n − m̄h̄)/n = (0.3 − 0.22)/4 = 0.02;
+        // g_m = 0.2475, g_b = 0.24: v = 0.021875/g_m² + 0.02/g_b² − 2·0.02/(g_m·g_b)
+        // = 0.357106... + 0.347222... − 0.673400... (Python 3.11: 0.030927966534026963).
+        let u = |x: f64| crate::counts::to_units(x);
+        let (m, h) = ([0.2, 0.6, 1.0, 0.4], [0.0, 0.4, 0.8, 0.4]);
+        let sum = |f: &dyn Fn(usize) -> f64| (0..4).map(|i| u(f(i))).sum::<u64>();
+        let moments = Moments {
+            n: 4,
+            sum_model: sum(&|i| m[i]),
+            sum_baseline: sum(&|i| h[i]),
+            sum_model_sq: sum(&|i| m[i] * m[i]),
+            sum_baseline_sq: sum(&|i| h[i] * h[i]),
+            sum_cross: sum(&|i| m[i] * h[i]),
+        };
+        let (d, v) = moments_logit_difference(&moments).unwrap();
+        let logit = |x: f64| (x / (1.0 - x)).ln();
+        assert!((d - (logit(0.55) - logit(0.4))).abs() < 1e-8, "{d}");
+        assert!((v - 0.030927966534026963).abs() < 1e-8, "{v}");
+    }
+
+    #[test]
     fn edge_cases_are_defined() {
         assert!(paired_logit_difference(&counts(0, 0, 0, 0)).is_none(), "no item");
         assert!(paired_logit_difference(&counts(10, 0, 0, 0)).is_none(), "all 1");
@@ -130,6 +202,46 @@ mod tests {
             }
         }
         assert_eq!(tested, reps);
+        let coverage = covered as f64 / reps as f64;
+        assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}");
+    }
+
+    /// Repeated samples: the model's item value is the mean of 5 samples of its item's
+    /// propensity, the baseline's one label; both depend on a shared item difficulty. The true
+    /// ROR is that of the population means (0.5, 0.3 in the level; 0.35, 0.3 in the reference).
+    #[test]
+    fn the_interval_covers_with_fractional_items_by_simulation() {
+        let truth = (1.0f64 / (0.3 / 0.7)) / ((0.35 / 0.65) / (0.3 / 0.7));
+        let u = crate::counts::to_units;
+        let mut rng = SplitMix64::new(2028);
+        let (reps, mut covered) = (2000, 0);
+        for _ in 0..reps {
+            let mut sides = [None, None];
+            for (k, (pm, pb)) in [(0.5, 0.3), (0.35, 0.3)].into_iter().enumerate() {
+                let mut m = Moments {
+                    n: 300,
+                    sum_model: 0,
+                    sum_baseline: 0,
+                    sum_model_sq: 0,
+                    sum_baseline_sq: 0,
+                    sum_cross: 0,
+                };
+                for _ in 0..300 {
+                    let shift = 0.2 * (rng.uniform() - 0.5);
+                    let value = (0..5).filter(|_| rng.bernoulli(pm + shift)).count() as f64 / 5.0;
+                    let label = f64::from(u8::from(rng.bernoulli(pb + shift)));
+                    m.sum_model += u(value);
+                    m.sum_model_sq += u(value * value);
+                    m.sum_baseline += u(label);
+                    m.sum_baseline_sq += u(label);
+                    m.sum_cross += u(value * label);
+                }
+                sides[k] = moments_logit_difference(&m);
+            }
+            let (level, reference) = (sides[0].unwrap(), sides[1].unwrap());
+            let (_, ci, _) = ratio_of_logit_differences(level, reference, 0.95).unwrap();
+            covered += usize::from(ci.low <= truth && truth <= ci.high);
+        }
         let coverage = covered as f64 / reps as f64;
         assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}");
     }

@@ -284,17 +284,24 @@ fn the_ratio_of_odds_ratios_follows_from_the_rows_rates() {
         checked += 1;
     }
     assert_eq!(checked, 7, "5 rates + FNR + FPR for the one non-reference level");
-    // Item-level values (repeated samples) have no 2×2 table: no ROR.
+    // Item-level values (repeated samples): the same ratio of the rates' odds, from the means.
     let dir = tempfile::tempdir().unwrap();
     let human: String = std::iter::once("id,topic,x\n".to_string())
         .chain((0..80).map(|i| format!("{i},{},{}\n", if i % 2 == 0 { "a" } else { "b" }, i % 3 == 0)))
         .collect();
     let model: String = std::iter::once("id,s,x\n".to_string())
-        .chain((0..80).flat_map(|i| (0..2).map(move |s| format!("{i},{s},{}\n", (i + s) % 2 == 0))))
+        .chain((0..80).flat_map(|i| (0..3).map(move |s| format!("{i},{s},{}\n", (i * s + i / 7) % 3 != 0))))
         .collect();
     let h = write(dir.path(), "h.csv", &human).display().to_string();
     let m = write(dir.path(), "m.csv", &model).display().to_string();
     let r = findings(&[&h, &m, "--sample", "s", "--group", "topic"]);
-    let groups = r["groups"].as_array().unwrap();
-    assert!(!groups.is_empty() && groups.iter().all(|g| g.get("ror").is_none()), "{groups:?}");
+    let level = r["groups"].as_array().unwrap().iter().find(|g| g["level"] != g["reference"]).unwrap();
+    let get = |k: &str| level[k].as_f64().unwrap();
+    let (b_l, m_l) = (get("baseline_rate"), get("model_rate"));
+    let (b_r, m_r) = (b_l - get("baseline_gap"), m_l - get("model_gap"));
+    assert!(m_l.fract() != 0.0 || m_r.fract() != 0.0, "fractional item values: {level}");
+    let expected = (odds(m_l) / odds(m_r)) / (odds(b_l) / odds(b_r));
+    assert!((get("ror") - expected).abs() < 1e-9 * expected, "{level}");
+    let ci = level["ror_ci"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() < expected && expected < ci[1].as_f64().unwrap(), "{level}");
 }

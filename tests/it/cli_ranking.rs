@@ -160,3 +160,36 @@ fn balanced_error_and_youden_rank_alike_and_test_against_the_best() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("Ranking by Youden's J (1 − FNR − FPR): Higher is better."), "{text}");
 }
+
+#[test]
+fn repeated_samples_are_ranked_by_balanced_error_with_a_paired_test() {
+    let s = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let p = |n: &str| s.join(format!("{n}.parquet")).display().to_string();
+    let (h, a, b) = (p("repeats_human"), p("repeats_steady"), p("repeats_erratic"));
+    let f = findings(&[
+        &h,
+        &a,
+        &b,
+        "--sample",
+        "seed",
+        "--annotator",
+        "annotator",
+        "--truth",
+        "crowd_verdict",
+        "--verdict",
+        "verdict",
+        "--rank-by",
+        "balanced-error",
+    ]);
+    let rows = f["ranking"]["rows"].as_array().unwrap();
+    let second = &rows[1];
+    // Both models answered every post: the paired ΔBER is the difference of the two BERs (means
+    // of the item means), with a Wald interval around it and a p-value.
+    let d = second["difference"].as_f64().expect("tested against the best");
+    let values = (rows[0]["value"].as_f64().unwrap(), second["value"].as_f64().unwrap());
+    assert!((d - (values.1 - values.0)).abs() < 1e-9, "{second}");
+    let ci = second["difference_ci"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() < d && d < ci[1].as_f64().unwrap(), "{second}");
+    assert!(second["p_value"].as_f64().is_some_and(|p| p > 0.0 && p <= 1.0), "{second}");
+    assert!(f["ranking"].get("note").is_none_or(|n| n.is_null()), "{}", f["ranking"]);
+}

@@ -6,7 +6,7 @@ use crate::counts::PairedCounts;
 use crate::counts::{CountsTable, MetricCounts, Moments};
 use crate::error::{AmplifyError, Result};
 use crate::stats::biasamp::{bias_amp, bias_amp_bootstrap};
-use crate::stats::odds_ratio::ratio_of_odds_ratios;
+use crate::stats::odds_ratio::{moments_logit_difference, ratio_of_logit_differences, ratio_of_odds_ratios};
 use crate::stats::welch::{welch_t, SampleSums};
 use crate::stats::Interval;
 use std::collections::BTreeMap;
@@ -163,8 +163,9 @@ fn group_row(
     }
 }
 
-/// The ratio of odds ratios of a level against the reference, from their 2×2 tables (none with
-/// item-level values): on the misses for FNR, on the labels for a rate or FPR.
+/// The ratio of odds ratios of a level against the reference: from their 2×2 tables (on the
+/// misses for FNR, on the labels for a rate or FPR), or from the item-level moments when the
+/// item values are fractions (repeated samples; a miss's logit is minus the label's).
 fn odds_scale(
     kind: &str,
     row: &MetricCounts,
@@ -172,7 +173,9 @@ fn odds_scale(
     confidence: f64,
 ) -> Option<(f64, Interval, f64)> {
     if row.moments.is_some() || reference.moments.is_some() {
-        return None;
+        let sign = if kind == "fnr" { -1.0 } else { 1.0 };
+        let side = |m: &MetricCounts| moments_logit_difference(&m.item_moments()).map(|(d, v)| (sign * d, v));
+        return ratio_of_logit_differences(side(row)?, side(reference)?, confidence);
     }
     let side = |p: PairedCounts| {
         if kind == "fnr" {

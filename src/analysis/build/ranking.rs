@@ -12,7 +12,7 @@ use crate::analysis::findings::{Findings, Settings};
 use crate::analysis::findings::{RankRow, Ranking};
 use crate::counts::CountsTable;
 use crate::error::{AmplifyError, Result};
-use crate::stats::balanced_error::{ber_interval, paired_ber_difference};
+use crate::stats::balanced_error::{ber_interval, moments_ber_difference, paired_ber_difference};
 use crate::stats::confusion::ConfusionRates;
 use crate::stats::interval::Interval;
 use crate::stats::multiplicity::{adjust, Correction};
@@ -217,8 +217,8 @@ fn against_best(
 
 /// `model` against the best in balanced error rate (or Youden's J = 1 − 2·BER), paired on the
 /// items both answered: the Wald test of `stats::balanced_error` on the 2×2 tables of the
-/// truth-positive and truth-negative items. Untested with repeated samples (item-level values)
-/// and for models that share no item with the best.
+/// truth-positive and truth-negative items, or on their item-level sums with repeated samples.
+/// Untested for models that share no item with the best.
 fn ber_against_best(
     table: &crate::counts::VersusTable,
     measure: &str,
@@ -232,12 +232,13 @@ fn ber_against_best(
                 && Some(m.metric.as_str()) == metric
                 && m.slice.group.is_none()
                 && m.slice.truth == Some(positive)
-                && m.moments.is_none()
         })
     };
-    let tested = pairs(true)
-        .zip(pairs(false))
-        .and_then(|(p, n)| paired_ber_difference(&p.pairs, &n.pairs, confidence));
+    let tested =
+        pairs(true).zip(pairs(false)).and_then(|(p, n)| match p.moments.is_some() || n.moments.is_some() {
+            true => moments_ber_difference(&p.item_moments(), &n.item_moments(), confidence),
+            false => paired_ber_difference(&p.pairs, &n.pairs, confidence),
+        });
     match tested {
         Some((d, ci, p)) if measure == YOUDEN => {
             (Some(-2.0 * d), Some(Interval::new(-2.0 * ci.high, -2.0 * ci.low)), Some(p))
