@@ -63,7 +63,7 @@ fn homogeneity(v: &VerdictClasses) -> Section {
     Section {
         title: "Verdict classes: marginal homogeneity".into(),
         intro: format!(
-            "Does the model use the classes at the same rates as the baseline on the same items? {} test over the classes items moved into or out of (df = those − 1).",
+            "Does the model use the classes at the same rates as the baseline on the same items? {} test over the classes items moved into or out of (df = those − the groups of classes items moved between).",
             v.test
         ),
         headers: ["metric", "model", "n", "test", "χ²", "df", "p", "p adj"].map(String::from).to_vec(),
@@ -76,7 +76,11 @@ fn homogeneity(v: &VerdictClasses) -> Section {
                     h.model.clone(),
                     h.n.to_string(),
                     v.test.clone(),
-                    h.statistic.map_or("– (no item changed class)".into(), |s| format!("{s:.2}")),
+                    match (h.statistic, &h.note) {
+                        (Some(s), _) => format!("{s:.2}"),
+                        (None, Some(note)) => format!("– ({note})"),
+                        (None, None) => "–".into(),
+                    },
                     h.df.to_string(),
                     format_p(h.p_value),
                     format!("{}{}", format_p(h.p_adjusted), star(h.significant)),
@@ -90,7 +94,7 @@ fn movements(v: &VerdictClasses, b: &str) -> Section {
     Section {
         title: "Verdict movements".into(),
         intro: format!(
-            "softening: the reference's YTA → ESH, NAH or NTA; both-blame: YTA or NTA → ESH; abstention: any class → INFO. Rate: Wilson interval over the items the movement can start from. Against the truth, a model's rate is paired with {b}'s on the same items (Tango's interval, McNemar's test)."
+            "softening: the reference's YTA → ESH, NAH or NTA; both-blame: YTA or NTA → ESH; abstention: any other class → INFO. Rate: Wilson interval over the items the movement can start from. Against the truth, a model's rate is paired with {b}'s on the same items (Tango's interval, McNemar's test)."
         ),
         headers: ["metric", "source", "against", "movement", "n", "moved", "rate % [CI]", &format!("{b} %"), "Δ pp [CI]", "p adj"]
             .map(String::from)

@@ -12,8 +12,11 @@
 //! Both as in statsmodels' `SquareTable.homogeneity` (which drops the last class). A class no
 //! item moved into or out of (n_i· + n_·i − 2n_ii = 0) makes S singular, where statsmodels
 //! returns NaN; here it is dropped first (its d_i is 0 and it carries no information about the
-//! difference), and the degrees of freedom are the remaining classes − 1. n stays the number of
-//! items in the whole table. With no item off the diagonal there is no test (`None`).
+//! difference). Likewise when the moving classes fall into separate linked groups (items move
+//! YTA ↔ ESH and NTA ↔ NAH but never between the groups), each group's differences sum to 0 and
+//! one class per group is dropped: the degrees of freedom are the moving classes − the groups
+//! (the rank of S). n stays the number of items in the whole table. With no item off the
+//! diagonal, or for Bhapkar when χ²_SM = n, there is no test (`None`).
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
@@ -60,12 +63,19 @@ pub fn marginal_homogeneity(table: &[Vec<u64>], test: HomogeneityTest) -> Option
     let row = |i: usize| (0..k).map(|j| f(i, j)).sum::<f64>();
     let col = |j: usize| (0..k).map(|i| f(i, j)).sum::<f64>();
     let n: f64 = (0..k).map(row).sum();
-    // Classes some item moved into or out of; the last of them is dropped (k − 1 free margins).
+    // Classes some item moved into or out of, linked where items moved between them: within each
+    // linked group the margins' differences sum to 0, so one class per group is dropped.
     let moving: Vec<usize> = (0..k).filter(|&i| row(i) + col(i) - 2.0 * f(i, i) > 0.0).collect();
-    if moving.len() < 2 {
+    let group = linked_groups(&moving, |i, j| f(i, j) + f(j, i) > 0.0);
+    let kept: Vec<usize> = moving
+        .iter()
+        .enumerate()
+        .filter(|&(a, _)| group[a..].iter().skip(1).any(|g| *g == group[a]))
+        .map(|(_, &i)| i)
+        .collect();
+    if kept.is_empty() {
         return None;
     }
-    let kept = &moving[..moving.len() - 1];
     let d: Vec<f64> = kept.iter().map(|&i| col(i) - row(i)).collect();
     let s: Vec<Vec<f64>> = kept
         .iter()
@@ -79,13 +89,36 @@ pub fn marginal_homogeneity(table: &[Vec<u64>], test: HomogeneityTest) -> Option
     let sm: f64 = d.iter().zip(&x).map(|(a, b)| a * b).sum();
     let statistic = match test {
         HomogeneityTest::StuartMaxwell => sm,
-        // χ²_SM < n always (S − dd′/n is positive definite when S is); guard rounding anyway.
-        HomogeneityTest::Bhapkar if sm < n => sm / (1.0 - sm / n),
+        // χ²_SM ≤ n; at n (every item moved the same way, e.g. [[0, 5], [0, 0]]) Bhapkar's
+        // covariance is singular and there is no test.
+        HomogeneityTest::Bhapkar if sm < n * (1.0 - 1e-12) => sm / (1.0 - sm / n),
         HomogeneityTest::Bhapkar => return None,
     };
     let df = kept.len();
     let p_value = ChiSquared::new(df as f64).ok()?.sf(statistic.max(0.0));
     Some(Homogeneity { statistic, df, p_value })
+}
+
+/// The linked group of each of `nodes` (a label per node; equal labels are one group), where
+/// `linked(i, j)` joins two nodes.
+fn linked_groups(nodes: &[usize], linked: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+    let mut group: Vec<usize> = (0..nodes.len()).collect();
+    fn root(group: &mut [usize], mut a: usize) -> usize {
+        while group[a] != a {
+            group[a] = group[group[a]];
+            a = group[a];
+        }
+        a
+    }
+    for a in 0..nodes.len() {
+        for b in a + 1..nodes.len() {
+            if linked(nodes[a], nodes[b]) {
+                let (ra, rb) = (root(&mut group, a), root(&mut group, b));
+                group[ra] = rb;
+            }
+        }
+    }
+    (0..nodes.len()).map(|a| root(&mut group, a)).collect()
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` when `a` is singular.
@@ -176,6 +209,22 @@ mod tests {
         assert!(close(g.statistic, h.statistic, 1e-12), "{g:?}");
         let b = marginal_homogeneity(&t, HomogeneityTest::Bhapkar).expect("a test");
         assert!(close(b.statistic, 5.79895481094375, 1e-10), "{b:?}");
+    }
+
+    #[test]
+    fn separate_groups_of_moving_classes_each_lose_one_class() {
+        // YTA ↔ ESH and NTA ↔ NAH only (softening that keeps the binary label): S is block
+        // diagonal; per block McNemar's (b − c)²/(b + c): 5²/5 + 3²/3 = 8 with df 2.
+        let t = table(&[&[10, 5, 0, 0], &[0, 10, 0, 0], &[0, 0, 10, 3], &[0, 0, 0, 10]]);
+        let h = marginal_homogeneity(&t, HomogeneityTest::StuartMaxwell).expect("a test");
+        assert!(close(h.statistic, 8.0, 1e-12) && h.df == 2, "{h:?}");
+        // scipy 1.17.1 chi2.sf(8, 2).
+        assert!(close(h.p_value, 0.018315638888734182, 1e-10), "{h:?}");
+        // Every item moved the same way: Stuart–Maxwell is n, Bhapkar is undefined.
+        let one_way = table(&[&[0, 5], &[0, 0]]);
+        let sm = marginal_homogeneity(&one_way, HomogeneityTest::StuartMaxwell).expect("a test");
+        assert!(close(sm.statistic, 5.0, 1e-12), "{sm:?}");
+        assert_eq!(marginal_homogeneity(&one_way, HomogeneityTest::Bhapkar), None);
     }
 
     #[test]

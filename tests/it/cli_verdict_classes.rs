@@ -75,8 +75,9 @@ fn tables_and_movements_match_the_hand_count() {
     ]);
     assert_eq!(t["counts"], expected);
     assert_eq!(t["outside"], 1);
-    // Against the human: softening 2 of the 3 human-YTA items, both-blame 2 of 6, abstention 1 of 9.
-    for (name, n, moved) in [("softening", 3, 2), ("both-blame", 6, 2), ("abstention", 9, 1)] {
+    // Against the human: softening 2 of the 3 human-YTA items, both-blame 2 of 6, abstention 1 of
+    // the 8 items the human judged (item 9 is INFO → YTA, item 8 has no model class).
+    for (name, n, moved) in [("softening", 3, 2), ("both-blame", 6, 2), ("abstention", 8, 1)] {
         let row = movement(v, "model", "human", name);
         assert_eq!((row["n"].as_u64(), row["moved"].as_u64()), (Some(n), Some(moved)), "{row}");
         assert!(row.get("difference").is_none(), "no paired difference against the baseline: {row}");
@@ -176,6 +177,33 @@ fn wide_long_and_counts_inputs_give_the_same_section() {
     };
     let (a, b) = (shard("odd", |i| i % 2 == 1), shard("even", |i| i % 2 == 0));
     assert_eq!(section(&["--counts", &a, "--counts", &b, "--verdict", "verdict"]), tidy_run);
+}
+
+#[test]
+fn counts_with_unused_default_classes_read_back_the_same() {
+    // Only YTA/NTA/ESH used: without --verdict-classes on the counts run, the section still has
+    // the five default classes, so the same rows and the same family.
+    let dir = tempfile::tempdir().unwrap();
+    let h = write(dir.path(), "h.csv", "id,verdict\n1,YTA\n2,YTA\n3,NTA\n4,NTA\n5,YTA\n6,NTA\n");
+    let m = write(dir.path(), "m.csv", "id,verdict\n1,ESH\n2,YTA\n3,NTA\n4,ESH\n5,NTA\n6,NTA\n");
+    let (h, m) = (h.to_str().unwrap(), m.to_str().unwrap());
+    let direct = findings(&[h, m, "--verdict", "verdict", "--verdict-classes"]);
+    let counts = dir.path().join("c.csv");
+    amplify()
+        .args(["count", h, m, "--verdict", "verdict", "--verdict-classes", "-o"])
+        .arg(&counts)
+        .assert()
+        .success();
+    let back = findings(&["--counts", counts.to_str().unwrap(), "--verdict", "verdict"]);
+    assert_eq!(classes(&back), classes(&direct));
+    assert_eq!(back["settings"]["verdict_classes"], direct["settings"]["verdict_classes"]);
+    let names: Vec<&str> = classes(&back)["movements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["movement"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["softening", "both-blame", "abstention"]);
 }
 
 #[test]

@@ -44,6 +44,10 @@ pub fn build_findings(
 ) -> Result<Findings> {
     let mut settings = settings;
     let classes = verdict_classes::section(counts, &settings);
+    if let Some(v) = &classes {
+        // Counts read back without --verdict-classes: record the classes the section used.
+        settings.verdict_classes.get_or_insert_with(|| v.classes.clone());
+    }
     let (own, rest) = counts.split_own(&settings.baseline);
     let alone = rest.models.is_empty() && !own.models.is_empty();
     let counts = &rest;

@@ -22,7 +22,8 @@ struct Named {
     to: &'static [&'static str],
 }
 
-/// Softening, both-blame and abstention (the definitions; `from: []` = any class).
+/// Softening, both-blame and abstention (`from: []` = any class but the targets: abstention
+/// starts from a judgement, so INFO → INFO is agreement, not a move).
 const MOVEMENTS: [Named; 3] = [
     Named { name: "softening", from: &["YTA"], to: &["ESH", "NAH", "NTA"] },
     Named { name: "both-blame", from: &["YTA", "NTA"], to: &["ESH"] },
@@ -37,7 +38,6 @@ pub(super) fn section(counts: &CountsTable, settings: &Settings) -> Option<Verdi
     let classes = settings.verdict_classes.clone().unwrap_or_else(|| found_classes(&counts.classes));
     let confidence = settings.confidence.get();
     let baseline = settings.baseline.as_str();
-    let own = |metric: &str| counts.classes.iter().find(|c| c.source == baseline && c.metric == metric);
     let models: Vec<&ClassCells> = counts.classes.iter().filter(|c| c.source != baseline).collect();
     let is_class = |c: &str| classes.iter().any(|x| x == c);
     let mut out = VerdictClasses {
@@ -68,7 +68,7 @@ pub(super) fn section(counts: &CountsTable, settings: &Settings) -> Option<Verdi
     }
     let truthful = counts.classes.iter().any(|c| c.cells.keys().any(|k| is_class(&k.truth)));
     if truthful {
-        against_truth(&mut out, counts, &classes, settings, &own);
+        against_truth(&mut out, counts, &classes, settings);
     }
     correct(&mut out, settings);
     Some(out)
@@ -76,13 +76,7 @@ pub(super) fn section(counts: &CountsTable, settings: &Settings) -> Option<Verdi
 
 /// Each source against the truth: its table and movements; a model's movements paired with
 /// the baseline's on the same items when the baseline gave classes for the metric.
-fn against_truth<'a>(
-    out: &mut VerdictClasses,
-    counts: &'a CountsTable,
-    classes: &[String],
-    settings: &Settings,
-    own: &dyn Fn(&str) -> Option<&'a ClassCells>,
-) {
+fn against_truth(out: &mut VerdictClasses, counts: &CountsTable, classes: &[String], settings: &Settings) {
     let confidence = settings.confidence.get();
     let baseline = settings.baseline.as_str();
     let is_class = |c: &str| classes.iter().any(|x| x == c);
@@ -100,8 +94,8 @@ fn against_truth<'a>(
             counts: table,
             outside,
         });
-        let paired = c.source != baseline
-            && own(&c.metric).is_some_and(|o| o.cells.keys().any(|k| is_class(&k.baseline)));
+        // A model's cells hold the baseline's class too: paired when the baseline gave any.
+        let paired = c.source != baseline && c.cells.keys().any(|k| is_class(&k.baseline));
         for named in MOVEMENTS.iter().filter(|n| applies(n, classes)) {
             let cells = |k: &ClassKey| {
                 in_from(named, &k.truth, &is_class)
@@ -117,7 +111,9 @@ fn against_truth<'a>(
     }
 }
 
-/// The classes in the cells: the defaults present first, then the others, sorted.
+/// The classes of counts read back without `--verdict-classes`: the defaults (whether or not
+/// the cells use them, as a run with the defaults has them), then any other class in the
+/// cells, sorted.
 fn found_classes(tables: &[ClassCells]) -> Vec<String> {
     let mut seen: Vec<String> = tables
         .iter()
@@ -127,8 +123,7 @@ fn found_classes(tables: &[ClassCells]) -> Vec<String> {
         .collect();
     seen.sort();
     seen.dedup();
-    let mut classes: Vec<String> =
-        DEFAULT_CLASSES.iter().filter(|d| seen.iter().any(|s| s == *d)).map(|d| d.to_string()).collect();
+    let mut classes: Vec<String> = DEFAULT_CLASSES.iter().map(|d| d.to_string()).collect();
     classes.extend(seen.into_iter().filter(|s| !DEFAULT_CLASSES.contains(&s.as_str())));
     classes
 }
@@ -140,7 +135,7 @@ fn applies(named: &Named, classes: &[String]) -> bool {
 
 fn in_from(named: &Named, class: &str, is_class: &dyn Fn(&str) -> bool) -> bool {
     if named.from.is_empty() {
-        is_class(class)
+        is_class(class) && !named.to.contains(&class)
     } else {
         named.from.contains(&class)
     }
@@ -243,15 +238,24 @@ fn class_rates(
 
 fn homogeneity(c: &ClassCells, table: &[Vec<u64>], settings: &Settings) -> ClassHomogeneity {
     let test = marginal_homogeneity(table, settings.homogeneity_test);
+    let n: u64 = table.iter().flatten().sum();
+    let moved = n - (0..table.len()).map(|i| table[i][i]).sum::<u64>();
+    let note = match (test, n, moved) {
+        (Some(_), _, _) => None,
+        (None, 0, _) => Some("no item with a class on both sides".to_string()),
+        (None, _, 0) => Some("no item changed class".to_string()),
+        (None, _, _) => Some("undefined: every item moved the same way".to_string()),
+    };
     ClassHomogeneity {
         metric: c.metric.clone(),
         model: c.source.clone(),
-        n: table.iter().flatten().sum(),
+        n,
         statistic: test.map(|t| t.statistic),
         df: test.map_or(0, |t| t.df as u64),
         p_value: test.map(|t| t.p_value),
         p_adjusted: None,
         significant: false,
+        note,
     }
 }
 

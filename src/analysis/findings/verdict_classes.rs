@@ -85,6 +85,9 @@ pub struct ClassHomogeneity {
     pub p_adjusted: Option<f64>,
     /// Adjusted p below α.
     pub significant: bool,
+    /// Why there is no test, when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How often a source moves the reference's verdict one named way.
@@ -97,10 +100,10 @@ pub struct Movement {
     /// The reference: the baseline's name, or "truth".
     pub reference: String,
     /// "softening" (YTA → ESH, NAH or NTA), "both-blame" (YTA or NTA → ESH) or "abstention"
-    /// (any → INFO).
+    /// (any other class → INFO).
     pub movement: String,
     /// Items the movement can start from (the reference in its from-classes, the source with a
-    /// class; against the truth, also the baseline with a class when it has verdicts).
+    /// class; for a row paired with the baseline, also the baseline with a class).
     pub n: u64,
     /// Of those, items the source moved that way.
     pub moved: u64,
