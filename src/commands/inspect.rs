@@ -43,11 +43,21 @@ fn render(p: &FileProfile) -> String {
         ]);
     }
     let path = crate::escape::line(&p.path);
+    let verdicts: String = p
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let counts = c.verdicts.as_ref()?;
+            let shown: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            Some(format!("verdicts in {}: {}\n", crate::escape::line(&c.name), shown.join(", ")))
+        })
+        .collect();
     format!(
-        "{path} ({}, {} rows{groups})\nsha256 {}\n{t}\nlayout: {}\n",
+        "{path} ({}, {} rows{groups})\nsha256 {}\n{t}\n{verdicts}layout: {}\ntry: {}\n",
         p.format,
         p.rows,
         p.sha256,
-        crate::escape::lines(&p.layout)
+        crate::escape::lines(&p.layout),
+        crate::escape::line(&p.suggestion)
     )
 }

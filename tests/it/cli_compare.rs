@@ -271,7 +271,7 @@ fn inspect_reports_layout_roles_and_row_groups() {
     };
     assert_eq!(role("id"), "id");
     assert_eq!(role("emotional_validation"), "metric");
-    assert_eq!(role("verdict"), "categorical");
+    assert_eq!(role("verdict"), "verdict");
     assert!(p["layout"].as_str().unwrap().starts_with("tidy"));
     let wide = write(dir.path(), "w.csv", "Unnamed: 0,a_human,a_m\n0,1,0\n1,0,0\n");
     let out = amplify().args(["inspect", wide.to_str().unwrap()]).output().unwrap();

@@ -13,6 +13,7 @@ mod cli_data;
 mod cli_datasets;
 mod cli_errors;
 mod cli_groups;
+mod cli_inspect;
 mod cli_judge;
 mod cli_pairing;
 mod cli_pairs;

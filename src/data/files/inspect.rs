@@ -19,6 +19,8 @@ pub(crate) enum ColumnRole {
     Metric,
     /// Free text (many distinct strings).
     Text,
+    /// AITA verdicts (YTA/NTA/ESH/NAH/INFO) in most non-null values.
+    Verdict,
     /// A few distinct values (a grouping or source column).
     Categorical,
     /// Anything else.
@@ -49,8 +51,11 @@ pub(crate) struct ColumnProfile {
     pub distinct: u64,
     /// Guessed role.
     pub role: ColumnRole,
-    /// Label counts when the column can hold labels.
+    /// Label counts when the column can hold labels (for verdicts: YTA/ESH = 1, NTA/NAH = 0).
     pub labels: Option<LabelCounts>,
+    /// For a verdict column, each verdict class and its count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdicts: Option<Vec<(String, u64)>>,
 }
 
 /// Profile of a whole file.
@@ -70,6 +75,8 @@ pub(crate) struct FileProfile {
     pub columns: Vec<ColumnProfile>,
     /// The layout amplify would read this file as, with the reason.
     pub layout: String,
+    /// A command to start from, with the options the columns suggest.
+    pub suggestion: String,
 }
 
 /// Profiles a file in one aggregate query (plus the Parquet footer for row groups).
@@ -79,13 +86,21 @@ pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
     for (i, (name, dtype)) in file.schema.iter().enumerate() {
         let c = col(name.as_str());
         exprs.push(c.clone().null_count().cast(DataType::Int64).alias(format!("nulls{i}")));
-        exprs.push(c.n_unique().cast(DataType::Int64).alias(format!("distinct{i}")));
+        exprs.push(c.clone().n_unique().cast(DataType::Int64).alias(format!("distinct{i}")));
         if is_label_type(dtype) {
             let v = normalised(name, dtype, false);
             exprs.push(
                 v.clone().eq(lit(1)).fill_null(false).cast(DataType::Int64).sum().alias(format!("ones{i}")),
             );
             exprs.push(v.eq(lit(0)).fill_null(false).cast(DataType::Int64).sum().alias(format!("zeros{i}")));
+        }
+        if is_text(dtype) {
+            let text = if dtype.is_string() { c.clone() } else { c.clone().cast(DataType::String) };
+            let token = text.str().strip_chars(lit(NULL)).str().to_uppercase();
+            for (k, class) in VERDICTS.iter().enumerate() {
+                let hits = token.clone().eq(lit(*class)).fill_null(false).cast(DataType::Int64).sum();
+                exprs.push(hits.alias(format!("verdict{i}_{k}")));
+            }
         }
     }
     let df = file.lazy.clone().select(exprs).collect().engine(|| format!("profiling {}", path.display()))?;
@@ -94,13 +109,15 @@ pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
         columns.push(profile_column(&df, i, name.as_str(), dtype, file.rows)?);
     }
     let info = file.info()?;
+    let layout = detect_layout(&columns, baseline_name);
     Ok(FileProfile {
         path: path.display().to_string(),
         format: file.format.label().to_string(),
         rows: file.rows,
         row_groups: (file.format == FileFormat::Parquet).then(|| row_groups(path)).flatten(),
         sha256: info.sha256,
-        layout: detect_layout(&columns, baseline_name),
+        suggestion: suggest(path, &columns, &layout, baseline_name),
+        layout,
         columns,
     })
 }
@@ -120,8 +137,95 @@ fn profile_column(
     } else {
         None
     };
-    let role = guess_role(name, dtype, nulls, distinct, rows, labels);
-    Ok(ColumnProfile { name: name.to_string(), dtype: dtype.to_string(), nulls, distinct, role, labels })
+    let mut role = guess_role(name, dtype, nulls, distinct, rows, labels);
+    let mut verdicts = None;
+    if is_text(dtype) {
+        let counts = (0..VERDICTS.len())
+            .map(|k| Ok((VERDICTS[k].to_string(), cell_u64(df, &format!("verdict{i}_{k}"))?)))
+            .collect::<Result<Vec<_>>>()?;
+        let hits: u64 = counts.iter().map(|(_, n)| n).sum();
+        // Most present values are verdict tokens: a verdict column, coded as --verdict codes it.
+        if hits > 0 && 2 * hits >= rows - nulls {
+            let count =
+                |c: &[&str]| counts.iter().filter(|(k, _)| c.contains(&k.as_str())).map(|(_, n)| n).sum();
+            let (ones, zeros): (u64, u64) = (count(&["YTA", "ESH"]), count(&["NTA", "NAH"]));
+            role = ColumnRole::Verdict;
+            verdicts = Some(counts);
+            return Ok(ColumnProfile {
+                name: name.to_string(),
+                dtype: dtype.to_string(),
+                nulls,
+                distinct,
+                role,
+                labels: Some(LabelCounts { ones, zeros, invalid: rows - ones - zeros }),
+                verdicts,
+            });
+        }
+    }
+    Ok(ColumnProfile {
+        name: name.to_string(),
+        dtype: dtype.to_string(),
+        nulls,
+        distinct,
+        role,
+        labels,
+        verdicts,
+    })
+}
+
+/// The verdict classes `inspect` counts in text columns.
+const VERDICTS: [&str; 5] = ["YTA", "NTA", "ESH", "NAH", "INFO"];
+
+/// Column names that suggest the ground truth among verdict columns.
+const TRUTH_HINTS: [&str; 7] = ["truth", "crowd", "gold", "consensus", "subreddit", "ytanta", "is_asshole"];
+
+/// A command to start from, runnable as printed: the file in its layout (a tidy file alone: the
+/// data's own findings), a verdict column that looks like the truth as
+/// `--truth`, the other verdict columns (their metric, in a wide file) as `--verdict`, and
+/// `--verdict-classes` when any verdict has a class beyond YTA/NTA. Names are quoted for a POSIX
+/// shell.
+fn suggest(path: &Path, columns: &[ColumnProfile], layout: &str, baseline_name: &str) -> String {
+    let quote = |s: &str| {
+        if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./=".contains(c)) {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let verdicts: Vec<&ColumnProfile> = columns.iter().filter(|c| c.role == ColumnRole::Verdict).collect();
+    let is_truth = |c: &&ColumnProfile| {
+        let lower = c.name.to_lowercase();
+        TRUTH_HINTS.iter().any(|h| lower.contains(h))
+    };
+    let truth = verdicts.iter().find(|c| is_truth(c));
+    let wide = layout.starts_with("wide");
+    let suffix = format!("_{baseline_name}");
+    let mut metrics: Vec<String> = verdicts
+        .iter()
+        .filter(|c| !is_truth(c))
+        .map(|c| match c.name.strip_suffix(&suffix) {
+            Some(metric) if wide => metric.to_string(),
+            _ => c.name.clone(),
+        })
+        .filter(|m| !wide || columns.iter().any(|c| c.name == format!("{m}{suffix}")))
+        .collect();
+    metrics.dedup();
+    // Runnable as printed: a tidy file alone gives the data's own findings (models go after it).
+    let mut args = vec!["amplify compare".to_string(), quote(&path.display().to_string())];
+    if let Some(source) = layout.strip_prefix("long: try --source-column ") {
+        args.push(format!("--source-column {}", quote(source)));
+    }
+    if let Some(t) = truth {
+        args.push(format!("--truth {}", quote(&t.name)));
+    }
+    if !metrics.is_empty() {
+        args.push(format!("--verdict {}", quote(&metrics.join(","))));
+        let finer = verdicts.iter().flat_map(|c| c.verdicts.iter().flatten());
+        if finer.clone().any(|(k, n)| *n > 0 && !["YTA", "NTA"].contains(&k.as_str())) {
+            args.push("--verdict-classes".into());
+        }
+    }
+    args.join(" ")
 }
 
 fn guess_role(
@@ -154,7 +258,7 @@ fn detect_layout(columns: &[ColumnProfile], baseline_name: &str) -> String {
     let suffix = format!("_{baseline_name}");
     let wide: Vec<&str> = columns
         .iter()
-        .filter(|c| c.role == ColumnRole::Metric && c.name.ends_with(&suffix))
+        .filter(|c| [ColumnRole::Metric, ColumnRole::Verdict].contains(&c.role) && c.name.ends_with(&suffix))
         .map(|c| c.name.as_str())
         .collect();
     if !wide.is_empty() {
