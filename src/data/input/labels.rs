@@ -199,6 +199,58 @@ pub(crate) fn verdict(name: &str, dtype: &DataType, map: &VerdictMap) -> Expr {
         .cast(DataType::Int32)
 }
 
+/// The most distinct values a text verdict column may have to be coded by value (else the
+/// per-row expression of [`verdict`]).
+const MAX_CODED_VALUES: usize = 256;
+
+/// The distinct non-null values of a text column, or `None` when there are more than
+/// [`MAX_CODED_VALUES`] (or the column is not text).
+pub(crate) fn distinct_text(
+    lazy: &LazyFrame,
+    name: &str,
+    dtype: &DataType,
+) -> PolarsResult<Option<Vec<String>>> {
+    if !is_text(dtype) {
+        return Ok(None);
+    }
+    let values = crate::data::engine::collect_streaming(
+        lazy.clone().select([text(name, dtype)
+            .unique()
+            .drop_nulls()
+            .head(Some(MAX_CODED_VALUES + 1))
+            .alias("v")]),
+    )?;
+    let column = values.column("v")?.str()?.clone();
+    if column.len() > MAX_CODED_VALUES {
+        return Ok(None);
+    }
+    Ok(Some(column.iter().flatten().map(str::to_string).collect()))
+}
+
+/// A verdict label coded by value: each distinct raw value of the column is coded once by the
+/// rule of [`verdict`] (trimmed, upper-cased, through `map` or the binary spellings), and each row
+/// is compared with the raw values that code 1 or 0 — the same codes without trimming and
+/// case-folding every row (which cost 0.65 µs per row, 3× a whole plain comparison).
+pub(crate) fn verdict_by_value(name: &str, dtype: &DataType, values: &[String], map: &VerdictMap) -> Expr {
+    let upper = |labels: &[&str]| labels.iter().map(|l| l.to_uppercase()).collect::<Vec<_>>();
+    let ones: Vec<String> = map.ones.iter().cloned().chain(upper(&TRUE_LABELS)).collect();
+    let zeros: Vec<String> = map.zeros.iter().cloned().chain(upper(&FALSE_LABELS)).collect();
+    let code = |v: &String| {
+        let token = v.trim().to_uppercase();
+        (ones.contains(&token), zeros.contains(&token))
+    };
+    let raw_ones: Vec<&str> = values.iter().filter(|v| code(v).0).map(String::as_str).collect();
+    let raw_zeros: Vec<&str> =
+        values.iter().filter(|v| !code(v).0 && code(v).1).map(String::as_str).collect();
+    let s = text(name, dtype);
+    when(any_of(&s, &raw_ones))
+        .then(lit(1))
+        .when(any_of(&s, &raw_zeros))
+        .then(lit(0))
+        .otherwise(lit(NULL).cast(DataType::Int32))
+        .cast(DataType::Int32)
+}
+
 fn as_strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -249,6 +301,31 @@ mod tests {
     }
 
     use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Coding by value gives the per-row codes of `verdict` for any text, however spelled.
+        #[test]
+        fn coding_by_value_is_coding_by_row(values in prop::collection::vec(
+            prop::option::of(prop_oneof![
+                prop::sample::select(vec!["YTA", " yta", "Esh\t", "NTA ", "nah", "INFO", "1", "no", "", "YES", "ß", "x"])
+                    .prop_map(str::to_string),
+                ".{0,6}",
+            ]),
+            1..40,
+        )) {
+            let map = VerdictMap::default();
+            let df = DataFrame::new_infer_height(vec![Series::new("v".into(), values).into_column()]).expect("frame");
+            let distinct = distinct_text(&df.clone().lazy(), "v", &DataType::String).expect("distinct").expect("few");
+            let by_value = verdict_by_value("v", &DataType::String, &distinct, &map).alias("a");
+            let by_row = verdict("v", &DataType::String, &map).alias("b");
+            let out = df.lazy().select([by_value, by_row]).collect().expect("codes");
+            let a: Vec<Option<i32>> = out.column("a").expect("a").i32().expect("i32").iter().collect();
+            let b: Vec<Option<i32>> = out.column("b").expect("b").i32().expect("i32").iter().collect();
+            prop_assert_eq!(a, b);
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]

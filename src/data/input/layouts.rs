@@ -3,7 +3,7 @@
 
 use super::groups::level_exprs;
 use super::ids::resolve_id;
-use super::labels::{label_source, verdict};
+use super::labels::{distinct_text, label_source, verdict, verdict_by_value};
 use super::metrics::label_columns;
 use super::metrics::select_metrics;
 use super::model::{DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, SourceFrame};
@@ -169,7 +169,12 @@ fn baseline_extras(file: &ScannedFile, options: &DataOptions, pairs: Option<&Pai
             purpose: "--truth",
             available: file.column_list(),
         })?;
-        extras.push(verdict(truth, dtype, &options.verdict_map).alias(TRUTH));
+        // Text truths coded by value like verdicts; anything else 1, 0 or null by `verdict`.
+        let label = match distinct_text(&file.lazy, truth, dtype).engine(|| format!("reading '{truth}'"))? {
+            Some(values) => verdict_by_value(truth, dtype, &values, &options.verdict_map),
+            None => verdict(truth, dtype, &options.verdict_map),
+        };
+        extras.push(label.alias(TRUTH));
     }
     for (j, spec) in options.groupings.iter().enumerate() {
         let (level, matches) = level_exprs(spec, file, options.text.as_deref())?;
@@ -305,6 +310,17 @@ fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
     }
 }
 
+/// A verdict column's label: coded by its distinct values when it is text with few of them
+/// (`labels::verdict_by_value`), else row by row (`labels::label_source`).
+fn verdict_label(lazy: &LazyFrame, column: &str, dtype: &DataType, options: &DataOptions) -> Result<Expr> {
+    let distinct =
+        distinct_text(lazy, column, dtype).engine(|| format!("reading the verdicts of '{column}'"))?;
+    Ok(match distinct {
+        Some(values) => verdict_by_value(column, dtype, &values, &options.verdict_map),
+        None => label_source(column, dtype, Some(&options.verdict_map)),
+    })
+}
+
 fn normalise_source(
     raw: &RawSource,
     rows: u64,
@@ -321,7 +337,10 @@ fn normalise_source(
         present.push(found.is_some());
         if let Some((_, column, dtype)) = found {
             let is_verdict = options.verdicts.contains(metric);
-            let label = label_source(column, dtype, is_verdict.then_some(&options.verdict_map));
+            let label = match is_verdict {
+                true => verdict_label(&raw.lazy, column, dtype, options)?,
+                false => label_source(column, dtype, None),
+            };
             inverted[present.len() - 1] = !is_verdict && options.invert.contains(metric);
             exprs.push(label.alias(metric.as_str()));
         }
