@@ -251,6 +251,25 @@ pub(crate) fn verdict_by_value(name: &str, dtype: &DataType, values: &[String], 
         .cast(DataType::Int32)
 }
 
+/// A binary label of a text column coded by value: each distinct raw value is coded once by the
+/// rule of [`normalised`] (trimmed, lower-cased [`TRUE_LABELS`] / [`FALSE_LABELS`]) and rows are
+/// compared with the raw values that code 1 or 0 (raw judge strings such as `" Yes"` or `"1.0"`
+/// cost 5× an integer column row by row).
+pub(crate) fn binary_by_value(name: &str, dtype: &DataType, values: &[String]) -> Expr {
+    let code = |v: &String| v.trim().to_lowercase();
+    let raw_ones: Vec<&str> =
+        values.iter().filter(|v| TRUE_LABELS.contains(&code(v).as_str())).map(String::as_str).collect();
+    let raw_zeros: Vec<&str> =
+        values.iter().filter(|v| FALSE_LABELS.contains(&code(v).as_str())).map(String::as_str).collect();
+    let s = text(name, dtype);
+    when(any_of(&s, &raw_ones))
+        .then(lit(1))
+        .when(any_of(&s, &raw_zeros))
+        .then(lit(0))
+        .otherwise(lit(NULL).cast(DataType::Int32))
+        .cast(DataType::Int32)
+}
+
 fn as_strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -343,10 +362,14 @@ mod tests {
         )) {
             let series = Series::new("x".into(), values.clone());
             let df = DataFrame::new_infer_height(vec![series.into_column()]).expect("frame");
-            let out = df.lazy().select([normalised("x", &DataType::String, false).alias("x")]).collect().expect("normalise");
+            let distinct = distinct_text(&df.clone().lazy(), "x", &DataType::String).expect("distinct").expect("few");
+            let by_value = binary_by_value("x", &DataType::String, &distinct).alias("y");
+            let out = df.lazy().select([normalised("x", &DataType::String, false).alias("x"), by_value]).collect().expect("normalise");
+            let by_value: Vec<Option<i32>> = out.column("y").expect("y").i32().expect("i32").iter().collect();
             let got: Vec<Option<i32>> = out.column("x").expect("x").cast(&DataType::Int32).expect("int").i32().expect("i32").iter().collect();
             let want: Vec<Option<i32>> = values.iter().map(|v| v.as_deref().and_then(expected)).collect();
-            prop_assert_eq!(got, want);
+            prop_assert_eq!(&got, &want);
+            prop_assert_eq!(by_value, want, "coding by value is coding by row");
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::groups::level_exprs;
 use super::ids::resolve_id;
-use super::labels::{distinct_text, label_source, verdict, verdict_by_value};
+use super::labels::{binary_by_value, distinct_text, label_source, verdict, verdict_by_value};
 use super::metrics::label_columns;
 use super::metrics::select_metrics;
 use super::model::{DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, SourceFrame};
@@ -321,6 +321,17 @@ fn verdict_label(lazy: &LazyFrame, column: &str, dtype: &DataType, options: &Dat
     })
 }
 
+/// A binary label column: text with few distinct values coded by value
+/// (`labels::binary_by_value`), else `labels::label_source`.
+fn binary_label(lazy: &LazyFrame, column: &str, dtype: &DataType) -> Result<Expr> {
+    let distinct =
+        distinct_text(lazy, column, dtype).engine(|| format!("reading the labels of '{column}'"))?;
+    Ok(match distinct {
+        Some(values) => binary_by_value(column, dtype, &values),
+        None => label_source(column, dtype, None),
+    })
+}
+
 fn normalise_source(
     raw: &RawSource,
     rows: u64,
@@ -339,7 +350,7 @@ fn normalise_source(
             let is_verdict = options.verdicts.contains(metric);
             let label = match is_verdict {
                 true => verdict_label(&raw.lazy, column, dtype, options)?,
-                false => label_source(column, dtype, None),
+                false => binary_label(&raw.lazy, column, dtype)?,
             };
             inverted[present.len() - 1] = !is_verdict && options.invert.contains(metric);
             exprs.push(label.alias(metric.as_str()));
