@@ -170,10 +170,9 @@ fn baseline_extras(file: &ScannedFile, options: &DataOptions, pairs: Option<&Pai
             available: file.column_list(),
         })?;
         // Text truths coded by value like verdicts; anything else 1, 0 or null by `verdict`.
-        let label = match distinct_text(&file.lazy, truth, dtype).engine(|| format!("reading '{truth}'"))? {
-            Some(values) => verdict_by_value(truth, dtype, &values, &options.verdict_map),
-            None => verdict(truth, dtype, &options.verdict_map),
-        };
+        let map = &options.verdict_map;
+        let by_value = |v: &[String]| verdict_by_value(truth, dtype, v, map);
+        let label = label_by_value(&file.lazy, truth, dtype, by_value, verdict(truth, dtype, map))?;
         extras.push(label.alias(TRUTH));
     }
     for (j, spec) in options.groupings.iter().enumerate() {
@@ -310,26 +309,18 @@ fn common_id_type(raws: &[RawSource], files: &[ScannedFile]) -> DataType {
     }
 }
 
-/// A verdict column's label: coded by its distinct values when it is text with few of them
-/// (`labels::verdict_by_value`), else row by row (`labels::label_source`).
-fn verdict_label(lazy: &LazyFrame, column: &str, dtype: &DataType, options: &DataOptions) -> Result<Expr> {
-    let distinct =
-        distinct_text(lazy, column, dtype).engine(|| format!("reading the verdicts of '{column}'"))?;
-    Ok(match distinct {
-        Some(values) => verdict_by_value(column, dtype, &values, &options.verdict_map),
-        None => label_source(column, dtype, Some(&options.verdict_map)),
-    })
-}
-
-/// A binary label column: text with few distinct values coded by value
-/// (`labels::binary_by_value`), else `labels::label_source`.
-fn binary_label(lazy: &LazyFrame, column: &str, dtype: &DataType) -> Result<Expr> {
+/// A label column's expression: text with few distinct values coded by value (`by_value`, from
+/// `labels::distinct_text`), anything else by `fallback` (the per-row rule).
+fn label_by_value(
+    lazy: &LazyFrame,
+    column: &str,
+    dtype: &DataType,
+    by_value: impl FnOnce(&[String]) -> Expr,
+    fallback: Expr,
+) -> Result<Expr> {
     let distinct =
         distinct_text(lazy, column, dtype).engine(|| format!("reading the labels of '{column}'"))?;
-    Ok(match distinct {
-        Some(values) => binary_by_value(column, dtype, &values),
-        None => label_source(column, dtype, None),
-    })
+    Ok(distinct.map_or(fallback, |values| by_value(&values)))
 }
 
 fn normalise_source(
@@ -348,9 +339,22 @@ fn normalise_source(
         present.push(found.is_some());
         if let Some((_, column, dtype)) = found {
             let is_verdict = options.verdicts.contains(metric);
+            let map = &options.verdict_map;
             let label = match is_verdict {
-                true => verdict_label(&raw.lazy, column, dtype, options)?,
-                false => binary_label(&raw.lazy, column, dtype)?,
+                true => label_by_value(
+                    &raw.lazy,
+                    column,
+                    dtype,
+                    |v| verdict_by_value(column, dtype, v, map),
+                    label_source(column, dtype, Some(map)),
+                )?,
+                false => label_by_value(
+                    &raw.lazy,
+                    column,
+                    dtype,
+                    |v| binary_by_value(column, dtype, v),
+                    label_source(column, dtype, None),
+                )?,
             };
             inverted[present.len() - 1] = !is_verdict && options.invert.contains(metric);
             exprs.push(label.alias(metric.as_str()));
