@@ -429,6 +429,14 @@ fn inputs_and_outputs_that_are_not_what_they_seem() {
         &["notes.txt", "is a file, not a directory"],
     );
     case(&fx, &["compare", "--counts", "@c_ok.csv", "--counts", "@c_ok.csv"], &["same content", "twice"]);
+    // Compressed files named .csv: polars (without `decompress`) panicked on them.
+    let gz = std::process::Command::new("gzip").arg("-k").arg(d.join("human.csv")).status().expect("gzip");
+    assert!(gz.success());
+    std::fs::rename(d.join("human.csv.gz"), d.join("packed.csv")).expect("rename");
+    std::fs::write(d.join("packed_zstd.csv"), [0x28, 0xb5, 0x2f, 0xfd, 0, 0]).expect("write");
+    case(&fx, &["compare", "@packed.csv", "@model.csv"], &["packed.csv", "gzip-compressed", "decompress"]);
+    case(&fx, &["compare", "--counts", "@packed_zstd.csv"], &["packed_zstd.csv", "zstd-compressed"]);
+    case(&fx, &["inspect", "@packed.csv"], &["packed.csv", "gzip-compressed"]);
     // Every item's two samples tie: under --aggregate majority no item has a value.
     write(d, "tie_h.csv", "id,a\n1,1\n2,0\n3,1\n");
     write(d, "tie_m.csv", "id,seed,a\n1,1,1\n1,2,0\n2,1,0\n2,2,1\n3,1,1\n3,2,0\n");

@@ -195,12 +195,48 @@ pub(crate) fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
             let args = ScanArgsParquet { glob: false, ..Default::default() };
             LazyFrame::scan_parquet(pl_path, args)
         }
-        FileFormat::Csv => LazyCsvReader::new(pl_path)
-            .with_has_header(true)
-            .with_infer_schema_length(Some(10_000))
-            .with_glob(false)
-            .finish(),
+        FileFormat::Csv => {
+            refuse_compressed(path)?;
+            LazyCsvReader::new(pl_path)
+                .with_has_header(true)
+                .with_infer_schema_length(Some(10_000))
+                .with_glob(false)
+                .finish()
+        }
     }
+}
+
+/// Refuses a "CSV" whose first bytes announce compression: polars (built without its
+/// `decompress` feature) would panic on it.
+pub(crate) fn refuse_compressed(path: &Path) -> PolarsResult<()> {
+    if let Some(kind) = compression(path) {
+        let hint = if kind == "zlib" {
+            " (a text file whose first characters are 'x^' reads as zlib too: rename its first column)"
+        } else {
+            ""
+        };
+        polars_bail!(ComputeError: "the file is {kind}-compressed; amplify reads plain CSV or Parquet: decompress it first (or convert it to Parquet){hint}");
+    }
+    Ok(())
+}
+
+/// The compression a file's first bytes announce, if any: the kinds polars detects (gzip, zlib,
+/// zstd) and others that are never CSV (bzip2, xz, zip).
+fn compression(path: &Path) -> Option<&'static str> {
+    let mut head = [0u8; 6];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    const MAGIC: [(&[u8], &str); 9] = [
+        (&[0x1f, 0x8b], "gzip"),
+        (&[0x28, 0xb5, 0x2f, 0xfd], "zstd"),
+        (&[0x78, 0x01], "zlib"),
+        (&[0x78, 0x5e], "zlib"),
+        (&[0x78, 0x9c], "zlib"),
+        (&[0x78, 0xda], "zlib"),
+        (b"BZh", "bzip2"),
+        (&[0xfd, b'7', b'z', b'X', b'Z', 0x00], "xz"),
+        (b"PK\x03\x04", "zip"),
+    ];
+    MAGIC.iter().find(|(magic, _)| head[..n].starts_with(magic)).map(|(_, kind)| *kind)
 }
 
 /// Hex SHA-256 of a file, streamed in 1 MiB blocks.

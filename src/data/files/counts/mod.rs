@@ -8,7 +8,7 @@
 
 use crate::counts::CountsTable;
 use crate::data::engine::{first_line, EngineContext};
-use crate::data::input::source::scan;
+use crate::data::input::source::{refuse_compressed, scan};
 use crate::data::input::FileFormat;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -229,6 +229,7 @@ fn scan_counts(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
     if format == FileFormat::Parquet {
         return scan(path, format);
     }
+    refuse_compressed(path)?;
     let header = LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
         .with_has_header(true)
         .with_infer_schema_length(Some(0))

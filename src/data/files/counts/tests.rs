@@ -54,6 +54,23 @@ proptest! {
     }
 }
 
+/// Compressed bytes in a `.csv` (polars panicked on gzip's magic number) are refused by name.
+#[test]
+fn compressed_files_are_refused_with_their_kind() {
+    let cases: [(&[u8], &str); 6] = [
+        (&[31, 139, 0, 0], "gzip"),
+        (&[120, 1, 0, 0], "zlib"),
+        (b"x^2,y\n1,2\n", "zlib"),
+        (&[0x28, 0xb5, 0x2f, 0xfd, 1], "zstd"),
+        (b"BZh91AY", "bzip2"),
+        (b"PK\x03\x04rest", "zip"),
+    ];
+    for (bytes, kind) in cases {
+        let e = read(bytes).expect_err("compressed").to_string();
+        assert!(e.contains("c.csv") && e.contains(&format!("{kind}-compressed")), "{e}");
+    }
+}
+
 /// A CSV written by another tool (empty keys unquoted): `cell` 0000 and `level` 007 stay text.
 #[test]
 fn csv_keys_that_look_like_numbers_stay_text() {
