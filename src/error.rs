@@ -13,13 +13,13 @@ pub enum AmplifyError {
         path: PathBuf,
     },
     /// The file extension is neither Parquet nor CSV.
-    #[error("{path}: unsupported file type; amplify reads .parquet and .csv files")]
+    #[error("{path}: unsupported file type; amplify reads .parquet and .csv files, and Inspect logs (.eval, .json)")]
     UnsupportedFormat {
         /// The offending path.
         path: PathBuf,
     },
     /// The file could not be parsed (truncated Parquet, malformed CSV, ...).
-    #[error("{path}: cannot read as {format}: {reason}; is the file complete and really {format}?")]
+    #[error("{path}: cannot read as {format}: {reason}; is the file complete and in {format} format?")]
     Unreadable {
         /// The offending path.
         path: PathBuf,

@@ -39,6 +39,17 @@ pub(crate) fn lines(text: &str) -> String {
     text.split('\n').map(line).collect::<Vec<_>>().join("\n")
 }
 
+/// `text` safe for a one-line message: control and replacement characters become `?`, and it is
+/// cut to `max` characters.
+pub(crate) fn printable(text: &str, max: usize) -> String {
+    let mut out: String =
+        text.chars().take(max).map(|c| if c.is_control() || c == '\u{FFFD}' { '?' } else { c }).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

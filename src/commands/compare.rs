@@ -102,7 +102,7 @@ pub(crate) fn findings(
         verdicts: plan.options.verdicts.clone(),
         verdict_classes: plan.options.verdict_classes.clone(),
         pair_columns: plan.options.pairs.as_ref().map(|p| [p.pair.clone(), p.variant.clone()]),
-        repeats: plan.options.repeats.as_ref().map(crate::plan::repeat_settings),
+        repeats: dataset.repeats.as_ref().map(crate::plan::repeat_settings),
         versus: plan.versus.clone(),
         versus_only: plan.versus_only,
         rank_by: plan.rank_by.clone(),

@@ -196,7 +196,7 @@ fn check_audit_sources(data: &Dataset, file: &ScannedFile, source_column: &str) 
         return Err(AmplifyError::Data(format!(
             "{}: column '{source_column}' names the source '{}', which is not compared (sources: {}); fix the name or leave those rows out",
             file.path.display(),
-            crate::data::input::source::printable(unknown, 80),
+            crate::escape::printable(unknown, 80),
             compared.join(", ")
         )));
     }

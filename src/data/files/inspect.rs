@@ -2,7 +2,7 @@
 
 use crate::data::engine::{cell_u64, EngineContext};
 use crate::data::input::labels::{is_label_type, is_text, normalised};
-use crate::data::input::source::ScannedFile;
+use crate::data::input::source::{LogInfo, ScannedFile};
 use crate::data::input::FileFormat;
 use crate::error::Result;
 use polars::prelude::*;
@@ -109,6 +109,9 @@ pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
         columns.push(profile_column(&df, i, name.as_str(), dtype, file.rows)?);
     }
     let info = file.info()?;
+    if let Some(log) = &file.log {
+        return Ok(log_profile(path, &file, log, columns, info.sha256));
+    }
     let layout = detect_layout(&columns, baseline_name);
     Ok(FileProfile {
         path: path.display().to_string(),
@@ -120,6 +123,46 @@ pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
         layout,
         columns,
     })
+}
+
+/// An Inspect log's profile: `id` is the id, `epoch` the sample number, metadata columns are
+/// context (never metrics); the command compares the log's scores with themselves (the data's
+/// own findings), ready to take a baseline file in front.
+fn log_profile(
+    path: &Path,
+    file: &ScannedFile,
+    log: &LogInfo,
+    mut columns: Vec<ColumnProfile>,
+    sha256: String,
+) -> FileProfile {
+    for c in &mut columns {
+        if c.name == "id" {
+            c.role = ColumnRole::Id;
+        } else if log.not_labels.contains(&c.name)
+            && [ColumnRole::Metric, ColumnRole::Verdict].contains(&c.role)
+        {
+            c.role = if c.distinct < file.rows { ColumnRole::Categorical } else { ColumnRole::Other };
+        }
+    }
+    let epochs = if log.epochs > 1 {
+        format!(", {} epochs read as repeated samples", log.epochs)
+    } else {
+        String::new()
+    };
+    let layout = format!(
+        "Inspect log of model '{}'{epochs}: compare it with a baseline keyed by the same sample ids: amplify compare BASELINE LOG",
+        log.model
+    );
+    FileProfile {
+        path: path.display().to_string(),
+        format: file.format.label().to_string(),
+        rows: file.rows,
+        row_groups: None,
+        sha256,
+        suggestion: suggest(path, &columns, "tidy", "human"),
+        layout,
+        columns,
+    }
 }
 
 fn profile_column(

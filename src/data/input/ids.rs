@@ -145,7 +145,7 @@ pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<St
             format: "CSV",
             reason: format!(
                 "its header '{}' is one column: the file looks separated by ';', tab or '|'; amplify reads comma-separated CSV (or Parquet)",
-                super::source::printable(names[0], 60)
+                crate::escape::printable(names[0], 60)
             ),
         });
     }

@@ -6,7 +6,9 @@ use super::ids::resolve_id;
 use super::labels::{binary_by_value, distinct_text, label_source, verdict, verdict_by_value};
 use super::metrics::label_columns;
 use super::metrics::select_metrics;
-use super::model::{DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, SourceFrame};
+use super::model::{
+    Aggregate, DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, RepeatOptions, SourceFrame,
+};
 use super::source::ScannedFile;
 use crate::data::columns::{self, ID, PAIR, TRUTH, VARIANT};
 use crate::data::engine::{cell_u64, EngineContext};
@@ -29,6 +31,8 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (None, 1) => super::wide::wide_sources(&inputs[0], options)?,
         (None, _) => tidy_sources(inputs, options)?,
     };
+    let implied = implied_samples(&files, options);
+    let options = implied.as_ref().unwrap_or(options);
     let mut raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
     if let Some(pairs) = &options.pairs {
         crate::data::input::counterfactual::exclude_pair_columns(&mut raws, pairs);
@@ -40,6 +44,12 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (Some(source), Layout::Long) => unsourced_rows(&files[0], source)?,
         _ => Vec::new(),
     };
+    notes.extend(files.iter().filter_map(|f| f.log.as_ref()).flat_map(|l| l.notes.iter().cloned()));
+    if implied.is_some() {
+        notes.push(
+            "an Inspect log holds several epochs: they are read as repeated samples (--sample epoch)".into(),
+        );
+    }
     if raws.len() == 1 {
         notes.push(format!(
             "one source ('{}') and no model: the data's own findings (to compare models, give their files after it, or model columns '<metric>_<model>' beside '<metric>_{}' columns)",
@@ -204,6 +214,21 @@ fn check_truth(baseline: &SourceFrame, truth: &str, file: &ScannedFile) -> Resul
 
 type Sources = (Layout, Vec<ScannedFile>, Vec<RawSource>);
 
+/// The options with `--sample epoch` when a model's Inspect log holds several epochs and no
+/// repeated design was asked for (`None`: the options stand as given).
+fn implied_samples(files: &[ScannedFile], options: &DataOptions) -> Option<DataOptions> {
+    let epochs = files.iter().skip(1).filter_map(|f| f.log.as_ref()).any(|l| l.epochs > 1);
+    (epochs && options.repeats.is_none()).then(|| DataOptions {
+        repeats: Some(RepeatOptions {
+            sample: Some("epoch".into()),
+            annotator: None,
+            repeated: false,
+            aggregate: Aggregate::Mean,
+        }),
+        ..options.clone()
+    })
+}
+
 fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> {
     let mut files = Vec::new();
     let mut raws: Vec<RawSource> = Vec::new();
@@ -213,7 +238,7 @@ fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> 
         let name = match (i, &input.name) {
             (_, Some(n)) => n.clone(),
             (0, None) => options.baseline_name.clone(),
-            (_, None) => input.display_name(),
+            (_, None) => file.log.as_ref().map_or_else(|| input.display_name(), |l| l.model.clone()),
         };
         if raws.iter().any(|r| r.name == name) {
             return Err(AmplifyError::Usage(format!(

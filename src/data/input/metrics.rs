@@ -180,6 +180,9 @@ pub(crate) fn label_columns(file: &ScannedFile, exclude: &[&str]) -> Vec<(String
     file.schema
         .iter()
         .filter(|(name, dtype)| !exclude.contains(&name.as_str()) && is_label_type(dtype))
+        .filter(|(name, _)| {
+            !file.log.as_ref().is_some_and(|l| l.not_labels.iter().any(|n| n == name.as_str()))
+        })
         .map(|(name, dtype)| (name.to_string(), name.to_string(), dtype.clone()))
         .collect()
 }

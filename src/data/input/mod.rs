@@ -1,6 +1,6 @@
 //! Reading the inputs: files, directories and globs ([`source`], [`multifile`]); the tidy, long
 //! ([`layouts`]) and wide ([`wide`]) layouts; `--map` ([`maps`]); metric selection ([`metrics`]);
-//! label coding ([`labels`]); groupings as asked for ([`grouping_spec`]) and their level columns
+//! label coding ([`labels`]); Inspect logs read as tables ([`logs`]); groupings as asked for ([`grouping_spec`]) and their level columns
 //! ([`groups`]); the id column and its checks ([`ids`]); counterfactual pairs
 //! ([`counterfactual`]); repeated samples and annotators ([`repeats`]); verdict classes
 //! ([`verdict_classes`]). The result is one
@@ -12,6 +12,7 @@ pub(crate) mod groups;
 pub(crate) mod ids;
 pub(crate) mod labels;
 mod layouts;
+mod logs;
 mod maps;
 mod metrics;
 mod model;

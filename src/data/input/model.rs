@@ -39,17 +39,28 @@ impl InputSpec {
     }
 }
 
-/// The two formats amplify reads.
+/// The formats amplify reads: tables (Parquet, CSV) and evaluation logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
     /// Apache Parquet.
     Parquet,
     /// Comma-separated values with a header row.
     Csv,
+    /// An Inspect log (`.eval` zip or `.json`), read into a table in memory.
+    Inspect,
 }
 
 impl FileFormat {
-    /// Detects the format from the extension.
+    /// Detects an input's format from the extension: a table, or an Inspect log (`.eval`,
+    /// `.json`).
+    pub fn input_of(path: &Path) -> Result<Self> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("eval") | Some("json") => Ok(Self::Inspect),
+            _ => Self::of(path),
+        }
+    }
+
+    /// Detects a table format (Parquet, CSV) from the extension.
     pub fn of(path: &Path) -> Result<Self> {
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("parquet") | Some("pq") => Ok(Self::Parquet),
@@ -63,6 +74,7 @@ impl FileFormat {
         match self {
             Self::Parquet => "Parquet",
             Self::Csv => "CSV",
+            Self::Inspect => "Inspect log",
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Input files: naming (`NAME=PATH`), format detection, lazy scans, row counts and content hashes.
 
+use super::logs;
 use super::model::{FileFormat, FileInfo};
 use crate::data::engine::{cell_u64, first_line};
 use crate::error::{AmplifyError, Result};
+use crate::escape::printable;
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -22,6 +24,20 @@ pub(crate) struct ScannedFile {
     /// Its row count.
     pub rows: u64,
     hash: Option<JoinHandle<std::io::Result<String>>>,
+    /// What an evaluation log says beyond its table (`None` for tables).
+    pub log: Option<LogInfo>,
+}
+
+/// What the input stage keeps of an evaluation log besides its frame.
+pub(crate) struct LogInfo {
+    /// The evaluated model: the source's name unless `NAME=PATH` gives one.
+    pub model: String,
+    /// Columns that are never labels (epoch, target, metadata fields).
+    pub not_labels: Vec<String>,
+    /// The largest epoch: above 1, the epochs are repeated samples (`--sample epoch`).
+    pub epochs: i64,
+    /// What the reader noticed, for the run's notes.
+    pub notes: Vec<String>,
 }
 
 impl ScannedFile {
@@ -38,7 +54,10 @@ impl ScannedFile {
             }
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
-        let format = FileFormat::of(path)?;
+        let format = FileFormat::input_of(path)?;
+        if format == FileFormat::Inspect {
+            return Self::open_log(path);
+        }
         check_content(path, format)?;
         if format == FileFormat::Parquet {
             check_parquet_types(path)?;
@@ -66,7 +85,22 @@ impl ScannedFile {
         let counted = lazy.clone().select([len().alias("n")]).collect().map_err(unreadable)?;
         let rows = cell_u64(&counted, "n")?;
         let hash = Some(std::thread::spawn(hash));
-        Ok(Self { path: path.to_path_buf(), format, lazy, schema, rows, hash })
+        Ok(Self { path: path.to_path_buf(), format, lazy, schema, rows, hash, log: None })
+    }
+
+    /// Opens an Inspect log: its samples become a frame in memory ([`logs`]).
+    fn open_log(path: &Path) -> Result<Self> {
+        let table = logs::read_inspect(path)?;
+        let owned = path.to_path_buf();
+        let mut file =
+            Self::from_scan(path, FileFormat::Inspect, Ok(table.frame.lazy()), move || sha256_file(&owned))?;
+        file.log = Some(LogInfo {
+            model: table.model,
+            not_labels: table.not_labels,
+            epochs: table.epochs,
+            notes: table.notes,
+        });
+        Ok(file)
     }
 
     /// Comma-separated column names, for error messages (printable, at most 60 characters each).
@@ -104,17 +138,6 @@ impl ScannedFile {
         };
         Ok(FileInfo { path: self.path.clone(), format: self.format, rows: self.rows, sha256 })
     }
-}
-
-/// `text` safe for a one-line message: control and replacement characters become `?`, and it is
-/// cut to `max` characters.
-pub(crate) fn printable(text: &str, max: usize) -> String {
-    let mut out: String =
-        text.chars().take(max).map(|c| if c.is_control() || c == '\u{FFFD}' { '?' } else { c }).collect();
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
 }
 
 /// Refuses a Parquet file with a column type this build of polars cannot read (it would abort the
@@ -203,6 +226,7 @@ pub(crate) fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
                 .with_glob(false)
                 .finish()
         }
+        FileFormat::Inspect => polars_bail!(ComputeError: "an Inspect log is read by its own reader"),
     }
 }
 
