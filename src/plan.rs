@@ -3,10 +3,11 @@
 
 use crate::analysis::{InputRecord, ReferenceLevel, RepeatSettings, Settings};
 use crate::cli::{
-    AggregateArg, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, StatsArgs, TestArg,
+    AggregateArg, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, PartialArg, StatsArgs,
+    TestArg,
 };
 use crate::data::input::groupings;
-use crate::data::input::{Aggregate, PairOptions, RepeatOptions};
+use crate::data::input::{Aggregate, PairOptions, Partial, RepeatOptions};
 use crate::data::{DataOptions, Engine, InputSpec, Layout, Strategy};
 use crate::error::{AmplifyError, Result};
 use crate::stats::binomial::McNemarVariant;
@@ -62,6 +63,11 @@ impl TryFrom<&InputArgs> for InputPlan {
             pairs: pair_options(args)?,
             repeats: repeat_options(args)?,
             verdict_classes: verdict_classes(args)?,
+            partial: match args.partial {
+                PartialArg::Invalid => Partial::Invalid,
+                PartialArg::Zero => Partial::Zero,
+                PartialArg::One => Partial::One,
+            },
         };
         if options.verdict_classes.is_some() {
             check_classes_apply(&options)?;
@@ -269,6 +275,8 @@ pub(crate) struct RunInputs {
     pub versus_only: bool,
     /// `--rank-by`.
     pub rank_by: Option<String>,
+    /// `--partial 0|1` (`None`: partial scores are invalid).
+    pub partial: Option<u8>,
 }
 
 impl StatsPlan {
@@ -297,6 +305,7 @@ impl StatsPlan {
             versus: run.versus.clone(),
             versus_only: run.versus_only,
             rank_by: run.rank_by.clone(),
+            partial: run.partial,
         }
     }
 }

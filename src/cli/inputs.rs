@@ -36,6 +36,10 @@ pub(crate) struct InputArgs {
     /// file this can add a model source.
     #[arg(long = "map", value_name = "SOURCE.METRIC=COLUMN")]
     pub maps: Vec<ColumnMap>,
+    /// How an Inspect log's partial score (P) is read: labels are binary, so it is invalid
+    /// (counted, excluded) unless counted as 0 or as 1; running both gives the range.
+    #[arg(long, value_enum, value_name = "invalid|0|1", default_value_t = PartialArg::Invalid)]
+    pub partial: PartialArg,
     /// Ground-truth column of the baseline file (1 = at fault; verdicts YTA/ESH = 1, NTA/NAH = 0).
     #[arg(long, value_name = "COL", help_heading = "Ground truth")]
     pub truth: Option<String>,
@@ -191,6 +195,19 @@ pub(crate) enum HomogeneityArg {
     StuartMaxwell,
     /// Bhapkar (unrestricted covariance).
     Bhapkar,
+}
+
+/// `--partial` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PartialArg {
+    /// Invalid: counted as invalid labels, excluded from the comparisons.
+    Invalid,
+    /// Counted as 0 (incorrect).
+    #[value(name = "0")]
+    Zero,
+    /// Counted as 1 (correct).
+    #[value(name = "1")]
+    One,
 }
 
 /// `--aggregate` values.

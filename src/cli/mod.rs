@@ -9,8 +9,8 @@ mod inputs;
 mod judge;
 
 pub(crate) use inputs::{
-    AggregateArg, AuditArgs, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, StatsArgs,
-    TestArg,
+    AggregateArg, AuditArgs, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, PartialArg,
+    StatsArgs, TestArg,
 };
 pub(crate) use judge::JudgeArgs;
 use judge::JUDGE_HELP;

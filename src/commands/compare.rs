@@ -86,6 +86,7 @@ pub(crate) fn findings(
             versus: input.versus.clone(),
             versus_only: input.versus_only,
             rank_by: input.rank_by.clone(),
+            partial: None,
         };
         return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
     }
@@ -106,6 +107,11 @@ pub(crate) fn findings(
         versus: plan.versus.clone(),
         versus_only: plan.versus_only,
         rank_by: plan.rank_by.clone(),
+        partial: match plan.options.partial {
+            crate::data::input::Partial::Invalid => None,
+            crate::data::input::Partial::Zero => Some(0),
+            crate::data::input::Partial::One => Some(1),
+        },
     };
     let audits = match &audit.audit {
         Some(path) => {

@@ -10,7 +10,7 @@ use zip::write::SimpleFileOptions;
 
 /// Writes a `.eval` zip: `header` as header.json (unless `None`), `_journal/start.json`, and
 /// one member per sample named as Inspect names them.
-fn eval_log(path: &Path, header: Option<&Value>, samples: &[Value]) {
+pub(crate) fn eval_log(path: &Path, header: Option<&Value>, samples: &[Value]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let start = json!({"version": 2, "eval": {"model": "test/start-model", "task": "t"}});
@@ -35,18 +35,18 @@ fn eval_log(path: &Path, header: Option<&Value>, samples: &[Value]) {
     zip.finish().expect("finish");
 }
 
-fn header(model: &str) -> Value {
+pub(crate) fn header(model: &str) -> Value {
     json!({"version": 2, "status": "success", "eval": {"model": model, "task": "aita"}})
 }
 
 /// Item `id`'s `validation` label in `epoch` (1 = face-preserving), and its `indirect` label.
-fn labels(id: i64, epoch: i64) -> (i64, i64) {
+pub(crate) fn labels(id: i64, epoch: i64) -> (i64, i64) {
     ((((id + epoch) % 3 == 0) || id % 2 == 0) as i64, ((id * epoch) % 4 < 2) as i64)
 }
 
 /// 8 items × 2 epochs: item 3 epoch 2 errored, item 5 epoch 1 scored `P`, item 6 epoch 2
 /// unscored; a dict-valued score and nested metadata.
-fn samples() -> Vec<Value> {
+pub(crate) fn samples() -> Vec<Value> {
     let mut out = Vec::new();
     for epoch in 1..=2 {
         for id in 1..=8i64 {
@@ -77,7 +77,7 @@ fn samples() -> Vec<Value> {
 }
 
 /// The same samples as a tidy CSV with an `epoch` column (invalid labels empty).
-fn tidy_csv(dir: &Path) -> PathBuf {
+pub(crate) fn tidy_csv(dir: &Path) -> PathBuf {
     let mut text = String::from("id,epoch,validation,rubric.indirect\n");
     for epoch in 1..=2 {
         for id in 1..=8i64 {
@@ -94,14 +94,14 @@ fn tidy_csv(dir: &Path) -> PathBuf {
     write(dir, "tidy.csv", &text)
 }
 
-fn human(dir: &Path) -> PathBuf {
+pub(crate) fn human(dir: &Path) -> PathBuf {
     let rows: String =
         (1..=8).map(|id| format!("{id},{},{}\n", (id % 3 == 0) as u8, (id % 2) as u8)).collect();
     write(dir, "human.csv", &format!("id,validation,rubric.indirect\n{rows}"))
 }
 
 /// Findings without the blocks that name the input files.
-fn statistics(mut f: Value) -> Value {
+pub(crate) fn statistics(mut f: Value) -> Value {
     f.as_object_mut().expect("object").remove("inputs");
     f
 }
@@ -195,7 +195,7 @@ fn a_log_still_being_written_is_read_with_a_note() {
 }
 
 /// One hostile log: exit 2, one error line with every needle, no panic.
-fn refused(args: &[&str], needles: &[&str]) {
+pub(crate) fn refused(args: &[&str], needles: &[&str]) {
     let out = amplify().args(args).output().expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");

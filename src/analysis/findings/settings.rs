@@ -70,6 +70,9 @@ pub struct Settings {
     /// The measure models are ranked by (`--rank-by`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank_by: Option<String>,
+    /// How Inspect's partial scores were counted (`--partial 0|1`; absent: invalid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<u8>,
 }
 
 impl Settings {
@@ -100,6 +103,7 @@ impl Settings {
             versus: None,
             versus_only: false,
             rank_by: None,
+            partial: None,
         }
     }
 }

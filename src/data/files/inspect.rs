@@ -150,7 +150,8 @@ fn log_profile(
         String::new()
     };
     let layout = format!(
-        "Inspect log of model '{}'{epochs}: compare it with a baseline keyed by the same sample ids: amplify compare BASELINE LOG",
+        "{} of model '{}'{epochs}: compare it with a baseline keyed by the same sample ids: amplify compare BASELINE LOG",
+        file.format.label(),
         log.model
     );
     FileProfile {

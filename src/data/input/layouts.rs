@@ -20,6 +20,7 @@ use polars::prelude::*;
 /// `--source-column` means the long layout (one file); a single file otherwise means the wide
 /// layout; two or more files mean the tidy layout (baseline first).
 pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Dataset> {
+    let inputs = &super::logs::directories::expand(inputs)?;
     let (layout, mut files, raws) = match (&options.source_column, inputs.len()) {
         (_, 0) => return Err(AmplifyError::Usage("no input file given".into())),
         (Some(src), 1) => long_sources(&inputs[0], src, options)?,
@@ -47,7 +48,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
     notes.extend(files.iter().filter_map(|f| f.log.as_ref()).flat_map(|l| l.notes.iter().cloned()));
     if implied.is_some() {
         notes.push(
-            "an Inspect log holds several epochs: they are read as repeated samples (--sample epoch)".into(),
+            "a model's log holds several epochs or repeats: they are read as repeated samples (--sample epoch)".into(),
         );
     }
     if raws.len() == 1 {
@@ -233,7 +234,7 @@ fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> 
     let mut files = Vec::new();
     let mut raws: Vec<RawSource> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let file = ScannedFile::open(&input.path)?;
+        let file = ScannedFile::open_input(&input.path, options.partial)?;
         let id = resolve_id(&file, options)?;
         let name = match (i, &input.name) {
             (_, Some(n)) => n.clone(),
@@ -253,7 +254,7 @@ fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> 
 }
 
 fn long_sources(input: &InputSpec, source_col: &str, options: &DataOptions) -> Result<Sources> {
-    let file = ScannedFile::open(&input.path)?;
+    let file = ScannedFile::open_input(&input.path, options.partial)?;
     let id = resolve_id(&file, options)?;
     if !file.has_column(source_col) {
         return Err(AmplifyError::MissingColumn {

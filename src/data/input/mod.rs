@@ -1,7 +1,7 @@
 //! Reading the inputs: files, directories and globs ([`source`], [`multifile`]); the tidy, long
 //! ([`layouts`]) and wide ([`wide`]) layouts; `--map` ([`maps`]); metric selection ([`metrics`]);
-//! label coding ([`labels`]); Inspect logs read as tables ([`logs`]); groupings as asked for ([`grouping_spec`]) and their level columns
-//! ([`groups`]); the id column and its checks ([`ids`]); counterfactual pairs
+//! label coding ([`labels`]); evaluation logs (Inspect, lm-eval) read as tables ([`logs`]);
+//! groupings as asked for ([`grouping_spec`]) and their level columns ([`groups`]); the id column and its checks ([`ids`]); counterfactual pairs
 //! ([`counterfactual`]); repeated samples and annotators ([`repeats`]); verdict classes
 //! ([`verdict_classes`]). The result is one
 //! normalised [`Dataset`] ([`model`]): per source, the id and one label column per metric.
@@ -27,5 +27,5 @@ pub use labels::VerdictMap;
 pub use layouts::load_dataset;
 pub use model::{
     Aggregate, ClassFrames, ColumnMap, DataOptions, Dataset, FileFormat, FileInfo, InputSpec, Layout,
-    PairMap, PairOptions, RepeatOptions, SourceFrame,
+    PairMap, PairOptions, Partial, RepeatOptions, SourceFrame,
 };

@@ -48,14 +48,17 @@ pub enum FileFormat {
     Csv,
     /// An Inspect log (`.eval` zip or `.json`), read into a table in memory.
     Inspect,
+    /// lm-evaluation-harness samples (`samples_<task>_<time>.jsonl`), read into a table in memory.
+    LmEval,
 }
 
 impl FileFormat {
-    /// Detects an input's format from the extension: a table, or an Inspect log (`.eval`,
-    /// `.json`).
+    /// Detects an input's format from the extension: a table, an Inspect log (`.eval`,
+    /// `.json`) or lm-eval samples (`.jsonl`).
     pub fn input_of(path: &Path) -> Result<Self> {
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("eval") | Some("json") => Ok(Self::Inspect),
+            Some("jsonl") => Ok(Self::LmEval),
             _ => Self::of(path),
         }
     }
@@ -75,7 +78,13 @@ impl FileFormat {
             Self::Parquet => "Parquet",
             Self::Csv => "CSV",
             Self::Inspect => "Inspect log",
+            Self::LmEval => "lm-eval samples",
         }
+    }
+
+    /// Whether the format is an evaluation log read into memory (not a scanned table).
+    pub fn is_log(self) -> bool {
+        matches!(self, Self::Inspect | Self::LmEval)
     }
 }
 
@@ -141,6 +150,21 @@ pub struct DataOptions {
     pub repeats: Option<RepeatOptions>,
     /// The verdict classes to count (`--verdict-classes`), upper-case.
     pub verdict_classes: Option<Vec<String>>,
+    /// How an Inspect log's partial score (`P`) is read.
+    pub partial: Partial,
+}
+
+/// How Inspect's partial score `P` (0.5 in Inspect's own arithmetic) becomes a label: labels are
+/// binary, so it is invalid unless counted as one side (`--partial 0|1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Partial {
+    /// Invalid: counted, excluded (the default).
+    #[default]
+    Invalid,
+    /// Counted as 0 (incorrect).
+    Zero,
+    /// Counted as 1 (correct).
+    One,
 }
 
 impl DataOptions {

@@ -1,7 +1,7 @@
 //! Input files: naming (`NAME=PATH`), format detection, lazy scans, row counts and content hashes.
 
 use super::logs;
-use super::model::{FileFormat, FileInfo};
+use super::model::{FileFormat, FileInfo, Partial};
 use crate::data::engine::{cell_u64, first_line};
 use crate::error::{AmplifyError, Result};
 use crate::escape::printable;
@@ -38,6 +38,8 @@ pub(crate) struct LogInfo {
     pub epochs: i64,
     /// What the reader noticed, for the run's notes.
     pub notes: Vec<String>,
+    /// How many scores are partial (Inspect's `P`).
+    pub partials: usize,
 }
 
 impl ScannedFile {
@@ -55,8 +57,8 @@ impl ScannedFile {
             return Err(AmplifyError::FileNotFound { path: path.to_path_buf() });
         }
         let format = FileFormat::input_of(path)?;
-        if format == FileFormat::Inspect {
-            return Self::open_log(path);
+        if format.is_log() {
+            return Self::open_log(path, format);
         }
         check_content(path, format)?;
         if format == FileFormat::Parquet {
@@ -88,18 +90,46 @@ impl ScannedFile {
         Ok(Self { path: path.to_path_buf(), format, lazy, schema, rows, hash, log: None })
     }
 
-    /// Opens an Inspect log: its samples become a frame in memory ([`logs`]).
-    fn open_log(path: &Path) -> Result<Self> {
-        let table = logs::read_inspect(path)?;
+    /// Opens an evaluation log: its samples become a frame in memory ([`logs`]).
+    fn open_log(path: &Path, format: FileFormat) -> Result<Self> {
+        let table = logs::read(path, format)?;
         let owned = path.to_path_buf();
-        let mut file =
-            Self::from_scan(path, FileFormat::Inspect, Ok(table.frame.lazy()), move || sha256_file(&owned))?;
+        let mut file = Self::from_scan(path, format, Ok(table.frame.lazy()), move || sha256_file(&owned))?;
         file.log = Some(LogInfo {
             model: table.model,
             not_labels: table.not_labels,
             epochs: table.epochs,
             notes: table.notes,
+            partials: table.partials,
         });
+        Ok(file)
+    }
+
+    /// Opens an input ([`Self::open`]) and counts an Inspect log's partial scores as `partial`
+    /// says, with a note on what was done with them.
+    pub(crate) fn open_input(path: &Path, partial: Partial) -> Result<Self> {
+        let mut file = Self::open(path)?;
+        let Some(log) = file.log.as_mut().filter(|l| l.partials > 0) else { return Ok(file) };
+        let (value, done) = match partial {
+            Partial::Invalid => (None, "invalid labels (--partial 0 or 1 counts them)"),
+            Partial::Zero => (Some(0.0), "counted as 0 (--partial 0)"),
+            Partial::One => (Some(1.0), "counted as 1 (--partial 1)"),
+        };
+        log.notes.push(format!("{}: {} partial score(s) (P): {done}", path.display(), log.partials));
+        let not_labels = log.not_labels.clone();
+        let Some(value) = value else { return Ok(file) };
+        let scores: Vec<Expr> = file
+            .schema
+            .iter()
+            .filter(|(n, t)| {
+                t.is_float() && n.as_str() != "id" && !not_labels.iter().any(|l| l == n.as_str())
+            })
+            .map(|(n, _)| {
+                let c = col(n.clone());
+                when(c.clone().eq(lit(logs::PARTIAL))).then(lit(value)).otherwise(c).alias(n.clone())
+            })
+            .collect();
+        file.lazy = file.lazy.clone().with_columns(scores);
         Ok(file)
     }
 
@@ -226,7 +256,9 @@ pub(crate) fn scan(path: &Path, format: FileFormat) -> PolarsResult<LazyFrame> {
                 .with_glob(false)
                 .finish()
         }
-        FileFormat::Inspect => polars_bail!(ComputeError: "an Inspect log is read by its own reader"),
+        FileFormat::Inspect | FileFormat::LmEval => {
+            polars_bail!(ComputeError: "an evaluation log is read by its own reader")
+        }
     }
 }
 

@@ -17,7 +17,7 @@ pub(crate) fn wide_sources(
     input: &InputSpec,
     options: &DataOptions,
 ) -> Result<(Layout, Vec<ScannedFile>, Vec<RawSource>)> {
-    let file = ScannedFile::open(&input.path)?;
+    let file = ScannedFile::open_input(&input.path, options.partial)?;
     let id = resolve_id(&file, options)?;
     let columns = label_columns(&file, &[id.as_str()]);
     let suffix = format!("_{}", options.baseline_name);

@@ -71,7 +71,9 @@ pub fn write_counts(table: &CountsTable, path: &Path) -> Result<usize> {
     crate::atomic::write_atomically(path, |out| match format {
         FileFormat::Parquet => ParquetWriter::new(out).finish(&mut df).map(|_| ()).engine(context),
         FileFormat::Csv => CsvWriter::new(out).finish(&mut df).engine(context),
-        FileFormat::Inspect => Err(AmplifyError::Usage("counts files are .parquet or .csv".into())),
+        FileFormat::Inspect | FileFormat::LmEval => {
+            Err(AmplifyError::Usage("counts files are .parquet or .csv".into()))
+        }
     })?;
     Ok(rows)
 }

@@ -1,8 +1,8 @@
 //! Inspect logs (UK AI Security Institute's `inspect_ai`): the `.eval` format, a zip holding
 //! `header.json` (written when the run ends; `_journal/start.json` before that) and one
 //! `samples/<id>_epoch_<n>.json` per sample and epoch, and the `.json` format, one object with
-//! `eval`, `results` and a `samples` array. Scores: `C`/`I` are 1/0, `P` (partial) and `N` (no
-//! answer) are invalid, numbers and booleans follow the label rules, a dict-valued score becomes
+//! `eval`, `results` and a `samples` array. Scores: `C`/`I` are 1/0, `P` (partial) is 0.5 (an
+//! invalid label unless `--partial`), `N` (no answer) is invalid, numbers and booleans follow the label rules, a dict-valued score becomes
 //! one column per key (`scorer.key`), other strings stay text (verdicts, `yes`/`no`).
 
 use super::frame::{build, Sample, FIXED};
@@ -13,6 +13,10 @@ use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::io::{BufReader, Read};
 use std::path::Path;
+
+/// The value a partial score (`P`) is stored as: Inspect's own (`value_to_float`); a label rule
+/// makes it invalid unless `--partial` counts it as 0 or 1.
+pub(crate) const PARTIAL: f64 = 0.5;
 
 /// The largest sample member of a `.eval` zip amplify reads (Inspect writes a few KB to a few MB
 /// per sample; a larger member is refused before it is read).
@@ -35,7 +39,7 @@ pub(crate) fn read_inspect(path: &Path) -> Result<LogTable> {
     }
     let mut parsed = Vec::with_capacity(samples.len());
     let mut seen = HashSet::new();
-    let (mut errored, mut unscored) = (Vec::new(), 0usize);
+    let (mut errored, mut unscored, mut partial) = (Vec::new(), 0usize, 0usize);
     for (where_, value) in &samples {
         let sample = sample(value).map_err(|e| bad(format!("{where_}: {e}")))?;
         let key = (sample.id.to_string(), sample.epoch);
@@ -46,6 +50,8 @@ pub(crate) fn read_inspect(path: &Path) -> Result<LogTable> {
                 sample.epoch
             )));
         }
+        partial +=
+            sample.scores.iter().filter(|(_, v)| v.as_ref().and_then(Value::as_f64) == Some(PARTIAL)).count();
         if let Some(message) = error_message(value) {
             errored.push(message);
         } else if sample.scores.is_empty() {
@@ -77,7 +83,7 @@ pub(crate) fn read_inspect(path: &Path) -> Result<LogTable> {
     }
     let epochs = parsed.iter().map(|s| s.epoch).max().unwrap_or(1);
     let not_labels = FIXED[1..].iter().map(|s| s.to_string()).chain(metadata).collect();
-    Ok(LogTable { frame, model, not_labels, epochs, notes })
+    Ok(LogTable { frame, model, not_labels, epochs, notes, partials: partial })
 }
 
 type Read_ = (Value, Vec<(String, Value)>, Vec<String>);
@@ -190,8 +196,8 @@ fn sample(value: &Value) -> std::result::Result<Sample, String> {
     Ok(Sample { id, epoch, target, scores, metadata })
 }
 
-/// A score's value as labels: `C`/`I` → 1/0, `P`/`N`/null/lists → invalid, dicts → one label per
-/// key, anything else as it is.
+/// A score's value as labels: `C`/`I` → 1/0, `P` → [`PARTIAL`], `N`/null/lists → invalid, dicts
+/// → one label per key, anything else as it is.
 fn score_values(name: &str, value: &Value, out: &mut Vec<(String, Option<Value>)>) {
     let label = match value {
         Value::Object(map) => {
@@ -202,7 +208,8 @@ fn score_values(name: &str, value: &Value, out: &mut Vec<(String, Option<Value>)
         }
         Value::String(s) if s == "C" => Some(Value::from(1)),
         Value::String(s) if s == "I" => Some(Value::from(0)),
-        Value::String(s) if s == "P" || s == "N" => None,
+        Value::String(s) if s == "P" => Some(Value::from(PARTIAL)),
+        Value::String(s) if s == "N" => None,
         Value::Null | Value::Array(_) => None,
         other => Some(other.clone()),
     };
