@@ -106,6 +106,7 @@ def compare(
     metrics: _Names | None = ...,
     invert: _Names | None = ...,
     map: Mapping[str, str] | Sequence[str] | None = ...,
+    partial: Literal["invalid", 0, 1] | None = ...,
     truth: str | None = ...,
     verdict: _Names | None = ...,
     verdict_map: Mapping[str, int] | str | None = ...,

@@ -33,8 +33,9 @@ pub(crate) struct InputArgs {
     #[arg(long, value_name = "METRIC", value_delimiter = ',')]
     pub invert: Vec<String>,
     /// Read SOURCE's METRIC from COLUMN (repeatable), e.g. gpt4o.verdict=gpt_response; in a wide
-    /// file this can add a model source.
-    #[arg(long = "map", value_name = "SOURCE.METRIC=COLUMN")]
+    /// file this can add a model source. Several columns (gpt4.verdict=gpt4_label_1,gpt4_label_2)
+    /// are samples of the source (item-level inference, as --repeated).
+    #[arg(long = "map", value_name = "SOURCE.METRIC=COLUMN[,COLUMN...]")]
     pub maps: Vec<ColumnMap>,
     /// How an Inspect log's partial score (P) is read: labels are binary, so it is invalid
     /// (counted, excluded) unless counted as 0 or as 1; running both gives the range.

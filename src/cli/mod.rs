@@ -119,7 +119,8 @@ pub(crate) struct CountArgs {
 /// `amplify inspect`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct InspectArgs {
-    /// File to inspect (Parquet or CSV).
+    /// File to inspect (Parquet, CSV, an Inspect or lm-eval log), or a folder or quoted glob of
+    /// logs.
     pub file: PathBuf,
     /// Baseline name used to recognise the wide layout.
     #[arg(long, value_name = "NAME", default_value = "human")]

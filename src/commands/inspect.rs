@@ -2,6 +2,7 @@
 
 use crate::cli::InspectArgs;
 use crate::cli::InspectFormat;
+use crate::data::files::inspect::folder::{inspect_folder, FolderProfile};
 use crate::data::files::inspect::{inspect, FileProfile};
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -9,12 +10,31 @@ use comfy_table::Table;
 
 /// Runs `inspect`.
 pub(crate) fn run(args: &InspectArgs) -> Result<()> {
-    let profile = inspect(&args.file, &args.baseline_name)?;
-    let text = match args.format {
-        InspectFormat::Json => serde_json::to_string_pretty(&profile)? + "\n",
-        InspectFormat::Table => render(&profile),
+    let text = match inspect_folder(&args.file, &args.baseline_name)? {
+        Some(folder) => match args.format {
+            InspectFormat::Json => serde_json::to_string_pretty(&folder)? + "\n",
+            InspectFormat::Table => render_folder(&folder),
+        },
+        None => {
+            let profile = inspect(&args.file, &args.baseline_name)?;
+            match args.format {
+                InspectFormat::Json => serde_json::to_string_pretty(&profile)? + "\n",
+                InspectFormat::Table => render(&profile),
+            }
+        }
     };
     Ok(crate::atomic::write_stdout(text.as_bytes())?)
+}
+
+/// Each log's profile, then the folder's layout and command.
+fn render_folder(folder: &FolderProfile) -> String {
+    let logs: Vec<String> = folder.logs.iter().map(render).collect();
+    format!(
+        "{}\nfolder: {}\ntry: {}\n",
+        logs.join("\n"),
+        crate::escape::lines(&folder.layout),
+        crate::escape::line(&folder.suggestion)
+    )
 }
 
 fn render(p: &FileProfile) -> String {

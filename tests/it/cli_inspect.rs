@@ -5,14 +5,14 @@ use crate::common::{amplify, write};
 use serde_json::Value;
 use std::path::Path;
 
-fn profile(path: &Path) -> Value {
+pub(crate) fn profile(path: &Path) -> Value {
     let out = amplify().args(["inspect"]).arg(path).args(["--format", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Runs the suggested command through `sh -c`, with `amplify` the binary under test, in `dir`.
-fn run_suggestion(suggestion: &str, dir: &Path) -> Value {
+pub(crate) fn run_suggestion(suggestion: &str, dir: &Path) -> Value {
     let binary = assert_cmd::cargo::cargo_bin("amplify");
     let rest = suggestion.strip_prefix("amplify ").expect("starts with amplify");
     let script = format!("'{}' {rest} --format json", binary.display());
@@ -83,4 +83,66 @@ fn text_that_is_not_verdicts_stays_text() {
     let p = profile(&path);
     assert_ne!(p["columns"][1]["role"], "verdict", "one token in five is not a verdict column");
     assert_eq!(p["suggestion"], format!("amplify compare {}", path.display()).as_str());
+}
+
+#[test]
+fn numbered_sample_columns_get_a_map_command_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::cli_wide_samples::wide(dir.path());
+    let p = profile(Path::new(&file));
+    assert!(p["layout"].as_str().unwrap().starts_with("wide with samples"), "{}", p["layout"]);
+    let gpt4 = p["columns"].as_array().unwrap().iter().find(|c| c["name"] == "gpt4_label_1").unwrap().clone();
+    assert_eq!(gpt4["role"], "verdict");
+    let suggestion = p["suggestion"].as_str().unwrap();
+    assert_eq!(
+        suggestion,
+        format!(
+            "amplify compare {file} --map human.verdict=verdict --map 'gpt4.verdict=gpt4_label_1,gpt4_label_2' \
+             --map 'claude.verdict=claude_label_1,claude_label_2' --verdict verdict"
+        )
+    );
+    let f = run_suggestion(suggestion, dir.path());
+    let models: Vec<&str> =
+        f["comparisons"].as_array().unwrap().iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(models, ["gpt4", "claude"]);
+    assert_eq!(f["instability"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_folder_of_logs_is_profiled_log_by_log_with_one_command_that_runs() {
+    use crate::cli_logs::{eval_log, header, samples};
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    eval_log(&logs.join("a.eval"), Some(&header("org/model-a")), &samples());
+    eval_log(&logs.join("b.eval"), Some(&header("org/model-b")), &samples());
+    let p = profile(&logs);
+    let models: Vec<&str> =
+        p["logs"].as_array().unwrap().iter().map(|l| l["model"].as_str().unwrap()).collect();
+    assert_eq!(models, ["org/model-a", "org/model-b"]);
+    assert!(p["layout"].as_str().unwrap().contains("a folder of 2 log(s)"), "{}", p["layout"]);
+    let suggestion = p["suggestion"].as_str().unwrap();
+    let f = run_suggestion(suggestion, dir.path());
+    assert_eq!(f["comparisons"][0]["model"], "org/model-b");
+    assert_eq!(f["settings"]["baseline"], "org/model-a");
+    // The first log's epochs are the baseline's repeated labels, the second's the model's samples.
+    assert_eq!(f["settings"]["repeats"]["annotator"], "epoch");
+    assert_eq!(f["settings"]["repeats"]["sample"], "epoch");
+    // Each log's own command runs too (the log's data alone).
+    for log in p["logs"].as_array().unwrap() {
+        let own = run_suggestion(log["suggestion"].as_str().unwrap(), dir.path());
+        assert!(own["data"].is_object() || own["data"].is_array(), "{}", log["suggestion"]);
+    }
+    // Reruns of one model are named by their files, so the command still runs.
+    eval_log(&logs.join("c.eval"), Some(&header("org/model-b")), &samples());
+    let suggestion = profile(&logs)["suggestion"].as_str().unwrap().to_string();
+    assert!(suggestion.contains("c=") && suggestion.contains("b="), "{suggestion}");
+    let f = run_suggestion(&suggestion, dir.path());
+    assert_eq!(f["comparisons"].as_array().unwrap().iter().filter(|r| r["model"] == "c").count(), 2);
+    let out = amplify().arg("inspect").arg(&logs).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("folder: a folder of 3 log(s)") && text.contains(&format!("try: {suggestion}")),
+        "{text}"
+    );
 }

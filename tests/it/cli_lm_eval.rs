@@ -190,3 +190,18 @@ fn partial_scores_are_invalid_unless_counted_as_a_side() {
     let out = amplify().args(["compare", &h]).arg(&eval).args(["--partial", "0.5"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn inspect_recognises_lm_eval_samples_and_its_command_runs() {
+    use crate::cli_inspect::{profile, run_suggestion};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = lm_eval_lines(dir.path(), "samples_aita_2026-12-05.jsonl");
+    let p = profile(&file);
+    assert_eq!(p["format"], "lm-eval samples");
+    let layout = p["layout"].as_str().expect("layout");
+    assert!(layout.starts_with("lm-eval samples of model 'samples_aita_2026-12-05'"), "{layout}");
+    let f = run_suggestion(p["suggestion"].as_str().expect("suggestion"), dir.path());
+    let metrics: Vec<&str> =
+        f["settings"]["metrics"].as_array().expect("metrics").iter().filter_map(Value::as_str).collect();
+    assert_eq!(metrics, ["validation", "rubric.indirect"]);
+}

@@ -24,6 +24,7 @@ mod cli_repeats;
 mod cli_shrinkage;
 mod cli_verdict_classes;
 mod cli_versus;
+mod cli_wide_samples;
 mod column_types;
 mod common;
 mod elephant;

@@ -6,9 +6,7 @@ use super::ids::resolve_id;
 use super::labels::{binary_by_value, distinct_text, label_source, verdict, verdict_by_value};
 use super::metrics::label_columns;
 use super::metrics::select_metrics;
-use super::model::{
-    Aggregate, DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, RepeatOptions, SourceFrame,
-};
+use super::model::{DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{self, ID, PAIR, TRUTH, VARIANT};
 use crate::data::engine::{cell_u64, EngineContext};
@@ -32,9 +30,13 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         (None, 1) => super::wide::wide_sources(&inputs[0], options)?,
         (None, _) => tidy_sources(inputs, options)?,
     };
-    let implied = implied_samples(&files, options);
+    let implied = super::repeats::implied_samples(&files, options);
     let options = implied.as_ref().unwrap_or(options);
-    let mut raws = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
+    let mapped = super::maps::apply_maps(raws, &files, layout, &options.maps)?;
+    let stacked = super::maps::stacked_options(&mapped, options)?;
+    let options = stacked.as_ref().unwrap_or(options);
+    let factors: Vec<u64> = (0..mapped.raws.len()).map(|i| mapped.factor(i)).collect();
+    let mut raws = mapped.raws;
     if let Some(pairs) = &options.pairs {
         crate::data::input::counterfactual::exclude_pair_columns(&mut raws, pairs);
     }
@@ -46,10 +48,9 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         _ => Vec::new(),
     };
     notes.extend(files.iter().filter_map(|f| f.log.as_ref()).flat_map(|l| l.notes.iter().cloned()));
-    if implied.is_some() {
-        notes.push(
-            "a model's log holds several epochs or repeats: they are read as repeated samples (--sample epoch)".into(),
-        );
+    notes.extend(implied.as_ref().and_then(super::repeats::implied_note));
+    if stacked.is_some() {
+        notes.push("--map with several columns: each column is one sample of its source (item-level inference, as with --sample)".into());
     }
     if raws.len() == 1 {
         notes.push(format!(
@@ -81,20 +82,20 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
             0 => baseline_extras(&files[raw.file], options, pairs.as_ref())?,
             _ => Vec::new(),
         };
-        let repeats = options.repeats.as_ref().is_some_and(|r| r.repeats(i == 0));
+        let repeats = options.repeats.as_ref().is_some_and(|r| r.repeats(i == 0)) || factors[i] > 1;
         if let Some(r) = options.repeats.as_ref().filter(|_| repeats) {
             extras.extend(super::repeats::order_extra(&files[raw.file], r, i == 0)?);
         }
         // A long file's sources are filtered scans; other sources are whole files (footer count).
         let rows = match layout {
             Layout::Long => super::ids::count_rows(&raw.lazy, &files[raw.file].path)?,
-            _ => files[raw.file].rows,
+            _ => files[raw.file].rows * factors[i],
         };
         let mut frame = normalise_source(raw, rows, &columns, &id_type, options, extras)?;
         frame.repeats = repeats;
         frames.push(frame);
     }
-    let own = own_frame(&raws[0], &files[raws[0].file], frames[0].rows, &columns, &id_type, options)?;
+    let own = own_frame(&raws[0], &files[raws[0].file], &frames[0], &columns, &id_type, options)?;
     // Without a compared metric of its own (e.g. only truth-judged model columns) the baseline has
     // no rate to report: no own model.
     if own.present.iter().take(selection.metrics.len()).any(|p| *p) {
@@ -150,12 +151,12 @@ fn with_own(raws: &[RawSource], options: &DataOptions) -> Vec<RawSource> {
 fn own_frame(
     raw: &RawSource,
     file: &ScannedFile,
-    rows: u64,
+    baseline: &SourceFrame,
     columns: &[String],
     id_type: &DataType,
     options: &DataOptions,
 ) -> Result<SourceFrame> {
-    let repeats = options.repeats.as_ref().is_some_and(|r| r.repeats(true));
+    let (rows, repeats) = (baseline.rows, baseline.repeats);
     let mut extras = Vec::new();
     if let Some(r) = options.repeats.as_ref().filter(|_| repeats) {
         extras.extend(super::repeats::order_extra(file, r, true)?);
@@ -214,21 +215,6 @@ fn check_truth(baseline: &SourceFrame, truth: &str, file: &ScannedFile) -> Resul
 }
 
 type Sources = (Layout, Vec<ScannedFile>, Vec<RawSource>);
-
-/// The options with `--sample epoch` when a model's Inspect log holds several epochs and no
-/// repeated design was asked for (`None`: the options stand as given).
-fn implied_samples(files: &[ScannedFile], options: &DataOptions) -> Option<DataOptions> {
-    let epochs = files.iter().skip(1).filter_map(|f| f.log.as_ref()).any(|l| l.epochs > 1);
-    (epochs && options.repeats.is_none()).then(|| DataOptions {
-        repeats: Some(RepeatOptions {
-            sample: Some("epoch".into()),
-            annotator: None,
-            repeated: false,
-            aggregate: Aggregate::Mean,
-        }),
-        ..options.clone()
-    })
-}
 
 fn tidy_sources(inputs: &[InputSpec], options: &DataOptions) -> Result<Sources> {
     let mut files = Vec::new();

@@ -12,7 +12,7 @@ pub(crate) mod groups;
 pub(crate) mod ids;
 pub(crate) mod labels;
 mod layouts;
-mod logs;
+pub(crate) mod logs;
 mod maps;
 mod metrics;
 mod model;

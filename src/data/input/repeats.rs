@@ -4,7 +4,7 @@
 //! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
 use super::labels::normalised;
-use super::model::{Aggregate, RawSource, RepeatOptions, SourceFrame};
+use super::model::{Aggregate, DataOptions, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{
     distinct, first_sample, item_value, positives, samples, ID, ORDER_KEY, SAMPLE_DISTINCT, SAMPLE_NULLS,
@@ -22,6 +22,33 @@ pub(crate) fn exclude_repeat_columns(raws: &mut [RawSource], options: &RepeatOpt
     for raw in raws {
         raw.columns.retain(|(_, column, _)| !named.contains(&column.as_str()));
     }
+}
+
+/// The options with `--sample epoch` when a model's log holds several epochs (and
+/// `--annotator epoch` when the baseline's does) and no repeated design was asked for (`None`:
+/// the options stand as given).
+pub(crate) fn implied_samples(files: &[ScannedFile], options: &DataOptions) -> Option<DataOptions> {
+    let epochs = |f: &ScannedFile| f.log.as_ref().is_some_and(|l| l.epochs > 1);
+    let sample = files.iter().skip(1).any(epochs).then(|| "epoch".to_string());
+    let annotator = files.first().filter(|f| epochs(f)).map(|_| "epoch".to_string());
+    let implied = sample.is_some() || annotator.is_some();
+    (implied && options.repeats.is_none()).then(|| DataOptions {
+        repeats: Some(RepeatOptions { sample, annotator, repeated: false, aggregate: Aggregate::Mean }),
+        ..options.clone()
+    })
+}
+
+/// The note for options [`implied_samples`] made: which flags the epochs stand for.
+pub(crate) fn implied_note(options: &DataOptions) -> Option<String> {
+    let r = options.repeats.as_ref()?;
+    let flags: Vec<&str> = [(&r.sample, "--sample epoch"), (&r.annotator, "--annotator epoch")]
+        .into_iter()
+        .filter_map(|(c, flag)| c.as_ref().map(|_| flag))
+        .collect();
+    Some(format!(
+        "a log holds several epochs or repeats: they are read as repeated samples ({})",
+        flags.join(", ")
+    ))
 }
 
 /// The source's order column as [`SAMPLE_ORDER`], when `--sample` (models) or `--annotator`

@@ -35,7 +35,7 @@ pub(crate) fn expand(inputs: &[InputSpec]) -> Result<Vec<InputSpec>> {
 }
 
 /// The logs of a directory or glob (`None` when it is not one, or holds a Parquet or CSV file).
-fn logs_in(path: &Path) -> Result<Option<Vec<PathBuf>>> {
+pub(crate) fn logs_in(path: &Path) -> Result<Option<Vec<PathBuf>>> {
     let files = if path.is_dir() {
         let mut found = Vec::new();
         walk(path, &mut found).map_err(|e| AmplifyError::Data(format!("{}: {e}", path.display())))?;

@@ -1,4 +1,9 @@
-//! `amplify inspect`: what a file holds and how amplify would read it.
+//! `amplify inspect`: what a file holds and how amplify would read it. The numbered sample
+//! columns of a wide file are found in [`sample_columns`]; a folder of evaluation logs is
+//! profiled log by log in [`folder`].
+
+pub(crate) mod folder;
+pub(crate) mod sample_columns;
 
 use crate::data::engine::{cell_u64, EngineContext};
 use crate::data::input::labels::{is_label_type, is_text, normalised};
@@ -6,6 +11,7 @@ use crate::data::input::source::{LogInfo, ScannedFile};
 use crate::data::input::FileFormat;
 use crate::error::Result;
 use polars::prelude::*;
+use sample_columns::WideSamples;
 use serde::Serialize;
 use std::path::Path;
 
@@ -73,6 +79,9 @@ pub(crate) struct FileProfile {
     pub sha256: String,
     /// Columns in order.
     pub columns: Vec<ColumnProfile>,
+    /// For an evaluation log, the model it names (the source's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// The layout amplify would read this file as, with the reason.
     pub layout: String,
     /// A command to start from, with the options the columns suggest.
@@ -112,14 +121,23 @@ pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
     if let Some(log) = &file.log {
         return Ok(log_profile(path, &file, log, columns, info.sha256));
     }
-    let layout = detect_layout(&columns, baseline_name);
+    let samples = sample_columns::wide_samples(&columns);
+    let layout = match samples.as_ref().filter(|_| !has_baseline_columns(&columns, baseline_name)) {
+        Some(found) => samples_layout(found),
+        None => detect_layout(&columns, baseline_name),
+    };
+    let suggestion = match samples.filter(|_| layout.starts_with("wide with samples")) {
+        Some(found) => suggest_samples(path, &columns, &found, baseline_name),
+        None => suggest(path, &columns, &layout, baseline_name),
+    };
     Ok(FileProfile {
         path: path.display().to_string(),
         format: file.format.label().to_string(),
         rows: file.rows,
         row_groups: (file.format == FileFormat::Parquet).then(|| row_groups(path)).flatten(),
         sha256: info.sha256,
-        suggestion: suggest(path, &columns, &layout, baseline_name),
+        suggestion,
+        model: None,
         layout,
         columns,
     })
@@ -161,6 +179,7 @@ fn log_profile(
         row_groups: None,
         sha256,
         suggestion: suggest(path, &columns, "tidy", "human"),
+        model: Some(log.model.clone()),
         layout,
         columns,
     }
@@ -223,19 +242,72 @@ const VERDICTS: [&str; 5] = ["YTA", "NTA", "ESH", "NAH", "INFO"];
 /// Column names that suggest the ground truth among verdict columns.
 const TRUTH_HINTS: [&str; 7] = ["truth", "crowd", "gold", "consensus", "subreddit", "ytanta", "is_asshole"];
 
+/// Whether any label column ends in `_<baseline>` (the wide layout by suffix).
+fn has_baseline_columns(columns: &[ColumnProfile], baseline_name: &str) -> bool {
+    let suffix = format!("_{baseline_name}");
+    columns
+        .iter()
+        .any(|c| [ColumnRole::Metric, ColumnRole::Verdict].contains(&c.role) && c.name.ends_with(&suffix))
+}
+
+fn samples_layout(found: &WideSamples) -> String {
+    let sources: Vec<String> =
+        found.sources.iter().map(|s| format!("{} ({})", s.source, s.columns.len())).collect();
+    format!(
+        "wide with samples: '{}' is the baseline's {}; numbered columns are samples of {}; read with --map SOURCE.{}=COL1,COL2",
+        found.baseline,
+        found.metric,
+        sources.join(", "),
+        found.metric
+    )
+}
+
+/// The command for a wide file with numbered sample columns: the baseline's column and each
+/// source's columns mapped to one metric (a source's samples by `--map` with several columns),
+/// `--verdict` for verdicts, `--truth` when the baseline's column looks like the truth.
+fn suggest_samples(
+    path: &Path,
+    columns: &[ColumnProfile],
+    found: &WideSamples,
+    baseline_name: &str,
+) -> String {
+    // `--map` splits at the first '.' and '=': names keep neither.
+    let safe = |s: &str| s.replace(['.', '='], "_");
+    let metric = safe(&found.metric);
+    let mut args = vec!["amplify compare".to_string(), quote(&path.display().to_string())];
+    args.push(format!("--map {}", quote(&format!("{}.{metric}={}", safe(baseline_name), found.baseline))));
+    for s in &found.sources {
+        args.push(format!(
+            "--map {}",
+            quote(&format!("{}.{metric}={}", safe(&s.source), s.columns.join(",")))
+        ));
+    }
+    let is_verdict = columns.iter().any(|c| c.name == found.baseline && c.role == ColumnRole::Verdict);
+    if is_verdict {
+        let lower = found.baseline.to_lowercase();
+        if TRUTH_HINTS.iter().any(|h| lower.contains(h)) {
+            args.push(format!("--truth {}", quote(&found.baseline)));
+        }
+        args.push(format!("--verdict {}", quote(&metric)));
+    }
+    args.join(" ")
+}
+
+/// A word quoted for a POSIX shell when it has anything but letters, digits and `_-./=`.
+fn quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./=".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// A command to start from, runnable as printed: the file in its layout (a tidy file alone: the
 /// data's own findings), a verdict column that looks like the truth as
 /// `--truth`, the other verdict columns (their metric, in a wide file) as `--verdict`, and
 /// `--verdict-classes` when any verdict has a class beyond YTA/NTA. Names are quoted for a POSIX
 /// shell.
 fn suggest(path: &Path, columns: &[ColumnProfile], layout: &str, baseline_name: &str) -> String {
-    let quote = |s: &str| {
-        if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./=".contains(c)) {
-            s.to_string()
-        } else {
-            format!("'{}'", s.replace('\'', "'\\''"))
-        }
-    };
     let verdicts: Vec<&ColumnProfile> = columns.iter().filter(|c| c.role == ColumnRole::Verdict).collect();
     let is_truth = |c: &&ColumnProfile| {
         let lower = c.name.to_lowercase();
