@@ -56,6 +56,10 @@ fn lm_eval_samples_inspect_logs_and_a_tidy_file_give_the_same_statistics() {
     let from_tidy = findings(&[&h, &format!("gpt={tidy}"), "--sample", "epoch"]);
     assert_eq!(statistics(from_lm.clone()), statistics(from_log));
     assert_eq!(statistics(from_lm.clone()), statistics(from_tidy));
+    let model = format!("gpt={}", jsonl.display());
+    let (counted, html) = crate::common::counted_and_reported(d, &[&h, &model]);
+    assert_eq!(counted["comparisons"], from_lm["comparisons"]);
+    assert!(html.contains("samples_aita_2025") && html.contains("rubric.indirect"));
     // Without a results file the source is named by the file, with a note saying so.
     let out = amplify().args(["compare", &h]).arg(&jsonl).output().expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -331,3 +331,37 @@ fn the_report_shows_the_heatmap_above_the_tables() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| human \\ model | YTA | NTA | ESH | NAH | INFO | n |"), "{md}");
 }
+
+/// The flair (or phrase) a code may be written as in a published file.
+fn in_words(code: &str) -> &str {
+    match code {
+        "YTA" => "You're the Asshole",
+        "NTA" => " not the a-hole",
+        "ESH" => "Everyone Sucks",
+        "NAH" => "No A-holes here",
+        "INFO" => "Not enough info",
+        other => other,
+    }
+}
+
+#[test]
+fn verdicts_in_words_read_as_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let [h, m] = tidy(d);
+    let coded = findings(&[&[h.as_str(), m.as_str()][..], &OPTIONS[..]].concat());
+    // The same ten posts with the model's and the truth's verdicts in words; each line is split
+    // on its first two commas only, so a phrase needs no quoting.
+    let human: String = ITEMS.iter().map(|(i, t, h, _)| format!("{i},{},{h}\n", in_words(t))).collect();
+    let model: String = ITEMS.iter().map(|(i, _, _, m)| format!("{i},{}\n", in_words(m))).collect();
+    let hw = write(d, "human_words.csv", &format!("id,crowd,verdict\n{human}"));
+    let mw = write(d, "model_words.csv", &format!("id,verdict\n{model}"));
+    let words = findings(&[&[hw.to_str().unwrap(), mw.to_str().unwrap()][..], &OPTIONS[..]].concat());
+    for block in ["comparisons", "truth", "verdict_classes"] {
+        assert_eq!(words[block].to_string().replace("_words", ""), coded[block].to_string(), "{block}");
+    }
+    // inspect counts the words as their classes.
+    let out = amplify().arg("inspect").arg(&mw).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("verdicts in verdict: YTA 2, NTA 2, ESH 3, NAH 1, INFO 1"), "{text}");
+}

@@ -100,6 +100,13 @@ fn several_columns_are_samples_of_one_source() {
     let rate = items.iter().sum::<f64>() / items.len() as f64;
     assert!((row["model_rate"].as_f64().expect("rate") - rate).abs() < 1e-12, "{row}");
     assert_eq!(from_wide["settings"]["repeats"]["repeated"], false);
+    // count → compare --counts gives the same statistics; report shows both models.
+    let args = [&[file.as_str()][..], &maps[..]].concat();
+    let (counted, html) = crate::common::counted_and_reported(d, &args);
+    for block in ["comparisons", "overall"] {
+        assert_eq!(counted[block], from_wide[block], "{block}");
+    }
+    assert!(html.contains("gpt4") && html.contains("claude"));
     let out = amplify().arg("compare").arg(&file).args(maps).output().expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("each column is one sample of its source"), "{stderr}");

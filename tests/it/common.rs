@@ -83,3 +83,14 @@ pub const FLIP_OPTIONS: [&str; 14] = [
     "--group",
     "topic",
 ];
+
+/// Runs `count ARGS -o DIR/counts.csv` then `compare --counts` on it, and `report ARGS` into
+/// `DIR/report`: the counted findings, and the report's HTML.
+pub fn counted_and_reported(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
+    let counts = dir.join("counts.csv");
+    amplify().arg("count").args(args).arg("-o").arg(&counts).assert().success();
+    let f = findings(&["--counts", counts.to_str().expect("utf-8 path")]);
+    let out = dir.join("report");
+    amplify().arg("report").args(args).arg("--out").arg(&out).assert().success();
+    (f, std::fs::read_to_string(out.join("index.html")).expect("report"))
+}

@@ -1,6 +1,7 @@
 //! Label normalisation: every accepted spelling of a binary label becomes 0 or 1, anything else
 //! becomes null (invalid) so that it is counted, never silently dropped.
 
+use super::verdict_words::{spellings, verdict_token};
 use polars::prelude::*;
 
 /// Strings (after trimming and lower-casing) read as 1.
@@ -143,7 +144,8 @@ fn add_chunk<T: Copy + Into<i64>>(
     }
 }
 
-fn any_of(s: &Expr, labels: &[&str]) -> Expr {
+/// Whether `s` equals any of `labels`.
+pub(crate) fn any_of(s: &Expr, labels: &[&str]) -> Expr {
     labels.iter().map(|l| s.clone().eq(lit(*l))).reduce(|a, b| a.or(b)).unwrap_or_else(|| lit(false))
 }
 
@@ -181,16 +183,18 @@ impl std::str::FromStr for VerdictMap {
     }
 }
 
-/// A verdict label as Int32: a string column maps through `map` (trimmed, case-insensitive) and
-/// also accepts the binary spellings of [`normalised`]; other types are read as binary labels.
+/// A verdict label as Int32: a string column maps through `map` (trimmed, case-insensitive; a
+/// verdict in words, "Not the A-hole", as its code) and also accepts the binary spellings of
+/// [`normalised`]; other types are read as binary labels.
 pub(crate) fn verdict(name: &str, dtype: &DataType, map: &VerdictMap) -> Expr {
     if !is_text(dtype) {
         return normalised(name, dtype, false);
     }
     let s = text(name, dtype).str().strip_chars(lit(NULL)).str().to_uppercase();
     let upper = |labels: &[&str]| labels.iter().map(|l| l.to_uppercase()).collect::<Vec<_>>();
-    let ones: Vec<String> = map.ones.iter().cloned().chain(upper(&TRUE_LABELS)).collect();
-    let zeros: Vec<String> = map.zeros.iter().cloned().chain(upper(&FALSE_LABELS)).collect();
+    let words = |tokens: &[String]| tokens.iter().flat_map(|t| spellings(t)).collect::<Vec<_>>();
+    let ones: Vec<String> = words(&map.ones).into_iter().chain(upper(&TRUE_LABELS)).collect();
+    let zeros: Vec<String> = words(&map.zeros).into_iter().chain(upper(&FALSE_LABELS)).collect();
     when(any_of(&s, &as_strs(&ones)))
         .then(lit(1))
         .when(any_of(&s, &as_strs(&zeros)))
@@ -234,7 +238,7 @@ pub(crate) fn verdict_by_value(name: &str, dtype: &DataType, values: &[String], 
     let ones: Vec<String> = map.ones.iter().cloned().chain(upper(&TRUE_LABELS)).collect();
     let zeros: Vec<String> = map.zeros.iter().cloned().chain(upper(&FALSE_LABELS)).collect();
     coded_by_value(name, dtype, values, |v| {
-        let token = v.trim().to_uppercase();
+        let token = verdict_token(v);
         if ones.contains(&token) {
             Some(1)
         } else {
@@ -277,7 +281,7 @@ fn coded_by_value(
         .cast(DataType::Int32)
 }
 
-fn as_strs(v: &[String]) -> Vec<&str> {
+pub(crate) fn as_strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 

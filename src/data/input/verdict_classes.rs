@@ -2,16 +2,18 @@
 //! (the index of the class among the run's classes; null for a missing label or any other
 //! word), beside the binary labels the rest of the run uses. Counted in `data::count`.
 
-use super::labels::{distinct_text, is_text};
+use super::labels::{any_of, as_strs, distinct_text, is_text};
 use super::model::{ClassFrames, DataOptions, RawSource};
 use super::source::ScannedFile;
+use super::verdict_words::{spellings, verdict_token};
 use crate::data::columns::{self, ID, TRUTH_CLASS};
 use crate::data::engine::EngineContext;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
-/// A label's class code as Int32: the position of its trimmed, upper-cased text among
-/// `classes`; null for anything else (also for columns that are not text).
+/// A label's class code as Int32: the position of its trimmed, upper-cased text (a verdict in
+/// words as its code) among `classes`; null for anything else (also for columns that are not
+/// text).
 pub(crate) fn class_code(name: &str, dtype: &DataType, classes: &[String]) -> Expr {
     let null = || lit(NULL).cast(DataType::Int32);
     if !is_text(dtype) {
@@ -24,7 +26,8 @@ pub(crate) fn class_code(name: &str, dtype: &DataType, classes: &[String]) -> Ex
         .enumerate()
         .rev()
         .fold(lit(NULL).cast(DataType::Int32), |rest, (i, class)| {
-            when(s.clone().eq(lit(class.as_str()))).then(lit(i as i32)).otherwise(rest)
+            let words = spellings(class);
+            when(any_of(&s, &as_strs(&words))).then(lit(i as i32)).otherwise(rest)
         })
         .cast(DataType::Int32)
 }
@@ -37,7 +40,7 @@ fn class_code_by_value(name: &str, dtype: &DataType, values: &[String], classes:
     classes.iter().enumerate().rev().fold(lit(NULL).cast(DataType::Int32), |rest, (i, class)| {
         let raw: Vec<Expr> = values
             .iter()
-            .filter(|v| v.trim().to_uppercase() == *class)
+            .filter(|v| verdict_token(v) == *class)
             .map(|v| text.clone().eq(lit(v.as_str())))
             .collect();
         match raw.into_iter().reduce(|a, b| a.or(b)) {

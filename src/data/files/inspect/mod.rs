@@ -6,8 +6,9 @@ pub(crate) mod folder;
 pub(crate) mod sample_columns;
 
 use crate::data::engine::{cell_u64, EngineContext};
-use crate::data::input::labels::{is_label_type, is_text, normalised};
+use crate::data::input::labels::{any_of, as_strs, is_label_type, is_text, normalised};
 use crate::data::input::source::{LogInfo, ScannedFile};
+use crate::data::input::verdict_words::spellings;
 use crate::data::input::FileFormat;
 use crate::error::Result;
 use polars::prelude::*;
@@ -107,7 +108,8 @@ pub(crate) fn inspect(path: &Path, baseline_name: &str) -> Result<FileProfile> {
             let text = if dtype.is_string() { c.clone() } else { c.clone().cast(DataType::String) };
             let token = text.str().strip_chars(lit(NULL)).str().to_uppercase();
             for (k, class) in VERDICTS.iter().enumerate() {
-                let hits = token.clone().eq(lit(*class)).fill_null(false).cast(DataType::Int64).sum();
+                let words = spellings(class);
+                let hits = any_of(&token, &as_strs(&words)).fill_null(false).cast(DataType::Int64).sum();
                 exprs.push(hits.alias(format!("verdict{i}_{k}")));
             }
         }
