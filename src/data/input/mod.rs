@@ -21,6 +21,7 @@ pub(crate) mod repeats;
 pub(crate) mod source;
 pub(crate) mod verdict_classes;
 pub(crate) mod verdict_words;
+mod walk;
 mod wide;
 
 pub use grouping_spec::{groupings, DeriveSpec, GroupingSpec};

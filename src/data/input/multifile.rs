@@ -53,10 +53,8 @@ pub(crate) fn open(path: &Path) -> Result<ScannedFile> {
 fn list_files(path: &Path) -> Result<Vec<PathBuf>> {
     let (mut files, what) = if path.is_dir() {
         let mut found = Vec::new();
-        walk(path, &mut found).map_err(|e| AmplifyError::Unreadable {
-            path: path.to_path_buf(),
-            format: "Parquet",
-            reason: e.to_string(),
+        crate::data::input::walk::walk(path, &is_parquet, &mut found).map_err(|e| {
+            AmplifyError::Unreadable { path: path.to_path_buf(), format: "Parquet", reason: e.to_string() }
         })?;
         (found, "the directory holds")
     } else {
@@ -74,22 +72,6 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>> {
 
 fn is_parquet(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(['.', '_']));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if is_parquet(&path) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Checks that every file has the first file's columns with the same types.

@@ -38,7 +38,8 @@ pub(crate) fn expand(inputs: &[InputSpec]) -> Result<Vec<InputSpec>> {
 pub(crate) fn logs_in(path: &Path) -> Result<Option<Vec<PathBuf>>> {
     let files = if path.is_dir() {
         let mut found = Vec::new();
-        walk(path, &mut found).map_err(|e| AmplifyError::Data(format!("{}: {e}", path.display())))?;
+        crate::data::input::walk::walk(path, &|_| true, &mut found)
+            .map_err(|e| AmplifyError::Data(format!("{}: {e}", path.display())))?;
         found
     } else if !path.exists() && path.to_string_lossy().contains(['*', '?', '[']) {
         match glob::glob(&path.to_string_lossy()) {
@@ -54,22 +55,6 @@ pub(crate) fn logs_in(path: &Path) -> Result<Option<Vec<PathBuf>>> {
     let mut logs: Vec<PathBuf> = files.into_iter().filter(|f| is_log(f)).collect();
     logs.sort();
     Ok((!logs.is_empty()).then_some(logs))
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(['.', '_']));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn extension(path: &Path) -> String {
