@@ -12,7 +12,7 @@ mod validate;
 pub(crate) use build::{add_audit, agreement_report, best_model, power_report};
 pub(crate) use validate::problems;
 
-pub use build::build_findings;
+pub use build::{build_findings, build_words};
 pub use findings::{
     AgreementReport, AgreementRow, Alignment, BiasAmplification, Comparison, CorrectedGroup, CorrectedRow,
     DataBias, DataGap, DataRate, Detectable, DifferentialError, Findings, GroupRow, GroupingSummary,
@@ -20,4 +20,8 @@ pub use findings::{
     PairTruthRow, PairingSummary, PowerQuestion, PowerReport, PowerRow, RankRow, Ranking, ReferenceLevel,
     RepeatSettings, Settings, TruthRow, TruthTest, UnpairedRow, Versus, AGREEMENT_SCHEMA, FINDINGS_SCHEMA,
     POWER_SCHEMA,
+};
+pub use findings::{
+    AmplifiedWord, CorpusRow, MarkedWord, SourceColumn, WordSide, WordsReport, WordsSettings, WordsSummary,
+    WORDS_SCHEMA,
 };

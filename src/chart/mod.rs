@@ -1,5 +1,6 @@
 //! Charts (the only module that imports plotters): chart builders compute a [`scene::Scene`]
-//! from [`Findings`] (pure, unit-tested geometry) and [`render`] draws it as SVG and PNG.
+//! from [`Findings`] (pure, unit-tested geometry) and [`render`] draws it as SVG and PNG;
+//! [`words`] draws `amplify words`'s document the same way.
 
 pub(crate) mod confusion;
 pub(crate) mod counterfactual;
@@ -11,6 +12,7 @@ pub(crate) mod render;
 pub(crate) mod scene;
 pub(crate) mod transitions;
 pub(crate) mod versus;
+pub(crate) mod words;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};

@@ -7,6 +7,7 @@
 
 mod inputs;
 mod judge;
+mod words;
 
 pub(crate) use inputs::{
     AggregateArg, AuditArgs, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, PartialArg,
@@ -14,6 +15,7 @@ pub(crate) use inputs::{
 };
 pub(crate) use judge::JudgeArgs;
 use judge::JUDGE_HELP;
+pub(crate) use words::WordsArgs;
 
 use crate::output::Format;
 use crate::stats::Confidence;
@@ -51,6 +53,9 @@ pub(crate) enum Command {
     /// AITA verdicts from free text; writes a file `compare` reads.
     #[command(after_long_help = JUDGE_HELP)]
     Judge(JudgeArgs),
+    /// Which words mark a group in the responses (log-odds with an informative Dirichlet prior),
+    /// and which a model marks more or less than the human text does.
+    Words(WordsArgs),
 }
 
 /// `amplify compare`.

@@ -9,6 +9,7 @@ pub(crate) mod judge;
 pub(crate) mod power;
 pub(crate) mod report;
 pub(crate) mod sample;
+pub(crate) mod words;
 
 use crate::analysis::InputRecord;
 use crate::cli::{Cli, Command};
@@ -27,6 +28,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Judge(args) => judge::run(&args),
         Command::Agree(args) => agree::run(&args),
         Command::Power(args) => power::run(&args),
+        Command::Words(args) => words::run(&args),
     }
 }
 

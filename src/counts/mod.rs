@@ -27,6 +27,7 @@ mod merge;
 mod paired_table;
 mod repeats;
 mod verdict_classes;
+mod words;
 
 pub use counterfactual::{
     cell_name, pair_cell, parse_cell, JointPairs, PairCells, PairTable, PairingCounts, MISSING, PAIR_CELLS,
@@ -36,6 +37,7 @@ pub use repeats::{to_units, units, Moments, RepeatCounts, RepeatSums, ScoreMomen
 pub use paired_table::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 pub use verdict_classes::{ClassCells, ClassKey, NO_CLASS};
+pub use words::{WordCounts, WordTable};
 
 /// Which items a row of counts covers: all matched items, one level of a grouping, and/or the
 /// items with one ground-truth value. On disk (counts files, serde) it is three strings,

@@ -76,6 +76,12 @@ pub(crate) fn repeat_sum(stat: &str, j: usize) -> String {
     format!("__r{stat}_{j}")
 }
 
+/// The grouping level of an item in `amplify words` (String).
+pub(crate) const LEVEL: &str = "__level";
+
+/// A response's text in `amplify words` (String; null when missing).
+pub(crate) const TEXT: &str = "__text";
+
 /// Count column of an aggregate.
 pub(crate) const COUNT: &str = "__n";
 

@@ -2,7 +2,8 @@
 //! terminal and the reports render one [`document::Document`] (the order of the sections),
 //! whose tables come from [`content`] (the report's tables), [`compact`] (the terminal's), and
 //! the section builders of each design ([`audit`], [`counterfactual`], [`repeats`], [`versus`]);
-//! [`plain_tables`] are the findings as CSV/Parquet tables.
+//! [`plain_tables`] are the findings as CSV/Parquet tables. `amplify words` has exporters of its
+//! own ([`words`]), reading only its `WordsReport`.
 
 pub(crate) mod audit;
 mod compact;
@@ -17,6 +18,7 @@ pub(crate) mod repeats;
 pub(crate) mod terminal;
 pub(crate) mod verdict_classes;
 pub(crate) mod versus;
+pub(crate) mod words;
 
 use crate::analysis::Findings;
 use crate::error::{AmplifyError, Result};

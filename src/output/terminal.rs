@@ -1,5 +1,6 @@
 //! The terminal view: the run's [`Document`] as text tables (`compare`'s default output), and the
-//! one-table documents of `amplify agree` and `amplify power`.
+//! one-table documents of `amplify agree` and `amplify power`, and any list of sections (`amplify
+//! words`).
 
 use super::content::Section;
 use super::document::{document, Block, Document, TableBlock};
@@ -64,7 +65,7 @@ fn table(s: &Section, right_aligned: Option<&[usize]>) -> Table {
 }
 
 /// Sections as "title: intro", the table and a blank line each.
-fn sections(sections: &[Section]) -> String {
+pub(crate) fn sections(sections: &[Section]) -> String {
     let heading = |s: &Section| crate::escape::line(&format!("{}: {}", s.title, s.intro));
     sections.iter().map(|s| format!("{}\n{}\n\n", heading(s), table(s, None))).collect()
 }

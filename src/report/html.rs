@@ -8,7 +8,7 @@ use crate::output::content::Section;
 use crate::output::document::{Anchor, Block, Document};
 use std::fmt::Write;
 
-const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:0;color:#111;background:#fff}\
+pub(super) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:0;color:#111;background:#fff}\
 main{max-width:1240px;margin:0 auto;padding:24px}h1{font-size:26px}h2{margin-top:36px;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}\
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margin:12px 0}\
@@ -71,7 +71,8 @@ pub(super) fn render(f: &Findings, doc: &Document, figures: &[Figure], skipped: 
     h
 }
 
-fn section(h: &mut String, s: &Section) {
+/// A section as a heading, its sentence and an HTML table.
+pub(super) fn section(h: &mut String, s: &Section) {
     let _ = writeln!(h, "<section><h2>{}</h2>", esc(&s.title));
     if !s.intro.is_empty() {
         let _ = writeln!(h, "<p>{}</p>", esc(&s.intro));
@@ -100,7 +101,7 @@ fn methods_section(h: &mut String, f: &Findings) {
 }
 
 /// Drops an XML declaration from an SVG document so it can be inlined.
-fn strip_prolog(svg: &str) -> &str {
+pub(super) fn strip_prolog(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,

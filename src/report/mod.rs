@@ -1,13 +1,16 @@
 //! `amplify report`: a folder with a self-contained HTML report, a Markdown report, the findings
 //! document, the tables (CSV and Parquet) and every chart (PNG and SVG). It reads only
 //! [`Findings`], so `--from findings.json` re-renders the same report without the data.
+//! `amplify words --report` writes a folder of the same kind from its own document ([`words`]).
 
 mod folder;
 mod html;
 mod markdown;
 mod methods;
+mod words;
 
 pub(crate) use folder::check_folder;
+pub(crate) use words::write_words_report;
 
 use crate::analysis::{Findings, FINDINGS_SCHEMA};
 use crate::chart;
@@ -71,6 +74,14 @@ pub fn write_charts_only(f: &Findings, out: &Path) -> Result<Vec<String>> {
     let (charts, skipped) = chart::build_charts(f);
     folder::replace_folder(out, |dir| chart::write_charts(&charts, dir).map(|_| ()))?;
     Ok(skipped.into_iter().map(|s| s.note).collect())
+}
+
+/// Writes the charts of `amplify words` into `out` (same rules as [`write_charts_only`]).
+pub(crate) fn write_words_chart(r: &crate::analysis::WordsReport, out: &Path) -> Result<usize> {
+    check_folder(out, "--charts", &[])?;
+    let charts = chart::words::words_charts(r);
+    folder::replace_folder(out, |dir| chart::write_charts(&charts, dir).map(|_| ()))?;
+    Ok(charts.len())
 }
 
 fn fill(f: &Findings, dir: &Path) -> Result<()> {

@@ -43,7 +43,8 @@ const RATES: [Rates; 4] = [
 ];
 
 /// The label tables of the sample: `items` AITA-like posts, human labels, two models, and the
-/// responses of a third model (human, model_a, model_b, model_c_responses).
+/// responses of a third model (human, model_a, model_b, model_c_responses), and the texts of a
+/// human comment and of model_a's answer per post ([`super::texts`]).
 pub(crate) fn label_tables(items: usize, seed: u64) -> Vec<Table> {
     let mut rng = SplitMix64::new(seed);
     let posts: Vec<Post> = (0..items).map(|i| Post::draw(i as i64 + 1, &mut rng)).collect();
@@ -58,7 +59,10 @@ pub(crate) fn label_tables(items: usize, seed: u64) -> Vec<Table> {
     model_classes(&mut model_b, &mut classes, 0.12, 0.06);
     // A separate stream, so that adding the responses left the other tables unchanged.
     let responses = responses_table(&posts, &mut SplitMix64::new(seed ^ 0x5EED_C0DE));
-    vec![human, model_a, model_b, responses]
+    let texts: Vec<(i64, usize, &str)> = posts.iter().map(|p| (p.id, p.level, p.prompt.as_str())).collect();
+    let mut tables = vec![human, model_a, model_b, responses];
+    tables.extend(super::texts::text_tables(&texts, seed));
+    tables
 }
 
 /// Sentences a response uses when it shows (first) or does not show (second) each behaviour of

@@ -1,13 +1,14 @@
 //! The seeded generator behind `data/sample/` (`amplify sample`): the label files of an
 //! ELEPHANT-like AITA data set ([`labels`]), the audit of a judge on it ([`audit`]),
-//! counterfactual pairs ([`counterfactual`]), repeated samples ([`repeated`]) and preference
-//! data, one source alone ([`preference`]).
+//! counterfactual pairs ([`counterfactual`]), repeated samples ([`repeated`]), preference
+//! data, one source alone ([`preference`]), and response texts for `amplify words` ([`texts`]).
 
 pub(crate) mod audit;
 pub(crate) mod counterfactual;
 pub(crate) mod labels;
 pub(crate) mod preference;
 pub(crate) mod repeated;
+pub(crate) mod texts;
 
 use crate::plain_table::Table;
 

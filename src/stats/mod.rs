@@ -14,6 +14,7 @@ pub mod effect;
 pub mod homogeneity;
 pub mod interval;
 pub mod marginal_homogeneity;
+pub mod marked_words;
 pub mod multiplicity;
 pub mod odds_ratio;
 pub mod paired_difference;

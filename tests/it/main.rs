@@ -25,6 +25,7 @@ mod cli_shrinkage;
 mod cli_verdict_classes;
 mod cli_versus;
 mod cli_wide_samples;
+mod cli_words;
 mod column_types;
 mod common;
 mod elephant;

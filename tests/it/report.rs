@@ -27,7 +27,7 @@ fn report(out: &Path) -> Value {
 }
 
 /// Parses a document strictly as XML; panics with the position on the first error.
-fn parse_xml(text: &str) -> Vec<String> {
+pub(crate) fn parse_xml(text: &str) -> Vec<String> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut texts = Vec::new();
     loop {
@@ -41,7 +41,7 @@ fn parse_xml(text: &str) -> Vec<String> {
     texts
 }
 
-fn png_size(path: &Path) -> (u32, u32) {
+pub(crate) fn png_size(path: &Path) -> (u32, u32) {
     let bytes = std::fs::read(path).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{} is not a PNG", path.display());
     assert_eq!(&bytes[12..16], b"IHDR");

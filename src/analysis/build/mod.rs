@@ -15,10 +15,12 @@ mod shrinkage;
 mod truth;
 mod verdict_classes;
 mod versus;
+mod words;
 
 pub(crate) use audit::agreement_report;
 pub(crate) use power::power_report;
 pub(crate) use ranking::best_model;
+pub use words::build_words;
 
 use self::comparisons::{comparison, fractional, overall_score};
 use self::counterfactual::pair_sections;

@@ -13,6 +13,7 @@ mod repeats;
 mod settings;
 mod verdict_classes;
 mod versus;
+mod words;
 
 use crate::stats::confusion::{Confusion, ConfusionRates};
 use crate::stats::Interval;
@@ -29,6 +30,10 @@ use serde::{Deserialize, Serialize};
 pub use settings::{ReferenceLevel, Settings};
 pub use verdict_classes::{ClassHomogeneity, ClassRate, ClassTable, Movement, VerdictClasses};
 pub use versus::{UnpairedRow, Versus};
+pub use words::{
+    AmplifiedWord, CorpusRow, MarkedWord, SourceColumn, WordSide, WordsReport, WordsSettings, WordsSummary,
+    WORDS_SCHEMA,
+};
 
 /// Schema identifier of the findings document.
 pub const FINDINGS_SCHEMA: &str = "amplify.findings/4";

@@ -17,7 +17,8 @@
 //! names them ([`counterfactual::in_pass`]), else after it by one more query
 //! ([`counterfactual::tables`]). The groupings' unplaced items are counted by [`grouping_counts`](mod@grouping_counts);
 //! `--versus BASE` recounts with BASE as the baseline ([`versus`]); `--verdict-classes` adds one
-//! join and group-by per model over the class codes ([`verdict_classes`]).
+//! join and group-by per model over the class codes ([`verdict_classes`]). `amplify words`
+//! counts the words of response texts per level instead ([`words`]).
 
 mod counterfactual;
 mod encode;
@@ -30,6 +31,7 @@ mod stream;
 mod tests;
 mod verdict_classes;
 mod versus;
+pub(crate) mod words;
 
 use crate::counts::{CountsTable, GroupingCounts, PairCells, PairingCounts};
 use crate::data::columns::ID;

@@ -3,7 +3,8 @@
 //! label coding ([`labels`]); evaluation logs (Inspect, lm-eval) read as tables ([`logs`]);
 //! groupings as asked for ([`grouping_spec`]) and their level columns ([`groups`]); the id column and its checks ([`ids`]); counterfactual pairs
 //! ([`counterfactual`]); repeated samples and annotators ([`repeats`]); verdict classes
-//! ([`verdict_classes`]) and verdicts in words ([`verdict_words`]). The result is one
+//! ([`verdict_classes`]) and verdicts in words ([`verdict_words`]); response texts and their
+//! tokens for `amplify words` ([`texts`], [`tokens`]). The result is one
 //! normalised [`Dataset`] ([`model`]): per source, the id and one label column per metric.
 
 mod counterfactual;
@@ -19,6 +20,8 @@ mod model;
 pub(crate) mod multifile;
 pub(crate) mod repeats;
 pub(crate) mod source;
+pub(crate) mod texts;
+pub(crate) mod tokens;
 pub(crate) mod verdict_classes;
 pub(crate) mod verdict_words;
 mod walk;
