@@ -51,7 +51,8 @@ pub fn cancel_all() {
 
 /// Runs `amplify ARGS...` (without the program name) and returns its result instead of printing
 /// it: `compare` gives the findings as JSON (its `--format`, `-o` and `--charts` are ignored),
-/// `power` its answer, `--help` the help text; other commands do their work (write their files).
+/// `power` its answer, `words` its document as JSON (`--report` and `--charts` are written),
+/// `--help` the help text; other commands do their work (write their files).
 pub fn run(args: &[String]) -> Result<Outcome, Failure> {
     collecting(|| {
         let argv = std::iter::once("amplify".to_string()).chain(args.iter().cloned());
@@ -66,6 +67,8 @@ pub fn run(args: &[String]) -> Result<Outcome, Failure> {
                     .and_then(|f| Ok(crate::output::render(&f, Format::Json)?))
             }
             Command::Power(a) => crate::commands::power::text(a),
+            Command::Words(a) => crate::commands::words::embedded(a),
+            Command::Leakage(a) => crate::commands::leakage::embedded(a),
             _ => crate::commands::run(cli).map(|()| String::new()),
         };
         result.map_err(|e| crate::commands::error_chain_line(&e))
@@ -81,18 +84,33 @@ pub fn read_findings(path: &Path) -> Result<Outcome, Failure> {
     })
 }
 
-/// Writes the report folder of a findings document (JSON) at `out`, as `amplify report --from`.
+/// Writes the report folder of a findings document (JSON) at `out`, as `amplify report --from`;
+/// of a words document (`amplify.words/1`), as `amplify words --report`.
 pub fn write_report(findings_json: &str, out: &Path) -> Result<Outcome, Failure> {
     collecting(|| {
+        if let Some(words) = words(findings_json)? {
+            let written = crate::report::write_words_report(&words, out, &[]).map_err(|e| e.to_string())?;
+            return Ok(written.display().to_string());
+        }
+        if let Some(leakage) = leakage(findings_json)? {
+            let written =
+                crate::report::write_leakage_report(&leakage, out, &[]).map_err(|e| e.to_string())?;
+            return Ok(written.display().to_string());
+        }
         let findings = parse(findings_json)?;
         let written = crate::report::write_report(&findings, out).map_err(|e| e.to_string())?;
         Ok(written.display().to_string())
     })
 }
 
-/// Writes every chart of a findings document (JSON) into `out`, as `compare --charts`.
+/// Writes every chart of a findings document (JSON) into `out`, as `compare --charts` (of a
+/// words document, as `words --charts`).
 pub fn write_charts(findings_json: &str, out: &Path) -> Result<Outcome, Failure> {
     collecting(|| {
+        if let Some(words) = words(findings_json)? {
+            crate::report::write_words_chart(&words, out).map_err(|e| e.to_string())?;
+            return Ok(out.display().to_string());
+        }
         let findings = parse(findings_json)?;
         let skipped = crate::report::write_charts_only(&findings, out).map_err(|e| e.to_string())?;
         for note in skipped {
@@ -103,9 +121,25 @@ pub fn write_charts(findings_json: &str, out: &Path) -> Result<Outcome, Failure>
 }
 
 /// Renders a findings document (JSON) in one of `compare --format`'s formats (`table`, `json`,
-/// `csv`), or as the report's one-sentence `headline`.
+/// `csv`), or as the report's one-sentence `headline`; a words document the same way.
 pub fn render(findings_json: &str, format: &str) -> Result<Outcome, Failure> {
     collecting(|| {
+        if let Some(words) = words(findings_json)? {
+            if format == "headline" {
+                return Ok(crate::report::words_headline(&words));
+            }
+            let format = <Format as clap::ValueEnum>::from_str(format, true)
+                .map_err(|_| format!("format '{format}' is unknown; use one of words --format's values"))?;
+            return crate::output::words::render(&words, format).map_err(|e| e.to_string());
+        }
+        if let Some(leakage) = leakage(findings_json)? {
+            if format == "headline" {
+                return Ok(crate::report::leakage_headline(&leakage));
+            }
+            let format = <Format as clap::ValueEnum>::from_str(format, true)
+                .map_err(|_| format!("format '{format}' is unknown; use one of leakage --format's values"))?;
+            return crate::output::leakage::render(&leakage, format).map_err(|e| e.to_string());
+        }
         if format == "headline" {
             return Ok(crate::report::headline(&parse(findings_json)?));
         }
@@ -140,6 +174,30 @@ pub fn options(subcommand: &str) -> Vec<OptionSpec> {
 /// The version of this amplify.
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
+}
+
+/// The words document, when `json` is one (`schema` = `amplify.words/1`).
+fn words(json: &str) -> Result<Option<crate::analysis::WordsReport>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("findings: not JSON ({e})"))?;
+    if value.get("schema").and_then(|s| s.as_str()) != Some(crate::analysis::WORDS_SCHEMA) {
+        return Ok(None);
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| format!("malformed {} document: {e}", crate::analysis::WORDS_SCHEMA))
+}
+
+/// The leakage document, when `json` is one (`schema` = `amplify.leakage/1`).
+fn leakage(json: &str) -> Result<Option<crate::analysis::LeakageReport>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("findings: not JSON ({e})"))?;
+    if value.get("schema").and_then(|s| s.as_str()) != Some(crate::analysis::LEAKAGE_SCHEMA) {
+        return Ok(None);
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| format!("malformed {} document: {e}", crate::analysis::LEAKAGE_SCHEMA))
 }
 
 fn parse(findings_json: &str) -> Result<Findings, String> {

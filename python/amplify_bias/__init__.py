@@ -23,16 +23,21 @@ from ._errors import AmplifyError, call
 from ._findings import Findings
 from ._inputs import Staging
 from ._options import derive_args, specs, to_args
+from ._words import Leakage, Words
 
 __all__ = [
     "AmplifyError",
     "Findings",
+    "Leakage",
+    "Words",
     "compare",
     "compare_counts",
     "count",
+    "leakage",
     "power",
     "read_findings",
     "sample",
+    "words",
     "__version__",
 ]
 
@@ -128,6 +133,39 @@ def power(pilot: Any | None = None, **options: Any) -> dict[str, Any]:
     return json.loads(text)
 
 
+def words(baseline: Any, models: Any = None, **options: Any) -> Words:
+    """Which words mark a group in each source's responses, and which a model marks more or less
+    than the baseline (log-odds with an informative Dirichlet prior): ``amplify words``.
+
+    ``baseline`` (the human texts) and ``models`` as for :func:`compare`; options are ``amplify
+    words``'s (``response``: a column name, or ``{source: column}``; ``group`` or ``derive``;
+    ``reference``, ``mask``, ``stopwords``, ``min_count``, ``prior_scale``, ``top``, ``text``,
+    ``id``, ``baseline_name``). ``Words.report(dir)`` writes the report folder.
+    """
+    options = _prepare(options)
+    args = to_args("words", "words", options)
+    with Staging() as staging:
+        inputs = staging.inputs(baseline, models, str(options.get("baseline_name") or "human"))
+        text, notes = call(_amplify.run, ["words", *inputs, *args], relabel=staging.relabel)
+        return Words(_relabel_inputs(json.loads(text), staging), notes)
+
+
+def leakage(baseline: Any, models: Any = None, **options: Any) -> Leakage:
+    """How well a linear attacker (cross-fitted TF-IDF logistic regression) reads the group from
+    each source's text, and how much more from a model's text than from the baseline's on the same
+    items: ``amplify leakage``. Inputs and text options as for :func:`words`; ``folds``, ``c``,
+    ``min_df``, ``bootstrap``, ``permutations``, ``confidence``, ``seed``, ``top``.
+    ``Leakage.report(dir)`` writes the report folder.
+    """
+    options = _prepare(options)
+    args = to_args("leakage", "leakage", options)
+    with Staging() as staging:
+        inputs = staging.inputs(baseline, models, str(options.get("baseline_name") or "human"))
+        text, notes = call(_amplify.run, ["leakage", *inputs, *args], relabel=staging.relabel)
+        return Leakage(_relabel_inputs(json.loads(text), staging), notes)
+
+
 def options(function: str = "compare") -> list[str]:
-    """The keyword options a function takes (``compare``, ``count``, ``power``)."""
+    """The keyword options a function takes (``compare``, ``count``, ``power``, ``words``,
+    ``leakage``)."""
     return sorted(specs({"compare_counts": "compare"}.get(function, function)))

@@ -15,8 +15,9 @@ from typing import Any
 from . import _amplify
 
 # Options a Python call expresses otherwise: the output goes to the returned object (Findings
-# has .to_json(), .report(), .charts()), counts files go to compare_counts().
-NOT_KEYWORDS = {"help", "version", "format", "output", "charts", "counts", "from", "out"}
+# has .to_json(), .report(), .charts(); Words .to_json(), .report()), counts files go to
+# compare_counts().
+NOT_KEYWORDS = {"help", "version", "format", "output", "charts", "counts", "from", "out", "report"}
 
 Spec = tuple[bool, bool, bool, bool]  # takes_value, repeated, comma, optional_value
 

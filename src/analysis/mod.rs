@@ -12,7 +12,7 @@ mod validate;
 pub(crate) use build::{add_audit, agreement_report, best_model, power_report};
 pub(crate) use validate::problems;
 
-pub use build::{build_findings, build_words};
+pub use build::{build_findings, build_leakage, build_words};
 pub use findings::{
     AgreementReport, AgreementRow, Alignment, BiasAmplification, Comparison, CorrectedGroup, CorrectedRow,
     DataBias, DataGap, DataRate, Detectable, DifferentialError, Findings, GroupRow, GroupingSummary,
@@ -24,4 +24,8 @@ pub use findings::{
 pub use findings::{
     AmplifiedWord, CorpusRow, MarkedWord, SourceColumn, WordSide, WordsReport, WordsSettings, WordsSummary,
     WORDS_SCHEMA,
+};
+pub use findings::{
+    LeakageAmplification, LeakageReport, LeakageSettings, LeakingWord, LevelCount, SourceLeakage,
+    LEAKAGE_SCHEMA,
 };

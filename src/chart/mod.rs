@@ -1,11 +1,12 @@
 //! Charts (the only module that imports plotters): chart builders compute a [`scene::Scene`]
 //! from [`Findings`] (pure, unit-tested geometry) and [`render`] draws it as SVG and PNG;
-//! [`words`] draws `amplify words`'s document the same way.
+//! [`words`] and [`leakage`] draw the documents of `amplify words` and `amplify leakage`.
 
 pub(crate) mod confusion;
 pub(crate) mod counterfactual;
 pub(crate) mod forest;
 pub(crate) mod groups;
+pub(crate) mod leakage;
 pub(crate) mod legend;
 pub(crate) mod rates;
 pub(crate) mod render;

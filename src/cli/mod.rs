@@ -7,6 +7,7 @@
 
 mod inputs;
 mod judge;
+mod leakage;
 mod words;
 
 pub(crate) use inputs::{
@@ -15,7 +16,8 @@ pub(crate) use inputs::{
 };
 pub(crate) use judge::JudgeArgs;
 use judge::JUDGE_HELP;
-pub(crate) use words::WordsArgs;
+pub(crate) use leakage::LeakageArgs;
+pub(crate) use words::{TextArgs, WordsArgs};
 
 use crate::output::Format;
 use crate::stats::Confidence;
@@ -56,6 +58,10 @@ pub(crate) enum Command {
     /// Which words mark a group in the responses (log-odds with an informative Dirichlet prior),
     /// and which a model marks more or less than the human text does.
     Words(WordsArgs),
+    /// How well a linear attacker reads the group from each source's text (cross-fitted TF-IDF
+    /// logistic regression: balanced accuracy, LIC), and how much more from a model's than from
+    /// the human text on the same items.
+    Leakage(LeakageArgs),
 }
 
 /// `amplify compare`.

@@ -1,4 +1,5 @@
-//! `amplify words`'s arguments: the response texts, the grouping, the tokenisation and the prior.
+//! `amplify words`'s arguments: the response texts, the grouping and the tokenisation (shared with
+//! `amplify leakage`: [`TextArgs`]), the prior and the outputs.
 
 use crate::data::input::texts::ResponseColumn;
 use crate::data::input::DeriveSpec;
@@ -6,9 +7,9 @@ use crate::output::Format;
 use clap::Args;
 use std::path::PathBuf;
 
-/// `amplify words`.
+/// The texts, their grouping and their tokens: what `words` and `leakage` read.
 #[derive(Debug, Clone, Args)]
-pub(crate) struct WordsArgs {
+pub(crate) struct TextArgs {
     /// Baseline file (the human text), then model files (Parquet or CSV, or folders of them);
     /// name a source with NAME=PATH. One file alone is read as the wide layout: name each
     /// source's text column with --response SOURCE=COL.
@@ -34,9 +35,6 @@ pub(crate) struct WordsArgs {
     /// Text column for --derive [default: prompt].
     #[arg(long, value_name = "COL", help_heading = "Groups")]
     pub text: Option<String>,
-    /// The level every other level is compared with [default: the level with the most items].
-    #[arg(long, value_name = "LEVEL", help_heading = "Groups")]
-    pub reference: Option<String>,
     /// Remove what this case-insensitive regex matches from every text before it is split, e.g.
     /// the words that define the groups: '\b(wife|girlfriend|husband|boyfriend)\b'.
     #[arg(long, value_name = "REGEX", help_heading = "Words")]
@@ -44,6 +42,17 @@ pub(crate) struct WordsArgs {
     /// Leave out the words of this file (UTF-8, one word per line, # for comments).
     #[arg(long, value_name = "FILE", help_heading = "Words")]
     pub stopwords: Option<PathBuf>,
+}
+
+/// `amplify words`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct WordsArgs {
+    /// The texts.
+    #[command(flatten)]
+    pub texts: TextArgs,
+    /// The level every other level is compared with [default: the level with the most items].
+    #[arg(long, value_name = "LEVEL", help_heading = "Groups")]
+    pub reference: Option<String>,
     /// Keep the words that occur at least N times over all texts pooled.
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Words",
           value_parser = clap::value_parser!(u64).range(1..))]

@@ -6,6 +6,7 @@ pub(crate) mod compare;
 pub(crate) mod count;
 pub(crate) mod inspect;
 pub(crate) mod judge;
+pub(crate) mod leakage;
 pub(crate) mod power;
 pub(crate) mod report;
 pub(crate) mod sample;
@@ -29,6 +30,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agree(args) => agree::run(&args),
         Command::Power(args) => power::run(&args),
         Command::Words(args) => words::run(&args),
+        Command::Leakage(args) => leakage::run(&args),
     }
 }
 

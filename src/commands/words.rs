@@ -1,7 +1,7 @@
 //! `amplify words`: response texts in, marked and amplified words out.
 
 use crate::analysis::{build_words, InputRecord, SourceColumn, WordsReport, WordsSettings};
-use crate::cli::WordsArgs;
+use crate::cli::{TextArgs, WordsArgs};
 use crate::data::count::words::{count_words, level_items};
 use crate::data::input::texts::{read_texts, TextInputs, TextOptions};
 use crate::data::input::tokens::{read_stopwords, Tokenizer};
@@ -12,13 +12,11 @@ use anyhow::Result;
 use std::path::PathBuf;
 
 /// The tokenisation's name, recorded in the settings (docs/METHODS.md, "Marked words").
-const TOKENIZER: &str = "uax29-words/lowercase/letters-and-inner-apostrophes";
+pub(crate) const TOKENIZER: &str = "uax29-words/lowercase/letters-and-inner-apostrophes";
 
 /// Runs `words`.
 pub(crate) fn run(args: &WordsArgs) -> Result<()> {
-    let inputs: Vec<PathBuf> = args.inputs.iter().map(|a| InputSpec::parse(a).path).collect();
-    let mut guarded = inputs.clone();
-    guarded.extend(args.stopwords.iter().cloned());
+    let guarded = input_paths(&args.texts);
     if let Some(path) = &args.output {
         crate::atomic::check_target(path, &guarded)?;
     }
@@ -52,6 +50,86 @@ pub(crate) fn run(args: &WordsArgs) -> Result<()> {
     Ok(())
 }
 
+/// The embedded run (Python): the document as JSON; `--report` and `--charts` are written, `-o`
+/// and `--format` are left to the caller.
+pub(crate) fn embedded(args: &WordsArgs) -> Result<String> {
+    let report = report(args)?;
+    if let Some(dir) = &args.report {
+        crate::report::write_words_report(&report, dir, &input_paths(&args.texts))?;
+    }
+    if let Some(dir) = &args.charts {
+        crate::report::write_words_chart(&report, dir)?;
+    }
+    Ok(crate::output::words::render(&report, crate::output::Format::Json)?)
+}
+
+/// What `words` and `leakage` read: the texts, the grouping, the tokenizer, the stop-word file.
+pub(crate) struct TextRun {
+    /// The texts and the baseline's levels.
+    pub texts: TextInputs,
+    /// The one grouping.
+    pub grouping: GroupingSpec,
+    /// The tokenisation.
+    pub tokenizer: Tokenizer,
+    /// The stop-word file's record.
+    pub stopwords: Option<InputRecord>,
+}
+
+impl TextRun {
+    /// Reads the texts of `args` (stop words first, then every input).
+    pub(crate) fn read(args: &TextArgs) -> Result<Self> {
+        let grouping = grouping(args)?;
+        let (stopwords, record) = match &args.stopwords {
+            Some(path) => {
+                let words = read_stopwords(path)?;
+                let record = InputRecord {
+                    role: "stopwords".into(),
+                    name: "stopwords".into(),
+                    path: path.display().to_string(),
+                    rows: words.len() as u64,
+                    sha256: crate::data::input::source::sha256_file(path)?,
+                };
+                (words, Some(record))
+            }
+            None => Default::default(),
+        };
+        let tokenizer = Tokenizer::new(args.mask.as_deref(), stopwords)?;
+        let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
+        let options = TextOptions {
+            id: args.id.clone(),
+            baseline_name: args.baseline_name.clone(),
+            responses: args.response.clone(),
+            grouping: grouping.clone(),
+            text: args.text.clone(),
+        };
+        let texts = read_texts(&specs, &options)?;
+        Ok(Self { texts, grouping, tokenizer, stopwords: record })
+    }
+
+    /// Each source and its text column.
+    pub(crate) fn responses(&self) -> Vec<SourceColumn> {
+        self.texts
+            .sources
+            .iter()
+            .map(|s| SourceColumn { source: s.name.clone(), column: s.column.clone() })
+            .collect()
+    }
+
+    /// The input records: the sources (baseline first), then the stop-word file.
+    pub(crate) fn records(&self) -> Vec<InputRecord> {
+        let mut out = records(&self.texts);
+        out.extend(self.stopwords.clone());
+        out
+    }
+}
+
+/// The paths `args` reads (never written over).
+pub(crate) fn input_paths(args: &TextArgs) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = args.inputs.iter().map(|a| InputSpec::parse(a).path).collect();
+    paths.extend(args.stopwords.iter().cloned());
+    paths
+}
+
 /// Reads the texts, counts their words and builds the document.
 pub(crate) fn report(args: &WordsArgs) -> Result<WordsReport> {
     if !(args.prior_scale > 0.0 && args.prior_scale.is_finite()) {
@@ -61,62 +139,32 @@ pub(crate) fn report(args: &WordsArgs) -> Result<WordsReport> {
         ))
         .into());
     }
-    let grouping = grouping(args)?;
-    let (stopwords, stopword_record) = match &args.stopwords {
-        Some(path) => {
-            let words = read_stopwords(path)?;
-            let record = InputRecord {
-                role: "stopwords".into(),
-                name: "stopwords".into(),
-                path: path.display().to_string(),
-                rows: words.len() as u64,
-                sha256: crate::data::input::source::sha256_file(path)?,
-            };
-            (words, Some(record))
-        }
-        None => Default::default(),
-    };
-    let tokenizer = Tokenizer::new(args.mask.as_deref(), stopwords)?;
-    let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
-    let options = TextOptions {
-        id: args.id.clone(),
-        baseline_name: args.baseline_name.clone(),
-        responses: args.response.clone(),
-        grouping: grouping.clone(),
-        text: args.text.clone(),
-    };
-    let texts = read_texts(&specs, &options)?;
-    let items = level_items(&texts)?;
-    let reference = reference(args, &grouping, &items)?;
+    let run = TextRun::read(&args.texts)?;
+    let items = level_items(&run.texts)?;
+    let reference = reference(args, &run.grouping, &items)?;
     let levels: Vec<String> = items.iter().map(|(l, _)| l.clone()).collect();
-    let counted = count_words(&texts, &levels, &tokenizer)?;
-    for (source, outside) in texts.sources.iter().zip(&counted.outside).filter(|(_, n)| **n > 0) {
+    let counted = count_words(&run.texts, &levels, &run.tokenizer)?;
+    for (source, outside) in run.texts.sources.iter().zip(&counted.outside).filter(|(_, n)| **n > 0) {
         note!(
             "amplify: {}: {outside} of {} row(s) are not baseline items with a {} level; left out",
             source.name,
             source.rows,
-            grouping.name()
+            run.grouping.name()
         );
     }
     let settings = WordsSettings {
-        baseline: args.baseline_name.clone(),
-        responses: texts
-            .sources
-            .iter()
-            .map(|s| SourceColumn { source: s.name.clone(), column: s.column.clone() })
-            .collect(),
-        grouping: grouping.name(),
+        baseline: args.texts.baseline_name.clone(),
+        responses: run.responses(),
+        grouping: run.grouping.name(),
         reference,
         tokenizer: TOKENIZER.into(),
-        mask: args.mask.clone(),
-        stopwords: stopword_record,
+        mask: args.texts.mask.clone(),
+        stopwords: run.stopwords.clone(),
         min_count: args.min_count,
         prior_scale: args.prior_scale,
         top: args.top,
     };
-    let mut inputs = records(&texts);
-    inputs.extend(settings.stopwords.clone());
-    let report = build_words(&counted.counts, &items, settings, inputs)?;
+    let report = build_words(&counted.counts, &items, settings, run.records())?;
     for line in &report.notes {
         note!("amplify: {line}");
     }
@@ -124,7 +172,7 @@ pub(crate) fn report(args: &WordsArgs) -> Result<WordsReport> {
 }
 
 /// The one grouping of `--group` or `--derive`.
-fn grouping(args: &WordsArgs) -> Result<GroupingSpec, AmplifyError> {
+fn grouping(args: &TextArgs) -> Result<GroupingSpec, AmplifyError> {
     let mut specs = groupings(&args.group, &args.derive, false);
     match specs.len() {
         1 => Ok(specs.remove(0)),

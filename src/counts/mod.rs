@@ -23,6 +23,7 @@ macro_rules! add_fields {
 }
 
 mod counterfactual;
+mod documents;
 mod merge;
 mod paired_table;
 mod repeats;
@@ -34,6 +35,7 @@ pub use counterfactual::{
 };
 pub use repeats::{to_units, units, Moments, RepeatCounts, RepeatSums, ScoreMoments, TruthMoments, UNIT};
 
+pub use documents::{Documents, TermCounts};
 pub use paired_table::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 pub use verdict_classes::{ClassCells, ClassKey, NO_CLASS};

@@ -2,8 +2,8 @@
 //! terminal and the reports render one [`document::Document`] (the order of the sections),
 //! whose tables come from [`content`] (the report's tables), [`compact`] (the terminal's), and
 //! the section builders of each design ([`audit`], [`counterfactual`], [`repeats`], [`versus`]);
-//! [`plain_tables`] are the findings as CSV/Parquet tables. `amplify words` has exporters of its
-//! own ([`words`]), reading only its `WordsReport`.
+//! [`plain_tables`] are the findings as CSV/Parquet tables. `amplify words` and `amplify
+//! leakage` have exporters of their own ([`words`], [`leakage`]), reading only their documents.
 
 pub(crate) mod audit;
 mod compact;
@@ -13,6 +13,7 @@ mod csv;
 pub(crate) mod data;
 pub(crate) mod document;
 pub(crate) mod headline;
+pub(crate) mod leakage;
 pub(crate) mod plain_tables;
 pub(crate) mod repeats;
 pub(crate) mod terminal;

@@ -1,16 +1,19 @@
 //! `amplify report`: a folder with a self-contained HTML report, a Markdown report, the findings
 //! document, the tables (CSV and Parquet) and every chart (PNG and SVG). It reads only
 //! [`Findings`], so `--from findings.json` re-renders the same report without the data.
-//! `amplify words --report` writes a folder of the same kind from its own document ([`words`]).
+//! `amplify words --report` and `amplify leakage --report` write folders of the same kind from
+//! their own documents ([`words`], [`leakage`]).
 
 mod folder;
 mod html;
+mod leakage;
 mod markdown;
 mod methods;
 mod words;
 
 pub(crate) use folder::check_folder;
-pub(crate) use words::write_words_report;
+pub(crate) use leakage::{headline as leakage_headline, write_leakage_report};
+pub(crate) use words::{headline as words_headline, write_words_report};
 
 use crate::analysis::{Findings, FINDINGS_SCHEMA};
 use crate::chart;

@@ -13,6 +13,8 @@ pub mod counterfactual;
 pub mod effect;
 pub mod homogeneity;
 pub mod interval;
+pub mod leakage;
+pub mod logistic;
 pub mod marginal_homogeneity;
 pub mod marked_words;
 pub mod multiplicity;

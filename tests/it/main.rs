@@ -15,6 +15,7 @@ mod cli_errors;
 mod cli_groups;
 mod cli_inspect;
 mod cli_judge;
+mod cli_leakage;
 mod cli_lm_eval;
 mod cli_logs;
 mod cli_pairing;

@@ -256,6 +256,8 @@ def test_the_stubs_list_every_option():
             stub[node.name] = {a.arg for a in node.args.kwonlyargs}
     assert stub["compare"] == set(ab.options("compare"))
     assert stub["power"] == set(ab.options("power"))
+    assert stub["words"] == set(ab.options("words"))
+    assert stub["leakage"] == set(ab.options("leakage"))
     assert stub["compare_counts"] <= set(ab.options("compare"))
     # Every section property of Findings is in the stub's class.
     (findings_class,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Findings"]

@@ -180,3 +180,74 @@ def test_verdict_classes_equal_the_cli_and_read_as_frames():
         "verdict_classes"
         not in ab.compare(files[0], [str(files[1])], verdict="verdict", verdict_classes=False).to_dict()
     )
+
+
+WORDS_OPTIONS = [
+    "--derive",
+    r"partner=female:\b(wife|girlfriend)\b",
+    "--derive",
+    r"partner=male:\b(husband|boyfriend)\b",
+    "--mask",
+    r"\b(wife|girlfriend|husband|boyfriend)\b",
+]
+
+
+def test_words_from_frames_equal_the_command_line(tmp_path):
+    """amplify_bias.words on DataFrames gives the CLI's document (inputs aside); the report folder
+    and the frames carry the same numbers."""
+    human = pl.read_parquet(S / "texts_human.parquet")
+    model = pl.read_parquet(S / "texts_model_a.parquet")
+    words = ab.words(
+        human,
+        {"model_a": model},
+        derive={"partner": {"female": r"\b(wife|girlfriend)\b", "male": r"\b(husband|boyfriend)\b"}},
+        mask=r"\b(wife|girlfriend|husband|boyfriend)\b",
+    )
+    cli = json.loads(
+        run_cli(
+            "words", S / "texts_human.parquet", f"model_a={S / 'texts_model_a.parquet'}", *WORDS_OPTIONS, "--format", "json"
+        ).stdout
+    )
+    document = words.document
+    assert [i["path"] for i in document["inputs"]] == ["<DataFrame human>", "<DataFrame model_a>"]
+    for key in ("settings", "corpus", "vocabulary", "marked", "amplified", "summary"):
+        assert document[key] == cli[key], key
+    amplified = words.amplified
+    assert {"word", "z", "baseline_delta", "model_delta", "model_count"} <= set(amplified.columns)
+    top = amplified.filter(pl.col("z") > 0).sort("z", descending=True)["word"].to_list()[:2]
+    assert set(top) == {"understandable", "controlling"}
+    assert "understandable" in words.headline
+    index = words.report(tmp_path / "words")
+    assert index.exists() and json.loads((tmp_path / "words" / "words.json").read_text())["amplified"] == cli["amplified"]
+    assert "understandable" in words.table()
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        ab.words(human, {"model_a": model}, group="x", report="dir")
+    with pytest.raises(ab.AmplifyError, match="--group COL"):
+        ab.words(human, {"model_a": model})
+
+
+def test_leakage_from_frames_equals_the_command_line(tmp_path):
+    """amplify_bias.leakage on DataFrames gives the CLI's document (inputs aside), seeded."""
+    human = pl.read_parquet(S / "texts_human.parquet")
+    model = pl.read_parquet(S / "texts_model_a.parquet")
+    leak = ab.leakage(
+        human,
+        {"model_a": model},
+        derive={"partner": {"female": r"\b(wife|girlfriend)\b", "male": r"\b(husband|boyfriend)\b"}},
+        mask=r"\b(wife|girlfriend|husband|boyfriend)\b",
+        bootstrap=10,
+        permutations=4,
+    )
+    cli = json.loads(
+        run_cli(
+            "leakage", S / "texts_human.parquet", f"model_a={S / 'texts_model_a.parquet'}", *WORDS_OPTIONS,
+            "--bootstrap", "10", "--permutations", "4", "--format", "json",
+        ).stdout
+    )
+    for key in ("settings", "items", "levels", "features", "sources", "amplification", "top_words"):
+        assert leak.document[key] == cli[key], key
+    amplification = leak.amplification
+    assert {"model", "measure", "difference", "ci_low", "ci_high", "p_value"} <= set(amplification.columns)
+    assert (amplification["difference"] > 0).all()
+    assert "model_a's text leaks partner more" in leak.headline
+    assert leak.report(tmp_path / "leak").exists()

@@ -8,6 +8,7 @@ mod counterfactual;
 mod data;
 mod detectable;
 mod groups;
+mod leakage;
 mod power;
 mod ranking;
 mod repeats;
@@ -18,6 +19,7 @@ mod versus;
 mod words;
 
 pub(crate) use audit::agreement_report;
+pub use leakage::build_leakage;
 pub(crate) use power::power_report;
 pub(crate) use ranking::best_model;
 pub use words::build_words;

@@ -7,6 +7,7 @@ mod counterfactual;
 mod data;
 mod detectable;
 mod heterogeneity;
+mod leakage;
 mod power;
 mod ranking;
 mod repeats;
@@ -23,6 +24,10 @@ pub use counterfactual::{PairRow, PairTest, PairTruthRow, PairingSummary};
 pub use data::{DataBias, DataGap, DataRate, LevelTest};
 pub use detectable::Detectable;
 pub use heterogeneity::HeterogeneityRow;
+pub use leakage::{
+    LeakageAmplification, LeakageReport, LeakageSettings, LeakingWord, LevelCount, SourceLeakage,
+    LEAKAGE_SCHEMA,
+};
 pub use power::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
 pub use ranking::{RankRow, Ranking};
 pub use repeats::{InstabilityRow, RepeatSettings};

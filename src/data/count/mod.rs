@@ -18,9 +18,11 @@
 //! ([`counterfactual::tables`]). The groupings' unplaced items are counted by [`grouping_counts`](mod@grouping_counts);
 //! `--versus BASE` recounts with BASE as the baseline ([`versus`]); `--verdict-classes` adds one
 //! join and group-by per model over the class codes ([`verdict_classes`]). `amplify words`
-//! counts the words of response texts per level instead ([`words`]).
+//! counts the words of response texts per level instead ([`words`]); `amplify leakage` keeps one
+//! document per item and source ([`documents`]).
 
 mod counterfactual;
+pub(crate) mod documents;
 mod encode;
 mod group_by;
 mod grouping_counts;

@@ -1,0 +1,106 @@
+//! `amplify leakage --report DIR`: a self-contained HTML page (the tables, the chart inline, the
+//! method with its sources, the inputs), `leakage.json`, the amplification as CSV and Parquet,
+//! and the chart as PNG and SVG. It reads only the [`LeakageReport`].
+
+use super::html::{esc, section, strip_prolog, CSS};
+use crate::analysis::LeakageReport;
+use crate::chart;
+use crate::error::{AmplifyError, Result};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes the leakage report folder at `out` (the rules of [`super::write_report`]).
+pub(crate) fn write_leakage_report(r: &LeakageReport, out: &Path, inputs: &[PathBuf]) -> Result<PathBuf> {
+    super::check_folder(out, "--report", inputs)?;
+    super::folder::replace_folder(out, |dir| fill(r, dir))
+}
+
+fn fill(r: &LeakageReport, dir: &Path) -> Result<()> {
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|source| AmplifyError::Write { path, source })
+    };
+    let charts: Vec<chart::Chart> = chart::leakage::leakage_chart(r).into_iter().collect();
+    let svgs = chart::write_charts(&charts, &dir.join("charts"))?;
+    write("index.html", html(r, &charts, &svgs).as_bytes())?;
+    write(
+        "leakage.json",
+        (serde_json::to_string_pretty(r).map_err(AmplifyError::Serialise)? + "\n").as_bytes(),
+    )?;
+    let table = crate::output::leakage::table(r);
+    write("leakage_amplification.csv", table.to_csv().as_bytes())?;
+    crate::data::files::plain_tables::write_parquet(&table, &dir.join("leakage_amplification.parquet"))
+}
+
+/// The headline: each model's LIC against the baseline's.
+pub(crate) fn headline(r: &LeakageReport) -> String {
+    let lines: Vec<String> = r
+        .amplification
+        .iter()
+        .filter(|a| a.measure == "lic")
+        .filter_map(|a| {
+            let (d, ci) = (a.difference?, a.ci?);
+            Some(format!(
+                "{}'s text leaks {} {} than {}'s (LIC {:+.1} pp, {:.0}% CI {:+.1} to {:+.1})",
+                a.model,
+                r.settings.grouping,
+                if d > 0.0 { "more" } else { "less" },
+                r.settings.baseline,
+                d * 100.0,
+                r.settings.confidence * 100.0,
+                ci.low * 100.0,
+                ci.high * 100.0
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        return "No model to compare with the baseline.".into();
+    }
+    lines.join("; ") + "."
+}
+
+fn html(r: &LeakageReport, charts: &[chart::Chart], svgs: &[(String, String)]) -> String {
+    let title = format!("Leakage of {}: models against {}", r.settings.grouping, r.settings.baseline);
+    let mut h = String::new();
+    let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
+    let _ = write!(h, "<meta name=\"viewport\" content=\"width=device-width\"/><title>{}</title><style>{CSS}</style></head>\n<body><main>\n", esc(&title));
+    let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"lead\">{}</p>", esc(&title), esc(&headline(r)));
+    for (c, (_, svg)) in charts.iter().zip(svgs) {
+        let _ = writeln!(
+            h,
+            "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
+            esc(&c.name),
+            strip_prolog(svg),
+            esc(&c.caption)
+        );
+    }
+    for s in crate::output::leakage::sections(r) {
+        section(&mut h, &s);
+    }
+    for note in &r.notes {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
+    }
+    let _ = writeln!(h, "<section id=\"methods\"><h2>Methods</h2><p>{}</p></section>", esc(&method(r)));
+    let inputs: Vec<String> = r
+        .inputs
+        .iter()
+        .map(|i| format!("{} {} ({} rows, sha256 {})", i.role, i.path, i.rows, i.sha256))
+        .collect();
+    let _ = writeln!(
+        h,
+        "<footer class=\"note\">amplify {}; seed {}; inputs: {}</footer>\n</main></body></html>",
+        esc(&r.amplify_version),
+        r.settings.seed,
+        esc(&inputs.join("; "))
+    );
+    h
+}
+
+/// The method in one paragraph, with its sources and settings.
+pub(crate) fn method(r: &LeakageReport) -> String {
+    let s = &r.settings;
+    format!(
+        "Every source's texts are tokenised as in amplify words and weighted by TF-IDF in one space (scikit-learn's defaults; words in at least {} documents). Per source, an L2-regularised logistic regression (C = {}; one-vs-rest beyond two levels) is cross-fitted over {} folds stratified by level, so every item gets an out-of-fold prediction of its level (Wang et al. 2019). Leakage is the balanced accuracy of those predictions and LIC, the mean predicted probability of the true level (Hirota et al. 2022). Amplification is the model's leakage minus the baseline's on the same items; its interval is a paired percentile bootstrap over items ({} replicates) that re-draws the folds and re-fits every attacker on each resample, and its p-value a permutation test that swaps the two texts of each item and re-fits ({} replicates). Seed {}.",
+        s.min_df, s.c, s.folds, s.bootstrap, s.permutations, s.seed
+    )
+}

@@ -1,0 +1,112 @@
+//! The comparison of sources on the same items. **Bootstrap** (Efron & Tibshirani 1993, ch. 13):
+//! each replicate draws the items with replacement (one resample for every source), re-fits
+//! every source's attackers on it, started from the full fits (an item's copies stay in its
+//! fold, so no copy is predicted by a model trained on another) and records each source's
+//! measures on the resample; intervals are basic (reflected) bootstrap intervals. Re-fitting matters: the
+//! out-of-fold predictions of one item depend on the others' labels, and a bootstrap of the
+//! predictions alone under-covers (see the tests). **Permutation**: under "an item's two texts are exchangeable",
+//! each replicate swaps the baseline's and the model's text of each item with probability ½,
+//! re-fits both attackers and records the difference of the out-of-fold measures;
+//! p = (1 + #{|d*| ≥ |d|}) / (1 + replicates).
+
+use super::super::logistic::SparseRows;
+use super::{measure, stratified_folds, Attack, CrossFit, Measure};
+use crate::rng::SplitMix64;
+
+/// Bootstrap draws: per replicate, per source, each of [`Measure::ALL`] (`None` where undefined,
+/// e.g. a resample without a level).
+pub type Draws = Vec<Vec<[Option<f64>; 2]>>;
+
+/// Every source's measures on `replicates` bootstrap resamples of the items (one resample for
+/// every source per replicate), the attackers re-fitted from `fits` on each.
+pub fn bootstrap(
+    attack: &Attack,
+    sources: &[(&SparseRows, &CrossFit)],
+    (replicates, seed): (usize, u64),
+) -> Draws {
+    let n = attack.levels.len();
+    (0..replicates)
+        .map(|b| {
+            let mut rng = SplitMix64::new(seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut weight = vec![0u32; n];
+            (0..n).for_each(|_| weight[rng.below(n)] += 1);
+            let folds = stratified_folds(attack.levels, attack.classes, attack.k, rng.next_u64());
+            let attack = Attack { folds: &folds, ..*attack };
+            sources
+                .iter()
+                .map(|(x, fit)| {
+                    let probs = attack.refit(x, &weight, fit);
+                    Measure::ALL.map(|m| measure(m, &probs, attack.levels, attack.classes, &weight))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The basic (reflected) bootstrap interval of an estimate from its draws, (2θ̂ − q₁₋α/₂,
+/// 2θ̂ − q_α/₂) (Davison & Hinkley 1997, eq. 5.6): it corrects the draws' shift, here the weaker
+/// attackers of resamples that hold about 63% distinct items. `None` with fewer than 2 draws.
+pub fn basic_interval(draws: Vec<f64>, estimate: f64, confidence: f64) -> Option<(f64, f64)> {
+    let (lo, hi) = percentile_interval(draws, confidence)?;
+    Some((2.0 * estimate - hi, 2.0 * estimate - lo))
+}
+
+/// The percentile interval of draws (`None` with fewer than 2).
+pub fn percentile_interval(mut draws: Vec<f64>, confidence: f64) -> Option<(f64, f64)> {
+    if draws.len() < 2 {
+        return None;
+    }
+    draws.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let pos = q * (draws.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        draws[lo] + (draws[hi] - draws[lo]) * (pos - lo as f64)
+    };
+    let alpha = (1.0 - confidence) / 2.0;
+    Some((at(alpha), at(1.0 - alpha)))
+}
+
+/// The permutation p-value of `observed` (model − baseline, per [`Measure::ALL`], over the
+/// out-of-fold predictions of `attack`'s folds); `None` per measure without replicates or value.
+pub fn permutation_p(
+    attack: &Attack,
+    baseline: (&SparseRows, &CrossFit),
+    model: (&SparseRows, &CrossFit),
+    (permutations, seed): (usize, u64),
+) -> [Option<f64>; 2] {
+    if permutations == 0 {
+        return [None, None];
+    }
+    let ones = vec![1u32; attack.levels.len()];
+    let value = |m: Measure, probs: &[Vec<f64>]| measure(m, probs, attack.levels, attack.classes, &ones);
+    let observed = Measure::ALL.map(|m| Some(value(m, &model.1.probs)? - value(m, &baseline.1.probs)?));
+    let mut extreme = [0usize; 2];
+    for b in 0..permutations {
+        let mut rng = SplitMix64::new(seed ^ (1 << 62) ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let swap: Vec<bool> = (0..attack.levels.len()).map(|_| rng.bernoulli(0.5)).collect();
+        let pa = attack.refit(&mix(baseline.0, model.0, &swap, false), &ones, baseline.1);
+        let pb = attack.refit(&mix(baseline.0, model.0, &swap, true), &ones, model.1);
+        for (j, m) in Measure::ALL.into_iter().enumerate() {
+            let d = value(m, &pb).zip(value(m, &pa)).map(|(b, a)| b - a);
+            if let (Some(d), Some(o)) = (d, observed[j]) {
+                if d.abs() >= o.abs() - 1e-12 {
+                    extreme[j] += 1;
+                }
+            }
+        }
+    }
+    [0, 1].map(|j| observed[j].map(|_| (1 + extreme[j]) as f64 / (1 + permutations) as f64))
+}
+
+/// Rows from `a` or `b` per item: item i from `b` when `swap[i] != other`, else from `a`.
+fn mix(a: &SparseRows, b: &SparseRows, swap: &[bool], other: bool) -> SparseRows {
+    let mut x = SparseRows { indptr: vec![0], columns: a.columns, ..Default::default() };
+    for (i, &s) in swap.iter().enumerate() {
+        let from = if s != other { b } else { a };
+        let (lo, hi) = (from.indptr[i], from.indptr[i + 1]);
+        x.indices.extend_from_slice(&from.indices[lo..hi]);
+        x.values.extend_from_slice(&from.values[lo..hi]);
+        x.indptr.push(x.indices.len());
+    }
+    x
+}
