@@ -11,13 +11,16 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Args)]
 pub(crate) struct TextArgs {
     /// Baseline file (the human text), then model files (Parquet or CSV, or folders of them);
-    /// name a source with NAME=PATH. One file alone is read as the wide layout: name each
-    /// source's text column with --response SOURCE=COL.
+    /// name a source with NAME=PATH. One file alone is read as the wide layout (name each
+    /// source's text column with --response SOURCE=COL), or the long one with --source-column.
     #[arg(value_name = "FILE", required = true)]
     pub inputs: Vec<String>,
     /// Item id column [default: id, or a pandas index column].
     #[arg(long, value_name = "COL")]
     pub id: Option<String>,
+    /// Source column of a long file (a row per item and source; one input).
+    #[arg(long, value_name = "COL")]
+    pub source_column: Option<String>,
     /// Name of the baseline source.
     #[arg(long, value_name = "NAME", default_value = "human")]
     pub baseline_name: String,

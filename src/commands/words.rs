@@ -97,6 +97,7 @@ impl TextRun {
         let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
         let options = TextOptions {
             id: args.id.clone(),
+            source_column: args.source_column.clone(),
             baseline_name: args.baseline_name.clone(),
             responses: args.response.clone(),
             grouping: grouping.clone(),

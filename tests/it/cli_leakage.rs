@@ -81,7 +81,10 @@ fn report_folder_renders_and_names_are_escaped() {
     let html = std::fs::read_to_string(out.join("index.html")).expect("html");
     crate::report::parse_xml(&html);
     assert!(html.contains("&lt;m&amp;a&gt;") && !html.contains("<m&a>"));
-    assert!(html.contains("Hirota") && html.contains("<svg"), "method and chart inline");
+    assert!(
+        html.contains("Hirota") && html.contains("re-fits every attacker") && html.contains("<svg"),
+        "method, chart"
+    );
     assert_eq!(crate::report::png_size(&out.join("charts/leakage.png")).0, 1200);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("leakage.json")).unwrap()).unwrap();
@@ -126,4 +129,50 @@ fn hostile_inputs_are_refused_with_one_line() {
         &["1 level(s)"],
     );
     assert!(run(&["--folds", "3"]).output().expect("run").status.success(), "three folds fit");
+}
+
+/// Three levels: one attacker per level (one-vs-rest, probabilities normalised). The model's
+/// texts name their level ("alpha", "beta", "gamma") in most items, the human texts never: the
+/// model leaks far more, chance is 1/3 (balanced accuracy) and Σπ² (LIC), and each level's top
+/// model word is its own.
+#[test]
+fn three_levels_one_versus_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut human, mut model) = (String::from("id,group,response\n"), String::from("id,response\n"));
+    let names = ["alpha", "beta", "gamma"];
+    let filler = ["the", "cat", "sat", "on", "a", "mat", "and", "then", "left", "home"];
+    for i in 0..90usize {
+        let level = names[i % 3];
+        let words: Vec<&str> = (0..6).map(|k| filler[(i * 7 + k * 3) % filler.len()]).collect();
+        human.push_str(&format!("{i},{level},{}\n", words.join(" ")));
+        let marked = if i % 10 == 0 { String::new() } else { format!(" {level}") };
+        model.push_str(&format!("{i},{}{marked}\n", words.join(" ")));
+    }
+    let h = write(dir.path(), "human.csv", &human);
+    let m = write(dir.path(), "model.csv", &model);
+    let out = amplify()
+        .args(["leakage", h.to_str().unwrap(), m.to_str().unwrap(), "--group", "group"])
+        .args(["--bootstrap", "10", "--permutations", "0", "--top", "1", "--format", "json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let f: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let value = |source: &str, measure: &str| {
+        let row = f["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == source && s["measure"] == measure);
+        row.map(|r| (r["value"].as_f64().unwrap(), r["chance"].as_f64().unwrap())).unwrap()
+    };
+    let (ba, chance) = value("model", "balanced_accuracy");
+    assert!((chance - 1.0 / 3.0).abs() < 1e-12 && ba > 0.8, "{ba}");
+    let (lic, chance) = value("model", "lic");
+    assert!((chance - 3.0 * (1.0f64 / 3.0).powi(2)).abs() < 1e-12 && lic > 0.5, "{lic}");
+    assert!(value("human", "balanced_accuracy").0 < 0.6);
+    for level in names {
+        let top =
+            f["top_words"].as_array().unwrap().iter().find(|w| w["source"] == "model" && w["level"] == level);
+        assert_eq!(top.map(|w| w["word"].clone()), Some(Value::from(level)), "{level}");
+    }
 }

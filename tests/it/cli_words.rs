@@ -320,3 +320,38 @@ fn report_folder_and_schema() {
     assert_user_error(amplify().arg("words").args(&args).arg("--report").arg(&theirs), &["did not write"]);
     assert_eq!(std::fs::read_to_string(theirs.join("notes.txt")).unwrap(), "mine");
 }
+
+/// One long file (a row per item and source) reads as the tidy files do.
+#[test]
+fn long_layout_equals_tidy_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [h, m] = fixture(dir.path());
+    let mut long = String::from("id,source,group,response\n");
+    for (line_h, line_m) in HUMAN.lines().skip(1).zip(MODEL.lines().skip(1)) {
+        let (id, rest) = line_h.split_once(',').unwrap();
+        let (group, text) = rest.split_once(',').unwrap();
+        long.push_str(&format!("{id},human,{group},{text}\n"));
+        long.push_str(&format!("{id},gpt,,{}\n", line_m.split_once(',').unwrap().1));
+    }
+    let l = write(dir.path(), "long.csv", &long);
+    let common = ["--group", "group", "--min-count", "1", "--top", "0"];
+    let tidy =
+        words_json(&[&[h.to_str().unwrap(), &format!("gpt={}", m.display())][..], &common[..]].concat());
+    let long = words_json(&[&[l.to_str().unwrap(), "--source-column", "source"][..], &common[..]].concat());
+    for key in ["corpus", "marked", "amplified", "summary", "vocabulary"] {
+        assert_eq!(tidy[key], long[key], "{key}");
+    }
+    assert_user_error(
+        amplify().args([
+            "words",
+            l.to_str().unwrap(),
+            "--source-column",
+            "source",
+            "--group",
+            "group",
+            "--baseline-name",
+            "people",
+        ]),
+        &["no row has source = 'people'"],
+    );
+}

@@ -1,6 +1,7 @@
-//! The response texts of `amplify words`: per source the item id and its text, and the baseline's
-//! grouping level per item. Tidy (a file per source, baseline first) or wide (one file, a text
-//! column per source named by `--response SOURCE=COL`). Ids are matched as text.
+//! The response texts of `amplify words` and `amplify leakage`: per source the item id and its
+//! text, and the baseline's grouping level per item. Tidy (a file per source, baseline first),
+//! wide (one file, a text column per source named by `--response SOURCE=COL`) or long (one file,
+//! a row per item and source, `--source-column`). Ids are matched as text.
 
 use super::grouping_spec::GroupingSpec;
 use super::groups::level_exprs;
@@ -42,6 +43,8 @@ impl std::str::FromStr for ResponseColumn {
 pub(crate) struct TextOptions {
     /// The id column (`--id`).
     pub id: Option<String>,
+    /// The source column of a long file (`--source-column`).
+    pub source_column: Option<String>,
     /// The baseline's name.
     pub baseline_name: String,
     /// `--response` values, in order (default: `response` for every source).
@@ -78,18 +81,28 @@ pub(crate) struct TextInputs {
 
 /// Reads the inputs: one file means the wide layout, several the tidy layout.
 pub(crate) fn read_texts(inputs: &[InputSpec], options: &TextOptions) -> Result<TextInputs> {
-    let (mut files, sources) = match inputs.len() {
-        0 => return Err(AmplifyError::Usage("no input file given".into())),
-        1 => wide(&inputs[0], options)?,
-        _ => tidy(inputs, options)?,
+    let (mut files, sources, rows) = match (inputs.len(), &options.source_column) {
+        (0, _) => return Err(AmplifyError::Usage("no input file given".into())),
+        (1, Some(column)) => long(&inputs[0], column, options)?,
+        (_, Some(_)) => {
+            return Err(AmplifyError::Usage(
+                "--source-column reads one long file; give a single input".into(),
+            ))
+        }
+        (1, None) => wide(&inputs[0], options)?,
+        (_, None) => tidy(inputs, options)?,
     };
     let baseline = &files[sources[0].file];
-    let levels = baseline_levels(baseline, options)?;
+    let levels = baseline_levels(baseline, rows, options)?;
     let files = files.iter_mut().map(ScannedFile::info).collect::<Result<Vec<_>>>()?;
     Ok(TextInputs { files, sources, levels })
 }
 
-fn tidy(inputs: &[InputSpec], options: &TextOptions) -> Result<(Vec<ScannedFile>, Vec<TextSource>)> {
+/// The files, the sources, and the baseline's rows (the whole first file, or its rows of the
+/// baseline in a long file).
+type Read = (Vec<ScannedFile>, Vec<TextSource>, LazyFrame);
+
+fn tidy(inputs: &[InputSpec], options: &TextOptions) -> Result<Read> {
     let mut files = Vec::new();
     let mut sources: Vec<TextSource> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
@@ -110,10 +123,11 @@ fn tidy(inputs: &[InputSpec], options: &TextOptions) -> Result<(Vec<ScannedFile>
         files.push(file);
     }
     refuse_unused(&sources, options)?;
-    Ok((files, sources))
+    let rows = files[0].lazy.clone();
+    Ok((files, sources, rows))
 }
 
-fn wide(input: &InputSpec, options: &TextOptions) -> Result<(Vec<ScannedFile>, Vec<TextSource>)> {
+fn wide(input: &InputSpec, options: &TextOptions) -> Result<Read> {
     let file = open(&input.path)?;
     let named: Vec<&ResponseColumn> = options.responses.iter().filter(|r| r.source.is_some()).collect();
     let baseline = &options.baseline_name;
@@ -129,7 +143,59 @@ fn wide(input: &InputSpec, options: &TextOptions) -> Result<(Vec<ScannedFile>, V
             printable(baseline, 40)
         )));
     }
-    Ok((vec![file], sources))
+    let rows = file.lazy.clone();
+    Ok((vec![file], sources, rows))
+}
+
+/// One file with a row per item and source: each source's rows are its texts.
+fn long(input: &InputSpec, column: &str, options: &TextOptions) -> Result<Read> {
+    let file = open(&input.path)?;
+    if !file.has_column(column) {
+        return Err(AmplifyError::MissingColumn {
+            path: file.path.clone(),
+            column: printable(column, 60),
+            purpose: "--source-column",
+            available: file.column_list(),
+        });
+    }
+    file.check_key(column, "--source-column")?;
+    let names = distinct(&file, column)?;
+    let baseline = &options.baseline_name;
+    if !names.contains(baseline) {
+        return Err(AmplifyError::Data(format!(
+            "{}: no row has {} = '{}' (the baseline); sources are: {}; pass --baseline-name",
+            file.path.display(),
+            printable(column, 40),
+            printable(baseline, 40),
+            names.iter().map(|n| printable(n, 40)).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let ordered = std::iter::once(baseline).chain(names.iter().filter(|n| *n != baseline));
+    let mut sources = Vec::new();
+    for name in ordered {
+        let mut source = source(&file, 0, name.clone(), column_for(name, options), options)?;
+        let rows = file.lazy.clone().filter(col(column).cast(DataType::String).eq(lit(name.as_str())));
+        source.rows = cell_u64(
+            &rows.clone().select([len().alias("n")]).collect().engine(|| "counting rows".into())?,
+            "n",
+        )?;
+        source.lazy = select_texts(rows, &file, &source.column, options)?;
+        sources.push(source);
+    }
+    refuse_unused(&sources, options)?;
+    let rows = file.lazy.clone().filter(col(column).cast(DataType::String).eq(lit(baseline.as_str())));
+    Ok((vec![file], sources, rows))
+}
+
+fn distinct(file: &ScannedFile, column: &str) -> Result<Vec<String>> {
+    let df = file
+        .lazy
+        .clone()
+        .select([col(column).cast(DataType::String).unique_stable().drop_nulls()])
+        .collect()
+        .engine(|| format!("{}: reading the sources in column '{column}'", file.path.display()))?;
+    let values = df.column(column).and_then(|c| c.str().cloned()).engine(|| "reading sources".into())?;
+    Ok(values.iter().flatten().map(str::to_string).collect())
 }
 
 /// The column of a source: its own `--response SOURCE=COL`, else the last plain `--response COL`,
@@ -177,8 +243,7 @@ fn source(
     column: String,
     o: &TextOptions,
 ) -> Result<TextSource> {
-    let options = DataOptions { id: o.id.clone(), ..DataOptions::default() };
-    let id = resolve_id(file, &options)?;
+    resolve_id(file, &DataOptions { id: o.id.clone(), ..DataOptions::default() })?;
     let Some(dtype) = file.schema.get(&column) else {
         return Err(AmplifyError::MissingColumn {
             path: file.path.clone(),
@@ -195,19 +260,25 @@ fn source(
             printable(&name, 40)
         )));
     }
-    let lazy = file.lazy.clone().select([
-        col(id.as_str()).cast(DataType::String).alias(ID),
-        col(column.as_str()).cast(DataType::String).alias(TEXT),
-    ]);
+    let lazy = select_texts(file.lazy.clone(), file, &column, o)?;
     Ok(TextSource { name, file: index, column, rows: file.rows, lazy })
+}
+
+/// `__id` and `__text` of some rows of `file`.
+fn select_texts(rows: LazyFrame, file: &ScannedFile, column: &str, o: &TextOptions) -> Result<LazyFrame> {
+    let id = resolve_id(file, &DataOptions { id: o.id.clone(), ..DataOptions::default() })?;
+    Ok(rows.select([
+        col(id.as_str()).cast(DataType::String).alias(ID),
+        col(column).cast(DataType::String).alias(TEXT),
+    ]))
 }
 
 /// The baseline's `__id` → `__level` for items with a level; refuses repeated baseline ids (an
 /// item's level must be one).
-fn baseline_levels(file: &ScannedFile, options: &TextOptions) -> Result<LazyFrame> {
+fn baseline_levels(file: &ScannedFile, rows: LazyFrame, options: &TextOptions) -> Result<LazyFrame> {
     let id = resolve_id(file, &DataOptions { id: options.id.clone(), ..DataOptions::default() })?;
     let (level, _) = level_exprs(&options.grouping, file, options.text.as_deref())?;
-    let ids = file.lazy.clone().select([col(id.as_str()).cast(DataType::String).alias(ID)]);
+    let ids = rows.clone().select([col(id.as_str()).cast(DataType::String).alias(ID)]);
     let counted = ids
         .select([
             len().alias("rows"),
@@ -216,20 +287,18 @@ fn baseline_levels(file: &ScannedFile, options: &TextOptions) -> Result<LazyFram
         ])
         .collect()
         .engine(|| format!("{}: reading the baseline's ids", file.path.display()))?;
-    let (rows, distinct, nulls) =
+    let (n, distinct, nulls) =
         (cell_u64(&counted, "rows")?, cell_u64(&counted, "distinct")?, cell_u64(&counted, "nulls")?);
-    if nulls > 0 || distinct < rows {
+    if nulls > 0 || distinct < n {
         return Err(AmplifyError::Data(format!(
             "{}: the baseline's id column '{}' has {} missing and {} repeated value(s); each item's level is read from its one baseline row",
             file.path.display(),
             printable(&id, 60),
             nulls,
-            rows - distinct.min(rows)
+            n - distinct.min(n)
         )));
     }
-    Ok(file
-        .lazy
-        .clone()
+    Ok(rows
         .select([col(id.as_str()).cast(DataType::String).alias(ID), level.alias(LEVEL)])
         .filter(col(LEVEL).is_not_null()))
 }
