@@ -8,7 +8,7 @@ use crate::analysis::findings::{
 use crate::counts::Documents;
 use crate::error::{AmplifyError, Result};
 use crate::stats::leakage::{
-    basic_interval, bootstrap, chance, measure, permutation_p, stratified_folds, tfidf, Attack, CrossFit,
+    bootstrap, chance, measure, normal_interval, permutation_p, stratified_folds, tfidf, Attack, CrossFit,
     Draws, Measure,
 };
 use crate::stats::logistic::SparseRows;
@@ -113,7 +113,7 @@ fn levels(docs: &Documents) -> Vec<LevelCount> {
     docs.levels.iter().zip(n).map(|(level, items)| LevelCount { level: level.clone(), items }).collect()
 }
 
-/// The basic bootstrap interval of one quantity from its defined draws, cut to [floor, 1] (a
+/// The normal bootstrap interval of one quantity from its defined draws, cut to [floor, 1] (a
 /// leakage lies in [0, 1], a difference of two in [−1, 1]).
 fn interval(
     draws: &Draws,
@@ -123,7 +123,7 @@ fn interval(
     confidence: f64,
 ) -> Option<Interval> {
     let values: Vec<f64> = draws.iter().filter_map(pick).collect();
-    basic_interval(values, estimate, confidence).map(|(lo, hi)| Interval::new(lo.max(floor), hi.min(1.0)))
+    normal_interval(&values, estimate, confidence).map(|(lo, hi)| Interval::new(lo.max(floor), hi.min(1.0)))
 }
 
 /// The attacker fitted on every item: per level, the words weighing most toward it.

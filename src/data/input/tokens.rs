@@ -1,12 +1,14 @@
 //! Response text → word tokens, the one tokenisation `amplify words` uses (docs/METHODS.md,
 //! "Marked words"): the mask removed first, then Unicode word segmentation (UAX #29), lower case,
 //! the typographic apostrophe read as `'`, and only tokens of letters kept (apostrophes inside a
-//! word, as in "don't", stay; digits, punctuation and emoji go), stop words left out.
+//! word, as in "don't", stay; digits, punctuation and emoji go), stop words left out. Each word is
+//! read in NFC first, so a composed and a decomposed "café" are one word.
 
 use crate::error::{AmplifyError, Result};
 use regex::Regex;
 use std::collections::HashSet;
 use std::path::Path;
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How a text becomes tokens.
@@ -63,14 +65,25 @@ impl Tokenizer {
     }
 }
 
-/// A word lower-cased, with `’` as `'` and apostrophes trimmed from its ends; `None` unless it
-/// is letters with apostrophes only inside.
+/// A word in NFC, lower-cased, with `’` as `'` and apostrophes trimmed from its ends; `None`
+/// unless it is letters (and their combining marks) with apostrophes only inside.
 fn normalise<'a>(word: &str, buffer: &'a mut String) -> Option<&'a str> {
     buffer.clear();
-    for c in word.chars() {
+    if word.is_ascii() {
+        // ASCII is its own NFC: letters and apostrophes only, lower-cased byte by byte.
+        if !word.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'') {
+            return None;
+        }
+        buffer.push_str(word);
+        buffer.make_ascii_lowercase();
+        let token = buffer.trim_matches('\'');
+        return (!token.is_empty()).then_some(token);
+    }
+    for c in word.nfc() {
         match c {
             '\'' | '\u{2019}' => buffer.push('\''),
             c if c.is_alphabetic() => buffer.extend(c.to_lowercase()),
+            c if is_combining_mark(c) && !buffer.is_empty() => buffer.push(c),
             _ => return None,
         }
     }
@@ -130,6 +143,12 @@ mod tests {
         assert_eq!(plain("in 2024 I paid $30 (2nd time) 🙂"), ["in", "i", "paid", "time"]);
         assert_eq!(plain("e-mail co-worker"), ["e", "mail", "co", "worker"], "UAX #29 splits hyphens");
         assert_eq!(plain("Straße ÉCOLE naïve"), ["straße", "école", "naïve"]);
+        assert_eq!(plain("cafe\u{301} caf\u{e9}"), ["caf\u{e9}", "caf\u{e9}"], "NFD and NFC are one word");
+        assert_eq!(
+            plain("\u{928}\u{92e}\u{938}\u{94d}\u{924}\u{947}"),
+            ["\u{928}\u{92e}\u{938}\u{94d}\u{924}\u{947}"],
+            "Devanagari vowel signs stay"
+        );
         assert!(plain("").is_empty());
         assert!(plain("... !!! 42 -- ''").is_empty());
     }

@@ -14,7 +14,7 @@ mod resampling;
 mod tests;
 
 pub use cross_fit::{attackers, Attack, CrossFit};
-pub use resampling::{basic_interval, bootstrap, percentile_interval, permutation_p, Draws};
+pub use resampling::{bootstrap, normal_interval, permutation_p, Draws};
 
 pub use crate::counts::TermCounts;
 
