@@ -21,17 +21,12 @@ def _sides(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Words:
-    """Which words mark a grouping level in each source's responses, and which a model marks
-    more or less than the baseline (``amplify words``; document ``amplify.words/1``)."""
+class _TextDocument:
+    """What ``Words`` and ``Leakage`` share: the document, its notes, its outputs."""
 
     def __init__(self, document: dict[str, Any], notes: list[str] | None = None) -> None:
         self._doc = document
         self.notes: list[str] = list(notes or [])
-
-    def __repr__(self) -> str:
-        models = sorted({s["model"] for s in self._doc.get("summary", [])})
-        return f"<Words {self._doc.get('settings', {}).get('grouping')}: {', '.join(models)} vs {self.settings.get('baseline')}>"
 
     @property
     def document(self) -> dict[str, Any]:
@@ -40,13 +35,39 @@ class Words:
 
     @property
     def settings(self) -> dict[str, Any]:
-        """Grouping, reference level, tokenizer, mask, stop words, min_count, prior_scale, top."""
+        """The settings of the run."""
         return self._doc.get("settings", {})
 
     @property
     def headline(self) -> str:
-        """Each model's most amplified word per level, in one sentence."""
+        """The report's one-sentence headline."""
         return call(_amplify.render, json.dumps(self._doc), "headline")[0]
+
+    def table(self) -> str:
+        """The terminal tables the command prints."""
+        return call(_amplify.render, json.dumps(self._doc), "table")[0]
+
+    def to_json(self, path: os.PathLike | None = None) -> str:
+        """The document as the command's ``--format json`` writes it; also written to ``path``."""
+        text = call(_amplify.render, json.dumps(self._doc), "json")[0]
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def report(self, out_dir: os.PathLike) -> Path:
+        """Writes the report folder (HTML, the document, the table, the charts), as the command's
+        ``--report``; returns the path of its ``index.html``."""
+        folder = call(_amplify.write_report, json.dumps(self._doc), os.fspath(out_dir))[0]
+        return Path(folder) / "index.html"
+
+
+class Words(_TextDocument):
+    """Which words mark a grouping level in each source's responses, and which a model marks
+    more or less than the baseline (``amplify words``; document ``amplify.words/1``)."""
+
+    def __repr__(self) -> str:
+        models = ", ".join(sorted({s["model"] for s in self._doc.get("summary", [])}))
+        return f"<Words {self.settings.get('grouping')}: {models} vs {self.settings.get('baseline')}>"
 
     @property
     def corpus(self) -> Any:
@@ -68,57 +89,21 @@ class Words:
         """Per model and level: of the baseline's most marked words, those the model marks more."""
         return frame(self._doc.get("summary", []))
 
-    def table(self) -> str:
-        """The terminal tables ``amplify words`` prints."""
-        return call(_amplify.render, json.dumps(self._doc), "table")[0]
-
-    def to_json(self, path: os.PathLike | None = None) -> str:
-        """The document as ``amplify words --format json`` writes it; also written to ``path``."""
-        text = call(_amplify.render, json.dumps(self._doc), "json")[0]
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
-
-    def report(self, out_dir: os.PathLike) -> Path:
-        """Writes the report folder (HTML, words.json, tables, charts), as ``amplify words
-        --report``; returns the path of its ``index.html``."""
-        folder = call(_amplify.write_report, json.dumps(self._doc), os.fspath(out_dir))[0]
-        return Path(folder) / "index.html"
-
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     """An interval ``ci`` as ``ci_low`` and ``ci_high``."""
     out = {k: v for k, v in row.items() if k != "ci"}
     ci = row.get("ci")
-    out["ci_low"], out["ci_high"] = (ci if isinstance(ci, list) and len(ci) == 2 else (None, None))
+    out["ci_low"], out["ci_high"] = ci if isinstance(ci, list) and len(ci) == 2 else (None, None)
     return out
 
 
-class Leakage:
+class Leakage(_TextDocument):
     """How well a linear attacker reads the group from each source's text, and how much more from
     a model's than from the baseline's on the same items (``amplify leakage``; ``amplify.leakage/1``)."""
 
-    def __init__(self, document: dict[str, Any], notes: list[str] | None = None) -> None:
-        self._doc = document
-        self.notes: list[str] = list(notes or [])
-
     def __repr__(self) -> str:
         return f"<Leakage {self.settings.get('grouping')}: {self._doc.get('items')} items>"
-
-    @property
-    def document(self) -> dict[str, Any]:
-        """The whole document as a dict."""
-        return self._doc
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        """Grouping, folds, C, bootstrap, permutations, confidence, seed, ..."""
-        return self._doc.get("settings", {})
-
-    @property
-    def headline(self) -> str:
-        """Each model's LIC against the baseline's, in one sentence."""
-        return call(_amplify.render, json.dumps(self._doc), "headline")[0]
 
     @property
     def sources(self) -> Any:
@@ -134,20 +119,3 @@ class Leakage:
     def top_words(self) -> Any:
         """Per source and level, the words the attacker weighs most toward it."""
         return frame(self._doc.get("top_words", []))
-
-    def table(self) -> str:
-        """The terminal tables ``amplify leakage`` prints."""
-        return call(_amplify.render, json.dumps(self._doc), "table")[0]
-
-    def to_json(self, path: os.PathLike | None = None) -> str:
-        """The document as ``amplify leakage --format json`` writes it; also written to ``path``."""
-        text = call(_amplify.render, json.dumps(self._doc), "json")[0]
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
-
-    def report(self, out_dir: os.PathLike) -> Path:
-        """Writes the report folder (HTML, leakage.json, table, chart), as ``amplify leakage
-        --report``; returns the path of its ``index.html``."""
-        folder = call(_amplify.write_report, json.dumps(self._doc), os.fspath(out_dir))[0]
-        return Path(folder) / "index.html"

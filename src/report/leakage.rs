@@ -2,11 +2,10 @@
 //! method with its sources, the inputs), `leakage.json`, the amplification as CSV and Parquet,
 //! and the chart as PNG and SVG. It reads only the [`LeakageReport`].
 
-use super::html::{esc, section, strip_prolog, CSS};
+use super::page::{Page, Part};
 use crate::analysis::LeakageReport;
 use crate::chart;
 use crate::error::{AmplifyError, Result};
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Writes the leakage report folder at `out` (the rules of [`super::write_report`]).
@@ -16,20 +15,20 @@ pub(crate) fn write_leakage_report(r: &LeakageReport, out: &Path, inputs: &[Path
 }
 
 fn fill(r: &LeakageReport, dir: &Path) -> Result<()> {
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|source| AmplifyError::Write { path, source })
-    };
     let charts: Vec<chart::Chart> = chart::leakage::leakage_chart(r).into_iter().collect();
-    let svgs = chart::write_charts(&charts, &dir.join("charts"))?;
-    write("index.html", html(r, &charts, &svgs).as_bytes())?;
-    write(
-        "leakage.json",
-        (serde_json::to_string_pretty(r).map_err(AmplifyError::Serialise)? + "\n").as_bytes(),
-    )?;
-    let table = crate::output::leakage::table(r);
-    write("leakage_amplification.csv", table.to_csv().as_bytes())?;
-    crate::data::files::plain_tables::write_parquet(&table, &dir.join("leakage_amplification.parquet"))
+    let sections = crate::output::leakage::sections(r);
+    let mut parts: Vec<Part> = charts.iter().map(|c| Part::Chart(c.name.clone())).collect();
+    parts.extend(sections.iter().map(Part::Table));
+    let page = Page {
+        title: format!("Leakage of {}: models against {}", r.settings.grouping, r.settings.baseline),
+        lead: headline(r),
+        parts,
+        notes: &r.notes,
+        method: method(r),
+        footer: (r.amplify_version.clone(), Some(r.settings.seed), &r.inputs),
+    };
+    let json = serde_json::to_string_pretty(r).map_err(AmplifyError::Serialise)? + "\n";
+    super::page::fill(dir, &page, &charts, ("leakage.json", json), &crate::output::leakage::table(r))
 }
 
 /// The headline: each model's LIC against the baseline's.
@@ -57,43 +56,6 @@ pub(crate) fn headline(r: &LeakageReport) -> String {
         return "No model to compare with the baseline.".into();
     }
     lines.join("; ") + "."
-}
-
-fn html(r: &LeakageReport, charts: &[chart::Chart], svgs: &[(String, String)]) -> String {
-    let title = format!("Leakage of {}: models against {}", r.settings.grouping, r.settings.baseline);
-    let mut h = String::new();
-    let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
-    let _ = write!(h, "<meta name=\"viewport\" content=\"width=device-width\"/><title>{}</title><style>{CSS}</style></head>\n<body><main>\n", esc(&title));
-    let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"lead\">{}</p>", esc(&title), esc(&headline(r)));
-    for (c, (_, svg)) in charts.iter().zip(svgs) {
-        let _ = writeln!(
-            h,
-            "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
-            esc(&c.name),
-            strip_prolog(svg),
-            esc(&c.caption)
-        );
-    }
-    for s in crate::output::leakage::sections(r) {
-        section(&mut h, &s);
-    }
-    for note in &r.notes {
-        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
-    }
-    let _ = writeln!(h, "<section id=\"methods\"><h2>Methods</h2><p>{}</p></section>", esc(&method(r)));
-    let inputs: Vec<String> = r
-        .inputs
-        .iter()
-        .map(|i| format!("{} {} ({} rows, sha256 {})", i.role, i.path, i.rows, i.sha256))
-        .collect();
-    let _ = writeln!(
-        h,
-        "<footer class=\"note\">amplify {}; seed {}; inputs: {}</footer>\n</main></body></html>",
-        esc(&r.amplify_version),
-        r.settings.seed,
-        esc(&inputs.join("; "))
-    );
-    h
 }
 
 /// The method in one paragraph, with its sources and settings.

@@ -9,6 +9,7 @@ mod html;
 mod leakage;
 mod markdown;
 mod methods;
+mod page;
 mod words;
 
 pub(crate) use folder::check_folder;

@@ -2,12 +2,11 @@
 //! model's chart inline, the method with its sources, the inputs), `words.json`, the amplified
 //! words as CSV and Parquet, and the charts as PNG and SVG. It reads only the [`WordsReport`].
 
-use super::html::{esc, section, strip_prolog, CSS};
+use super::page::{Page, Part};
 use crate::analysis::WordsReport;
 use crate::chart;
 use crate::error::{AmplifyError, Result};
 use crate::output::words::signed;
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Writes the words report folder at `out` (the rules of [`super::write_report`]).
@@ -17,20 +16,26 @@ pub(crate) fn write_words_report(r: &WordsReport, out: &Path, inputs: &[PathBuf]
 }
 
 fn fill(r: &WordsReport, dir: &Path) -> Result<()> {
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|source| AmplifyError::Write { path, source })
-    };
     let charts = chart::words::words_charts(r);
-    let svgs = chart::write_charts(&charts, &dir.join("charts"))?;
-    write("index.html", html(r, &charts, &svgs).as_bytes())?;
-    write(
-        "words.json",
-        (serde_json::to_string_pretty(r).map_err(AmplifyError::Serialise)? + "\n").as_bytes(),
-    )?;
-    let table = crate::output::words::table(r);
-    write("amplified_words.csv", table.to_csv().as_bytes())?;
-    crate::data::files::plain_tables::write_parquet(&table, &dir.join("amplified_words.parquet"))
+    let sections = crate::output::words::sections(r);
+    let mut parts = Vec::new();
+    for (i, section) in sections.iter().enumerate() {
+        // The sections after the corpus follow the summaries in order, as the charts do.
+        if let Some(s) = i.checked_sub(1).and_then(|k| r.summary.get(k)) {
+            parts.push(Part::Chart(format!("words-{}-{}", chart::slug(&s.model), chart::slug(&s.level))));
+        }
+        parts.push(Part::Table(section));
+    }
+    let page = Page {
+        title: format!("Marked words by {}: models against {}", r.settings.grouping, r.settings.baseline),
+        lead: headline(r),
+        parts,
+        notes: &r.notes,
+        method: method(r),
+        footer: (r.amplify_version.clone(), None, &r.inputs),
+    };
+    let json = serde_json::to_string_pretty(r).map_err(AmplifyError::Serialise)? + "\n";
+    super::page::fill(dir, &page, &charts, ("words.json", json), &crate::output::words::table(r))
 }
 
 /// The one-sentence headline: each model's most amplified word per level.
@@ -51,48 +56,6 @@ pub(crate) fn headline(r: &WordsReport) -> String {
         return format!("No model marks a word more than {} does.", r.settings.baseline);
     }
     parts.join(". ") + "."
-}
-
-fn html(r: &WordsReport, charts: &[chart::Chart], svgs: &[(String, String)]) -> String {
-    let title = format!("Marked words by {}: models against {}", r.settings.grouping, r.settings.baseline);
-    let mut h = String::new();
-    let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
-    let _ = write!(h, "<meta name=\"viewport\" content=\"width=device-width\"/><title>{}</title><style>{CSS}</style></head>\n<body><main>\n", esc(&title));
-    let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"lead\">{}</p>", esc(&title), esc(&headline(r)));
-    let sections = crate::output::words::sections(r);
-    for (i, s) in sections.iter().enumerate() {
-        // Sections after the corpus follow the summaries in order, as the charts do.
-        let chart = i.checked_sub(1).and_then(|k| r.summary.get(k)).and_then(|s| {
-            let name = format!("words-{}-{}", chart::slug(&s.model), chart::slug(&s.level));
-            charts.iter().zip(svgs).find(|(c, _)| c.name == name)
-        });
-        if let Some((c, (_, svg))) = chart {
-            let _ = writeln!(
-                h,
-                "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
-                esc(&c.name),
-                strip_prolog(svg),
-                esc(&c.caption)
-            );
-        }
-        section(&mut h, s);
-    }
-    for note in &r.notes {
-        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
-    }
-    let _ = writeln!(h, "<section id=\"methods\"><h2>Methods</h2><p>{}</p></section>", esc(&method(r)));
-    let inputs: Vec<String> = r
-        .inputs
-        .iter()
-        .map(|i| format!("{} {} ({} rows, sha256 {})", i.role, i.path, i.rows, i.sha256))
-        .collect();
-    let _ = writeln!(
-        h,
-        "<footer class=\"note\">amplify {}; inputs: {}</footer>\n</main></body></html>",
-        esc(&r.amplify_version),
-        esc(&inputs.join("; "))
-    );
-    h
 }
 
 /// The method in one paragraph, with its sources and settings.

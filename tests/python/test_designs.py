@@ -205,7 +205,12 @@ def test_words_from_frames_equal_the_command_line(tmp_path):
     )
     cli = json.loads(
         run_cli(
-            "words", S / "texts_human.parquet", f"model_a={S / 'texts_model_a.parquet'}", *WORDS_OPTIONS, "--format", "json"
+            "words",
+            S / "texts_human.parquet",
+            f"model_a={S / 'texts_model_a.parquet'}",
+            *WORDS_OPTIONS,
+            "--format",
+            "json",
         ).stdout
     )
     document = words.document
@@ -218,7 +223,9 @@ def test_words_from_frames_equal_the_command_line(tmp_path):
     assert set(top) == {"understandable", "controlling"}
     assert "understandable" in words.headline
     index = words.report(tmp_path / "words")
-    assert index.exists() and json.loads((tmp_path / "words" / "words.json").read_text())["amplified"] == cli["amplified"]
+    assert (
+        index.exists() and json.loads((tmp_path / "words" / "words.json").read_text())["amplified"] == cli["amplified"]
+    )
     assert "understandable" in words.table()
     with pytest.raises(TypeError, match="unexpected keyword"):
         ab.words(human, {"model_a": model}, group="x", report="dir")
@@ -240,8 +247,16 @@ def test_leakage_from_frames_equals_the_command_line(tmp_path):
     )
     cli = json.loads(
         run_cli(
-            "leakage", S / "texts_human.parquet", f"model_a={S / 'texts_model_a.parquet'}", *WORDS_OPTIONS,
-            "--bootstrap", "10", "--permutations", "4", "--format", "json",
+            "leakage",
+            S / "texts_human.parquet",
+            f"model_a={S / 'texts_model_a.parquet'}",
+            *WORDS_OPTIONS,
+            "--bootstrap",
+            "10",
+            "--permutations",
+            "4",
+            "--format",
+            "json",
         ).stdout
     )
     for key in ("settings", "items", "levels", "features", "sources", "amplification", "top_words"):

@@ -4,7 +4,6 @@
 
 use crate::counts::{Documents, TermCounts};
 use crate::data::columns::{ID, LEVEL, TEXT};
-use crate::data::engine::{collect_streaming, first_line};
 use crate::data::input::texts::TextInputs;
 use crate::data::input::tokens::Tokenizer;
 use crate::error::{AmplifyError, Result};
@@ -18,20 +17,8 @@ type Items = BTreeMap<String, (String, HashMap<u32, u32>)>;
 pub(crate) fn documents(inputs: &TextInputs, tokenizer: &Tokenizer) -> Result<Documents> {
     let mut vocabulary: HashMap<String, u32> = HashMap::new();
     let mut per_source: Vec<(String, Items)> = Vec::new();
-    for source in &inputs.sources {
-        let joined = inputs.levels.clone().join(
-            source.lazy.clone(),
-            [col(ID)],
-            [col(ID)],
-            JoinArgs::new(JoinType::Inner),
-        );
-        let path = inputs.files[source.file].path.display();
-        let df = collect_streaming(joined.select([col(ID), col(LEVEL), col(TEXT)])).map_err(|e| {
-            let reason = first_line(&e.to_string());
-            let fix =
-                if reason.to_lowercase().contains("utf-8") { "; save the file as UTF-8 text" } else { "" };
-            AmplifyError::Data(format!("{path}: reading the texts of {}: {reason}{fix}", source.name))
-        })?;
+    for (s, source) in inputs.sources.iter().enumerate() {
+        let df = inputs.collect(s)?;
         per_source.push((source.name.clone(), items(&df, tokenizer, &mut vocabulary)?));
     }
     Ok(assemble(per_source, vocabulary))

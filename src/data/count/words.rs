@@ -2,8 +2,8 @@
 //! baseline's level of the item), tokenised by [`Tokenizer`] on all cores.
 
 use crate::counts::{WordCounts, WordTable};
-use crate::data::columns::{ID, LEVEL, TEXT};
-use crate::data::engine::{collect_streaming, EngineContext};
+use crate::data::columns::{LEVEL, TEXT};
+use crate::data::engine::EngineContext;
 use crate::data::input::texts::TextInputs;
 use crate::data::input::tokens::Tokenizer;
 use crate::error::Result;
@@ -38,23 +38,8 @@ pub(crate) struct Counted {
 pub(crate) fn count_words(inputs: &TextInputs, levels: &[String], tokenizer: &Tokenizer) -> Result<Counted> {
     let mut counts = WordCounts { levels: levels.to_vec(), ..WordCounts::default() };
     let mut outside = Vec::new();
-    for source in &inputs.sources {
-        let joined = inputs.levels.clone().join(
-            source.lazy.clone(),
-            [col(ID)],
-            [col(ID)],
-            JoinArgs::new(JoinType::Inner),
-        );
-        let path = inputs.files[source.file].path.display();
-        let df = collect_streaming(joined.select([col(LEVEL), col(TEXT)])).map_err(|e| {
-            let reason = crate::data::engine::first_line(&e.to_string());
-            let fix =
-                if reason.to_lowercase().contains("utf-8") { "; save the file as UTF-8 text" } else { "" };
-            crate::error::AmplifyError::Data(format!(
-                "{path}: reading the texts of {}: {reason}{fix}",
-                source.name
-            ))
-        })?;
+    for (s, source) in inputs.sources.iter().enumerate() {
+        let df = inputs.collect(s)?;
         outside.push(source.rows.saturating_sub(df.height() as u64));
         counts.sources.push(source.name.clone());
         for table in count_frame(&df, &source.name, levels, tokenizer)? {

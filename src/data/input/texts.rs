@@ -79,6 +79,30 @@ pub(crate) struct TextInputs {
     pub levels: LazyFrame,
 }
 
+impl TextInputs {
+    /// Source `s`'s rows on the baseline's items with a level: `__id`, `__level`, `__text`, collected
+    /// (a non-UTF-8 file is named with the fix).
+    pub(crate) fn collect(&self, s: usize) -> Result<DataFrame> {
+        let source = &self.sources[s];
+        let joined = self.levels.clone().join(
+            source.lazy.clone(),
+            [col(ID)],
+            [col(ID)],
+            JoinArgs::new(JoinType::Inner),
+        );
+        crate::data::engine::collect_streaming(joined.select([col(ID), col(LEVEL), col(TEXT)])).map_err(|e| {
+            let reason = crate::data::engine::first_line(&e.to_string());
+            let fix =
+                if reason.to_lowercase().contains("utf-8") { "; save the file as UTF-8 text" } else { "" };
+            let path = self.files[source.file].path.display();
+            AmplifyError::Data(format!(
+                "{path}: reading the texts of {}: {reason}{fix}",
+                printable(&source.name, 40)
+            ))
+        })
+    }
+}
+
 /// Reads the inputs: one file means the wide layout, several the tidy layout.
 pub(crate) fn read_texts(inputs: &[InputSpec], options: &TextOptions) -> Result<TextInputs> {
     let (mut files, sources, rows) = match (inputs.len(), &options.source_column) {
