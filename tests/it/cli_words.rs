@@ -355,3 +355,48 @@ fn long_layout_equals_tidy_files() {
         &["no row has source = 'people'"],
     );
 }
+
+/// An Inspect log's answers are read from each sample's output (a string, or content parts): the
+/// log as the model gives the same words as its answers in a CSV; lm-eval samples are refused.
+#[test]
+fn inspect_log_outputs_are_the_model_texts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [h, m] = fixture(dir.path());
+    let samples: Vec<Value> = MODEL
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let (id, text) = line.split_once(',').unwrap();
+            let id: i64 = id.parse().unwrap();
+            let content = if id % 2 == 0 {
+                serde_json::json!(text)
+            } else {
+                let (a, b) = text.split_once(' ').unwrap();
+                serde_json::json!([{"type": "reasoning", "reasoning": "hidden"}, {"type": "text", "text": a}, {"type": "text", "text": b}])
+            };
+            serde_json::json!({"id": id, "epoch": 1, "output": {"choices": [{"message": {"role": "assistant", "content": content}}]}, "scores": {"v": {"value": "C"}}})
+        })
+        .collect();
+    let log = dir.path().join("run.eval");
+    crate::cli_logs::eval_log(&log, Some(&crate::cli_logs::header("gpt")), &samples);
+    let common = ["--group", "group", "--min-count", "1", "--top", "0"];
+    let csv =
+        words_json(&[&[h.to_str().unwrap(), &format!("gpt={}", m.display())][..], &common[..]].concat());
+    let from_log = words_json(&[&[h.to_str().unwrap(), log.to_str().unwrap()][..], &common[..]].concat());
+    for key in ["corpus", "marked", "amplified", "summary", "vocabulary"] {
+        assert_eq!(csv[key], from_log[key], "{key}");
+    }
+    assert_eq!(
+        from_log["settings"]["responses"][1],
+        serde_json::json!({"source": "gpt", "column": "output"})
+    );
+    let jsonl = write(
+        dir.path(),
+        "samples_t_2025.jsonl",
+        "{\"doc_id\": 1, \"filter\": \"none\", \"metrics\": [\"acc\"], \"acc\": 1}\n",
+    );
+    assert_user_error(
+        amplify().args(["words", h.to_str().unwrap(), jsonl.to_str().unwrap(), "--group", "group"]),
+        &["lm-eval samples hold scores"],
+    );
+}

@@ -134,7 +134,7 @@ fn tidy(inputs: &[InputSpec], options: &TextOptions) -> Result<Read> {
         let name = match (i, &input.name) {
             (_, Some(n)) => n.clone(),
             (0, None) => options.baseline_name.clone(),
-            (_, None) => input.display_name(),
+            (_, None) => file.log.as_ref().map_or_else(|| input.display_name(), |l| l.model.clone()),
         };
         if sources.iter().any(|s| s.name == name) {
             return Err(AmplifyError::Usage(format!(
@@ -142,7 +142,12 @@ fn tidy(inputs: &[InputSpec], options: &TextOptions) -> Result<Read> {
                 printable(&name, 60)
             )));
         }
-        let column = column_for(&name, options);
+        // An Inspect log's answers are its `output` column unless a column is named.
+        let column = if file.log.is_some() && options.responses.is_empty() {
+            "output".to_string()
+        } else {
+            column_for(&name, options)
+        };
         sources.push(source(&file, i, name, column, options)?);
         files.push(file);
     }
@@ -247,13 +252,13 @@ fn refuse_unused(sources: &[TextSource], options: &TextOptions) -> Result<()> {
     Ok(())
 }
 
+/// Opens an input; an evaluation log must carry its answers' text (Inspect logs do, in `output`).
 fn open(path: &std::path::Path) -> Result<ScannedFile> {
     let file = ScannedFile::open(path)?;
-    if file.format.is_log() {
+    if file.format == crate::data::input::FileFormat::LmEval {
         return Err(AmplifyError::Usage(format!(
-            "{}: amplify words reads response texts from Parquet or CSV files; this {} holds scores (export the responses to a table with an id and a text column)",
-            path.display(),
-            file.format.label()
+            "{}: lm-eval samples hold scores, not the answers' text; export the responses to a table with an id and a text column",
+            path.display()
         )));
     }
     Ok(file)

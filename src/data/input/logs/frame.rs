@@ -1,5 +1,6 @@
 //! Samples of a log as one frame: ids (integers when every id is one, else text), epochs, the
-//! target, a label column per score and a column per metadata field.
+//! target, the model's output text (when a sample has one), a label column per score and a column
+//! per metadata field.
 
 use polars::prelude::*;
 use serde_json::Value;
@@ -12,6 +13,8 @@ pub(crate) struct Sample {
     pub epoch: i64,
     /// The target, as text (a list of targets joined by `|`).
     pub target: Option<String>,
+    /// The model's answer as text (Inspect: the first choice's message), for `amplify words`.
+    pub output: Option<String>,
     /// Each score's value by name (`scorer`, or `scorer.key` for a dict-valued score); `None`
     /// when the value is no label (Inspect's `N`, `P`, null).
     pub scores: Vec<(String, Option<Value>)>,
@@ -20,7 +23,7 @@ pub(crate) struct Sample {
 }
 
 /// The columns every log frame has before its scores and metadata.
-pub(crate) const FIXED: [&str; 3] = ["id", "epoch", "target"];
+pub(crate) const FIXED: [&str; 4] = ["id", "epoch", "target", "output"];
 
 /// The frame of `samples`, and the names of its score columns.
 pub(crate) fn build(samples: &[Sample]) -> PolarsResult<(DataFrame, Vec<String>, Vec<String>)> {
@@ -30,6 +33,10 @@ pub(crate) fn build(samples: &[Sample]) -> PolarsResult<(DataFrame, Vec<String>,
         Column::new("epoch".into(), samples.iter().map(|s| s.epoch).collect::<Vec<_>>()),
         Column::new("target".into(), samples.iter().map(|s| s.target.clone()).collect::<Vec<_>>()),
     ];
+    if samples.iter().any(|s| s.output.is_some()) {
+        columns
+            .push(Column::new("output".into(), samples.iter().map(|s| s.output.clone()).collect::<Vec<_>>()));
+    }
     let scores = names(samples.iter().flat_map(|s| s.scores.iter().map(|(k, _)| k.as_str())));
     for name in &scores {
         let values = samples.iter().map(|s| lookup(&s.scores, name).and_then(|v| v.as_ref())).collect();

@@ -193,7 +193,22 @@ fn sample(value: &Value) -> std::result::Result<Sample, String> {
     if let Some(Value::Object(map)) = object.get("metadata") {
         flatten("", map, &mut metadata);
     }
-    Ok(Sample { id, epoch, target, scores, metadata })
+    Ok(Sample { id, epoch, target, output: output_text(object.get("output")), scores, metadata })
+}
+
+/// The text of a sample's output: its first choice's message content, a string or the `text` of
+/// its content parts joined by a space; `None` without a message.
+fn output_text(output: Option<&Value>) -> Option<String> {
+    let content = output?.get("choices")?.get(0)?.get("message")?.get("content")?;
+    match content {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(parts) => {
+            let texts: Vec<&str> =
+                parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect();
+            Some(texts.join(" "))
+        }
+        _ => None,
+    }
 }
 
 /// A score's value as labels: `C`/`I` → 1/0, `P` → [`PARTIAL`], `N`/null/lists → invalid, dicts

@@ -125,6 +125,7 @@ impl Docs {
                 id: id.clone(),
                 epoch: repeat,
                 target: target(line.get("target")),
+                output: None,
                 scores: Vec::new(),
                 metadata,
             });
