@@ -90,14 +90,6 @@ class Words(_TextDocument):
         return frame(self._doc.get("summary", []))
 
 
-def _flat(row: dict[str, Any]) -> dict[str, Any]:
-    """An interval ``ci`` as ``ci_low`` and ``ci_high``."""
-    out = {k: v for k, v in row.items() if k != "ci"}
-    ci = row.get("ci")
-    out["ci_low"], out["ci_high"] = ci if isinstance(ci, list) and len(ci) == 2 else (None, None)
-    return out
-
-
 class Leakage(_TextDocument):
     """How well a linear attacker reads the group from each source's text, and how much more from
     a model's than from the baseline's on the same items (``amplify leakage``; ``amplify.leakage/1``)."""
@@ -108,12 +100,12 @@ class Leakage(_TextDocument):
     @property
     def sources(self) -> Any:
         """Each source's balanced accuracy and LIC with intervals and chance."""
-        return frame([_flat(r) for r in self._doc.get("sources", [])])
+        return frame(self._doc.get("sources", []))
 
     @property
     def amplification(self) -> Any:
         """Each model − baseline, per measure, with interval and permutation p-value."""
-        return frame([_flat(r) for r in self._doc.get("amplification", [])])
+        return frame(self._doc.get("amplification", []))
 
     @property
     def top_words(self) -> Any:

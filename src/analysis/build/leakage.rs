@@ -135,9 +135,9 @@ fn top_words(
     c: f64,
     top: usize,
 ) -> Vec<LeakingWord> {
-    let all: Vec<usize> = (0..docs.items.len()).collect();
+    let all: Vec<(usize, f64)> = (0..docs.items.len()).map(|i| (i, 1.0)).collect();
     let classes = docs.levels.len();
-    let models = crate::stats::leakage::attackers(x, &docs.level, classes, &all, c);
+    let models = crate::stats::leakage::attackers(x, &docs.level, classes, &all, c, None);
     let mut out = Vec::new();
     for (l, level) in docs.levels.iter().enumerate() {
         // Two levels: one model of the second; its negative weights point to the first.

@@ -41,7 +41,6 @@ pub(crate) fn count_words(inputs: &TextInputs, levels: &[String], tokenizer: &To
     for (s, source) in inputs.sources.iter().enumerate() {
         let df = inputs.collect(s)?;
         outside.push(source.rows.saturating_sub(df.height() as u64));
-        counts.sources.push(source.name.clone());
         for table in count_frame(&df, &source.name, levels, tokenizer)? {
             counts.add(table);
         }

@@ -272,7 +272,6 @@ fn source(
     column: String,
     o: &TextOptions,
 ) -> Result<TextSource> {
-    resolve_id(file, &DataOptions { id: o.id.clone(), ..DataOptions::default() })?;
     let Some(dtype) = file.schema.get(&column) else {
         return Err(AmplifyError::MissingColumn {
             path: file.path.clone(),

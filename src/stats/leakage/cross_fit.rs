@@ -67,15 +67,7 @@ impl Attack<'_> {
             .filter(|&i| self.folds[i] != f && weight[i] > 0)
             .map(|i| (i, weight[i] as f64))
             .collect();
-        let targets: Vec<u32> = if self.classes == 2 { vec![1] } else { (0..self.classes as u32).collect() };
-        let models: Vec<Logistic> = targets
-            .iter()
-            .enumerate()
-            .map(|(j, &t)| {
-                let y: Vec<bool> = self.levels.iter().map(|&l| l == t).collect();
-                fit_weighted(x, &y, &train, self.c, start.map(|s| &s[j]))
-            })
-            .collect();
+        let models = attackers(x, self.levels, self.classes, &train, self.c, start);
         let test = (0..self.levels.len()).filter(|&i| self.folds[i] == f && weight[i] > 0);
         let predicted = test.map(|i| (i, self.predict(&models, x, i))).collect();
         (models, predicted)
@@ -92,16 +84,23 @@ impl Attack<'_> {
     }
 }
 
-/// The attackers fitted on the items `train`: one of the second level (two levels), else one per
-/// level (one-vs-rest).
-pub fn attackers(x: &SparseRows, levels: &[u32], classes: usize, train: &[usize], c: f64) -> Vec<Logistic> {
-    let rows: Vec<(usize, f64)> = train.iter().map(|&i| (i, 1.0)).collect();
+/// The attackers fitted on the rows `train` (item, weight): one of the second level (two
+/// levels), else one per level (one-vs-rest); each started from `start`'s if given.
+pub fn attackers(
+    x: &SparseRows,
+    levels: &[u32],
+    classes: usize,
+    train: &[(usize, f64)],
+    c: f64,
+    start: Option<&[Logistic]>,
+) -> Vec<Logistic> {
     let targets: Vec<u32> = if classes == 2 { vec![1] } else { (0..classes as u32).collect() };
     targets
         .into_iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(j, t)| {
             let y: Vec<bool> = levels.iter().map(|&l| l == t).collect();
-            fit_weighted(x, &y, &rows, c, None)
+            fit_weighted(x, &y, train, c, start.map(|s| &s[j]))
         })
         .collect()
 }
