@@ -221,7 +221,7 @@ fn stop_error(client: &ChatClient, status: u16, detail: &str, cache: &Cache) -> 
 
 /// One worker: take tasks until the queue is empty or the run is aborted.
 fn work(shared: &Shared, worker: u64, sender: &mpsc::SyncSender<Event>) {
-    let mut rng = SplitMix64::new(shared.settings.seed ^ worker.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut rng = SplitMix64::stream(shared.settings.seed, worker);
     while !shared.abort.load(Ordering::Relaxed) {
         let Some(task) = shared.tasks.get(shared.next.fetch_add(1, Ordering::Relaxed)) else { return };
         let event = attempt_task(shared, task, &mut rng, sender);

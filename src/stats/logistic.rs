@@ -1,8 +1,13 @@
 //! L2-regularised logistic regression on sparse rows, the attacker of `amplify leakage`: the
 //! objective of scikit-learn's `LogisticRegression(penalty="l2", C=C)` with an unpenalised
 //! intercept, ½‖w‖² + C Σᵢ log(1 + exp(−sᵢ(xᵢ·w + b))), minimised by L-BFGS (Nocedal & Wright
-//! 2006, algorithm 7.4, m = 10) with a backtracking Armijo line search. The objective is strictly
+//! 2006, algorithm 7.4, m = 10) preconditioned by the Hessian's diagonal at 0, with a
+//! backtracking Armijo line search. TF-IDF columns differ in scale by orders of magnitude (a
+//! word in every tenth answer against one in two answers); the diagonal preconditioner cut the
+//! function evaluations of 100k-answer fits 4.6-fold (BENCHMARKS.md). The objective is strictly
 //! convex, so the minimum is unique and any converged solver agrees with it.
+
+use std::collections::VecDeque;
 
 /// Sparse rows in compressed form (CSR): row `r` holds `indices[indptr[r]..indptr[r + 1]]` with
 /// `values` alongside.
@@ -57,6 +62,19 @@ impl Logistic {
     }
 }
 
+/// One L-BFGS correction pair: s = Δθ, y = Δ∇f, and 1/sᵀy.
+type Pair = (Vec<f64>, Vec<f64>, f64);
+
+/// The inverse-Hessian model of L-BFGS: a diagonal preconditioner (the Hessian's diagonal at
+/// θ = 0, 1 + C/4 Σᵢ wᵢ x²ᵢⱼ, and C/4 Σᵢ wᵢ for the intercept) and the last [`MEMORY`] pairs.
+struct Curvature {
+    diagonal: Vec<f64>,
+    pairs: VecDeque<Pair>,
+}
+
+/// L-BFGS pairs kept (Nocedal & Wright 2006 suggest 3 to 20).
+const MEMORY: usize = 10;
+
 /// σ(z) = 1 / (1 + e^−z), stable for large |z|.
 pub fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
@@ -93,8 +111,24 @@ pub fn fit_weighted(
     c: f64,
     start: Option<&Logistic>,
 ) -> Logistic {
-    let n = x.columns + 1; // the intercept is the last parameter
-    let objective = |theta: &[f64], grad: &mut [f64]| -> f64 {
+    let n = x.columns + 1;
+    let theta = match start {
+        Some(m) if m.weights.len() == n - 1 => m.weights.iter().copied().chain([m.intercept]).collect(),
+        _ => vec![0.0; n],
+    };
+    let curvature = Curvature { diagonal: diagonal(x, train, c), pairs: VecDeque::new() };
+    minimise(theta, curvature, objective(x, y, train, c))
+}
+
+/// ½‖w‖² + C Σᵢ wᵢ log(1 + exp(−sᵢ(xᵢ·w + b))) and its gradient, in one pass over the rows.
+fn objective<'a>(
+    x: &'a SparseRows,
+    y: &'a [bool],
+    train: &'a [(usize, f64)],
+    c: f64,
+) -> impl FnMut(&[f64], &mut [f64]) -> f64 + 'a {
+    move |theta: &[f64], grad: &mut [f64]| -> f64 {
+        let n = theta.len();
         grad.iter_mut().for_each(|g| *g = 0.0);
         let (w, b) = (&theta[..n - 1], theta[n - 1]);
         let mut f = 0.5 * w.iter().map(|v| v * v).sum::<f64>();
@@ -110,67 +144,87 @@ pub fn fit_weighted(
             *g += v;
         }
         f
-    };
-    let start: Vec<f64> = match start {
-        Some(m) if m.weights.len() == n - 1 => m.weights.iter().copied().chain([m.intercept]).collect(),
-        _ => vec![0.0; n],
-    };
-    let (theta, iterations) = lbfgs(start, objective);
-    Logistic { intercept: theta[n - 1], weights: theta[..n - 1].to_vec(), iterations }
+    }
 }
 
-/// Minimises a smooth convex function from `x`; returns the point and the iterations used.
-fn lbfgs(mut x: Vec<f64>, mut f: impl FnMut(&[f64], &mut [f64]) -> f64) -> (Vec<f64>, usize) {
-    const MEMORY: usize = 10;
+/// The preconditioner: the objective's Hessian diagonal at θ = 0 (σ(1 − σ) = ¼ there, its
+/// largest value).
+fn diagonal(x: &SparseRows, train: &[(usize, f64)], c: f64) -> Vec<f64> {
+    let mut d = vec![1.0; x.columns + 1];
+    let mut intercept = 0.0;
+    for &(r, weight) in train {
+        let (a, b) = (x.indptr[r], x.indptr[r + 1]);
+        for (&j, &v) in x.indices[a..b].iter().zip(&x.values[a..b]) {
+            d[j as usize] += 0.25 * c * weight * v * v;
+        }
+        intercept += 0.25 * c * weight;
+    }
+    d[x.columns] = intercept.max(1e-12);
+    d
+}
+
+/// Minimises a smooth convex function from `theta` by preconditioned L-BFGS (Nocedal & Wright
+/// 2006, algorithm 7.4 with H₀ = γD⁻¹) and a backtracking Armijo search: stops when the largest
+/// gradient component is below `1e-6 · max(1, |f|)`, the value stops decreasing, or after 1,000
+/// iterations.
+fn minimise(
+    mut x: Vec<f64>,
+    mut curvature: Curvature,
+    mut f: impl FnMut(&[f64], &mut [f64]) -> f64,
+) -> Logistic {
     let n = x.len();
     let mut g = vec![0.0; n];
     let mut fx = f(&x, &mut g);
-    let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> = Default::default();
     let (mut x_new, mut g_new) = (vec![0.0; n], vec![0.0; n]);
-    for iteration in 0..1000 {
-        if norm_inf(&g) <= 1e-6 * fx.abs().max(1.0) {
-            return (x, iteration);
-        }
-        let d = direction(&g, &history);
+    let mut iterations = 0;
+    while iterations < 1000 && norm_inf(&g) > 1e-6 * fx.abs().max(1.0) {
+        iterations += 1;
+        let d = direction(&g, &curvature);
         let slope: f64 = d.iter().zip(&g).map(|(a, b)| a * b).sum();
-        let mut step = if history.is_empty() { 1.0 / norm_inf(&g).max(1.0) } else { 1.0 };
-        let mut accepted = false;
-        for _ in 0..60 {
-            for i in 0..n {
-                x_new[i] = x[i] + step * d[i];
-            }
+        let mut step = 1.0;
+        let accepted = (0..60).any(|_| {
+            x_new.iter_mut().zip(&x).zip(&d).for_each(|((xn, xi), di)| *xn = xi + step * di);
             let f_new = f(&x_new, &mut g_new);
-            if f_new <= fx + 1e-4 * step * slope {
-                let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
-                let yv: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
-                let sy: f64 = s.iter().zip(&yv).map(|(a, b)| a * b).sum();
-                if sy > 1e-12 {
-                    if history.len() == MEMORY {
-                        history.pop_front();
-                    }
-                    history.push_back((s, yv, 1.0 / sy));
-                }
-                let decrease = fx - f_new;
-                std::mem::swap(&mut x, &mut x_new);
-                std::mem::swap(&mut g, &mut g_new);
-                fx = f_new;
-                accepted = true;
-                if decrease <= 1e-15 * fx.abs().max(1.0) {
-                    return (x, iteration + 1);
-                }
-                break;
+            if f_new > fx + 1e-4 * step * slope {
+                step *= 0.5;
+                return false;
             }
-            step *= 0.5;
-        }
-        if !accepted {
-            return (x, iteration + 1);
+            remember(&mut curvature, &x_new, &x, &g_new, &g);
+            let decrease = fx - f_new;
+            std::mem::swap(&mut x, &mut x_new);
+            std::mem::swap(&mut g, &mut g_new);
+            fx = f_new;
+            if decrease <= 1e-15 * fx.abs().max(1.0) {
+                step = 0.0; // converged in value: stop after this iteration
+            }
+            true
+        });
+        if !accepted || step == 0.0 {
+            break;
         }
     }
-    (x, 1000)
+    let intercept = x[n - 1];
+    x.truncate(n - 1);
+    Logistic { weights: x, intercept, iterations }
 }
 
-/// The L-BFGS two-loop recursion: −H·g from the stored pairs (s, y, 1/sᵀy).
-fn direction(g: &[f64], history: &std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)>) -> Vec<f64> {
+/// Keeps the pair (θ_new − θ, g_new − g) when its curvature sᵀy is positive.
+fn remember(curvature: &mut Curvature, x_new: &[f64], x: &[f64], g_new: &[f64], g: &[f64]) {
+    let s: Vec<f64> = x_new.iter().zip(x).map(|(a, b)| a - b).collect();
+    let y: Vec<f64> = g_new.iter().zip(g).map(|(a, b)| a - b).collect();
+    let sy: f64 = s.iter().zip(&y).map(|(a, b)| a * b).sum();
+    if sy > 1e-12 {
+        if curvature.pairs.len() == MEMORY {
+            curvature.pairs.pop_front();
+        }
+        curvature.pairs.push_back((s, y, 1.0 / sy));
+    }
+}
+
+/// The L-BFGS two-loop recursion: −H·g from the stored pairs and H₀ = γD⁻¹, γ = sᵀy / yᵀD⁻¹y of
+/// the newest pair (1 before any).
+fn direction(g: &[f64], curvature: &Curvature) -> Vec<f64> {
+    let (history, diag) = (&curvature.pairs, &curvature.diagonal);
     let mut q = g.to_vec();
     let mut alphas = Vec::with_capacity(history.len());
     for (s, y, rho) in history.iter().rev() {
@@ -178,10 +232,11 @@ fn direction(g: &[f64], history: &std::collections::VecDeque<(Vec<f64>, Vec<f64>
         q.iter_mut().zip(y).for_each(|(qi, yi)| *qi -= a * yi);
         alphas.push(a);
     }
-    if let Some((s, y, _)) = history.back() {
-        let gamma = s.iter().zip(y).map(|(a, b)| a * b).sum::<f64>() / y.iter().map(|v| v * v).sum::<f64>();
-        q.iter_mut().for_each(|v| *v *= gamma);
-    }
+    let gamma = history.back().map_or(1.0, |(s, y, _)| {
+        s.iter().zip(y).map(|(a, b)| a * b).sum::<f64>()
+            / y.iter().zip(diag).map(|(v, d)| v * v / d).sum::<f64>()
+    });
+    q.iter_mut().zip(diag).for_each(|(v, d)| *v *= gamma / d);
     for ((s, y, rho), a) in history.iter().zip(alphas.into_iter().rev()) {
         let b = rho * y.iter().zip(&q).map(|(a, b)| a * b).sum::<f64>();
         q.iter_mut().zip(s).for_each(|(qi, si)| *qi += (a - b) * si);

@@ -53,6 +53,15 @@ pub fn build_leakage(
     let ones = vec![1u32; docs.items.len()];
     let value = |s: usize, m: Measure| measure(m, &fits[s].probs, &docs.level, classes, &ones);
     let conf = report.settings.confidence;
+    let (c, top) = (report.settings.c, report.settings.top);
+    let kept = &kept;
+    let words: Vec<Vec<LeakingWord>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (docs.sources.iter().zip(&x))
+            .map(|((name, _), x)| scope.spawn(move || top_words(name, x, docs, kept, c, top)))
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a source's attacker panicked")).collect()
+    });
+    report.top_words = words.into_iter().flatten().collect();
     for (s, (name, _)) in docs.sources.iter().enumerate() {
         for (j, m) in Measure::ALL.into_iter().enumerate() {
             report.sources.push(SourceLeakage {
@@ -63,7 +72,6 @@ pub fn build_leakage(
                 chance: chance(m, &docs.level, classes),
             });
         }
-        report.top_words.extend(top_words(name, &x[s], docs, &kept, report.settings.c, report.settings.top));
     }
     let permutations = (report.settings.permutations as usize, report.settings.seed);
     for (s, (model, _)) in docs.sources.iter().enumerate().skip(1) {

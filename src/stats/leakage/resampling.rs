@@ -27,7 +27,7 @@ pub fn bootstrap(
     let n = attack.levels.len();
     (0..replicates)
         .map(|b| {
-            let mut rng = SplitMix64::new(seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut rng = SplitMix64::stream(seed, b as u64);
             let mut weight = vec![0u32; n];
             (0..n).for_each(|_| weight[rng.below(n)] += 1);
             let folds = stratified_folds(attack.levels, attack.classes, attack.k, rng.next_u64());
@@ -75,7 +75,7 @@ pub fn permutation_p(
     let observed = Measure::ALL.map(|m| Some(value(m, &model.1.probs)? - value(m, &baseline.1.probs)?));
     let mut extreme = [0usize; 2];
     for b in 0..permutations {
-        let mut rng = SplitMix64::new(seed ^ (1 << 62) ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = SplitMix64::stream(seed ^ (1 << 62), b as u64);
         let swap: Vec<bool> = (0..attack.levels.len()).map(|_| rng.bernoulli(0.5)).collect();
         let pa = attack.refit(&mix(baseline.0, model.0, &swap, false), &ones, baseline.1);
         let pb = attack.refit(&mix(baseline.0, model.0, &swap, true), &ones, model.1);

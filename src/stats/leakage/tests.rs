@@ -144,7 +144,7 @@ fn simulate(model_signal: f64, sims: u64, replicates: usize, refit: bool) -> (us
 }
 
 /// METHODS ("Attribute leakage") quotes these numbers (150 items, 5 folds, 100 replicates, normal
-/// intervals): with no signal in either text, the LIC difference's 95% interval covers 0 in 198 of
+/// intervals): with no signal in either text, the LIC difference's 95% interval covers 0 in 199 of
 /// 200 seeded simulations (`AMPLIFY_LEAKAGE_SIMS=200`; 40 by default, at least 90% asserted); when
 /// the model's text names the level in 90% of level-1 items and the human text never does, it lies
 /// above 0 in 10 of 10. Resampling the out-of-fold predictions without re-fitting under-covers on
