@@ -253,6 +253,13 @@ fn hostile_logs_are_refused_by_name() {
         &["compare", &h, &p("unscored.eval")],
         &["none of its 16 sample(s) has a score", "inspect score"],
     );
+    // `inspect` describes it as texts to read, not labels to compare.
+    let out = amplify().args(["inspect", &p("unscored.eval")]).output().expect("run");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && shown.contains("no score yet") && shown.contains("try: amplify words"),
+        "{shown}"
+    );
     let mut log = header("m");
     log["samples"] = json!([{"id": "../x", "epoch": 1, "scores": {"validation": {"value": "C"}}}]);
     write(d, "paths.json", &log.to_string());

@@ -357,7 +357,8 @@ fn long_layout_equals_tidy_files() {
 }
 
 /// An Inspect log's answers are read from each sample's output (a string, or content parts): the
-/// log as the model gives the same words as its answers in a CSV; lm-eval samples are refused.
+/// log as the model gives the same words as its answers in a CSV, scored or not; lm-eval samples
+/// are refused.
 #[test]
 fn inspect_log_outputs_are_the_model_texts() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -383,8 +384,21 @@ fn inspect_log_outputs_are_the_model_texts() {
     let csv =
         words_json(&[&[h.to_str().unwrap(), &format!("gpt={}", m.display())][..], &common[..]].concat());
     let from_log = words_json(&[&[h.to_str().unwrap(), log.to_str().unwrap()][..], &common[..]].concat());
+    // A log nobody scored yet: its answers are read all the same (its labels are refused).
+    let unscored: Vec<Value> = samples
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s["scores"] = serde_json::json!({});
+            s
+        })
+        .collect();
+    let bare = dir.path().join("unscored.eval");
+    crate::cli_logs::eval_log(&bare, Some(&crate::cli_logs::header("gpt")), &unscored);
+    let from_bare = words_json(&[&[h.to_str().unwrap(), bare.to_str().unwrap()][..], &common[..]].concat());
     for key in ["corpus", "marked", "amplified", "summary", "vocabulary"] {
         assert_eq!(csv[key], from_log[key], "{key}");
+        assert_eq!(csv[key], from_bare[key], "{key}, unscored log");
     }
     assert_eq!(
         from_log["settings"]["responses"][1],

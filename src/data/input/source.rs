@@ -40,6 +40,8 @@ pub(crate) struct LogInfo {
     pub notes: Vec<String>,
     /// How many scores are partial (Inspect's `P`).
     pub partials: usize,
+    /// Why the log has no labels, if no sample has a score (refused by [`ScannedFile::open_input`]).
+    pub unscored: Option<String>,
 }
 
 impl ScannedFile {
@@ -101,14 +103,22 @@ impl ScannedFile {
             epochs: table.epochs,
             notes: table.notes,
             partials: table.partials,
+            unscored: table.unscored,
         });
         Ok(file)
     }
 
-    /// Opens an input ([`Self::open`]) and counts an Inspect log's partial scores as `partial`
-    /// says, with a note on what was done with them.
+    /// Opens an input of labels ([`Self::open`]): refuses a log without any score, and counts an
+    /// Inspect log's partial scores as `partial` says, with a note on what was done with them.
     pub(crate) fn open_input(path: &Path, partial: Partial) -> Result<Self> {
         let mut file = Self::open(path)?;
+        if let Some(reason) = file.log.as_ref().and_then(|l| l.unscored.clone()) {
+            return Err(AmplifyError::Unreadable {
+                path: path.to_path_buf(),
+                format: file.format.label(),
+                reason,
+            });
+        }
         let Some(log) = file.log.as_mut().filter(|l| l.partials > 0) else { return Ok(file) };
         let (value, done) = match partial {
             Partial::Invalid => (None, "invalid labels (--partial 0 or 1 counts them)"),

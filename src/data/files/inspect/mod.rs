@@ -169,18 +169,28 @@ fn log_profile(
     } else {
         String::new()
     };
-    let layout = format!(
-        "{} of model '{}'{epochs}: compare it with a baseline keyed by the same sample ids: amplify compare BASELINE LOG",
-        file.format.label(),
-        log.model
-    );
+    let (layout, suggestion) = if log.unscored.is_some() {
+        let layout = format!(
+            "{} of model '{}'{epochs} with no score yet: its answers (output) are texts for amplify words / leakage BASELINE LOG; score it (inspect score LOG) to compare labels",
+            file.format.label(),
+            log.model
+        );
+        (layout, format!("amplify words BASELINE {} --group COL", quote(&path.display().to_string())))
+    } else {
+        let layout = format!(
+            "{} of model '{}'{epochs}: compare it with a baseline keyed by the same sample ids: amplify compare BASELINE LOG",
+            file.format.label(),
+            log.model
+        );
+        (layout, suggest(path, &columns, "tidy", "human"))
+    };
     FileProfile {
         path: path.display().to_string(),
         format: file.format.label().to_string(),
         rows: file.rows,
         row_groups: None,
         sha256,
-        suggestion: suggest(path, &columns, "tidy", "human"),
+        suggestion,
         model: Some(log.model.clone()),
         layout,
         columns,

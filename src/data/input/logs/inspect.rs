@@ -75,15 +75,16 @@ pub(crate) fn read_inspect(path: &Path) -> Result<LogTable> {
         ));
     }
     let (frame, scores, metadata) = build(&parsed).map_err(|e| bad(e.to_string()))?;
-    if scores.is_empty() && total > 0 {
-        return Err(bad(format!(
+    // Refused where labels are read (`ScannedFile::open_input`); its texts can still be read.
+    let unscored = (scores.is_empty() && total > 0).then(|| {
+        format!(
             "none of its {total} sample(s) has a score ({unscored} unscored, {} with an error); score the log first (`inspect score LOG`)",
             errored.len()
-        )));
-    }
+        )
+    });
     let epochs = parsed.iter().map(|s| s.epoch).max().unwrap_or(1);
     let not_labels = FIXED[1..].iter().map(|s| s.to_string()).chain(metadata).collect();
-    Ok(LogTable { frame, model, not_labels, epochs, notes, partials: partial })
+    Ok(LogTable { frame, model, not_labels, epochs, notes, partials: partial, unscored })
 }
 
 type Read_ = (Value, Vec<(String, Value)>, Vec<String>);

@@ -57,7 +57,7 @@ pub(crate) fn read_lm_eval(path: &Path) -> Result<LogTable> {
         return Err(bad("no line names a metric (the 'metrics' list is empty)".into()));
     }
     let not_labels = FIXED[1..].iter().map(|s| s.to_string()).chain(metadata).collect();
-    Ok(LogTable { frame, model, not_labels, epochs, notes, partials: 0 })
+    Ok(LogTable { frame, model, not_labels, epochs, notes, partials: 0, unscored: None })
 }
 
 /// The documents read so far: one sample per document and repeat.

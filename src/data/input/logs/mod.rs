@@ -39,4 +39,7 @@ pub(crate) struct LogTable {
     pub notes: Vec<String>,
     /// How many scores are partial (Inspect's `P`, stored as [`PARTIAL`]).
     pub partials: usize,
+    /// Why the log has no labels (no sample has a score), if so: its texts can be read
+    /// (`amplify words`), its labels cannot.
+    pub unscored: Option<String>,
 }
