@@ -11,6 +11,7 @@ mod counterfactual;
 mod grouping_spec;
 pub(crate) mod groups;
 pub(crate) mod ids;
+mod item_sums;
 pub(crate) mod labels;
 mod layouts;
 pub(crate) mod logs;

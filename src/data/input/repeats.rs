@@ -3,6 +3,7 @@
 //! valid samples), its number of valid samples, of samples that are 1, and its first valid
 //! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
+use super::item_sums::{reduce, LabelColumn};
 use super::labels::normalised;
 use super::model::{Aggregate, DataOptions, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
@@ -81,22 +82,38 @@ pub(crate) fn order_extra(
 /// The first valid sample is found without sorting within items: each row gets an order key (the
 /// rank of its sample value among the distinct values, else its row number), and the item's
 /// minimum of 2·key + label over its valid rows holds the first sample's label in its lowest bit.
+/// Rows without the baseline's truth and levels (a model's) are reduced in one Rust pass
+/// ([`reduce`]); the others by a polars group-by.
 pub(crate) fn item_frame(
     frame: &SourceFrame,
     columns: &[String],
     side: char,
     aggregate: Aggregate,
-) -> Result<LazyFrame> {
+) -> Result<DataFrame> {
+    reduced(frame, columns, side, aggregate, true)
+}
+
+/// [`item_frame`], by the Rust pass ([`reduce`]) where it applies when `fast`, else by polars'
+/// group-by (the reference the tests compare the pass with).
+fn reduced(
+    frame: &SourceFrame,
+    columns: &[String],
+    side: char,
+    aggregate: Aggregate,
+    fast: bool,
+) -> Result<DataFrame> {
     let schema = frame.lazy.clone().collect_schema().engine(|| format!("reading source '{}'", frame.name))?;
     let has_order = schema.contains(SAMPLE_ORDER);
     let (mut keep, mut aggs, mut values) = (vec![col(ID)], Vec::new(), vec![col(ID)]);
+    let mut fast_keep = vec![col(ID), col(ORDER_KEY)];
     for (i, name) in columns.iter().enumerate().filter(|(i, _)| frame.present[*i]) {
         let dtype = schema.get(name.as_str()).cloned().unwrap_or(DataType::Null);
         let label = normalised(name, &dtype, frame.inverted[i]).cast(DataType::Int64);
         let key = when(label.clone().is_not_null())
             .then(col(ORDER_KEY) * lit(2i64) + label.clone())
             .otherwise(lit(NULL).cast(DataType::Int64));
-        keep.push(label.alias(name.as_str()));
+        keep.push(label.clone().alias(name.as_str()));
+        fast_keep.push(label.alias(name.as_str()));
         keep.push(key.alias(first_sample(i)));
         let label = col(name.as_str());
         aggs.push(label.clone().count().cast(DataType::Int64).alias(samples(i)));
@@ -120,31 +137,51 @@ pub(crate) fn item_frame(
             values.push(col(distinct(e)));
         }
     }
-    let rows = if has_order {
+    if has_order {
         keep.push(col(SAMPLE_ORDER));
         aggs.push(len().cast(DataType::Int64).alias(SAMPLE_ROWS));
         aggs.push(col(SAMPLE_ORDER).n_unique().cast(DataType::Int64).alias(SAMPLE_DISTINCT));
         aggs.push(col(SAMPLE_ORDER).null_count().cast(DataType::Int64).alias(SAMPLE_NULLS));
         values.extend([SAMPLE_ROWS, SAMPLE_DISTINCT, SAMPLE_NULLS].map(col));
-        // The distinct sample values in order, numbered: few rows, joined back by value.
-        let codes = frame
+    }
+    let rows = ordered_rows(frame, has_order);
+    let what = || format!("counting the items of '{}'", frame.name);
+    // Without the baseline's truth and levels (a model's rows), one pass in Rust.
+    if fast && extras.is_empty() {
+        let labels: Vec<LabelColumn> = columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| frame.present[*i])
+            .map(|(i, n)| (i, n.as_str()))
+            .collect();
+        let collected = rows.clone().select(fast_keep).collect().engine(what)?;
+        if let Some(items) = reduce(&collected, &labels, side, aggregate, has_order).engine(what)? {
+            return Ok(items);
+        }
+    }
+    rows.select(keep).group_by([col(ID)]).agg(aggs).select(values).collect().engine(what)
+}
+
+/// The source's rows with [`ORDER_KEY`]: the rank of the row's sample value among the distinct
+/// values (null without one), or, without a sample column, the row's number.
+fn ordered_rows(frame: &SourceFrame, has_order: bool) -> LazyFrame {
+    if !has_order {
+        return frame
             .lazy
             .clone()
-            .select([col(SAMPLE_ORDER)])
-            .unique(None, UniqueKeepStrategy::Any)
-            .sort([SAMPLE_ORDER], Default::default())
             .with_row_index(ORDER_KEY, None)
             .with_column(col(ORDER_KEY).cast(DataType::Int64));
-        frame.lazy.clone().join(
-            codes,
-            [col(SAMPLE_ORDER)],
-            [col(SAMPLE_ORDER)],
-            JoinArgs::new(JoinType::Left),
-        )
-    } else {
-        frame.lazy.clone().with_row_index(ORDER_KEY, None).with_column(col(ORDER_KEY).cast(DataType::Int64))
-    };
-    Ok(rows.select(keep).group_by([col(ID)]).agg(aggs).select(values))
+    }
+    // The distinct sample values in order, numbered: few rows, joined back by value.
+    let codes = frame
+        .lazy
+        .clone()
+        .select([col(SAMPLE_ORDER)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .sort([SAMPLE_ORDER], Default::default())
+        .with_row_index(ORDER_KEY, None)
+        .with_column(col(ORDER_KEY).cast(DataType::Int64));
+    frame.lazy.clone().join(codes, [col(SAMPLE_ORDER)], [col(SAMPLE_ORDER)], JoinArgs::new(JoinType::Left))
 }
 
 /// The item value of column `i` from its valid samples k and ones s.
@@ -165,5 +202,76 @@ fn value(i: usize, aggregate: Aggregate) -> Expr {
             .then(lit(0.0))
             .otherwise(null()),
         Aggregate::First => col(first_sample(i).as_str()).cast(DataType::Float64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::SplitMix64;
+
+    /// Random sample rows: `items` ids (0..items, the same spread out, or strings: `ids` 0, 1 or
+    /// 2), two 0/1 columns with missing labels, and a sample column with `codes` values (some
+    /// missing) unless `codes` is 0.
+    fn source(rows: usize, items: usize, ids: u8, codes: usize, seed: u64) -> SourceFrame {
+        let mut rng = SplitMix64::new(seed);
+        let label = |rng: &mut SplitMix64| match rng.below(5) {
+            0 => None,
+            v => Some((v % 2) as i64),
+        };
+        let numbers: Vec<i64> = (0..rows).map(|_| rng.below(items) as i64).collect();
+        let a: Vec<Option<i64>> = (0..rows).map(|_| label(&mut rng)).collect();
+        let b: Vec<Option<i64>> = (0..rows).map(|_| label(&mut rng)).collect();
+        let mut columns = vec![
+            match ids {
+                0 => Column::new(ID.into(), numbers),
+                1 => Column::new(ID.into(), numbers.iter().map(|i| i * 1_000_003 - 7).collect::<Vec<_>>()),
+                _ => Column::new(ID.into(), numbers.iter().map(|i| format!("item-{i}")).collect::<Vec<_>>()),
+            },
+            Column::new("a".into(), a),
+            Column::new("b".into(), b),
+        ];
+        if codes > 0 {
+            let order: Vec<Option<i64>> =
+                (0..rows).map(|_| (rng.below(40) > 0).then(|| 1000 - rng.below(codes) as i64)).collect();
+            columns.push(Column::new(SAMPLE_ORDER.into(), order));
+        }
+        SourceFrame {
+            name: "m".into(),
+            file: 0,
+            lazy: DataFrame::new(rows, columns).expect("frame").lazy(),
+            rows: rows as u64,
+            id_column: "id".into(),
+            present: vec![true, true],
+            inverted: vec![false, true],
+            repeats: true,
+        }
+    }
+
+    fn sorted(df: DataFrame) -> DataFrame {
+        df.sort([ID], SortMultipleOptions::default()).expect("sort")
+    }
+
+    /// The Rust pass gives the group-by's frame: same columns, types and values per item, for
+    /// dense and spread integer ids and string ids, each aggregate, with and without a sample
+    /// column, sample codes for the bit-per-code and the sorted-pairs checks, and items whose
+    /// samples are all missing (two rows per item).
+    #[test]
+    fn the_pass_equals_the_group_by() {
+        let columns = ["a".to_string(), "b".to_string()];
+        let cases =
+            [(2_000, 0, 5), (2_000, 2, 5), (2_000, 1, 0), (2_000, 2, 0), (2_000, 0, 300), (600, 1, 3)];
+        for (seed, (rows, ids, codes)) in cases.into_iter().enumerate() {
+            let frame = source(rows, 300, ids, codes, seed as u64);
+            for aggregate in [Aggregate::Mean, Aggregate::Majority, Aggregate::First] {
+                let fast = reduced(&frame, &columns, 'm', aggregate, true).expect("pass");
+                let slow = reduced(&frame, &columns, 'm', aggregate, false).expect("group-by");
+                // The pass ran (not the group-by): its items come in order of first appearance.
+                let seen = frame.lazy.clone().select([col(ID).unique_stable()]).collect().expect("ids");
+                assert!(fast.select([ID]).expect("ids").equals(&seen), "{ids} {codes}");
+                assert_eq!(fast.schema(), slow.schema(), "{ids} {codes} {aggregate:?}");
+                assert!(sorted(fast).equals_missing(&sorted(slow)), "{ids} {codes} {aggregate:?}");
+            }
+        }
     }
 }
