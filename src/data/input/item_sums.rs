@@ -1,10 +1,11 @@
 //! The reduction of a repeated source's rows to one row per item without a polars group-by: each
-//! row's item from one hash table of its id (items numbered as they first appear), then per
-//! column the item's valid samples, ones and smallest order key in flat counters, and the sample
-//! checks. The result is the frame [`super::repeats::item_frame`]'s group-by gives, column for
-//! column (a test compares them); only the row order differs (first appearance here, hash order
-//! there). On 10M sample rows of 2M items × 5 columns the group-by took about 2.7 s of a model's
-//! 4.6 s; this about 0.5 s (BENCHMARKS.md, "Repeated samples").
+//! row's item from its id (dense integer ids addressed directly, others hashed; items numbered as
+//! they first appear), then per column the item's valid samples, ones and smallest order key in
+//! one counter per item, the extras' first values and distinct counts, and the sample checks.
+//! The result is the frame of [`super::repeats::item_frame`]'s group-by, column for column (a
+//! test compares them); only the row order differs (first appearance here, hash order there). On
+//! 10M sample rows of 2M items × 5 columns the group-by took about 2.7 s of a model's 4.6 s, this
+//! pass 1.3–1.6 s (BENCHMARKS.md, "Repeated samples").
 
 use super::model::Aggregate;
 use crate::data::columns::{first_sample, item_value, positives, samples, ID, ORDER_KEY};
@@ -16,17 +17,29 @@ use polars_arrow::array::Array;
 /// A column of the rows: its index among the run's columns and the name of its normalised label.
 pub(crate) type LabelColumn<'a> = (usize, &'a str);
 
-/// One row per item of `rows` (columns [`ID`], each label named in `labels`, 0/1/null, and
+/// What to reduce: the labels (0/1/null), the baseline's extra columns (truth, levels: each
+/// item's first non-missing value, and with `extra_checks` its number of distinct ones), the
+/// side and aggregate of the item values, and whether to add the sample checks.
+pub(crate) struct ItemColumns<'a> {
+    /// The label columns.
+    pub labels: Vec<LabelColumn<'a>>,
+    /// The extra columns, by name.
+    pub extras: Vec<&'a str>,
+    /// `b` (baseline) or `m` (model), for the item-value column names.
+    pub side: char,
+    /// How an item's samples make its value.
+    pub aggregate: Aggregate,
+    /// Rows, distinct sample values and rows without one per item ([`ORDER_KEY`] null).
+    pub sample_checks: bool,
+    /// Distinct values of each extra column per item.
+    pub extra_checks: bool,
+}
+
+/// One row per item of `rows` (columns [`ID`], the labels and extras `what` names, and
 /// [`ORDER_KEY`], the row's order, null where its sample value is missing), or `None` when the
-/// ids are neither integers nor strings or there is no row (the caller groups with polars then).
-/// `checks`: also the sample checks.
-pub(crate) fn reduce(
-    rows: &DataFrame,
-    labels: &[LabelColumn],
-    side: char,
-    aggregate: Aggregate,
-    checks: bool,
-) -> PolarsResult<Option<DataFrame>> {
+/// ids are neither integers nor strings, there is no row, or a value is out of the pass's range
+/// (the caller groups with polars then).
+pub(crate) fn reduce(rows: &DataFrame, what: &ItemColumns) -> PolarsResult<Option<DataFrame>> {
     let id = rows.column(ID)?;
     if rows.height() == 0 {
         return Ok(None);
@@ -34,19 +47,69 @@ pub(crate) fn reduce(
     let Some((item_of, first_rows)) = number_items(id)? else { return Ok(None) };
     let items = first_rows.len();
     let order = rows.column(ORDER_KEY)?.i64()?.rechunk().into_owned();
-    let values: Vec<Int64Chunked> = labels
+    let values: Vec<Int64Chunked> = what
+        .labels
         .iter()
         .map(|(_, name)| Ok(rows.column(name)?.i64()?.rechunk().into_owned()))
         .collect::<PolarsResult<_>>()?;
     let Some(sums) = LabelSums::add(&values, &order, &item_of, items) else { return Ok(None) };
     let mut out: Vec<Column> = vec![id.take(&IdxCa::from_vec(ID.into(), first_rows))?];
-    for (counters, &(i, _)) in sums.by_column().iter().zip(labels) {
-        out.extend(columns(counters, i, side, aggregate));
+    for (counters, &(i, _)) in sums.by_column().iter().zip(&what.labels) {
+        out.extend(columns(counters, i, what.side, what.aggregate));
     }
-    if checks {
-        out.extend(sample_checks(&order, &item_of, items));
+    let mut distinct_extras = Vec::new();
+    for &name in &what.extras {
+        let Some((first, distinct)) = extra(rows.column(name)?, &item_of, items)? else { return Ok(None) };
+        out.push(first);
+        distinct_extras.push(Column::new(crate::data::columns::distinct(name).into(), distinct));
+    }
+    if what.extra_checks {
+        out.extend(distinct_extras);
+    }
+    if what.sample_checks {
+        let codes = order.iter().map(|c| c.map(|c| c as u64));
+        let (rows, nulls, distinct) = per_item(codes, order.max().map(|m| m as u64), &item_of, items);
+        let distinct: Vec<i64> = distinct.iter().zip(&nulls).map(|(d, &n)| d + i64::from(n > 0)).collect();
+        out.extend([
+            Column::new(SAMPLE_ROWS.into(), rows),
+            Column::new(SAMPLE_DISTINCT.into(), distinct),
+            Column::new(SAMPLE_NULLS.into(), nulls),
+        ]);
     }
     DataFrame::new(items, out).map(Some)
+}
+
+/// An extra column's first non-missing value per item (in row order) and its number of distinct
+/// non-missing values per item; `None` when its values cannot be coded (the caller groups with
+/// polars then).
+fn extra(column: &Column, item_of: &[u32], items: usize) -> PolarsResult<Option<(Column, Vec<i64>)>> {
+    fn code<K: std::hash::Hash + Eq>(values: impl Iterator<Item = Option<K>>) -> (Vec<Option<u64>>, usize) {
+        let mut seen: HashMap<K, u64> = HashMap::new();
+        let codes = values
+            .map(|v| {
+                let next = seen.len() as u64;
+                v.map(|v| *seen.entry(v).or_insert(next))
+            })
+            .collect();
+        (codes, seen.len())
+    }
+    let (codes, count) = match column.dtype() {
+        t if t.is_integer() => code(column.cast(&DataType::Int64)?.i64()?.iter()),
+        DataType::String => code(column.str()?.iter()),
+        DataType::Boolean => code(column.bool()?.iter()),
+        _ => return Ok(None),
+    };
+    let mut first = vec![IdxSize::MAX; items];
+    for (r, (c, &item)) in codes.iter().zip(item_of).enumerate() {
+        if c.is_some() && first[item as usize] == IdxSize::MAX {
+            first[item as usize] = r as IdxSize;
+        }
+    }
+    let at =
+        IdxCa::from_iter_options("at".into(), first.into_iter().map(|f| (f != IdxSize::MAX).then_some(f)));
+    let max = count.checked_sub(1).map(|m| m as u64);
+    let (_, _, distinct) = per_item(codes.into_iter(), max, item_of, items);
+    Ok(Some((column.take(&at)?, distinct)))
 }
 
 /// Each row's item (numbered in order of first appearance) and each item's first row: integer
@@ -182,27 +245,29 @@ fn columns(counters: &[Counter], i: usize, side: char, aggregate: Aggregate) -> 
     ]
 }
 
-/// Per item: its rows, its distinct sample values (a missing value counts as one) and its rows
-/// without a sample value, from the rows' dense sample codes (`order`, null where missing): a bit
-/// per code when there are at most 64 codes, else the sorted (item, code) pairs.
-fn sample_checks(order: &Int64Chunked, item_of: &[u32], items: usize) -> [Column; 3] {
+/// Per item: its rows, its rows without a code, and its distinct codes (`max`: the largest
+/// code): a bit per code when there are at most 64 codes, else the sorted (item, code) pairs.
+fn per_item(
+    codes: impl Iterator<Item = Option<u64>>,
+    max: Option<u64>,
+    item_of: &[u32],
+    items: usize,
+) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
     let (mut rows, mut nulls) = (vec![0i64; items], vec![0i64; items]);
     let mut distinct: Vec<i64> = vec![0; items];
-    if order.max().is_none_or(|m| m < 64) {
+    if max.is_none_or(|m| m < 64) {
         let mut seen = vec![0u64; items];
-        for (code, &item) in order.iter().zip(item_of) {
+        for (code, &item) in codes.zip(item_of) {
             rows[item as usize] += 1;
             match code {
                 Some(c) => seen[item as usize] |= 1 << c,
                 None => nulls[item as usize] += 1,
             }
         }
-        for (d, (s, n)) in distinct.iter_mut().zip(seen.iter().zip(&nulls)) {
-            *d = i64::from(s.count_ones()) + i64::from(*n > 0);
-        }
+        distinct.iter_mut().zip(&seen).for_each(|(d, s)| *d = i64::from(s.count_ones()));
     } else {
-        let mut pairs: Vec<(u32, i64)> = Vec::with_capacity(order.len());
-        for (code, &item) in order.iter().zip(item_of) {
+        let mut pairs: Vec<(u32, u64)> = Vec::with_capacity(item_of.len());
+        for (code, &item) in codes.zip(item_of) {
             rows[item as usize] += 1;
             match code {
                 Some(c) => pairs.push((item, c)),
@@ -211,12 +276,7 @@ fn sample_checks(order: &Int64Chunked, item_of: &[u32], items: usize) -> [Column
         }
         pairs.sort_unstable();
         pairs.dedup();
-        distinct.iter_mut().zip(&nulls).for_each(|(d, &n)| *d = i64::from(n > 0));
         pairs.iter().for_each(|&(item, _)| distinct[item as usize] += 1);
     }
-    [
-        Column::new(SAMPLE_ROWS.into(), rows),
-        Column::new(SAMPLE_DISTINCT.into(), distinct),
-        Column::new(SAMPLE_NULLS.into(), nulls),
-    ]
+    (rows, nulls, distinct)
 }

@@ -3,7 +3,7 @@
 //! valid samples), its number of valid samples, of samples that are 1, and its first valid
 //! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
-use super::item_sums::{reduce, LabelColumn};
+use super::item_sums::{reduce, ItemColumns};
 use super::labels::normalised;
 use super::model::{Aggregate, DataOptions, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
@@ -82,8 +82,8 @@ pub(crate) fn order_extra(
 /// The first valid sample is found without sorting within items: each row gets an order key (the
 /// rank of its sample value among the distinct values, else its row number), and the item's
 /// minimum of 2·key + label over its valid rows holds the first sample's label in its lowest bit.
-/// Rows without the baseline's truth and levels (a model's) are reduced in one Rust pass
-/// ([`reduce`]); the others by a polars group-by.
+/// The rows are reduced in one Rust pass ([`reduce`]) when their ids are integers or strings and
+/// the extras integers, strings or booleans; else by a polars group-by.
 pub(crate) fn item_frame(
     frame: &SourceFrame,
     columns: &[String],
@@ -146,16 +146,24 @@ fn reduced(
     }
     let rows = ordered_rows(frame, has_order);
     let what = || format!("counting the items of '{}'", frame.name);
-    // Without the baseline's truth and levels (a model's rows), one pass in Rust.
-    if fast && extras.is_empty() {
-        let labels: Vec<LabelColumn> = columns
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| frame.present[*i])
-            .map(|(i, n)| (i, n.as_str()))
-            .collect();
+    // One pass in Rust where it applies (integer or string ids; coded extras).
+    if fast {
+        let columns = ItemColumns {
+            labels: columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| frame.present[*i])
+                .map(|(i, n)| (i, n.as_str()))
+                .collect(),
+            extras: extras.iter().map(String::as_str).collect(),
+            side,
+            aggregate,
+            sample_checks: has_order,
+            extra_checks: frame.repeats,
+        };
+        fast_keep.extend(extras.iter().map(|e| col(e.as_str())));
         let collected = rows.clone().select(fast_keep).collect().engine(what)?;
-        if let Some(items) = reduce(&collected, &labels, side, aggregate, has_order).engine(what)? {
+        if let Some(items) = reduce(&collected, &columns).engine(what)? {
             return Ok(items);
         }
     }
@@ -211,9 +219,9 @@ mod tests {
     use crate::rng::SplitMix64;
 
     /// Random sample rows: `items` ids (0..items, the same spread out, or strings: `ids` 0, 1 or
-    /// 2), two 0/1 columns with missing labels, and a sample column with `codes` values (some
-    /// missing) unless `codes` is 0.
-    fn source(rows: usize, items: usize, ids: u8, codes: usize, seed: u64) -> SourceFrame {
+    /// 2), two 0/1 columns with missing labels, a truth and a level column (extras), and a sample
+    /// column with `codes` values (some missing) unless `codes` is 0.
+    fn source(rows: usize, items: usize, ids: u8, codes: usize, seed: u64, repeats: bool) -> SourceFrame {
         let mut rng = SplitMix64::new(seed);
         let label = |rng: &mut SplitMix64| match rng.below(5) {
             0 => None,
@@ -224,13 +232,22 @@ mod tests {
         let b: Vec<Option<i64>> = (0..rows).map(|_| label(&mut rng)).collect();
         let mut columns = vec![
             match ids {
-                0 => Column::new(ID.into(), numbers),
+                0 => Column::new(ID.into(), numbers.clone()),
                 1 => Column::new(ID.into(), numbers.iter().map(|i| i * 1_000_003 - 7).collect::<Vec<_>>()),
                 _ => Column::new(ID.into(), numbers.iter().map(|i| format!("item-{i}")).collect::<Vec<_>>()),
             },
             Column::new("a".into(), a),
             Column::new("b".into(), b),
         ];
+        // The baseline's extras: a truth (mostly the item's, sometimes another or missing) and a
+        // level (the item's, or missing).
+        let truth: Vec<Option<i64>> = numbers
+            .iter()
+            .map(|&i| (rng.below(9) > 0).then(|| (i + i64::from(rng.below(12) == 0)) % 2))
+            .collect();
+        let level: Vec<Option<String>> =
+            numbers.iter().map(|&i| (rng.below(6) > 0).then(|| format!("level {}", i % 3))).collect();
+        columns.extend([Column::new("__t".into(), truth), Column::new("__g".into(), level)]);
         if codes > 0 {
             let order: Vec<Option<i64>> =
                 (0..rows).map(|_| (rng.below(40) > 0).then(|| 1000 - rng.below(codes) as i64)).collect();
@@ -244,7 +261,7 @@ mod tests {
             id_column: "id".into(),
             present: vec![true, true],
             inverted: vec![false, true],
-            repeats: true,
+            repeats,
         }
     }
 
@@ -262,7 +279,7 @@ mod tests {
         let cases =
             [(2_000, 0, 5), (2_000, 2, 5), (2_000, 1, 0), (2_000, 2, 0), (2_000, 0, 300), (600, 1, 3)];
         for (seed, (rows, ids, codes)) in cases.into_iter().enumerate() {
-            let frame = source(rows, 300, ids, codes, seed as u64);
+            let frame = source(rows, 300, ids, codes, seed as u64, seed != 3);
             for aggregate in [Aggregate::Mean, Aggregate::Majority, Aggregate::First] {
                 let fast = reduced(&frame, &columns, 'm', aggregate, true).expect("pass");
                 let slow = reduced(&frame, &columns, 'm', aggregate, false).expect("group-by");
