@@ -267,3 +267,46 @@ fn rows_without_a_pair_id_are_said_not_dropped_silently() {
     let f: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(f["pairing"]["complete"], 2, "the two complete pairs are still analysed");
 }
+
+/// Pair ids stay integers when every file that names the pairs has them as one integer type,
+/// else they are read as text: the pairs are the same either way (the model file names the
+/// pairs too, as in ELEPHANT's flips: integers in both files, integers and text, and text names).
+#[test]
+fn integer_and_text_pair_ids_give_the_same_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<Vec<&str>> = HUMAN.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let model_x: Vec<&str> = MODEL.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    let model = |number: bool, text: bool| {
+        let pair = |p: &str| if number { p.trim_start_matches('p').to_string() } else { p.to_string() };
+        let ids: Vec<i64> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
+        let x: Vec<i64> = model_x.iter().map(|v| v.parse().unwrap()).collect();
+        let sides: Vec<&str> = rows.iter().map(|r| r[2]).collect();
+        let pairs =
+            polars::prelude::Column::new("pair".into(), rows.iter().map(|r| pair(r[1])).collect::<Vec<_>>());
+        let pairs = match text {
+            true => pairs,
+            false => pairs.cast(&polars::prelude::DataType::Int64).unwrap(),
+        };
+        let columns = vec![
+            polars::prelude::Column::new("id".into(), ids),
+            pairs,
+            polars::prelude::Column::new("side".into(), sides),
+            polars::prelude::Column::new("x".into(), x),
+        ];
+        let mut df = polars::prelude::DataFrame::new(rows.len(), columns).unwrap();
+        let path = dir.path().join(format!("model_{number}_{text}.parquet"));
+        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut df).unwrap();
+        format!("model={}", path.display())
+    };
+    let numbered = write(dir.path(), "numbered.csv", &HUMAN.replace(",p", ",")).display().to_string();
+    let [named, _] = tidy(dir.path());
+    let integers = run(&[&numbered, &model(true, false)], &[]);
+    let mixed = run(&[&numbered, &model(true, true)], &[]);
+    let names = run(&[&named, &model(false, true)], &[]);
+    assert_eq!(integers["pairing"]["complete"], 3, "{}", integers["pairing"]);
+    for other in [&mixed, &names] {
+        for section in ["pairing", "pairs", "pair_tests"] {
+            assert_eq!(integers[section], other[section], "{section}");
+        }
+    }
+}

