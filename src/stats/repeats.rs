@@ -89,11 +89,13 @@ fn fleiss_kappa_varying(s: &RepeatSums) -> Option<f64> {
     (denominator > 0.0).then(|| 1.0 - disagreement / denominator)
 }
 
-/// The repeat sums of items given as (k_i, s_i, first label) — the reference implementation the
-/// counting queries are tested against.
-pub fn repeat_sums(items: &[(u64, u64, u64)]) -> RepeatSums {
+/// The repeat sums of items given as (k_i, s_i, first label), as the counting of a repeated run
+/// computes them (tested against polars aggregates there).
+pub fn repeat_sums<T: std::borrow::Borrow<(u64, u64, u64)>>(
+    items: impl IntoIterator<Item = T>,
+) -> RepeatSums {
     let mut r = RepeatSums::default();
-    for &(k, s, first) in items.iter().filter(|(k, _, _)| *k > 0) {
+    for (k, s, first) in items.into_iter().map(|t| *t.borrow()).filter(|(k, _, _)| *k > 0) {
         let (kf, sf) = (k as f64, s as f64);
         r.items += 1;
         r.samples += k;
@@ -124,7 +126,7 @@ mod tests {
     const BALANCED: [u64; 8] = [4, 0, 2, 3, 1, 4, 0, 3];
 
     fn balanced() -> RepeatSums {
-        repeat_sums(&BALANCED.map(|s| (4, s, u64::from(s > 1))))
+        repeat_sums(BALANCED.map(|s| (4, s, u64::from(s > 1))))
     }
 
     #[test]
@@ -156,7 +158,7 @@ mod tests {
         // (k, s) = (5,1),(3,3),(2,0),(4,2),(1,1),(6,5): MSB = 0.5019047619047617 (df 5),
         // MSW = 0.17555555555555558 (df 15), k0 = (21 - 91/21)/5 = 3.3333333333333335;
         // ICC = (MSB - MSW)/(MSB + (k0 - 1) MSW) = 0.3580218249361503
-        let r = repeat_sums(&[(5, 1, 0), (3, 3, 1), (2, 0, 0), (4, 2, 1), (1, 1, 1), (6, 5, 1)]);
+        let r = repeat_sums([(5, 1, 0), (3, 3, 1), (2, 0, 0), (4, 2, 1), (1, 1, 1), (6, 5, 1)]);
         let got = instability(&r).icc.unwrap();
         assert!((got - 0.3580218249361503).abs() < 1e-9, "{got} (sums in units of 2^-32)");
         // Fleiss & Cuzick (1979) over the items with k ≥ 2, computed from the items in numpy:
@@ -167,17 +169,17 @@ mod tests {
 
     #[test]
     fn degenerate_sums() {
-        let singletons = repeat_sums(&[(1, 1, 1), (1, 0, 0), (1, 1, 1)]);
+        let singletons = repeat_sums([(1, 1, 1), (1, 0, 0), (1, 1, 1)]);
         let got = instability(&singletons);
         assert_eq!((got.icc, got.fleiss_kappa, got.share_disagree), (None, None, None));
         assert_eq!(got.mean_samples, 1.0);
-        let all_ones = repeat_sums(&[(3, 3, 1), (2, 2, 1)]);
+        let all_ones = repeat_sums([(3, 3, 1), (2, 2, 1)]);
         let got = instability(&all_ones);
         assert_eq!((got.icc, got.fleiss_kappa), (None, None), "no variance at all");
         assert_eq!(got.share_disagree, Some(0.0));
         assert_eq!(instability(&RepeatSums::default()).mean_samples, 0.0);
         // Every item split 1/1: ICC = −1; the design effect stays 1, the effective n at N.
-        let split = instability(&repeat_sums(&[(2, 1, 1), (2, 1, 0), (2, 1, 1)]));
+        let split = instability(&repeat_sums([(2, 1, 1), (2, 1, 0), (2, 1, 1)]));
         assert!((split.icc.unwrap() + 1.0).abs() < 1e-9, "{split:?}");
         assert_eq!((split.design_effect, split.effective_n), (Some(1.0), Some(6.0)));
     }
@@ -186,6 +188,6 @@ mod tests {
     fn sums_of_shards_add_up() {
         let items = [(5, 1, 0), (3, 3, 1), (2, 0, 0), (4, 2, 1), (1, 1, 1), (6, 5, 1)];
         let (a, b) = items.split_at(2);
-        assert_eq!(repeat_sums(a) + repeat_sums(b), repeat_sums(&items), "exact in units");
+        assert_eq!(repeat_sums(a) + repeat_sums(b), repeat_sums(items), "exact in units");
     }
 }

@@ -43,7 +43,7 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
     let groupings = grouping_counts(&base.clone().lazy(), &data.groupings, data.max_levels)?;
     let mut table = CountsTable { groupings, ..CountsTable::default() };
     if data.baseline.repeats {
-        table.repeats.extend(repeat_rows(data, &data.baseline, &base)?);
+        table.repeats.extend(repeat_rows(&data.columns, &data.baseline, &base)?);
     }
     if data.has_truth {
         let grouped = grouped(data, base.clone().lazy(), &truth_exprs(data, &data.baseline, 'b'))?;
@@ -54,7 +54,7 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
         let items = item_frame(model, &data.columns, 'm', aggregate)?;
         check_samples(data, model, &items, false)?;
         if model.repeats {
-            table.repeats.extend(repeat_rows(data, model, &items)?);
+            table.repeats.extend(repeat_rows(&data.columns, model, &items)?);
         }
         let joined = base.clone().lazy().join(
             items.clone().lazy(),
