@@ -52,7 +52,7 @@ OPTIONS = [
     "--derive", r"partner=female:\b(wife|girlfriend)\b",
     "--derive", r"partner=male:\b(husband|boyfriend)\b",
 ]
-SECTIONS = ["alignment", "comparisons", "overall", "truth", "truth_tests", "groupings", "groups",
+SECTIONS = ["alignment", "comparisons", "overall", "truth", "truth_tests", "groupings", "groups", "missing",
             "bias_amplification", "data"]
 PAIR_SECTIONS = ["pairing", "pairs", "pair_tests", "pair_truth"]
 # The sample's parameters with no model: the baseline alone.

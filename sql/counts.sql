@@ -109,7 +109,12 @@ SELECT model, metric, group_by, level, truth,
        SUM(CASE WHEN b_label = 1 AND m_label = 0 THEN 1 ELSE 0 END) AS c_baseline_only,
        SUM(CASE WHEN b_label = 0 AND m_label = 0 THEN 1 ELSE 0 END) AS c_neither,
        SUM(CASE WHEN b_label = 2 THEN 1 ELSE 0 END) AS c_invalid_baseline,
-       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END) AS c_invalid_model
+       SUM(CASE WHEN m_label = 2 THEN 1 ELSE 0 END) AS c_invalid_model,
+       SUM(CASE WHEN b_label = 2 AND m_label = 1 THEN 1 ELSE 0 END) AS c_ib_m1,
+       SUM(CASE WHEN b_label = 2 AND m_label = 0 THEN 1 ELSE 0 END) AS c_ib_m0,
+       SUM(CASE WHEN m_label = 2 AND b_label = 1 THEN 1 ELSE 0 END) AS c_im_b1,
+       SUM(CASE WHEN m_label = 2 AND b_label = 0 THEN 1 ELSE 0 END) AS c_im_b0,
+       SUM(CASE WHEN b_label = 2 AND m_label = 2 THEN 1 ELSE 0 END) AS c_invalid_both
 FROM amp_pair_slices GROUP BY model, metric, group_by, level, truth;
 
 -- Labels against the truth (tp, fp, fn, tn in the four cells), for all items and each level.
@@ -176,24 +181,25 @@ SELECT 1 AS kind_rank, p.position AS source_rank, k.position AS metric_rank,
        r.c_both, r.c_model_only, r.c_baseline_only, r.c_neither, r.c_invalid_baseline, r.c_invalid_model,
        0 AS c_matched, 0 AS c_baseline_only_ids, 0 AS c_model_only_ids, 0 AS c_score_n,
        0 AS c_score_sum_baseline, 0 AS c_score_sum_model, 0 AS c_score_sum_sq_diff,
-       0 AS c_unassigned, 0 AS c_ambiguous
+       0 AS c_unassigned, 0 AS c_ambiguous,
+       r.c_ib_m1, r.c_ib_m0, r.c_im_b1, r.c_im_b0, r.c_invalid_both
 FROM amp_metric_rows r JOIN amp_sources p ON p.model = r.model JOIN amp_metrics k ON k.metric = r.metric
 UNION ALL
 SELECT 2, t.source_position, k.position, 'truth', t.source, t.metric, t.group_by, t.level, '',
        t.c_both, t.c_model_only, t.c_baseline_only, t.c_neither, t.c_invalid_baseline, t.c_invalid_model,
-       0, 0, 0, 0, 0, 0, 0, 0, 0
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM amp_truth_rows t JOIN amp_metrics k ON k.metric = t.metric
 UNION ALL
 SELECT 3, m.position, 0, 'model', m.model, '', '', '', '',
        0, 0, 0, 0, 0, 0,
        m.matched, m.baseline_only_ids, m.model_only_ids, m.score_n,
-       m.score_sum_baseline, m.score_sum_model, m.score_sum_sq_diff, 0, 0
+       m.score_sum_baseline, m.score_sum_model, m.score_sum_sq_diff, 0, 0, 0, 0, 0, 0, 0
 FROM amp_model_rows m
 UNION ALL
 SELECT 4, 0, 0, 'grouping', '', '', s.group_by, '', '',
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
        SUM(CASE WHEN b.level IS NULL AND b.ambiguous = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b.ambiguous = 1 THEN 1 ELSE 0 END)
+       SUM(CASE WHEN b.ambiguous = 1 THEN 1 ELSE 0 END), 0, 0, 0, 0, 0
 FROM amp_baseline b CROSS JOIN amp_settings s
 WHERE s.group_by <> ''
 GROUP BY s.group_by;
@@ -209,6 +215,9 @@ SELECT kind, model, metric, group_by, level, truth,
        CAST(c_score_sum_baseline AS BIGINT) AS score_sum_baseline,
        CAST(c_score_sum_model AS BIGINT) AS score_sum_model,
        CAST(c_score_sum_sq_diff AS BIGINT) AS score_sum_sq_diff,
-       CAST(c_unassigned AS BIGINT) AS unassigned, CAST(c_ambiguous AS BIGINT) AS ambiguous
+       CAST(c_unassigned AS BIGINT) AS unassigned, CAST(c_ambiguous AS BIGINT) AS ambiguous,
+       CAST(c_ib_m1 AS BIGINT) AS invalid_baseline_model_1, CAST(c_ib_m0 AS BIGINT) AS invalid_baseline_model_0,
+       CAST(c_im_b1 AS BIGINT) AS invalid_model_baseline_1, CAST(c_im_b0 AS BIGINT) AS invalid_model_baseline_0,
+       CAST(c_invalid_both AS BIGINT) AS invalid_both
 FROM amp_count_rows
 ORDER BY kind_rank, source_rank, group_by, level, truth, metric_rank;

@@ -177,25 +177,29 @@ SELECT kind, model, metric, group_by, level, truth, versus, cell,
        CAST(c_score_sum_sq_diff AS BIGINT) AS score_sum_sq_diff,
        CAST(c_unassigned AS BIGINT) AS unassigned, CAST(c_ambiguous AS BIGINT) AS ambiguous,
        CAST(c_pairs AS BIGINT) AS pairs, CAST(c_missing_side AS BIGINT) AS missing_side,
-       CAST(c_duplicate_side AS BIGINT) AS duplicate_side
+       CAST(c_duplicate_side AS BIGINT) AS duplicate_side,
+       CAST(c_ib_m1 AS BIGINT) AS invalid_baseline_model_1, CAST(c_ib_m0 AS BIGINT) AS invalid_baseline_model_0,
+       CAST(c_im_b1 AS BIGINT) AS invalid_model_baseline_1, CAST(c_im_b0 AS BIGINT) AS invalid_model_baseline_0,
+       CAST(c_invalid_both AS BIGINT) AS invalid_both
 FROM (
   SELECT kind_rank, source_rank AS rank_1, 0 AS rank_2, 0 AS rank_3, metric_rank AS rank_4,
          0 AS cell_rank, kind, model, metric, group_by, level, truth, '' AS versus, '' AS cell,
          c_both, c_model_only, c_baseline_only, c_neither, c_invalid_baseline, c_invalid_model,
          c_matched, c_baseline_only_ids, c_model_only_ids, c_score_n, c_score_sum_baseline,
          c_score_sum_model, c_score_sum_sq_diff, c_unassigned, c_ambiguous,
-         0 AS c_pairs, 0 AS c_missing_side, 0 AS c_duplicate_side
+         0 AS c_pairs, 0 AS c_missing_side, 0 AS c_duplicate_side,
+         c_ib_m1, c_ib_m0, c_im_b1, c_im_b0, c_invalid_both
   FROM amp_count_rows
   UNION ALL
   SELECT 5, 0, 0, 0, 0, 0, 'pairing', '', '', s.variant_a, s.variant_b, '', '', '',
          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-         p.c_pairs, p.c_missing_side, p.c_duplicate_side
+         p.c_pairs, p.c_missing_side, p.c_duplicate_side, 0, 0, 0, 0, 0
   FROM amp_pair_settings s CROSS JOIN amp_cf_pairing p
   UNION ALL
   SELECT 6, metric_rank, versus_rank, model_rank, 0, cell_rank, 'pair', model, metric,
          group_by, level, truth, versus, cell,
          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-         c_pairs, 0, 0
+         c_pairs, 0, 0, 0, 0, 0, 0, 0
   FROM amp_cf_rows
 ) u
 ORDER BY kind_rank, rank_1, rank_2, rank_3, group_by, level, truth, rank_4, cell_rank;

@@ -46,6 +46,9 @@ impl CountsTable {
                 }
             }
         }
+        for m in &self.metrics {
+            check_invalid_cells(m, &self.models)?;
+        }
         for model in &self.models {
             check_score(model)?;
         }
@@ -164,6 +167,30 @@ fn merge_rows<T: AddAssign, K: Hash + Eq>(into: &mut Vec<T>, from: Vec<T>, key: 
     }
 }
 
+/// The invalid cells of a metric row must add up to its invalid counts, and (all items) with
+/// the pairs to the model's matched items.
+fn check_invalid_cells(m: &MetricCounts, models: &[ModelCounts]) -> Result<(), String> {
+    let Some(c) = m.invalid_cells else { return Ok(()) };
+    let (ib, im) = (m.invalid_baseline, m.invalid_model);
+    let name = format!("model '{}', metric '{}'", m.model, m.metric);
+    if c.invalid_baseline() != ib || c.invalid_model() != im {
+        return Err(format!(
+            "{name}: the invalid cells add up to {} baseline and {} model labels, the row says {ib} and {im}",
+            c.invalid_baseline(),
+            c.invalid_model()
+        ));
+    }
+    let matched = models.iter().find(|x| x.model == m.model).map(|x| x.matched);
+    match matched {
+        Some(matched) if m.slice.is_all() && m.n() + c.items() != matched => Err(format!(
+            "{name}: {} pairs + {} items with an invalid label are not the {matched} matched items",
+            m.n(),
+            c.items()
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl AddAssign for MetricCounts {
     /// The same (model, metric, slice) of another shard: the 2×2 tables add up, or, when either
     /// shard has item-level sums, the sums (the 2×2 table then stays zero).
@@ -175,6 +202,11 @@ impl AddAssign for MetricCounts {
         self.pairs = if self.moments.is_some() { PairedCounts::default() } else { self.pairs + m.pairs };
         self.invalid_baseline += m.invalid_baseline;
         self.invalid_model += m.invalid_model;
+        // Cells known in only one shard are not known for the sum.
+        self.invalid_cells = match (self.invalid_cells, m.invalid_cells) {
+            (Some(a), Some(b)) if self.moments.is_none() => Some(a + b),
+            _ => None,
+        };
     }
 }
 

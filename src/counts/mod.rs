@@ -24,6 +24,7 @@ macro_rules! add_fields {
 
 mod counterfactual;
 mod documents;
+mod invalid_cells;
 mod merge;
 mod paired_table;
 mod repeats;
@@ -36,6 +37,7 @@ pub use counterfactual::{
 pub use repeats::{to_units, units, Moments, RepeatCounts, RepeatSums, ScoreMoments, TruthMoments, UNIT};
 
 pub use documents::{Documents, TermCounts};
+pub use invalid_cells::InvalidCells;
 pub use paired_table::{PairedCounts, ScoreSums};
 use serde::{Deserialize, Serialize};
 pub use verdict_classes::{ClassCells, ClassKey, NO_CLASS};
@@ -146,6 +148,10 @@ pub struct MetricCounts {
     /// then all zero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moments: Option<Moments>,
+    /// Where the invalid labels fall (the bounds for missing labels need it); `None` when the
+    /// counting did not cross-classify them (repeated samples, counts files without the columns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_cells: Option<InvalidCells>,
 }
 
 impl MetricCounts {

@@ -123,6 +123,13 @@ pub(crate) fn document(f: &Findings) -> Document {
         comparisons(f, &mut d);
     }
     truth(f, &mut d);
+    for s in super::missing::sections(f) {
+        d.table(View::Report, s);
+    }
+    let missing = super::missing::lines(f);
+    if !missing.is_empty() {
+        d.lines(missing + "\n");
+    }
     if f.verdict_classes.is_some() {
         d.push(View::Report, Block::Charts(Anchor::Classes));
         for s in super::verdict_classes::sections(f) {

@@ -14,6 +14,7 @@ pub(crate) mod data;
 pub(crate) mod document;
 pub(crate) mod headline;
 pub(crate) mod leakage;
+pub(crate) mod missing;
 pub(crate) mod plain_tables;
 pub(crate) mod repeats;
 pub(crate) mod terminal;

@@ -54,6 +54,13 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
             "Fawcett T (2006). Pattern Recognit Lett 27:861–874; Wilson (1927); McNemar (1947).".into(),
         ));
     }
+    if let Some(m) = &f.missing {
+        rows.push((
+            "Missing labels".into(),
+            format!("For comparisons with more than {:.0}% of their items invalid on a side: the rates and the difference over every matched item at their lowest and highest whatever the invalid labels are (worst- and best-case bounds, jointly over both sides); the tipping point: the fewest invalid items that, labelled least favourably, change the McNemar verdict at the row's adjusted level; whether the model's invalid labels depend on the truth or a level (Pearson's χ², Monte Carlo exact with small counts; not in the family).", m.threshold * 100.0),
+            "Manski CF (1990). Am Econ Rev 80:319–323; Horowitz JL, Manski CF (2000). JASA 95:77–84; Yan X, Lee S, Li N (2009). J Biopharm Stat 19:1085–1098.".into(),
+        ));
+    }
     if let Some(v) = &f.verdict_classes {
         rows.push((
             "Verdict classes".into(),

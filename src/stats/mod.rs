@@ -17,6 +17,7 @@ pub mod leakage;
 pub mod logistic;
 pub mod marginal_homogeneity;
 pub mod marked_words;
+pub mod missing_bounds;
 pub mod multiplicity;
 pub mod odds_ratio;
 pub mod paired_difference;

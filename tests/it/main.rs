@@ -18,6 +18,7 @@ mod cli_judge;
 mod cli_leakage;
 mod cli_lm_eval;
 mod cli_logs;
+mod cli_missing;
 mod cli_pairing;
 mod cli_pairs;
 mod cli_ranking;

@@ -9,6 +9,7 @@ mod data;
 mod detectable;
 mod groups;
 mod leakage;
+mod missing;
 mod power;
 mod ranking;
 mod repeats;
@@ -110,6 +111,7 @@ pub fn build_findings(
         ranking: None,
         heterogeneity: Vec::new(),
         verdict_classes: classes,
+        missing: None,
     };
     findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());
     findings.versus = versus::versus_section(counts, &settings_copy, &findings)?;
@@ -125,6 +127,7 @@ pub fn build_findings(
     correct(&mut findings);
     ranking::trade_off(&mut findings);
     detectable::fill(&mut findings, counts);
+    findings.missing = missing::section(counts, &findings);
     Ok(findings)
 }
 
@@ -149,6 +152,8 @@ pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(Strin
     correct(f);
     ranking::trade_off(f);
     detectable::fill(f, counts);
+    // The family grew: the conclusions the tipping points start from may have changed.
+    f.missing = missing::section(counts, f);
 }
 
 /// A row with a p-value in the run's family.

@@ -8,6 +8,7 @@ mod data;
 mod detectable;
 mod heterogeneity;
 mod leakage;
+mod missing;
 mod power;
 mod ranking;
 mod repeats;
@@ -28,6 +29,7 @@ pub use leakage::{
     LeakageAmplification, LeakageReport, LeakageSettings, LeakingWord, LevelCount, SourceLeakage,
     LEAKAGE_SCHEMA,
 };
+pub use missing::{InvalidLevel, InvalidityTest, MissingLabels, MissingRow};
 pub use power::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
 pub use ranking::{RankRow, Ranking};
 pub use repeats::{InstabilityRow, RepeatSettings};
@@ -122,6 +124,9 @@ pub struct Findings {
     /// The verdict classes in full (`--verdict-classes`); its tests are a family of their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict_classes: Option<VerdictClasses>,
+    /// Bounds for missing labels, when a comparison has more than 5% of its items invalid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<MissingLabels>,
 }
 
 /// One input file.

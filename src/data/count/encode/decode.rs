@@ -4,7 +4,7 @@
 //! level, truth value), so all strategies share one decoder and give identical counts.
 
 use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, TruthCounts};
-use crate::counts::{PairedCounts, ScoreSums};
+use crate::counts::{InvalidCells, PairedCounts, ScoreSums};
 use crate::data::count::encode::keys::{decode, key_names, INVALID};
 use crate::data::input::{Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
@@ -45,6 +45,8 @@ pub(crate) struct Accumulator {
     pub invalid_baseline: Vec<u64>,
     /// Invalid model labels per metric.
     pub invalid_model: Vec<u64>,
+    /// Where the invalid labels fall, per metric.
+    pub invalid_cells: Vec<InvalidCells>,
     /// Overall-score sums over the metrics flagged in `scored`.
     pub score: ScoreSums,
     /// Items seen.
@@ -63,6 +65,7 @@ impl Accumulator {
             pairs: vec![PairedCounts::default(); k],
             invalid_baseline: vec![0; k],
             invalid_model: vec![0; k],
+            invalid_cells: vec![InvalidCells::default(); k],
             score: ScoreSums { metrics, ..ScoreSums::default() },
             items: 0,
             score_inverted: vec![false; scored.len()],
@@ -91,6 +94,7 @@ impl Accumulator {
             }
             self.invalid_baseline[i] += count * u64::from(b == INVALID);
             self.invalid_model[i] += count * u64::from(m == INVALID);
+            self.invalid_cells[i].add(b, m, count);
             if self.scored[i] {
                 all_valid &= b != INVALID && m != INVALID;
                 let flip = self.score_inverted[i];
@@ -135,6 +139,7 @@ pub(crate) fn counts_table(
                     invalid_baseline: acc.paired.invalid_baseline[i],
                     invalid_model: acc.paired.invalid_model[i],
                     moments: None,
+                    invalid_cells: Some(acc.paired.invalid_cells[i]),
                 };
                 if slice.is_all() {
                     check_valid(data, model, &counts, all.items)?;

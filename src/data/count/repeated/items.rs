@@ -341,6 +341,7 @@ fn push_model(
                 invalid_baseline,
                 invalid_model,
                 moments,
+                invalid_cells: None,
             };
             if slice.is_all() {
                 check_valid(data, model, &row, matched)?;

@@ -16,6 +16,7 @@ use repeats::Extra;
 use std::path::Path;
 
 mod columns;
+mod invalid;
 mod repeats;
 mod rows;
 
@@ -39,6 +40,8 @@ struct FlatRow {
     values: columns::Counts,
     /// The columns of repeated runs ([`repeats`]).
     extra: Extra,
+    /// A metric row's invalid cells ([`invalid`]), when the file has them.
+    invalid: Option<crate::counts::InvalidCells>,
 }
 
 /// The format a counts file is written in, from its name: `.parquet`/`.pq` Parquet, `.csv` CSV,
@@ -65,7 +68,9 @@ pub fn write_counts(table: &CountsTable, path: &Path) -> Result<usize> {
         || !table.classes.is_empty();
     let rows = flatten(table);
     let with_repeats = rows.iter().any(|r| r.extra.is_set());
-    let mut df = to_frame(&rows, with_pairs, with_repeats).engine(|| "building the counts table".into())?;
+    let with_invalid = invalid::written(table);
+    let mut df = to_frame(&rows, with_pairs, with_repeats, with_invalid)
+        .engine(|| "building the counts table".into())?;
     let context = || format!("writing {}", path.display());
     let rows = df.height();
     crate::atomic::write_atomically(path, |out| match format {
@@ -78,7 +83,12 @@ pub fn write_counts(table: &CountsTable, path: &Path) -> Result<usize> {
     Ok(rows)
 }
 
-fn to_frame(rows: &[FlatRow], with_pairs: bool, with_repeats: bool) -> PolarsResult<DataFrame> {
+fn to_frame(
+    rows: &[FlatRow],
+    with_pairs: bool,
+    with_repeats: bool,
+    with_invalid: bool,
+) -> PolarsResult<DataFrame> {
     let wanted = |name: &&str| with_pairs || !PAIR_COLUMNS.contains(name);
     let mut columns: Vec<Column> = KEY_COLUMNS
         .iter()
@@ -97,6 +107,12 @@ fn to_frame(rows: &[FlatRow], with_pairs: bool, with_repeats: bool) -> PolarsRes
         }));
         columns.extend(repeats::SUM_COLUMNS.iter().enumerate().map(|(i, name)| {
             Column::new((*name).into(), rows.iter().map(|r| r.extra.floats[i] as i64).collect::<Vec<_>>())
+        }));
+    }
+    if with_invalid {
+        columns.extend(invalid::INVALID_COLUMNS.iter().enumerate().map(|(i, name)| {
+            let value = |r: &FlatRow| r.invalid.as_ref().map_or(0, |c| invalid::values(c)[i] as i64);
+            Column::new((*name).into(), rows.iter().map(value).collect::<Vec<_>>())
         }));
     }
     DataFrame::new_infer_height(columns)
@@ -200,6 +216,7 @@ fn read_one(path: &Path) -> Result<CountsTable> {
         .map(|name| count_column(&df, name))
         .collect::<Result<Vec<_>, _>>()
         .map_err(bad)?;
+    let invalid = invalid_columns(&df, &names).map_err(bad)?;
     let mut table = CountsTable::default();
     let mut seen = std::collections::HashMap::new();
     for r in 0..df.height() {
@@ -210,6 +227,7 @@ fn read_one(path: &Path) -> Result<CountsTable> {
                 ints: std::array::from_fn(|i| extra_ints[i][r]),
                 floats: std::array::from_fn(|i| extra_floats[i][r]),
             },
+            invalid: invalid.as_ref().map(|c| invalid::cells(std::array::from_fn(|i| c[i][r]))),
         };
         if let Some(first) = seen.insert(row.keys.clone(), r) {
             return Err(bad(format!(
@@ -224,6 +242,23 @@ fn read_one(path: &Path) -> Result<CountsTable> {
         table = table.merge(part);
     }
     Ok(table)
+}
+
+/// The invalid-cell columns of a file: all of them, or `None` when it has none; some but not
+/// all is refused.
+fn invalid_columns(df: &DataFrame, names: &[&str]) -> Result<Option<Vec<Vec<u64>>>, String> {
+    let present: Vec<&str> = invalid::INVALID_COLUMNS.iter().copied().filter(|c| names.contains(c)).collect();
+    match present.len() {
+        0 => Ok(None),
+        n if n == invalid::INVALID_COLUMNS.len() => {
+            invalid::INVALID_COLUMNS.iter().map(|c| count_column(df, c)).collect::<Result<_, _>>().map(Some)
+        }
+        _ => Err(format!(
+            "it has {} but not all of {}; write it with `amplify count`",
+            present.join(", "),
+            invalid::INVALID_COLUMNS.join(", ")
+        )),
+    }
 }
 
 /// Scans a counts file; in a CSV the key columns are read as text, whatever they look like (a

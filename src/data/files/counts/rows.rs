@@ -2,6 +2,7 @@
 //! to a (partial) counts table, with the checks of what each kind may hold.
 
 use super::columns::{Count as C, Counts};
+use super::invalid::{self, INVALID_COLUMNS};
 use super::repeats::{self, Extra};
 use super::FlatRow;
 use crate::counts::{
@@ -29,17 +30,23 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     for m in &table.metrics {
         let values = cells(&m.pairs, m.invalid_baseline, m.invalid_model);
         let extra = m.moments.as_ref().map(repeats::of_moments).unwrap_or_default();
-        rows.push(FlatRow { keys: keys("metric", &m.model, &m.metric, &m.slice), values, extra });
+        let invalid = m.invalid_cells.filter(|_| m.moments.is_none());
+        rows.push(FlatRow { keys: keys("metric", &m.model, &m.metric, &m.slice), values, extra, invalid });
     }
     for t in &table.truth {
         let values = cells(&t.pairs, t.invalid_truth, t.invalid_label);
         let extra = t.moments.as_ref().map(repeats::of_truth).unwrap_or_default();
-        rows.push(FlatRow { keys: keys("truth", &t.source, &t.metric, &t.slice), values, extra });
+        rows.push(FlatRow {
+            keys: keys("truth", &t.source, &t.metric, &t.slice),
+            values,
+            extra,
+            invalid: None,
+        });
     }
     for r in &table.repeats {
         let extra = repeats::of_repeat(r);
         let keys = keys("repeat", &r.source, &r.metric, &Slice::all());
-        rows.push(FlatRow { keys, values: Counts::default(), extra });
+        rows.push(FlatRow { keys, values: Counts::default(), extra, invalid: None });
     }
     for m in &table.models {
         let s = m.score;
@@ -53,19 +60,24 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
             (C::ScoreSumSqDiff, s.sum_sq_diff),
         ]);
         let extra = m.score_moments.as_ref().map(repeats::of_score).unwrap_or_default();
-        rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values, extra });
+        rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values, extra, invalid: None });
     }
     for g in &table.groupings {
         let values = Counts::default().with(&[(C::Unassigned, g.unassigned), (C::Ambiguous, g.ambiguous)]);
         let keys = ["grouping", "", "", &g.group_by, "", "", "", ""].map(str::to_string);
-        rows.push(FlatRow { keys, values, extra: Extra::default() });
+        rows.push(FlatRow { keys, values, extra: Extra::default(), invalid: None });
     }
     rows.extend(flatten_pairs(table));
     for c in &table.classes {
         for (key, n) in &c.cells {
             let values = Counts::default().with(&[(C::Pairs, *n)]);
             let keys = ["class", &c.source, &c.metric, "", "", "", "", &key.cell()];
-            rows.push(FlatRow { keys: keys.map(str::to_string), values, extra: Extra::default() });
+            rows.push(FlatRow {
+                keys: keys.map(str::to_string),
+                values,
+                extra: Extra::default(),
+                invalid: None,
+            });
         }
     }
     for v in &table.versus {
@@ -75,7 +87,7 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         }
         for model in &v.unpaired {
             let keys = ["unpaired", model, "", "", "", "", &v.base, ""].map(str::to_string);
-            rows.push(FlatRow { keys, values: Counts::default(), extra: Extra::default() });
+            rows.push(FlatRow { keys, values: Counts::default(), extra: Extra::default(), invalid: None });
         }
     }
     rows
@@ -93,7 +105,7 @@ fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
         ]);
         let [a, b] = &p.variants;
         let keys = ["pairing", "", "", a, b, "", "", ""].map(str::to_string);
-        rows.push(FlatRow { keys, values, extra: Extra::default() });
+        rows.push(FlatRow { keys, values, extra: Extra::default(), invalid: None });
     }
     for t in &table.pairs {
         let s = SliceKeys::from(t.slice.clone());
@@ -103,7 +115,12 @@ fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
             let values = Counts::default().with(&[(C::Pairs, t.cells[c])]);
             let keys =
                 ["pair", &t.model, &t.metric, &s.group_by, &s.level, &s.truth, &t.versus, &cell_name(c)];
-            rows.push(FlatRow { keys: keys.map(str::to_string), values, extra: Extra::default() });
+            rows.push(FlatRow {
+                keys: keys.map(str::to_string),
+                values,
+                extra: Extra::default(),
+                invalid: None,
+            });
         }
     }
     rows
@@ -129,6 +146,14 @@ pub(super) fn check_unused(row: &FlatRow) -> Result<(), String> {
         ));
     }
     let kind = row.keys[0].as_str();
+    if let Some(v) = row.invalid.as_ref().map(invalid::values).filter(|_| kind != "metric") {
+        if let Some(i) = (0..v.len()).find(|&i| v[i] != 0) {
+            return Err(format!(
+                "column {} is {} but unused by this kind; it must be 0",
+                INVALID_COLUMNS[i], v[i]
+            ));
+        }
+    }
     if !["metric", "truth", "model", "grouping", "pair", "pairing", "repeat", "unpaired", "class"]
         .contains(&kind)
     {
@@ -175,6 +200,7 @@ pub(super) fn unflatten_versus(mut row: FlatRow) -> Result<CountsTable, String> 
 
 fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
     let extra = row.extra;
+    let invalid = row.invalid;
     let [kind, model, metric, group_by, level, truth, versus, cell] = row.keys;
     let v = row.values;
     let pairs = PairedCounts {
@@ -188,15 +214,19 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
     };
     let mut table = CountsTable::default();
     match kind.as_str() {
-        "metric" => table.metrics.push(MetricCounts {
-            model,
-            metric,
-            slice: slice()?,
-            pairs,
-            invalid_baseline: v.get(C::InvalidBaseline),
-            invalid_model: v.get(C::InvalidModel),
-            moments: item_moments(&extra, &pairs)?,
-        }),
+        "metric" => {
+            let moments = item_moments(&extra, &pairs)?;
+            table.metrics.push(MetricCounts {
+                model,
+                metric,
+                slice: slice()?,
+                pairs,
+                invalid_baseline: v.get(C::InvalidBaseline),
+                invalid_model: v.get(C::InvalidModel),
+                moments,
+                invalid_cells: invalid.filter(|_| moments.is_none()),
+            })
+        }
         "truth" => table.truth.push(TruthCounts {
             source: model,
             metric,

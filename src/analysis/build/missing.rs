@@ -1,0 +1,137 @@
+//! The `missing` section from the counts: Manski bounds and tipping points for the comparisons
+//! with many invalid labels, and tests of whether the invalid labels depend on the truth or a
+//! group level (see `stats::missing_bounds`).
+
+use crate::analysis::findings::{
+    Comparison, Findings, InvalidLevel, InvalidityTest, MissingLabels, MissingRow, Settings,
+};
+use crate::counts::{CountsTable, InvalidCells, MetricCounts};
+use crate::stats::binomial::mcnemar_p;
+use crate::stats::homogeneity::homogeneity;
+use crate::stats::missing_bounds::{manski_bounds, tipping_point, Conclusion};
+
+/// Share of matched items with an invalid label above which a comparison is bounded.
+pub(crate) const THRESHOLD: f64 = 0.05;
+
+/// The section, or `None` when no comparison has more than [`THRESHOLD`] of its items invalid.
+pub(crate) fn section(counts: &CountsTable, f: &Findings) -> Option<MissingLabels> {
+    let over = |m: &&MetricCounts| m.moments.is_none() && invalid_share(m) > THRESHOLD;
+    let sliced = |m: &&MetricCounts| m.slice.group.is_none();
+    let candidates: Vec<&MetricCounts> = counts.metrics.iter().filter(sliced).filter(over).collect();
+    if candidates.is_empty() || f.settings.versus_only {
+        return None;
+    }
+    let unknown = candidates.iter().filter(|m| m.invalid_cells.is_none()).count();
+    let mut rows: Vec<MissingRow> =
+        candidates.iter().filter_map(|m| row(m, &f.comparisons, &f.settings)).collect();
+    // Each comparison's rows together: all items, then truth 1, then truth 0.
+    let place = |r: &MissingRow| {
+        let model = f.alignment.iter().position(|a| a.model == r.model);
+        let metric = f.settings.metrics.iter().position(|m| *m == r.metric);
+        (model, metric, r.truth.map(|t| !t))
+    };
+    rows.sort_by_key(place);
+    let mut bounded: Vec<(&str, &str)> = rows.iter().map(|r| (r.model.as_str(), r.metric.as_str())).collect();
+    bounded.dedup();
+    let invalidity =
+        bounded.iter().flat_map(|&(model, metric)| tests(counts, model, metric, &f.settings)).collect();
+    let note = (unknown > 0).then(|| {
+        format!("{unknown} comparison(s) over the threshold have no bounds: their counts do not say where the invalid labels fall (repeated samples, or counts files written before these columns)")
+    });
+    Some(MissingLabels { threshold: THRESHOLD, rows, invalidity, note })
+}
+
+/// The share of a row's matched items with an invalid label on either side (without the
+/// cells: the larger side's share, a lower bound of it).
+fn invalid_share(m: &MetricCounts) -> f64 {
+    let invalid = m.invalid_cells.map_or(m.invalid_baseline.max(m.invalid_model), |c| c.items());
+    let items = m.n() + invalid;
+    if items == 0 {
+        0.0
+    } else {
+        invalid as f64 / items as f64
+    }
+}
+
+/// One comparison's row: bounds, and (all items) the tipping point of its conclusion.
+fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Option<MissingRow> {
+    let cells = m.invalid_cells?;
+    let bounds = manski_bounds(&m.pairs, &cells)?;
+    let n = m.pairs.n();
+    let difference = (n > 0).then(|| (m.pairs.model_only as f64 - m.pairs.baseline_only as f64) / n as f64);
+    let comparison = comparisons.iter().find(|c| c.model == m.model && c.metric == m.metric);
+    let tipping = comparison.filter(|_| m.slice.is_all()).and_then(|c| {
+        let alpha = effective_alpha(c, settings)?;
+        let decide = |b: u64, c: u64| match mcnemar_p(b, c, settings.test) < alpha {
+            true if b > c => Conclusion::Higher,
+            true => Conclusion::Lower,
+            false => Conclusion::NoDifference,
+        };
+        Some(tipping_point(&m.pairs, &cells, decide))
+    });
+    let share_of = |k: u64| k as f64 / cells.items() as f64;
+    Some(MissingRow {
+        model: m.model.clone(),
+        metric: m.metric.clone(),
+        truth: m.slice.truth,
+        items: bounds.items,
+        invalid_baseline: m.invalid_baseline,
+        invalid_model: m.invalid_model,
+        invalid_both: cells.both,
+        share: cells.items() as f64 / bounds.items as f64,
+        baseline_rate: bounds.baseline_rate,
+        model_rate: bounds.model_rate,
+        difference,
+        difference_bounds: bounds.difference,
+        conclusion: tipping.map(|t| t.conclusion),
+        tipping_items: tipping.and_then(|t| t.items),
+        tipping_share: tipping.and_then(|t| t.items).map(share_of),
+        robust: tipping.map(|t| t.items.is_none()),
+    })
+}
+
+/// The per-test level that reproduces the row's adjusted verdict: α·p/p_adjusted (the run's
+/// multiplicity factor for this row, held fixed as the labels change); α without a correction.
+fn effective_alpha(c: &Comparison, settings: &Settings) -> Option<f64> {
+    let alpha = 1.0 - settings.confidence.get();
+    let (p, adjusted) = (c.p_value?, c.p_adjusted.unwrap_or(c.p_value?));
+    Some(if p > 0.0 && adjusted > p { alpha * p / adjusted } else { alpha })
+}
+
+/// Whether the model's invalid labels depend on the truth, and on each grouping's level.
+fn tests(counts: &CountsTable, model: &str, metric: &str, settings: &Settings) -> Vec<InvalidityTest> {
+    let rows = || counts.metrics.iter().filter(|m| m.model == model && m.metric == metric);
+    let level = |m: &MetricCounts, name: String| {
+        let c: InvalidCells = m.invalid_cells?;
+        Some(InvalidLevel { level: name, invalid: c.invalid_model(), items: m.pairs.n() + c.items() })
+    };
+    let truth: Vec<InvalidLevel> = rows()
+        .filter(|m| m.slice.group.is_none())
+        .filter_map(|m| level(m, m.slice.truth.map(|t| if t { "1" } else { "0" }.to_string())?))
+        .collect();
+    let mut by: Vec<(String, Vec<InvalidLevel>)> = vec![("truth".into(), truth)];
+    for m in rows().filter(|m| m.slice.truth.is_none()) {
+        let Some(g) = &m.slice.group else { continue };
+        let Some(l) = level(m, g.level.clone()) else { continue };
+        match by.iter_mut().find(|(name, _)| *name == g.grouping) {
+            Some((_, levels)) => levels.push(l),
+            None => by.push((g.grouping.clone(), vec![l])),
+        }
+    }
+    by.into_iter()
+        .filter_map(|(by, levels)| {
+            let table: Vec<(u64, u64)> = levels.iter().map(|l| (l.invalid, l.items)).collect();
+            let h = homogeneity(&table, settings.seed)?;
+            Some(InvalidityTest {
+                model: model.into(),
+                metric: metric.into(),
+                by,
+                levels,
+                statistic: h.statistic,
+                df: h.df,
+                p_value: h.p_value,
+                exact: h.exact,
+            })
+        })
+        .collect()
+}

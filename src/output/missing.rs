@@ -1,0 +1,172 @@
+//! The missing-labels sections: each bounded comparison under every assignment of its invalid
+//! labels, the tests of whether the invalid labels depend on the truth or a level (reports), and
+//! one terminal line per comparison a reader should look at twice.
+
+use super::content::{pct, pct_ci, Section};
+use crate::analysis::findings::{MissingLabels, MissingRow};
+use crate::analysis::Findings;
+use crate::output::format_p;
+use crate::stats::missing_bounds::Conclusion;
+use std::fmt::Write;
+
+/// A tipping point below this share of the invalid items gets a terminal line.
+const FRAGILE: f64 = 0.5;
+
+fn items_of(r: &MissingRow) -> String {
+    match r.truth {
+        None => "all items".into(),
+        Some(true) => "truth 1".into(),
+        Some(false) => "truth 0".into(),
+    }
+}
+
+fn conclusion(c: Option<Conclusion>) -> &'static str {
+    match c {
+        Some(Conclusion::Higher) => "higher",
+        Some(Conclusion::Lower) => "lower",
+        Some(Conclusion::NoDifference) => "no difference",
+        None => "–",
+    }
+}
+
+fn tipping(r: &MissingRow) -> String {
+    match (r.conclusion, r.tipping_items, r.tipping_share) {
+        (None, _, _) => "–".into(),
+        (Some(_), Some(k), Some(s)) => format!("{k} ({:.0}%)", s * 100.0),
+        _ => "robust".into(),
+    }
+}
+
+/// The bounds table and the invalidity tests (none without the section).
+pub(crate) fn sections(f: &Findings) -> Vec<Section> {
+    let Some(m) = &f.missing else { return Vec::new() };
+    let b = &f.settings.baseline;
+    let rows = m
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.model.clone(),
+                r.metric.clone(),
+                items_of(r),
+                r.items.to_string(),
+                format!("{} / {}", r.invalid_baseline, r.invalid_model),
+                pct(Some(r.share)),
+                pct_ci(Some(r.baseline_rate), false),
+                pct_ci(Some(r.model_rate), false),
+                r.difference.map_or("–".into(), |d| format!("{:+.1}", d * 100.0)),
+                pct_ci(Some(r.difference_bounds), true),
+                conclusion(r.conclusion).into(),
+                tipping(r),
+            ]
+        })
+        .collect();
+    let mut out = vec![Section {
+        title: "Missing labels".into(),
+        intro: format!(
+            "Comparisons with more than {:.0}% of their matched items invalid on a side: the rates and the difference over every matched item at their lowest and highest, whatever the invalid labels are (Manski bounds), and the tipping point: the fewest items with an invalid label that, labelled least favourably, change the conclusion (\"robust\": none does).{}",
+            m.threshold * 100.0,
+            m.note.as_ref().map(|n| format!(" Note: {n}.")).unwrap_or_default()
+        ),
+        headers: [
+            "model", "metric", "which items", "matched", &format!("invalid {b} / model"), "invalid %",
+            &format!("{b} % bounds"), "model % bounds", "Δ pp (valid)", "Δ pp bounds", "conclusion", "tipping point",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }];
+    if !m.invalidity.is_empty() {
+        out.push(invalidity(m));
+    }
+    out
+}
+
+fn invalidity(m: &MissingLabels) -> Section {
+    let rows = m
+        .invalidity
+        .iter()
+        .map(|t| {
+            let levels: Vec<String> = t
+                .levels
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} {}/{} ({})",
+                        l.level,
+                        l.invalid,
+                        l.items,
+                        pct(Some(l.invalid as f64 / l.items.max(1) as f64))
+                    )
+                })
+                .collect();
+            vec![
+                t.model.clone(),
+                t.metric.clone(),
+                t.by.clone(),
+                levels.join("; "),
+                format!("{:.2}", t.statistic),
+                t.df.to_string(),
+                format_p(Some(t.p_value)) + if t.exact { " (MC exact)" } else { "" },
+            ]
+        })
+        .collect();
+    Section {
+        title: "Invalid model labels by truth and level".into(),
+        intro: "Whether the model's invalid labels depend on the truth or a group level (Pearson's χ²; Monte Carlo exact with small expected counts): a model that refuses more often where it would be wrong is itself a finding. Not in the run's family.".into(),
+        headers: ["model", "metric", "by", "invalid / items per level", "X²", "df", "p"].map(String::from).to_vec(),
+        rows,
+    }
+}
+
+/// One terminal line per all-items comparison whose difference bounds include 0 or whose
+/// conclusion tips with fewer than half of its invalid items, and per invalidity test with
+/// p < 0.05; a one-line summary otherwise.
+pub(crate) fn lines(f: &Findings) -> String {
+    let Some(m) = &f.missing else { return String::new() };
+    let mut out = String::new();
+    let all: Vec<&MissingRow> = m.rows.iter().filter(|r| r.truth.is_none()).collect();
+    for r in &all {
+        let spans_zero = r.difference_bounds.low <= 0.0 && r.difference_bounds.high >= 0.0;
+        let fragile = r.tipping_share.is_some_and(|s| s < FRAGILE);
+        if !(spans_zero || fragile) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "missing labels {} {}: {} of {} items invalid; Δ {} pp over the valid pairs, {} pp over every assignment; {}: tipping point {}",
+            r.model,
+            r.metric,
+            r.invalid_baseline + r.invalid_model - r.invalid_both,
+            r.items,
+            r.difference.map_or("–".into(), |d| format!("{:+.1}", d * 100.0)),
+            pct_ci(Some(r.difference_bounds), true),
+            conclusion(r.conclusion),
+            tipping(r)
+        );
+    }
+    for t in m.invalidity.iter().filter(|t| t.p_value < 0.05) {
+        let share =
+            |l: &crate::analysis::findings::InvalidLevel| pct(Some(l.invalid as f64 / l.items.max(1) as f64));
+        let levels: Vec<String> =
+            t.levels.iter().map(|l| format!("{} {}: {}%", t.by, l.level, share(l))).collect();
+        let _ = writeln!(
+            out,
+            "invalid labels of {} on {} depend on {}: {} invalid (χ² p {})",
+            t.model,
+            t.metric,
+            t.by,
+            levels.join(", "),
+            format_p(Some(t.p_value))
+        );
+    }
+    if out.is_empty() && !all.is_empty() {
+        let _ = writeln!(
+            out,
+            "missing labels: {} comparison(s) with more than {:.0}% invalid; every bound keeps the sign and no tipping point is below half the invalid items",
+            all.len(),
+            m.threshold * 100.0
+        );
+    }
+    out
+}

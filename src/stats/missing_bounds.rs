@@ -1,0 +1,128 @@
+//! Labels that are missing for a reason: the range of a paired comparison under every
+//! assignment of its invalid labels (Manski 1990), and how many of them it takes to change the
+//! comparison's conclusion (a tipping point, after Yan, Lee & Li 2009).
+//!
+//! The target is the comparison over every matched item, N = n (valid on both sides) + the
+//! items with an invalid label on at least one side. Each invalid label can be 0 or 1, whatever
+//! the other labels; nothing else is assumed (no missing-at-random).
+
+use crate::counts::{InvalidCells, PairedCounts};
+use crate::stats::Interval;
+
+/// The values a comparison's estimates take over every assignment of its invalid labels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ManskiBounds {
+    /// Matched items, N.
+    pub items: u64,
+    /// The baseline's rate over the N items.
+    pub baseline_rate: Interval,
+    /// The model's rate over the N items.
+    pub model_rate: Interval,
+    /// The difference, model − baseline, over the N items: its extremes taken jointly over both
+    /// sides (an item invalid on both sides contributes +1 at the top and −1 at the bottom).
+    pub difference: Interval,
+}
+
+/// Worst- and best-case bounds (Manski 1990, *Am Econ Rev* 80:319–323; Horowitz & Manski 2000,
+/// *JASA* 95:77–84, for the bounds with missing outcomes).
+///
+/// With B₁ the baseline's valid ones, M₁ the model's valid ones, I_b and I_m the invalid labels
+/// of each side, over N items: baseline rate ∈ [B₁, B₁ + I_b]/N, model rate ∈ [M₁, M₁ + I_m]/N,
+/// difference ∈ [M₁ − B₁ − I_b, M₁ + I_m − B₁]/N. The difference is linear in the labels and
+/// every invalid label can be set freely, so each bound is attained (set every invalid model
+/// label to 1 and every invalid baseline label to 0 for the top).
+///
+/// Edge case: `None` when there is no matched item.
+pub fn manski_bounds(p: &PairedCounts, c: &InvalidCells) -> Option<ManskiBounds> {
+    let items = p.n() + c.items();
+    if items == 0 {
+        return None;
+    }
+    let n = items as f64;
+    let b1 = (p.baseline_positive() + c.baseline_one) as f64;
+    let m1 = (p.model_positive() + c.model_one) as f64;
+    let (ib, im) = (c.invalid_baseline() as f64, c.invalid_model() as f64);
+    Some(ManskiBounds {
+        items,
+        baseline_rate: Interval::new(b1 / n, (b1 + ib) / n),
+        model_rate: Interval::new(m1 / n, (m1 + im) / n),
+        difference: Interval::new((m1 - b1 - ib) / n, (m1 + im - b1) / n),
+    })
+}
+
+/// What a paired comparison concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conclusion {
+    /// The model's rate is significantly higher.
+    Higher,
+    /// The model's rate is significantly lower.
+    Lower,
+    /// No significant difference.
+    NoDifference,
+}
+
+/// The fewest items with an invalid label that, given the least favourable labels, change a
+/// paired comparison's conclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TippingPoint {
+    /// The conclusion from the items valid on both sides.
+    pub conclusion: Conclusion,
+    /// The fewest such items; `None` when no assignment of all of them changes it (robust).
+    pub items: Option<u64>,
+}
+
+/// The tipping point of a paired comparison whose conclusion depends on the discordant pairs
+/// only (`decide(b, c)`, b = model-only and c = baseline-only pairs, as McNemar's test).
+///
+/// The items with an invalid label join the comparison one at a time, each with the labels
+/// least favourable to the conclusion: against "higher", an item becomes a (model 0, baseline 1)
+/// pair where its valid label allows it (model invalid with baseline 1, baseline invalid with
+/// model 0, both invalid); the other items can only become concordant pairs, which do not move a
+/// test on the discordant pairs. "Lower" is the mirror image; "no difference" takes the nearer of
+/// the two. So the tipping point is the smallest k ≤ the capacity with decide(b, c + k) ≠ the
+/// conclusion (or its mirror), found by bisection: `decide` must change at most once along each
+/// path (true of McNemar's p, which rises as c approaches b and falls as it passes it).
+pub fn tipping_point(
+    p: &PairedCounts,
+    c: &InvalidCells,
+    decide: impl Fn(u64, u64) -> Conclusion,
+) -> TippingPoint {
+    let (b0, c0) = (p.model_only, p.baseline_only);
+    let conclusion = decide(b0, c0);
+    // Items that can become (model 0, baseline 1), and (model 1, baseline 0).
+    let toward_lower = c.baseline_one + c.model_zero + c.both;
+    let toward_higher = c.baseline_zero + c.model_one + c.both;
+    let lower = || first_change(toward_lower, |k| decide(b0, c0 + k) != conclusion);
+    let higher = || first_change(toward_higher, |k| decide(b0 + k, c0) != conclusion);
+    let items = match conclusion {
+        Conclusion::Higher => lower(),
+        Conclusion::Lower => higher(),
+        Conclusion::NoDifference => match (lower(), higher()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+    };
+    TippingPoint { conclusion, items }
+}
+
+/// The smallest k in 1..=cap with `changed(k)`, for a `changed` that stays true once true.
+fn first_change(cap: u64, changed: impl Fn(u64) -> bool) -> Option<u64> {
+    if cap == 0 || !changed(cap) {
+        return None;
+    }
+    let (mut lo, mut hi) = (0, cap); // changed(lo) is false (k = 0 is the conclusion), changed(hi) true
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if changed(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+#[cfg(test)]
+#[path = "missing_bounds_tests.rs"]
+mod tests;

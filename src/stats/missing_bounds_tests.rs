@@ -1,0 +1,178 @@
+//! Bounds and tipping points against a hand-worked table and against brute force: every
+//! assignment of the invalid labels of small random tables, enumerated.
+
+use super::*;
+use crate::rng::SplitMix64;
+use crate::stats::binomial::{mcnemar_p, McNemarVariant};
+
+/// An item: (baseline label, model label), `None` = invalid.
+type Item = (Option<bool>, Option<bool>);
+
+fn tables(items: &[Item]) -> (PairedCounts, InvalidCells) {
+    let (mut p, mut c) = (PairedCounts::default(), InvalidCells::default());
+    let code = |x: Option<bool>| x.map_or(2, u8::from);
+    for &(b, m) in items {
+        match (b, m) {
+            (Some(true), Some(true)) => p.both += 1,
+            (Some(false), Some(true)) => p.model_only += 1,
+            (Some(true), Some(false)) => p.baseline_only += 1,
+            (Some(false), Some(false)) => p.neither += 1,
+            _ => c.add(code(b), code(m), 1),
+        }
+    }
+    (p, c)
+}
+
+fn random_items(rng: &mut SplitMix64, n: usize, invalid: usize) -> Vec<Item> {
+    let label = |rng: &mut SplitMix64, p: f64| Some(rng.bernoulli(p));
+    let mut items: Vec<Item> = (0..n).map(|_| (label(rng, 0.4), label(rng, 0.6))).collect();
+    for _ in 0..invalid {
+        let item = match rng.below(3) {
+            0 => (None, label(rng, 0.6)),
+            1 => (label(rng, 0.4), None),
+            _ => (None, None),
+        };
+        items.push(item);
+    }
+    items
+}
+
+/// Every completion of the items: each invalid label set to 0 or 1.
+fn completions(items: &[Item]) -> Vec<Vec<(bool, bool)>> {
+    let mut out = vec![Vec::new()];
+    for &(b, m) in items {
+        let bs: Vec<bool> = b.map_or(vec![false, true], |x| vec![x]);
+        let ms: Vec<bool> = m.map_or(vec![false, true], |x| vec![x]);
+        out = out
+            .into_iter()
+            .flat_map(|done| {
+                let (bs, ms) = (bs.clone(), ms.clone());
+                bs.into_iter().flat_map(move |b| {
+                    let done = done.clone();
+                    ms.clone().into_iter().map(move |m| [done.clone(), vec![(b, m)]].concat())
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+#[test]
+fn a_hand_worked_table() {
+    let p = PairedCounts { both: 10, model_only: 6, baseline_only: 2, neither: 12 };
+    let c = InvalidCells { model_one: 3, model_zero: 1, baseline_one: 2, baseline_zero: 4, both: 1 };
+    // N = 30 + 11 = 41; B₁ = 10 + 2 + 2 = 14, I_b = 5; M₁ = 10 + 6 + 3 = 19, I_m = 7.
+    let b = manski_bounds(&p, &c).unwrap();
+    assert_eq!(b.items, 41);
+    let close = |i: Interval, lo: f64, hi: f64| (i.low - lo).abs() < 1e-15 && (i.high - hi).abs() < 1e-15;
+    assert!(close(b.baseline_rate, 14.0 / 41.0, 19.0 / 41.0), "{:?}", b.baseline_rate);
+    assert!(close(b.model_rate, 19.0 / 41.0, 26.0 / 41.0), "{:?}", b.model_rate);
+    assert!(close(b.difference, 0.0, 12.0 / 41.0), "{:?}", b.difference);
+    assert_eq!(manski_bounds(&PairedCounts::default(), &InvalidCells::default()), None);
+}
+
+#[test]
+fn the_bounds_are_the_extremes_over_every_assignment() {
+    let mut rng = SplitMix64::new(2027);
+    for case in 0..60 {
+        let items = random_items(&mut rng, 1 + case % 7, case % 6);
+        let (p, c) = tables(&items);
+        let b = manski_bounds(&p, &c).unwrap();
+        let n = items.len() as f64;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut rate_lo, mut rate_hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for done in completions(&items) {
+            let ones = |f: fn(&(bool, bool)) -> bool| done.iter().filter(|x| f(x)).count() as f64;
+            let (bs, ms) = (ones(|x| x.0), ones(|x| x.1));
+            lo = lo.min((ms - bs) / n);
+            hi = hi.max((ms - bs) / n);
+            rate_lo = rate_lo.min(ms / n);
+            rate_hi = rate_hi.max(ms / n);
+        }
+        let eq = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(
+            eq(b.difference.low, lo) && eq(b.difference.high, hi),
+            "case {case}: {:?} vs [{lo}, {hi}]",
+            b.difference
+        );
+        assert!(eq(b.model_rate.low, rate_lo) && eq(b.model_rate.high, rate_hi), "case {case}");
+    }
+}
+
+/// McNemar's exact test at α: the conclusion from the discordant pairs.
+fn mcnemar(alpha: f64) -> impl Fn(u64, u64) -> Conclusion {
+    move |b, c| match mcnemar_p(b, c, McNemarVariant::Exact) < alpha {
+        true if b > c => Conclusion::Higher,
+        true => Conclusion::Lower,
+        false => Conclusion::NoDifference,
+    }
+}
+
+/// The tipping point by brute force: the fewest invalid items that, completed in any way and
+/// added to the complete pairs, change the conclusion.
+fn brute_tipping(items: &[Item], decide: &impl Fn(u64, u64) -> Conclusion) -> Option<u64> {
+    let complete: Vec<Item> = items.iter().copied().filter(|(b, m)| b.is_some() && m.is_some()).collect();
+    let invalid: Vec<Item> = items.iter().copied().filter(|(b, m)| b.is_none() || m.is_none()).collect();
+    let (p, _) = tables(&complete);
+    let conclusion = decide(p.model_only, p.baseline_only);
+    let mut best: Option<u64> = None;
+    for mask in 1u32..(1 << invalid.len()) {
+        let chosen: Vec<Item> =
+            (0..invalid.len()).filter(|i| mask >> i & 1 == 1).map(|i| invalid[i]).collect();
+        let k = chosen.len() as u64;
+        if best.is_some_and(|b| b <= k) {
+            continue;
+        }
+        for done in completions(&chosen) {
+            let b = p.model_only + done.iter().filter(|x| x.1 && !x.0).count() as u64;
+            let c = p.baseline_only + done.iter().filter(|x| x.0 && !x.1).count() as u64;
+            if decide(b, c) != conclusion {
+                best = Some(k);
+                break;
+            }
+        }
+    }
+    best
+}
+
+#[test]
+fn the_tipping_point_matches_brute_force() {
+    let mut rng = SplitMix64::new(7);
+    let decide = mcnemar(0.05);
+    let (mut robust, mut tipped) = (0, 0);
+    for case in 0..150 {
+        // Lopsided tables (significant) and balanced ones, with up to 7 invalid items.
+        let n = 6 + case % 14;
+        let mut items = random_items(&mut rng, n, case % 8);
+        if case % 3 == 0 {
+            items.extend(std::iter::repeat_n((Some(false), Some(true)), 6));
+        }
+        let (p, c) = tables(&items);
+        let got = tipping_point(&p, &c, &decide);
+        assert_eq!(got.conclusion, decide(p.model_only, p.baseline_only));
+        assert_eq!(got.items, brute_tipping(&items, &decide), "case {case}: {p:?} {c:?}");
+        if got.items.is_some() {
+            tipped += 1;
+        } else {
+            robust += 1;
+        }
+    }
+    // Both outcomes occur, so the comparison above tests each.
+    assert!(robust > 10 && tipped > 10, "robust {robust}, tipped {tipped}");
+}
+
+#[test]
+fn a_strong_result_is_robust_and_a_weak_one_tips() {
+    let decide = mcnemar(0.05);
+    // b = 30, c = 5: p ≈ 1.1e-5. Three items could become baseline-only pairs: still significant.
+    let p = PairedCounts { both: 20, model_only: 30, baseline_only: 5, neither: 45 };
+    let c = InvalidCells { baseline_one: 2, both: 1, model_one: 9, ..InvalidCells::default() };
+    let t = tipping_point(&p, &c, &decide);
+    assert_eq!((t.conclusion, t.items), (Conclusion::Higher, None));
+    // b = 12, c = 3: p = 0.035 (scipy.stats.binomtest(3, 15).pvalue = 0.03515625); one more
+    // baseline-only pair gives binomtest(4, 16) = 0.0768, no longer significant.
+    let p = PairedCounts { both: 20, model_only: 12, baseline_only: 3, neither: 45 };
+    let c = InvalidCells { baseline_one: 2, ..InvalidCells::default() };
+    assert!((mcnemar_p(12, 3, McNemarVariant::Exact) - 0.03515625).abs() < 1e-12);
+    assert_eq!(tipping_point(&p, &c, &decide).items, Some(1));
+}

@@ -1,0 +1,150 @@
+//! Bounds for missing labels (`missing` section) end to end: on a fixture whose model refuses
+//! one group's items, against hand-worked bounds and scipy's tests; the same section from
+//! counts files and merged shards; counts files without the cross-classified columns.
+
+use crate::common::{amplify, assert_user_error, findings, write};
+use std::path::{Path, PathBuf};
+
+/// 200 items, metric `a` (1 on every 4th item), grouping `g` (x: 1–100, y: 101–200). The model
+/// copies the baseline on items 1–140 but says 1 on 15 of its 0s (i ≡ 1 mod 7), and has no
+/// label on items 141–200 (all in level y): 30% of the items, 15 of them baseline 1s.
+fn fixture(dir: &Path, ids: std::ops::RangeInclusive<u32>) -> [PathBuf; 2] {
+    let (mut human, mut model) = ("id,a,g\n".to_string(), "id,a\n".to_string());
+    for i in ids {
+        let h = u8::from(i % 4 == 0);
+        human += &format!("{i},{h},{}\n", if i <= 100 { "x" } else { "y" });
+        model += &match i {
+            ..=140 => format!("{i},{}\n", if h == 0 && i % 7 == 1 { 1 } else { h }),
+            _ => format!("{i},\n"),
+        };
+    }
+    [write(dir, "human.csv", &human), write(dir, "model.csv", &model)]
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn close(v: &serde_json::Value, want: f64) -> bool {
+    (v.as_f64().expect("number") - want).abs() < 1e-12
+}
+
+#[test]
+fn bounds_tipping_point_and_invalidity_match_hand_and_scipy_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    let f = findings(&[s(&h), s(&m), "--group", "g"]);
+    let section = &f["missing"];
+    assert!(close(&section["threshold"], 0.05));
+    let rows = section["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{section}");
+    let r = &rows[0];
+    assert_eq!(
+        (r["items"].as_u64(), r["invalid_model"].as_u64(), r["invalid_baseline"].as_u64()),
+        (Some(200), Some(60), Some(0))
+    );
+    // By hand: B₁ = 35 + 15 = 50 valid baseline ones, M₁ = 35 + 15 = 50 valid model ones,
+    // I_m = 60 over N = 200: model rate [50, 110]/200, difference [50 − 50, 50 + 60 − 50]/200.
+    assert!(close(&r["model_rate"][0], 0.25) && close(&r["model_rate"][1], 0.55), "{r}");
+    assert!(close(&r["baseline_rate"][0], 0.25) && close(&r["baseline_rate"][1], 0.25), "{r}");
+    assert!(close(&r["difference_bounds"][0], 0.0) && close(&r["difference_bounds"][1], 0.3), "{r}");
+    assert!(close(&r["difference"], 15.0 / 140.0), "{r}");
+    // b = 15, c = 0; Holm over the run's three tests gives this row's p three times its own, so
+    // the conclusion holds while p < 0.05/3. scipy.stats.binomtest(3, 18).pvalue = 0.00754 and
+    // binomtest(4, 19).pvalue = 0.01921: the 4th baseline-only pair tips it (4 of 60 = 6.7%).
+    assert_eq!(r["conclusion"], "higher");
+    assert_eq!(r["tipping_items"].as_u64(), Some(4), "{r}");
+    assert_eq!(r["robust"], false);
+    // scipy.stats.chi2_contingency([[0, 100], [60, 40]], correction=False): X² = 85.714285714,
+    // p = 2.0790548718607e-20.
+    let t = &section["invalidity"][0];
+    assert_eq!((t["by"].as_str(), t["df"].as_u64(), t["exact"].as_bool()), (Some("g"), Some(1), Some(false)));
+    assert!((t["statistic"].as_f64().unwrap() - 85.71428571428572).abs() < 1e-9, "{t}");
+    assert!((t["p_value"].as_f64().unwrap() / 2.0790548718607197e-20 - 1.0).abs() < 1e-6, "{t}");
+    assert_eq!(t["levels"][1]["invalid"].as_u64(), Some(60));
+}
+
+#[test]
+fn the_terminal_names_a_fragile_comparison_and_a_dependent_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    let out = amplify().args(["compare", s(&h), s(&m), "--group", "g"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("missing labels model a: 60 of 200 items invalid"), "{text}");
+    assert!(text.contains("[+0.0, +30.0] pp over every assignment; higher: tipping point 4 (7%)"), "{text}");
+    assert!(
+        text.contains("invalid labels of model on a depend on g: g x: 0.0%, g y: 60.0% invalid"),
+        "{text}"
+    );
+}
+
+#[test]
+fn counts_files_and_shards_give_the_same_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    let direct = findings(&[s(&h), s(&m), "--group", "g"]);
+    let counts = dir.path().join("counts.parquet");
+    amplify().args(["count", s(&h), s(&m), "--group", "g", "-o", s(&counts)]).assert().success();
+    assert_eq!(findings(&["--counts", s(&counts)])["missing"], direct["missing"]);
+    // Two shards of the items (same file names, so the same source names), counted apart and
+    // merged by summation.
+    let mut shards = Vec::new();
+    for (tag, ids) in [("one", 1..=90), ("two", 91..=200)] {
+        let shard = dir.path().join(tag);
+        std::fs::create_dir(&shard).unwrap();
+        let [h, m] = fixture(&shard, ids);
+        let out = dir.path().join(format!("counts_{tag}.csv"));
+        amplify().args(["count", s(&h), s(&m), "--group", "g", "-o", s(&out)]).assert().success();
+        shards.push(out);
+    }
+    let merged = findings(&["--counts", s(&shards[0]), "--counts", s(&shards[1])]);
+    assert_eq!(merged["missing"], direct["missing"]);
+}
+
+#[test]
+fn counts_without_the_cells_say_so_and_half_of_them_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    let counts = dir.path().join("counts.csv");
+    amplify().args(["count", s(&h), s(&m), "-o", s(&counts)]).assert().success();
+    let text = std::fs::read_to_string(&counts).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let keep = |n: usize| -> String {
+        text.lines().map(|l| l.split(',').take(n).collect::<Vec<_>>().join(",") + "\n").collect()
+    };
+    let first = header.iter().position(|c| *c == "invalid_baseline_model_1").expect("columns written");
+    let old = write(dir.path(), "old.csv", &keep(first));
+    let f = findings(&["--counts", s(&old)]);
+    assert_eq!(f["missing"]["rows"].as_array().map(Vec::len), Some(0), "{}", f["missing"]);
+    assert!(f["missing"]["note"].as_str().unwrap().contains("do not say where the invalid labels fall"));
+    let half = write(dir.path(), "half.csv", &keep(first + 2));
+    assert_user_error(
+        amplify().args(["compare", "--counts", s(&half)]),
+        &["half.csv", "invalid_baseline_model_1", "but not all of"],
+    );
+}
+
+#[test]
+fn few_invalid_labels_leave_the_section_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=140);
+    assert!(findings(&[s(&h), s(&m)]).get("missing").is_none());
+}
+
+#[test]
+fn the_report_shows_the_section_with_names_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    let hostile = dir.path().join("m<i>x.csv");
+    std::fs::rename(&m, &hostile).unwrap();
+    let out = dir.path().join("report");
+    amplify().args(["report", s(&h), s(&hostile), "--group", "g", "--out", s(&out)]).assert().success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let start = html.find("<h2>Missing labels</h2>").expect("section shown");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(section.contains("<td>m&lt;i&gt;x</td>") && !section.contains("<i>"), "{section}");
+    assert!(section.contains("<td>[+0.0, +30.0]</td>") && section.contains("<td>4 (7%)</td>"), "{section}");
+    let invalidity =
+        &html[html.find("<h2>Invalid model labels by truth and level</h2>").expect("tests shown")..];
+    assert!(invalidity.contains("x 0/100 (0.0); y 60/100 (60.0)"), "{invalidity}");
+}
