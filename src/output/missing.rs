@@ -12,6 +12,14 @@ use std::fmt::Write;
 /// A tipping point below this share of the invalid items gets a terminal line.
 const FRAGILE: f64 = 0.5;
 
+/// The model, with the base model of a `--versus` comparison.
+fn model_of(r: &MissingRow) -> String {
+    match &r.versus {
+        Some(base) => format!("{} (vs {base})", r.model),
+        None => r.model.clone(),
+    }
+}
+
 fn items_of(r: &MissingRow) -> String {
     match r.truth {
         None => "all items".into(),
@@ -46,7 +54,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
         .iter()
         .map(|r| {
             vec![
-                r.model.clone(),
+                model_of(r),
                 r.metric.clone(),
                 items_of(r),
                 r.items.to_string(),
@@ -76,10 +84,39 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
         .to_vec(),
         rows,
     }];
+    if !m.gaps.is_empty() {
+        out.push(gaps(m));
+    }
     if !m.invalidity.is_empty() {
         out.push(invalidity(m));
     }
     out
+}
+
+fn gaps(m: &MissingLabels) -> Section {
+    let rows = m
+        .gaps
+        .iter()
+        .map(|g| {
+            vec![
+                g.model.clone(),
+                g.metric.clone(),
+                format!("{}: {} vs {}", g.group_by, g.level, g.reference),
+                pct(Some(g.share)),
+                g.amplification.map_or("–".into(), |a| format!("{:+.1}", a * 100.0)),
+                pct_ci(Some(g.bounds), true),
+                if g.significant { "yes" } else { "" }.into(),
+            ]
+        })
+        .collect();
+    Section {
+        title: "Gap amplification under missing labels".into(),
+        intro: "Levels whose items, with the reference's, are more than the threshold invalid: the amplification (model gap − baseline gap) over the valid pairs, and its lowest and highest value over every assignment of the invalid labels of both levels.".into(),
+        headers: ["model", "metric", "level", "invalid %", "amplification pp (valid)", "bounds pp", "significant"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
 }
 
 fn invalidity(m: &MissingLabels) -> Section {
@@ -135,7 +172,7 @@ pub(crate) fn lines(f: &Findings) -> String {
         let _ = writeln!(
             out,
             "missing labels {} {}: {} of {} items invalid; Δ {} pp over the valid pairs, {} pp over every assignment; {}: tipping point {}",
-            r.model,
+            model_of(r),
             r.metric,
             r.invalid_baseline + r.invalid_model - r.invalid_both,
             r.items,
@@ -143,6 +180,19 @@ pub(crate) fn lines(f: &Findings) -> String {
             pct_ci(Some(r.difference_bounds), true),
             conclusion(r.conclusion),
             tipping(r)
+        );
+    }
+    for g in m.gaps.iter().filter(|g| g.significant && g.bounds.low <= 0.0 && g.bounds.high >= 0.0) {
+        let _ = writeln!(
+            out,
+            "missing labels {} {} {}={} vs {}: the significant amplification {} pp spans {} pp over every assignment",
+            g.model,
+            g.metric,
+            g.group_by,
+            g.level,
+            g.reference,
+            g.amplification.map_or("–".into(), |a| format!("{:+.1}", a * 100.0)),
+            pct_ci(Some(g.bounds), true)
         );
     }
     for t in m.invalidity.iter().filter(|t| t.p_value < 0.05) {

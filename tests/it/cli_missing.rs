@@ -62,6 +62,38 @@ fn bounds_tipping_point_and_invalidity_match_hand_and_scipy_values() {
     assert!((t["statistic"].as_f64().unwrap() - 85.71428571428572).abs() < 1e-9, "{t}");
     assert!((t["p_value"].as_f64().unwrap() / 2.0790548718607197e-20 - 1.0).abs() < 1e-6, "{t}");
     assert_eq!(t["levels"][1]["invalid"].as_u64(), Some(60));
+    // Level y against x. By hand: x has 11 model-only pairs of 100, no invalid label (Δ = 0.11
+    // exactly); y has 4 model-only pairs of 40 valid, 14 valid model ones, 25 baseline ones, 60
+    // invalid model labels over 100 items: Δ ∈ [14 − 25, 14 + 60 − 25]/100 = [−0.11, 0.49].
+    let g = &section["gaps"][0];
+    assert_eq!((g["level"].as_str(), g["reference"].as_str()), (Some("y"), Some("x")), "{g}");
+    assert!(close(&g["amplification"], 0.1 - 0.11) && close(&g["share"], 0.3), "{g}");
+    assert!(close(&g["bounds"][0], -0.11 - 0.11) && close(&g["bounds"][1], 0.49 - 0.11), "{g}");
+}
+
+#[test]
+fn versus_comparisons_are_bounded_with_the_base_in_the_baselines_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    // A second model that copies the baseline: against BASE = model, BASE's 60 labels are missing.
+    let copy: String = std::fs::read_to_string(&h)
+        .unwrap()
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    let other = write(dir.path(), "other.csv", &copy);
+    let f = findings(&[s(&h), s(&m), s(&other), "--versus", "model"]);
+    let rows = f["missing"]["rows"].as_array().expect("rows");
+    let r = rows.iter().find(|r| r["versus"] == "model").expect("a versus row");
+    assert_eq!(
+        (r["model"].as_str(), r["invalid_baseline"].as_u64(), r["invalid_model"].as_u64()),
+        (Some("other"), Some(60), Some(0))
+    );
+    // other − model over 200 items: other's 50 ones; model's 50 valid ones + [0, 60].
+    assert!(close(&r["difference_bounds"][0], (50.0 - 50.0 - 60.0) / 200.0), "{r}");
+    assert!(close(&r["difference_bounds"][1], 0.0), "{r}");
+    // The rows against the baseline come first.
+    assert!(rows[0].get("versus").is_none(), "{}", rows[0]);
 }
 
 #[test]

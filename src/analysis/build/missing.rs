@@ -3,42 +3,106 @@
 //! group level (see `stats::missing_bounds`).
 
 use crate::analysis::findings::{
-    Comparison, Findings, InvalidLevel, InvalidityTest, MissingLabels, MissingRow, Settings,
+    Comparison, Findings, GroupRow, InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingRow,
+    Settings,
 };
 use crate::counts::{CountsTable, InvalidCells, MetricCounts};
 use crate::stats::binomial::mcnemar_p;
 use crate::stats::homogeneity::homogeneity;
 use crate::stats::missing_bounds::{manski_bounds, tipping_point, Conclusion};
+use crate::stats::Interval;
 
 /// Share of matched items with an invalid label above which a comparison is bounded.
 pub(crate) const THRESHOLD: f64 = 0.05;
 
 /// The section, or `None` when no comparison has more than [`THRESHOLD`] of its items invalid.
 pub(crate) fn section(counts: &CountsTable, f: &Findings) -> Option<MissingLabels> {
-    let over = |m: &&MetricCounts| m.moments.is_none() && invalid_share(m) > THRESHOLD;
-    let sliced = |m: &&MetricCounts| m.slice.group.is_none();
-    let candidates: Vec<&MetricCounts> = counts.metrics.iter().filter(sliced).filter(over).collect();
-    if candidates.is_empty() || f.settings.versus_only {
+    let (mut rows, mut unknown) = (Vec::new(), 0);
+    if !f.settings.versus_only {
+        unknown += bound_rows(counts, &f.comparisons, None, &f.settings, &mut rows);
+    }
+    if let Some(v) = &f.versus {
+        if let Some(t) = counts.versus.iter().find(|t| t.base == v.base) {
+            unknown += bound_rows(&t.table, &v.comparisons, Some(&v.base), &f.settings, &mut rows);
+        }
+    }
+    let gaps = if f.settings.versus_only { Vec::new() } else { gap_rows(counts, &f.groups) };
+    if rows.is_empty() && gaps.is_empty() && unknown == 0 {
         return None;
     }
-    let unknown = candidates.iter().filter(|m| m.invalid_cells.is_none()).count();
-    let mut rows: Vec<MissingRow> =
-        candidates.iter().filter_map(|m| row(m, &f.comparisons, &f.settings)).collect();
-    // Each comparison's rows together: all items, then truth 1, then truth 0.
+    // Against the baseline first; each comparison's rows together: all items, truth 1, truth 0.
     let place = |r: &MissingRow| {
         let model = f.alignment.iter().position(|a| a.model == r.model);
         let metric = f.settings.metrics.iter().position(|m| *m == r.metric);
-        (model, metric, r.truth.map(|t| !t))
+        (r.versus.is_some(), model, metric, r.truth.map(|t| !t))
     };
     rows.sort_by_key(place);
-    let mut bounded: Vec<(&str, &str)> = rows.iter().map(|r| (r.model.as_str(), r.metric.as_str())).collect();
+    let mut bounded: Vec<(&str, &str)> =
+        rows.iter().filter(|r| r.versus.is_none()).map(|r| (r.model.as_str(), r.metric.as_str())).collect();
     bounded.dedup();
     let invalidity =
         bounded.iter().flat_map(|&(model, metric)| tests(counts, model, metric, &f.settings)).collect();
     let note = (unknown > 0).then(|| {
         format!("{unknown} comparison(s) over the threshold have no bounds: their counts do not say where the invalid labels fall (repeated samples, or counts files written before these columns)")
     });
-    Some(MissingLabels { threshold: THRESHOLD, rows, invalidity, note })
+    Some(MissingLabels { threshold: THRESHOLD, rows, gaps, invalidity, note })
+}
+
+/// Adds the rows of one counts table's comparisons (all items and per truth value) over the
+/// threshold; returns how many of them have no invalid cells to bound them with.
+fn bound_rows(
+    counts: &CountsTable,
+    comparisons: &[Comparison],
+    versus: Option<&str>,
+    settings: &Settings,
+    rows: &mut Vec<MissingRow>,
+) -> usize {
+    let over = |m: &&MetricCounts| m.moments.is_none() && invalid_share(m) > THRESHOLD;
+    let candidates: Vec<&MetricCounts> =
+        counts.metrics.iter().filter(|m| m.slice.group.is_none()).filter(over).collect();
+    rows.extend(candidates.iter().filter_map(|m| row(m, comparisons, settings)).map(|mut r| {
+        r.versus = versus.map(str::to_string);
+        r
+    }));
+    candidates.iter().filter(|m| m.invalid_cells.is_none()).count()
+}
+
+/// The gap amplification of each tested group level (the behaviour's rate) whose items or the
+/// reference's are over the threshold: the level's difference bounds minus the reference's.
+fn gap_rows(counts: &CountsTable, groups: &[GroupRow]) -> Vec<MissingGap> {
+    let find = |g: &GroupRow, level: &str| {
+        counts.metrics.iter().find(|m| {
+            m.model == g.model
+                && m.metric == g.metric
+                && m.slice.truth.is_none()
+                && m.slice.group.as_ref().is_some_and(|x| x.grouping == g.group_by && x.level == level)
+        })
+    };
+    let bounds =
+        |m: &MetricCounts| Some((manski_bounds(&m.pairs, &m.invalid_cells?)?, m.invalid_cells?.items()));
+    groups
+        .iter()
+        .filter(|g| g.measure == "rate" && g.level != g.reference)
+        .filter_map(|g| {
+            let ((l, l_invalid), (r, r_invalid)) =
+                (bounds(find(g, &g.level)?)?, bounds(find(g, &g.reference)?)?);
+            let share = (l_invalid + r_invalid) as f64 / (l.items + r.items) as f64;
+            (share > THRESHOLD).then(|| MissingGap {
+                model: g.model.clone(),
+                metric: g.metric.clone(),
+                group_by: g.group_by.clone(),
+                level: g.level.clone(),
+                reference: g.reference.clone(),
+                share,
+                amplification: g.amplification,
+                bounds: Interval::new(
+                    l.difference.low - r.difference.high,
+                    l.difference.high - r.difference.low,
+                ),
+                significant: g.significant,
+            })
+        })
+        .collect()
 }
 
 /// The share of a row's matched items with an invalid label on either side (without the
@@ -71,6 +135,7 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
     });
     let share_of = |k: u64| k as f64 / cells.items() as f64;
     Some(MissingRow {
+        versus: None,
         model: m.model.clone(),
         metric: m.metric.clone(),
         truth: m.slice.truth,

@@ -14,6 +14,10 @@ pub struct MissingLabels {
     pub threshold: f64,
     /// One row per comparison (all items, or the items with one truth value) over the threshold.
     pub rows: Vec<MissingRow>,
+    /// Gap amplification of each group level whose items or the reference's are over the
+    /// threshold, under every assignment of the invalid labels.
+    #[serde(default)]
+    pub gaps: Vec<MissingGap>,
     /// Whether the model's invalid labels depend on the truth or a grouping's level.
     pub invalidity: Vec<InvalidityTest>,
     /// Why some comparisons over the threshold have no bounds (their counts do not say where
@@ -25,6 +29,10 @@ pub struct MissingLabels {
 /// One comparison under every assignment of its invalid labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissingRow {
+    /// The base model of a `--versus` comparison (it is then in the baseline's place); `None`
+    /// against the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versus: Option<String>,
     /// Model.
     pub model: String,
     /// Metric.
@@ -60,6 +68,30 @@ pub struct MissingRow {
     pub tipping_share: Option<f64>,
     /// No assignment of the invalid labels changes the conclusion (`None` without a conclusion).
     pub robust: Option<bool>,
+}
+
+/// One level's gap amplification (model gap − baseline gap, against the reference level) under
+/// every assignment of the invalid labels of both levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingGap {
+    /// Model.
+    pub model: String,
+    /// Metric.
+    pub metric: String,
+    /// Grouping.
+    pub group_by: String,
+    /// Level.
+    pub level: String,
+    /// Reference level.
+    pub reference: String,
+    /// Share of the level's and the reference's matched items with an invalid label.
+    pub share: f64,
+    /// The amplification from the items valid on both sides.
+    pub amplification: Option<f64>,
+    /// Its lowest and highest value: the level's difference bounds minus the reference's.
+    pub bounds: Interval,
+    /// Whether the amplification is significant (the groups table's adjusted test).
+    pub significant: bool,
 }
 
 /// Whether the share of invalid model labels differs across the truth values or a grouping's
