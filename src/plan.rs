@@ -28,6 +28,8 @@ pub(crate) struct InputPlan {
     pub engine: Engine,
     /// The base model (`--versus`).
     pub versus: Option<String>,
+    /// The cluster column (`--cluster`), counted as a grouping of its own.
+    pub cluster: Option<String>,
     /// `--versus-only`.
     pub versus_only: bool,
     /// `--rank-by`.
@@ -57,7 +59,7 @@ impl TryFrom<&InputArgs> for InputPlan {
             verdicts: args.verdict.clone(),
             verdict_map: args.verdict_map.clone().unwrap_or_default(),
             against_truth: args.against_truth.clone(),
-            groupings: groupings(&args.group, &args.derive, args.intersect),
+            groupings: with_cluster(groupings(&args.group, &args.derive, args.intersect), args)?,
             text: args.text.clone(),
             max_levels: args.max_levels,
             pairs: pair_options(args)?,
@@ -89,10 +91,30 @@ impl TryFrom<&InputArgs> for InputPlan {
             strategy,
             engine,
             versus: args.versus.clone(),
+            cluster: args.cluster.clone(),
             versus_only: args.versus_only,
             rank_by: args.rank_by.clone(),
         })
     }
+}
+
+/// The groupings with the cluster column last (`--cluster`): its levels are the clusters, so
+/// every counting strategy (and the SQL) gives each cluster's tables. Refused with a grouping of
+/// the same column, and with the designs it does not cover yet.
+fn with_cluster(
+    mut specs: Vec<crate::data::input::GroupingSpec>,
+    args: &InputArgs,
+) -> Result<Vec<crate::data::input::GroupingSpec>> {
+    let Some(column) = &args.cluster else { return Ok(specs) };
+    let refuse = |why: &str| Err(AmplifyError::Usage(format!("--cluster {column}: {why}")));
+    if args.group.contains(column) {
+        return refuse("the column is also a --group; a column is either a grouping or the clusters");
+    }
+    if args.pair.is_some() || args.sample.is_some() || args.annotator.is_some() || args.repeated {
+        return refuse("clustered inference covers plain, truth and grouped comparisons so far, not --pair or repeated samples; run without --cluster");
+    }
+    specs.push(crate::data::input::GroupingSpec::Column(column.clone()));
+    Ok(specs)
 }
 
 /// The default verdict classes of `--verdict-classes`.
@@ -271,6 +293,8 @@ pub(crate) struct RunInputs {
     pub repeats: Option<RepeatSettings>,
     /// The base model (`--versus`).
     pub versus: Option<String>,
+    /// The cluster column (`--cluster`).
+    pub cluster: Option<String>,
     /// `--versus-only`.
     pub versus_only: bool,
     /// `--rank-by`.
@@ -306,6 +330,7 @@ impl StatsPlan {
             versus_only: run.versus_only,
             rank_by: run.rank_by.clone(),
             partial: run.partial,
+            cluster: run.cluster.clone(),
         }
     }
 }

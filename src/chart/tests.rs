@@ -85,6 +85,7 @@ pub(super) fn findings(models: &[&str], metrics: &[&str]) -> Findings {
         ranking: None,
         heterogeneity: Vec::new(),
         verdict_classes: None,
+        clustering: None,
         missing: None,
         pairing: None,
         pairs: vec![],

@@ -87,6 +87,7 @@ pub(crate) fn findings(
             versus_only: input.versus_only,
             rank_by: input.rank_by.clone(),
             partial: None,
+            cluster: input.cluster.clone(),
         };
         return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
     }
@@ -107,6 +108,7 @@ pub(crate) fn findings(
         versus: plan.versus.clone(),
         versus_only: plan.versus_only,
         rank_by: plan.rank_by.clone(),
+        cluster: plan.cluster.clone(),
         partial: match plan.options.partial {
             crate::data::input::Partial::Invalid => None,
             crate::data::input::Partial::Zero => Some(0),

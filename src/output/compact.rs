@@ -183,7 +183,7 @@ pub(crate) fn footer(f: &Findings) -> String {
     if !f.overall.is_empty() {
         let _ = writeln!(out, "overall score: {}", score_rule(f));
     }
-    if f.comparisons.iter().any(|c| c.method.is_some()) {
+    if f.settings.repeats.is_some() && f.comparisons.iter().any(|c| c.method.is_some()) {
         let _ = writeln!(
             out,
             "repeated samples: an item's value is the {} of its valid samples; rates, Δ and p of item-level rows: t over items (paired t for Δ); FNR/FPR: t intervals",
@@ -194,6 +194,15 @@ pub(crate) fn footer(f: &Findings) -> String {
         let _ = writeln!(
             out,
             "rates: Wilson intervals; gaps: Newcombe interval, Fisher's exact test; across levels: Pearson's χ²; pairs: Tango interval, McNemar. Significant = adjusted p < {:.3}.",
+            1.0 - f.settings.confidence.get()
+        );
+        return out;
+    }
+    if let Some(c) = &f.clustering {
+        let _ = writeln!(
+            out,
+            "Δ, rates and p: clustered by {} (CR1 standard errors, t with clusters − 1 df); overall: paired t over items. Significant = adjusted p < {:.3}.",
+            c.column,
             1.0 - f.settings.confidence.get()
         );
         return out;

@@ -122,6 +122,13 @@ pub(crate) fn document(f: &Findings) -> Document {
     if !alone {
         comparisons(f, &mut d);
     }
+    for s in super::clustering::sections(f) {
+        d.table(View::Report, s);
+    }
+    let clustered = super::clustering::lines(f);
+    if !clustered.is_empty() {
+        d.lines(clustered + "\n");
+    }
     truth(f, &mut d);
     for s in super::missing::sections(f) {
         d.table(View::Report, s);

@@ -6,6 +6,7 @@
 //! leakage` have exporters of their own ([`words`], [`leakage`]), reading only their documents.
 
 pub(crate) mod audit;
+pub(crate) mod clustering;
 mod compact;
 pub(crate) mod content;
 pub(crate) mod counterfactual;

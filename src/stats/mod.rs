@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod balanced_error;
 pub mod biasamp;
 pub mod binomial;
+pub mod cluster;
 pub mod confidence;
 pub mod confusion;
 pub mod counterfactual;

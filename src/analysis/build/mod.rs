@@ -2,6 +2,7 @@
 //! run from its counts, one file per part of the findings, and adjusts all p-values as one family.
 
 mod audit;
+mod clustering;
 mod comparisons;
 mod corrected;
 mod counterfactual;
@@ -53,12 +54,20 @@ pub fn build_findings(
         // Counts read back without --verdict-classes: record the classes the section used.
         settings.verdict_classes.get_or_insert_with(|| v.classes.clone());
     }
-    let (own, rest) = counts.split_own(&settings.baseline);
+    let (clusters, unclustered) = match &settings.cluster {
+        Some(column) => {
+            let (c, rest) = clustering::split(counts, column)?;
+            (Some(c), rest)
+        }
+        None => (None, counts.clone()),
+    };
+    let (own, rest) = unclustered.split_own(&settings.baseline);
     let alone = rest.models.is_empty() && !own.models.is_empty();
     let counts = &rest;
     settings.score_inverted = score_inverted(counts);
-    let comparisons: Vec<Comparison> =
+    let mut comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
+    let clustering = clusters.map(|c| clustering::apply(&mut comparisons, &c, &settings));
     let overall: Vec<Overall> = counts
         .models
         .iter()
@@ -111,6 +120,7 @@ pub fn build_findings(
         ranking: None,
         heterogeneity: Vec::new(),
         verdict_classes: classes,
+        clustering,
         missing: None,
     };
     findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());
@@ -135,7 +145,11 @@ pub fn build_findings(
 /// per source, the differential-error tests (which join the run's family) and the corrected
 /// rates and differences; then adjusts the family again and recomputes the detectable effects.
 pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(String, AuditRows)]) {
-    let (_, rest) = counts.split_own(&f.settings.baseline);
+    let unclustered = match &f.settings.cluster {
+        Some(column) => clustering::without(counts, column),
+        None => counts.clone(),
+    };
+    let (_, rest) = unclustered.split_own(&f.settings.baseline);
     let counts = &rest;
     let confidence = f.settings.confidence.get();
     for (source, rows) in audits {

@@ -2,6 +2,7 @@
 //! (`amplify.findings/4`, documented in docs/FORMATS.md and docs/findings.schema.json).
 
 mod audit;
+mod clustering;
 mod corrected;
 mod counterfactual;
 mod data;
@@ -20,6 +21,7 @@ mod words;
 use crate::stats::confusion::{Confusion, ConfusionRates};
 use crate::stats::Interval;
 pub use audit::{AgreementReport, AgreementRow, DifferentialError, AGREEMENT_SCHEMA};
+pub use clustering::{ClusteredRow, Clustering};
 pub use corrected::{CorrectedGroup, CorrectedRow};
 pub use counterfactual::{PairRow, PairTest, PairTruthRow, PairingSummary};
 pub use data::{DataBias, DataGap, DataRate, LevelTest};
@@ -124,6 +126,9 @@ pub struct Findings {
     /// The verdict classes in full (`--verdict-classes`); its tests are a family of their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict_classes: Option<VerdictClasses>,
+    /// Cluster-robust inference of the comparisons (`--cluster`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clustering: Option<Clustering>,
     /// Bounds for missing labels, when a comparison has more than 5% of its items invalid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<MissingLabels>,

@@ -73,6 +73,9 @@ pub struct Settings {
     /// How Inspect's partial scores were counted (`--partial 0|1`; absent: invalid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<u8>,
+    /// The column the items are clustered by (`--cluster`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 impl Settings {
@@ -104,6 +107,7 @@ impl Settings {
             versus_only: false,
             rank_by: None,
             partial: None,
+            cluster: None,
         }
     }
 }

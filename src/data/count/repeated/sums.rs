@@ -1,6 +1,7 @@
 //! The repeat sums of a repeated run (`--sample`, `--annotator`): per source and column, the
-//! sums behind the instability measures ([`RepeatSums`]), from the source's item frame; and a
-//! reader of the small aggregate frames of [`crate::data::count::repeated::items`].
+//! sums behind the instability measures ([`RepeatSums`](crate::counts::RepeatSums)), from the
+//! source's item frame; and a reader of the small aggregate frames of
+//! [`crate::data::count::repeated::items`].
 
 use crate::counts::RepeatCounts;
 use crate::data::columns::{

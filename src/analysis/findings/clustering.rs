@@ -1,0 +1,51 @@
+//! The `clustering` section (`--cluster COL`): how the comparisons' inference accounts for items
+//! that come in clusters, and how much it matters (the design effect per comparison).
+
+use serde::{Deserialize, Serialize};
+
+/// Cluster-robust inference of the comparisons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clustering {
+    /// The baseline column the items are clustered by.
+    pub column: String,
+    /// Clusters: the column's values among the baseline's items.
+    pub clusters: u64,
+    /// Baseline items without a value: each is a cluster of its own.
+    pub singletons: u64,
+    /// One row per comparison (model and metric, all items).
+    pub rows: Vec<ClusteredRow>,
+    /// What the section covers, and warnings (fewer than 10 clusters).
+    pub notes: Vec<String>,
+}
+
+/// One comparison's clustered inference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusteredRow {
+    /// Model.
+    pub model: String,
+    /// Metric.
+    pub metric: String,
+    /// Clusters with an item valid on both sides (singletons included), G.
+    pub clusters: u64,
+    /// Items valid on both sides.
+    pub items: u64,
+    /// The paired difference, model − baseline.
+    pub difference: Option<f64>,
+    /// Its cluster-robust (CR1) standard error.
+    pub se: Option<f64>,
+    /// Its standard error if the items were independent.
+    pub se_independent: Option<f64>,
+    /// Clustered over independent variance.
+    pub design_effect: Option<f64>,
+    /// Degrees of freedom of the t interval and test, G − 1.
+    pub df: Option<f64>,
+    /// The wild cluster bootstrap p-value (restricted, Rademacher; below 20 clusters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wild_p: Option<f64>,
+    /// Sign vectors behind `wild_p` (all 2^G up to 12 clusters, else seeded draws).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wild_draws: Option<u64>,
+    /// Why a row has no clustered estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}

@@ -1,0 +1,72 @@
+//! The clustering section (`--cluster`): per comparison the clusters, the clustered and the
+//! independent-items standard errors, the design effect and (few clusters) the wild cluster
+//! bootstrap p-value; on the terminal, one line per comparison.
+
+use super::content::Section;
+use crate::analysis::Findings;
+use crate::output::format_p;
+use std::fmt::Write;
+
+fn num(x: Option<f64>, digits: usize) -> String {
+    x.map_or("–".into(), |v| format!("{v:.digits$}"))
+}
+
+/// The report's table (none without `--cluster`).
+pub(crate) fn sections(f: &Findings) -> Vec<Section> {
+    let Some(c) = &f.clustering else { return Vec::new() };
+    let rows = c
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.model.clone(),
+                r.metric.clone(),
+                r.clusters.to_string(),
+                r.items.to_string(),
+                num(r.se.map(|x| x * 100.0), 2),
+                num(r.se_independent.map(|x| x * 100.0), 2),
+                num(r.design_effect, 2),
+                num(r.df, 0),
+                r.wild_p.map_or("–".into(), |p| format_p(Some(p))),
+            ]
+        })
+        .collect();
+    vec![Section {
+        title: format!("Clustered by {}", c.column),
+        intro: format!(
+            "{} clusters{}. The comparisons' intervals and p-values are cluster-robust (CR1 standard error, t with G − 1 df); design effect = clustered / independent-items variance of Δ. {}",
+            c.clusters,
+            if c.singletons > 0 { format!(" and {} items without a value, each its own cluster", c.singletons) } else { String::new() },
+            c.notes.join(". ")
+        ),
+        headers: ["model", "metric", "clusters G", "items", "SE Δ pp (clustered)", "SE Δ pp (independent)", "design effect", "df", "wild bootstrap p"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }]
+}
+
+/// One line per comparison, and the section's notes.
+pub(crate) fn lines(f: &Findings) -> String {
+    let Some(c) = &f.clustering else { return String::new() };
+    let mut out = String::new();
+    for r in &c.rows {
+        let wild =
+            r.wild_p.map(|p| format!(", wild cluster bootstrap p {}", format_p(Some(p)))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "clustered by {} {} {}: G = {}, SE {} pp vs {} pp independent, design effect {}{wild}",
+            c.column,
+            r.model,
+            r.metric,
+            r.clusters,
+            num(r.se.map(|x| x * 100.0), 2),
+            num(r.se_independent.map(|x| x * 100.0), 2),
+            num(r.design_effect, 2)
+        );
+    }
+    for n in &c.notes {
+        let _ = writeln!(out, "{n}");
+    }
+    out
+}

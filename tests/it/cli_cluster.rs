@@ -1,0 +1,100 @@
+//! Cluster-robust comparisons (`--cluster COL`) end to end, against statsmodels on a fixture the
+//! test writes; counts files keep the clusters; refusals.
+
+use crate::common::{amplify, assert_user_error, findings, write};
+use std::path::{Path, PathBuf};
+
+/// 16 clusters `c0`…`c15` of (c mod 5)·3 + 2 items; item j of cluster c: baseline a =
+/// [(5c + 3j) mod 7 < 3], model a = [(3c + 2j + cj) mod 5 < 3]. Item 1 has no cluster value.
+fn fixture(dir: &Path) -> [PathBuf; 2] {
+    let (mut human, mut model, mut id) = ("id,a,author\n".to_string(), "id,a\n".to_string(), 0);
+    for c in 0..16u32 {
+        for j in 0..(c % 5) * 3 + 2 {
+            id += 1;
+            let author = if id == 1 { String::new() } else { format!("c{c}") };
+            human += &format!("{id},{},{author}\n", u8::from((5 * c + 3 * j) % 7 < 3));
+            model += &format!("{id},{}\n", u8::from((3 * c + 2 * j + c * j) % 5 < 3));
+        }
+    }
+    [write(dir, "human.csv", &human), write(dir, "model.csv", &model)]
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn near(v: &serde_json::Value, want: f64, tol: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - want).abs() < tol, "{got} vs {want}");
+}
+
+#[test]
+fn comparisons_match_statsmodels_clustered_ols() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path());
+    let f = findings(&[s(&h), s(&m), "--cluster", "author"]);
+    let c = &f["comparisons"][0];
+    // statsmodels 0.15.0, OLS(y, ones).fit(cov_type="cluster", cov_kwds={"groups": g},
+    // use_t=True) with item 1 its own cluster (G = 17, N = 122): for y = model − baseline:
+    // params 0.01639344262295082, conf_int [-0.16548796037713348, 0.1982748456230351],
+    // pvalues 0.8508722917523585, df_resid_inference 16; y = model: conf_int
+    // [0.2846335140117542, 0.6333992728734917]; y = baseline: [0.41593708562556614,
+    // 0.469308816013778]; OLS(d, ones).fit().bse 0.061573556662037524, clustered bse
+    // 0.08579694718764007.
+    near(&c["difference"], 0.01639344262295082, 1e-15);
+    near(&c["difference_ci"][0], -0.16548796037713348, 1e-12);
+    near(&c["difference_ci"][1], 0.1982748456230351, 1e-12);
+    near(&c["p_value"], 0.8508722917523585, 1e-10);
+    near(&c["model_ci"][0], 0.2846335140117542, 1e-12);
+    near(&c["model_ci"][1], 0.6333992728734917, 1e-12);
+    near(&c["baseline_ci"][0], 0.41593708562556614, 1e-12);
+    near(&c["baseline_ci"][1], 0.469308816013778, 1e-12);
+    assert_eq!(c["method"], "clustered by author: CR1, t with 16 df");
+    let k = &f["clustering"];
+    assert_eq!(
+        (k["column"].as_str(), k["clusters"].as_u64(), k["singletons"].as_u64()),
+        (Some("author"), Some(16), Some(1))
+    );
+    let r = &k["rows"][0];
+    assert_eq!((r["clusters"].as_u64(), r["items"].as_u64()), (Some(17), Some(122)));
+    near(&r["se"], 0.08579694718764007, 1e-12);
+    near(&r["se_independent"], 0.061573556662037524, 1e-12);
+    near(&r["design_effect"], (0.08579694718764007f64 / 0.061573556662037524).powi(2), 1e-9);
+    // Below 20 clusters the wild cluster bootstrap p-value is there, a probability.
+    let wild = r["wild_p"].as_f64().expect("wild p");
+    assert!(wild > 0.0 && wild <= 1.0 && r["wild_draws"].as_u64() == Some(9_999), "{r}");
+    // The cluster column is not shown as a grouping.
+    assert!(f["groups"].as_array().is_none_or(Vec::is_empty), "{}", f["groups"]);
+}
+
+#[test]
+fn counts_keep_the_clusters_and_compare_needs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path());
+    let direct = findings(&[s(&h), s(&m), "--cluster", "author"]);
+    let counts = dir.path().join("counts.csv");
+    amplify().args(["count", s(&h), s(&m), "--cluster", "author", "-o", s(&counts)]).assert().success();
+    let counted = findings(&["--counts", s(&counts), "--cluster", "author"]);
+    assert_eq!(counted["comparisons"], direct["comparisons"]);
+    assert_eq!(counted["clustering"], direct["clustering"]);
+    let plain = dir.path().join("plain.csv");
+    amplify().args(["count", s(&h), s(&m), "-o", s(&plain)]).assert().success();
+    assert_user_error(
+        amplify().args(["compare", "--counts", s(&plain), "--cluster", "author"]),
+        &["--cluster author", "count with --cluster author"],
+    );
+}
+
+#[test]
+fn the_terminal_says_how_much_clustering_matters_and_refusals_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path());
+    let out = amplify().args(["compare", s(&h), s(&m), "--cluster", "author"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("clustered by author model a: G = 17, SE 8.58 pp vs 6.16 pp independent, design effect 1.94, wild cluster bootstrap p"), "{text}");
+    assert_user_error(
+        amplify().args(["compare", s(&h), s(&m), "--cluster", "author", "--group", "author"]),
+        &["--cluster author", "also a --group"],
+    );
+    assert_user_error(amplify().args(["compare", s(&h), s(&m), "--cluster", "nope"]), &["nope"]);
+}
