@@ -94,6 +94,14 @@ class Findings:
     def data_gaps(self) -> pl.DataFrame: ...
     @property
     def data_level_tests(self) -> pl.DataFrame: ...
+    @property
+    def clustering(self) -> pl.DataFrame: ...
+    @property
+    def missing(self) -> pl.DataFrame: ...
+    @property
+    def missing_gaps(self) -> pl.DataFrame: ...
+    @property
+    def missing_invalidity(self) -> pl.DataFrame: ...
     def _repr_html_(self) -> str: ...
 
 class Words:
@@ -167,6 +175,7 @@ def compare(
     versus: str | None = ...,
     versus_only: bool = ...,
     rank_by: str | None = ...,
+    cluster: str | None = ...,
     pairing: str | None = ...,
     engine: str | None = ...,
     confidence: float | None = ...,
@@ -189,6 +198,7 @@ def compare_counts(
     versus: str | None = ...,
     versus_only: bool = ...,
     rank_by: str | None = ...,
+    cluster: str | None = ...,
     confidence: float | None = ...,
     correction: Literal["holm", "bh", "none"] | None = ...,
     test: str | None = ...,

@@ -39,7 +39,9 @@ def _flatten(row: dict[str, Any]) -> dict[str, Any]:
     """An interval ``[low, high]`` becomes two columns ``NAME_low`` and ``NAME_high``."""
     out: dict[str, Any] = {}
     for key, value in row.items():
-        if key.endswith("_ci") or key == "ci":
+        # Intervals, and bounds (the missing section's rates are [lowest, highest] too).
+        bounds = key.endswith("_rate") and isinstance(value, list)
+        if key.endswith(("_ci", "_bounds")) or key in ("ci", "bounds") or bounds:
             low, high = value if isinstance(value, list) and len(value) == 2 else (None, None)
             out[f"{key}_low"], out[f"{key}_high"] = low, high
         else:
@@ -189,6 +191,32 @@ class Findings:
     def data_level_tests(self) -> Any:
         """Whether a grouping's levels differ at all in the data (χ² tests)."""
         return frame((self._doc.get("data") or {}).get("level_tests", []))
+
+    @property
+    def clustering(self) -> Any:
+        """Per comparison, the clusters, both standard errors and the design effect (``cluster``)."""
+        c = self._doc.get("clustering") or {}
+        return frame(c.get("rows", []), column=c.get("column"))
+
+    @property
+    def missing(self) -> Any:
+        """Comparisons with many invalid labels: their bounds and tipping points."""
+        return frame((self._doc.get("missing") or {}).get("rows", []))
+
+    @property
+    def missing_gaps(self) -> Any:
+        """Gap amplification under every assignment of the invalid labels."""
+        return frame((self._doc.get("missing") or {}).get("gaps", []))
+
+    @property
+    def missing_invalidity(self) -> Any:
+        """Whether a model's invalid labels depend on the truth or a level (one row per level)."""
+        rows = [
+            {**{k: v for k, v in t.items() if k != "levels"}, **level}
+            for t in (self._doc.get("missing") or {}).get("invalidity", [])
+            for level in t["levels"]
+        ]
+        return frame(rows)
 
     # -- display -------------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -34,9 +34,13 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
     vec![Section {
         title: format!("Clustered by {}", c.column),
         intro: format!(
-            "{} clusters{}. The comparisons' intervals and p-values are cluster-robust (CR1 standard error, t with G − 1 df); design effect = clustered / independent-items variance of Δ. {}",
+            "{} clusters{}. The comparisons' rates, Δ and p-values are cluster-robust (CR1 standard error, t with G − 1 df), and their detectable effects grow by √(design effect); design effect = clustered / independent-items variance of Δ. {}.",
             c.clusters,
-            if c.singletons > 0 { format!(" and {} items without a value, each its own cluster", c.singletons) } else { String::new() },
+            match c.singletons {
+                0 => String::new(),
+                1 => " and 1 item without a value, its own cluster".into(),
+                n => format!(" and {n} items without a value, each its own cluster"),
+            },
             c.notes.join(". ")
         ),
         headers: ["model", "metric", "clusters G", "items", "SE Δ pp (clustered)", "SE Δ pp (independent)", "design effect", "df", "wild bootstrap p"]

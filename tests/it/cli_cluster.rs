@@ -63,6 +63,10 @@ fn comparisons_match_statsmodels_clustered_ols() {
     // Below 20 clusters the wild cluster bootstrap p-value is there, a probability.
     let wild = r["wild_p"].as_f64().expect("wild p");
     assert!(wild > 0.0 && wild <= 1.0 && r["wild_draws"].as_u64() == Some(9_999), "{r}");
+    // The detectable effect grows by √(design effect) over the same run without clusters.
+    let plain = findings(&[s(&h), s(&m)]);
+    let ratio = c["mde"].as_f64().unwrap() / plain["comparisons"][0]["mde"].as_f64().unwrap();
+    near(&serde_json::json!(ratio * ratio), r["design_effect"].as_f64().unwrap(), 1e-9);
     // The cluster column is not shown as a grouping.
     assert!(f["groups"].as_array().is_none_or(Vec::is_empty), "{}", f["groups"]);
 }

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import amplify_bias as ab
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli_findings, run_cli
 from conftest import SAMPLE as S
 
 HUMAN = pl.read_parquet(S / "human.parquet")
@@ -317,3 +317,24 @@ def test_the_readme_example_runs(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     exec(compile(blocks[0], "README.md", "exec"), {})
     assert "comparisons differ significantly from human" in capsys.readouterr().out
+
+
+def test_clustered_and_missing_sections_equal_the_cli(tmp_path):
+    # 60 items in 12 authors; the model has no label on every 4th item of the last 6 authors.
+    human = pl.DataFrame(
+        {"id": list(range(60)), "a": [(i * 7) % 3 == 0 for i in range(60)], "author": [f"u{i // 5}" for i in range(60)]}
+    ).with_columns(pl.col("a").cast(pl.Int64))
+    model = pl.DataFrame(
+        {"id": list(range(60)), "a": [None if i >= 30 and i % 4 == 0 else int((i * 5) % 4 < 2) for i in range(60)]}
+    )
+    h, m = tmp_path / "human.parquet", tmp_path / "model.parquet"
+    human.write_parquet(h)
+    model.write_parquet(m)
+    got = ab.compare(h, [m], cluster="author")
+    expected = cli_findings(h, m, "--cluster", "author")
+    assert got.to_dict()["clustering"] == expected["clustering"]
+    assert got.clustering["design_effect"].to_list() == [r["design_effect"] for r in expected["clustering"]["rows"]]
+    rows = expected["missing"]["rows"]
+    assert got.missing.height == len(rows) > 0
+    assert got.missing["difference_bounds_low"][0] == rows[0]["difference_bounds"][0]
+    assert got.missing_invalidity.height == sum(len(t["levels"]) for t in expected["missing"]["invalidity"])

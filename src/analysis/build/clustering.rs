@@ -83,10 +83,9 @@ fn strip(t: &mut CountsTable, column: &str) {
 pub(crate) fn apply(comparisons: &mut [Comparison], c: &ClusterCounts, settings: &Settings) -> Clustering {
     let rows: Vec<ClusteredRow> =
         comparisons.iter_mut().filter(|r| r.n > 0).map(|r| cluster_row(r, c, settings)).collect();
-    let mut notes = vec![format!(
-        "clustered by {}: the comparisons' rates and differences (CR1, t with G − 1 df); not yet the overall score, the error rates against the truth, group amplification or --versus",
-        c.column
-    )];
+    let mut notes = vec![
+        "Not yet clustered: the overall score, the error rates against the truth, group amplification and --versus; their intervals assume independent items".to_string(),
+    ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
     {

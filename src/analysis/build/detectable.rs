@@ -33,7 +33,13 @@ pub(crate) fn fill(f: &mut Findings, counts: &CountsTable) {
     f.detectable = Some(Detectable { power: POWER, alpha, tests: tests as u64 });
     for c in &mut f.comparisons {
         let row = find(counts, &c.model, &c.metric, &Slice::all());
-        c.mde = row.and_then(|m| mde(m, alpha));
+        // Clustered items: the detectable effect grows with the square root of the design
+        // effect (Kish 1965: the effective n is n / deff).
+        let deff = f
+            .clustering
+            .as_ref()
+            .and_then(|k| k.rows.iter().find(|r| r.model == c.model && r.metric == c.metric)?.design_effect);
+        c.mde = row.and_then(|m| mde(m, alpha)).map(|x| x * deff.unwrap_or(1.0).max(0.0).sqrt());
     }
     for t in &mut f.truth_tests {
         let slice = Slice { truth: Some(t.rate == "fnr"), ..Slice::all() };
