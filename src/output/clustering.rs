@@ -7,6 +7,14 @@ use crate::analysis::Findings;
 use crate::output::format_p;
 use std::fmt::Write;
 
+/// The metric, with the error rate of a paired error-rate test ("verdict FNR").
+fn what(r: &crate::analysis::findings::ClusteredRow) -> String {
+    match r.measure.as_str() {
+        "rate" => r.metric.clone(),
+        m => format!("{} {}", r.metric, m.to_uppercase()),
+    }
+}
+
 fn num(x: Option<f64>, digits: usize) -> String {
     x.map_or("–".into(), |v| format!("{v:.digits$}"))
 }
@@ -20,7 +28,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
         .map(|r| {
             vec![
                 r.model.clone(),
-                r.metric.clone(),
+                what(r),
                 r.clusters.to_string(),
                 r.items.to_string(),
                 num(r.se.map(|x| x * 100.0), 2),
@@ -62,7 +70,7 @@ pub(crate) fn lines(f: &Findings) -> String {
             "clustered by {} {} {}: G = {}, SE {} pp vs {} pp independent, design effect {}{wild}",
             c.column,
             r.model,
-            r.metric,
+            what(r),
             r.clusters,
             num(r.se.map(|x| x * 100.0), 2),
             num(r.se_independent.map(|x| x * 100.0), 2),

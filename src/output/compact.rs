@@ -136,7 +136,11 @@ pub(crate) fn truth_test_lines(f: &Findings) -> String {
             pct(r.baseline_rate),
             r.n,
             with_ci(r.difference, r.difference_ci, true),
-            if r.method.is_some() { "paired t" } else { "McNemar" },
+            match r.method.as_deref() {
+                None => "McNemar",
+                Some(m) if m.starts_with("clustered") => "clustered t",
+                Some(_) => "paired t",
+            },
             format_p(r.p_value),
             format_p(r.p_adjusted),
             if r.significant { " *" } else { "" }

@@ -5,14 +5,16 @@ use crate::common::{amplify, assert_user_error, findings, write};
 use std::path::{Path, PathBuf};
 
 /// 16 clusters `c0`…`c15` of (c mod 5)·3 + 2 items; item j of cluster c: baseline a =
-/// [(5c + 3j) mod 7 < 3], model a = [(3c + 2j + cj) mod 5 < 3]. Item 1 has no cluster value.
+/// [(5c + 3j) mod 7 < 3], model a = [(3c + 2j + cj) mod 5 < 3], truth t = [(c + 2j) mod 3 = 0].
+/// Item 1 has no cluster value.
 fn fixture(dir: &Path) -> [PathBuf; 2] {
-    let (mut human, mut model, mut id) = ("id,a,author\n".to_string(), "id,a\n".to_string(), 0);
+    let (mut human, mut model, mut id) = ("id,a,author,t\n".to_string(), "id,a\n".to_string(), 0);
     for c in 0..16u32 {
         for j in 0..(c % 5) * 3 + 2 {
             id += 1;
             let author = if id == 1 { String::new() } else { format!("c{c}") };
-            human += &format!("{id},{},{author}\n", u8::from((5 * c + 3 * j) % 7 < 3));
+            let (a, t) = (u8::from((5 * c + 3 * j) % 7 < 3), u8::from((c + 2 * j) % 3 == 0));
+            human += &format!("{id},{a},{author},{t}\n");
             model += &format!("{id},{}\n", u8::from((3 * c + 2 * j + c * j) % 5 < 3));
         }
     }
@@ -69,6 +71,32 @@ fn comparisons_match_statsmodels_clustered_ols() {
     near(&serde_json::json!(ratio * ratio), r["design_effect"].as_f64().unwrap(), 1e-9);
     // The cluster column is not shown as a grouping.
     assert!(f["groups"].as_array().is_none_or(Vec::is_empty), "{}", f["groups"]);
+}
+
+#[test]
+fn paired_error_rates_match_statsmodels_clustered_ols() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path());
+    let f = findings(&[s(&h), s(&m), "--cluster", "author", "--truth", "t", "--against-truth", "a"]);
+    // statsmodels 0.15.0 as above, on the truth-positive items with d = baseline − model (the
+    // difference of misses; 41 items, 15 clusters): params -0.07317073170731708, conf_int
+    // [-0.2965806590183103, 0.15023919560367616], pvalues 0.4939098997518232, df 14; on the
+    // truth-negative items with d = model − baseline (81 items, 16 clusters): conf_int
+    // [-0.19372311820521043, 0.16903176018051908], pvalues 0.8865793962814285, df 15.
+    let tests = f["truth_tests"].as_array().expect("truth tests");
+    let (fnr, fpr) = (&tests[0], &tests[1]);
+    assert_eq!((fnr["rate"].as_str(), fpr["rate"].as_str()), (Some("fnr"), Some("fpr")));
+    near(&fnr["difference"], -0.07317073170731708, 1e-15);
+    near(&fnr["difference_ci"][0], -0.2965806590183103, 1e-12);
+    near(&fnr["difference_ci"][1], 0.15023919560367616, 1e-12);
+    near(&fnr["p_value"], 0.4939098997518232, 1e-10);
+    near(&fpr["difference_ci"][0], -0.19372311820521043, 1e-12);
+    near(&fpr["difference_ci"][1], 0.16903176018051908, 1e-12);
+    near(&fpr["p_value"], 0.8865793962814285, 1e-10);
+    assert_eq!(fpr["method"], "clustered by author: CR1, t with 15 df");
+    let rows = f["clustering"]["rows"].as_array().unwrap();
+    let measures: Vec<&str> = rows.iter().filter_map(|r| r["measure"].as_str()).collect();
+    assert_eq!(measures, ["rate", "fnr", "fpr"]);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! its rows leave the table the rest of the findings see, and each comparison's rates and paired
 //! difference get the CR1 interval and t test over clusters (see `stats::cluster`).
 
-use crate::analysis::findings::{ClusteredRow, Clustering, Comparison, Settings};
+use crate::analysis::findings::{ClusteredRow, Clustering, Comparison, Settings, TruthTest};
 use crate::counts::{CountsTable, PairedCounts};
 use crate::error::{AmplifyError, Result};
 use crate::stats::cluster::{cr1_mean, wild_cluster_p, ClusterSum, Clustered};
@@ -18,8 +18,8 @@ const WARN_BELOW: u64 = 10;
 pub(crate) struct ClusterCounts {
     /// The column.
     column: String,
-    /// Per (model, metric) the 2×2 table of each cluster (all items, no truth split).
-    tables: Vec<(String, String, PairedCounts)>,
+    /// Per (model, metric, truth value) the 2×2 table of each cluster (`None`: all items).
+    tables: Vec<(String, String, Option<bool>, PairedCounts)>,
     /// Clusters among the baseline's items.
     clusters: u64,
     /// Baseline items without a cluster value.
@@ -35,11 +35,11 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
             "--cluster {column}: the counts have no rows for this column; count with --cluster {column}"
         )));
     };
-    let tables: Vec<(String, String, PairedCounts)> = counts
+    let tables: Vec<(String, String, Option<bool>, PairedCounts)> = counts
         .metrics
         .iter()
-        .filter(|m| of_cluster(&m.slice) && m.slice.truth.is_none() && m.moments.is_none())
-        .map(|m| (m.model.clone(), m.metric.clone(), m.pairs))
+        .filter(|m| of_cluster(&m.slice) && m.moments.is_none())
+        .map(|m| (m.model.clone(), m.metric.clone(), m.slice.truth, m.pairs))
         .collect();
     let mut levels: Vec<&str> = counts
         .metrics
@@ -78,13 +78,32 @@ fn strip(t: &mut CountsTable, column: &str) {
     }
 }
 
-/// Replaces each comparison's intervals and test by their cluster-robust versions and returns
-/// the section.
-pub(crate) fn apply(comparisons: &mut [Comparison], c: &ClusterCounts, settings: &Settings) -> Clustering {
-    let rows: Vec<ClusteredRow> =
+/// Replaces each comparison's (and each paired error-rate test's) intervals and test by their
+/// cluster-robust versions and returns the section. `counts` is the table without the cluster
+/// rows (the truth slices' tables over all their items).
+pub(crate) fn apply(
+    comparisons: &mut [Comparison],
+    truth_tests: &mut [TruthTest],
+    c: &ClusterCounts,
+    counts: &CountsTable,
+    settings: &Settings,
+) -> Clustering {
+    let mut rows: Vec<ClusteredRow> =
         comparisons.iter_mut().filter(|r| r.n > 0).map(|r| cluster_row(r, c, settings)).collect();
+    for t in truth_tests.iter_mut().filter(|t| t.n > 0 && t.method.is_none()) {
+        let at_fault = t.rate == "fnr";
+        let found = counts.metrics.iter().find(|m| {
+            m.model == t.model
+                && m.metric == t.metric
+                && m.slice.group.is_none()
+                && m.slice.truth == Some(at_fault)
+        });
+        if let Some(m) = found {
+            rows.push(truth_row(t, m.pairs, c, settings));
+        }
+    }
     let mut notes = vec![
-        "Not yet clustered: the overall score, the error rates against the truth, group amplification and --versus; their intervals assume independent items".to_string(),
+        "Not yet clustered: the overall score, group amplification and --versus; their intervals assume independent items".to_string(),
     ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
@@ -92,6 +111,53 @@ pub(crate) fn apply(comparisons: &mut [Comparison], c: &ClusterCounts, settings:
         notes.push(format!("only {few} clusters: the t interval is wide and itself uncertain; read the wild cluster bootstrap p-value"));
     }
     Clustering { column: c.column.clone(), clusters: c.clusters, singletons: c.singletons, rows, notes }
+}
+
+/// The clusters' tables of one (model, metric, truth value), and the items outside every
+/// cluster as one table (all items minus the clusters').
+fn cluster_tables(
+    c: &ClusterCounts,
+    model: &str,
+    metric: &str,
+    truth: Option<bool>,
+    all: PairedCounts,
+) -> (Vec<PairedCounts>, PairedCounts) {
+    let levels: Vec<PairedCounts> = c
+        .tables
+        .iter()
+        .filter(|(m, k, t, _)| m == model && k == metric && *t == truth)
+        .map(|(_, _, _, p)| *p)
+        .collect();
+    let outside = levels.iter().fold(all, |left, t| PairedCounts {
+        both: left.both.saturating_sub(t.both),
+        model_only: left.model_only.saturating_sub(t.model_only),
+        baseline_only: left.baseline_only.saturating_sub(t.baseline_only),
+        neither: left.neither.saturating_sub(t.neither),
+    });
+    (levels, outside)
+}
+
+/// Cluster sums of a value per item (given per table as `value`, and for the items outside every
+/// cluster as three (copies, value) singleton kinds).
+fn sums(
+    levels: &[PairedCounts],
+    value: impl Fn(&PairedCounts) -> f64,
+    singles: [(u64, f64); 3],
+) -> Vec<ClusterSum> {
+    let mut out: Vec<ClusterSum> = levels.iter().map(|t| ClusterSum::one(t.n(), value(t))).collect();
+    out.extend(singles.iter().map(|&(copies, v)| ClusterSum { n: 1, sum: v, copies }));
+    out
+}
+
+/// The paired difference (b − c)/n of the tables, clustered.
+fn difference_sums(levels: &[PairedCounts], o: PairedCounts) -> Vec<ClusterSum> {
+    let singles = [(o.model_only, 1.0), (o.baseline_only, -1.0), (o.both + o.neither, 0.0)];
+    sums(levels, |t| t.model_only as f64 - t.baseline_only as f64, singles)
+}
+
+/// The tables with the discordant cells swapped (a difference of misses: (c − b)/n).
+fn swapped(t: PairedCounts) -> PairedCounts {
+    PairedCounts { model_only: t.baseline_only, baseline_only: t.model_only, ..t }
 }
 
 /// One comparison: its clusters' sums, the clustered estimates written into the row.
@@ -102,31 +168,16 @@ fn cluster_row(row: &mut Comparison, c: &ClusterCounts, settings: &Settings) -> 
         baseline_only: row.baseline_only,
         neither: row.neither,
     };
-    let levels: Vec<PairedCounts> =
-        c.tables.iter().filter(|(m, k, _)| *m == row.model && *k == row.metric).map(|(_, _, t)| *t).collect();
+    let (levels, o) = cluster_tables(c, &row.model, &row.metric, None, all);
     let confidence = settings.confidence.get();
-    // Items outside every cluster: all items minus the clusters' (each its own cluster).
-    let outside = levels.iter().fold(all, |left, t| PairedCounts {
-        both: left.both.saturating_sub(t.both),
-        model_only: left.model_only.saturating_sub(t.model_only),
-        baseline_only: left.baseline_only.saturating_sub(t.baseline_only),
-        neither: left.neither.saturating_sub(t.neither),
-    });
-    let sums = |value: fn(&PairedCounts) -> f64, singles: [(u64, f64); 3]| -> Vec<ClusterSum> {
-        let mut out: Vec<ClusterSum> = levels.iter().map(|t| ClusterSum::one(t.n(), value(t))).collect();
-        out.extend(singles.iter().map(|&(copies, v)| ClusterSum { n: 1, sum: v, copies }));
-        out
-    };
-    let o = outside;
-    let difference = sums(
-        |t| t.model_only as f64 - t.baseline_only as f64,
-        [(o.model_only, 1.0), (o.baseline_only, -1.0), (o.both + o.neither, 0.0)],
-    );
+    let difference = difference_sums(&levels, o);
     let model = sums(
+        &levels,
         |t| t.model_positive() as f64,
         [(o.both + o.model_only, 1.0), (o.baseline_only + o.neither, 0.0), (0, 0.0)],
     );
     let baseline = sums(
+        &levels,
         |t| t.baseline_positive() as f64,
         [(o.both + o.baseline_only, 1.0), (o.model_only + o.neither, 0.0), (0, 0.0)],
     );
@@ -137,19 +188,70 @@ fn cluster_row(row: &mut Comparison, c: &ClusterCounts, settings: &Settings) -> 
     let Some(d) = d else {
         row.note = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
         (row.difference_ci, row.p_value) = (None, None);
-        return clustered_row(row, None, None);
+        return clustered_row("rate", row, None, None);
     };
     row.baseline_ci = rate(&baseline, all.baseline_positive());
     row.model_ci = rate(&model, all.model_positive());
     row.difference_ci = Some(clamp(d.test.interval, -1.0));
     row.p_value = Some(d.test.p_value);
-    row.method = Some(format!("clustered by {}: CR1, t with {} df", c.column, d.clusters - 1));
+    row.method = Some(method(c, &d));
     let wild = (d.clusters < WILD_BELOW).then(|| wild_cluster_p(&difference, settings.seed)).flatten();
-    clustered_row(row, Some(d), wild)
+    clustered_row("rate", row, Some(d), wild)
 }
 
-fn clustered_row(row: &Comparison, d: Option<Clustered>, wild: Option<(f64, u64)>) -> ClusteredRow {
+fn method(c: &ClusterCounts, d: &Clustered) -> String {
+    format!("clustered by {}: CR1, t with {} df", c.column, d.clusters - 1)
+}
+
+/// One paired error-rate test (FNR on the truth-positive items, FPR on the truth-negative ones):
+/// the difference of the model's and the baseline's rates, clustered.
+fn truth_row(t: &mut TruthTest, all: PairedCounts, c: &ClusterCounts, settings: &Settings) -> ClusteredRow {
+    let at_fault = t.rate == "fnr";
+    let (levels, outside) = cluster_tables(c, &t.model, &t.metric, Some(at_fault), all);
+    let (levels, outside, all) = match at_fault {
+        true => (levels.into_iter().map(swapped).collect(), swapped(outside), swapped(all)),
+        false => (levels, outside, all),
+    };
+    let difference = difference_sums(&levels, outside);
+    let d = cr1_mean(&difference, (all.model_only + all.baseline_only) as f64, settings.confidence.get());
+    let Some(d) = d else {
+        t.method = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
+        (t.difference_ci, t.p_value) = (None, None);
+        return ClusteredRow { note: t.method.clone(), ..truth_clustered(t, None, None) };
+    };
+    t.difference_ci = Some(clamp(d.test.interval, -1.0));
+    t.p_value = Some(d.test.p_value);
+    t.method = Some(method(c, &d));
+    let wild = (d.clusters < WILD_BELOW).then(|| wild_cluster_p(&difference, settings.seed)).flatten();
+    truth_clustered(t, Some(d), wild)
+}
+
+fn truth_clustered(t: &TruthTest, d: Option<Clustered>, wild: Option<(f64, u64)>) -> ClusteredRow {
     ClusteredRow {
+        measure: t.rate.clone(),
+        model: t.model.clone(),
+        metric: t.metric.clone(),
+        clusters: d.map_or(0, |d| d.clusters),
+        items: t.n,
+        difference: t.difference,
+        se: d.map(|d| d.se),
+        se_independent: d.map(|d| d.se_independent),
+        design_effect: d.and_then(|d| d.design_effect()),
+        df: d.map(|d| d.test.df),
+        wild_p: wild.map(|w| w.0),
+        wild_draws: wild.map(|w| w.1),
+        note: None,
+    }
+}
+
+fn clustered_row(
+    measure: &str,
+    row: &Comparison,
+    d: Option<Clustered>,
+    wild: Option<(f64, u64)>,
+) -> ClusteredRow {
+    ClusteredRow {
+        measure: measure.into(),
         model: row.model.clone(),
         metric: row.metric.clone(),
         clusters: d.map_or(0, |d| d.clusters),

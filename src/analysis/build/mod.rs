@@ -67,7 +67,9 @@ pub fn build_findings(
     settings.score_inverted = score_inverted(counts);
     let mut comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
-    let clustering = clusters.map(|c| clustering::apply(&mut comparisons, &c, &settings));
+    let mut truth_tests = truth::truth_tests(counts, &settings);
+    let clustering =
+        clusters.map(|c| clustering::apply(&mut comparisons, &mut truth_tests, &c, counts, &settings));
     let overall: Vec<Overall> = counts
         .models
         .iter()
@@ -96,7 +98,7 @@ pub fn build_findings(
         schema: FINDINGS_SCHEMA.to_string(),
         amplify_version: env!("CARGO_PKG_VERSION").to_string(),
         truth: truth::truth_rows(counts, &settings),
-        truth_tests: truth::truth_tests(counts, &settings),
+        truth_tests,
         groups: groups::group_rows(counts, &groupings, &settings),
         bias_amplification: groups::bias_rows(counts, &groupings, &settings),
         groupings,

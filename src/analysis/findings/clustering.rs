@@ -12,7 +12,7 @@ pub struct Clustering {
     pub clusters: u64,
     /// Baseline items without a value: each is a cluster of its own.
     pub singletons: u64,
-    /// One row per comparison (model and metric, all items).
+    /// One row per comparison (model and metric, all items) and per paired error-rate test.
     pub rows: Vec<ClusteredRow>,
     /// What the section covers, and warnings (fewer than 10 clusters).
     pub notes: Vec<String>,
@@ -21,6 +21,9 @@ pub struct Clustering {
 /// One comparison's clustered inference.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusteredRow {
+    /// `rate` (the comparison: rates and their difference), `fnr` or `fpr` (the paired
+    /// error-rate test on the truth-positive or truth-negative items).
+    pub measure: String,
     /// Model.
     pub model: String,
     /// Metric.
