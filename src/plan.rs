@@ -6,7 +6,7 @@ use crate::cli::{
     AggregateArg, CorrectionArg, EngineArg, HomogeneityArg, InputArgs, PairingArg, PartialArg, StatsArgs,
     TestArg,
 };
-use crate::data::input::groupings;
+use crate::data::input::{groupings, GroupingSpec};
 use crate::data::input::{Aggregate, PairOptions, Partial, RepeatOptions};
 use crate::data::{DataOptions, Engine, InputSpec, Layout, Strategy};
 use crate::error::{AmplifyError, Result};
@@ -101,10 +101,7 @@ impl TryFrom<&InputArgs> for InputPlan {
 /// The groupings with the cluster column last (`--cluster`): its levels are the clusters, so
 /// every counting strategy (and the SQL) gives each cluster's tables. Refused with a grouping of
 /// the same column, and with the designs it does not cover yet.
-fn with_cluster(
-    mut specs: Vec<crate::data::input::GroupingSpec>,
-    args: &InputArgs,
-) -> Result<Vec<crate::data::input::GroupingSpec>> {
+fn with_cluster(mut specs: Vec<GroupingSpec>, args: &InputArgs) -> Result<Vec<GroupingSpec>> {
     let Some(column) = &args.cluster else { return Ok(specs) };
     let refuse = |why: &str| Err(AmplifyError::Usage(format!("--cluster {column}: {why}")));
     if args.group.contains(column) {
@@ -113,7 +110,15 @@ fn with_cluster(
     if args.pair.is_some() || args.sample.is_some() || args.annotator.is_some() || args.repeated {
         return refuse("clustered inference covers plain, truth and grouped comparisons so far, not --pair or repeated samples; run without --cluster");
     }
-    specs.push(crate::data::input::GroupingSpec::Column(column.clone()));
+    // Each grouping crossed with the clusters: the per-cluster tables of every level, for the
+    // clustered gap amplification.
+    let crossed: Vec<GroupingSpec> = specs
+        .iter()
+        .filter(|s| !matches!(s, GroupingSpec::Intersect(_)))
+        .map(|s| GroupingSpec::Intersect(vec![s.clone(), GroupingSpec::Column(column.clone())]))
+        .collect();
+    specs.push(GroupingSpec::Column(column.clone()));
+    specs.extend(crossed);
     Ok(specs)
 }
 

@@ -43,6 +43,10 @@ use serde::{Deserialize, Serialize};
 pub use verdict_classes::{ClassCells, ClassKey, NO_CLASS};
 pub use words::{WordCounts, WordTable};
 
+/// Separator of intersectional level and grouping names (`--intersect`, and each grouping
+/// crossed with the clusters of `--cluster`).
+pub const CROSS: &str = " × ";
+
 /// Which items a row of counts covers: all matched items, one level of a grouping, and/or the
 /// items with one ground-truth value. On disk (counts files, serde) it is three strings,
 /// `group_by`, `level` and `truth` ("1"/"0"), empty meaning "all" ([`SliceKeys`]).

@@ -11,6 +11,7 @@ use std::fmt::Write;
 fn what(r: &crate::analysis::findings::ClusteredRow) -> String {
     match r.measure.as_str() {
         "rate" => r.metric.clone(),
+        "gap" => format!("{} gap {}", r.metric, r.level.as_deref().unwrap_or("")),
         m => format!("{} {}", r.metric, m.to_uppercase()),
     }
 }

@@ -57,7 +57,7 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
     if let Some(c) = &f.clustering {
         rows.push((
             format!("Clustered by {}", c.column),
-            "Rates, paired differences and paired FNR/FPR differences as means of item values with the CR1 cluster-robust standard error (small-sample factor G/(G − 1)) and t intervals and tests with G − 1 degrees of freedom, in place of Wilson, Tango and McNemar; the design effect is the clustered over the independent-items variance; below 20 clusters also the restricted wild cluster bootstrap p-value (Rademacher; every sign vector up to 12 clusters, else 9,999 seeded draws).".into(),
+            "Gap amplification as the slope of the item differences on the level's indicator (clusters may span levels); rates, paired differences and paired FNR/FPR differences as means of item values, all with the CR1 cluster-robust standard error (small-sample factor G/(G − 1)) and t intervals and tests with G − 1 degrees of freedom, in place of Wilson, Tango and McNemar; the design effect is the clustered over the independent-items variance; below 20 clusters also the restricted wild cluster bootstrap p-value (Rademacher; every sign vector up to 12 clusters, else 9,999 seeded draws).".into(),
             "Cameron AC, Miller DL (2015). J Hum Resour 50:317–372; Cameron AC, Gelbach JB, Miller DL (2008). Rev Econ Stat 90:414–427; MacKinnon JG, Webb MD (2018). Econom J 21:114–135; Kish L (1965). Survey Sampling.".into(),
         ));
     }

@@ -96,6 +96,49 @@ fn t_statistic(clusters: &[ClusterSum], n: f64) -> f64 {
     }
 }
 
+/// One cluster's (or `copies` identical ones') residual sums in a level and in the reference
+/// level: Σ (y_i − ȳ_level) over its items in each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LevelResiduals {
+    /// Σ of the residuals of its items in the level.
+    pub level: f64,
+    /// Σ of the residuals of its items in the reference level.
+    pub reference: f64,
+    /// Identical clusters given once.
+    pub copies: u64,
+}
+
+/// The difference of two level means, ȳ_L − ȳ_R, as the slope of the OLS of y on an intercept
+/// and the level's indicator over the items of both levels, with the CR1 cluster-robust variance
+/// (clusters may span the two levels; Cameron & Miller 2015): the slope's row of (X'X)⁻¹ X_g'e_g
+/// is e_{L,g}/N_L − e_{R,g}/N_R, so V = G/(G − 1) · (N − 1)/(N − 2) · Σ_g (e_{L,g}/N_L −
+/// e_{R,g}/N_R)², with a t interval and test on G − 1 df (statsmodels' `cov_type="cluster"`,
+/// `use_t=True`). The independent-items standard error is the OLS one, √(s²(1/N_L + 1/N_R)) with
+/// s² = Σe²/(N − 2) (`sum_sq_residuals` = Σe² over both levels).
+///
+/// Edge cases: `None` with fewer than two clusters, an empty level, or fewer than 3 items.
+pub fn cr1_level_difference(
+    means: (f64, f64),
+    items: (u64, u64),
+    clusters: &[LevelResiduals],
+    sum_sq_residuals: f64,
+    confidence: f64,
+) -> Option<Clustered> {
+    let (n_l, n_r) = (items.0 as f64, items.1 as f64);
+    let n = n_l + n_r;
+    let g: u64 = clusters.iter().map(|c| c.copies).sum();
+    if g < 2 || items.0 == 0 || items.1 == 0 || items.0 + items.1 < 3 {
+        return None;
+    }
+    let gf = g as f64;
+    let meat: f64 =
+        clusters.iter().map(|c| c.copies as f64 * (c.level / n_l - c.reference / n_r).powi(2)).sum();
+    let se = (gf / (gf - 1.0) * (n - 1.0) / (n - 2.0) * meat).sqrt();
+    let se_independent = (sum_sq_residuals.max(0.0) / (n - 2.0) * (1.0 / n_l + 1.0 / n_r)).sqrt();
+    let test = t_estimate(means.0 - means.1, se, gf - 1.0, confidence)?;
+    Some(Clustered { test, se, se_independent, clusters: g, items: items.0 + items.1 })
+}
+
 /// Most clusters whose sign vectors are enumerated in full (2^12 = 4,096 of them).
 pub const ENUMERATE_UP_TO: usize = 12;
 

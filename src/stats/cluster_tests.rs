@@ -117,3 +117,38 @@ fn coverage_with_icc_0_3_and_30_unequal_clusters() {
     assert!((0.93..=0.97).contains(&clustered), "clustered coverage {clustered}");
     assert!(naive < 0.80, "independent-items coverage {naive}");
 }
+
+#[test]
+fn a_level_difference_matches_statsmodels_with_clusters_across_levels() {
+    // statsmodels 0.15.0: y = [(3i) mod 5 < 2] for items i = 0..40, level L = [i mod 3 = 0],
+    // cluster = i mod 7 (every cluster in both levels); OLS(y, [1, L]).fit(cov_type="cluster",
+    // cov_kwds={"groups": i % 7}, use_t=True): params[1] -0.06593406593406598, bse[1]
+    // 0.12063272166716046, conf_int [-0.36111170221731453, 0.22924357034918258], pvalues[1]
+    // 0.6043899255544816 (df 6); the OLS bse[1] 0.16627480059531569.
+    let (y, level): (Vec<f64>, Vec<bool>) =
+        (0..40).map(|i| (f64::from(u8::from((3 * i) % 5 < 2)), i % 3 == 0)).unzip();
+    let mean = |l: bool| {
+        let v: Vec<f64> = y.iter().zip(&level).filter(|(_, x)| **x == l).map(|(v, _)| *v).collect();
+        (v.iter().sum::<f64>() / v.len() as f64, v.len() as u64)
+    };
+    let ((m_l, n_l), (m_r, n_r)) = (mean(true), mean(false));
+    let mut clusters = vec![LevelResiduals { level: 0.0, reference: 0.0, copies: 1 }; 7];
+    let mut sum_sq = 0.0;
+    for (i, (v, l)) in y.iter().zip(&level).enumerate() {
+        let e = v - if *l { m_l } else { m_r };
+        sum_sq += e * e;
+        let c = &mut clusters[i % 7];
+        if *l {
+            c.level += e;
+        } else {
+            c.reference += e;
+        }
+    }
+    let d = cr1_level_difference((m_l, m_r), (n_l, n_r), &clusters, sum_sq, 0.95).unwrap();
+    assert_eq!((d.clusters, d.test.df), (7, 6.0));
+    assert!((d.test.estimate - -0.06593406593406598).abs() < 1e-14);
+    assert!((d.se - 0.12063272166716046).abs() < 1e-12, "{}", d.se);
+    assert!((d.test.interval.low - -0.36111170221731453).abs() < 1e-10, "{:?}", d.test.interval);
+    assert!((d.test.p_value - 0.6043899255544816).abs() < 1e-10, "{}", d.test.p_value);
+    assert!((d.se_independent - 0.16627480059531569).abs() < 1e-12, "{}", d.se_independent);
+}

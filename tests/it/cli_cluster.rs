@@ -5,16 +5,18 @@ use crate::common::{amplify, assert_user_error, findings, write};
 use std::path::{Path, PathBuf};
 
 /// 16 clusters `c0`…`c15` of (c mod 5)·3 + 2 items; item j of cluster c: baseline a =
-/// [(5c + 3j) mod 7 < 3], model a = [(3c + 2j + cj) mod 5 < 3], truth t = [(c + 2j) mod 3 = 0].
-/// Item 1 has no cluster value.
+/// [(5c + 3j) mod 7 < 3], model a = [(3c + 2j + cj) mod 5 < 3], truth t = [(c + 2j) mod 3 = 0],
+/// group grp = p for even c + j, else q (so clusters span both levels). Item 1 has no cluster
+/// value.
 fn fixture(dir: &Path) -> [PathBuf; 2] {
-    let (mut human, mut model, mut id) = ("id,a,author,t\n".to_string(), "id,a\n".to_string(), 0);
+    let (mut human, mut model, mut id) = ("id,a,author,t,grp\n".to_string(), "id,a\n".to_string(), 0);
     for c in 0..16u32 {
         for j in 0..(c % 5) * 3 + 2 {
             id += 1;
             let author = if id == 1 { String::new() } else { format!("c{c}") };
             let (a, t) = (u8::from((5 * c + 3 * j) % 7 < 3), u8::from((c + 2 * j) % 3 == 0));
-            human += &format!("{id},{a},{author},{t}\n");
+            let grp = if (c + j) % 2 == 0 { "p" } else { "q" };
+            human += &format!("{id},{a},{author},{t},{grp}\n");
             model += &format!("{id},{}\n", u8::from((3 * c + 2 * j + c * j) % 5 < 3));
         }
     }
@@ -97,6 +99,31 @@ fn paired_error_rates_match_statsmodels_clustered_ols() {
     let rows = f["clustering"]["rows"].as_array().unwrap();
     let measures: Vec<&str> = rows.iter().filter_map(|r| r["measure"].as_str()).collect();
     assert_eq!(measures, ["rate", "fnr", "fpr"]);
+}
+
+#[test]
+fn gap_amplification_matches_statsmodels_with_clusters_across_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path());
+    let f = findings(&[s(&h), s(&m), "--cluster", "author", "--group", "grp", "--reference", "grp=q"]);
+    // statsmodels 0.15.0: OLS(d, [1, grp == p]).fit(cov_type="cluster", cov_kwds={"groups":
+    // author, item 1 alone}, use_t=True), d = model − baseline over all 122 items: params[1]
+    // -0.2618279569892474, bse[1] 0.10155527123492306, conf_int [-0.4771155146440126,
+    // -0.046540399334482146], pvalues[1] 0.020216306102433662, df 16; OLS bse[1]
+    // 0.12134420711027584.
+    let groups = f["groups"].as_array().expect("groups");
+    let g = groups.iter().find(|g| g["level"] == "p").expect("level p");
+    near(&g["amplification"], -0.2618279569892474, 1e-14);
+    near(&g["amplification_ci"][0], -0.4771155146440126, 1e-12);
+    near(&g["amplification_ci"][1], -0.046540399334482146, 1e-12);
+    near(&g["p_value"], 0.020216306102433662, 1e-10);
+    near(&g["amplification_se"], 0.10155527123492306, 1e-12);
+    let rows = f["clustering"]["rows"].as_array().unwrap();
+    let r = rows.iter().find(|r| r["measure"] == "gap").expect("a gap row");
+    assert_eq!((r["level"].as_str(), r["clusters"].as_u64()), (Some("grp=p vs q"), Some(17)));
+    near(&r["se_independent"], 0.12134420711027584, 1e-12);
+    // The crossed grouping (grp × author) is not shown.
+    assert!(f["groupings"].as_array().unwrap().iter().all(|g| g["group_by"] == "grp"), "{}", f["groupings"]);
 }
 
 #[test]

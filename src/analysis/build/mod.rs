@@ -68,8 +68,9 @@ pub fn build_findings(
     let mut comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
     let mut truth_tests = truth::truth_tests(counts, &settings);
-    let clustering =
-        clusters.map(|c| clustering::apply(&mut comparisons, &mut truth_tests, &c, counts, &settings));
+    let clustering = clusters
+        .as_ref()
+        .map(|c| clustering::apply(&mut comparisons, &mut truth_tests, c, counts, &settings));
     let overall: Vec<Overall> = counts
         .models
         .iter()
@@ -125,6 +126,10 @@ pub fn build_findings(
         clustering,
         missing: None,
     };
+    if let (Some(c), Some(k)) = (&clusters, &mut findings.clustering) {
+        let gaps = clustering::apply_groups(&mut findings.groups, c, counts, &settings_copy);
+        k.rows.extend(gaps);
+    }
     findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());
     findings.versus = versus::versus_section(counts, &settings_copy, &findings)?;
     findings.ranking = ranking::ranking(&findings, counts, &settings_copy)?;

@@ -22,8 +22,12 @@ pub struct Clustering {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusteredRow {
     /// `rate` (the comparison: rates and their difference), `fnr` or `fpr` (the paired
-    /// error-rate test on the truth-positive or truth-negative items).
+    /// error-rate test on the truth-positive or truth-negative items), `gap` (a level's gap
+    /// amplification: its paired difference minus the reference's).
     pub measure: String,
+    /// The group level and its reference (`gap` rows: `grouping=level vs reference`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
     /// Model.
     pub model: String,
     /// Metric.

@@ -3,8 +3,7 @@
 
 use crate::error::Result;
 
-/// Separator of intersectional level and grouping names.
-pub(crate) const CROSS: &str = " × ";
+pub(crate) use crate::counts::CROSS;
 
 /// One grouping of the baseline items.
 #[derive(Debug, Clone, PartialEq, Eq)]

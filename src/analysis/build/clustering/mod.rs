@@ -1,13 +1,18 @@
 //! Cluster-robust comparisons (`--cluster COL`): the cluster column is counted as a grouping of
 //! its own (each cluster's 2×2 tables, in every counting strategy, counts file and the SQL); here
 //! its rows leave the table the rest of the findings see, and each comparison's rates and paired
-//! difference get the CR1 interval and t test over clusters (see `stats::cluster`).
+//! difference get the CR1 interval and t test over clusters (see `stats::cluster`); `gaps`
+//! does the same for the groups' gap amplification.
 
 use crate::analysis::findings::{ClusteredRow, Clustering, Comparison, Settings, TruthTest};
-use crate::counts::{CountsTable, PairedCounts};
+use crate::counts::{CountsTable, PairedCounts, CROSS};
 use crate::error::{AmplifyError, Result};
 use crate::stats::cluster::{cr1_mean, wild_cluster_p, ClusterSum, Clustered};
 use crate::stats::Interval;
+
+mod gaps;
+
+pub(crate) use gaps::apply_groups;
 
 /// Below this many clusters the wild cluster bootstrap p-value is reported too.
 const WILD_BELOW: u64 = 20;
@@ -24,6 +29,18 @@ pub(crate) struct ClusterCounts {
     clusters: u64,
     /// Baseline items without a cluster value.
     singletons: u64,
+    /// Each grouping crossed with the clusters: (grouping, level, cluster, model, metric, table).
+    crossed: Vec<Crossed>,
+}
+
+/// One cell of a grouping crossed with the clusters.
+struct Crossed {
+    grouping: String,
+    level: String,
+    cluster: String,
+    model: String,
+    metric: String,
+    table: PairedCounts,
 }
 
 /// Splits the cluster column's rows (a grouping named like the column) out of the table; fails
@@ -48,6 +65,7 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
         .collect();
     levels.sort_unstable();
     levels.dedup();
+    let crossed = crossed_cells(counts, column);
     let mut rest = counts.clone();
     strip(&mut rest, column);
     let found = ClusterCounts {
@@ -55,6 +73,7 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
         tables,
         clusters: levels.len() as u64,
         singletons: grouping.unassigned,
+        crossed,
     };
     Ok((found, rest))
 }
@@ -66,13 +85,42 @@ pub(crate) fn without(counts: &CountsTable, column: &str) -> CountsTable {
     rest
 }
 
-/// Removes a grouping's rows from a table and its `--versus` tables.
+/// The cells of every grouping crossed with the clusters (grouping `G × COL`, level `L × c`).
+fn crossed_cells(counts: &CountsTable, column: &str) -> Vec<Crossed> {
+    let suffix = format!("{CROSS}{column}");
+    counts
+        .metrics
+        .iter()
+        .filter(|m| m.slice.truth.is_none() && m.moments.is_none())
+        .filter_map(|m| {
+            let g = m.slice.group.as_ref()?;
+            let grouping = g.grouping.strip_suffix(&suffix)?;
+            let (level, cluster) = g.level.split_once(CROSS)?;
+            Some(Crossed {
+                grouping: grouping.into(),
+                level: level.into(),
+                cluster: cluster.into(),
+                model: m.model.clone(),
+                metric: m.metric.clone(),
+                table: m.pairs,
+            })
+        })
+        .collect()
+}
+
+/// Whether a grouping is the clusters' or one crossed with them.
+fn of_clusters(grouping: &str, column: &str) -> bool {
+    grouping == column || grouping.ends_with(&format!("{CROSS}{column}"))
+}
+
+/// Removes the clusters' rows (and those of the groupings crossed with them) from a table and
+/// its `--versus` tables.
 fn strip(t: &mut CountsTable, column: &str) {
-    let keep = |s: &crate::counts::Slice| s.grouping() != Some(column);
+    let keep = |s: &crate::counts::Slice| !s.grouping().is_some_and(|g| of_clusters(g, column));
     t.metrics.retain(|m| keep(&m.slice));
     t.truth.retain(|m| keep(&m.slice));
     t.pairs.retain(|p| keep(&p.slice));
-    t.groupings.retain(|g| g.group_by != column);
+    t.groupings.retain(|g| !of_clusters(&g.group_by, column));
     for v in &mut t.versus {
         strip(&mut v.table, column);
     }
@@ -103,7 +151,7 @@ pub(crate) fn apply(
         }
     }
     let mut notes = vec![
-        "Not yet clustered: the overall score, group amplification and --versus; their intervals assume independent items".to_string(),
+        "Not yet clustered: the overall score, the groups' error-rate gaps and odds ratios, BiasAmp→ and --versus; their intervals assume independent items".to_string(),
     ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
@@ -229,6 +277,7 @@ fn truth_row(t: &mut TruthTest, all: PairedCounts, c: &ClusterCounts, settings: 
 fn truth_clustered(t: &TruthTest, d: Option<Clustered>, wild: Option<(f64, u64)>) -> ClusteredRow {
     ClusteredRow {
         measure: t.rate.clone(),
+        level: None,
         model: t.model.clone(),
         metric: t.metric.clone(),
         clusters: d.map_or(0, |d| d.clusters),
@@ -252,6 +301,7 @@ fn clustered_row(
 ) -> ClusteredRow {
     ClusteredRow {
         measure: measure.into(),
+        level: None,
         model: row.model.clone(),
         metric: row.metric.clone(),
         clusters: d.map_or(0, |d| d.clusters),
@@ -267,7 +317,8 @@ fn clustered_row(
     }
 }
 
-/// An interval cut to [low, 1] (rates: low 0; differences: low −1).
+/// An interval cut to [low, −low] or [0, 1] (rates: low 0; differences: −1; gaps: −2).
 fn clamp(i: Interval, low: f64) -> Interval {
-    Interval::new(i.low.max(low), i.high.min(1.0))
+    let high = if low == 0.0 { 1.0 } else { -low };
+    Interval::new(i.low.max(low), i.high.min(high))
 }

@@ -1,0 +1,109 @@
+//! Clustered gap amplification: each grouping is also counted crossed with the clusters, so a
+//! level's and the reference's residual sums per cluster are known (clusters may span levels).
+
+use super::{clamp, ClusterCounts, Crossed};
+use crate::analysis::findings::{ClusteredRow, GroupRow, Settings};
+use crate::counts::{CountsTable, PairedCounts};
+use crate::stats::cluster::{cr1_level_difference, Clustered, LevelResiduals};
+use std::collections::BTreeMap;
+
+/// Each tested level's gap amplification (the behaviour's rate): the difference of the level's
+/// and the reference's paired differences, clustered (clusters may span the levels); returns
+/// the clustering rows.
+pub(crate) fn apply_groups(
+    groups: &mut [GroupRow],
+    c: &ClusterCounts,
+    counts: &CountsTable,
+    settings: &Settings,
+) -> Vec<ClusteredRow> {
+    let table = |g: &GroupRow, level: &str| {
+        counts.metrics.iter().find(|m| {
+            m.model == g.model
+                && m.metric == g.metric
+                && m.slice.truth.is_none()
+                && m.slice.group.as_ref().is_some_and(|x| x.grouping == g.group_by && x.level == level)
+        })
+    };
+    let mut rows = Vec::new();
+    for g in groups.iter_mut().filter(|g| g.measure == "rate" && g.p_value.is_some()) {
+        let (Some(l), Some(r)) = (table(g, &g.level), table(g, &g.reference)) else { continue };
+        let Some(d) = gap(g, l.pairs, r.pairs, c, settings) else { continue };
+        g.amplification_ci = Some(clamp(d.test.interval, -2.0));
+        g.amplification_se = Some(d.se);
+        g.p_value = Some(d.test.p_value);
+        rows.push(ClusteredRow {
+            measure: "gap".into(),
+            model: g.model.clone(),
+            metric: g.metric.clone(),
+            level: Some(format!("{}={} vs {}", g.group_by, g.level, g.reference)),
+            clusters: d.clusters,
+            items: d.items,
+            difference: Some(d.test.estimate),
+            se: Some(d.se),
+            se_independent: Some(d.se_independent),
+            design_effect: d.design_effect(),
+            df: Some(d.test.df),
+            wild_p: None,
+            wild_draws: None,
+            note: None,
+        });
+    }
+    rows
+}
+
+/// The clustered difference of a level's and the reference's paired differences.
+fn gap(
+    g: &GroupRow,
+    level: PairedCounts,
+    reference: PairedCounts,
+    c: &ClusterCounts,
+    settings: &Settings,
+) -> Option<Clustered> {
+    let mean =
+        |t: &PairedCounts| (t.n() > 0).then(|| (t.model_only as f64 - t.baseline_only as f64) / t.n() as f64);
+    let (d_l, d_r) = (mean(&level)?, mean(&reference)?);
+    // Σ e² = Σ d² − n·mean² per level (d ∈ {−1, 0, 1}).
+    let sq = |t: &PairedCounts, m: f64| (t.model_only + t.baseline_only) as f64 - t.n() as f64 * m * m;
+    let mut by_cluster: BTreeMap<&str, LevelResiduals> = BTreeMap::new();
+    let mut singles = Vec::new();
+    for (name, all, mean, in_level) in [(&g.level, level, d_l, true), (&g.reference, reference, d_r, false)] {
+        let cells: Vec<&Crossed> = c
+            .crossed
+            .iter()
+            .filter(|x| {
+                x.grouping == g.group_by && x.level == *name && x.model == g.model && x.metric == g.metric
+            })
+            .collect();
+        let mut outside = all;
+        for x in cells {
+            let e = x.table.model_only as f64 - x.table.baseline_only as f64 - x.table.n() as f64 * mean;
+            let entry = by_cluster.entry(&x.cluster).or_insert(LevelResiduals {
+                level: 0.0,
+                reference: 0.0,
+                copies: 1,
+            });
+            if in_level {
+                entry.level += e
+            } else {
+                entry.reference += e
+            }
+            outside = PairedCounts {
+                both: outside.both.saturating_sub(x.table.both),
+                model_only: outside.model_only.saturating_sub(x.table.model_only),
+                baseline_only: outside.baseline_only.saturating_sub(x.table.baseline_only),
+                neither: outside.neither.saturating_sub(x.table.neither),
+            };
+        }
+        // Items without a cluster: each its own cluster.
+        let o = outside;
+        for (copies, d) in [(o.model_only, 1.0), (o.baseline_only, -1.0), (o.both + o.neither, 0.0)] {
+            let e = d - mean;
+            let (level, reference) = if in_level { (e, 0.0) } else { (0.0, e) };
+            singles.push(LevelResiduals { level, reference, copies });
+        }
+    }
+    let clusters: Vec<LevelResiduals> =
+        by_cluster.into_values().chain(singles.into_iter().filter(|s| s.copies > 0)).collect();
+    let sum_sq = sq(&level, d_l) + sq(&reference, d_r);
+    cr1_level_difference((d_l, d_r), (level.n(), reference.n()), &clusters, sum_sq, settings.confidence.get())
+}
