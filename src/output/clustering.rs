@@ -64,6 +64,11 @@ pub(crate) fn lines(f: &Findings) -> String {
     let Some(c) = &f.clustering else { return String::new() };
     let mut out = String::new();
     for r in &c.rows {
+        if r.df.is_none() {
+            let why = r.note.as_deref().unwrap_or("no clustered estimate");
+            let _ = writeln!(out, "clustered by {} {} {}: {why}", c.column, r.model, what(r));
+            continue;
+        }
         let wild =
             r.wild_p.map(|p| format!(", wild cluster bootstrap p {}", format_p(Some(p)))).unwrap_or_default();
         let _ = writeln!(

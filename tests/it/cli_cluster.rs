@@ -156,4 +156,15 @@ fn the_terminal_says_how_much_clustering_matters_and_refusals_are_clear() {
         &["--cluster author", "also a --group"],
     );
     assert_user_error(amplify().args(["compare", s(&h), s(&m), "--cluster", "nope"]), &["nope"]);
+    // One cluster: no clustered test, said so, and no p-value to mistake for one.
+    let one = write(dir.path(), "one.csv", "id,a,author\n1,1,x\n2,0,x\n3,1,x\n4,0,x\n");
+    let few = write(dir.path(), "few.csv", "id,a\n1,1\n2,1\n3,0\n4,1\n");
+    let out = amplify().args(["compare", s(&one), s(&few), "--cluster", "author"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("clustered by author few a: fewer than 2 clusters of author: no clustered test"),
+        "{text}"
+    );
+    let f = findings(&[s(&one), s(&few), "--cluster", "author"]);
+    assert!(f["comparisons"][0]["p_value"].is_null() && f["comparisons"][0]["difference_ci"].is_null());
 }

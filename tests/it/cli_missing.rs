@@ -149,6 +149,20 @@ fn counts_without_the_cells_say_so_and_half_of_them_are_refused() {
     let f = findings(&["--counts", s(&old)]);
     assert_eq!(f["missing"]["rows"].as_array().map(Vec::len), Some(0), "{}", f["missing"]);
     assert!(f["missing"]["note"].as_str().unwrap().contains("do not say where the invalid labels fall"));
+    // A hand edit that breaks the sums (one more item invalid on both sides) is refused.
+    let edited: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match l.starts_with("metric,model,a,") {
+            true if i > 0 => l
+                .rsplit_once(',')
+                .map(|(head, both)| format!("{head},{}\n", both.parse::<u64>().unwrap() + 1))
+                .unwrap(),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let bad = write(dir.path(), "bad.csv", &edited);
+    assert_user_error(amplify().args(["compare", "--counts", s(&bad)]), &["bad.csv", "invalid cells add up"]);
     let half = write(dir.path(), "half.csv", &keep(first + 2));
     assert_user_error(
         amplify().args(["compare", "--counts", s(&half)]),
