@@ -1,7 +1,7 @@
 //! Clustered gap amplification: each grouping is also counted crossed with the clusters, so a
 //! level's and the reference's residual sums per cluster are known (clusters may span levels).
 
-use super::{clamp, ClusterCounts, Crossed};
+use super::{clamp, clustered_row, minus, ClusterCounts, Crossed};
 use crate::analysis::findings::{ClusteredRow, GroupRow, Settings};
 use crate::counts::{CountsTable, PairedCounts};
 use crate::stats::cluster::{cr1_level_difference, Clustered, LevelResiduals};
@@ -31,22 +31,9 @@ pub(crate) fn apply_groups(
         g.amplification_ci = Some(clamp(d.test.interval, -2.0));
         g.amplification_se = Some(d.se);
         g.p_value = Some(d.test.p_value);
-        rows.push(ClusteredRow {
-            measure: "gap".into(),
-            model: g.model.clone(),
-            metric: g.metric.clone(),
-            level: Some(format!("{}={} vs {}", g.group_by, g.level, g.reference)),
-            clusters: d.clusters,
-            items: d.items,
-            difference: Some(d.test.estimate),
-            se: Some(d.se),
-            se_independent: Some(d.se_independent),
-            design_effect: d.design_effect(),
-            df: Some(d.test.df),
-            wild_p: None,
-            wild_draws: None,
-            note: None,
-        });
+        let level = Some(format!("{}={} vs {}", g.group_by, g.level, g.reference));
+        let row = clustered_row(("gap", &g.model, &g.metric), d.items, Some(d.test.estimate), Some(d), None);
+        rows.push(ClusteredRow { level, ..row });
     }
     rows
 }
@@ -74,7 +61,7 @@ fn gap(
                 x.grouping == g.group_by && x.level == *name && x.model == g.model && x.metric == g.metric
             })
             .collect();
-        let mut outside = all;
+        let outside = minus(all, cells.iter().map(|x| &x.table));
         for x in cells {
             let e = x.table.model_only as f64 - x.table.baseline_only as f64 - x.table.n() as f64 * mean;
             let entry = by_cluster.entry(&x.cluster).or_insert(LevelResiduals {
@@ -87,12 +74,6 @@ fn gap(
             } else {
                 entry.reference += e
             }
-            outside = PairedCounts {
-                both: outside.both.saturating_sub(x.table.both),
-                model_only: outside.model_only.saturating_sub(x.table.model_only),
-                baseline_only: outside.baseline_only.saturating_sub(x.table.baseline_only),
-                neither: outside.neither.saturating_sub(x.table.neither),
-            };
         }
         // Items without a cluster: each its own cluster.
         let o = outside;

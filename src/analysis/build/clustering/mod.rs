@@ -176,12 +176,7 @@ fn cluster_tables(
         .filter(|(m, k, t, _)| m == model && k == metric && *t == truth)
         .map(|(_, _, _, p)| *p)
         .collect();
-    let outside = levels.iter().fold(all, |left, t| PairedCounts {
-        both: left.both.saturating_sub(t.both),
-        model_only: left.model_only.saturating_sub(t.model_only),
-        baseline_only: left.baseline_only.saturating_sub(t.baseline_only),
-        neither: left.neither.saturating_sub(t.neither),
-    });
+    let outside = minus(all, &levels);
     (levels, outside)
 }
 
@@ -236,7 +231,7 @@ fn cluster_row(row: &mut Comparison, c: &ClusterCounts, settings: &Settings) -> 
     let Some(d) = d else {
         row.note = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
         (row.difference_ci, row.p_value) = (None, None);
-        return clustered_row("rate", row, None, None);
+        return comparison_clustered(row, None, None);
     };
     row.baseline_ci = rate(&baseline, all.baseline_positive());
     row.model_ci = rate(&model, all.model_positive());
@@ -244,7 +239,7 @@ fn cluster_row(row: &mut Comparison, c: &ClusterCounts, settings: &Settings) -> 
     row.p_value = Some(d.test.p_value);
     row.method = Some(method(c, &d));
     let wild = (d.clusters < WILD_BELOW).then(|| wild_cluster_p(&difference, settings.seed)).flatten();
-    clustered_row("rate", row, Some(d), wild)
+    comparison_clustered(row, Some(d), wild)
 }
 
 fn method(c: &ClusterCounts, d: &Clustered) -> String {
@@ -274,15 +269,23 @@ fn truth_row(t: &mut TruthTest, all: PairedCounts, c: &ClusterCounts, settings: 
     truth_clustered(t, Some(d), wild)
 }
 
-fn truth_clustered(t: &TruthTest, d: Option<Clustered>, wild: Option<(f64, u64)>) -> ClusteredRow {
+/// The clustering row of one estimate: what it is (measure, model, metric, items, the estimate)
+/// and its clustered inference, if any.
+fn clustered_row(
+    (measure, model, metric): (&str, &str, &str),
+    items: u64,
+    difference: Option<f64>,
+    d: Option<Clustered>,
+    wild: Option<(f64, u64)>,
+) -> ClusteredRow {
     ClusteredRow {
-        measure: t.rate.clone(),
+        measure: measure.into(),
         level: None,
-        model: t.model.clone(),
-        metric: t.metric.clone(),
+        model: model.into(),
+        metric: metric.into(),
         clusters: d.map_or(0, |d| d.clusters),
-        items: t.n,
-        difference: t.difference,
+        items,
+        difference,
         se: d.map(|d| d.se),
         se_independent: d.map(|d| d.se_independent),
         design_effect: d.and_then(|d| d.design_effect()),
@@ -293,28 +296,23 @@ fn truth_clustered(t: &TruthTest, d: Option<Clustered>, wild: Option<(f64, u64)>
     }
 }
 
-fn clustered_row(
-    measure: &str,
-    row: &Comparison,
-    d: Option<Clustered>,
-    wild: Option<(f64, u64)>,
-) -> ClusteredRow {
-    ClusteredRow {
-        measure: measure.into(),
-        level: None,
-        model: row.model.clone(),
-        metric: row.metric.clone(),
-        clusters: d.map_or(0, |d| d.clusters),
-        items: row.n,
-        difference: row.difference,
-        se: d.map(|d| d.se),
-        se_independent: d.map(|d| d.se_independent),
-        design_effect: d.and_then(|d| d.design_effect()),
-        df: d.map(|d| d.test.df),
-        wild_p: wild.map(|w| w.0),
-        wild_draws: wild.map(|w| w.1),
-        note: row.note.clone(),
-    }
+fn truth_clustered(t: &TruthTest, d: Option<Clustered>, wild: Option<(f64, u64)>) -> ClusteredRow {
+    clustered_row((&t.rate, &t.model, &t.metric), t.n, t.difference, d, wild)
+}
+
+fn comparison_clustered(row: &Comparison, d: Option<Clustered>, wild: Option<(f64, u64)>) -> ClusteredRow {
+    let out = clustered_row(("rate", &row.model, &row.metric), row.n, row.difference, d, wild);
+    ClusteredRow { note: row.note.clone(), ..out }
+}
+
+/// The items outside some cells: `all` minus each cell (the items without a cluster value).
+fn minus<'a>(all: PairedCounts, cells: impl IntoIterator<Item = &'a PairedCounts>) -> PairedCounts {
+    cells.into_iter().fold(all, |left, t| PairedCounts {
+        both: left.both.saturating_sub(t.both),
+        model_only: left.model_only.saturating_sub(t.model_only),
+        baseline_only: left.baseline_only.saturating_sub(t.baseline_only),
+        neither: left.neither.saturating_sub(t.neither),
+    })
 }
 
 /// An interval cut to [low, −low] or [0, 1] (rates: low 0; differences: −1; gaps: −2).
