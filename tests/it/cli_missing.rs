@@ -171,6 +171,20 @@ fn counts_without_the_cells_say_so_and_half_of_them_are_refused() {
 }
 
 #[test]
+fn a_clustered_comparison_gets_bounds_but_no_mcnemar_tipping_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path(), 1..=200);
+    let plain = findings(&[s(&h), s(&m)]);
+    let clustered = findings(&[s(&h), s(&m), "--cluster", "g"]);
+    let (p, c) = (&plain["missing"]["rows"][0], &clustered["missing"]["rows"][0]);
+    assert_eq!(c["difference_bounds"], p["difference_bounds"]);
+    assert!(
+        p["tipping_items"].is_u64() && c["tipping_items"].is_null() && c.get("conclusion").is_none(),
+        "{c}"
+    );
+}
+
+#[test]
 fn few_invalid_labels_leave_the_section_out() {
     let dir = tempfile::tempdir().unwrap();
     let [h, m] = fixture(dir.path(), 1..=140);

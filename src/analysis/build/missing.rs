@@ -124,7 +124,10 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
     let n = m.pairs.n();
     let difference = (n > 0).then(|| (m.pairs.model_only as f64 - m.pairs.baseline_only as f64) / n as f64);
     let comparison = comparisons.iter().find(|c| c.model == m.model && c.metric == m.metric);
-    let tipping = comparison.filter(|_| m.slice.is_all()).and_then(|c| {
+    // The tipping point re-runs the McNemar verdict; a clustered comparison's verdict is another
+    // test (and where the invalid items' clusters are is not counted), so it has none.
+    let mcnemar = |c: &&Comparison| c.method.is_none();
+    let tipping = comparison.filter(|_| m.slice.is_all()).filter(mcnemar).and_then(|c| {
         let alpha = effective_alpha(c, settings)?;
         let decide = |b: u64, c: u64| match mcnemar_p(b, c, settings.test) < alpha {
             true if b > c => Conclusion::Higher,

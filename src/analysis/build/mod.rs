@@ -39,6 +39,7 @@ use crate::counts::CountsTable;
 use crate::data::files::audit::AuditRows;
 use crate::error::Result;
 use crate::stats::multiplicity::adjust;
+use std::borrow::Cow;
 
 /// Computes every estimate, interval and test of a run from its counts.
 ///
@@ -54,12 +55,13 @@ pub fn build_findings(
         // Counts read back without --verdict-classes: record the classes the section used.
         settings.verdict_classes.get_or_insert_with(|| v.classes.clone());
     }
+    // Without --cluster the table is used as it is (no copy).
     let (clusters, unclustered) = match &settings.cluster {
         Some(column) => {
             let (c, rest) = clustering::split(counts, column)?;
-            (Some(c), rest)
+            (Some(c), Cow::Owned(rest))
         }
-        None => (None, counts.clone()),
+        None => (None, Cow::Borrowed(counts)),
     };
     let (own, rest) = unclustered.split_own(&settings.baseline);
     let alone = rest.models.is_empty() && !own.models.is_empty();
@@ -153,8 +155,8 @@ pub fn build_findings(
 /// rates and differences; then adjusts the family again and recomputes the detectable effects.
 pub(crate) fn add_audit(f: &mut Findings, counts: &CountsTable, audits: &[(String, AuditRows)]) {
     let unclustered = match &f.settings.cluster {
-        Some(column) => clustering::without(counts, column),
-        None => counts.clone(),
+        Some(column) => Cow::Owned(clustering::without(counts, column)),
+        None => Cow::Borrowed(counts),
     };
     let (_, rest) = unclustered.split_own(&f.settings.baseline);
     let counts = &rest;
