@@ -100,15 +100,12 @@ impl TryFrom<&InputArgs> for InputPlan {
 
 /// The groupings with the cluster column last (`--cluster`): its levels are the clusters, so
 /// every counting strategy (and the SQL) gives each cluster's tables. Refused with a grouping of
-/// the same column, and with the designs it does not cover yet.
+/// the same column.
 fn with_cluster(mut specs: Vec<GroupingSpec>, args: &InputArgs) -> Result<Vec<GroupingSpec>> {
     let Some(column) = &args.cluster else { return Ok(specs) };
     let refuse = |why: &str| Err(AmplifyError::Usage(format!("--cluster {column}: {why}")));
     if args.group.contains(column) {
         return refuse("the column is also a --group; a column is either a grouping or the clusters");
-    }
-    if args.pair.is_some() || args.sample.is_some() || args.annotator.is_some() || args.repeated {
-        return refuse("clustered inference covers plain, truth and grouped comparisons so far, not --pair or repeated samples; run without --cluster");
     }
     // Each grouping crossed with the clusters: the per-cluster tables of every level, for the
     // clustered gap amplification.

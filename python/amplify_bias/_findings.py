@@ -209,6 +209,11 @@ class Findings:
         return frame((self._doc.get("missing") or {}).get("gaps", []))
 
     @property
+    def missing_pairs(self) -> Any:
+        """Counterfactual pair tests under every assignment of the labels their pairs miss."""
+        return frame((self._doc.get("missing") or {}).get("pairs", []))
+
+    @property
     def missing_invalidity(self) -> Any:
         """Whether a model's invalid labels depend on the truth or a level (one row per level)."""
         rows = [

@@ -117,9 +117,11 @@ pub(crate) struct InputArgs {
     /// (1 − FNR − FPR, higher is better) or overall (lower is better) and test each against the best.
     #[arg(long, value_name = "MEASURE", help_heading = "Conditions")]
     pub rank_by: Option<String>,
-    /// Items are clustered by this baseline column (author, scenario, source): the comparisons'
-    /// intervals and tests become cluster-robust (CR1, t with clusters − 1 df; a wild cluster
-    /// bootstrap p-value below 20 clusters). Items without a value are clusters of their own.
+    /// Items are clustered by this baseline column (author, scenario, source): the comparisons',
+    /// error-rate tests', gap amplification's and pair tests' intervals and tests become
+    /// cluster-robust (CR1, t with clusters − 1 df; a wild cluster bootstrap p-value below 20
+    /// clusters), with repeated samples and against --versus BASE too. Items without a value are
+    /// clusters of their own; a pair belongs to its side A item's cluster.
     #[arg(long, value_name = "COL", help_heading = "Clustered items")]
     pub cluster: Option<String>,
     /// How rows are paired for counting (for diagnosis and tests; every choice gives the same

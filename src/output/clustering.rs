@@ -9,10 +9,18 @@ use std::fmt::Write;
 
 /// The metric, with the error rate of a paired error-rate test ("verdict FNR").
 fn what(r: &crate::analysis::findings::ClusteredRow) -> String {
-    match r.measure.as_str() {
+    let what = match r.measure.as_str() {
         "rate" => r.metric.clone(),
         "gap" => format!("{} gap {}", r.metric, r.level.as_deref().unwrap_or("")),
+        m if m.starts_with("pairs ") => match &r.level {
+            Some(level) => format!("{} {m} ({level})", r.metric),
+            None => format!("{} {m}", r.metric),
+        },
         m => format!("{} {}", r.metric, m.to_uppercase()),
+    };
+    match &r.versus {
+        Some(v) => format!("{what} vs {v}"),
+        None => what,
     }
 }
 

@@ -94,7 +94,11 @@ fn without_baseline(f: &Findings) -> Vec<String> {
 fn tests(f: &Findings) -> Section {
     Section {
         title: "Counterfactual pairs: model against another source".into(),
-        intro: "On the pairs both sources labelled on both sides. Asymmetry: amplification = model asymmetry − other asymmetry, paired t over pairs; both-sides rates: exact McNemar and Tango on the pair-level indicators. Adjusted in the run's family.".into(),
+        intro: match f.clustering.as_ref().filter(|_| f.pair_tests.iter().any(|t| t.method.is_some())) {
+            // --cluster: every tested row's interval and p are the clustered ones.
+            Some(c) => format!("On the pairs both sources labelled on both sides. Asymmetry: amplification = model asymmetry − other asymmetry; both sides: the difference of the pair-level indicators. Δ and p clustered by {} (side A's cluster; CR1 standard errors, t with clusters − 1 df), not the paired t or McNemar. Adjusted in the run's family.", c.column),
+            None => "On the pairs both sources labelled on both sides. Asymmetry: amplification = model asymmetry − other asymmetry, paired t over pairs; both-sides rates: exact McNemar and Tango on the pair-level indicators. Adjusted in the run's family.".into(),
+        },
         headers: ["metric", "model", "versus", "pairs", "measure", "n", "versus %", "model %", "Δ pp", "p", "p adj"]
             .map(String::from)
             .to_vec(),

@@ -84,13 +84,46 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
         .to_vec(),
         rows,
     }];
+    // Only pair tests over the threshold (and no note): no empty comparisons table.
+    out.retain(|s| !s.rows.is_empty() || m.note.is_some());
     if !m.gaps.is_empty() {
         out.push(gaps(m));
+    }
+    if !m.pairs.is_empty() {
+        out.push(pairs(m));
     }
     if !m.invalidity.is_empty() {
         out.push(invalidity(m));
     }
     out
+}
+
+fn pairs(m: &MissingLabels) -> Section {
+    let rows = m
+        .pairs
+        .iter()
+        .map(|p| {
+            vec![
+                p.model.clone(),
+                p.versus.clone(),
+                p.metric.clone(),
+                p.measure.replace('_', " "),
+                p.pairs.to_string(),
+                pct(Some(p.share)),
+                p.difference.map_or("–".into(), |d| format!("{:+.1}", d * 100.0)),
+                pct_ci(Some(p.bounds), true),
+                if p.significant { "yes" } else { "" }.into(),
+            ]
+        })
+        .collect();
+    Section {
+        title: "Counterfactual pairs under missing labels".into(),
+        intro: "Pair tests whose pairs miss a label (invalid, or a source without the item) more than the threshold: the difference over the pairs with all four labels, and its lowest and highest value over every assignment of the missing labels (Manski bounds over every counted pair). No tipping point for pairs.".into(),
+        headers: ["model", "versus", "metric", "measure", "pairs", "incomplete %", "Δ pp (complete)", "bounds pp", "significant"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
 }
 
 fn gaps(m: &MissingLabels) -> Section {
@@ -193,6 +226,20 @@ pub(crate) fn lines(f: &Findings) -> String {
             g.reference,
             g.amplification.map_or("–".into(), |a| format!("{:+.1}", a * 100.0)),
             pct_ci(Some(g.bounds), true)
+        );
+    }
+    for p in m.pairs.iter().filter(|p| p.significant && p.bounds.low <= 0.0 && p.bounds.high >= 0.0) {
+        let _ = writeln!(
+            out,
+            "missing labels {} vs {} {} pairs {}: the significant difference {} pp spans {} pp over every assignment of the labels {} of {} pairs miss",
+            p.model,
+            p.versus,
+            p.metric,
+            p.measure.replace('_', " "),
+            p.difference.map_or("–".into(), |d| format!("{:+.1}", d * 100.0)),
+            pct_ci(Some(p.bounds), true),
+            p.incomplete,
+            p.pairs
         );
     }
     for t in m.invalidity.iter().filter(|t| t.p_value < 0.05) {

@@ -24,6 +24,28 @@ impl ClusterSum {
     }
 }
 
+/// Items that are clusters of their own (no cluster value), known only by their count k, Σy and
+/// Σy², as cluster entries that give every CR1 variance exactly: each singleton adds
+/// (y_i − ȳ)² (or, in a level difference, (y_i − ȳ_L)²/N_L²) to the sandwich's middle, and the
+/// sum of those over the singletons is k·ȳ² − 2ȳ·Σy + Σy² whatever the individual values. So
+/// any k values with the same Σy and Σy² give the same variances: here k − 1 copies of u and one
+/// v, the real solution of (k − 1)u + v = Σy, (k − 1)u² + v² = Σy² (it exists because
+/// kΣy² ≥ (Σy)², Cauchy–Schwarz). They are not the items' values, so the wild cluster bootstrap
+/// (which flips each cluster's sign) must not use them; callers that know the values (0/1
+/// labels) give those instead.
+pub fn singletons_from_sums(k: u64, sum: f64, sum_sq: f64) -> Vec<ClusterSum> {
+    match k {
+        0 => Vec::new(),
+        1 => vec![ClusterSum::one(1, sum)],
+        _ => {
+            let (kf, m) = (k as f64, (k - 1) as f64);
+            let root = (m * (kf * sum_sq - sum * sum)).max(0.0).sqrt();
+            let u = (sum * m + root) / (kf * m);
+            vec![ClusterSum { n: 1, sum: u, copies: k - 1 }, ClusterSum::one(1, sum - m * u)]
+        }
+    }
+}
+
 /// A mean with its clustered and its independent-items standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Clustered {

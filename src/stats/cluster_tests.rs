@@ -152,3 +152,29 @@ fn a_level_difference_matches_statsmodels_with_clusters_across_levels() {
     assert!((d.test.p_value - 0.6043899255544816).abs() < 1e-10, "{}", d.test.p_value);
     assert!((d.se_independent - 0.16627480059531569).abs() < 1e-12, "{}", d.se_independent);
 }
+
+#[test]
+fn singletons_known_by_their_sums_give_the_same_variance_as_their_values() {
+    // Fractional item values (means of repeated samples): 9 clusters, then k singletons whose
+    // values are only known as k, Σy, Σy². The stand-ins must give the CR1 mean of the values
+    // themselves, for every k (0, 1, 2 and many) and for values of both signs.
+    let mut rng = SplitMix64::new(11);
+    for k in [0u64, 1, 2, 3, 17, 200] {
+        let clusters: Vec<ClusterSum> =
+            (0..9).map(|g| ClusterSum::one(2 + g % 4, rng.uniform() * 3.0 - 1.0)).collect();
+        let values: Vec<f64> = (0..k).map(|_| rng.uniform() * 2.0 - 1.0).collect();
+        let (sum, sum_sq) = (values.iter().sum::<f64>(), values.iter().map(|v| v * v).sum::<f64>());
+        let stand_ins = singletons_from_sums(k, sum, sum_sq);
+        assert_eq!(stand_ins.iter().map(|c| c.copies).sum::<u64>(), k);
+        let given: Vec<ClusterSum> = clusters.iter().copied().chain(stand_ins).collect();
+        let known: Vec<ClusterSum> =
+            clusters.iter().copied().chain(values.iter().map(|&v| ClusterSum::one(1, v))).collect();
+        let (a, b) = (cr1_mean(&given, 7.0, 0.95).unwrap(), cr1_mean(&known, 7.0, 0.95).unwrap());
+        assert_eq!((a.clusters, a.items), (b.clusters, b.items));
+        assert!((a.se - b.se).abs() < 1e-12 * b.se.max(1.0), "k {k}: {} vs {}", a.se, b.se);
+        assert!((a.test.estimate - b.test.estimate).abs() < 1e-12);
+    }
+    // Equal values (k·Σy² = (Σy)²): both stand-ins equal the value.
+    let same = singletons_from_sums(4, 2.0, 1.0);
+    assert!(same.iter().all(|c| (c.sum - 0.5).abs() < 1e-12), "{same:?}");
+}

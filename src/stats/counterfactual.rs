@@ -85,6 +85,19 @@ impl JointPairs {
     }
 }
 
+/// The pair-level value whose mean a model-vs-source pair test estimates, from the labels
+/// [versus A, versus B, model A, model B]: for `asymmetry` the model's asymmetry minus the versus
+/// source's, (m_B − m_A) − (v_B − v_A) ∈ [−2, 2]; for `both_sides` (`affirms_both`) the
+/// difference of the indicators "1 (0) on both sides", [m_A = m_B = 1] − [v_A = v_B = 1].
+pub fn pair_value(measure: &str, [va, vb, ma, mb]: [i64; 4]) -> f64 {
+    let both = |v: i64| f64::from(u8::from(ma == v && mb == v)) - f64::from(u8::from(va == v && vb == v));
+    match measure {
+        "both_sides" => both(1),
+        "affirms_both" => both(0),
+        _ => ((mb - ma) - (vb - va)) as f64,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,6 +123,36 @@ fn first_change(cap: u64, changed: impl Fn(u64) -> bool) -> Option<u64> {
     Some(hi)
 }
 
+/// Worst- and best-case bounds of a pair test's mean over every counted pair (Manski 1990, as
+/// above), from the pairs' 81-cell table (`counts::pair_cell`): each label in state 2 (invalid,
+/// or the source lacks the item) can be 0 or 1 whatever the others, so the extremes are attained
+/// pair by pair: the lower bound is Σ over cells of n × the least `value` over the cell's
+/// completions, divided by the pairs; the upper bound likewise with the greatest.
+///
+/// Edge case: `None` when no pair is counted.
+pub fn pair_bounds(cells: &[u64], value: impl Fn([i64; 4]) -> f64) -> Option<Interval> {
+    let total: u64 = cells.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let (mut low, mut high) = (0.0, 0.0);
+    for (cell, &n) in cells.iter().enumerate().filter(|(_, &n)| n > 0) {
+        let states = [cell % 3, cell / 3 % 3, cell / 9 % 3, cell / 27 % 3];
+        let open: Vec<usize> = (0..4).filter(|&k| states[k] == 2).collect();
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for mask in 0..1u32 << open.len() {
+            let mut labels = states.map(|s| s as i64);
+            for (bit, &k) in open.iter().enumerate() {
+                labels[k] = i64::from(mask >> bit & 1);
+            }
+            let v = value(labels);
+            (lo, hi) = (lo.min(v), hi.max(v));
+        }
+        (low, high) = (low + n as f64 * lo, high + n as f64 * hi);
+    }
+    Some(Interval::new(low / total as f64, high / total as f64))
+}
+
 #[cfg(test)]
 #[path = "missing_bounds_tests.rs"]
 mod tests;

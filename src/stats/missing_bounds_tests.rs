@@ -176,3 +176,52 @@ fn a_strong_result_is_robust_and_a_weak_one_tips() {
     assert!((mcnemar_p(12, 3, McNemarVariant::Exact) - 0.03515625).abs() < 1e-12);
     assert_eq!(tipping_point(&p, &c, &decide).items, Some(1));
 }
+
+#[test]
+fn pair_bounds_are_the_extremes_over_every_assignment_of_the_pairs() {
+    use crate::counts::{pair_cell, PAIR_CELLS};
+    use crate::stats::counterfactual::pair_value;
+    // By hand: one pair (v 1, 0; m missing, 1) and one complete pair (v 0, 0; m 1, 1). Asymmetry
+    // values: the first is (1 − m_A) − (0 − 1) ∈ {1, 2}, the second 0: bounds [0.5, 1.0].
+    let mut cells = vec![0u64; PAIR_CELLS];
+    cells[pair_cell(1, 0, 2, 1)] += 1;
+    cells[pair_cell(0, 0, 1, 1)] += 1;
+    let b = pair_bounds(&cells, |c| pair_value("asymmetry", c)).unwrap();
+    assert_eq!((b.low, b.high), (0.5, 1.0));
+    assert_eq!(pair_bounds(&[0; PAIR_CELLS], |c| pair_value("asymmetry", c)), None);
+    // Random sets of up to 7 pairs with up to 12 missing labels: every joint assignment.
+    let mut rng = SplitMix64::new(5);
+    for case in 0..150 {
+        let pairs: Vec<[usize; 4]> = (0..1 + rng.below(7))
+            .map(|_| [0; 4].map(|_| if rng.bernoulli(0.3) { 2 } else { rng.below(2) }))
+            .collect();
+        let open: Vec<(usize, usize)> = pairs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| (0..4).filter(move |&k| p[k] == 2).map(move |k| (i, k)))
+            .collect();
+        if open.len() > 12 {
+            continue;
+        }
+        let mut cells = vec![0u64; PAIR_CELLS];
+        for p in &pairs {
+            cells[pair_cell(p[0], p[1], p[2], p[3])] += 1;
+        }
+        for measure in ["asymmetry", "both_sides", "affirms_both"] {
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for mask in 0..1u32 << open.len() {
+                let mut filled: Vec<[i64; 4]> = pairs.iter().map(|p| p.map(|s| s as i64)).collect();
+                for (bit, &(i, k)) in open.iter().enumerate() {
+                    filled[i][k] = i64::from(mask >> bit & 1);
+                }
+                let mean = filled.iter().map(|&c| pair_value(measure, c)).sum::<f64>() / pairs.len() as f64;
+                (lo, hi) = (lo.min(mean), hi.max(mean));
+            }
+            let b = pair_bounds(&cells, |c| pair_value(measure, c)).unwrap();
+            assert!(
+                (b.low - lo).abs() < 1e-12 && (b.high - hi).abs() < 1e-12,
+                "case {case} {measure}: {b:?} vs [{lo}, {hi}]"
+            );
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! counts files and merged shards; counts files without the cross-classified columns.
 
 use crate::common::{amplify, assert_user_error, findings, write};
+use crate::schema::{errors, validator};
 use std::path::{Path, PathBuf};
 
 /// 200 items, metric `a` (1 on every 4th item), grouping `g` (x: 1–100, y: 101–200). The model
@@ -207,4 +208,36 @@ fn the_report_shows_the_section_with_names_escaped() {
     let invalidity =
         &html[html.find("<h2>Invalid model labels by truth and level</h2>").expect("tests shown")..];
     assert!(invalidity.contains("x 0/100 (0.0); y 60/100 (60.0)"), "{invalidity}");
+}
+
+#[test]
+fn pair_tests_are_bounded_over_every_assignment_of_missing_labels() {
+    // 20 pairs: human x on side A = i mod 2, side B = ⌊i/2⌋ mod 2; the model's A = [i mod 3 = 0],
+    // B = [i mod 4 < 2], except B invalid ("n/a") for i = 1, 6, 11, 16 and no A item for i = 19.
+    // Python by hand (itertools over each incomplete pair's completions, the session's
+    // /tmp/fx/pairs_missing.py): asymmetry over the 15 complete pairs 0.13333333333333333,
+    // bounds [0.0, 0.25]; both sides 0.0, bounds [-0.1, -0.05].
+    let dir = tempfile::tempdir().unwrap();
+    let (mut human, mut model) = ("id,pair,side,x\n".to_string(), "id,x\n".to_string());
+    for i in 0..20u32 {
+        human += &format!("a{i},p{i},A,{}\nb{i},p{i},B,{}\n", i % 2, (i / 2) % 2);
+        if i != 19 {
+            model += &format!("a{i},{}\n", u8::from(i % 3 == 0));
+        }
+        let b = if [1, 6, 11, 16].contains(&i) { "n/a".to_string() } else { u8::from(i % 4 < 2).to_string() };
+        model += &format!("b{i},{b}\n");
+    }
+    let h = write(dir.path(), "human.csv", &human).display().to_string();
+    let m = write(dir.path(), "model.csv", &model).display().to_string();
+    let f = findings(&[&h, &m, "--pair", "pair", "--variant", "side", "--variants", "A,B"]);
+    let rows = f["missing"]["pairs"].as_array().expect("pair rows");
+    let get = |measure: &str| rows.iter().find(|r| r["measure"] == measure).expect(measure);
+    let a = get("asymmetry");
+    assert_eq!((a["pairs"].as_u64(), a["incomplete"].as_u64()), (Some(20), Some(5)));
+    assert!((a["difference"].as_f64().unwrap() - 0.13333333333333333).abs() < 1e-12, "{a}");
+    assert_eq!((a["bounds"][0].as_f64(), a["bounds"][1].as_f64()), (Some(0.0), Some(0.25)));
+    let b = get("both_sides");
+    assert!((b["bounds"][0].as_f64().unwrap() - -0.1).abs() < 1e-12, "{b}");
+    assert!((b["bounds"][1].as_f64().unwrap() - -0.05).abs() < 1e-12, "{b}");
+    assert_eq!(errors(&validator(), &f), Vec::<String>::new());
 }

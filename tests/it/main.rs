@@ -9,6 +9,7 @@ mod architecture;
 mod bad_inputs;
 mod cli_audit;
 mod cli_cluster;
+mod cli_cluster_designs;
 mod cli_compare;
 mod cli_data;
 mod cli_datasets;

@@ -338,3 +338,32 @@ def test_clustered_and_missing_sections_equal_the_cli(tmp_path):
     assert got.missing.height == len(rows) > 0
     assert got.missing["difference_bounds_low"][0] == rows[0]["difference_bounds"][0]
     assert got.missing_invalidity.height == sum(len(t["levels"]) for t in expected["missing"]["invalidity"])
+
+
+def test_pair_bounds_and_clustered_pair_tests_equal_the_cli(tmp_path):
+    # 40 pairs in 10 authors (both items of a pair carry it); the model has no label on side B of
+    # every 5th pair.
+    rows = [(f"{s}{i}", f"p{i}", s, f"u{i // 4}") for i in range(40) for s in ("A", "B")]
+    human = pl.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "pair": [r[1] for r in rows],
+            "side": [r[2] for r in rows],
+            "author": [r[3] for r in rows],
+            "x": [(k * 7) % 3 == 0 for k in range(80)],
+        }
+    ).with_columns(pl.col("x").cast(pl.Int64))
+    model = pl.DataFrame(
+        {"id": [r[0] for r in rows], "x": [None if r[2] == "B" and k % 10 == 1 else (k * 5) % 4 // 2 for k, r in enumerate(rows)]}
+    )
+    h, m = tmp_path / "human.parquet", tmp_path / "model.parquet"
+    human.write_parquet(h)
+    model.write_parquet(m)
+    pairs = ["--pair", "pair", "--variant", "side", "--variants", "A,B", "--cluster", "author"]
+    got = ab.compare(h, [m], pair="pair", variant="side", variants=["A", "B"], cluster="author")
+    expected = cli_findings(h, m, *pairs)
+    assert got.to_dict()["pair_tests"] == expected["pair_tests"]
+    assert expected["pair_tests"][0]["method"].startswith("clustered by author")
+    bounded = expected["missing"]["pairs"]
+    assert got.missing_pairs.height == len(bounded) > 0
+    assert got.missing_pairs["bounds_low"].to_list() == [r["bounds"][0] for r in bounded]

@@ -149,6 +149,7 @@ fn pair_tests(cells: &PairCells, verdict: bool, baseline: &str, s: &Settings) ->
         p_adjusted: None,
         significant: false,
         note: note.clone(),
+        method: None,
     };
     let confidence = s.confidence.get();
     let mut asymmetry = row("asymmetry");

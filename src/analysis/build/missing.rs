@@ -3,13 +3,14 @@
 //! group level (see `stats::missing_bounds`).
 
 use crate::analysis::findings::{
-    Comparison, Findings, GroupRow, InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingRow,
-    Settings,
+    Comparison, Findings, GroupRow, InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingPair,
+    MissingRow, PairTest, Settings,
 };
 use crate::counts::{CountsTable, InvalidCells, MetricCounts};
 use crate::stats::binomial::mcnemar_p;
+use crate::stats::counterfactual::pair_value;
 use crate::stats::homogeneity::homogeneity;
-use crate::stats::missing_bounds::{manski_bounds, tipping_point, Conclusion};
+use crate::stats::missing_bounds::{manski_bounds, pair_bounds, tipping_point, Conclusion};
 use crate::stats::Interval;
 
 /// Share of matched items with an invalid label above which a comparison is bounded.
@@ -27,7 +28,8 @@ pub(crate) fn section(counts: &CountsTable, f: &Findings) -> Option<MissingLabel
         }
     }
     let gaps = if f.settings.versus_only { Vec::new() } else { gap_rows(counts, &f.groups) };
-    if rows.is_empty() && gaps.is_empty() && unknown == 0 {
+    let pairs = pair_rows(counts, &f.pair_tests);
+    if rows.is_empty() && gaps.is_empty() && pairs.is_empty() && unknown == 0 {
         return None;
     }
     // Against the baseline first; each comparison's rows together: all items, truth 1, truth 0.
@@ -45,7 +47,7 @@ pub(crate) fn section(counts: &CountsTable, f: &Findings) -> Option<MissingLabel
     let note = (unknown > 0).then(|| {
         format!("{unknown} comparison(s) over the threshold have no bounds: their counts do not say where the invalid labels fall (repeated samples, or counts files written before these columns)")
     });
-    Some(MissingLabels { threshold: THRESHOLD, rows, gaps, invalidity, note })
+    Some(MissingLabels { threshold: THRESHOLD, rows, gaps, pairs, invalidity, note })
 }
 
 /// Adds the rows of one counts table's comparisons (all items and per truth value) over the
@@ -65,6 +67,39 @@ fn bound_rows(
         r
     }));
     candidates.iter().filter(|m| m.invalid_cells.is_none()).count()
+}
+
+/// The pair tests over all pairs whose pairs miss a label more than [`THRESHOLD`] of the time:
+/// their difference's bounds over every assignment of the missing labels.
+fn pair_rows(counts: &CountsTable, tests: &[PairTest]) -> Vec<MissingPair> {
+    let mut out = Vec::new();
+    for t in tests.iter().filter(|t| t.group_by.is_none()) {
+        let found = counts
+            .pairs
+            .iter()
+            .find(|p| p.versus == t.versus && p.model == t.model && p.metric == t.metric && p.slice.is_all());
+        let Some(cells) = found else { continue };
+        let pairs = cells.total();
+        let incomplete = pairs - cells.joint().n();
+        let share = incomplete as f64 / pairs.max(1) as f64;
+        if share <= THRESHOLD {
+            continue;
+        }
+        let Some(bounds) = pair_bounds(&cells.cells, |c| pair_value(&t.measure, c)) else { continue };
+        out.push(MissingPair {
+            versus: t.versus.clone(),
+            model: t.model.clone(),
+            metric: t.metric.clone(),
+            measure: t.measure.clone(),
+            pairs,
+            incomplete,
+            share,
+            difference: t.difference,
+            bounds,
+            significant: t.significant,
+        });
+    }
+    out
 }
 
 /// The gap amplification of each tested group level (the behaviour's rate) whose items or the

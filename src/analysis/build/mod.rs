@@ -63,6 +63,7 @@ pub fn build_findings(
         }
         None => (None, Cow::Borrowed(counts)),
     };
+    let original = counts;
     let (own, rest) = unclustered.split_own(&settings.baseline);
     let alone = rest.models.is_empty() && !own.models.is_empty();
     let counts = &rest;
@@ -131,9 +132,15 @@ pub fn build_findings(
     if let (Some(c), Some(k)) = (&clusters, &mut findings.clustering) {
         let gaps = clustering::apply_groups(&mut findings.groups, c, counts, &settings_copy);
         k.rows.extend(gaps);
+        k.rows.extend(clustering::apply_pairs(&mut findings.pair_tests, c, counts, &settings_copy));
     }
     findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());
     findings.versus = versus::versus_section(counts, &settings_copy, &findings)?;
+    if let (Some(column), Some(v), Some(k)) =
+        (&settings_copy.cluster, &mut findings.versus, &mut findings.clustering)
+    {
+        k.rows.extend(clustering::apply_versus(v, original, column, &settings_copy)?);
+    }
     findings.ranking = ranking::ranking(&findings, counts, &settings_copy)?;
     if settings_copy.versus_only {
         // Only the conditions against BASE: the comparisons with the baseline leave the family.

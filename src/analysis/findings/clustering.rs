@@ -23,8 +23,13 @@ pub struct Clustering {
 pub struct ClusteredRow {
     /// `rate` (the comparison: rates and their difference), `fnr` or `fpr` (the paired
     /// error-rate test on the truth-positive or truth-negative items), `gap` (a level's gap
-    /// amplification: its paired difference minus the reference's).
+    /// amplification: its paired difference minus the reference's), `pairs asymmetry`, `pairs
+    /// both_sides` or `pairs affirms_both` (a counterfactual pair test; the unit is the pair).
     pub measure: String,
+    /// The source compared with when not the baseline (`--versus BASE`, or a pair test against
+    /// the first model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versus: Option<String>,
     /// The group level and its reference (`gap` rows: `grouping=level vs reference`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,

@@ -94,6 +94,9 @@ pub struct PairTest {
     pub significant: bool,
     /// Why the row is not tested, when it is not.
     pub note: Option<String>,
+    /// How the row was tested when not as above (`--cluster`: CR1 over side A's clusters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// On pairs whose side A the truth finds not at fault (e.g. the crowd's verdict of the original

@@ -18,6 +18,10 @@ pub struct MissingLabels {
     /// threshold, under every assignment of the invalid labels.
     #[serde(default)]
     pub gaps: Vec<MissingGap>,
+    /// The counterfactual pair tests (all pairs) with more than `threshold` of their pairs
+    /// missing a label, under every assignment of the missing labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<MissingPair>,
     /// Whether the model's invalid labels depend on the truth or a grouping's level.
     pub invalidity: Vec<InvalidityTest>,
     /// Why some comparisons over the threshold have no bounds (their counts do not say where
@@ -68,6 +72,32 @@ pub struct MissingRow {
     pub tipping_share: Option<f64>,
     /// No assignment of the invalid labels changes the conclusion (`None` without a conclusion).
     pub robust: Option<bool>,
+}
+
+/// One pair test (model against a source over all pairs) under every assignment of the labels
+/// its pairs miss (invalid, or a source without the item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingPair {
+    /// The source compared with (the baseline or the first model).
+    pub versus: String,
+    /// Model.
+    pub model: String,
+    /// Metric.
+    pub metric: String,
+    /// The pair test's measure: `asymmetry`, `both_sides` or `affirms_both`.
+    pub measure: String,
+    /// Complete pairs counted: the bounds' denominator.
+    pub pairs: u64,
+    /// Pairs with at least one of the four labels missing.
+    pub incomplete: u64,
+    /// `incomplete / pairs`.
+    pub share: f64,
+    /// The difference from the pairs with all four labels (the pair test's).
+    pub difference: Option<f64>,
+    /// The difference over every counted pair, at its lowest and highest.
+    pub bounds: Interval,
+    /// Whether the pair test is significant (adjusted, in the run's family).
+    pub significant: bool,
 }
 
 /// One level's gap amplification (model gap − baseline gap, against the reference level) under

@@ -31,7 +31,7 @@ pub use leakage::{
     LeakageAmplification, LeakageReport, LeakageSettings, LeakingWord, LevelCount, SourceLeakage,
     LEAKAGE_SCHEMA,
 };
-pub use missing::{InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingRow};
+pub use missing::{InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingPair, MissingRow};
 pub use power::{PowerQuestion, PowerReport, PowerRow, POWER_SCHEMA};
 pub use ranking::{RankRow, Ranking};
 pub use repeats::{InstabilityRow, RepeatSettings};

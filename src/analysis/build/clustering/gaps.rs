@@ -1,9 +1,9 @@
 //! Clustered gap amplification: each grouping is also counted crossed with the clusters, so a
 //! level's and the reference's residual sums per cluster are known (clusters may span levels).
 
-use super::{clamp, clustered_row, minus, ClusterCounts, Crossed};
+use super::{clamp, clustered_row, minus, singles, ClusterCounts, Crossed, Value};
 use crate::analysis::findings::{ClusteredRow, GroupRow, Settings};
-use crate::counts::{CountsTable, PairedCounts};
+use crate::counts::{CountsTable, MetricCounts, Moments};
 use crate::stats::cluster::{cr1_level_difference, Clustered, LevelResiduals};
 use std::collections::BTreeMap;
 
@@ -27,7 +27,7 @@ pub(crate) fn apply_groups(
     let mut rows = Vec::new();
     for g in groups.iter_mut().filter(|g| g.measure == "rate" && g.p_value.is_some()) {
         let (Some(l), Some(r)) = (table(g, &g.level), table(g, &g.reference)) else { continue };
-        let Some(d) = gap(g, l.pairs, r.pairs, c, settings) else { continue };
+        let Some(d) = gap(g, (l, r), c, settings) else { continue };
         g.amplification_ci = Some(clamp(d.test.interval, -2.0));
         g.amplification_se = Some(d.se);
         g.p_value = Some(d.test.p_value);
@@ -38,21 +38,22 @@ pub(crate) fn apply_groups(
     rows
 }
 
-/// The clustered difference of a level's and the reference's paired differences.
+/// The clustered difference of a level's and the reference's paired differences (item values:
+/// 0/1 labels, or item means of repeated samples).
 fn gap(
     g: &GroupRow,
-    level: PairedCounts,
-    reference: PairedCounts,
+    (level, reference): (&MetricCounts, &MetricCounts),
     c: &ClusterCounts,
     settings: &Settings,
 ) -> Option<Clustered> {
-    let mean =
-        |t: &PairedCounts| (t.n() > 0).then(|| (t.model_only as f64 - t.baseline_only as f64) / t.n() as f64);
+    let binary = level.moments.is_none() && reference.moments.is_none();
+    let (level, reference) = (level.item_moments(), reference.item_moments());
+    let mean = |t: &Moments| (t.n > 0).then(|| t.difference_sums().0 / t.n as f64);
     let (d_l, d_r) = (mean(&level)?, mean(&reference)?);
-    // Σ e² = Σ d² − n·mean² per level (d ∈ {−1, 0, 1}).
-    let sq = |t: &PairedCounts, m: f64| (t.model_only + t.baseline_only) as f64 - t.n() as f64 * m * m;
+    // Σ e² = Σ d² − n·mean² per level.
+    let sq = |t: &Moments, m: f64| t.difference_sums().1 - t.n as f64 * m * m;
     let mut by_cluster: BTreeMap<&str, LevelResiduals> = BTreeMap::new();
-    let mut singles = Vec::new();
+    let mut outside = Vec::new();
     for (name, all, mean, in_level) in [(&g.level, level, d_l, true), (&g.reference, reference, d_r, false)] {
         let cells: Vec<&Crossed> = c
             .crossed
@@ -61,9 +62,9 @@ fn gap(
                 x.grouping == g.group_by && x.level == *name && x.model == g.model && x.metric == g.metric
             })
             .collect();
-        let outside = minus(all, cells.iter().map(|x| &x.table));
+        let rest = minus(all, cells.iter().map(|x| &x.table));
         for x in cells {
-            let e = x.table.model_only as f64 - x.table.baseline_only as f64 - x.table.n() as f64 * mean;
+            let e = x.table.difference_sums().0 - x.table.n as f64 * mean;
             let entry = by_cluster.entry(&x.cluster).or_insert(LevelResiduals {
                 level: 0.0,
                 reference: 0.0,
@@ -75,16 +76,16 @@ fn gap(
                 entry.reference += e
             }
         }
-        // Items without a cluster: each its own cluster.
-        let o = outside;
-        for (copies, d) in [(o.model_only, 1.0), (o.baseline_only, -1.0), (o.both + o.neither, 0.0)] {
-            let e = d - mean;
+        // Items without a cluster: each its own cluster (a singleton's term needs only Σ and Σ²
+        // of the values, so stand-ins serve for item means).
+        for s in singles(&rest, Value::Difference, binary) {
+            let e = s.sum - mean;
             let (level, reference) = if in_level { (e, 0.0) } else { (0.0, e) };
-            singles.push(LevelResiduals { level, reference, copies });
+            outside.push(LevelResiduals { level, reference, copies: s.copies });
         }
     }
     let clusters: Vec<LevelResiduals> =
-        by_cluster.into_values().chain(singles.into_iter().filter(|s| s.copies > 0)).collect();
+        by_cluster.into_values().chain(outside.into_iter().filter(|s| s.copies > 0)).collect();
     let sum_sq = sq(&level, d_l) + sq(&reference, d_r);
-    cr1_level_difference((d_l, d_r), (level.n(), reference.n()), &clusters, sum_sq, settings.confidence.get())
+    cr1_level_difference((d_l, d_r), (level.n, reference.n), &clusters, sum_sq, settings.confidence.get())
 }

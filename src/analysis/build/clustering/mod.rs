@@ -5,14 +5,16 @@
 //! does the same for the groups' gap amplification.
 
 use crate::analysis::findings::{ClusteredRow, Clustering, Comparison, Settings, TruthTest};
-use crate::counts::{CountsTable, PairedCounts, CROSS};
+use crate::counts::{CountsTable, MetricCounts, Moments, PairCells, CROSS};
 use crate::error::{AmplifyError, Result};
-use crate::stats::cluster::{cr1_mean, wild_cluster_p, ClusterSum, Clustered};
+use crate::stats::cluster::{cr1_mean, singletons_from_sums, wild_cluster_p, ClusterSum, Clustered};
 use crate::stats::Interval;
 
 mod gaps;
+mod pairs;
 
 pub(crate) use gaps::apply_groups;
+pub(crate) use pairs::apply_pairs;
 
 /// Below this many clusters the wild cluster bootstrap p-value is reported too.
 const WILD_BELOW: u64 = 20;
@@ -23,14 +25,17 @@ const WARN_BELOW: u64 = 10;
 pub(crate) struct ClusterCounts {
     /// The column.
     column: String,
-    /// Per (model, metric, truth value) the 2×2 table of each cluster (`None`: all items).
-    tables: Vec<(String, String, Option<bool>, PairedCounts)>,
+    /// Per (model, metric, truth value) the item-level sums of each cluster (`None`: all items).
+    tables: Vec<(String, String, Option<bool>, Moments)>,
     /// Clusters among the baseline's items.
     clusters: u64,
     /// Baseline items without a cluster value.
     singletons: u64,
     /// Each grouping crossed with the clusters: (grouping, level, cluster, model, metric, table).
     crossed: Vec<Crossed>,
+    /// The counterfactual pairs' tables by side A's cluster, and by a grouping crossed with the
+    /// clusters (`G × COL`).
+    pairs: Vec<PairCells>,
 }
 
 /// One cell of a grouping crossed with the clusters.
@@ -40,7 +45,7 @@ struct Crossed {
     cluster: String,
     model: String,
     metric: String,
-    table: PairedCounts,
+    table: Moments,
 }
 
 /// Splits the cluster column's rows (a grouping named like the column) out of the table; fails
@@ -52,11 +57,11 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
             "--cluster {column}: the counts have no rows for this column; count with --cluster {column}"
         )));
     };
-    let tables: Vec<(String, String, Option<bool>, PairedCounts)> = counts
+    let tables: Vec<(String, String, Option<bool>, Moments)> = counts
         .metrics
         .iter()
-        .filter(|m| of_cluster(&m.slice) && m.moments.is_none())
-        .map(|m| (m.model.clone(), m.metric.clone(), m.slice.truth, m.pairs))
+        .filter(|m| of_cluster(&m.slice))
+        .map(|m| (m.model.clone(), m.metric.clone(), m.slice.truth, m.item_moments()))
         .collect();
     let mut levels: Vec<&str> = counts
         .metrics
@@ -66,6 +71,12 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
     levels.sort_unstable();
     levels.dedup();
     let crossed = crossed_cells(counts, column);
+    let pairs = counts
+        .pairs
+        .iter()
+        .filter(|p| p.slice.truth.is_none() && p.slice.grouping().is_some_and(|g| of_clusters(g, column)))
+        .cloned()
+        .collect();
     let mut rest = counts.clone();
     strip(&mut rest, column);
     let found = ClusterCounts {
@@ -74,6 +85,7 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
         clusters: levels.len() as u64,
         singletons: grouping.unassigned,
         crossed,
+        pairs,
     };
     Ok((found, rest))
 }
@@ -91,7 +103,7 @@ fn crossed_cells(counts: &CountsTable, column: &str) -> Vec<Crossed> {
     counts
         .metrics
         .iter()
-        .filter(|m| m.slice.truth.is_none() && m.moments.is_none())
+        .filter(|m| m.slice.truth.is_none())
         .filter_map(|m| {
             let g = m.slice.group.as_ref()?;
             let grouping = g.grouping.strip_suffix(&suffix)?;
@@ -102,7 +114,7 @@ fn crossed_cells(counts: &CountsTable, column: &str) -> Vec<Crossed> {
                 cluster: cluster.into(),
                 model: m.model.clone(),
                 metric: m.metric.clone(),
-                table: m.pairs,
+                table: m.item_moments(),
             })
         })
         .collect()
@@ -136,22 +148,9 @@ pub(crate) fn apply(
     counts: &CountsTable,
     settings: &Settings,
 ) -> Clustering {
-    let mut rows: Vec<ClusteredRow> =
-        comparisons.iter_mut().filter(|r| r.n > 0).map(|r| cluster_row(r, c, settings)).collect();
-    for t in truth_tests.iter_mut().filter(|t| t.n > 0 && t.method.is_none()) {
-        let at_fault = t.rate == "fnr";
-        let found = counts.metrics.iter().find(|m| {
-            m.model == t.model
-                && m.metric == t.metric
-                && m.slice.group.is_none()
-                && m.slice.truth == Some(at_fault)
-        });
-        if let Some(m) = found {
-            rows.push(truth_row(t, m.pairs, c, settings));
-        }
-    }
+    let rows = clustered_rows(comparisons, truth_tests, c, counts, settings);
     let mut notes = vec![
-        "Not yet clustered: the overall score, the groups' error-rate gaps and odds ratios, BiasAmp→ and --versus; their intervals assume independent items".to_string(),
+        "Not yet clustered: the overall score, the groups' error-rate gaps and odds ratios, BiasAmp→, the pairs' own rows and unpaired --versus rows; their intervals assume independent items".to_string(),
     ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
@@ -161,85 +160,155 @@ pub(crate) fn apply(
     Clustering { column: c.column.clone(), clusters: c.clusters, singletons: c.singletons, rows, notes }
 }
 
-/// The clusters' tables of one (model, metric, truth value), and the items outside every
-/// cluster as one table (all items minus the clusters').
-fn cluster_tables(
+/// The comparisons against `--versus BASE` clustered like those against the baseline: the
+/// versus table's own cluster rows (BASE in the baseline's place); the rows name BASE.
+pub(crate) fn apply_versus(
+    v: &mut crate::analysis::findings::Versus,
+    original: &CountsTable,
+    column: &str,
+    settings: &Settings,
+) -> Result<Vec<ClusteredRow>> {
+    let Some(table) = original.versus.iter().find(|t| t.base == v.base) else { return Ok(Vec::new()) };
+    let (c, rest) = split(&table.table, column)?;
+    let mut as_base = settings.clone();
+    as_base.baseline = v.base.clone();
+    let mut rows = clustered_rows(&mut v.comparisons, &mut v.truth_tests, &c, &rest, &as_base);
+    rows.extend(apply_groups(&mut v.groups, &c, &rest, &as_base));
+    for r in &mut rows {
+        r.versus = Some(v.base.clone());
+    }
+    Ok(rows)
+}
+
+/// The clustering rows of the comparisons and the paired error-rate tests (written into them).
+fn clustered_rows(
+    comparisons: &mut [Comparison],
+    truth_tests: &mut [TruthTest],
     c: &ClusterCounts,
-    model: &str,
-    metric: &str,
-    truth: Option<bool>,
-    all: PairedCounts,
-) -> (Vec<PairedCounts>, PairedCounts) {
-    let levels: Vec<PairedCounts> = c
-        .tables
-        .iter()
-        .filter(|(m, k, t, _)| m == model && k == metric && *t == truth)
-        .map(|(_, _, _, p)| *p)
-        .collect();
-    let outside = minus(all, &levels);
-    (levels, outside)
+    counts: &CountsTable,
+    settings: &Settings,
+) -> Vec<ClusteredRow> {
+    let row_of = |model: &str, metric: &str, truth: Option<bool>| {
+        counts.metrics.iter().find(|m| {
+            m.model == model && m.metric == metric && m.slice.group.is_none() && m.slice.truth == truth
+        })
+    };
+    let mut rows: Vec<ClusteredRow> = Vec::new();
+    for r in comparisons.iter_mut().filter(|r| r.n > 0) {
+        if let Some(m) = row_of(&r.model, &r.metric, None) {
+            rows.push(cluster_row(r, m, c, settings));
+        }
+    }
+    let untested = |t: &TruthTest| t.method.as_deref().is_none_or(|m| m == super::repeats::ITEM_LEVEL);
+    for t in truth_tests.iter_mut().filter(|t| t.n > 0 && untested(t)) {
+        if let Some(m) = row_of(&t.model, &t.metric, Some(t.rate == "fnr")) {
+            rows.push(truth_row(t, m, c, settings));
+        }
+    }
+    rows
 }
 
-/// Cluster sums of a value per item (given per table as `value`, and for the items outside every
-/// cluster as three (copies, value) singleton kinds).
-fn sums(
-    levels: &[PairedCounts],
-    value: impl Fn(&PairedCounts) -> f64,
-    singles: [(u64, f64); 3],
-) -> Vec<ClusterSum> {
-    let mut out: Vec<ClusterSum> = levels.iter().map(|t| ClusterSum::one(t.n(), value(t))).collect();
-    out.extend(singles.iter().map(|&(copies, v)| ClusterSum { n: 1, sum: v, copies }));
-    out
+/// The clusters' item-level sums of one (model, metric, truth value).
+fn cluster_tables(c: &ClusterCounts, model: &str, metric: &str, truth: Option<bool>) -> Vec<Moments> {
+    c.tables.iter().filter(|(m, k, t, _)| m == model && k == metric && *t == truth).map(|t| t.3).collect()
 }
 
-/// The paired difference (b − c)/n of the tables, clustered.
-fn difference_sums(levels: &[PairedCounts], o: PairedCounts) -> Vec<ClusterSum> {
-    let singles = [(o.model_only, 1.0), (o.baseline_only, -1.0), (o.both + o.neither, 0.0)];
-    sums(levels, |t| t.model_only as f64 - t.baseline_only as f64, singles)
+/// An item's value whose mean is estimated: the model's or the baseline's label, the paired
+/// difference m − h, or the difference of misses (1 − m) − (1 − h) = h − m (FNR).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Value {
+    Model,
+    Baseline,
+    Difference,
+    Misses,
 }
 
-/// The tables with the discordant cells swapped (a difference of misses: (c − b)/n).
-fn swapped(t: PairedCounts) -> PairedCounts {
-    PairedCounts { model_only: t.baseline_only, baseline_only: t.model_only, ..t }
+impl Value {
+    /// Σ and Σ² of the value over the items of `m`.
+    pub(super) fn sums(self, m: &Moments) -> (f64, f64) {
+        match self {
+            Value::Model => (m.model(), m.model_sq()),
+            Value::Baseline => (m.baseline(), m.baseline_sq()),
+            Value::Difference => m.difference_sums(),
+            Value::Misses => {
+                let (s, q) = m.difference_sums();
+                (-s, q)
+            }
+        }
+    }
+}
+
+/// Every cluster's sum of an item value, and the items outside every cluster (`all` minus the
+/// clusters) as clusters of one. With 0/1 labels (`binary`) the outside values are known exactly
+/// from their sums (each is −1, 0 or 1); with item means (repeated samples) they are stand-ins
+/// with the same Σ and Σ² (exact for CR1, see `singletons_from_sums`), and the second value is
+/// false: the wild bootstrap cannot use them.
+pub(super) fn cluster_sums(
+    levels: &[Moments],
+    all: Moments,
+    value: Value,
+    binary: bool,
+) -> (Vec<ClusterSum>, bool) {
+    let mut out: Vec<ClusterSum> = levels.iter().map(|m| ClusterSum::one(m.n, value.sums(m).0)).collect();
+    let outside = minus(all, levels);
+    out.extend(singles(&outside, value, binary));
+    (out, binary || outside.n == 0)
+}
+
+/// The items of `o` as clusters of one: exact values (−1, 0, 1) when `binary`, else stand-ins.
+pub(super) fn singles(o: &Moments, value: Value, binary: bool) -> Vec<ClusterSum> {
+    let (sum, sum_sq) = value.sums(o);
+    if !binary {
+        return singletons_from_sums(o.n, sum, sum_sq);
+    }
+    // Σ = #(1) − #(−1) and Σ² = #(1) + #(−1).
+    let plus = ((sum_sq + sum) / 2.0).round() as u64;
+    let minus = ((sum_sq - sum) / 2.0).round() as u64;
+    let zero = o.n.saturating_sub(plus + minus);
+    [(plus, 1.0), (minus, -1.0), (zero, 0.0)].map(|(copies, sum)| ClusterSum { n: 1, sum, copies }).to_vec()
 }
 
 /// One comparison: its clusters' sums, the clustered estimates written into the row.
-fn cluster_row(row: &mut Comparison, c: &ClusterCounts, settings: &Settings) -> ClusteredRow {
-    let all = PairedCounts {
-        both: row.both,
-        model_only: row.model_only,
-        baseline_only: row.baseline_only,
-        neither: row.neither,
-    };
-    let (levels, o) = cluster_tables(c, &row.model, &row.metric, None, all);
+fn cluster_row(
+    row: &mut Comparison,
+    m: &MetricCounts,
+    c: &ClusterCounts,
+    settings: &Settings,
+) -> ClusteredRow {
+    let (all, binary) = (m.item_moments(), m.moments.is_none());
+    let levels = cluster_tables(c, &row.model, &row.metric, None);
     let confidence = settings.confidence.get();
-    let difference = difference_sums(&levels, o);
-    let model = sums(
-        &levels,
-        |t| t.model_positive() as f64,
-        [(o.both + o.model_only, 1.0), (o.baseline_only + o.neither, 0.0), (0, 0.0)],
-    );
-    let baseline = sums(
-        &levels,
-        |t| t.baseline_positive() as f64,
-        [(o.both + o.baseline_only, 1.0), (o.model_only + o.neither, 0.0), (0, 0.0)],
-    );
-    let d = cr1_mean(&difference, (all.model_only + all.baseline_only) as f64, confidence);
-    let rate = |s: &[ClusterSum], ones: u64| {
-        cr1_mean(s, ones as f64, confidence).map(|x| clamp(x.test.interval, 0.0))
+    let (difference, exact) = cluster_sums(&levels, all, Value::Difference, binary);
+    let d = cr1_mean(&difference, Value::Difference.sums(&all).1, confidence);
+    let rate = |value: Value| {
+        let (sums, _) = cluster_sums(&levels, all, value, binary);
+        cr1_mean(&sums, value.sums(&all).1, confidence).map(|x| clamp(x.test.interval, 0.0))
     };
     let Some(d) = d else {
         row.note = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
         (row.difference_ci, row.p_value) = (None, None);
         return comparison_clustered(row, None, None);
     };
-    row.baseline_ci = rate(&baseline, all.baseline_positive());
-    row.model_ci = rate(&model, all.model_positive());
+    row.baseline_ci = rate(Value::Baseline);
+    row.model_ci = rate(Value::Model);
     row.difference_ci = Some(clamp(d.test.interval, -1.0));
     row.p_value = Some(d.test.p_value);
     row.method = Some(method(c, &d));
-    let wild = (d.clusters < WILD_BELOW).then(|| wild_cluster_p(&difference, settings.seed)).flatten();
-    comparison_clustered(row, Some(d), wild)
+    let wild = wild_p(&difference, &d, exact, settings);
+    let out = comparison_clustered(row, Some(d), wild);
+    ClusteredRow { note: out.note.or_else(|| no_wild(&d, exact)), ..out }
+}
+
+/// Why a row below [`WILD_BELOW`] clusters has no wild bootstrap p-value.
+fn no_wild(d: &Clustered, exact: bool) -> Option<String> {
+    (d.clusters < WILD_BELOW && !exact).then(|| {
+        "no wild cluster bootstrap: the items without a cluster value are item means known only by their sums".to_string()
+    })
+}
+
+/// The wild cluster bootstrap p-value below [`WILD_BELOW`] clusters, when the values are known.
+fn wild_p(sums: &[ClusterSum], d: &Clustered, exact: bool, settings: &Settings) -> Option<(f64, u64)> {
+    (d.clusters < WILD_BELOW && exact).then(|| wild_cluster_p(sums, settings.seed)).flatten()
 }
 
 fn method(c: &ClusterCounts, d: &Clustered) -> String {
@@ -248,15 +317,13 @@ fn method(c: &ClusterCounts, d: &Clustered) -> String {
 
 /// One paired error-rate test (FNR on the truth-positive items, FPR on the truth-negative ones):
 /// the difference of the model's and the baseline's rates, clustered.
-fn truth_row(t: &mut TruthTest, all: PairedCounts, c: &ClusterCounts, settings: &Settings) -> ClusteredRow {
+fn truth_row(t: &mut TruthTest, m: &MetricCounts, c: &ClusterCounts, settings: &Settings) -> ClusteredRow {
     let at_fault = t.rate == "fnr";
-    let (levels, outside) = cluster_tables(c, &t.model, &t.metric, Some(at_fault), all);
-    let (levels, outside, all) = match at_fault {
-        true => (levels.into_iter().map(swapped).collect(), swapped(outside), swapped(all)),
-        false => (levels, outside, all),
-    };
-    let difference = difference_sums(&levels, outside);
-    let d = cr1_mean(&difference, (all.model_only + all.baseline_only) as f64, settings.confidence.get());
+    let (all, binary) = (m.item_moments(), m.moments.is_none());
+    let levels = cluster_tables(c, &t.model, &t.metric, Some(at_fault));
+    let value = if at_fault { Value::Misses } else { Value::Difference };
+    let (difference, exact) = cluster_sums(&levels, all, value, binary);
+    let d = cr1_mean(&difference, value.sums(&all).1, settings.confidence.get());
     let Some(d) = d else {
         t.method = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
         (t.difference_ci, t.p_value) = (None, None);
@@ -265,8 +332,8 @@ fn truth_row(t: &mut TruthTest, all: PairedCounts, c: &ClusterCounts, settings: 
     t.difference_ci = Some(clamp(d.test.interval, -1.0));
     t.p_value = Some(d.test.p_value);
     t.method = Some(method(c, &d));
-    let wild = (d.clusters < WILD_BELOW).then(|| wild_cluster_p(&difference, settings.seed)).flatten();
-    truth_clustered(t, Some(d), wild)
+    let wild = wild_p(&difference, &d, exact, settings);
+    ClusteredRow { note: no_wild(&d, exact), ..truth_clustered(t, Some(d), wild) }
 }
 
 /// The clustering row of one estimate: what it is (measure, model, metric, items, the estimate)
@@ -280,6 +347,7 @@ fn clustered_row(
 ) -> ClusteredRow {
     ClusteredRow {
         measure: measure.into(),
+        versus: None,
         level: None,
         model: model.into(),
         metric: metric.into(),
@@ -305,13 +373,15 @@ fn comparison_clustered(row: &Comparison, d: Option<Clustered>, wild: Option<(f6
     ClusteredRow { note: row.note.clone(), ..out }
 }
 
-/// The items outside some cells: `all` minus each cell (the items without a cluster value).
-fn minus<'a>(all: PairedCounts, cells: impl IntoIterator<Item = &'a PairedCounts>) -> PairedCounts {
-    cells.into_iter().fold(all, |left, t| PairedCounts {
-        both: left.both.saturating_sub(t.both),
-        model_only: left.model_only.saturating_sub(t.model_only),
-        baseline_only: left.baseline_only.saturating_sub(t.baseline_only),
-        neither: left.neither.saturating_sub(t.neither),
+/// The items outside some cells: `all` minus each cell's sums (the items without a cluster value).
+pub(super) fn minus<'a>(all: Moments, cells: impl IntoIterator<Item = &'a Moments>) -> Moments {
+    cells.into_iter().fold(all, |left, t| Moments {
+        n: left.n.saturating_sub(t.n),
+        sum_model: left.sum_model.saturating_sub(t.sum_model),
+        sum_baseline: left.sum_baseline.saturating_sub(t.sum_baseline),
+        sum_model_sq: left.sum_model_sq.saturating_sub(t.sum_model_sq),
+        sum_baseline_sq: left.sum_baseline_sq.saturating_sub(t.sum_baseline_sq),
+        sum_cross: left.sum_cross.saturating_sub(t.sum_cross),
     })
 }
 

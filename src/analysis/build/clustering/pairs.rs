@@ -1,0 +1,93 @@
+//! Clustered counterfactual pairs: a pair belongs to side A's cluster (a pair with no cluster
+//! value is a cluster of its own), and each model-vs-source pair test — the amplification of the
+//! asymmetry and the both-sides (affirms-both) difference — becomes the CR1 mean of its pair-level
+//! value over the clusters.
+
+use super::{clamp, clustered_row, wild_p, ClusterCounts};
+use crate::analysis::findings::{ClusteredRow, PairTest, Settings};
+use crate::counts::{CountsTable, PairCells, CROSS};
+use crate::stats::cluster::{cr1_mean, ClusterSum};
+use crate::stats::counterfactual::{pair_value, JointPairs};
+
+/// Replaces each pair test's interval and test by the clustered ones; returns the clustering rows.
+pub(crate) fn apply_pairs(
+    tests: &mut [PairTest],
+    c: &ClusterCounts,
+    counts: &CountsTable,
+    settings: &Settings,
+) -> Vec<ClusteredRow> {
+    let mut rows = Vec::new();
+    for t in tests.iter_mut().filter(|t| t.n > 0 && t.difference.is_some()) {
+        let same = |p: &PairCells| p.versus == t.versus && p.model == t.model && p.metric == t.metric;
+        let all = counts.pairs.iter().find(|p| {
+            same(p)
+                && p.slice.truth.is_none()
+                && p.slice.group.as_ref().map(|g| (&g.grouping, &g.level))
+                    == t.group_by.as_ref().zip(t.level.as_ref())
+        });
+        let Some(all) = all else { continue };
+        let levels: Vec<JointPairs> = c
+            .pairs
+            .iter()
+            .filter(|p| same(p) && in_clusters_of(p, t, &c.column))
+            .map(PairCells::joint)
+            .collect();
+        rows.push(pair_row(t, all.joint(), &levels, c, settings));
+    }
+    rows
+}
+
+/// Whether `p` is one cluster's table of the pairs `t` covers (all pairs: the cluster column's
+/// rows; a level L of a grouping G: the rows of `G × COL` at `L × cluster`).
+fn in_clusters_of(p: &PairCells, t: &PairTest, column: &str) -> bool {
+    let Some(g) = &p.slice.group else { return false };
+    match (&t.group_by, &t.level) {
+        (Some(grouping), Some(level)) => {
+            g.grouping == format!("{grouping}{CROSS}{column}")
+                && g.level.split_once(CROSS).is_some_and(|(l, _)| l == level)
+        }
+        _ => g.grouping == column,
+    }
+}
+
+/// One pair test, clustered: each cluster's sum of the pair values, the pairs outside every
+/// cluster as clusters of one (their values are known from the 16 cells).
+fn pair_row(
+    t: &mut PairTest,
+    all: JointPairs,
+    levels: &[JointPairs],
+    c: &ClusterCounts,
+    settings: &Settings,
+) -> ClusteredRow {
+    let measure = t.measure.clone();
+    let value = |cell: [i64; 4]| pair_value(&measure, cell);
+    let sum = |j: &JointPairs| j.cells().map(|(cell, n)| n as f64 * value(cell)).sum::<f64>();
+    let mut outside = all.0;
+    for j in levels {
+        for (o, n) in outside.iter_mut().zip(j.0) {
+            *o = o.saturating_sub(n);
+        }
+    }
+    let mut sums: Vec<ClusterSum> = levels.iter().map(|j| ClusterSum::one(j.n(), sum(j))).collect();
+    sums.extend(JointPairs(outside).cells().map(|(cell, copies)| ClusterSum {
+        n: 1,
+        sum: value(cell),
+        copies,
+    }));
+    let sum_sq: f64 = all.cells().map(|(cell, n)| n as f64 * value(cell).powi(2)).sum();
+    let measure = format!("pairs {}", t.measure);
+    let Some(d) = cr1_mean(&sums, sum_sq, settings.confidence.get()) else {
+        t.note = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
+        (t.difference_ci, t.p_value) = (None, None);
+        let row = clustered_row((&measure, &t.model, &t.metric), t.n, t.difference, None, None);
+        return ClusteredRow { note: t.note.clone(), ..row };
+    };
+    let low = if t.measure == "asymmetry" { -2.0 } else { -1.0 };
+    t.difference_ci = Some(clamp(d.test.interval, low));
+    t.p_value = Some(d.test.p_value);
+    t.method = Some(super::method(c, &d));
+    let wild = wild_p(&sums, &d, true, settings);
+    let row = clustered_row((&measure, &t.model, &t.metric), d.items, Some(d.test.estimate), Some(d), wild);
+    let level = t.group_by.as_ref().zip(t.level.as_ref()).map(|(g, l)| format!("{g}={l}"));
+    ClusteredRow { level, versus: (t.versus != settings.baseline).then(|| t.versus.clone()), ..row }
+}
