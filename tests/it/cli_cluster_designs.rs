@@ -63,7 +63,7 @@ fn near(v: &Value, want: f64, tol: f64) {
     assert!((got - want).abs() < tol, "{got} vs {want}");
 }
 
-fn row<'a>(rows: &'a Value, pick: impl Fn(&Value) -> bool) -> &'a Value {
+fn row(rows: &Value, pick: impl Fn(&Value) -> bool) -> &Value {
     rows.as_array().and_then(|r| r.iter().find(|x| pick(x))).unwrap_or_else(|| panic!("no row in {rows}"))
 }
 
