@@ -70,6 +70,7 @@ impl TryFrom<&InputArgs> for InputPlan {
                 PartialArg::Zero => Partial::Zero,
                 PartialArg::One => Partial::One,
             },
+            cluster: args.cluster.clone(),
         };
         if options.verdict_classes.is_some() {
             check_classes_apply(&options)?;

@@ -68,6 +68,7 @@ pub(super) fn findings(models: &[&str], metrics: &[&str]) -> Findings {
                 p_value: None,
                 p_adjusted: None,
                 significant: false,
+                method: None,
             })
             .collect(),
         truth: vec![],

@@ -3,7 +3,7 @@
 
 use super::{
     CountsTable, GroupingCounts, MetricCounts, ModelCounts, PairCells, PairedCounts, PairingCounts,
-    RepeatCounts, TruthCounts, TruthMoments, VersusTable,
+    RepeatCounts, ScoreSums, SliceScore, TruthCounts, TruthMoments, VersusTable,
 };
 use std::collections::hash_map::{Entry, HashMap};
 use std::hash::Hash;
@@ -50,8 +50,12 @@ impl CountsTable {
             check_invalid_cells(m, &self.models)?;
         }
         for model in &self.models {
-            check_score(model)?;
+            check_score(&model.model, &model.score)?;
         }
+        for s in &self.scores {
+            check_score(&s.model, &s.score)?;
+        }
+        self.check_slice_scores()?;
         self.check_pairs()?;
         self.check_versus()?;
         self.check_classes()?;
@@ -127,6 +131,28 @@ impl CountsTable {
         Ok(())
     }
 
+    /// The clusters' overall-score sums of a model are parts of its own: per grouping they add
+    /// up to at most its items and sums.
+    fn check_slice_scores(&self) -> Result<(), String> {
+        let mut totals: HashMap<(&str, Option<&str>), ScoreSums> = HashMap::new();
+        for s in &self.scores {
+            *totals.entry((s.model.as_str(), s.slice.grouping())).or_default() += s.score;
+        }
+        for ((model, grouping), t) in totals {
+            let Some(all) = self.models.iter().find(|m| m.model == model).map(|m| m.score) else {
+                return Err(format!("model '{model}': cluster score rows but no model row"));
+            };
+            let over = [(t.n, all.n), (t.sum_baseline, all.sum_baseline), (t.sum_model, all.sum_model)];
+            if over.iter().any(|(part, whole)| part > whole) || t.sum_sq_diff > all.sum_sq_diff {
+                return Err(format!(
+                    "model '{model}': the score rows of grouping '{}' add up to more than the model's own score sums",
+                    grouping.unwrap_or("")
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Sums two tables key by key; keys present in only one are kept as they are, in order of
     /// first appearance. Linear in the rows: each list is matched through a map of its keys.
     pub fn merge(mut self, other: CountsTable) -> CountsTable {
@@ -149,6 +175,7 @@ impl CountsTable {
         merge_rows(&mut self.versus, other.versus, |v| v.base.clone());
         merge_rows(&mut self.repeats, other.repeats, |r| (r.source.clone(), r.metric.clone()));
         merge_rows(&mut self.classes, other.classes, |c| (c.source.clone(), c.metric.clone()));
+        merge_rows(&mut self.scores, other.scores, |s| (s.model.clone(), s.slice.clone()));
         self
     }
 }
@@ -243,6 +270,12 @@ impl AddAssign for ModelCounts {
     }
 }
 
+impl AddAssign for SliceScore {
+    fn add_assign(&mut self, s: Self) {
+        self.score += s.score;
+    }
+}
+
 impl AddAssign for PairCells {
     fn add_assign(&mut self, other: Self) {
         for (a, b) in self.cells.iter_mut().zip(&other.cells) {
@@ -292,13 +325,13 @@ fn truth_moments(t: &TruthCounts) -> TruthMoments {
     })
 }
 
-/// The overall-score sums of one model must be possible: with n items scored on k metrics each
-/// item score lies in 0..=k, so Σ B and Σ M are at most n·k, and Σ (M − B)² is at most n·k², at
-/// least |Σ (M − B)| (d² ≥ |d| for whole d) and at least (Σ (M − B))² / n (Cauchy–Schwarz).
-fn check_score(model: &ModelCounts) -> Result<(), String> {
-    let s = &model.score;
+/// The overall-score sums of one model (or one of its clusters) must be possible: with n items
+/// scored on k metrics each item score lies in 0..=k, so Σ B and Σ M are at most n·k, and
+/// Σ (M − B)² is at most n·k², at least |Σ (M − B)| (d² ≥ |d| for whole d) and at least
+/// (Σ (M − B))² / n (Cauchy–Schwarz).
+fn check_score(model: &str, s: &ScoreSums) -> Result<(), String> {
     let (n, k) = (u128::from(s.n), u128::from(s.metrics));
-    let fail = |rule: String| Err(format!("model '{}': {rule}", model.model));
+    let fail = |rule: String| Err(format!("model '{model}': {rule}"));
     let (sb, sm, sq) = (u128::from(s.sum_baseline), u128::from(s.sum_model), u128::from(s.sum_sq_diff));
     if sb > n * k || sm > n * k {
         return fail(format!("score sums ({sb} baseline, {sm} model) exceed score_n × metrics = {n} × {k}"));

@@ -248,6 +248,20 @@ pub struct CountsTable {
     /// Per (source, metric) joint verdict-class tables (`--verdict-classes`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ClassCells>,
+    /// Overall-score sums per (model, cluster) (`--cluster`: the clustered overall score).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<SliceScore>,
+}
+
+/// The overall-score sums of one model over the items of one slice (a cluster of `--cluster`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SliceScore {
+    /// Model.
+    pub model: String,
+    /// The items covered (a group level; never a truth value).
+    pub slice: Slice,
+    /// Their score sums (`metrics` as the model's).
+    pub score: ScoreSums,
 }
 
 impl CountsTable {
@@ -285,12 +299,14 @@ impl CountsTable {
             repeats: self.repeats.iter().filter(|r| has_own && own_model(&r.source)).cloned().collect(),
             versus: Vec::new(),
             classes: self.classes.iter().filter(|c| own_model(&c.source)).cloned().collect(),
+            scores: self.scores.iter().filter(|s| own_model(&s.model)).cloned().collect(),
         };
         let rest = CountsTable {
             metrics: self.metrics.iter().filter(|m| !own_model(&m.model)).cloned().collect(),
             models: self.models.iter().filter(|m| !own_model(&m.model)).cloned().collect(),
             pairs: self.pairs.iter().filter(|p| !own_model(&p.model)).cloned().collect(),
             classes: self.classes.iter().filter(|c| !own_model(&c.source)).cloned().collect(),
+            scores: self.scores.iter().filter(|s| !own_model(&s.model)).cloned().collect(),
             ..self.clone()
         };
         (own, rest)

@@ -11,7 +11,15 @@ use std::fmt::Write;
 fn what(r: &crate::analysis::findings::ClusteredRow) -> String {
     let what = match r.measure.as_str() {
         "rate" => r.metric.clone(),
+        "overall" => "overall score".into(),
         "gap" => format!("{} gap {}", r.metric, r.level.as_deref().unwrap_or("")),
+        "fnr gap" | "fpr gap" => {
+            format!("{} {} gap {}", r.metric, r.measure[..3].to_uppercase(), r.level.as_deref().unwrap_or(""))
+        }
+        "asymmetry" => match &r.level {
+            Some(level) => format!("{} own pair asymmetry ({level})", r.metric),
+            None => format!("{} own pair asymmetry", r.metric),
+        },
         m if m.starts_with("pairs ") => match &r.level {
             Some(level) => format!("{} {m} ({level})", r.metric),
             None => format!("{} {m}", r.metric),

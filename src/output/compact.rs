@@ -205,8 +205,13 @@ pub(crate) fn footer(f: &Findings) -> String {
     if let Some(c) = &f.clustering {
         let _ = writeln!(
             out,
-            "Δ, rates and p: clustered by {} (CR1 standard errors, t with clusters − 1 df); overall: paired t over items. Significant = adjusted p < {:.3}.",
+            "Δ, rates and p: clustered by {} (CR1 standard errors, t with clusters − 1 df); overall: {}. Significant = adjusted p < {:.3}.",
             c.column,
+            if f.overall.iter().any(|o| o.method.as_deref().is_some_and(|m| m.starts_with("clustered"))) {
+                "clustered too"
+            } else {
+                "paired t over items"
+            },
             1.0 - f.settings.confidence.get()
         );
         return out;

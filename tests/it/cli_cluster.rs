@@ -98,7 +98,7 @@ fn paired_error_rates_match_statsmodels_clustered_ols() {
     assert_eq!(fpr["method"], "clustered by author: CR1, t with 15 df");
     let rows = f["clustering"]["rows"].as_array().unwrap();
     let measures: Vec<&str> = rows.iter().filter_map(|r| r["measure"].as_str()).collect();
-    assert_eq!(measures, ["rate", "fnr", "fpr"]);
+    assert_eq!(measures, ["rate", "fnr", "fpr", "overall"]);
 }
 
 #[test]
@@ -136,6 +136,23 @@ fn counts_keep_the_clusters_and_compare_needs_them() {
     let counted = findings(&["--counts", s(&counts), "--cluster", "author"]);
     assert_eq!(counted["comparisons"], direct["comparisons"]);
     assert_eq!(counted["clustering"], direct["clustering"]);
+    assert_eq!(counted["overall"], direct["overall"]);
+    // Each cluster's overall-score sums are a model row with the cluster's level; hand edits
+    // that make them impossible, or put other counts in them, are refused.
+    let text = std::fs::read_to_string(&counts).unwrap();
+    let row = "model,model,\"\",author,c1,\"\",0,0,0,0,0,0,0,0,0,5,2,3,1,";
+    assert!(text.contains(row), "{text}");
+    for (edit, needle) in [
+        (
+            "model,model,\"\",author,c1,\"\",0,0,0,0,0,0,0,0,0,500,2,3,1,",
+            "more than the model's own score sums",
+        ),
+        ("model,model,\"\",author,c1,\"\",0,0,0,0,0,0,7,0,0,5,2,3,1,", "overall-score sums only"),
+    ] {
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, text.replace(row, edit)).unwrap();
+        assert_user_error(amplify().args(["compare", "--counts", s(&bad), "--cluster", "author"]), &[needle]);
+    }
     let plain = dir.path().join("plain.csv");
     amplify().args(["count", s(&h), s(&m), "-o", s(&plain)]).assert().success();
     assert_user_error(
@@ -167,4 +184,53 @@ fn the_terminal_says_how_much_clustering_matters_and_refusals_are_clear() {
     );
     let f = findings(&[s(&one), s(&few), "--cluster", "author"]);
     assert!(f["comparisons"][0]["p_value"].is_null() && f["comparisons"][0]["difference_ci"].is_null());
+}
+
+#[test]
+fn error_rate_gaps_match_statsmodels() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = fixture(dir.path());
+    let args = [
+        "--cluster",
+        "author",
+        "--group",
+        "grp",
+        "--reference",
+        "grp=q",
+        "--truth",
+        "t",
+        "--against-truth",
+        "a",
+        "--min-group",
+        "2",
+    ];
+    let f = findings(&[&[s(&h), s(&m)][..], &args].concat());
+    // statsmodels 0.15.0 (the session's /tmp/fx/error_gaps.py): OLS(y, [1, grp == p]) with
+    // clustered errors (item 1 alone), use_t=True. FNR gap, truth-positive items, y = baseline −
+    // model (the model's misses minus the baseline's), N 41, G 15: params[1] 0.2404761904761904,
+    // bse 0.22340771475769583, conf_int [-0.2386857021142535, 0.7196380830666342], pvalues
+    // 0.2999480520084055, df 14. FPR gap, truth-negative items, y = model − baseline, N 81, G 16:
+    // params[1] -0.2719512195121951, bse 0.08782347841205747, conf_int [-0.45914253266305377,
+    // -0.0847599063613364], pvalues 0.00736873162287965, df 15.
+    let groups = f["groups"].as_array().expect("groups");
+    let gap =
+        |measure: &str| groups.iter().find(|g| g["measure"] == measure && g["level"] == "p").expect(measure);
+    let fnr = gap("fnr");
+    near(&fnr["amplification"], 0.2404761904761904, 1e-14);
+    near(&fnr["amplification_ci"][0], -0.2386857021142535, 1e-12);
+    near(&fnr["amplification_ci"][1], 0.7196380830666342, 1e-12);
+    near(&fnr["p_value"], 0.2999480520084055, 1e-10);
+    near(&fnr["amplification_se"], 0.22340771475769583, 1e-12);
+    let fpr = gap("fpr");
+    near(&fpr["amplification"], -0.2719512195121951, 1e-14);
+    near(&fpr["amplification_ci"][0], -0.45914253266305377, 1e-12);
+    near(&fpr["amplification_ci"][1], -0.0847599063613364, 1e-12);
+    near(&fpr["p_value"], 0.00736873162287965, 1e-10);
+    let rows = f["clustering"]["rows"].as_array().unwrap();
+    let r = rows.iter().find(|r| r["measure"] == "fnr gap").expect("an FNR gap row");
+    assert_eq!(
+        (r["clusters"].as_u64(), r["items"].as_u64(), r["df"].as_f64()),
+        (Some(15), Some(41), Some(14.0))
+    );
+    assert!(rows.iter().any(|r| r["measure"] == "fpr gap" && r["clusters"] == 16));
 }

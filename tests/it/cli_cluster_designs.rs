@@ -6,7 +6,7 @@
 //! without a cluster value each a group of their own; the same fixtures rebuilt in numpy by the
 //! session that wrote this test (its /tmp/fx/cluster_designs.py).
 
-use crate::common::{findings, write};
+use crate::common::{amplify, findings, write};
 use crate::schema::{errors, validator};
 use serde_json::Value;
 use std::path::Path;
@@ -155,6 +155,21 @@ fn pair_tests_cluster_by_side_a_as_statsmodels_does() {
     let wild = r["wild_p"].as_f64().expect("wild p");
     assert!(wild > 0.0 && wild <= 1.0, "{r}");
 
+    // Each source's own asymmetry, y = B − A per pair: human params 0 (6.9e-18), conf_int
+    // [-0.14702225239877686, 0.14702225239877686], pvalues 1.0; model params -0.12765957446808507,
+    // bse 0.07285043626504263, conf_int [-0.2820956003569292, 0.026776451420759073], pvalues
+    // 0.09885181952459253.
+    let own = |source: &str| row(&f["pairs"], |r| r["source"] == source && r["group_by"].is_null());
+    let (human, model) = (own("human"), own("model"));
+    near(&human["asymmetry_ci"][1], 0.14702225239877686, 1e-12);
+    near(&human["p_value"], 1.0, 1e-12);
+    near(&model["asymmetry"], -0.12765957446808507, 1e-12);
+    near(&model["asymmetry_ci"][0], -0.2820956003569292, 1e-12);
+    near(&model["asymmetry_ci"][1], 0.026776451420759073, 1e-12);
+    near(&model["p_value"], 0.09885181952459253, 1e-10);
+    assert_eq!(model["method"], "clustered by author: CR1, t with 16 df");
+    let r = row(k, |r| r["measure"] == "asymmetry" && r["model"] == "model");
+    near(&r["se"], 0.07285043626504263, 1e-12);
     // On the pairs of one level of a grouping (side A's topic t0, N = 25, G = 9): the asymmetry
     // amplification params -0.15999999999999998, conf_int [-0.5325771995682418,
     // 0.21257719956824184], pvalues 0.3510336572149064 (df 8).
@@ -164,6 +179,28 @@ fn pair_tests_cluster_by_side_a_as_statsmodels_does() {
     near(&t0["difference_ci"][1], 0.21257719956824184, 1e-12);
     near(&t0["p_value"], 0.3510336572149064, 1e-10);
     assert_eq!(t0["method"], "clustered by author: CR1, t with 8 df");
+    // The report says the pair tests are clustered, and lists each source's own asymmetry
+    // (checked in a headless Chromium screenshot).
+    let out = dir.path().join("report");
+    let args = ["--pair", "pair", "--variant", "side", "--variants", "A,B", "--cluster", "author"];
+    amplify()
+        .arg("report")
+        .args([&h, &m])
+        .args(args)
+        .args(["--out", &out.display().to_string()])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        html.contains("Δ and p clustered by author (side A's cluster; CR1 standard errors"),
+        "pair tests' intro"
+    );
+    let start = html.find("<h2>Clustered by author</h2>").expect("section shown");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        section.contains("<td>x own pair asymmetry</td><td>17</td><td>47</td><td>7.29</td>"),
+        "{section}"
+    );
 }
 
 #[test]
@@ -184,4 +221,53 @@ fn comparisons_against_a_base_model_are_clustered_too() {
     let r = row(&f["clustering"]["rows"], |r| r["versus"] == "base" && r["model"] == "model");
     near(&r["se"], 0.050658374394171875, 1e-12);
     assert_eq!(r["clusters"].as_u64(), Some(19));
+}
+
+/// Clusters `c0`…`c12` of (c mod 4) + 2 items, then 3 items with no cluster value (c = 13, 14,
+/// 15, j = 0); item i, j-th of cluster c: human x = [(5c + 3j) mod 7 < 3], y = [(c + 2j) mod 3
+/// = 0]; the model's x = [(3c + 2j + cj) mod 5 < 3], y = [(2c + 5j) mod 4 < 2], with y invalid
+/// ("n/a") on items i ≡ 5 (mod 11).
+fn two_metrics(dir: &Path) -> [String; 2] {
+    let items: Vec<(u32, u32, String)> = (0..13)
+        .flat_map(|c| (0..c % 4 + 2).map(move |j| (c, j, format!("c{c}"))))
+        .chain((13..16).map(|c| (c, 0, String::new())))
+        .collect();
+    let (mut human, mut model) = ("id,x,y,author\n".to_string(), "id,x,y\n".to_string());
+    for (i, (c, j, author)) in items.iter().enumerate() {
+        let (hx, hy) = (u8::from((5 * c + 3 * j) % 7 < 3), u8::from((c + 2 * j) % 3 == 0));
+        let (mx, my) = (u8::from((3 * c + 2 * j + c * j) % 5 < 3), u8::from((2 * c + 5 * j) % 4 < 2));
+        human += &format!("{i},{hx},{hy},{author}\n");
+        let my = if i % 11 == 5 { "n/a".to_string() } else { my.to_string() };
+        model += &format!("{i},{mx},{my}\n");
+    }
+    [write(dir, "human.csv", &human), write(dir, "model.csv", &model)].map(|p| p.display().to_string())
+}
+
+#[test]
+fn the_overall_score_is_clustered_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let [h, m] = two_metrics(dir.path());
+    let f = findings(&[&h, &m, "--cluster", "author"]);
+    assert_eq!(errors(&validator(), &f), Vec::<String>::new());
+    // y = ((m_x + m_y) − (h_x + h_y))/2 on the 43 items scored on both metrics (G = 16):
+    // params 0.10465116279069771, bse 0.05617446245907426, conf_int [-0.015081869689760816,
+    // 0.22438419527115622], pvalues 0.08216690131030514, df 15 (the session's
+    // /tmp/fx/overall.py).
+    let o = &f["overall"][0];
+    near(&o["difference"], 0.10465116279069771, 1e-12);
+    near(&o["difference_ci"][0], -0.015081869689760816, 1e-12);
+    near(&o["difference_ci"][1], 0.22438419527115622, 1e-12);
+    near(&o["p_value"], 0.08216690131030514, 1e-10);
+    assert_eq!(o["method"], "clustered by author: CR1, t with 15 df");
+    let r = row(&f["clustering"]["rows"], |r| r["measure"] == "overall");
+    assert_eq!((r["clusters"].as_u64(), r["items"].as_u64()), (Some(16), Some(43)));
+    near(&r["se"], 0.05617446245907426, 1e-12);
+    // Item scores of the 3 unclustered items are halves, known by their sums: no wild p.
+    assert!(r["wild_p"].is_null() && r["note"].as_str().is_some_and(|n| n.contains("wild")), "{r}");
+    // Counts files keep each cluster's score sums; two shards merged give the same.
+    let counts = dir.path().join("counts.csv");
+    let c = counts.display().to_string();
+    amplify().args(["count", &h, &m, "--cluster", "author", "-o", &c]).assert().success();
+    let again = findings(&["--counts", &c, "--cluster", "author"]);
+    assert_eq!(again["overall"], f["overall"]);
 }

@@ -229,7 +229,8 @@ fn pair_tests_are_bounded_over_every_assignment_of_missing_labels() {
     }
     let h = write(dir.path(), "human.csv", &human).display().to_string();
     let m = write(dir.path(), "model.csv", &model).display().to_string();
-    let f = findings(&[&h, &m, "--pair", "pair", "--variant", "side", "--variants", "A,B"]);
+    let pairs = ["--pair", "pair", "--variant", "side", "--variants", "A,B"];
+    let f = findings(&[&[h.as_str(), m.as_str()][..], &pairs].concat());
     let rows = f["missing"]["pairs"].as_array().expect("pair rows");
     let get = |measure: &str| rows.iter().find(|r| r["measure"] == measure).expect(measure);
     let a = get("asymmetry");
@@ -240,4 +241,14 @@ fn pair_tests_are_bounded_over_every_assignment_of_missing_labels() {
     assert!((b["bounds"][0].as_f64().unwrap() - -0.1).abs() < 1e-12, "{b}");
     assert!((b["bounds"][1].as_f64().unwrap() - -0.05).abs() < 1e-12, "{b}");
     assert_eq!(errors(&validator(), &f), Vec::<String>::new());
+    // The report's table, as a person sees it (checked in a headless Chromium screenshot).
+    let out = dir.path().join("report");
+    amplify().arg("report").args([&h, &m]).args(pairs).args(["--out", s(&out)]).assert().success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let start = html.find("<h2>Counterfactual pairs under missing labels</h2>").expect("section shown");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        section.contains("<td>asymmetry</td><td>20</td><td>25.0</td><td>+13.3</td><td>[+0.0, +25.0]</td>"),
+        "{section}"
+    );
 }

@@ -94,5 +94,6 @@ pub(crate) fn overall_score(m: &ModelCounts, fractional: bool, settings: &Settin
         p_value: test.map(|t| t.p_value),
         p_adjusted: None,
         significant: false,
+        method: None,
     }
 }

@@ -119,6 +119,7 @@ fn pair_row(
             }
             _ => "no pair has a valid label on both sides".to_string(),
         }),
+        method: None,
     }
 }
 

@@ -3,8 +3,8 @@
 //! correction is approximated by its Bonferroni bound: each test at α/m for m tests in the family
 //! (conservative for Holm and Benjamini–Hochberg).
 
-use crate::analysis::findings::Detectable;
 use crate::analysis::findings::Findings;
+use crate::analysis::findings::{ClusteredRow, Detectable};
 use crate::counts::{CountsTable, MetricCounts, Slice};
 use crate::stats::power::mcnemar_mde;
 use crate::stats::z_critical;
@@ -35,10 +35,12 @@ pub(crate) fn fill(f: &mut Findings, counts: &CountsTable) {
         let row = find(counts, &c.model, &c.metric, &Slice::all());
         // Clustered items: the detectable effect grows with the square root of the design
         // effect (Kish 1965: the effective n is n / deff).
-        let deff = f
-            .clustering
-            .as_ref()
-            .and_then(|k| k.rows.iter().find(|r| r.model == c.model && r.metric == c.metric)?.design_effect);
+        let deff = f.clustering.as_ref().and_then(|k| {
+            let of_c = |r: &&ClusteredRow| {
+                r.measure == "rate" && r.versus.is_none() && r.model == c.model && r.metric == c.metric
+            };
+            k.rows.iter().find(of_c)?.design_effect
+        });
         c.mde = row.and_then(|m| mde(m, alpha)).map(|x| x * deff.unwrap_or(1.0).max(0.0).sqrt());
     }
     for t in &mut f.truth_tests {

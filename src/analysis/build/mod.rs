@@ -71,15 +71,18 @@ pub fn build_findings(
     let mut comparisons: Vec<Comparison> =
         counts.metrics.iter().filter(|m| m.slice.is_all()).map(|m| comparison(m, &settings)).collect();
     let mut truth_tests = truth::truth_tests(counts, &settings);
-    let clustering = clusters
+    let mut clustering = clusters
         .as_ref()
         .map(|c| clustering::apply(&mut comparisons, &mut truth_tests, c, counts, &settings));
-    let overall: Vec<Overall> = counts
+    let mut overall: Vec<Overall> = counts
         .models
         .iter()
         .filter(|m| m.score.metrics > 0)
         .map(|m| overall_score(m, fractional(counts, &m.model), &settings))
         .collect();
+    if let (Some(c), Some(k)) = (&clusters, &mut clustering) {
+        k.rows.extend(clustering::apply_overall(&mut overall, c, counts, &settings));
+    }
     let groupings = groups::summaries(if alone { &own } else { counts }, &settings)?;
     let data = data::data_section(&own, &groupings, alone, &settings);
     let alignment = counts
@@ -132,6 +135,7 @@ pub fn build_findings(
     if let (Some(c), Some(k)) = (&clusters, &mut findings.clustering) {
         let gaps = clustering::apply_groups(&mut findings.groups, c, counts, &settings_copy);
         k.rows.extend(gaps);
+        k.rows.extend(clustering::apply_pair_rows(&mut findings.pairs, c, counts, &settings_copy));
         k.rows.extend(clustering::apply_pairs(&mut findings.pair_tests, c, counts, &settings_copy));
     }
     findings.heterogeneity = shrinkage::shrink_groups(&mut findings.groups, settings_copy.confidence.get());

@@ -23,7 +23,9 @@ pub struct Clustering {
 pub struct ClusteredRow {
     /// `rate` (the comparison: rates and their difference), `fnr` or `fpr` (the paired
     /// error-rate test on the truth-positive or truth-negative items), `gap` (a level's gap
-    /// amplification: its paired difference minus the reference's), `pairs asymmetry`, `pairs
+    /// amplification: its paired difference minus the reference's; `fnr gap`, `fpr gap` the same
+    /// on the truth-positive or truth-negative items), `asymmetry` (a source's own pair asymmetry
+    /// P(B) − P(A); `model` is the source), `pairs asymmetry`, `pairs
     /// both_sides` or `pairs affirms_both` (a counterfactual pair test; the unit is the pair).
     pub measure: String,
     /// The source compared with when not the baseline (`--versus BASE`, or a pair test against

@@ -58,6 +58,10 @@ pub struct PairRow {
     pub significant: bool,
     /// Why estimates are missing, when they are.
     pub note: Option<String>,
+    /// How the asymmetry was tested when not by Tango and McNemar (`--cluster`: CR1 over side
+    /// A's clusters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// A model against another source (the baseline, or the first model) on the same pairs.

@@ -218,6 +218,9 @@ pub struct Comparison {
 /// Overall (face-preservation) score of one model: item score = mean of its metrics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overall {
+    /// How the interval and test were computed when not by the paired t (`--cluster`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// Model name.
     pub model: String,
     /// Items valid on both sides for every metric.

@@ -126,6 +126,7 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         pairs,
         repeats: options.repeats.clone(),
         classes,
+        cluster: options.cluster.clone(),
     })
 }
 

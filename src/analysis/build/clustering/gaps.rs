@@ -1,5 +1,6 @@
-//! Clustered gap amplification: each grouping is also counted crossed with the clusters, so a
-//! level's and the reference's residual sums per cluster are known (clusters may span levels).
+//! Clustered gap amplification (of the rate, and of FNR and FPR on the truth-positive and
+//! truth-negative items): each grouping is also counted crossed with the clusters, so a level's
+//! and the reference's residual sums per cluster are known (clusters may span levels).
 
 use super::{clamp, clustered_row, minus, singles, ClusterCounts, Crossed, Value};
 use crate::analysis::findings::{ClusteredRow, GroupRow, Settings};
@@ -7,9 +8,9 @@ use crate::counts::{CountsTable, MetricCounts, Moments};
 use crate::stats::cluster::{cr1_level_difference, Clustered, LevelResiduals};
 use std::collections::BTreeMap;
 
-/// Each tested level's gap amplification (the behaviour's rate): the difference of the level's
-/// and the reference's paired differences, clustered (clusters may span the levels); returns
-/// the clustering rows.
+/// Each tested level's gap amplification (the behaviour's rate, FNR or FPR): the difference of
+/// the level's and the reference's paired differences, clustered (clusters may span the
+/// levels); returns the clustering rows.
 pub(crate) fn apply_groups(
     groups: &mut [GroupRow],
     c: &ClusterCounts,
@@ -20,26 +21,38 @@ pub(crate) fn apply_groups(
         counts.metrics.iter().find(|m| {
             m.model == g.model
                 && m.metric == g.metric
-                && m.slice.truth.is_none()
+                && m.slice.truth == truth_of(&g.measure)
                 && m.slice.group.as_ref().is_some_and(|x| x.grouping == g.group_by && x.level == level)
         })
     };
     let mut rows = Vec::new();
-    for g in groups.iter_mut().filter(|g| g.measure == "rate" && g.p_value.is_some()) {
+    for g in groups.iter_mut().filter(|g| g.p_value.is_some()) {
         let (Some(l), Some(r)) = (table(g, &g.level), table(g, &g.reference)) else { continue };
         let Some(d) = gap(g, (l, r), c, settings) else { continue };
         g.amplification_ci = Some(clamp(d.test.interval, -2.0));
         g.amplification_se = Some(d.se);
         g.p_value = Some(d.test.p_value);
         let level = Some(format!("{}={} vs {}", g.group_by, g.level, g.reference));
-        let row = clustered_row(("gap", &g.model, &g.metric), d.items, Some(d.test.estimate), Some(d), None);
+        let measure = if g.measure == "rate" { "gap".to_string() } else { format!("{} gap", g.measure) };
+        let row =
+            clustered_row((&measure, &g.model, &g.metric), d.items, Some(d.test.estimate), Some(d), None);
         rows.push(ClusteredRow { level, ..row });
     }
     rows
 }
 
+/// The items a gap's measure is over: all (`rate`), the truth-positive (`fnr`) or the
+/// truth-negative ones (`fpr`).
+fn truth_of(measure: &str) -> Option<bool> {
+    match measure {
+        "fnr" => Some(true),
+        "fpr" => Some(false),
+        _ => None,
+    }
+}
+
 /// The clustered difference of a level's and the reference's paired differences (item values:
-/// 0/1 labels, or item means of repeated samples).
+/// 0/1 labels, or item means of repeated samples; misses for FNR).
 fn gap(
     g: &GroupRow,
     (level, reference): (&MetricCounts, &MetricCounts),
@@ -48,10 +61,12 @@ fn gap(
 ) -> Option<Clustered> {
     let binary = level.moments.is_none() && reference.moments.is_none();
     let (level, reference) = (level.item_moments(), reference.item_moments());
-    let mean = |t: &Moments| (t.n > 0).then(|| t.difference_sums().0 / t.n as f64);
+    let (truth, value) =
+        (truth_of(&g.measure), if g.measure == "fnr" { Value::Misses } else { Value::Difference });
+    let mean = |t: &Moments| (t.n > 0).then(|| value.sums(t).0 / t.n as f64);
     let (d_l, d_r) = (mean(&level)?, mean(&reference)?);
     // Σ e² = Σ d² − n·mean² per level.
-    let sq = |t: &Moments, m: f64| t.difference_sums().1 - t.n as f64 * m * m;
+    let sq = |t: &Moments, m: f64| value.sums(t).1 - t.n as f64 * m * m;
     let mut by_cluster: BTreeMap<&str, LevelResiduals> = BTreeMap::new();
     let mut outside = Vec::new();
     for (name, all, mean, in_level) in [(&g.level, level, d_l, true), (&g.reference, reference, d_r, false)] {
@@ -59,12 +74,18 @@ fn gap(
             .crossed
             .iter()
             .filter(|x| {
-                x.grouping == g.group_by && x.level == *name && x.model == g.model && x.metric == g.metric
+                x.grouping == g.group_by
+                    && x.level == *name
+                    && x.model == g.model
+                    && x.metric == g.metric
+                    && x.truth == truth
+                    // A cluster with no item valid on both sides here is not one of the G.
+                    && x.table.n > 0
             })
             .collect();
         let rest = minus(all, cells.iter().map(|x| &x.table));
         for x in cells {
-            let e = x.table.difference_sums().0 - x.table.n as f64 * mean;
+            let e = value.sums(&x.table).0 - x.table.n as f64 * mean;
             let entry = by_cluster.entry(&x.cluster).or_insert(LevelResiduals {
                 level: 0.0,
                 reference: 0.0,
@@ -78,7 +99,7 @@ fn gap(
         }
         // Items without a cluster: each its own cluster (a singleton's term needs only Σ and Σ²
         // of the values, so stand-ins serve for item means).
-        for s in singles(&rest, Value::Difference, binary) {
+        for s in singles(&rest, value, binary) {
             let e = s.sum - mean;
             let (level, reference) = if in_level { (e, 0.0) } else { (0.0, e) };
             outside.push(LevelResiduals { level, reference, copies: s.copies });

@@ -5,16 +5,18 @@
 //! does the same for the groups' gap amplification.
 
 use crate::analysis::findings::{ClusteredRow, Clustering, Comparison, Settings, TruthTest};
-use crate::counts::{CountsTable, MetricCounts, Moments, PairCells, CROSS};
+use crate::counts::{CountsTable, MetricCounts, Moments, PairCells, SliceScore, CROSS};
 use crate::error::{AmplifyError, Result};
 use crate::stats::cluster::{cr1_mean, singletons_from_sums, wild_cluster_p, ClusterSum, Clustered};
 use crate::stats::Interval;
 
 mod gaps;
+mod overall;
 mod pairs;
 
 pub(crate) use gaps::apply_groups;
-pub(crate) use pairs::apply_pairs;
+pub(crate) use overall::apply_overall;
+pub(crate) use pairs::{apply_pair_rows, apply_pairs};
 
 /// Below this many clusters the wild cluster bootstrap p-value is reported too.
 const WILD_BELOW: u64 = 20;
@@ -36,10 +38,13 @@ pub(crate) struct ClusterCounts {
     /// The counterfactual pairs' tables by side A's cluster, and by a grouping crossed with the
     /// clusters (`G × COL`).
     pairs: Vec<PairCells>,
+    /// Each cluster's overall-score sums per model.
+    scores: Vec<SliceScore>,
 }
 
-/// One cell of a grouping crossed with the clusters.
+/// One cell of a grouping crossed with the clusters (all its items, or those of one truth value).
 struct Crossed {
+    truth: Option<bool>,
     grouping: String,
     level: String,
     cluster: String,
@@ -86,6 +91,7 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
         singletons: grouping.unassigned,
         crossed,
         pairs,
+        scores: counts.scores.iter().filter(|s| s.slice.grouping() == Some(column)).cloned().collect(),
     };
     Ok((found, rest))
 }
@@ -103,12 +109,12 @@ fn crossed_cells(counts: &CountsTable, column: &str) -> Vec<Crossed> {
     counts
         .metrics
         .iter()
-        .filter(|m| m.slice.truth.is_none())
         .filter_map(|m| {
             let g = m.slice.group.as_ref()?;
             let grouping = g.grouping.strip_suffix(&suffix)?;
             let (level, cluster) = g.level.split_once(CROSS)?;
             Some(Crossed {
+                truth: m.slice.truth,
                 grouping: grouping.into(),
                 level: level.into(),
                 cluster: cluster.into(),
@@ -132,6 +138,7 @@ fn strip(t: &mut CountsTable, column: &str) {
     t.metrics.retain(|m| keep(&m.slice));
     t.truth.retain(|m| keep(&m.slice));
     t.pairs.retain(|p| keep(&p.slice));
+    t.scores.retain(|s| keep(&s.slice));
     t.groupings.retain(|g| !of_clusters(&g.group_by, column));
     for v in &mut t.versus {
         strip(&mut v.table, column);
@@ -150,7 +157,7 @@ pub(crate) fn apply(
 ) -> Clustering {
     let rows = clustered_rows(comparisons, truth_tests, c, counts, settings);
     let mut notes = vec![
-        "Not yet clustered: the overall score, the groups' error-rate gaps and odds ratios, BiasAmp→, the pairs' own rows and unpaired --versus rows; their intervals assume independent items".to_string(),
+        "Not yet clustered: the groups' odds ratios, BiasAmp→, the pairs' own rates and unpaired --versus rows; their intervals assume independent items".to_string(),
     ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)

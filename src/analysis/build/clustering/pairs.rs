@@ -1,11 +1,11 @@
 //! Clustered counterfactual pairs: a pair belongs to side A's cluster (a pair with no cluster
 //! value is a cluster of its own), and each model-vs-source pair test — the amplification of the
 //! asymmetry and the both-sides (affirms-both) difference — becomes the CR1 mean of its pair-level
-//! value over the clusters.
+//! value over the clusters; so does each source's own asymmetry (its pair rows).
 
 use super::{clamp, clustered_row, wild_p, ClusterCounts};
-use crate::analysis::findings::{ClusteredRow, PairTest, Settings};
-use crate::counts::{CountsTable, PairCells, CROSS};
+use crate::analysis::findings::{ClusteredRow, PairRow, PairTest, Settings};
+use crate::counts::{CountsTable, PairCells, PairTable, CROSS};
 use crate::stats::cluster::{cr1_mean, ClusterSum};
 use crate::stats::counterfactual::{pair_value, JointPairs};
 
@@ -29,7 +29,7 @@ pub(crate) fn apply_pairs(
         let levels: Vec<JointPairs> = c
             .pairs
             .iter()
-            .filter(|p| same(p) && in_clusters_of(p, t, &c.column))
+            .filter(|p| same(p) && in_clusters_of(p, (&t.group_by, &t.level), &c.column))
             .map(PairCells::joint)
             .collect();
         rows.push(pair_row(t, all.joint(), &levels, c, settings));
@@ -37,11 +37,11 @@ pub(crate) fn apply_pairs(
     rows
 }
 
-/// Whether `p` is one cluster's table of the pairs `t` covers (all pairs: the cluster column's
+/// Whether `p` is one cluster's table of the pairs of a slice (all pairs: the cluster column's
 /// rows; a level L of a grouping G: the rows of `G × COL` at `L × cluster`).
-fn in_clusters_of(p: &PairCells, t: &PairTest, column: &str) -> bool {
+fn in_clusters_of(p: &PairCells, slice: (&Option<String>, &Option<String>), column: &str) -> bool {
     let Some(g) = &p.slice.group else { return false };
-    match (&t.group_by, &t.level) {
+    match slice {
         (Some(grouping), Some(level)) => {
             g.grouping == format!("{grouping}{CROSS}{column}")
                 && g.level.split_once(CROSS).is_some_and(|(l, _)| l == level)
@@ -90,4 +90,82 @@ fn pair_row(
     let row = clustered_row((&measure, &t.model, &t.metric), d.items, Some(d.test.estimate), Some(d), wild);
     let level = t.group_by.as_ref().zip(t.level.as_ref()).map(|(g, l)| format!("{g}={l}"));
     ClusteredRow { level, versus: (t.versus != settings.baseline).then(|| t.versus.clone()), ..row }
+}
+
+/// Each source's own asymmetry P(B) − P(A) over its pairs (the pair rows), clustered: the CR1
+/// mean of b − a per pair in place of Tango's interval and McNemar's test; returns the rows.
+pub(crate) fn apply_pair_rows(
+    rows: &mut [PairRow],
+    c: &ClusterCounts,
+    counts: &CountsTable,
+    settings: &Settings,
+) -> Vec<ClusteredRow> {
+    let mut out = Vec::new();
+    for r in rows.iter_mut().filter(|r| r.n > 0 && r.asymmetry.is_some()) {
+        let baseline = r.role == "baseline";
+        // The row's table: the source as the model against the baseline, or the baseline's side
+        // of the first model's table (the one its row was read from).
+        let of_row = |p: &PairCells| {
+            p.versus == settings.baseline && p.metric == r.metric && (baseline || p.model == r.source)
+        };
+        let slice = (&r.group_by, &r.level);
+        let all = counts.pairs.iter().find(|p| {
+            of_row(p)
+                && p.slice.truth.is_none()
+                && p.slice.group.as_ref().map(|g| (&g.grouping, &g.level))
+                    == r.group_by.as_ref().zip(r.level.as_ref())
+        });
+        let Some(all) = all else { continue };
+        let side = |p: &PairCells| if baseline { p.versus_table() } else { p.model_table() };
+        let levels: Vec<PairTable> = c
+            .pairs
+            .iter()
+            .filter(|p| of_row(p) && p.model == all.model && in_clusters_of(p, slice, &c.column))
+            .map(side)
+            .collect();
+        out.push(own_row(r, side(all), &levels, c, settings));
+    }
+    out
+}
+
+/// One source's asymmetry, clustered.
+fn own_row(
+    r: &mut PairRow,
+    all: PairTable,
+    levels: &[PairTable],
+    c: &ClusterCounts,
+    s: &Settings,
+) -> ClusteredRow {
+    let mut outside = all;
+    for t in levels {
+        outside.n11 = outside.n11.saturating_sub(t.n11);
+        outside.n10 = outside.n10.saturating_sub(t.n10);
+        outside.n01 = outside.n01.saturating_sub(t.n01);
+        outside.n00 = outside.n00.saturating_sub(t.n00);
+    }
+    let mut sums: Vec<ClusterSum> =
+        levels.iter().map(|t| ClusterSum::one(t.n(), t.n01 as f64 - t.n10 as f64)).collect();
+    let o = outside;
+    sums.extend([(o.n01, 1.0), (o.n10, -1.0), (o.n11 + o.n00, 0.0)].map(|(copies, sum)| ClusterSum {
+        n: 1,
+        sum,
+        copies,
+    }));
+    let row = |d: Option<crate::stats::cluster::Clustered>, wild| {
+        let what = clustered_row(("asymmetry", &r.source, &r.metric), r.n, r.asymmetry, d, wild);
+        ClusteredRow {
+            level: r.group_by.as_ref().zip(r.level.as_ref()).map(|(g, l)| format!("{g}={l}")),
+            ..what
+        }
+    };
+    let Some(d) = cr1_mean(&sums, (all.n01 + all.n10) as f64, s.confidence.get()) else {
+        r.note = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
+        (r.asymmetry_ci, r.p_value) = (None, None);
+        return ClusteredRow { note: r.note.clone(), ..row(None, None) };
+    };
+    r.asymmetry_ci = Some(clamp(d.test.interval, -1.0));
+    r.p_value = Some(d.test.p_value);
+    r.method = Some(super::method(c, &d));
+    let wild = wild_p(&sums, &d, true, s);
+    row(Some(d), wild)
 }

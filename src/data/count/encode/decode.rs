@@ -4,7 +4,7 @@
 //! level, truth value), so all strategies share one decoder and give identical counts.
 
 use crate::counts::{CountsTable, GroupingCounts, MetricCounts, ModelCounts, Slice, TruthCounts};
-use crate::counts::{InvalidCells, PairedCounts, ScoreSums};
+use crate::counts::{InvalidCells, PairedCounts, ScoreSums, SliceScore};
 use crate::data::count::encode::keys::{decode, key_names, INVALID};
 use crate::data::input::{Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
@@ -150,6 +150,15 @@ pub(crate) fn counts_table(
                 table.truth.extend(truth_rows(data, &model.name, &model.present, slice, &acc.truth));
             }
         }
+        // --cluster: each cluster's overall-score sums (the clustered overall score).
+        let clusters = accs.iter().filter(|(s, _)| {
+            s.truth.is_none() && s.grouping().is_some_and(|g| Some(g) == data.cluster.as_deref())
+        });
+        table.scores.extend(clusters.map(|(slice, acc)| SliceScore {
+            model: model.name.clone(),
+            slice: slice.clone(),
+            score: acc.paired.score,
+        }));
         table.models.push(ModelCounts {
             model: model.name.clone(),
             matched: all.items,

@@ -176,6 +176,9 @@ fn set_score_metrics(table: &mut CountsTable) {
             .count();
         model.score.metrics = k as u64;
     }
+    for s in &mut table.scores {
+        s.score.metrics = table.models.iter().find(|m| m.model == s.model).map_or(0, |m| m.score.metrics);
+    }
 }
 
 fn read_one(path: &Path) -> Result<CountsTable> {

@@ -7,7 +7,7 @@ use super::repeats::{self, Extra};
 use super::FlatRow;
 use crate::counts::{
     cell_name, parse_cell, ClassCells, ClassKey, CountsTable, GroupingCounts, MetricCounts, ModelCounts,
-    PairCells, PairingCounts, Slice, SliceKeys, TruthCounts, VersusTable, PAIR_CELLS,
+    PairCells, PairingCounts, Slice, SliceKeys, SliceScore, TruthCounts, VersusTable, PAIR_CELLS,
 };
 use crate::counts::{PairedCounts, ScoreSums};
 
@@ -61,6 +61,18 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         ]);
         let extra = m.score_moments.as_ref().map(repeats::of_score).unwrap_or_default();
         rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values, extra, invalid: None });
+    }
+    // A cluster's overall-score sums: a model row with the cluster's slice, score columns only.
+    for c in &table.scores {
+        let s = c.score;
+        let values = Counts::default().with(&[
+            (C::ScoreN, s.n),
+            (C::ScoreSumBaseline, s.sum_baseline),
+            (C::ScoreSumModel, s.sum_model),
+            (C::ScoreSumSqDiff, s.sum_sq_diff),
+        ]);
+        let keys = keys("model", &c.model, "", &c.slice);
+        rows.push(FlatRow { keys, values, extra: Extra::default(), invalid: None });
     }
     for g in &table.groupings {
         let values = Counts::default().with(&[(C::Unassigned, g.unassigned), (C::Ambiguous, g.ambiguous)]);
@@ -245,6 +257,24 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 None => None,
             },
         }),
+        "model" if !group_by.is_empty() || !truth.is_empty() => {
+            let slice = slice()?;
+            let ids = v.get(C::Matched) + v.get(C::BaselineOnlyIds) + v.get(C::ModelOnlyIds);
+            if slice.truth.is_some() || ids > 0 || repeats::score(&extra).is_some() {
+                return Err("a model row with a group level holds a cluster's overall-score sums only (score_n, score_sum_*): no truth, matched or id counts, no item-level sums".into());
+            }
+            table.scores.push(SliceScore {
+                model,
+                slice,
+                score: ScoreSums {
+                    n: v.get(C::ScoreN),
+                    metrics: 0,
+                    sum_baseline: v.get(C::ScoreSumBaseline),
+                    sum_model: v.get(C::ScoreSumModel),
+                    sum_sq_diff: v.get(C::ScoreSumSqDiff),
+                },
+            })
+        }
         "model" => table.models.push(ModelCounts {
             model,
             matched: v.get(C::Matched),
