@@ -138,12 +138,22 @@ GROUP BY source, source_position, metric, group_by, level;
 -- side shows (the overall score; 1 = face-preserving, so a metric judged against the truth,
 -- where 1 = at fault, counts when it is 0).
 CREATE OR REPLACE TEMPORARY VIEW amp_item_scores AS
-SELECT model, id,
+SELECT model, id, level,
        MIN(CASE WHEN b_label < 2 AND m_label < 2 THEN 1 ELSE 0 END) AS all_valid,
        SUM(CASE WHEN b_label = 1 - against_truth THEN 1 ELSE 0 END) AS sum_b,
        SUM(CASE WHEN m_label = 1 - against_truth THEN 1 ELSE 0 END) AS sum_m
 FROM amp_pairs
-GROUP BY model, id;
+GROUP BY model, id, level;
+
+-- Overall-score sums per model and group level (model rows with a level: amplify's clustered
+-- overall score reads them when the grouping is its --cluster column).
+CREATE OR REPLACE TEMPORARY VIEW amp_level_scores AS
+SELECT model, level,
+       SUM(CASE WHEN all_valid = 1 THEN 1 ELSE 0 END) AS score_n,
+       SUM(CASE WHEN all_valid = 1 THEN sum_b ELSE 0 END) AS score_sum_baseline,
+       SUM(CASE WHEN all_valid = 1 THEN sum_m ELSE 0 END) AS score_sum_model,
+       SUM(CASE WHEN all_valid = 1 THEN (sum_m - sum_b) * (sum_m - sum_b) ELSE 0 END) AS score_sum_sq_diff
+FROM amp_item_scores WHERE level IS NOT NULL GROUP BY model, level;
 
 -- Alignment and overall-score sums per model.
 CREATE OR REPLACE TEMPORARY VIEW amp_model_rows AS
@@ -195,6 +205,12 @@ SELECT 3, m.position, 0, 'model', m.model, '', '', '', '',
        m.matched, m.baseline_only_ids, m.model_only_ids, m.score_n,
        m.score_sum_baseline, m.score_sum_model, m.score_sum_sq_diff, 0, 0, 0, 0, 0, 0, 0
 FROM amp_model_rows m
+UNION ALL
+SELECT 3, p.position, 0, 'model', x.model, '', s.group_by, x.level, '',
+       0, 0, 0, 0, 0, 0, 0, 0, 0, x.score_n,
+       x.score_sum_baseline, x.score_sum_model, x.score_sum_sq_diff, 0, 0, 0, 0, 0, 0, 0
+FROM amp_level_scores x JOIN amp_sources p ON p.model = x.model CROSS JOIN amp_settings s
+WHERE s.group_by <> ''
 UNION ALL
 SELECT 4, 0, 0, 'grouping', '', '', s.group_by, '', '',
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,

@@ -70,7 +70,6 @@ impl TryFrom<&InputArgs> for InputPlan {
                 PartialArg::Zero => Partial::Zero,
                 PartialArg::One => Partial::One,
             },
-            cluster: args.cluster.clone(),
         };
         if options.verdict_classes.is_some() {
             check_classes_apply(&options)?;

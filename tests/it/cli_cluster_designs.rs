@@ -221,6 +221,11 @@ fn comparisons_against_a_base_model_are_clustered_too() {
     let r = row(&f["clustering"]["rows"], |r| r["versus"] == "base" && r["model"] == "model");
     near(&r["se"], 0.050658374394171875, 1e-12);
     assert_eq!(r["clusters"].as_u64(), Some(19));
+    // One metric: the overall score's item difference is the same y, so the same interval.
+    let o = row(&f["versus"]["overall"], |o| o["model"] == "model");
+    near(&o["difference_ci"][0], -0.053237805925795814, 1e-12);
+    near(&o["difference_ci"][1], 0.1596207846492001, 1e-12);
+    assert_eq!(o["method"], "clustered by author: CR1, t with 18 df");
 }
 
 /// Clusters `c0`…`c12` of (c mod 4) + 2 items, then 3 items with no cluster value (c = 13, 14,

@@ -103,6 +103,5 @@ fn versus_dataset(data: &Dataset, position: usize) -> Result<Dataset> {
         pairs: None,
         repeats: data.repeats.clone(),
         classes: None,
-        cluster: data.cluster.clone(),
     })
 }

@@ -126,7 +126,6 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         pairs,
         repeats: options.repeats.clone(),
         classes,
-        cluster: options.cluster.clone(),
     })
 }
 

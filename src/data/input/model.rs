@@ -152,9 +152,6 @@ pub struct DataOptions {
     pub verdict_classes: Option<Vec<String>>,
     /// How an Inspect log's partial score (`P`) is read.
     pub partial: Partial,
-    /// The cluster column (`--cluster`), also one of `groupings`: each cluster's overall-score
-    /// sums are counted too.
-    pub cluster: Option<String>,
 }
 
 /// How Inspect's partial score `P` (0.5 in Inspect's own arithmetic) becomes a label: labels are
@@ -318,8 +315,6 @@ pub struct Dataset {
     pub repeats: Option<RepeatOptions>,
     /// The verdict classes' frames (`--verdict-classes`).
     pub classes: Option<ClassFrames>,
-    /// The cluster column (`--cluster`), whose levels also get overall-score sums.
-    pub cluster: Option<String>,
 }
 
 impl Dataset {

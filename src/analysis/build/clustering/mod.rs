@@ -167,8 +167,9 @@ pub(crate) fn apply(
     Clustering { column: c.column.clone(), clusters: c.clusters, singletons: c.singletons, rows, notes }
 }
 
-/// The comparisons against `--versus BASE` clustered like those against the baseline: the
-/// versus table's own cluster rows (BASE in the baseline's place); the rows name BASE.
+/// The comparisons against `--versus BASE` (rates, error rates, gaps and the overall score)
+/// clustered like those against the baseline: the versus table's own cluster rows (BASE in the
+/// baseline's place); the rows name BASE.
 pub(crate) fn apply_versus(
     v: &mut crate::analysis::findings::Versus,
     original: &CountsTable,
@@ -181,6 +182,7 @@ pub(crate) fn apply_versus(
     as_base.baseline = v.base.clone();
     let mut rows = clustered_rows(&mut v.comparisons, &mut v.truth_tests, &c, &rest, &as_base);
     rows.extend(apply_groups(&mut v.groups, &c, &rest, &as_base));
+    rows.extend(apply_overall(&mut v.overall, &c, &rest, &as_base));
     for r in &mut rows {
         r.versus = Some(v.base.clone());
     }

@@ -8,7 +8,7 @@ use crate::counts::{CountsTable, ScoreSums};
 use crate::stats::cluster::{cr1_mean, singletons_from_sums, ClusterSum};
 
 /// Replaces each overall score's interval and test by the clustered ones; returns the rows.
-/// A model without cluster score sums (repeated samples; counts from the SQL or older files)
+/// A model without cluster score sums (repeated samples; older counts files)
 /// keeps its paired t and gets a row that says why.
 pub(crate) fn apply_overall(
     overall: &mut [Overall],
@@ -23,7 +23,7 @@ pub(crate) fn apply_overall(
             c.scores.iter().filter(|s| s.model == o.model).map(|s| s.score).collect();
         if model.score_moments.is_some() || levels.is_empty() {
             let row = clustered_row(("overall", &o.model, ""), o.n, o.difference, None, None);
-            let why = "not clustered: the counts hold no per-cluster score sums (repeated samples, or counts written by the SQL or before them); paired t over items";
+            let why = "not clustered: the counts hold no per-cluster score sums (repeated samples, or counts files written before them); paired t over items";
             rows.push(ClusteredRow { note: Some(why.into()), ..row });
             continue;
         }

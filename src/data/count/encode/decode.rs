@@ -150,11 +150,9 @@ pub(crate) fn counts_table(
                 table.truth.extend(truth_rows(data, &model.name, &model.present, slice, &acc.truth));
             }
         }
-        // --cluster: each cluster's overall-score sums (the clustered overall score).
-        let clusters = accs.iter().filter(|(s, _)| {
-            s.truth.is_none() && s.grouping().is_some_and(|g| Some(g) == data.cluster.as_deref())
-        });
-        table.scores.extend(clusters.map(|(slice, acc)| SliceScore {
+        // Each group level's overall-score sums (the clustered overall score, `--cluster`).
+        let levels = accs.iter().filter(|(s, _)| s.truth.is_none() && s.group.is_some());
+        table.scores.extend(levels.map(|(slice, acc)| SliceScore {
             model: model.name.clone(),
             slice: slice.clone(),
             score: acc.paired.score,
