@@ -173,6 +173,21 @@ fn the_terminal_says_how_much_clustering_matters_and_refusals_are_clear() {
         &["--cluster author", "also a --group"],
     );
     assert_user_error(amplify().args(["compare", s(&h), s(&m), "--cluster", "nope"]), &["nope"]);
+    // More clusters than --max-levels: the message says what to raise it to, and that works.
+    let (mut many_h, mut many_m) = ("id,a,author\n".to_string(), "id,a\n".to_string());
+    for i in 0..30 {
+        many_h += &format!("{i},{},u{}\n", u8::from(i % 3 == 0), i / 2);
+        many_m += &format!("{i},{}\n", u8::from(i % 4 == 0));
+    }
+    let (many_h, many_m) =
+        (write(dir.path(), "many_h.csv", &many_h), write(dir.path(), "many_m.csv", &many_m));
+    let many = |extra: &[&str]| {
+        let mut c = amplify();
+        c.args(["compare", s(&many_h), s(&many_m), "--cluster", "author"]).args(extra);
+        c
+    };
+    assert_user_error(&mut many(&["--max-levels", "10"]), &["15 levels", "raise --max-levels to 15 or more"]);
+    many(&["--max-levels", "15"]).assert().success();
     // One cluster: no clustered test, said so, and no p-value to mistake for one.
     let one = write(dir.path(), "one.csv", "id,a,author\n1,1,x\n2,0,x\n3,1,x\n4,0,x\n");
     let few = write(dir.path(), "few.csv", "id,a\n1,1\n2,1\n3,0\n4,1\n");

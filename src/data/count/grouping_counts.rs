@@ -64,7 +64,7 @@ pub(crate) fn check_level_count(
     }
     if levels > max_levels {
         return Err(AmplifyError::Data(format!(
-            "grouping '{name}' has {levels} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels"
+            "grouping '{name}' has {levels} levels, more than --max-levels {max_levels}; use a coarser column or raise --max-levels to {levels} or more (with --cluster, the clusters and each grouping × clusters are groupings too)"
         )));
     }
     Ok(())

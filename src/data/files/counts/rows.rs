@@ -49,28 +49,19 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
         rows.push(FlatRow { keys, values: Counts::default(), extra, invalid: None });
     }
     for m in &table.models {
-        let s = m.score;
-        let values = Counts::default().with(&[
-            (C::Matched, m.matched),
-            (C::BaselineOnlyIds, m.baseline_only),
-            (C::ModelOnlyIds, m.model_only),
-            (C::ScoreN, s.n),
-            (C::ScoreSumBaseline, s.sum_baseline),
-            (C::ScoreSumModel, s.sum_model),
-            (C::ScoreSumSqDiff, s.sum_sq_diff),
-        ]);
+        let values = Counts::default()
+            .with(&[
+                (C::Matched, m.matched),
+                (C::BaselineOnlyIds, m.baseline_only),
+                (C::ModelOnlyIds, m.model_only),
+            ])
+            .with(&score_values(&m.score));
         let extra = m.score_moments.as_ref().map(repeats::of_score).unwrap_or_default();
         rows.push(FlatRow { keys: keys("model", &m.model, "", &Slice::all()), values, extra, invalid: None });
     }
-    // A cluster's overall-score sums: a model row with the cluster's slice, score columns only.
+    // A group level's overall-score sums: a model row with the level, score columns only.
     for c in &table.scores {
-        let s = c.score;
-        let values = Counts::default().with(&[
-            (C::ScoreN, s.n),
-            (C::ScoreSumBaseline, s.sum_baseline),
-            (C::ScoreSumModel, s.sum_model),
-            (C::ScoreSumSqDiff, s.sum_sq_diff),
-        ]);
+        let values = Counts::default().with(&score_values(&c.score));
         let keys = keys("model", &c.model, "", &c.slice);
         rows.push(FlatRow { keys, values, extra: Extra::default(), invalid: None });
     }
@@ -136,6 +127,27 @@ fn flatten_pairs(table: &CountsTable) -> Vec<FlatRow> {
         }
     }
     rows
+}
+
+/// The overall-score columns of a model row.
+fn score_values(s: &ScoreSums) -> [(C, u64); 4] {
+    [
+        (C::ScoreN, s.n),
+        (C::ScoreSumBaseline, s.sum_baseline),
+        (C::ScoreSumModel, s.sum_model),
+        (C::ScoreSumSqDiff, s.sum_sq_diff),
+    ]
+}
+
+/// A model row's overall-score sums (`metrics` is set once every row is read).
+fn score_of(v: &Counts) -> ScoreSums {
+    ScoreSums {
+        n: v.get(C::ScoreN),
+        metrics: 0,
+        sum_baseline: v.get(C::ScoreSumBaseline),
+        sum_model: v.get(C::ScoreSumModel),
+        sum_sq_diff: v.get(C::ScoreSumSqDiff),
+    }
 }
 
 /// The columns a row's kind does not use must be 0 (a value there was meant for another kind).
@@ -263,30 +275,14 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
             if slice.truth.is_some() || ids > 0 || repeats::score(&extra).is_some() {
                 return Err("a model row with a group level holds a cluster's overall-score sums only (score_n, score_sum_*): no truth, matched or id counts, no item-level sums".into());
             }
-            table.scores.push(SliceScore {
-                model,
-                slice,
-                score: ScoreSums {
-                    n: v.get(C::ScoreN),
-                    metrics: 0,
-                    sum_baseline: v.get(C::ScoreSumBaseline),
-                    sum_model: v.get(C::ScoreSumModel),
-                    sum_sq_diff: v.get(C::ScoreSumSqDiff),
-                },
-            })
+            table.scores.push(SliceScore { model, slice, score: score_of(&v) })
         }
         "model" => table.models.push(ModelCounts {
             model,
             matched: v.get(C::Matched),
             baseline_only: v.get(C::BaselineOnlyIds),
             model_only: v.get(C::ModelOnlyIds),
-            score: ScoreSums {
-                n: v.get(C::ScoreN),
-                metrics: 0,
-                sum_baseline: v.get(C::ScoreSumBaseline),
-                sum_model: v.get(C::ScoreSumModel),
-                sum_sq_diff: v.get(C::ScoreSumSqDiff),
-            },
+            score: score_of(&v),
             score_moments: match repeats::score(&extra) {
                 Some(s) => Some(s.check(v.get(C::ScoreN))?),
                 None => None,
