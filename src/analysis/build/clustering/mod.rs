@@ -267,14 +267,19 @@ pub(super) fn cluster_sums(
 /// The items of `o` as clusters of one: exact values (−1, 0, 1) when `binary`, else stand-ins.
 pub(super) fn singles(o: &Moments, value: Value, binary: bool) -> Vec<ClusterSum> {
     let (sum, sum_sq) = value.sums(o);
-    if !binary {
-        return singletons_from_sums(o.n, sum, sum_sq);
+    match binary {
+        true => unit_singles(o.n, sum, sum_sq).to_vec(),
+        false => singletons_from_sums(o.n, sum, sum_sq),
     }
-    // Σ = #(1) − #(−1) and Σ² = #(1) + #(−1).
+}
+
+/// `n` clusters of one item each with values in {−1, 0, 1}, from Σ = #(1) − #(−1) and
+/// Σ² = #(1) + #(−1): their values exactly.
+pub(super) fn unit_singles(n: u64, sum: f64, sum_sq: f64) -> [ClusterSum; 3] {
     let plus = ((sum_sq + sum) / 2.0).round() as u64;
     let minus = ((sum_sq - sum) / 2.0).round() as u64;
-    let zero = o.n.saturating_sub(plus + minus);
-    [(plus, 1.0), (minus, -1.0), (zero, 0.0)].map(|(copies, sum)| ClusterSum { n: 1, sum, copies }).to_vec()
+    let zero = n.saturating_sub(plus + minus);
+    [(plus, 1.0), (minus, -1.0), (zero, 0.0)].map(|(copies, sum)| ClusterSum { n: 1, sum, copies })
 }
 
 /// One comparison: its clusters' sums, the clustered estimates written into the row.

@@ -2,7 +2,7 @@
 //! cluster), so the mean item-score difference d = (M − B)/k gets the CR1 interval and t test
 //! over clusters like the comparisons.
 
-use super::{clamp, clustered_row, method, no_wild, wild_p, ClusterCounts};
+use super::{clamp, clustered_row, method, no_wild, unit_singles, wild_p, ClusterCounts};
 use crate::analysis::findings::{ClusteredRow, Overall, Settings};
 use crate::counts::{CountsTable, ScoreSums};
 use crate::stats::cluster::{cr1_mean, singletons_from_sums, ClusterSum};
@@ -32,11 +32,6 @@ pub(crate) fn apply_overall(
     rows
 }
 
-/// Σ d and Σ d² of d = (M − B)/k over the items of `s`.
-fn difference(s: &ScoreSums) -> (f64, f64) {
-    s.difference_moments()
-}
-
 /// One model's overall score, clustered. The items without a cluster are known by their sums;
 /// with one metric their values are −1, 0 or 1 and follow from the sums exactly, else stand-ins
 /// serve (exact for CR1; no wild bootstrap on them).
@@ -55,23 +50,16 @@ fn overall_row(
         rest.sum_model = rest.sum_model.saturating_sub(l.sum_model);
         rest.sum_sq_diff = rest.sum_sq_diff.saturating_sub(l.sum_sq_diff);
     }
-    let mut sums: Vec<ClusterSum> =
-        levels.iter().map(|l| ClusterSum::one(l.n, difference(&ScoreSums { metrics: k, ..*l }).0)).collect();
-    let (sum, sum_sq) = difference(&rest);
+    // Σ d and Σ d² of d = (M − B)/k over each cluster's items and over the rest.
+    let diff = |l: &ScoreSums| ScoreSums { metrics: k, ..*l }.difference_moments();
+    let mut sums: Vec<ClusterSum> = levels.iter().map(|l| ClusterSum::one(l.n, diff(l).0)).collect();
+    let (sum, sum_sq) = diff(&rest);
     let exact = k == 1 || rest.n == 0;
-    if k == 1 {
-        let plus = ((sum_sq + sum) / 2.0).round() as u64;
-        let minus = ((sum_sq - sum) / 2.0).round() as u64;
-        let zero = rest.n.saturating_sub(plus + minus);
-        sums.extend([(plus, 1.0), (minus, -1.0), (zero, 0.0)].map(|(copies, sum)| ClusterSum {
-            n: 1,
-            sum,
-            copies,
-        }));
-    } else {
-        sums.extend(singletons_from_sums(rest.n, sum, sum_sq));
+    match k {
+        1 => sums.extend(unit_singles(rest.n, sum, sum_sq)),
+        _ => sums.extend(singletons_from_sums(rest.n, sum, sum_sq)),
     }
-    let Some(d) = cr1_mean(&sums, difference(&all).1, s.confidence.get()) else {
+    let Some(d) = cr1_mean(&sums, diff(&all).1, s.confidence.get()) else {
         (o.difference_ci, o.p_value) = (None, None);
         o.method = Some(format!("fewer than 2 clusters of {}: no clustered test", c.column));
         let row = clustered_row(("overall", &o.model, ""), o.n, o.difference, None, None);
