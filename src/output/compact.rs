@@ -155,7 +155,8 @@ pub(crate) fn bias_amp_lines(f: &Findings, group_by: &str) -> String {
     for b in f.bias_amplification.iter().filter(|b| b.group_by == group_by) {
         let value = b.value.map(|v| format!("{v:+.4}")).unwrap_or_else(|| "–".into());
         let ci = b.ci.map(|c| format!(" [{:+.4}, {:+.4}]", c.low, c.high)).unwrap_or_default();
-        let _ = writeln!(out, "BiasAmp→ {} {} {}: {value}{ci}", b.group_by, b.metric, b.model);
+        let how = b.method.as_ref().map(|m| format!(" ({m})")).unwrap_or_default();
+        let _ = writeln!(out, "BiasAmp→ {} {} {}: {value}{ci}{how}", b.group_by, b.metric, b.model);
     }
     out
 }

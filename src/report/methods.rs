@@ -84,8 +84,13 @@ pub(super) fn methods(f: &Findings) -> Vec<(String, String, String)> {
         rows.push((
             "BiasAmp→".into(),
             format!(
-                "Directional bias amplification (attribute → task), baseline labels as reference; percentile bootstrap with {} replicates resampling items within levels, seed {}.",
-                f.settings.bootstrap, f.settings.seed
+                "Directional bias amplification (attribute → task), baseline labels as reference; percentile bootstrap with {} replicates resampling {}, seed {}.",
+                f.settings.bootstrap,
+                match &f.settings.cluster {
+                    Some(c) => format!("the clusters of {c} with replacement (a cluster bootstrap)"),
+                    None => "items within levels".into(),
+                },
+                f.settings.seed
             ),
             "Wang A, Russakovsky O (2021). Directional bias amplification. ICML; Efron B, Tibshirani R (1993). An Introduction to the Bootstrap.".into(),
         ));

@@ -74,6 +74,92 @@ pub fn bias_amp_bootstrap(
     Some(Interval::new(quantile(&draws, alpha / 2.0), quantile(&draws, 1.0 - alpha / 2.0)))
 }
 
+/// One resampling unit of the cluster bootstrap: a cluster's table in each level (in the order
+/// [`bias_amp`] is given the levels), or `copies` identical units given once (the items without
+/// a cluster: one item each, grouped by level and cell).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterTables {
+    /// The unit's table per level.
+    pub levels: Vec<PairedCounts>,
+    /// How many identical units this stands for.
+    pub copies: u64,
+}
+
+/// Percentile bootstrap for [`bias_amp`] when items come in clusters that may span levels: each
+/// replicate draws G units with replacement from the G clusters (the pairs cluster bootstrap;
+/// Cameron, Gelbach & Miller 2008, *Rev Econ Stat* 90:414–427, §II.A; Field & Welsh 2007, *JRSS
+/// B* 69:369–390) and sums their tables per level. The draw is one multinomial over the units (as
+/// conditional binomials), so units given with `copies` cost one draw, not one per copy.
+///
+/// Seeded as [`bias_amp_bootstrap`]. `None` when the estimate from all units is undefined, with
+/// fewer than two units, or `reps` is 0.
+pub fn bias_amp_cluster_bootstrap(
+    units: &[ClusterTables],
+    reps: u32,
+    seed: u64,
+    confidence: f64,
+) -> Option<Interval> {
+    let width = units.first()?.levels.len();
+    let total = |draws: &[u64]| {
+        let mut out = vec![PairedCounts::default(); width];
+        for (u, &k) in units.iter().zip(draws).filter(|(_, &k)| k > 0) {
+            for (t, l) in out.iter_mut().zip(&u.levels) {
+                *t += scaled(l, k);
+            }
+        }
+        out
+    };
+    let g: u64 = units.iter().map(|u| u.copies).sum();
+    let copies: Vec<u64> = units.iter().map(|u| u.copies).collect();
+    bias_amp(&total(&copies))?;
+    if g < 2 || reps == 0 || !(confidence > 0.0 && confidence < 1.0) {
+        return None;
+    }
+    let mut rng = SplitMix64::new(seed);
+    let mut draws: Vec<f64> =
+        (0..reps).filter_map(|_| bias_amp(&total(&multinomial(&copies, g, &mut rng)))).collect();
+    if draws.is_empty() {
+        return None;
+    }
+    draws.sort_by(f64::total_cmp);
+    let alpha = 1.0 - confidence;
+    Some(Interval::new(quantile(&draws, alpha / 2.0), quantile(&draws, 1.0 - alpha / 2.0)))
+}
+
+/// A table's cells times `k` (a unit drawn `k` times).
+fn scaled(t: &PairedCounts, k: u64) -> PairedCounts {
+    PairedCounts {
+        both: k * t.both,
+        model_only: k * t.model_only,
+        baseline_only: k * t.baseline_only,
+        neither: k * t.neither,
+    }
+}
+
+/// `n` draws with replacement over categories of the given weights, as counts per category
+/// (conditional binomials: category i gets Binomial(left, w_i / remaining weight)).
+fn multinomial(weights: &[u64], n: u64, rng: &mut SplitMix64) -> Vec<u64> {
+    let mut left = n;
+    let mut remaining: u64 = weights.iter().sum();
+    weights
+        .iter()
+        .map(|&w| {
+            if left == 0 || remaining == 0 {
+                return 0;
+            }
+            let p = (w as f64 / remaining as f64).clamp(0.0, 1.0);
+            let k = if w == remaining {
+                left
+            } else {
+                Binomial::new(left, p).map(|b| b.sample(rng)).unwrap_or(0)
+            };
+            left -= k;
+            remaining -= w;
+            k
+        })
+        .collect()
+}
+
 /// One multinomial resample of a table's cells with the same total.
 fn resample(t: &PairedCounts, rng: &mut SplitMix64) -> PairedCounts {
     let cells = [t.both, t.model_only, t.baseline_only, t.neither];
@@ -160,5 +246,67 @@ mod tests {
             assert_eq!(r.n(), 15);
             assert_eq!(r.model_only, 0, "an empty cell stays empty");
         }
+    }
+
+    /// One item's table (its baseline and model labels).
+    fn item(b: bool, m: bool) -> PairedCounts {
+        table(1, u64::from(b), u64::from(m))
+    }
+
+    #[test]
+    fn the_cluster_bootstrap_sums_the_units_and_is_seeded() {
+        // Two clusters spanning both levels and a group of identical singletons.
+        let units = vec![
+            ClusterTables { levels: vec![table(10, 2, 1), table(5, 3, 4)], copies: 1 },
+            ClusterTables { levels: vec![table(8, 1, 1), table(12, 6, 9)], copies: 1 },
+            ClusterTables { levels: vec![item(false, true), PairedCounts::default()], copies: 30 },
+        ];
+        let whole = [table(18, 3, 2) + scaled(&item(false, true), 30), table(17, 9, 13)];
+        let a = bias_amp_cluster_bootstrap(&units, 400, 3, 0.95).unwrap();
+        assert_eq!(Some(a), bias_amp_cluster_bootstrap(&units, 400, 3, 0.95), "seeded");
+        let est = bias_amp(&whole).unwrap();
+        assert!(a.low <= est && est <= a.high, "{a:?} {est}");
+        assert!(bias_amp_cluster_bootstrap(&units[..1], 400, 3, 0.95).is_none(), "one cluster");
+        let mut rng = SplitMix64::new(9);
+        for _ in 0..200 {
+            let k = multinomial(&[1, 1, 30], 32, &mut rng);
+            assert_eq!(k.iter().sum::<u64>(), 32);
+        }
+    }
+
+    /// Coverage by seeded simulation: 30 clusters of 20–60 items, each cluster mostly (90%) in
+    /// one of two levels; baseline rates 0.3 / 0.6, the model's 0.3 / 0.7 plus a cluster effect
+    /// v ~ U(−0.25, 0.25) shared by the cluster's items. True BiasAmp→ = ½(0.1 − 0) = 0.05.
+    /// Seen: the cluster bootstrap's 95% interval covers it in 92.75% of 400 runs, the item
+    /// bootstrap's in 79.75%.
+    #[test]
+    fn the_cluster_bootstrap_covers_where_the_item_bootstrap_does_not() {
+        let mut rng = SplitMix64::new(2026);
+        let (sims, reps) = (400, 300);
+        let (mut cluster_hits, mut item_hits) = (0, 0);
+        for sim in 0..sims {
+            let mut units = Vec::new();
+            for g in 0..30u64 {
+                let v = rng.uniform() * 0.5 - 0.25;
+                let mut levels = vec![PairedCounts::default(); 2];
+                for _ in 0..20 + rng.below(41) {
+                    let level = if rng.bernoulli(0.9) { g % 2 } else { 1 - g % 2 } as usize;
+                    let p = [0.3, 0.6][level];
+                    let b = rng.bernoulli(p);
+                    let m = rng.bernoulli(p + [0.0, 0.1][level] + v);
+                    levels[level] += item(b, m);
+                }
+                units.push(ClusterTables { levels, copies: 1 });
+            }
+            let whole: Vec<PairedCounts> =
+                (0..2).map(|l| units.iter().fold(PairedCounts::default(), |t, u| t + u.levels[l])).collect();
+            let covers = |i: Option<Interval>| i.is_some_and(|i| i.low <= 0.05 && 0.05 <= i.high);
+            cluster_hits += u32::from(covers(bias_amp_cluster_bootstrap(&units, reps, sim, 0.95)));
+            item_hits += u32::from(covers(bias_amp_bootstrap(&whole, reps, sim, 0.95)));
+        }
+        let (cluster, items) = (f64::from(cluster_hits) / sims as f64, f64::from(item_hits) / sims as f64);
+        eprintln!("coverage: cluster bootstrap {cluster}, item bootstrap {items}");
+        assert!(cluster >= 0.9, "cluster bootstrap coverage {cluster}");
+        assert!(items < 0.85, "the item bootstrap should under-cover here: {items}");
     }
 }

@@ -122,6 +122,14 @@ fn gap_amplification_matches_statsmodels_with_clusters_across_levels() {
     let r = rows.iter().find(|r| r["measure"] == "gap").expect("a gap row");
     assert_eq!((r["level"].as_str(), r["clusters"].as_u64()), (Some("grp=p vs q"), Some(17)));
     near(&r["se_independent"], 0.12134420711027584, 1e-12);
+    // BiasAmp→'s interval comes from resampling the 17 clusters (16 authors and item 1), not
+    // the items: another interval than the run without --cluster, same estimate.
+    let b = &f["bias_amplification"][0];
+    assert_eq!(b["method"], "cluster bootstrap: 17 clusters of author resampled");
+    let plain = findings(&[s(&h), s(&m), "--group", "grp", "--reference", "grp=q"]);
+    let p = &plain["bias_amplification"][0];
+    assert_eq!(b["value"], p["value"]);
+    assert!(b["ci"].is_array() && b["ci"] != p["ci"] && p["method"].is_null(), "{b} {p}");
     // The crossed grouping (grp × author) is not shown.
     assert!(f["groupings"].as_array().unwrap().iter().all(|g| g["group_by"] == "grp"), "{}", f["groupings"]);
 }

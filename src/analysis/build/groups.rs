@@ -253,6 +253,7 @@ pub(crate) fn bias_rows(
                 model: all.model.clone(),
                 value: bias_amp(&tables),
                 ci: bias_amp_bootstrap(&tables, settings.bootstrap, seed, settings.confidence.get()),
+                method: None,
             });
         }
     }

@@ -135,6 +135,7 @@ pub fn build_findings(
     if let (Some(c), Some(k)) = (&clusters, &mut findings.clustering) {
         let gaps = clustering::apply_groups(&mut findings.groups, c, counts, &settings_copy);
         k.rows.extend(gaps);
+        clustering::apply_biasamp(&mut findings.bias_amplification, c, counts, &settings_copy);
         k.rows.extend(clustering::apply_pair_rows(&mut findings.pairs, c, counts, &settings_copy));
         k.rows.extend(clustering::apply_pairs(&mut findings.pair_tests, c, counts, &settings_copy));
     }

@@ -406,4 +406,7 @@ pub struct BiasAmplification {
     pub value: Option<f64>,
     /// Seeded percentile bootstrap interval.
     pub ci: Option<Interval>,
+    /// How the interval was drawn when not by resampling items (`--cluster`: clusters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }

@@ -10,10 +10,12 @@ use crate::error::{AmplifyError, Result};
 use crate::stats::cluster::{cr1_mean, singletons_from_sums, wild_cluster_p, ClusterSum, Clustered};
 use crate::stats::Interval;
 
+mod biasamp;
 mod gaps;
 mod overall;
 mod pairs;
 
+pub(crate) use biasamp::apply_biasamp;
 pub(crate) use gaps::apply_groups;
 pub(crate) use overall::apply_overall;
 pub(crate) use pairs::{apply_pair_rows, apply_pairs};
@@ -157,7 +159,7 @@ pub(crate) fn apply(
 ) -> Clustering {
     let rows = clustered_rows(comparisons, truth_tests, c, counts, settings);
     let mut notes = vec![
-        "Not yet clustered: the groups' odds ratios, BiasAmp→, the pairs' own rates and unpaired --versus rows; their intervals assume independent items".to_string(),
+        "Not yet clustered: the groups' odds ratios, the pairs' own rates and unpaired --versus rows; their intervals assume independent items".to_string(),
     ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
