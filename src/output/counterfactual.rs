@@ -62,13 +62,14 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
             .collect(),
     }];
     if let Some(c) = f.clustering.as_ref().filter(|_| f.pairs.iter().any(|r| r.method.is_some())) {
-        out[0].intro = out[0].intro.replace(
-            "with Tango's interval and McNemar's test",
-            &format!(
-                "with its interval and p clustered by {} (side A's cluster; CR1, t with clusters − 1 df)",
-                c.column
-            ),
-        );
+        let clustered = format!("clustered by {} (side A's cluster; CR1, t with clusters − 1 df)", c.column);
+        out[0].intro = out[0]
+            .intro
+            .replace(
+                "with Tango's interval and McNemar's test",
+                &format!("with its interval and p {clustered}"),
+            )
+            .replace("Wilson intervals for rates", &format!("rates' intervals {clustered}"));
     }
     let unlabelled = without_baseline(f);
     if !unlabelled.is_empty() {

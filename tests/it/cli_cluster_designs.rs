@@ -168,6 +168,14 @@ fn pair_tests_cluster_by_side_a_as_statsmodels_does() {
     near(&model["asymmetry_ci"][1], 0.026776451420759073, 1e-12);
     near(&model["p_value"], 0.09885181952459253, 1e-10);
     assert_eq!(model["method"], "clustered by author: CR1, t with 16 df");
+    // Its rates over its pairs, y = [m_A = m_B = 1] and y = [m_A ≠ m_B]: both 0.1489361702127659,
+    // conf_int [0.049208070870534734, 0.24866426955499704]; flip 0.5106382978723402, conf_int
+    // [0.3513736201558696, 0.6699029755888107].
+    near(&model["both"]["rate"], 0.1489361702127659, 1e-12);
+    near(&model["both"]["ci"][0], 0.049208070870534734, 1e-12);
+    near(&model["both"]["ci"][1], 0.24866426955499704, 1e-12);
+    near(&model["flip"]["ci"][0], 0.3513736201558696, 1e-12);
+    near(&model["flip"]["ci"][1], 0.6699029755888107, 1e-12);
     let r = row(k, |r| r["measure"] == "asymmetry" && r["model"] == "model");
     near(&r["se"], 0.07285043626504263, 1e-12);
     // On the pairs of one level of a grouping (side A's topic t0, N = 25, G = 9): the asymmetry

@@ -1,13 +1,13 @@
 //! Clustered counterfactual pairs: a pair belongs to side A's cluster (a pair with no cluster
 //! value is a cluster of its own), and each model-vs-source pair test — the amplification of the
 //! asymmetry and the both-sides (affirms-both) difference — becomes the CR1 mean of its pair-level
-//! value over the clusters; so does each source's own asymmetry (its pair rows).
+//! value over the clusters; so do each source's own asymmetry and rates (its pair rows).
 
-use super::{clamp, clustered_row, wild_p, ClusterCounts};
+use super::{clamp, clustered_row, unit_singles, wild_p, ClusterCounts};
 use crate::analysis::findings::{ClusteredRow, PairRow, PairTest, Settings};
 use crate::counts::{CountsTable, PairCells, PairTable, CROSS};
 use crate::stats::cluster::{cr1_mean, ClusterSum};
-use crate::stats::counterfactual::{pair_value, JointPairs};
+use crate::stats::counterfactual::{pair_value, JointPairs, Rate};
 
 /// Replaces each pair test's interval and test by the clustered ones; returns the clustering rows.
 pub(crate) fn apply_pairs(
@@ -123,9 +123,30 @@ pub(crate) fn apply_pair_rows(
             .filter(|p| of_row(p) && p.model == all.model && in_clusters_of(p, slice, &c.column))
             .map(side)
             .collect();
+        own_rates(r, side(all), &levels, settings);
         out.push(own_row(r, side(all), &levels, c, settings));
     }
     out
+}
+
+/// A source's both-sides, neither and flip rates over its pairs with clustered intervals (CR1
+/// means of the pair indicators) in place of Wilson's.
+fn own_rates(r: &mut PairRow, all: PairTable, levels: &[PairTable], s: &Settings) {
+    let rate = |count: fn(&PairTable) -> u64, old: Option<Rate>| {
+        let old = old?;
+        let ones = count(&all);
+        let mut sums: Vec<ClusterSum> =
+            levels.iter().map(|t| ClusterSum::one(t.n(), count(t) as f64)).collect();
+        let inside: u64 = levels.iter().map(PairTable::n).sum();
+        let rest = ones.saturating_sub(levels.iter().map(count).sum::<u64>()) as f64;
+        sums.extend(unit_singles(all.n().saturating_sub(inside), rest, rest));
+        let d = cr1_mean(&sums, ones as f64, s.confidence.get());
+        Some(Rate { rate: old.rate, ci: d.map(|d| clamp(d.test.interval, 0.0)) })
+    };
+    r.both = rate(|t| t.n11, r.both);
+    r.neither = rate(|t| t.n00, r.neither);
+    r.affirms_both = rate(|t| t.n00, r.affirms_both);
+    r.flip = rate(|t| t.n10 + t.n01, r.flip);
 }
 
 /// One source's asymmetry, clustered.
