@@ -130,6 +130,8 @@ pub struct PairTable {
     pub n00: u64,
 }
 
+add_fields!(PairTable { n11, n10, n01, n00 });
+
 impl PairTable {
     /// Pairs in the table.
     pub fn n(&self) -> u64 {

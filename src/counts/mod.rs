@@ -4,9 +4,17 @@
 //! polars group-bys; see `data::count`) and the statistics. It is mergeable: counts of disjoint
 //! item shards add up cell by cell.
 
-/// Implements `+=` and `+` as field-by-field addition (the sums of disjoint shards add up).
+/// Implements `+=` and `+` as field-by-field addition (the sums of disjoint shards add up), and
+/// `saturating_sub`: the part of a table outside some of its parts.
 macro_rules! add_fields {
     ($t:ty { $($f:ident),* $(,)? }) => {
+        impl $t {
+            /// Field by field `self − o`, down to 0: what `self` holds outside `o` (e.g. the
+            /// items without a cluster: all items minus the clusters').
+            pub fn saturating_sub(self, o: Self) -> Self {
+                Self { $($f: self.$f.saturating_sub(o.$f),)* }
+            }
+        }
         impl std::ops::AddAssign for $t {
             fn add_assign(&mut self, o: Self) {
                 $(self.$f += o.$f;)*

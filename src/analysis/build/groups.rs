@@ -227,26 +227,13 @@ pub(crate) fn bias_rows(
     let mut out = Vec::new();
     for s in summaries {
         for all in counts.metrics.iter().filter(|m| m.slice.is_all()) {
-            let levels: Vec<&MetricCounts> = counts
-                .metrics
-                .iter()
-                .filter(|m| {
-                    m.model == all.model
-                        && m.metric == all.metric
-                        && m.slice.truth.is_none()
-                        && m.slice.grouping() == Some(s.group_by.as_str())
-                })
-                .collect();
+            let levels = bias_levels(counts, &s.group_by, &all.model, &all.metric);
             // BiasAmp→ counts items per level; item means of repeated samples have no such counts.
             if levels.iter().any(|m| m.moments.is_some()) {
                 continue;
             }
-            // In slice order, whatever the order of the rows (a counts file, merged shards): the
-            // bootstrap draws level by level from one seeded stream.
-            let mut levels = levels;
-            levels.sort_by(|a, b| a.slice.cmp(&b.slice));
             let tables: Vec<PairedCounts> = levels.iter().map(|m| m.pairs).collect();
-            let seed = settings.seed ^ fnv1a(&format!("{}|{}|{}", s.group_by, all.metric, all.model));
+            let seed = bias_seed(settings, &s.group_by, &all.metric, &all.model);
             out.push(BiasAmplification {
                 group_by: s.group_by.clone(),
                 metric: all.metric.clone(),
@@ -258,6 +245,34 @@ pub(crate) fn bias_rows(
         }
     }
     out
+}
+
+/// A grouping's level rows of one (model, metric) for BiasAmp→, in slice order whatever the order
+/// of the rows (a counts file, merged shards): the bootstrap draws level by level from one
+/// seeded stream.
+pub(crate) fn bias_levels<'a>(
+    counts: &'a CountsTable,
+    group_by: &str,
+    model: &str,
+    metric: &str,
+) -> Vec<&'a MetricCounts> {
+    let mut levels: Vec<&MetricCounts> = counts
+        .metrics
+        .iter()
+        .filter(|m| {
+            m.model == model
+                && m.metric == metric
+                && m.slice.truth.is_none()
+                && m.slice.grouping() == Some(group_by)
+        })
+        .collect();
+    levels.sort_by(|a, b| a.slice.cmp(&b.slice));
+    levels
+}
+
+/// The seed of one BiasAmp→ bootstrap: the run's seed and the (grouping, metric, model).
+pub(crate) fn bias_seed(settings: &Settings, group_by: &str, metric: &str, model: &str) -> u64 {
+    settings.seed ^ fnv1a(&format!("{group_by}|{metric}|{model}"))
 }
 
 /// FNV-1a 64-bit hash (Fowler, Noll & Vo), stable across versions and platforms.

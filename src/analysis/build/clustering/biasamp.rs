@@ -2,7 +2,7 @@
 //! level of the grouping, from the grouping crossed with the clusters) instead of items.
 
 use super::{ClusterCounts, Crossed};
-use crate::analysis::build::groups::fnv1a;
+use crate::analysis::build::groups::{bias_levels, bias_seed};
 use crate::analysis::findings::{BiasAmplification, Settings};
 use crate::counts::{CountsTable, MetricCounts, PairedCounts};
 use crate::stats::biasamp::{bias_amp_cluster_bootstrap, ClusterTables};
@@ -16,21 +16,11 @@ pub(crate) fn apply_biasamp(
     settings: &Settings,
 ) {
     for r in rows.iter_mut().filter(|r| r.value.is_some()) {
-        let mut levels: Vec<&MetricCounts> = counts
-            .metrics
-            .iter()
-            .filter(|m| {
-                m.model == r.model
-                    && m.metric == r.metric
-                    && m.slice.truth.is_none()
-                    && m.slice.grouping() == Some(r.group_by.as_str())
-            })
-            .collect();
-        // The order bias_rows gives the levels in (and the same seed): slice order.
-        levels.sort_by(|a, b| a.slice.cmp(&b.slice));
+        // The levels and seed of bias_rows.
+        let levels = bias_levels(counts, &r.group_by, &r.model, &r.metric);
         let Some(units) = units(r, &levels, c) else { continue };
         let clusters: u64 = units.iter().map(|u| u.copies).sum();
-        let seed = settings.seed ^ fnv1a(&format!("{}|{}|{}", r.group_by, r.metric, r.model));
+        let seed = bias_seed(settings, &r.group_by, &r.metric, &r.model);
         r.ci = bias_amp_cluster_bootstrap(&units, settings.bootstrap, seed, settings.confidence.get());
         r.method = Some(format!("cluster bootstrap: {clusters} clusters of {} resampled", c.column));
     }
@@ -53,7 +43,7 @@ fn units(r: &BiasAmplification, levels: &[&MetricCounts], c: &ClusterCounts) -> 
             return None;
         };
         by_cluster.entry(&x.cluster).or_insert_with(|| vec![PairedCounts::default(); tables.len()])[l] += t;
-        outside[l] = minus(outside[l], t);
+        outside[l] = outside[l].saturating_sub(t);
     }
     let mut units: Vec<ClusterTables> =
         by_cluster.into_values().map(|levels| ClusterTables { levels, copies: 1 }).collect();
@@ -71,13 +61,4 @@ fn units(r: &BiasAmplification, levels: &[&MetricCounts], c: &ClusterCounts) -> 
         }
     }
     Some(units)
-}
-
-fn minus(a: PairedCounts, b: PairedCounts) -> PairedCounts {
-    PairedCounts {
-        both: a.both.saturating_sub(b.both),
-        model_only: a.model_only.saturating_sub(b.model_only),
-        baseline_only: a.baseline_only.saturating_sub(b.baseline_only),
-        neither: a.neither.saturating_sub(b.neither),
-    }
 }

@@ -391,14 +391,7 @@ fn comparison_clustered(row: &Comparison, d: Option<Clustered>, wild: Option<(f6
 
 /// The items outside some cells: `all` minus each cell's sums (the items without a cluster value).
 pub(super) fn minus<'a>(all: Moments, cells: impl IntoIterator<Item = &'a Moments>) -> Moments {
-    cells.into_iter().fold(all, |left, t| Moments {
-        n: left.n.saturating_sub(t.n),
-        sum_model: left.sum_model.saturating_sub(t.sum_model),
-        sum_baseline: left.sum_baseline.saturating_sub(t.sum_baseline),
-        sum_model_sq: left.sum_model_sq.saturating_sub(t.sum_model_sq),
-        sum_baseline_sq: left.sum_baseline_sq.saturating_sub(t.sum_baseline_sq),
-        sum_cross: left.sum_cross.saturating_sub(t.sum_cross),
-    })
+    cells.into_iter().fold(all, |left, t| left.saturating_sub(*t))
 }
 
 /// An interval cut to [low, −low] or [0, 1] (rates: low 0; differences: −1; gaps: −2).

@@ -19,12 +19,7 @@ pub(crate) fn apply_pairs(
     let mut rows = Vec::new();
     for t in tests.iter_mut().filter(|t| t.n > 0 && t.difference.is_some()) {
         let same = |p: &PairCells| p.versus == t.versus && p.model == t.model && p.metric == t.metric;
-        let all = counts.pairs.iter().find(|p| {
-            same(p)
-                && p.slice.truth.is_none()
-                && p.slice.group.as_ref().map(|g| (&g.grouping, &g.level))
-                    == t.group_by.as_ref().zip(t.level.as_ref())
-        });
+        let all = counts.pairs.iter().find(|p| same(p) && of_slice(p, (&t.group_by, &t.level)));
         let Some(all) = all else { continue };
         let levels: Vec<JointPairs> = c
             .pairs
@@ -35,6 +30,12 @@ pub(crate) fn apply_pairs(
         rows.push(pair_row(t, all.joint(), &levels, c, settings));
     }
     rows
+}
+
+/// Whether `p` is the table of a row's slice: all pairs, or one level of side A (no truth value).
+fn of_slice(p: &PairCells, (group_by, level): (&Option<String>, &Option<String>)) -> bool {
+    p.slice.truth.is_none()
+        && p.slice.group.as_ref().map(|g| (&g.grouping, &g.level)) == group_by.as_ref().zip(level.as_ref())
 }
 
 /// Whether `p` is one cluster's table of the pairs of a slice (all pairs: the cluster column's
@@ -109,12 +110,7 @@ pub(crate) fn apply_pair_rows(
             p.versus == settings.baseline && p.metric == r.metric && (baseline || p.model == r.source)
         };
         let slice = (&r.group_by, &r.level);
-        let all = counts.pairs.iter().find(|p| {
-            of_row(p)
-                && p.slice.truth.is_none()
-                && p.slice.group.as_ref().map(|g| (&g.grouping, &g.level))
-                    == r.group_by.as_ref().zip(r.level.as_ref())
-        });
+        let all = counts.pairs.iter().find(|p| of_row(p) && of_slice(p, slice));
         let Some(all) = all else { continue };
         let side = |p: &PairCells| if baseline { p.versus_table() } else { p.model_table() };
         let levels: Vec<PairTable> = c
@@ -132,15 +128,14 @@ pub(crate) fn apply_pair_rows(
 /// A source's both-sides, neither and flip rates over its pairs with clustered intervals (CR1
 /// means of the pair indicators) in place of Wilson's.
 fn own_rates(r: &mut PairRow, all: PairTable, levels: &[PairTable], s: &Settings) {
+    let outside = levels.iter().fold(all, |left, t| left.saturating_sub(*t));
     let rate = |count: fn(&PairTable) -> u64, old: Option<Rate>| {
         let old = old?;
-        let ones = count(&all);
         let mut sums: Vec<ClusterSum> =
             levels.iter().map(|t| ClusterSum::one(t.n(), count(t) as f64)).collect();
-        let inside: u64 = levels.iter().map(PairTable::n).sum();
-        let rest = ones.saturating_sub(levels.iter().map(count).sum::<u64>()) as f64;
-        sums.extend(unit_singles(all.n().saturating_sub(inside), rest, rest));
-        let d = cr1_mean(&sums, ones as f64, s.confidence.get());
+        let rest = count(&outside) as f64;
+        sums.extend(unit_singles(outside.n(), rest, rest));
+        let d = cr1_mean(&sums, count(&all) as f64, s.confidence.get());
         Some(Rate { rate: old.rate, ci: d.map(|d| clamp(d.test.interval, 0.0)) })
     };
     r.both = rate(|t| t.n11, r.both);
@@ -157,21 +152,10 @@ fn own_row(
     c: &ClusterCounts,
     s: &Settings,
 ) -> ClusteredRow {
-    let mut outside = all;
-    for t in levels {
-        outside.n11 = outside.n11.saturating_sub(t.n11);
-        outside.n10 = outside.n10.saturating_sub(t.n10);
-        outside.n01 = outside.n01.saturating_sub(t.n01);
-        outside.n00 = outside.n00.saturating_sub(t.n00);
-    }
+    let o = levels.iter().fold(all, |left, t| left.saturating_sub(*t));
     let mut sums: Vec<ClusterSum> =
         levels.iter().map(|t| ClusterSum::one(t.n(), t.n01 as f64 - t.n10 as f64)).collect();
-    let o = outside;
-    sums.extend([(o.n01, 1.0), (o.n10, -1.0), (o.n11 + o.n00, 0.0)].map(|(copies, sum)| ClusterSum {
-        n: 1,
-        sum,
-        copies,
-    }));
+    sums.extend(unit_singles(o.n(), o.n01 as f64 - o.n10 as f64, (o.n01 + o.n10) as f64));
     let row = |d: Option<crate::stats::cluster::Clustered>, wild| {
         let what = clustered_row(("asymmetry", &r.source, &r.metric), r.n, r.asymmetry, d, wild);
         ClusteredRow {
