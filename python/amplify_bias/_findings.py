@@ -210,7 +210,7 @@ class Findings:
 
     @property
     def missing_pairs(self) -> Any:
-        """Counterfactual pair tests under every assignment of the labels their pairs miss."""
+        """Counterfactual pair tests under every assignment of the labels their pairs miss, with tipping points."""
         return frame((self._doc.get("missing") or {}).get("pairs", []))
 
     @property

@@ -3,7 +3,7 @@
 //! one terminal line per comparison a reader should look at twice.
 
 use super::content::{pct, pct_ci, Section};
-use crate::analysis::findings::{MissingLabels, MissingRow};
+use crate::analysis::findings::{MissingLabels, MissingPair, MissingRow};
 use crate::analysis::Findings;
 use crate::output::format_p;
 use crate::stats::missing_bounds::Conclusion;
@@ -38,7 +38,12 @@ fn conclusion(c: Option<Conclusion>) -> &'static str {
 }
 
 fn tipping(r: &MissingRow) -> String {
-    match (r.conclusion, r.tipping_items, r.tipping_share) {
+    tipping_of(r.conclusion, r.tipping_items, r.tipping_share)
+}
+
+/// "k (s%)", "robust", or "–" without a conclusion.
+fn tipping_of(conclusion: Option<Conclusion>, items: Option<u64>, share: Option<f64>) -> String {
+    match (conclusion, items, share) {
         (None, _, _) => "–".into(),
         (Some(_), Some(k), Some(s)) => format!("{k} ({:.0}%)", s * 100.0),
         _ => "robust".into(),
@@ -113,13 +118,15 @@ fn pairs(m: &MissingLabels) -> Section {
                 p.difference.map_or("–".into(), |d| format!("{:+.1}", d * 100.0)),
                 pct_ci(Some(p.bounds), true),
                 if p.significant { "yes" } else { "" }.into(),
+                conclusion(p.conclusion).into(),
+                tipping_of(p.conclusion, p.tipping_pairs, p.tipping_share),
             ]
         })
         .collect();
     Section {
         title: "Counterfactual pairs under missing labels".into(),
-        intro: "Pair tests whose pairs miss a label (invalid, or a source without the item) more than the threshold: the difference over the pairs with all four labels, and its lowest and highest value over every assignment of the missing labels (Manski bounds over every counted pair). No tipping point for pairs.".into(),
-        headers: ["model", "versus", "metric", "measure", "pairs", "incomplete %", "Δ pp (complete)", "bounds pp", "significant"]
+        intro: "Pair tests whose pairs miss a label (invalid, or a source without the item) more than the threshold: the difference over the pairs with all four labels, and its lowest and highest value over every assignment of the missing labels (Manski bounds over every counted pair); and the tipping point: the fewest incomplete pairs that, each completed least favourably and added most adverse first, change the test's conclusion (\"robust\": none does; none for a clustered test).".into(),
+        headers: ["model", "versus", "metric", "measure", "pairs", "incomplete %", "Δ pp (complete)", "bounds pp", "significant", "conclusion", "tipping point"]
             .map(String::from)
             .to_vec(),
         rows,
@@ -228,10 +235,14 @@ pub(crate) fn lines(f: &Findings) -> String {
             pct_ci(Some(g.bounds), true)
         );
     }
-    for p in m.pairs.iter().filter(|p| p.significant && p.bounds.low <= 0.0 && p.bounds.high >= 0.0) {
+    let pair_lines = |p: &&MissingPair| {
+        let spans_zero = p.bounds.low <= 0.0 && p.bounds.high >= 0.0;
+        (p.significant && spans_zero) || p.tipping_share.is_some_and(|s| s < FRAGILE)
+    };
+    for p in m.pairs.iter().filter(pair_lines) {
         let _ = writeln!(
             out,
-            "missing labels {} vs {} {} pairs {}: the significant difference {} pp spans {} pp over every assignment of the labels {} of {} pairs miss",
+            "missing labels {} vs {} {} pairs {}: Δ {} pp over the complete pairs, {} pp over every assignment of the labels {} of {} pairs miss; {}: tipping point {}",
             p.model,
             p.versus,
             p.metric,
@@ -239,7 +250,9 @@ pub(crate) fn lines(f: &Findings) -> String {
             p.difference.map_or("–".into(), |d| format!("{:+.1}", d * 100.0)),
             pct_ci(Some(p.bounds), true),
             p.incomplete,
-            p.pairs
+            p.pairs,
+            conclusion(p.conclusion),
+            tipping_of(p.conclusion, p.tipping_pairs, p.tipping_share)
         );
     }
     for t in m.invalidity.iter().filter(|t| t.p_value < 0.05) {

@@ -137,20 +137,114 @@ pub fn pair_bounds(cells: &[u64], value: impl Fn([i64; 4]) -> f64) -> Option<Int
     }
     let (mut low, mut high) = (0.0, 0.0);
     for (cell, &n) in cells.iter().enumerate().filter(|(_, &n)| n > 0) {
-        let states = [cell % 3, cell / 3 % 3, cell / 9 % 3, cell / 27 % 3];
-        let open: Vec<usize> = (0..4).filter(|&k| states[k] == 2).collect();
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for mask in 0..1u32 << open.len() {
-            let mut labels = states.map(|s| s as i64);
-            for (bit, &k) in open.iter().enumerate() {
-                labels[k] = i64::from(mask >> bit & 1);
-            }
-            let v = value(labels);
-            (lo, hi) = (lo.min(v), hi.max(v));
-        }
+        let (lo, hi, _) = completion_range(cell, &value);
         (low, high) = (low + n as f64 * lo, high + n as f64 * hi);
     }
     Some(Interval::new(low / total as f64, high / total as f64))
+}
+
+/// The least and greatest `value` over the completions of a cell of the 81-cell table (each
+/// label in state 2 set to 0 or 1), and whether the cell has such a label.
+fn completion_range(cell: usize, value: impl Fn([i64; 4]) -> f64) -> (f64, f64, bool) {
+    let states = [cell % 3, cell / 3 % 3, cell / 9 % 3, cell / 27 % 3];
+    let open: Vec<usize> = (0..4).filter(|&k| states[k] == 2).collect();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for mask in 0..1u32 << open.len() {
+        let mut labels = states.map(|s| s as i64);
+        for (bit, &k) in open.iter().enumerate() {
+            labels[k] = i64::from(mask >> bit & 1);
+        }
+        let v = value(labels);
+        (lo, hi) = (lo.min(v), hi.max(v));
+    }
+    (lo, hi, !open.is_empty())
+}
+
+/// Running sums of the pair values a pair test sees: pairs, Σv, Σv².
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ValueSums {
+    /// Pairs.
+    pub n: u64,
+    /// Σ v.
+    pub sum: f64,
+    /// Σ v².
+    pub sum_sq: f64,
+}
+
+impl ValueSums {
+    /// These sums with `count` more pairs of value `v`.
+    fn with(self, v: f64, count: u64) -> Self {
+        let c = count as f64;
+        Self { n: self.n + count, sum: self.sum + c * v, sum_sq: self.sum_sq + c * v * v }
+    }
+}
+
+/// The tipping point of a pair test whose conclusion depends on the sums of its pair values
+/// (`decide`; a paired t on the values, or McNemar's test on the +1 and −1 values), from the
+/// pairs' 81-cell table as in [`pair_bounds`].
+///
+/// The test starts from the complete pairs. The incomplete pairs join one at a time, each with
+/// its least favourable completion, the most adverse first: against "higher", in increasing
+/// order of the least value over a pair's completions; against "lower", in decreasing order of
+/// the greatest; "no difference" takes the nearer of the two paths. The tipping point is the
+/// first k along the path whose conclusion differs. For McNemar's test on values in {−1, 0, 1}
+/// this is the fewest pairs over every subset and completion (only the −1 or +1 pairs move it,
+/// as in [`tipping_point`]); for a t test it is the fewest along that path (a test checks it
+/// against every subset and completion of small tables).
+///
+/// Edge case: `None` when no pair is complete (the test has no conclusion to tip).
+pub fn pair_tipping_point(
+    cells: &[u64],
+    value: impl Fn([i64; 4]) -> f64,
+    decide: impl Fn(ValueSums) -> Conclusion,
+) -> Option<TippingPoint> {
+    let mut complete = ValueSums::default();
+    let mut open: Vec<(f64, f64, u64)> = Vec::new();
+    for (cell, &n) in cells.iter().enumerate().filter(|(_, &n)| n > 0) {
+        match completion_range(cell, &value) {
+            (v, _, false) => complete = complete.with(v, n),
+            (lo, hi, true) => open.push((lo, hi, n)),
+        }
+    }
+    if complete.n == 0 {
+        return None;
+    }
+    let conclusion = decide(complete);
+    let changed = |s: ValueSums| decide(s) != conclusion;
+    let lower = || first_on_path(complete, open.iter().map(|&(lo, _, n)| (lo, n)), false, &changed);
+    let higher = || first_on_path(complete, open.iter().map(|&(_, hi, n)| (hi, n)), true, &changed);
+    let items = match conclusion {
+        Conclusion::Higher => lower(),
+        Conclusion::Lower => higher(),
+        Conclusion::NoDifference => match (lower(), higher()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+    };
+    Some(TippingPoint { conclusion, items })
+}
+
+/// Adds the pairs of `steps` (value, count) one at a time from `start`, in increasing order of
+/// value (decreasing when `descending`), and returns how many were added when `changed` first
+/// holds.
+fn first_on_path(
+    start: ValueSums,
+    steps: impl Iterator<Item = (f64, u64)>,
+    descending: bool,
+    changed: &impl Fn(ValueSums) -> bool,
+) -> Option<u64> {
+    let mut steps: Vec<(f64, u64)> = steps.collect();
+    steps.sort_by(|a, b| if descending { b.0.total_cmp(&a.0) } else { a.0.total_cmp(&b.0) });
+    let (mut sums, mut k) = (start, 0);
+    for (v, count) in steps {
+        for _ in 0..count {
+            (sums, k) = (sums.with(v, 1), k + 1);
+            if changed(sums) {
+                return Some(k);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -225,3 +225,119 @@ fn pair_bounds_are_the_extremes_over_every_assignment_of_the_pairs() {
         }
     }
 }
+
+/// A paired t test at α on the pair values (the asymmetry test), and McNemar's exact test on
+/// the +1 and −1 values (the both-sides test), as conclusions from the value sums.
+fn t_decide(alpha: f64) -> impl Fn(ValueSums) -> Conclusion {
+    move |s| match crate::stats::ttest::paired_t(s.n, s.sum, s.sum_sq, 0.95) {
+        Some(t) if t.p_value < alpha && t.estimate > 0.0 => Conclusion::Higher,
+        Some(t) if t.p_value < alpha => Conclusion::Lower,
+        _ => Conclusion::NoDifference,
+    }
+}
+
+fn mcnemar_decide(alpha: f64) -> impl Fn(ValueSums) -> Conclusion {
+    let decide = mcnemar(alpha);
+    move |s| decide(((s.sum_sq + s.sum) / 2.0).round() as u64, ((s.sum_sq - s.sum) / 2.0).round() as u64)
+}
+
+/// The pair tipping point by brute force: the fewest incomplete pairs that, each completed in
+/// any way and added to the complete pairs, change the conclusion.
+fn brute_pair_tipping(
+    pairs: &[[usize; 4]],
+    measure: &str,
+    decide: &impl Fn(ValueSums) -> Conclusion,
+) -> Option<Option<u64>> {
+    use crate::stats::counterfactual::pair_value;
+    let complete = pairs.iter().filter(|p| !p.contains(&2));
+    let start =
+        complete.fold(ValueSums::default(), |s, p| s.with(pair_value(measure, p.map(|x| x as i64)), 1));
+    if start.n == 0 {
+        return None;
+    }
+    let conclusion = decide(start);
+    // Each incomplete pair's values over its completions.
+    let open: Vec<Vec<f64>> = pairs
+        .iter()
+        .filter(|p| p.contains(&2))
+        .map(|p| {
+            let free: Vec<usize> = (0..4).filter(|&k| p[k] == 2).collect();
+            (0..1u32 << free.len())
+                .map(|mask| {
+                    let mut labels = p.map(|s| s as i64);
+                    for (bit, &k) in free.iter().enumerate() {
+                        labels[k] = i64::from(mask >> bit & 1);
+                    }
+                    pair_value(measure, labels)
+                })
+                .collect()
+        })
+        .collect();
+    let mut best: Option<u64> = None;
+    for subset in 1u32..1 << open.len() {
+        let chosen: Vec<&Vec<f64>> =
+            (0..open.len()).filter(|i| subset >> i & 1 == 1).map(|i| &open[i]).collect();
+        let k = chosen.len() as u64;
+        if best.is_some_and(|b| b <= k) {
+            continue;
+        }
+        let mut sums = vec![start];
+        for values in chosen {
+            sums = sums.iter().flat_map(|s| values.iter().map(move |&v| s.with(v, 1))).collect();
+        }
+        if sums.iter().any(|&s| decide(s) != conclusion) {
+            best = Some(k);
+        }
+    }
+    Some(best)
+}
+
+#[test]
+fn the_pair_tipping_point_matches_brute_force() {
+    use crate::counts::{pair_cell, PAIR_CELLS};
+    use crate::stats::counterfactual::pair_value;
+    let mut rng = SplitMix64::new(11);
+    let (mut robust, mut tipped) = ([0; 2], [0; 2]);
+    for case in 0..300 {
+        // 4–19 complete pairs leaning one way (or not), plus up to 5 incomplete ones.
+        let lean = [0.2, 0.5, 0.8][case % 3];
+        let mut pairs: Vec<[usize; 4]> = (0..4 + case % 16)
+            .map(|_| {
+                [
+                    rng.below(2),
+                    rng.below(2),
+                    usize::from(rng.bernoulli(lean)),
+                    usize::from(rng.bernoulli(lean)),
+                ]
+            })
+            .collect();
+        for _ in 0..case % 6 {
+            let label = |rng: &mut SplitMix64| if rng.bernoulli(0.4) { 2 } else { rng.below(2) };
+            let mut p = [0; 4].map(|_| label(&mut rng));
+            p[rng.below(4)] = 2;
+            pairs.push(p);
+        }
+        let mut cells = vec![0u64; PAIR_CELLS];
+        for p in &pairs {
+            cells[pair_cell(p[0], p[1], p[2], p[3])] += 1;
+        }
+        for (j, measure) in ["asymmetry", "both_sides"].into_iter().enumerate() {
+            let check = |decide: &dyn Fn(ValueSums) -> Conclusion| {
+                let got = pair_tipping_point(&cells, |c| pair_value(measure, c), decide);
+                let want = brute_pair_tipping(&pairs, measure, &decide);
+                assert_eq!(got.map(|t| t.items), want, "case {case} {measure}: {pairs:?}");
+                got
+            };
+            let got = match measure {
+                "asymmetry" => check(&t_decide(0.05)),
+                _ => check(&mcnemar_decide(0.05)),
+            };
+            match got.and_then(|t| t.items) {
+                Some(_) => tipped[j] += 1,
+                None => robust[j] += 1,
+            }
+        }
+    }
+    // Both outcomes occur for both tests, so the comparison above tests each.
+    assert!(robust.iter().chain(&tipped).all(|&k| k > 10), "robust {robust:?}, tipped {tipped:?}");
+}

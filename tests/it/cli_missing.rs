@@ -252,3 +252,50 @@ fn pair_tests_are_bounded_over_every_assignment_of_missing_labels() {
         "{section}"
     );
 }
+
+#[test]
+fn pair_tests_tip_where_brute_force_over_every_completion_says() {
+    // 24 complete pairs: human A = B = i mod 2; the model's A = 0, B = 1 for i < 12, else A = B
+    // = i mod 2; 10 incomplete pairs with human A = B = 1, the model's A = 1 and B invalid.
+    // scipy 1.17.1 by brute force over every subset of the incomplete pairs and every completion
+    // (ttest_1samp for the asymmetry, binomtest for both sides, α = 0.05; the session's
+    // /tmp/fx/pair_tipping.py): asymmetry "higher", tipped by 5 of the 10; both sides "lower",
+    // robust (the incomplete pairs can only add concordant or baseline-only pairs).
+    let dir = tempfile::tempdir().unwrap();
+    let (mut human, mut model) = ("id,pair,side,x\n".to_string(), "id,x\n".to_string());
+    for i in 0..34u32 {
+        let h = if i < 24 { i % 2 } else { 1 };
+        human += &format!("a{i},p{i},A,{h}\nb{i},p{i},B,{h}\n");
+        let (a, b) = match i {
+            0..=11 => ("0".to_string(), "1".to_string()),
+            12..=23 => ((i % 2).to_string(), (i % 2).to_string()),
+            _ => ("1".to_string(), "n/a".to_string()),
+        };
+        model += &format!("a{i},{a}\nb{i},{b}\n");
+    }
+    let h = write(dir.path(), "human.csv", &human).display().to_string();
+    let m = write(dir.path(), "model.csv", &model).display().to_string();
+    let args = ["--pair", "pair", "--variant", "side", "--variants", "A,B", "--correction", "none"];
+    let f = findings(&[&[h.as_str(), m.as_str()][..], &args].concat());
+    let rows = f["missing"]["pairs"].as_array().expect("pair rows");
+    let get = |measure: &str| rows.iter().find(|r| r["measure"] == measure).expect(measure);
+    let a = get("asymmetry");
+    assert_eq!((a["conclusion"].as_str(), a["tipping_pairs"].as_u64()), (Some("higher"), Some(5)), "{a}");
+    assert_eq!((a["tipping_share"].as_f64(), a["robust"].as_bool()), (Some(0.5), Some(false)), "{a}");
+    let b = get("both_sides");
+    assert_eq!((b["conclusion"].as_str(), b["robust"].as_bool()), (Some("lower"), Some(true)), "{b}");
+    assert!(b["tipping_pairs"].is_null(), "{b}");
+    assert_eq!(errors(&validator(), &f), Vec::<String>::new());
+    // Under --cluster the tests are clustered: no tipping point, said by a null conclusion.
+    let clustered = findings(&[&[h.as_str(), m.as_str()][..], &args, &["--cluster", "id"]].concat());
+    let rows = clustered["missing"]["pairs"].as_array().expect("pair rows");
+    assert!(rows.iter().all(|r| r.get("conclusion").is_none() && r["robust"].is_null()), "{rows:?}");
+    // The report's table and the terminal, as a person sees them.
+    let out = dir.path().join("report");
+    amplify().arg("report").args([&h, &m]).args(args).args(["--out", s(&out)]).assert().success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let start = html.find("<h2>Counterfactual pairs under missing labels</h2>").expect("section shown");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(section.contains("<td>higher</td><td>5 (50%)</td>"), "{section}");
+    assert!(section.contains("<td>lower</td><td>robust</td>"), "{section}");
+}

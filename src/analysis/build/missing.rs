@@ -10,7 +10,10 @@ use crate::counts::{CountsTable, InvalidCells, MetricCounts};
 use crate::stats::binomial::mcnemar_p;
 use crate::stats::counterfactual::pair_value;
 use crate::stats::homogeneity::homogeneity;
-use crate::stats::missing_bounds::{manski_bounds, pair_bounds, tipping_point, Conclusion};
+use crate::stats::missing_bounds::{
+    manski_bounds, pair_bounds, pair_tipping_point, tipping_point, Conclusion, TippingPoint, ValueSums,
+};
+use crate::stats::ttest::paired_t;
 use crate::stats::Interval;
 
 /// Share of matched items with an invalid label above which a comparison is bounded.
@@ -28,7 +31,7 @@ pub(crate) fn section(counts: &CountsTable, f: &Findings) -> Option<MissingLabel
         }
     }
     let gaps = if f.settings.versus_only { Vec::new() } else { gap_rows(counts, &f.groups) };
-    let pairs = pair_rows(counts, &f.pair_tests);
+    let pairs = pair_rows(counts, &f.pair_tests, &f.settings);
     if rows.is_empty() && gaps.is_empty() && pairs.is_empty() && unknown == 0 {
         return None;
     }
@@ -70,8 +73,9 @@ fn bound_rows(
 }
 
 /// The pair tests over all pairs whose pairs miss a label more than [`THRESHOLD`] of the time:
-/// their difference's bounds over every assignment of the missing labels.
-fn pair_rows(counts: &CountsTable, tests: &[PairTest]) -> Vec<MissingPair> {
+/// their difference's bounds over every assignment of the missing labels, and the tipping point
+/// of an unclustered test's conclusion.
+fn pair_rows(counts: &CountsTable, tests: &[PairTest], settings: &Settings) -> Vec<MissingPair> {
     let mut out = Vec::new();
     for t in tests.iter().filter(|t| t.group_by.is_none()) {
         let found = counts
@@ -86,6 +90,7 @@ fn pair_rows(counts: &CountsTable, tests: &[PairTest]) -> Vec<MissingPair> {
             continue;
         }
         let Some(bounds) = pair_bounds(&cells.cells, |c| pair_value(&t.measure, c)) else { continue };
+        let tipping = pair_tipping(t, &cells.cells, settings);
         out.push(MissingPair {
             versus: t.versus.clone(),
             model: t.model.clone(),
@@ -97,9 +102,38 @@ fn pair_rows(counts: &CountsTable, tests: &[PairTest]) -> Vec<MissingPair> {
             difference: t.difference,
             bounds,
             significant: t.significant,
+            conclusion: tipping.map(|t| t.conclusion),
+            tipping_pairs: tipping.and_then(|t| t.items),
+            tipping_share: tipping.and_then(|t| t.items).map(|k| k as f64 / incomplete as f64),
+            robust: tipping.map(|t| t.items.is_none()),
         });
     }
     out
+}
+
+/// The tipping point of an unclustered pair test: its own test (a paired t on the asymmetry
+/// values; McNemar's on the both-sides indicators' +1 and −1 values) re-run on the sums.
+fn pair_tipping(t: &PairTest, cells: &[u64], settings: &Settings) -> Option<TippingPoint> {
+    if t.method.is_some() {
+        return None; // clustered: where the incomplete pairs' clusters are is not counted
+    }
+    let alpha = effective_alpha(t.p_value, t.p_adjusted, settings)?;
+    let verdict = |p: f64, higher: bool| match p < alpha {
+        true if higher => Conclusion::Higher,
+        true => Conclusion::Lower,
+        false => Conclusion::NoDifference,
+    };
+    let decide = |s: ValueSums| match t.measure.as_str() {
+        "asymmetry" => paired_t(s.n, s.sum, s.sum_sq, settings.confidence.get())
+            .map_or(Conclusion::NoDifference, |e| verdict(e.p_value, e.estimate > 0.0)),
+        // Values in {−1, 0, 1}: b = #(+1) = (Σv² + Σv)/2, c = #(−1) = (Σv² − Σv)/2.
+        _ => {
+            let (b, c) =
+                (((s.sum_sq + s.sum) / 2.0).round() as u64, ((s.sum_sq - s.sum) / 2.0).round() as u64);
+            verdict(mcnemar_p(b, c, settings.test), b > c)
+        }
+    };
+    pair_tipping_point(cells, |c| pair_value(&t.measure, c), decide)
 }
 
 /// The gap amplification of each tested group level (the behaviour's rate) whose items or the
@@ -163,7 +197,7 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
     // test (and where the invalid items' clusters are is not counted), so it has none.
     let mcnemar = |c: &&Comparison| c.method.is_none();
     let tipping = comparison.filter(|_| m.slice.is_all()).filter(mcnemar).and_then(|c| {
-        let alpha = effective_alpha(c, settings)?;
+        let alpha = effective_alpha(c.p_value, c.p_adjusted, settings)?;
         let decide = |b: u64, c: u64| match mcnemar_p(b, c, settings.test) < alpha {
             true if b > c => Conclusion::Higher,
             true => Conclusion::Lower,
@@ -195,9 +229,9 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
 
 /// The per-test level that reproduces the row's adjusted verdict: α·p/p_adjusted (the run's
 /// multiplicity factor for this row, held fixed as the labels change); α without a correction.
-fn effective_alpha(c: &Comparison, settings: &Settings) -> Option<f64> {
+fn effective_alpha(p: Option<f64>, adjusted: Option<f64>, settings: &Settings) -> Option<f64> {
     let alpha = 1.0 - settings.confidence.get();
-    let (p, adjusted) = (c.p_value?, c.p_adjusted.unwrap_or(c.p_value?));
+    let (p, adjusted) = (p?, adjusted.unwrap_or(p?));
     Some(if p > 0.0 && adjusted > p { alpha * p / adjusted } else { alpha })
 }
 

@@ -98,6 +98,21 @@ pub struct MissingPair {
     pub bounds: Interval,
     /// Whether the pair test is significant (adjusted, in the run's family).
     pub significant: bool,
+    /// The test's conclusion at the run's adjusted significance (`None` for a clustered test
+    /// or one without a p-value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<Conclusion>,
+    /// The fewest incomplete pairs that, completed least favourably and added most adverse
+    /// first, change the conclusion; `None` when none does or there is no conclusion.
+    #[serde(default)]
+    pub tipping_pairs: Option<u64>,
+    /// `tipping_pairs` as a share of the incomplete pairs.
+    #[serde(default)]
+    pub tipping_share: Option<f64>,
+    /// No completion of the incomplete pairs along that path changes the conclusion (`None`
+    /// without a conclusion).
+    #[serde(default)]
+    pub robust: Option<bool>,
 }
 
 /// One level's gap amplification (model gap − baseline gap, against the reference level) under
