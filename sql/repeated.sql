@@ -47,8 +47,9 @@
 -- items_negative, samples, sum_k_sq, positives, repeated, repeated_samples, repeated_positives,
 -- disagree, first_positive) and the 13 sums in units of 2^-32 (sum_model, sum_baseline,
 -- sum_model_sq, sum_baseline_sq, sum_cross, sum_negative, sum_sq_negative, sum_sq_diff,
--- sum_s_sq_over_k, sum_mean, sum_mean_sq, sum_within, sum_agreement), ordered as amplify writes
--- them. Export it as Parquet or CSV (sql/check.py shows how with DuckDB and with Spark).
+-- sum_s_sq_over_k, sum_mean, sum_mean_sq, sum_within, sum_agreement), then the five columns
+-- that say where the invalid labels fall (invalid_baseline_model_1, ..., invalid_both: items on a
+-- 2x2 row, units of 2^-32 item values on a row of sums), ordered as amplify writes them. Export it as Parquet or CSV (sql/check.py shows how with DuckDB and with Spark).
 --
 -- Bit equality: each item value is computed with amplify's operations in amplify's order, in
 -- DOUBLE (mean = s/k; squares v*v; the item score = (v_1 + v_2 + ...) / number of compared
@@ -156,7 +157,13 @@ SELECT model, model_rank, metric, position, truth, level,
        CASE WHEN b IS NOT NULL AND m IS NOT NULL
             THEN CAST(FLOOR(m * b * 4294967296E0 + 0.5E0) AS BIGINT) ELSE 0 END AS fmb,
        CASE WHEN b IS NULL THEN 1 ELSE 0 END AS ib,
-       CASE WHEN m IS NULL THEN 1 ELSE 0 END AS im
+       CASE WHEN m IS NULL THEN 1 ELSE 0 END AS im,
+       -- where the invalid items fall: the other side's value (units), and neither side valid
+       CASE WHEN b IS NULL AND m IS NOT NULL
+            THEN CAST(FLOOR(m * 4294967296E0 + 0.5E0) AS BIGINT) ELSE 0 END AS fvm,
+       CASE WHEN m IS NULL AND b IS NOT NULL
+            THEN CAST(FLOOR(b * 4294967296E0 + 0.5E0) AS BIGINT) ELSE 0 END AS fvb,
+       CASE WHEN b IS NULL AND m IS NULL THEN 1 ELSE 0 END AS ibm
 FROM amp_r_pairs;
 
 -- Item-level sums per slice: all items, each truth value, each level, each level and truth value
@@ -164,13 +171,13 @@ FROM amp_r_pairs;
 CREATE OR REPLACE TEMPORARY VIEW amp_r_metric_sums AS
 SELECT model, model_rank, metric, position, group_by, level, truth,
        SUM(valid) AS n, SUM(fm) AS sm, SUM(fb) AS sb, SUM(fmm) AS smm, SUM(fbb) AS sbb, SUM(fmb) AS smb,
-       SUM(ib) AS ib, SUM(im) AS im
+       SUM(ib) AS ib, SUM(im) AS im, SUM(fvm) AS svm, SUM(fvb) AS svb, SUM(ibm) AS sibm
 FROM (
   SELECT p.model, p.model_rank, p.metric, p.position,
          CASE WHEN k.by_level = 1 THEN s.group_by ELSE '' END AS group_by,
          CASE WHEN k.by_level = 1 THEN p.level ELSE '' END AS level,
          CASE WHEN k.by_truth = 1 THEN CAST(p.truth AS STRING) ELSE '' END AS truth,
-         p.valid, p.fm, p.fb, p.fmm, p.fbb, p.fmb, p.ib, p.im
+         p.valid, p.fm, p.fb, p.fmm, p.fbb, p.fmb, p.ib, p.im, p.fvm, p.fvb, p.ibm
   FROM amp_r_pair_items p
   CROSS JOIN (SELECT 0 AS by_level, 0 AS by_truth UNION ALL SELECT 0, 1
               UNION ALL SELECT 1, 0 UNION ALL SELECT 1, 1) k
@@ -180,10 +187,12 @@ FROM (
 ) x
 GROUP BY model, model_rank, metric, position, group_by, level, truth;
 
--- Binary when every value is 0 or 1 (amplify's Moments::as_binary): then the 2x2 table.
+-- Binary when every value is 0 or 1 (amplify's Moments::as_binary), the other side's values of
+-- the invalid items too: then the 2x2 table and the invalid cells in items, else the sums and the
+-- cells in units.
 CREATE OR REPLACE TEMPORARY VIEW amp_r_metric_rows AS
 SELECT r.*,
-       CASE WHEN smm = sm AND sbb = sb
+       CASE WHEN smm = sm AND sbb = sb AND svm % 4294967296 = 0 AND svb % 4294967296 = 0
                  AND sm % 4294967296 = 0 AND sb % 4294967296 = 0 AND smb % 4294967296 = 0
                  AND smb <= sm AND smb <= sb AND n * 4294967296 + smb >= sm + sb
             THEN 1 ELSE 0 END AS is_binary
@@ -377,7 +386,14 @@ SELECT 1 AS kind_rank, r.model_rank AS source_rank, r.position AS metric_rank,
        CASE WHEN is_binary = 1 THEN 0 ELSE sbb END AS c_sum_baseline_sq,
        CASE WHEN is_binary = 1 THEN 0 ELSE smb END AS c_sum_cross,
        0 AS c_sum_negative, 0 AS c_sum_sq_negative, 0 AS c_sum_sq_diff, 0 AS c_sum_s_sq_over_k,
-       0 AS c_sum_mean, 0 AS c_sum_mean_sq, 0 AS c_sum_within, 0 AS c_sum_agreement
+       0 AS c_sum_mean, 0 AS c_sum_mean_sq, 0 AS c_sum_within, 0 AS c_sum_agreement,
+       CASE WHEN is_binary = 1 THEN svm / 4294967296 ELSE svm END AS c_ib_m1,
+       CASE WHEN is_binary = 1 THEN (ib - sibm) - svm / 4294967296
+            ELSE (ib - sibm) * 4294967296 - svm END AS c_ib_m0,
+       CASE WHEN is_binary = 1 THEN svb / 4294967296 ELSE svb END AS c_im_b1,
+       CASE WHEN is_binary = 1 THEN (im - sibm) - svb / 4294967296
+            ELSE (im - sibm) * 4294967296 - svb END AS c_im_b0,
+       CASE WHEN is_binary = 1 THEN sibm ELSE sibm * 4294967296 END AS c_invalid_both
 FROM amp_r_metric_rows r
 UNION ALL
 SELECT 2, t.source_rank, t.position, 'truth', t.source, t.metric, t.group_by, t.level, '',
@@ -391,7 +407,7 @@ SELECT 2, t.source_rank, t.position, 'truth', t.source, t.metric, t.group_by, t.
        0, 0, 0, 0, 0, 0, 0, 0,
        CASE WHEN is_binary = 1 THEN 0 ELSE s_pos END, 0, CASE WHEN is_binary = 1 THEN 0 ELSE ss_pos END, 0, 0,
        CASE WHEN is_binary = 1 THEN 0 ELSE s_neg END, CASE WHEN is_binary = 1 THEN 0 ELSE ss_neg END,
-       0, 0, 0, 0, 0, 0
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM amp_r_truth_rows t
 UNION ALL
 SELECT 3, r.source_rank, r.position, 'repeat', r.source, r.metric, '', '', '',
@@ -399,7 +415,7 @@ SELECT 3, r.source_rank, r.position, 'repeat', r.source, r.metric, '', '', '',
        r.items, 0, r.samples, r.sum_k_sq, r.positives, r.repeated, r.repeated_samples,
        r.repeated_positives, r.disagree, r.first_positive,
        0, 0, 0, 0, 0, 0, 0, 0,
-       r.sum_s_sq_over_k, r.sum_mean, r.sum_mean_sq, r.sum_within, r.sum_agreement
+       r.sum_s_sq_over_k, r.sum_mean, r.sum_mean_sq, r.sum_within, r.sum_agreement, 0, 0, 0, 0, 0
 FROM amp_r_repeat_rows r
 UNION ALL
 SELECT 4, m.position, 0, 'model', m.model, '', '', '', '',
@@ -411,7 +427,7 @@ SELECT 4, m.position, 0, 'model', m.model, '', '', '', '',
        m.scm, m.scb,
        0, 0, 0, 0, 0,
        m.scq,
-       0, 0, 0, 0, 0
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM amp_r_model_rows m
 UNION ALL
 SELECT 5, 0, 0, 'grouping', '', '', s.group_by, '', '',
@@ -419,7 +435,7 @@ SELECT 5, 0, 0, 'grouping', '', '', s.group_by, '', '',
        SUM(CASE WHEN b.level IS NULL AND b.ambiguous = 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN b.ambiguous = 1 THEN 1 ELSE 0 END),
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM amp_baseline b CROSS JOIN amp_settings s
 WHERE s.group_by <> ''
 GROUP BY s.group_by
@@ -428,7 +444,7 @@ UNION ALL
 SELECT 0, 0, 0, 'more than 16 compared metrics: add score terms to sql/repeated.sql', '', '', '', '', '',
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM (SELECT COUNT(*) AS c FROM amp_metrics WHERE compared = 1) x
 WHERE x.c > 16;
 
@@ -456,6 +472,9 @@ SELECT kind, model, metric, group_by, level, truth,
        CAST(c_sum_sq_negative AS BIGINT) AS sum_sq_negative, CAST(c_sum_sq_diff AS BIGINT) AS sum_sq_diff,
        CAST(c_sum_s_sq_over_k AS BIGINT) AS sum_s_sq_over_k, CAST(c_sum_mean AS BIGINT) AS sum_mean,
        CAST(c_sum_mean_sq AS BIGINT) AS sum_mean_sq, CAST(c_sum_within AS BIGINT) AS sum_within,
-       CAST(c_sum_agreement AS BIGINT) AS sum_agreement
+       CAST(c_sum_agreement AS BIGINT) AS sum_agreement,
+       CAST(c_ib_m1 AS BIGINT) AS invalid_baseline_model_1, CAST(c_ib_m0 AS BIGINT) AS invalid_baseline_model_0,
+       CAST(c_im_b1 AS BIGINT) AS invalid_model_baseline_1, CAST(c_im_b0 AS BIGINT) AS invalid_model_baseline_0,
+       CAST(c_invalid_both AS BIGINT) AS invalid_both
 FROM amp_r_count_rows
 ORDER BY kind_rank, source_rank, group_by, level, truth, metric_rank;

@@ -52,6 +52,19 @@ impl InvalidCells {
     }
 }
 
+impl InvalidCells {
+    /// Every cell times `k` (items to units of 2^-32 item values with `k` = 2^32).
+    pub fn times(self, k: u64) -> Self {
+        Self {
+            model_one: self.model_one * k,
+            model_zero: self.model_zero * k,
+            baseline_one: self.baseline_one * k,
+            baseline_zero: self.baseline_zero * k,
+            both: self.both * k,
+        }
+    }
+}
+
 add_fields!(InvalidCells { model_one, model_zero, baseline_one, baseline_zero, both });
 
 #[cfg(test)]

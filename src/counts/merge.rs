@@ -197,22 +197,30 @@ fn merge_rows<T: AddAssign, K: Hash + Eq>(into: &mut Vec<T>, from: Vec<T>, key: 
 /// The invalid cells of a metric row must add up to its invalid counts, and (all items) with
 /// the pairs to the model's matched items.
 fn check_invalid_cells(m: &MetricCounts, models: &[ModelCounts]) -> Result<(), String> {
-    let Some(c) = m.invalid_cells else { return Ok(()) };
+    // In units of 2^-32 item values (see `MetricCounts::invalid_cells`): one unit per item.
+    let Some(c) = m.invalid_units() else { return Ok(()) };
+    let unit = super::UNIT as u64;
     let (ib, im) = (m.invalid_baseline, m.invalid_model);
     let name = format!("model '{}', metric '{}'", m.model, m.metric);
-    if c.invalid_baseline() != ib || c.invalid_model() != im {
+    let (cb, cm) = (c.invalid_baseline(), c.invalid_model());
+    if cb % unit != 0 || cm % unit != 0 || c.both % unit != 0 {
         return Err(format!(
-            "{name}: the invalid cells add up to {} baseline and {} model labels, the row says {ib} and {im}",
-            c.invalid_baseline(),
-            c.invalid_model()
+            "{name}: the invalid cells of a row of item means are not whole items (each side's cells with `invalid_both` add up to a multiple of 2^32 units)"
         ));
     }
+    if cb / unit != ib || cm / unit != im {
+        return Err(format!(
+            "{name}: the invalid cells add up to {} baseline and {} model labels, the row says {ib} and {im}",
+            cb / unit,
+            cm / unit
+        ));
+    }
+    let items = c.items() / unit;
     let matched = models.iter().find(|x| x.model == m.model).map(|x| x.matched);
     match matched {
-        Some(matched) if m.slice.is_all() && m.n() + c.items() != matched => Err(format!(
-            "{name}: {} pairs + {} items with an invalid label are not the {matched} matched items",
-            m.n(),
-            c.items()
+        Some(matched) if m.slice.is_all() && m.n() + items != matched => Err(format!(
+            "{name}: {} pairs + {items} items with an invalid label are not the {matched} matched items",
+            m.n()
         )),
         _ => Ok(()),
     }
@@ -222,6 +230,9 @@ impl AddAssign for MetricCounts {
     /// The same (model, metric, slice) of another shard: the 2×2 tables add up, or, when either
     /// shard has item-level sums, the sums (the 2×2 table then stays zero).
     fn add_assign(&mut self, m: Self) {
+        // Cells known in only one shard are not known for the sum; in units when either shard
+        // has item means (the row then has moments).
+        let cells = (self.invalid_units(), m.invalid_units(), self.invalid_cells, m.invalid_cells);
         self.moments = match (self.moments, m.moments) {
             (None, None) => None,
             _ => Some(self.item_moments() + m.item_moments()),
@@ -229,9 +240,9 @@ impl AddAssign for MetricCounts {
         self.pairs = if self.moments.is_some() { PairedCounts::default() } else { self.pairs + m.pairs };
         self.invalid_baseline += m.invalid_baseline;
         self.invalid_model += m.invalid_model;
-        // Cells known in only one shard are not known for the sum.
-        self.invalid_cells = match (self.invalid_cells, m.invalid_cells) {
-            (Some(a), Some(b)) if self.moments.is_none() => Some(a + b),
+        self.invalid_cells = match cells {
+            (Some(a), Some(b), ..) if self.moments.is_some() => Some(a + b),
+            (.., Some(a), Some(b)) => Some(a + b),
             _ => None,
         };
     }

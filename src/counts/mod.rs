@@ -161,7 +161,11 @@ pub struct MetricCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moments: Option<Moments>,
     /// Where the invalid labels fall (the bounds for missing labels need it); `None` when the
-    /// counting did not cross-classify them (repeated samples, counts files without the columns).
+    /// counting did not cross-classify them (counts files without the columns). On a 2×2 row the
+    /// cells count items; on a row with `moments` they are in units of 2^-32 item values, like
+    /// the moments: `model_one` the sum of the model's values over the items whose baseline has
+    /// no valid value, `model_zero` the sum of (1 − value) over them, `baseline_*` the same the
+    /// other way, `both` [`UNIT`] per item with neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid_cells: Option<InvalidCells>,
 }
@@ -175,6 +179,20 @@ impl MetricCounts {
     /// The item-level sums, from the moments or exactly from the 2×2 table.
     pub fn item_moments(&self) -> Moments {
         self.moments.unwrap_or_else(|| Moments::of_pairs(&self.pairs))
+    }
+
+    /// The invalid cells in units of 2^-32 item values, whatever the row's kind (exactly, from
+    /// a 2×2 row's item counts).
+    pub fn invalid_units(&self) -> Option<InvalidCells> {
+        match self.moments {
+            Some(_) => self.invalid_cells,
+            None => self.invalid_cells.map(|c| c.times(UNIT as u64)),
+        }
+    }
+
+    /// Items with an invalid label on at least one side, when the cells are known.
+    pub fn invalid_items(&self) -> Option<u64> {
+        self.invalid_units().map(|c| c.items() / UNIT as u64)
     }
 }
 

@@ -6,7 +6,7 @@
 //! items with an invalid label on at least one side. Each invalid label can be 0 or 1, whatever
 //! the other labels; nothing else is assumed (no missing-at-random).
 
-use crate::counts::{InvalidCells, PairedCounts};
+use crate::counts::{units, InvalidCells, Moments, PairedCounts, UNIT};
 use crate::stats::Interval;
 
 /// The values a comparison's estimates take over every assignment of its invalid labels.
@@ -34,14 +34,32 @@ pub struct ManskiBounds {
 ///
 /// Edge case: `None` when there is no matched item.
 pub fn manski_bounds(p: &PairedCounts, c: &InvalidCells) -> Option<ManskiBounds> {
-    let items = p.n() + c.items();
+    let b1 = (p.baseline_positive() + c.baseline_one) as f64;
+    let m1 = (p.model_positive() + c.model_one) as f64;
+    bounds(p.n() + c.items(), b1, m1, c.invalid_baseline() as f64, c.invalid_model() as f64)
+}
+
+/// The same bounds for a comparison of item means (repeated samples, annotators): an item
+/// whose side has no valid sample has an unknown value in [0, 1], one with some valid samples
+/// keeps its mean (missing at random within the item). B₁ and M₁ are then sums of item values:
+/// the side's values over the items valid on both sides (`m`) and over the items only the other
+/// side lacks (`c`, in units of 2^-32 item values, see `MetricCounts::invalid_cells`). The
+/// difference is still linear in each unknown value, so the bounds are attained at values 0 or 1.
+///
+/// Edge case: `None` when there is no matched item.
+pub fn manski_bounds_of_means(m: &Moments, c: &InvalidCells) -> Option<ManskiBounds> {
+    let items = m.n + c.items() / UNIT as u64;
+    let b1 = units(m.sum_baseline + c.baseline_one);
+    let m1 = units(m.sum_model + c.model_one);
+    bounds(items, b1, m1, units(c.invalid_baseline()), units(c.invalid_model()))
+}
+
+/// The bounds over `items` items from the valid sums B₁, M₁ and the invalid labels I_b, I_m.
+fn bounds(items: u64, b1: f64, m1: f64, ib: f64, im: f64) -> Option<ManskiBounds> {
     if items == 0 {
         return None;
     }
     let n = items as f64;
-    let b1 = (p.baseline_positive() + c.baseline_one) as f64;
-    let m1 = (p.model_positive() + c.model_one) as f64;
-    let (ib, im) = (c.invalid_baseline() as f64, c.invalid_model() as f64);
     Some(ManskiBounds {
         items,
         baseline_rate: Interval::new(b1 / n, (b1 + ib) / n),

@@ -341,3 +341,73 @@ fn the_pair_tipping_point_matches_brute_force() {
     // Both outcomes occur for both tests, so the comparison above tests each.
     assert!(robust.iter().chain(&tipped).all(|&k| k > 10), "robust {robust:?}, tipped {tipped:?}");
 }
+
+#[test]
+fn bounds_of_item_means_agree_with_the_table_and_with_brute_force() {
+    use crate::counts::{to_units, Moments, UNIT};
+    let mut rng = SplitMix64::new(13);
+    for case in 0..100 {
+        // Items with a mean of 0–4 valid samples of 4 (None = no valid sample) on each side.
+        let mean = |rng: &mut SplitMix64| match rng.below(6) {
+            0 => None,
+            k => Some(rng.below(k + 1) as f64 / k as f64),
+        };
+        let items: Vec<(Option<f64>, Option<f64>)> =
+            (0..3 + case % 9).map(|_| (mean(&mut rng), mean(&mut rng))).collect();
+        let (mut m, mut c) = (Moments::default(), InvalidCells::default());
+        let unit = UNIT as u64;
+        for &(b, v) in &items {
+            match (b, v) {
+                (Some(b), Some(v)) => {
+                    m.n += 1;
+                    (m.sum_baseline, m.sum_model) = (m.sum_baseline + to_units(b), m.sum_model + to_units(v));
+                }
+                (None, Some(v)) => {
+                    (c.model_one, c.model_zero) =
+                        (c.model_one + to_units(v), c.model_zero + unit - to_units(v))
+                }
+                (Some(b), None) => {
+                    (c.baseline_one, c.baseline_zero) =
+                        (c.baseline_one + to_units(b), c.baseline_zero + unit - to_units(b))
+                }
+                (None, None) => c.both += unit,
+            }
+        }
+        let got = manski_bounds_of_means(&m, &c).expect("items");
+        // Every 0/1 value of the unknown items (the difference is linear in each).
+        let open: Vec<(usize, bool)> = items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (b, v))| [(i, true, b.is_none()), (i, false, v.is_none())])
+            .filter(|x| x.2)
+            .map(|(i, side, _)| (i, side))
+            .collect();
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for mask in 0..1u32 << open.len() {
+            let mut filled: Vec<(f64, f64)> =
+                items.iter().map(|(b, v)| (b.unwrap_or(0.0), v.unwrap_or(0.0))).collect();
+            for (bit, &(i, baseline)) in open.iter().enumerate() {
+                let x = f64::from(mask >> bit & 1);
+                if baseline {
+                    filled[i].0 = x
+                } else {
+                    filled[i].1 = x
+                }
+            }
+            let d = filled.iter().map(|(b, v)| v - b).sum::<f64>() / items.len() as f64;
+            (lo, hi) = (lo.min(d), hi.max(d));
+        }
+        // Within the 2^-32 rounding of each item value.
+        let tol = items.len() as f64 / UNIT;
+        assert!(
+            (got.difference.low - lo).abs() <= tol && (got.difference.high - hi).abs() <= tol,
+            "case {case}"
+        );
+        assert_eq!(got.items, items.len() as u64);
+    }
+    // 0/1 values: the same as the 2×2 table's bounds.
+    let p = PairedCounts { both: 3, model_only: 4, baseline_only: 1, neither: 2 };
+    let c = InvalidCells { model_one: 2, model_zero: 1, baseline_one: 1, baseline_zero: 3, both: 2 };
+    let of_means = manski_bounds_of_means(&Moments::of_pairs(&p), &c.times(UNIT as u64));
+    assert_eq!(of_means, manski_bounds(&p, &c));
+}

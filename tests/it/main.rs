@@ -21,6 +21,7 @@ mod cli_leakage;
 mod cli_lm_eval;
 mod cli_logs;
 mod cli_missing;
+mod cli_missing_repeated;
 mod cli_pairing;
 mod cli_pairs;
 mod cli_ranking;

@@ -6,12 +6,13 @@ use crate::analysis::findings::{
     Comparison, Findings, GroupRow, InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingPair,
     MissingRow, PairTest, Settings,
 };
-use crate::counts::{CountsTable, InvalidCells, MetricCounts};
+use crate::counts::{units, CountsTable, MetricCounts, UNIT};
 use crate::stats::binomial::mcnemar_p;
 use crate::stats::counterfactual::pair_value;
 use crate::stats::homogeneity::homogeneity;
 use crate::stats::missing_bounds::{
-    manski_bounds, pair_bounds, pair_tipping_point, tipping_point, Conclusion, TippingPoint, ValueSums,
+    manski_bounds, manski_bounds_of_means, pair_bounds, pair_tipping_point, tipping_point, Conclusion,
+    ManskiBounds, TippingPoint, ValueSums,
 };
 use crate::stats::ttest::paired_t;
 use crate::stats::Interval;
@@ -48,7 +49,7 @@ pub(crate) fn section(counts: &CountsTable, f: &Findings) -> Option<MissingLabel
     let invalidity =
         bounded.iter().flat_map(|&(model, metric)| tests(counts, model, metric, &f.settings)).collect();
     let note = (unknown > 0).then(|| {
-        format!("{unknown} comparison(s) over the threshold have no bounds: their counts do not say where the invalid labels fall (repeated samples, or counts files written before these columns)")
+        format!("{unknown} comparison(s) over the threshold have no bounds: their counts do not say where the invalid labels fall (counts files written before these columns)")
     });
     Some(MissingLabels { threshold: THRESHOLD, rows, gaps, pairs, invalidity, note })
 }
@@ -62,7 +63,7 @@ fn bound_rows(
     settings: &Settings,
     rows: &mut Vec<MissingRow>,
 ) -> usize {
-    let over = |m: &&MetricCounts| m.moments.is_none() && invalid_share(m) > THRESHOLD;
+    let over = |m: &&MetricCounts| invalid_share(m) > THRESHOLD;
     let candidates: Vec<&MetricCounts> =
         counts.metrics.iter().filter(|m| m.slice.group.is_none()).filter(over).collect();
     rows.extend(candidates.iter().filter_map(|m| row(m, comparisons, settings)).map(|mut r| {
@@ -147,8 +148,7 @@ fn gap_rows(counts: &CountsTable, groups: &[GroupRow]) -> Vec<MissingGap> {
                 && m.slice.group.as_ref().is_some_and(|x| x.grouping == g.group_by && x.level == level)
         })
     };
-    let bounds =
-        |m: &MetricCounts| Some((manski_bounds(&m.pairs, &m.invalid_cells?)?, m.invalid_cells?.items()));
+    let bounds = |m: &MetricCounts| Some((row_bounds(m)?, m.invalid_items()?));
     groups
         .iter()
         .filter(|g| g.measure == "rate" && g.level != g.reference)
@@ -174,10 +174,18 @@ fn gap_rows(counts: &CountsTable, groups: &[GroupRow]) -> Vec<MissingGap> {
         .collect()
 }
 
+/// A row's bounds: of its 2×2 table, or of its item means (repeated samples).
+fn row_bounds(m: &MetricCounts) -> Option<ManskiBounds> {
+    match &m.moments {
+        None => manski_bounds(&m.pairs, &m.invalid_cells?),
+        Some(moments) => manski_bounds_of_means(moments, &m.invalid_cells?),
+    }
+}
+
 /// The share of a row's matched items with an invalid label on either side (without the
 /// cells: the larger side's share, a lower bound of it).
 fn invalid_share(m: &MetricCounts) -> f64 {
-    let invalid = m.invalid_cells.map_or(m.invalid_baseline.max(m.invalid_model), |c| c.items());
+    let invalid = m.invalid_items().unwrap_or(m.invalid_baseline.max(m.invalid_model));
     let items = m.n() + invalid;
     if items == 0 {
         0.0
@@ -188,14 +196,17 @@ fn invalid_share(m: &MetricCounts) -> f64 {
 
 /// One comparison's row: bounds, and (all items) the tipping point of its conclusion.
 fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Option<MissingRow> {
-    let cells = m.invalid_cells?;
-    let bounds = manski_bounds(&m.pairs, &cells)?;
-    let n = m.pairs.n();
-    let difference = (n > 0).then(|| (m.pairs.model_only as f64 - m.pairs.baseline_only as f64) / n as f64);
+    let bounds = row_bounds(m)?;
+    let invalid_items = m.invalid_items()?;
+    let moments = m.item_moments();
+    let n = moments.n;
+    let difference = (n > 0).then(|| (units(moments.sum_model) - units(moments.sum_baseline)) / n as f64);
     let comparison = comparisons.iter().find(|c| c.model == m.model && c.metric == m.metric);
-    // The tipping point re-runs the McNemar verdict; a clustered comparison's verdict is another
-    // test (and where the invalid items' clusters are is not counted), so it has none.
-    let mcnemar = |c: &&Comparison| c.method.is_none();
+    // The tipping point re-runs the McNemar verdict on the 2×2 table; a clustered comparison's
+    // verdict is another test (and where the invalid items' clusters are is not counted), and a
+    // comparison of item means would need each item's value (the counts keep sums): none.
+    let mcnemar = |c: &&Comparison| c.method.is_none() && m.moments.is_none();
+    let cells = m.invalid_cells?;
     let tipping = comparison.filter(|_| m.slice.is_all()).filter(mcnemar).and_then(|c| {
         let alpha = effective_alpha(c.p_value, c.p_adjusted, settings)?;
         let decide = |b: u64, c: u64| match mcnemar_p(b, c, settings.test) < alpha {
@@ -205,7 +216,7 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
         };
         Some(tipping_point(&m.pairs, &cells, decide))
     });
-    let share_of = |k: u64| k as f64 / cells.items() as f64;
+    let share_of = |k: u64| k as f64 / invalid_items as f64;
     Some(MissingRow {
         versus: None,
         model: m.model.clone(),
@@ -214,8 +225,8 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
         items: bounds.items,
         invalid_baseline: m.invalid_baseline,
         invalid_model: m.invalid_model,
-        invalid_both: cells.both,
-        share: cells.items() as f64 / bounds.items as f64,
+        invalid_both: m.invalid_units()?.both / UNIT as u64,
+        share: invalid_items as f64 / bounds.items as f64,
         baseline_rate: bounds.baseline_rate,
         model_rate: bounds.model_rate,
         difference,
@@ -239,8 +250,7 @@ fn effective_alpha(p: Option<f64>, adjusted: Option<f64>, settings: &Settings) -
 fn tests(counts: &CountsTable, model: &str, metric: &str, settings: &Settings) -> Vec<InvalidityTest> {
     let rows = || counts.metrics.iter().filter(|m| m.model == model && m.metric == metric);
     let level = |m: &MetricCounts, name: String| {
-        let c: InvalidCells = m.invalid_cells?;
-        Some(InvalidLevel { level: name, invalid: c.invalid_model(), items: m.pairs.n() + c.items() })
+        Some(InvalidLevel { level: name, invalid: m.invalid_model, items: m.n() + m.invalid_items()? })
     };
     let truth: Vec<InvalidLevel> = rows()
         .filter(|m| m.slice.group.is_none())

@@ -25,7 +25,7 @@ pub struct MissingLabels {
     /// Whether the model's invalid labels depend on the truth or a grouping's level.
     pub invalidity: Vec<InvalidityTest>,
     /// Why some comparisons over the threshold have no bounds (their counts do not say where
-    /// the invalid labels fall: repeated samples, counts files written before these columns).
+    /// the invalid labels fall: counts files written before these columns).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -8,7 +8,7 @@
 use crate::counts::{
     CountsTable, MetricCounts, ModelCounts, Moments, ScoreMoments, Slice, TruthCounts, TruthMoments,
 };
-use crate::counts::{PairedCounts, ScoreSums};
+use crate::counts::{InvalidCells, PairedCounts, ScoreSums, UNIT};
 use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
 use crate::data::count::encode::decode::{check_valid, no_overlap};
 use crate::data::count::grouping_counts::grouping_counts;
@@ -125,8 +125,21 @@ fn paired_exprs(data: &Dataset, model: &SourceFrame) -> Vec<Expr> {
             only(m.clone() * m.clone()).sum().alias(repeat_sum("mm", i)),
             only(b.clone() * b.clone()).sum().alias(repeat_sum("hh", i)),
             only(m.clone() * b.clone()).sum().alias(repeat_sum("mh", i)),
-            b.is_null().cast(DataType::Int64).sum().alias(repeat_sum("ib", i)),
-            m.is_null().cast(DataType::Int64).sum().alias(repeat_sum("im", i)),
+            b.clone().is_null().cast(DataType::Int64).sum().alias(repeat_sum("ib", i)),
+            m.clone().is_null().cast(DataType::Int64).sum().alias(repeat_sum("im", i)),
+            // Where the invalid items fall: the other side's values over each side's invalid
+            // items (in units), and the items invalid on both sides.
+            when(b.clone().is_null())
+                .then(fixed(m.clone()))
+                .otherwise(lit(0i64))
+                .sum()
+                .alias(repeat_sum("vm", i)),
+            when(m.clone().is_null())
+                .then(fixed(b.clone()))
+                .otherwise(lit(0i64))
+                .sum()
+                .alias(repeat_sum("vb", i)),
+            b.is_null().and(m.is_null()).cast(DataType::Int64).sum().alias(repeat_sum("ibm", i)),
         ]);
     }
     // The overall score: metrics judged against the truth enter as 1 − value.
@@ -190,8 +203,8 @@ fn truth_exprs(data: &Dataset, source: &SourceFrame, side: char) -> Vec<Expr> {
 struct SliceSums {
     /// Items (matched items for a model, the baseline's items for the baseline).
     items: u64,
-    /// Per column: moments and invalid labels (baseline, model).
-    paired: BTreeMap<usize, (Moments, u64, u64)>,
+    /// Per column: moments, invalid labels (baseline, model) and where they fall.
+    paired: BTreeMap<usize, (Moments, u64, u64, InvalidSums)>,
     /// Per truth column: moments, items with invalid truth, invalid labels.
     truth: BTreeMap<usize, (TruthMoments, u64, u64)>,
     /// Overall score: n, Σ b, Σ m, Σ (m − b)² of item scores (units), and the whole-number
@@ -244,10 +257,20 @@ fn fold(
 /// One column per grouped row, for each of several sums.
 type Sums<const N: usize> = [Vec<u64>; N];
 
-/// The sums of every grouped row, read once: per compared column its six moment sums and two
-/// invalid counts, per truth column its three sums and invalid labels, and the score sums.
+/// Over the items with an invalid label: the model's values (units) where the baseline has
+/// none, the baseline's where the model has none, and the items with neither.
+#[derive(Default, Clone, Copy)]
+struct InvalidSums {
+    model_values: u64,
+    baseline_values: u64,
+    both: u64,
+}
+
+/// The sums of every grouped row, read once: per compared column its six moment sums, two
+/// invalid counts and three [`InvalidSums`], per truth column its three sums and invalid labels,
+/// and the score sums.
 struct RowSums {
-    paired: Vec<(usize, Sums<6>, Sums<2>)>,
+    paired: Vec<(usize, Sums<6>, Sums<5>)>,
     truth: Vec<(usize, [Vec<u64>; 3], Vec<u64>)>,
     score: Option<(Vec<u64>, Sums<3>, [Vec<f64>; 3])>,
 }
@@ -261,7 +284,8 @@ impl RowSums {
         if paired {
             for i in (0..data.metrics.len()).filter(|&i| source.present[i]) {
                 let sums = [u("n", i)?, u("m", i)?, u("h", i)?, u("mm", i)?, u("hh", i)?, u("mh", i)?];
-                out.paired.push((i, sums, [u("ib", i)?, u("im", i)?]));
+                let invalid = [u("ib", i)?, u("im", i)?, u("vm", i)?, u("vb", i)?, u("ibm", i)?];
+                out.paired.push((i, sums, invalid));
             }
             if !out.paired.is_empty() {
                 let scores = [u("scb", 0)?, u("scm", 0)?, u("scq", 0)?];
@@ -278,7 +302,7 @@ impl RowSums {
 
     /// Adds grouped row `r`'s paired sums (and, for the slice of all items, its score sums).
     fn add_paired(&self, r: usize, s: &mut SliceSums, all: bool) {
-        for (i, v, [ib, im]) in &self.paired {
+        for (i, v, [ib, im, vm, vb, ibm]) in &self.paired {
             let add = Moments {
                 n: v[0][r],
                 sum_model: v[1][r],
@@ -288,7 +312,12 @@ impl RowSums {
                 sum_cross: v[5][r],
             };
             let e = s.paired.entry(*i).or_default();
-            *e = (e.0 + add, e.1 + ib[r], e.2 + im[r]);
+            let cells = InvalidSums {
+                model_values: e.3.model_values + vm[r],
+                baseline_values: e.3.baseline_values + vb[r],
+                both: e.3.both + ibm[r],
+            };
+            *e = (e.0 + add, e.1 + ib[r], e.2 + im[r], cells);
         }
         if let (true, Some((n, units, whole))) = (all, &self.score) {
             s.score.0 += n[r];
@@ -331,8 +360,9 @@ fn push_model(
 ) -> Result<()> {
     let matched = folded[&Slice::all()].items;
     for (slice, sums) in folded {
-        for (&i, &(moments, invalid_baseline, invalid_model)) in &sums.paired {
-            let (pairs, moments) = binary_or(moments);
+        for (&i, &(moments, invalid_baseline, invalid_model, sums)) in &sums.paired {
+            let units = invalid_units(invalid_baseline, invalid_model, sums);
+            let (pairs, moments, invalid_cells) = binary_or(moments, units);
             let row = MetricCounts {
                 model: model.name.clone(),
                 metric: data.columns[i].clone(),
@@ -341,7 +371,7 @@ fn push_model(
                 invalid_baseline,
                 invalid_model,
                 moments,
-                invalid_cells: None,
+                invalid_cells: Some(invalid_cells),
             };
             if slice.is_all() {
                 check_valid(data, model, &row, matched)?;
@@ -353,11 +383,35 @@ fn push_model(
     Ok(())
 }
 
-/// The 2×2 table when the moments are binary, else the moments.
-fn binary_or(moments: Moments) -> (PairedCounts, Option<Moments>) {
+/// The invalid cells in units of 2^-32 item values (see `MetricCounts::invalid_cells`).
+fn invalid_units(invalid_baseline: u64, invalid_model: u64, s: InvalidSums) -> InvalidCells {
+    let unit = UNIT as u64;
+    InvalidCells {
+        model_one: s.model_values,
+        model_zero: (invalid_baseline - s.both) * unit - s.model_values,
+        baseline_one: s.baseline_values,
+        baseline_zero: (invalid_model - s.both) * unit - s.baseline_values,
+        both: s.both * unit,
+    }
+}
+
+/// The 2×2 table and the cells in items when every value, of the pairs and of the invalid
+/// items' other side, is 0 or 1; else the moments and the cells in units.
+fn binary_or(moments: Moments, units: InvalidCells) -> (PairedCounts, Option<Moments>, InvalidCells) {
+    let unit = UNIT as u64;
+    let cells = [units.model_one, units.model_zero, units.baseline_one, units.baseline_zero, units.both];
     match moments.as_binary() {
-        Some(pairs) => (pairs, None),
-        None => (PairedCounts::default(), Some(moments)),
+        Some(pairs) if cells.iter().all(|c| c % unit == 0) => {
+            let items = InvalidCells {
+                model_one: units.model_one / unit,
+                model_zero: units.model_zero / unit,
+                baseline_one: units.baseline_one / unit,
+                baseline_zero: units.baseline_zero / unit,
+                both: units.both / unit,
+            };
+            (pairs, None, items)
+        }
+        _ => (PairedCounts::default(), Some(moments), units),
     }
 }
 
@@ -397,7 +451,10 @@ fn model_row(
     let all = &folded[&Slice::all()];
     let metrics = (0..data.metrics.len()).filter(|&i| model.present[i]).count() as u64;
     let (n, [b, m, q], [wb, wm, wq]) = all.score;
-    let binary = all.paired.values().all(|(moments, _, _)| moments.as_binary().is_some());
+    let binary = all.paired.values().all(|&(moments, ib, im, sums)| {
+        let units = invalid_units(ib, im, sums);
+        binary_or(moments, units).1.is_none()
+    });
     // The item-score sums in units always (a shard whose values are all 0 or 1 still merges with
     // one whose are not); the whole-number sums too when every value is 0 or 1 (exact in f64
     // below 2^53), which the overall score uses when no metric row of the model is fractional.

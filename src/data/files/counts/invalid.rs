@@ -1,5 +1,6 @@
 //! The columns of a counts file that cross-classify the invalid labels of `metric` rows
-//! ([`InvalidCells`]): written when every 2×2 metric row of the table has them, and read back
+//! ([`InvalidCells`]; in units of 2^-32 item values on a row with moments): written when every
+//! metric row of the table has them, and read back
 //! only from a file that has all of them, so a row's cells are either all known or absent.
 
 use crate::counts::{CountsTable, InvalidCells};
@@ -24,15 +25,10 @@ pub(super) fn cells(v: [u64; 5]) -> InvalidCells {
     InvalidCells { model_one: v[0], model_zero: v[1], baseline_one: v[2], baseline_zero: v[3], both: v[4] }
 }
 
-/// Whether the file gets the columns: some metric row has cells, and every 2×2 metric row
-/// (here and in the `--versus` tables) has them.
+/// Whether the file gets the columns: some metric row has cells, and every metric row (here
+/// and in the `--versus` tables) has them. On a row with moments they are in units of 2^-32 item
+/// values, like the moments (see `MetricCounts::invalid_cells`).
 pub(super) fn written(table: &CountsTable) -> bool {
-    let rows = || {
-        table
-            .metrics
-            .iter()
-            .chain(table.versus.iter().flat_map(|v| &v.table.metrics))
-            .filter(|m| m.moments.is_none())
-    };
+    let rows = || table.metrics.iter().chain(table.versus.iter().flat_map(|v| &v.table.metrics));
     rows().any(|m| m.invalid_cells.is_some()) && rows().all(|m| m.invalid_cells.is_some())
 }

@@ -9,7 +9,7 @@ use crate::counts::{
     cell_name, parse_cell, ClassCells, ClassKey, CountsTable, GroupingCounts, MetricCounts, ModelCounts,
     PairCells, PairingCounts, Slice, SliceKeys, SliceScore, TruthCounts, VersusTable, PAIR_CELLS,
 };
-use crate::counts::{PairedCounts, ScoreSums};
+use crate::counts::{InvalidCells, PairedCounts, ScoreSums};
 
 pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     let keys = |kind: &str, model: &str, metric: &str, s: &Slice| {
@@ -30,7 +30,7 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     for m in &table.metrics {
         let values = cells(&m.pairs, m.invalid_baseline, m.invalid_model);
         let extra = m.moments.as_ref().map(repeats::of_moments).unwrap_or_default();
-        let invalid = m.invalid_cells.filter(|_| m.moments.is_none());
+        let invalid = m.invalid_cells;
         rows.push(FlatRow { keys: keys("metric", &m.model, &m.metric, &m.slice), values, extra, invalid });
     }
     for t in &table.truth {
@@ -248,7 +248,12 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 invalid_baseline: v.get(C::InvalidBaseline),
                 invalid_model: v.get(C::InvalidModel),
                 moments,
-                invalid_cells: invalid.filter(|_| moments.is_none()),
+                // A row of item means written before its cells were counted has zeros there.
+                invalid_cells: invalid.filter(|c| {
+                    let unknown = *c == InvalidCells::default()
+                        && v.get(C::InvalidBaseline) + v.get(C::InvalidModel) > 0;
+                    moments.is_none() || !unknown
+                }),
             })
         }
         "truth" => table.truth.push(TruthCounts {
