@@ -3,7 +3,7 @@
 
 use super::{
     CountsTable, GroupingCounts, MetricCounts, ModelCounts, PairCells, PairedCounts, PairingCounts,
-    RepeatCounts, ScoreSums, SliceScore, TruthCounts, TruthMoments, VersusTable,
+    RepeatCounts, ScoreMoments, ScoreSums, SliceScore, TruthCounts, TruthMoments, VersusTable,
 };
 use std::collections::hash_map::{Entry, HashMap};
 use std::hash::Hash;
@@ -134,16 +134,33 @@ impl CountsTable {
     /// The clusters' overall-score sums of a model are parts of its own: per grouping they add
     /// up to at most its items and sums.
     fn check_slice_scores(&self) -> Result<(), String> {
-        let mut totals: HashMap<(&str, Option<&str>), ScoreSums> = HashMap::new();
+        type Total = (ScoreSums, Option<ScoreMoments>);
+        let mut totals: HashMap<(&str, Option<&str>), Total> = HashMap::new();
         for s in &self.scores {
-            *totals.entry((s.model.as_str(), s.slice.grouping())).or_default() += s.score;
+            let t = totals.entry((s.model.as_str(), s.slice.grouping())).or_default();
+            t.0 += s.score;
+            t.1 = match (t.1, s.moments) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            };
         }
-        for ((model, grouping), t) in totals {
-            let Some(all) = self.models.iter().find(|m| m.model == model).map(|m| m.score) else {
+        for ((model, grouping), (t, moments)) in totals {
+            let Some(whole) = self.models.iter().find(|m| m.model == model) else {
                 return Err(format!("model '{model}': cluster score rows but no model row"));
             };
+            let all = whole.score;
             let over = [(t.n, all.n), (t.sum_baseline, all.sum_baseline), (t.sum_model, all.sum_model)];
-            if over.iter().any(|(part, whole)| part > whole) || t.sum_sq_diff > all.sum_sq_diff {
+            let units_over = match (moments, whole.score_moments) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(p), Some(w)) => {
+                    p.sum_baseline > w.sum_baseline
+                        || p.sum_model > w.sum_model
+                        || p.sum_sq_diff > w.sum_sq_diff
+                }
+            };
+            if over.iter().any(|(part, whole)| part > whole) || t.sum_sq_diff > all.sum_sq_diff || units_over
+            {
                 return Err(format!(
                     "model '{model}': the score rows of grouping '{}' add up to more than the model's own score sums",
                     grouping.unwrap_or("")
@@ -284,6 +301,10 @@ impl AddAssign for ModelCounts {
 impl AddAssign for SliceScore {
     fn add_assign(&mut self, s: Self) {
         self.score += s.score;
+        self.moments = match (self.moments, s.moments) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
     }
 }
 

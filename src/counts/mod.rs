@@ -288,6 +288,9 @@ pub struct SliceScore {
     pub slice: Slice,
     /// Their score sums (`metrics` as the model's).
     pub score: ScoreSums,
+    /// Their item-score sums in units, as the model's `score_moments` (repeated samples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moments: Option<ScoreMoments>,
 }
 
 impl CountsTable {

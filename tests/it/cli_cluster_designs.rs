@@ -284,3 +284,69 @@ fn the_overall_score_is_clustered_too() {
     let again = findings(&["--counts", &c, "--cluster", "author"]);
     assert_eq!(again["overall"], f["overall"]);
 }
+
+#[test]
+fn the_overall_score_of_item_means_clusters_as_statsmodels_does() {
+    // Clusters c0…c11 of (c mod 3) + 2 items, then 2 items without a cluster (c = 12, 13,
+    // j = 0). Item j of cluster c: human x = [(5c + 3j) mod 7 < 3], y = [(c + 2j) mod 4 < 2];
+    // the model's samples s = 1, 2, 3: x = [(3c + 2j + cj + 5s) mod 7 < 3], y = [(c + j + 2s)
+    // mod 5 < 2]. Item score = the mean over x, y of the item means; statsmodels on d = m − b
+    // (the session's /tmp/fx/overall_repeated.py; N 38, G 14): params -0.05263157894736846, bse
+    // 0.03180212467327521, conf_int [-0.1213358923004342, 0.016072734405697287], pvalues
+    // 0.12185857854663085; OLS bse 0.04537450329370294.
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<(u32, u32, String)> = (0..12)
+        .flat_map(|c| (0..c % 3 + 2).map(move |j| (c, j, format!("c{c}"))))
+        .chain((12..14).map(|c| (c, 0, String::new())))
+        .collect();
+    let (mut human, mut model) = ("id,x,y,author\n".to_string(), "id,seed,x,y\n".to_string());
+    for (i, (c, j, author)) in items.iter().enumerate() {
+        let (x, y) = (u8::from((5 * c + 3 * j) % 7 < 3), u8::from((c + 2 * j) % 4 < 2));
+        human += &format!("{i},{x},{y},{author}\n");
+        for s in 1..=3 {
+            let x = u8::from((3 * c + 2 * j + c * j + 5 * s) % 7 < 3);
+            model += &format!("{i},{s},{x},{}\n", u8::from((c + j + 2 * s) % 5 < 2));
+        }
+    }
+    let h = write(dir.path(), "human.csv", &human).display().to_string();
+    let m = write(dir.path(), "model.csv", &model).display().to_string();
+    let f = findings(&[&h, &m, "--sample", "seed", "--cluster", "author"]);
+    assert_eq!(errors(&validator(), &f), Vec::<String>::new());
+    let o = &f["overall"][0];
+    near(&o["difference"], -0.05263157894736846, 1e-9);
+    near(&o["difference_ci"][0], -0.1213358923004342, 1e-9);
+    near(&o["difference_ci"][1], 0.016072734405697287, 1e-9);
+    near(&o["p_value"], 0.12185857854663085, 1e-8);
+    assert_eq!(o["method"], "clustered by author: CR1, t with 13 df");
+    let r = row(&f["clustering"]["rows"], |r| r["measure"] == "overall");
+    assert_eq!((r["clusters"].as_u64(), r["items"].as_u64()), (Some(14), Some(38)));
+    near(&r["se"], 0.03180212467327521, 1e-9);
+    near(&r["se_independent"], 0.04537450329370294, 1e-9);
+    // From two shards' counts (items split by parity), merged: the same interval.
+    let mut counts = Vec::new();
+    for shard in 0..2usize {
+        let keep = |text: &str| {
+            let mut lines = text.lines();
+            let head = format!("{}\n", lines.next().unwrap());
+            head + &lines
+                .filter(|l| l.split(',').next().unwrap().parse::<usize>().unwrap() % 2 == shard)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        };
+        let folder = dir.path().join(format!("s{shard}"));
+        std::fs::create_dir(&folder).unwrap();
+        let hs = write(&folder, "human.csv", &keep(&human));
+        let ms = write(&folder, "model.csv", &keep(&model));
+        let out = folder.join("counts.csv");
+        amplify()
+            .arg("count")
+            .args([&hs, &ms])
+            .args(["--sample", "seed", "--cluster", "author", "--output"])
+            .arg(&out)
+            .assert()
+            .success();
+        counts.push(out.display().to_string());
+    }
+    let merged = findings(&["--counts", &counts[0], "--counts", &counts[1], "--cluster", "author"]);
+    assert_eq!(merged["overall"], f["overall"]);
+}

@@ -156,6 +156,7 @@ pub(crate) fn counts_table(
             model: model.name.clone(),
             slice: slice.clone(),
             score: acc.paired.score,
+            moments: None,
         }));
         table.models.push(ModelCounts {
             model: model.name.clone(),

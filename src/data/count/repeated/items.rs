@@ -1,26 +1,23 @@
 //! Counting a repeated run (`--sample`, `--repeated`, `--annotator`): every source reduced to one
 //! row per item ([`item_frame`]), then per model one inner join with the baseline's items and one
-//! group-by over (truth, group levels) whose rows hold the item-level sums ([`Moments`],
-//! [`TruthMoments`], score sums); the few grouped rows are folded into slices here. Each source
-//! that may repeat also gets its [`RepeatSums`](crate::counts::RepeatSums) per column. Values that are all 0 or 1 become the
-//! ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
+//! group-by over (truth, group levels) whose rows hold the item-level sums (moments, truth
+//! moments, score sums, where the invalid items fall); the few grouped rows are folded into
+//! slices (`slices`) and written as counts rows (`rows`). Each source that may repeat also gets
+//! its [`RepeatSums`](crate::counts::RepeatSums) per column. Values that are all 0 or 1 become
+//! the ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
 
-use crate::counts::{
-    CountsTable, MetricCounts, ModelCounts, Moments, ScoreMoments, Slice, TruthCounts, TruthMoments,
-};
-use crate::counts::{InvalidCells, PairedCounts, ScoreSums, UNIT};
+use crate::counts::{CountsTable, Slice};
 use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
-use crate::data::count::encode::decode::{check_valid, no_overlap};
+use crate::data::count::encode::decode::no_overlap;
 use crate::data::count::grouping_counts::grouping_counts;
 use crate::data::count::repeated::query::{collect, fixed};
-use crate::data::count::repeated::sums::{
-    check_item_columns, check_samples, column_u64, repeat_rows, Reader,
-};
+use crate::data::count::repeated::rows::{level_scores, model_row, push_model, truth_rows};
+use crate::data::count::repeated::slices::fold;
+use crate::data::count::repeated::sums::{check_item_columns, check_samples, column_u64, repeat_rows};
 use crate::data::input::repeats::item_frame;
 use crate::data::input::{ids, Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 
 /// Counts every model against the baseline at the item level.
 pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
@@ -72,7 +69,9 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
             return Err(no_overlap(data, model));
         }
         push_model(data, model, &folded, &mut table)?;
-        table.models.push(model_row(data, model, &folded, matched, base.height(), items.height()));
+        let row = model_row(data, model, &folded, matched, base.height(), items.height());
+        table.scores.extend(level_scores(model, &folded, row.score.metrics));
+        table.models.push(row);
     }
     Ok(table)
 }
@@ -196,281 +195,4 @@ fn truth_exprs(data: &Dataset, source: &SourceFrame, side: char) -> Vec<Expr> {
         ]);
     }
     out
-}
-
-/// The sums of one slice.
-#[derive(Default)]
-struct SliceSums {
-    /// Items (matched items for a model, the baseline's items for the baseline).
-    items: u64,
-    /// Per column: moments, invalid labels (baseline, model) and where they fall.
-    paired: BTreeMap<usize, (Moments, u64, u64, InvalidSums)>,
-    /// Per truth column: moments, items with invalid truth, invalid labels.
-    truth: BTreeMap<usize, (TruthMoments, u64, u64)>,
-    /// Overall score: n, Σ b, Σ m, Σ (m − b)² of item scores (units), and the whole-number
-    /// Σ B, Σ M, Σ (M − B)² of item sums (exact when every value is 0 or 1).
-    score: (u64, [u64; 3], [f64; 3]),
-}
-
-/// Folds the grouped rows into slices: all items, each truth value, each level (and level ×
-/// truth); truth sums only into slices without a truth value.
-fn fold(
-    data: &Dataset,
-    source: &SourceFrame,
-    df: &DataFrame,
-    paired: bool,
-) -> Result<BTreeMap<Slice, SliceSums>> {
-    let reader = Reader { df };
-    let lens = reader.u64s(&repeat_sum("len", 0))?;
-    let truth: Vec<Option<i64>> = match data.has_truth {
-        true => reader.i64s(TRUTH)?,
-        false => vec![None; df.height()],
-    };
-    let levels: Vec<Vec<Option<String>>> =
-        (0..data.groupings.len()).map(|j| reader.strings(&level(j))).collect::<Result<_>>()?;
-    let row_sums = RowSums::read(data, source, &reader, paired)?;
-    let mut out: BTreeMap<Slice, SliceSums> = BTreeMap::new();
-    out.entry(Slice::all()).or_default();
-    for r in 0..df.height() {
-        let mut bases = vec![Slice::all()];
-        for (j, spec) in data.groupings.iter().enumerate() {
-            if let Some(l) = &levels[j][r] {
-                bases.push(Slice::level(&spec.name(), l));
-            }
-        }
-        for base in bases {
-            let mut slices = vec![base.clone()];
-            if let Some(t) = truth[r] {
-                slices.push(base.with_truth(t == 1));
-            }
-            for slice in &slices {
-                let s = out.entry(slice.clone()).or_default();
-                s.items += lens[r];
-                row_sums.add_paired(r, s, slice.is_all());
-            }
-            row_sums.add_truth(r, out.entry(base).or_default(), truth[r], lens[r]);
-        }
-    }
-    Ok(out)
-}
-
-/// One column per grouped row, for each of several sums.
-type Sums<const N: usize> = [Vec<u64>; N];
-
-/// Over the items with an invalid label: the model's values (units) where the baseline has
-/// none, the baseline's where the model has none, and the items with neither.
-#[derive(Default, Clone, Copy)]
-struct InvalidSums {
-    model_values: u64,
-    baseline_values: u64,
-    both: u64,
-}
-
-/// The sums of every grouped row, read once: per compared column its six moment sums, two
-/// invalid counts and three [`InvalidSums`], per truth column its three sums and invalid labels,
-/// and the score sums.
-struct RowSums {
-    paired: Vec<(usize, Sums<6>, Sums<5>)>,
-    truth: Vec<(usize, [Vec<u64>; 3], Vec<u64>)>,
-    score: Option<(Vec<u64>, Sums<3>, [Vec<f64>; 3])>,
-}
-
-impl RowSums {
-    /// Reads the sums of `source`'s columns (the paired ones only when `paired`: a model).
-    fn read(data: &Dataset, source: &SourceFrame, reader: &Reader, paired: bool) -> Result<Self> {
-        let f = |stat: &str, i: usize| reader.f64s(&repeat_sum(stat, i));
-        let u = |stat: &str, i: usize| reader.u64s(&repeat_sum(stat, i));
-        let mut out = Self { paired: Vec::new(), truth: Vec::new(), score: None };
-        if paired {
-            for i in (0..data.metrics.len()).filter(|&i| source.present[i]) {
-                let sums = [u("n", i)?, u("m", i)?, u("h", i)?, u("mm", i)?, u("hh", i)?, u("mh", i)?];
-                let invalid = [u("ib", i)?, u("im", i)?, u("vm", i)?, u("vb", i)?, u("ibm", i)?];
-                out.paired.push((i, sums, invalid));
-            }
-            if !out.paired.is_empty() {
-                let scores = [u("scb", 0)?, u("scm", 0)?, u("scq", 0)?];
-                out.score = Some((u("scn", 0)?, scores, [f("swb", 0)?, f("swm", 0)?, f("swq", 0)?]));
-            }
-        }
-        for (i, column) in data.columns.iter().enumerate() {
-            if data.has_truth && source.present[i] && data.truth_metrics.contains(column) {
-                out.truth.push((i, [u("tn", i)?, u("ts", i)?, u("tss", i)?], u("tim", i)?));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Adds grouped row `r`'s paired sums (and, for the slice of all items, its score sums).
-    fn add_paired(&self, r: usize, s: &mut SliceSums, all: bool) {
-        for (i, v, [ib, im, vm, vb, ibm]) in &self.paired {
-            let add = Moments {
-                n: v[0][r],
-                sum_model: v[1][r],
-                sum_baseline: v[2][r],
-                sum_model_sq: v[3][r],
-                sum_baseline_sq: v[4][r],
-                sum_cross: v[5][r],
-            };
-            let e = s.paired.entry(*i).or_default();
-            let cells = InvalidSums {
-                model_values: e.3.model_values + vm[r],
-                baseline_values: e.3.baseline_values + vb[r],
-                both: e.3.both + ibm[r],
-            };
-            *e = (e.0 + add, e.1 + ib[r], e.2 + im[r], cells);
-        }
-        if let (true, Some((n, units, whole))) = (all, &self.score) {
-            s.score.0 += n[r];
-            for j in 0..3 {
-                s.score.1[j] += units[j][r];
-                s.score.2[j] += whole[j][r];
-            }
-        }
-    }
-
-    /// Adds grouped row `r`'s truth sums to the side of its truth value (or, without a valid
-    /// truth, its `items` to the invalid truths).
-    fn add_truth(&self, r: usize, s: &mut SliceSums, truth: Option<i64>, items: u64) {
-        for (i, [n, sum, sq], invalid) in &self.truth {
-            let e = s.truth.entry(*i).or_default();
-            match truth {
-                Some(1) => {
-                    e.0.n_positive += n[r];
-                    e.0.sum_positive += sum[r];
-                    e.0.sum_sq_positive += sq[r];
-                }
-                Some(_) => {
-                    e.0.n_negative += n[r];
-                    e.0.sum_negative += sum[r];
-                    e.0.sum_sq_negative += sq[r];
-                }
-                None => e.1 += items,
-            }
-            e.2 += invalid[r];
-        }
-    }
-}
-
-/// The metric and truth rows of one model.
-fn push_model(
-    data: &Dataset,
-    model: &SourceFrame,
-    folded: &BTreeMap<Slice, SliceSums>,
-    table: &mut CountsTable,
-) -> Result<()> {
-    let matched = folded[&Slice::all()].items;
-    for (slice, sums) in folded {
-        for (&i, &(moments, invalid_baseline, invalid_model, sums)) in &sums.paired {
-            let units = invalid_units(invalid_baseline, invalid_model, sums);
-            let (pairs, moments, invalid_cells) = binary_or(moments, units);
-            let row = MetricCounts {
-                model: model.name.clone(),
-                metric: data.columns[i].clone(),
-                slice: slice.clone(),
-                pairs,
-                invalid_baseline,
-                invalid_model,
-                moments,
-                invalid_cells: Some(invalid_cells),
-            };
-            if slice.is_all() {
-                check_valid(data, model, &row, matched)?;
-            }
-            table.metrics.push(row);
-        }
-    }
-    table.truth.extend(truth_rows(data, model, folded));
-    Ok(())
-}
-
-/// The invalid cells in units of 2^-32 item values (see `MetricCounts::invalid_cells`).
-fn invalid_units(invalid_baseline: u64, invalid_model: u64, s: InvalidSums) -> InvalidCells {
-    let unit = UNIT as u64;
-    InvalidCells {
-        model_one: s.model_values,
-        model_zero: (invalid_baseline - s.both) * unit - s.model_values,
-        baseline_one: s.baseline_values,
-        baseline_zero: (invalid_model - s.both) * unit - s.baseline_values,
-        both: s.both * unit,
-    }
-}
-
-/// The 2×2 table and the cells in items when every value, of the pairs and of the invalid
-/// items' other side, is 0 or 1; else the moments and the cells in units.
-fn binary_or(moments: Moments, units: InvalidCells) -> (PairedCounts, Option<Moments>, InvalidCells) {
-    let unit = UNIT as u64;
-    let cells = [units.model_one, units.model_zero, units.baseline_one, units.baseline_zero, units.both];
-    match moments.as_binary() {
-        Some(pairs) if cells.iter().all(|c| c % unit == 0) => {
-            let items = InvalidCells {
-                model_one: units.model_one / unit,
-                model_zero: units.model_zero / unit,
-                baseline_one: units.baseline_one / unit,
-                baseline_zero: units.baseline_zero / unit,
-                both: units.both / unit,
-            };
-            (pairs, None, items)
-        }
-        _ => (PairedCounts::default(), Some(moments), units),
-    }
-}
-
-/// A source's truth rows per slice without a truth value (2×2 cells when its values are 0/1).
-fn truth_rows(data: &Dataset, source: &SourceFrame, folded: &BTreeMap<Slice, SliceSums>) -> Vec<TruthCounts> {
-    let mut out = Vec::new();
-    for (slice, sums) in folded.iter().filter(|(s, _)| s.truth.is_none()) {
-        for (&i, &(moments, invalid_truth, invalid_label)) in &sums.truth {
-            let (pairs, moments) = match moments.as_binary() {
-                Some(p) => (p, None),
-                None => (PairedCounts::default(), Some(moments)),
-            };
-            out.push(TruthCounts {
-                source: source.name.clone(),
-                metric: data.columns[i].clone(),
-                slice: slice.clone(),
-                pairs,
-                invalid_truth,
-                invalid_label,
-                moments,
-            });
-        }
-    }
-    out
-}
-
-/// The model row: alignment over items, and the overall-score sums (whole numbers when every
-/// compared value is 0 or 1, else [`ScoreMoments`]).
-fn model_row(
-    data: &Dataset,
-    model: &SourceFrame,
-    folded: &BTreeMap<Slice, SliceSums>,
-    matched: u64,
-    baseline_items: usize,
-    model_items: usize,
-) -> ModelCounts {
-    let all = &folded[&Slice::all()];
-    let metrics = (0..data.metrics.len()).filter(|&i| model.present[i]).count() as u64;
-    let (n, [b, m, q], [wb, wm, wq]) = all.score;
-    let binary = all.paired.values().all(|&(moments, ib, im, sums)| {
-        let units = invalid_units(ib, im, sums);
-        binary_or(moments, units).1.is_none()
-    });
-    // The item-score sums in units always (a shard whose values are all 0 or 1 still merges with
-    // one whose are not); the whole-number sums too when every value is 0 or 1 (exact in f64
-    // below 2^53), which the overall score uses when no metric row of the model is fractional.
-    let score = match binary {
-        true => {
-            ScoreSums { n, metrics, sum_baseline: wb as u64, sum_model: wm as u64, sum_sq_diff: wq as u64 }
-        }
-        false => ScoreSums { n, metrics, ..ScoreSums::default() },
-    };
-    let score_moments = Some(ScoreMoments { sum_baseline: b, sum_model: m, sum_sq_diff: q });
-    ModelCounts {
-        model: model.name.clone(),
-        matched,
-        baseline_only: baseline_items as u64 - matched,
-        model_only: model_items as u64 - matched,
-        score,
-        score_moments,
-    }
 }

@@ -63,7 +63,8 @@ pub(super) fn flatten(table: &CountsTable) -> Vec<FlatRow> {
     for c in &table.scores {
         let values = Counts::default().with(&score_values(&c.score));
         let keys = keys("model", &c.model, "", &c.slice);
-        rows.push(FlatRow { keys, values, extra: Extra::default(), invalid: None });
+        let extra = c.moments.as_ref().map(repeats::of_score).unwrap_or_default();
+        rows.push(FlatRow { keys, values, extra, invalid: None });
     }
     for g in &table.groupings {
         let values = Counts::default().with(&[(C::Unassigned, g.unassigned), (C::Ambiguous, g.ambiguous)]);
@@ -277,10 +278,14 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
         "model" if !group_by.is_empty() || !truth.is_empty() => {
             let slice = slice()?;
             let ids = v.get(C::Matched) + v.get(C::BaselineOnlyIds) + v.get(C::ModelOnlyIds);
-            if slice.truth.is_some() || ids > 0 || repeats::score(&extra).is_some() {
-                return Err("a model row with a group level holds a cluster's overall-score sums only (score_n, score_sum_*): no truth, matched or id counts, no item-level sums".into());
+            if slice.truth.is_some() || ids > 0 {
+                return Err("a model row with a group level holds a level's overall-score sums only (score_n, score_sum_*, and in units sum_model, sum_baseline, sum_sq_diff): no truth, matched or id counts".into());
             }
-            table.scores.push(SliceScore { model, slice, score: score_of(&v) })
+            let moments = match repeats::score(&extra) {
+                Some(s) => Some(s.check(v.get(C::ScoreN))?),
+                None => None,
+            };
+            table.scores.push(SliceScore { model, slice, score: score_of(&v), moments })
         }
         "model" => table.models.push(ModelCounts {
             model,
