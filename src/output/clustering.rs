@@ -16,6 +16,11 @@ fn what(r: &crate::analysis::findings::ClusteredRow) -> String {
         "fnr gap" | "fpr gap" => {
             format!("{} {} gap {}", r.metric, r.measure[..3].to_uppercase(), r.level.as_deref().unwrap_or(""))
         }
+        m if m.ends_with("log ror") => {
+            let rate = m.strip_suffix("log ror").unwrap_or("").trim().to_uppercase();
+            let rate = if rate.is_empty() { String::new() } else { format!("{rate} ") };
+            format!("{} {rate}ratio of odds ratios {}", r.metric, r.level.as_deref().unwrap_or(""))
+        }
         "asymmetry" => match &r.level {
             Some(level) => format!("{} own pair asymmetry ({level})", r.metric),
             None => format!("{} own pair asymmetry", r.metric),
@@ -36,6 +41,22 @@ fn num(x: Option<f64>, digits: usize) -> String {
     x.map_or("–".into(), |v| format!("{v:.digits$}"))
 }
 
+/// A standard error with its unit, for the terminal.
+fn with_unit(r: &crate::analysis::findings::ClusteredRow, x: Option<f64>) -> String {
+    match r.measure.ends_with("log ror") {
+        true => x.map_or("–".into(), |v| format!("{v:.3} log-odds")),
+        false => format!("{} pp", num(x.map(|x| x * 100.0), 2)),
+    }
+}
+
+/// A standard error as shown: in pp, or on the log-odds scale for a ratio of odds ratios.
+fn se(r: &crate::analysis::findings::ClusteredRow, x: Option<f64>) -> String {
+    match r.measure.ends_with("log ror") {
+        true => x.map_or("–".into(), |v| format!("{v:.3} (log)")),
+        false => num(x.map(|x| x * 100.0), 2),
+    }
+}
+
 /// The report's table (none without `--cluster`).
 pub(crate) fn sections(f: &Findings) -> Vec<Section> {
     let Some(c) = &f.clustering else { return Vec::new() };
@@ -48,8 +69,8 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
                 what(r),
                 r.clusters.to_string(),
                 r.items.to_string(),
-                num(r.se.map(|x| x * 100.0), 2),
-                num(r.se_independent.map(|x| x * 100.0), 2),
+                se(r, r.se),
+                se(r, r.se_independent),
                 num(r.design_effect, 2),
                 num(r.df, 0),
                 r.wild_p.map_or("–".into(), |p| format_p(Some(p))),
@@ -59,7 +80,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
     vec![Section {
         title: format!("Clustered by {}", c.column),
         intro: format!(
-            "{} clusters{}. The comparisons' rates, Δ and p-values are cluster-robust (CR1 standard error, t with G − 1 df), and their detectable effects grow by √(design effect); design effect = clustered / independent-items variance of Δ. {}.",
+            "{} clusters{}. The comparisons' rates, Δ and p-values are cluster-robust (CR1 standard error, t with G − 1 df), and their detectable effects grow by √(design effect); design effect = clustered / independent-items variance of Δ. Standard errors in pp (a ratio of odds ratios: on the log-odds scale). {}.",
             c.clusters,
             match c.singletons {
                 0 => String::new(),
@@ -68,7 +89,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
             },
             c.notes.join(". ")
         ),
-        headers: ["model", "metric", "clusters G", "items", "SE Δ pp (clustered)", "SE Δ pp (independent)", "design effect", "df", "wild bootstrap p"]
+        headers: ["model", "metric", "clusters G", "items", "SE clustered", "SE independent", "design effect", "df", "wild bootstrap p"]
             .map(String::from)
             .to_vec(),
         rows,
@@ -89,13 +110,13 @@ pub(crate) fn lines(f: &Findings) -> String {
             r.wild_p.map(|p| format!(", wild cluster bootstrap p {}", format_p(Some(p)))).unwrap_or_default();
         let _ = writeln!(
             out,
-            "clustered by {} {} {}: G = {}, SE {} pp vs {} pp independent, design effect {}{wild}",
+            "clustered by {} {} {}: G = {}, SE {} vs {} independent, design effect {}{wild}",
             c.column,
             r.model,
             what(r),
             r.clusters,
-            num(r.se.map(|x| x * 100.0), 2),
-            num(r.se_independent.map(|x| x * 100.0), 2),
+            with_unit(r, r.se),
+            with_unit(r, r.se_independent),
             num(r.design_effect, 2)
         );
     }

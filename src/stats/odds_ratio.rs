@@ -93,6 +93,65 @@ pub fn ratio_of_logit_differences(
     Some((log_ror.exp(), interval, p.clamp(0.0, 1.0)))
 }
 
+/// The parts of a clustered log ROR: the level's and the reference's item sums in each cluster
+/// (either may be empty), and each level's items without a cluster (each its own cluster).
+#[derive(Debug, Clone, Default)]
+pub struct RorClusters {
+    /// Per cluster: (its items in the level, its items in the reference).
+    pub clusters: Vec<(Moments, Moments)>,
+    /// The level's and the reference's items without a cluster.
+    pub singles: (Moments, Moments),
+}
+
+/// The cluster-robust log ROR: the delta-method (influence) variance summed by cluster, with
+/// the CR1 factor G/(G−1)·(N−1)/(N−K) of the equivalent saturated logistic regression on the
+/// stacked labels (N = 2 rows per item, K = 4: level × side), and t with G − 1 df (Cameron &
+/// Miller 2015; statsmodels' `Logit(...).fit(cov_type="cluster", use_t=True)` gives the same).
+///
+/// An item i of the level contributes ψ_i = (m_i − p_m)/(n p_m q_m) − (b_i − p_b)/(n p_b q_b)
+/// (n, p of its level), one of the reference −ψ_i with the reference's n, p: linear in the item
+/// values, so a cluster's Σψ and the unclustered items' Σψ² follow from their sums.
+///
+/// Returns the estimate on the log scale with its interval and test, and the CR1 standard
+/// error; `None` when a rate is 0 or 1 (a logit is infinite), or with fewer than 2 clusters.
+pub fn cr1_log_ror(
+    level: &Moments,
+    reference: &Moments,
+    parts: &RorClusters,
+    confidence: f64,
+) -> Option<(crate::stats::ttest::TEstimate, f64, u64)> {
+    let (dl, _) = moments_logit_difference(level)?;
+    let (dr, _) = moments_logit_difference(reference)?;
+    let weights = |m: &Moments| {
+        let n = m.n as f64;
+        let (pm, pb) = (m.model() / n, m.baseline() / n);
+        (pm, pb, 1.0 / (n * pm * (1.0 - pm)), 1.0 / (n * pb * (1.0 - pb)))
+    };
+    let (wl, wr) = (weights(level), weights(reference));
+    // Σψ over a part, and Σψ² over its items when each is its own cluster.
+    let sum = |t: &Moments, (pm, pb, a, b): (f64, f64, f64, f64)| {
+        a * (t.model() - t.n as f64 * pm) - b * (t.baseline() - t.n as f64 * pb)
+    };
+    let sum_sq = |t: &Moments, (pm, pb, a, b): (f64, f64, f64, f64)| {
+        let n = t.n as f64;
+        let mm = t.model_sq() - 2.0 * pm * t.model() + n * pm * pm;
+        let bb = t.baseline_sq() - 2.0 * pb * t.baseline() + n * pb * pb;
+        let mb = crate::counts::units(t.sum_cross) - pm * t.baseline() - pb * t.model() + n * pm * pb;
+        (a * a * mm + b * b * bb - 2.0 * a * b * mb).max(0.0)
+    };
+    let mut meat: f64 = parts.clusters.iter().map(|(l, r)| (sum(l, wl) - sum(r, wr)).powi(2)).sum();
+    meat += sum_sq(&parts.singles.0, wl) + sum_sq(&parts.singles.1, wr);
+    let g = parts.clusters.len() as u64 + parts.singles.0.n + parts.singles.1.n;
+    if g < 2 {
+        return None;
+    }
+    let rows = 2.0 * (level.n + reference.n) as f64;
+    let (g_f, k) = (g as f64, 4.0);
+    let se = (g_f / (g_f - 1.0) * (rows - 1.0) / (rows - k) * meat).sqrt();
+    let test = crate::stats::ttest::t_estimate(dl - dr, se, g_f - 1.0, confidence)?;
+    Some((test, se, g))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,6 +122,27 @@ fn gap_amplification_matches_statsmodels_with_clusters_across_levels() {
     let r = rows.iter().find(|r| r["measure"] == "gap").expect("a gap row");
     assert_eq!((r["level"].as_str(), r["clusters"].as_u64()), (Some("grp=p vs q"), Some(17)));
     near(&r["se_independent"], 0.12134420711027584, 1e-12);
+    // The ratio of odds ratios, clustered: statsmodels 0.15.0 Logit on the stacked labels (two
+    // rows per item: side 0 human, 1 model) on [1, grp == p, side, (grp == p)·side],
+    // .fit(cov_type="cluster", cov_kwds={"groups": author, item 1 alone}, use_t=True)
+    // (the session's /tmp/fx/ror.py; 244 rows, G 17): params[3] -1.1064631631438475 (ROR
+    // 0.33072662104920203), bse[3] 0.44964578313626963, exp(conf_int) [0.12749608234177395,
+    // 0.8579094813079147], pvalues[3] 0.02561567063577305, df 16.
+    near(&g["ror"], 0.33072662104920203, 1e-12);
+    near(&g["ror_ci"][0], 0.12749608234177395, 1e-10);
+    near(&g["ror_ci"][1], 0.8579094813079147, 1e-10);
+    near(&g["ror_p_value"], 0.02561567063577305, 1e-9);
+    let r = rows.iter().find(|r| r["measure"] == "log ror").expect("a log ror row");
+    assert_eq!((r["level"].as_str(), r["clusters"].as_u64()), (Some("grp=p vs q"), Some(17)));
+    assert_eq!(r["df"].as_f64(), Some(16.0));
+    near(&r["difference"], -1.1064631631438475, 1e-12);
+    near(&r["se"], 0.44964578313626963, 1e-10);
+    // The report's row, as a person sees it (checked in a headless Chromium screenshot).
+    let out = dir.path().join("report");
+    let args = ["--cluster", "author", "--group", "grp", "--reference", "grp=q", "--out", s(&out)];
+    amplify().arg("report").args([s(&h), s(&m)]).args(args).assert().success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<td>a ratio of odds ratios grp=p vs q</td><td>17</td><td>122</td><td>0.450 (log)</td><td>0.514 (log)</td>"), "{html}");
     // BiasAmp→'s interval comes from resampling the 17 clusters (16 authors and item 1), not
     // the items: another interval than the run without --cluster, same estimate.
     let b = &f["bias_amplification"][0];
@@ -256,4 +277,15 @@ fn error_rate_gaps_match_statsmodels() {
         (Some(15), Some(41), Some(14.0))
     );
     assert!(rows.iter().any(|r| r["measure"] == "fpr gap" && r["clusters"] == 16));
+    // FNR's ratio of odds ratios (on the misses), clustered: statsmodels Logit on the stacked
+    // misses of the truth-positive items, as for the rate (the session's /tmp/fx/ror2.py; 82
+    // rows, G 15): ROR 2.9333333333333362, exp(conf_int) [0.365376335822129,
+    // 23.549539477108446], pvalues[3] 0.28650237363989556, bse[3] 0.9711766881419726.
+    near(&fnr["ror"], 2.9333333333333362, 1e-10);
+    near(&fnr["ror_ci"][0], 0.365376335822129, 1e-9);
+    near(&fnr["ror_ci"][1], 23.549539477108446, 1e-8);
+    near(&fnr["ror_p_value"], 0.28650237363989556, 1e-9);
+    let r = rows.iter().find(|r| r["measure"] == "fnr log ror").expect("an FNR log ror row");
+    near(&r["se"], 0.9711766881419726, 1e-10);
+    assert_eq!(r["clusters"].as_u64(), Some(15));
 }

@@ -106,6 +106,17 @@ fn repeated_samples_cluster_their_item_means_as_statsmodels_does() {
     near(&g["amplification_ci"][1], 0.18905287066501525, 1e-9);
     near(&g["p_value"], 0.29049060847293673, 1e-8);
     near(&g["amplification_se"], 0.18413632538543676, 1e-9);
+    // Its ratio of odds ratios, clustered: statsmodels Logit on the stacked item values (human
+    // label, model mean: fractional outcomes) on [1, g == p, side, (g == p)·side], clustered,
+    // use_t=True (the session's /tmp/fx/ror2.py; 100 rows, G 17): ROR 0.4331436699857752,
+    // exp(conf_int) [0.07991431064210178, 2.347682628321447], pvalues[3] 0.3095640825283684,
+    // bse[3] 0.7972594489470236.
+    near(&g["ror"], 0.4331436699857752, 1e-9);
+    near(&g["ror_ci"][0], 0.07991431064210178, 1e-9);
+    near(&g["ror_ci"][1], 2.347682628321447, 1e-8);
+    near(&g["ror_p_value"], 0.3095640825283684, 1e-8);
+    let r = row(&k["rows"], |r| r["measure"] == "log ror");
+    near(&r["se"], 0.7972594489470236, 1e-9);
 }
 
 #[test]

@@ -24,7 +24,9 @@ pub struct ClusteredRow {
     /// `rate` (the comparison: rates and their difference), `fnr` or `fpr` (the paired
     /// error-rate test on the truth-positive or truth-negative items), `gap` (a level's gap
     /// amplification: its paired difference minus the reference's; `fnr gap`, `fpr gap` the same
-    /// on the truth-positive or truth-negative items), `asymmetry` (a source's own pair asymmetry
+    /// on the truth-positive or truth-negative items), `log ror` (a level's ratio of odds
+    /// ratios on the log scale, `difference` = log ROR; `fnr log ror`, `fpr log ror` the same
+    /// on the error rates), `asymmetry` (a source's own pair asymmetry
     /// P(B) − P(A); `model` is the source), `pairs asymmetry`, `pairs
     /// both_sides` or `pairs affirms_both` (a counterfactual pair test; the unit is the pair).
     pub measure: String,

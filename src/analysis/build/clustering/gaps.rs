@@ -6,6 +6,8 @@ use super::{clamp, clustered_row, minus, singles, ClusterCounts, Crossed, Value}
 use crate::analysis::findings::{ClusteredRow, GroupRow, Settings};
 use crate::counts::{CountsTable, MetricCounts, Moments};
 use crate::stats::cluster::{cr1_level_difference, Clustered, LevelResiduals};
+use crate::stats::odds_ratio::{cr1_log_ror, moments_logit_difference, RorClusters};
+use crate::stats::Interval;
 use std::collections::BTreeMap;
 
 /// Each tested level's gap amplification (the behaviour's rate, FNR or FPR): the difference of
@@ -26,6 +28,10 @@ pub(crate) fn apply_groups(
         })
     };
     let mut rows = Vec::new();
+    for g in groups.iter_mut().filter(|g| g.ror.is_some() && g.level != g.reference) {
+        let (Some(l), Some(r)) = (table(g, &g.level), table(g, &g.reference)) else { continue };
+        rows.extend(apply_ror(g, (l, r), c, settings));
+    }
     for g in groups.iter_mut().filter(|g| g.p_value.is_some()) {
         let (Some(l), Some(r)) = (table(g, &g.level), table(g, &g.reference)) else { continue };
         let Some(d) = gap(g, (l, r), c, settings) else { continue };
@@ -109,4 +115,56 @@ fn gap(
         by_cluster.into_values().chain(outside.into_iter().filter(|s| s.copies > 0)).collect();
     let sum_sq = sq(&level, d_l) + sq(&reference, d_r);
     cr1_level_difference((d_l, d_r), (level.n, reference.n), &clusters, sum_sq, settings.confidence.get())
+}
+
+/// Replaces a level's ratio of odds ratios (its interval and test) by the clustered one and
+/// returns its row (`log ror`, on the log scale; on the misses for FNR: the reciprocal).
+fn apply_ror(
+    g: &mut GroupRow,
+    (level, reference): (&MetricCounts, &MetricCounts),
+    c: &ClusterCounts,
+    settings: &Settings,
+) -> Option<ClusteredRow> {
+    let truth = truth_of(&g.measure);
+    let (lm, rm) = (level.item_moments(), reference.item_moments());
+    let mut by_cluster: BTreeMap<&str, (Moments, Moments)> = BTreeMap::new();
+    let mut singles = (lm, rm);
+    for (name, in_level) in [(&g.level, true), (&g.reference, false)] {
+        let cells = c.crossed.iter().filter(|x| {
+            x.grouping == g.group_by
+                && x.level == *name
+                && x.model == g.model
+                && x.metric == g.metric
+                && x.truth == truth
+                && x.table.n > 0
+        });
+        for x in cells {
+            let e = by_cluster.entry(&x.cluster).or_default();
+            let (part, rest) = if in_level { (&mut e.0, &mut singles.0) } else { (&mut e.1, &mut singles.1) };
+            *part += x.table;
+            *rest = rest.saturating_sub(x.table);
+        }
+    }
+    let parts = RorClusters { clusters: by_cluster.into_values().collect(), singles };
+    let (t, se, clusters) = cr1_log_ror(&lm, &rm, &parts, settings.confidence.get())?;
+    let sign = if g.measure == "fnr" { -1.0 } else { 1.0 };
+    let (estimate, low, high) = match sign > 0.0 {
+        true => (t.estimate, t.interval.low, t.interval.high),
+        false => (-t.estimate, -t.interval.high, -t.interval.low),
+    };
+    (g.ror, g.ror_ci, g.ror_p_value) =
+        (Some(estimate.exp()), Some(Interval::new(low.exp(), high.exp())), Some(t.p_value));
+    let independent =
+        moments_logit_difference(&lm).zip(moments_logit_difference(&rm)).map(|(a, b)| (a.1 + b.1).sqrt());
+    let measure = if g.measure == "rate" { "log ror".to_string() } else { format!("{} log ror", g.measure) };
+    let row = clustered_row((&measure, &g.model, &g.metric), lm.n + rm.n, Some(estimate), None, None);
+    Some(ClusteredRow {
+        level: Some(format!("{}={} vs {}", g.group_by, g.level, g.reference)),
+        clusters,
+        se: Some(se),
+        se_independent: independent,
+        design_effect: independent.filter(|&i| i > 0.0).map(|i| (se / i).powi(2)),
+        df: Some(t.df),
+        ..row
+    })
 }

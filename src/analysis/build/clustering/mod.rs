@@ -159,7 +159,7 @@ pub(crate) fn apply(
 ) -> Clustering {
     let rows = clustered_rows(comparisons, truth_tests, c, counts, settings);
     let mut notes = vec![
-        "Not yet clustered: the groups' odds ratios and unpaired --versus rows; their intervals assume independent items".to_string(),
+        "Not yet clustered: unpaired --versus rows (models without shared items); their intervals assume independent items".to_string(),
     ];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
