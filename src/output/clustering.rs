@@ -21,6 +21,11 @@ fn what(r: &crate::analysis::findings::ClusteredRow) -> String {
             let rate = if rate.is_empty() { String::new() } else { format!("{rate} ") };
             format!("{} {rate}ratio of odds ratios {}", r.metric, r.level.as_deref().unwrap_or(""))
         }
+        m if m.starts_with("unpaired ") => {
+            let rate = m.strip_prefix("unpaired ").unwrap_or(m);
+            let rate = if rate == "rate" { String::new() } else { format!("{} ", rate.to_uppercase()) };
+            format!("{} {rate}(unpaired)", r.metric)
+        }
         "asymmetry" => match &r.level {
             Some(level) => format!("{} own pair asymmetry ({level})", r.metric),
             None => format!("{} own pair asymmetry", r.metric),

@@ -4,6 +4,7 @@
 //! counts round trip, repeated samples, and the errors.
 
 use crate::common::{amplify, assert_user_error, findings, write};
+use crate::schema::{errors, validator};
 use serde_json::Value;
 use std::path::Path;
 
@@ -108,6 +109,70 @@ fn models_without_shared_items_are_compared_unpaired() {
     assert!((ci[1].as_f64().unwrap() - 0.4936462169851808).abs() < 1e-9, "{u}");
     assert!(u["method"].as_str().unwrap().starts_with("unpaired"));
     assert!(f["versus"]["comparisons"].as_array().unwrap().is_empty(), "never a paired test");
+}
+
+#[test]
+fn unpaired_rows_are_clustered_as_statsmodels_does() {
+    // 40 items in clusters author = c(i mod 7), item 5 without one (so clusters hold items of
+    // both models); BASE labels items 1–20, x = [i even]; the other model items 21–40, x = [i mod
+    // 4 ≠ 0 and i mod 5 ≠ 0]. statsmodels 0.15.0 OLS(x, [1, is_model]) on the 40 stacked items,
+    // .fit(cov_type="cluster", cov_kwds={"groups": author, item 5 alone}, use_t=True) (the
+    // session's /tmp/fx/unpaired.py; G 8): params[1] 0.10000000000000003, bse
+    // 0.10528157733580834, conf_int [-0.14895137101419356, 0.3489513710141936], pvalues
+    // 0.3738292624134709; OLS bse 0.16059101370939327.
+    let dir = tempfile::tempdir().unwrap();
+    let author = |i: u32| if i == 5 { String::new() } else { format!("c{}", i % 7) };
+    let human: String = std::iter::once("id,x,author,t\n".to_string())
+        .chain(
+            (1..=40)
+                .map(|i| format!("{i},{},{},{}\n", u8::from(i % 3 == 0), author(i), u8::from(i % 3 != 1))),
+        )
+        .collect();
+    let base: String = std::iter::once("id,x\n".to_string())
+        .chain((1..=20).map(|i| format!("{i},{}\n", u8::from(i % 2 == 0))))
+        .collect();
+    let other: String = std::iter::once("id,x\n".to_string())
+        .chain((21..=40).map(|i| format!("{i},{}\n", u8::from(i % 4 != 0 && i % 5 != 0))))
+        .collect();
+    let [h, b, o] = [("h.csv", human), ("b.csv", base), ("o.csv", other)]
+        .map(|(n, c)| write(dir.path(), n, &c).display().to_string());
+    let f = findings(&[&h, &b, &o, "--versus", "b", "--cluster", "author"]);
+    let u = &f["versus"]["unpaired"][0];
+    let near = |v: &serde_json::Value, want: f64| (v.as_f64().unwrap() - want).abs() < 1e-12;
+    assert!(near(&u["difference"], 0.10000000000000003), "{u}");
+    assert!(near(&u["difference_ci"][0], -0.14895137101419356), "{u}");
+    assert!(near(&u["difference_ci"][1], 0.3489513710141936), "{u}");
+    assert!((u["p_value"].as_f64().unwrap() - 0.3738292624134709).abs() < 1e-10, "{u}");
+    assert_eq!(u["method"], "unpaired, clustered by author: CR1, t with 7 df");
+    let rows = f["clustering"]["rows"].as_array().unwrap();
+    let r = rows.iter().find(|r| r["measure"] == "unpaired rate").expect("an unpaired row");
+    assert_eq!(
+        (r["versus"].as_str(), r["clusters"].as_u64(), r["items"].as_u64()),
+        (Some("b"), Some(8), Some(40))
+    );
+    assert!(near(&r["se"], 0.10528157733580834) && near(&r["se_independent"], 0.16059101370939327), "{r}");
+    assert_eq!(errors(&validator(), &f), Vec::<String>::new());
+    // FNR with truth t = [i mod 3 ≠ 1]: the misses 1 − x on each model's truth-positive items,
+    // the same OLS (26 items, G 8): params[1] -0.07692307692307679, conf_int
+    // [-0.3534088019735405, 0.19956264812738692], pvalues 0.531646794220351.
+    let f = findings(&[
+        &h,
+        &b,
+        &o,
+        "--versus",
+        "b",
+        "--cluster",
+        "author",
+        "--truth",
+        "t",
+        "--against-truth",
+        "x",
+    ]);
+    let u = f["versus"]["unpaired"].as_array().unwrap().iter().find(|u| u["measure"] == "fnr").expect("fnr");
+    assert!(near(&u["difference"], -0.07692307692307679), "{u}");
+    assert!(near(&u["difference_ci"][0], -0.3534088019735405), "{u}");
+    assert!(near(&u["difference_ci"][1], 0.19956264812738692), "{u}");
+    assert!((u["p_value"].as_f64().unwrap() - 0.531646794220351).abs() < 1e-10, "{u}");
 }
 
 /// The shipped conditions set: humans, the base model and three mitigations.

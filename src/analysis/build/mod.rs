@@ -146,6 +146,9 @@ pub fn build_findings(
     {
         k.rows.extend(clustering::apply_versus(v, original, column, &settings_copy)?);
     }
+    if let (Some(c), Some(v), Some(k)) = (&clusters, &mut findings.versus, &mut findings.clustering) {
+        k.rows.extend(clustering::apply_unpaired(&mut v.unpaired, &v.base, c, counts, &settings_copy));
+    }
     findings.ranking = ranking::ranking(&findings, counts, &settings_copy)?;
     if settings_copy.versus_only {
         // Only the conditions against BASE: the comparisons with the baseline leave the family.

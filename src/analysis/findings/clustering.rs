@@ -26,7 +26,8 @@ pub struct ClusteredRow {
     /// amplification: its paired difference minus the reference's; `fnr gap`, `fpr gap` the same
     /// on the truth-positive or truth-negative items), `log ror` (a level's ratio of odds
     /// ratios on the log scale, `difference` = log ROR; `fnr log ror`, `fpr log ror` the same
-    /// on the error rates), `asymmetry` (a source's own pair asymmetry
+    /// on the error rates), `unpaired rate`, `unpaired fnr`, `unpaired fpr` (a model against
+    /// `--versus BASE` on different items: `versus` names BASE), `asymmetry` (a source's own pair asymmetry
     /// P(B) − P(A); `model` is the source), `pairs asymmetry`, `pairs
     /// both_sides` or `pairs affirms_both` (a counterfactual pair test; the unit is the pair).
     pub measure: String,

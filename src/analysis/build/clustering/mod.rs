@@ -5,7 +5,7 @@
 //! does the same for the groups' gap amplification.
 
 use crate::analysis::findings::{ClusteredRow, Clustering, Comparison, Settings, TruthTest};
-use crate::counts::{CountsTable, MetricCounts, Moments, PairCells, SliceScore, CROSS};
+use crate::counts::{CountsTable, MetricCounts, Moments, PairCells, SliceScore, TruthCounts, CROSS};
 use crate::error::{AmplifyError, Result};
 use crate::stats::cluster::{cr1_mean, singletons_from_sums, wild_cluster_p, ClusterSum, Clustered};
 use crate::stats::Interval;
@@ -14,11 +14,13 @@ mod biasamp;
 mod gaps;
 mod overall;
 mod pairs;
+mod unpaired;
 
 pub(crate) use biasamp::apply_biasamp;
 pub(crate) use gaps::apply_groups;
 pub(crate) use overall::apply_overall;
 pub(crate) use pairs::{apply_pair_rows, apply_pairs};
+pub(crate) use unpaired::apply_unpaired;
 
 /// Below this many clusters the wild cluster bootstrap p-value is reported too.
 const WILD_BELOW: u64 = 20;
@@ -29,8 +31,11 @@ const WARN_BELOW: u64 = 10;
 pub(crate) struct ClusterCounts {
     /// The column.
     column: String,
-    /// Per (model, metric, truth value) the item-level sums of each cluster (`None`: all items).
-    tables: Vec<(String, String, Option<bool>, Moments)>,
+    /// Per (model, metric, truth value) the item-level sums of each cluster (`None`: all items),
+    /// with the cluster.
+    tables: Vec<(String, String, Option<bool>, String, Moments)>,
+    /// Each source's labels against the truth per (source, metric), with the cluster.
+    truth: Vec<(String, String, String, TruthCounts)>,
     /// Clusters among the baseline's items.
     clusters: u64,
     /// Baseline items without a cluster value.
@@ -64,11 +69,18 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
             "--cluster {column}: the counts have no rows for this column; count with --cluster {column}"
         )));
     };
-    let tables: Vec<(String, String, Option<bool>, Moments)> = counts
+    let level = |s: &crate::counts::Slice| s.group.as_ref().map_or(String::new(), |g| g.level.clone());
+    let tables: Vec<(String, String, Option<bool>, String, Moments)> = counts
         .metrics
         .iter()
         .filter(|m| of_cluster(&m.slice))
-        .map(|m| (m.model.clone(), m.metric.clone(), m.slice.truth, m.item_moments()))
+        .map(|m| (m.model.clone(), m.metric.clone(), m.slice.truth, level(&m.slice), m.item_moments()))
+        .collect();
+    let truth = counts
+        .truth
+        .iter()
+        .filter(|t| of_cluster(&t.slice))
+        .map(|t| (t.source.clone(), t.metric.clone(), level(&t.slice), t.clone()))
         .collect();
     let mut levels: Vec<&str> = counts
         .metrics
@@ -89,6 +101,7 @@ pub(crate) fn split(counts: &CountsTable, column: &str) -> Result<(ClusterCounts
     let found = ClusterCounts {
         column: column.to_string(),
         tables,
+        truth,
         clusters: levels.len() as u64,
         singletons: grouping.unassigned,
         crossed,
@@ -158,9 +171,7 @@ pub(crate) fn apply(
     settings: &Settings,
 ) -> Clustering {
     let rows = clustered_rows(comparisons, truth_tests, c, counts, settings);
-    let mut notes = vec![
-        "Not yet clustered: unpaired --versus rows (models without shared items); their intervals assume independent items".to_string(),
-    ];
+    let mut notes = vec![];
     if let Some(few) =
         rows.iter().filter_map(|r| r.df.map(|df| df as u64 + 1)).min().filter(|&g| g < WARN_BELOW)
     {
@@ -179,6 +190,9 @@ pub(crate) fn apply_versus(
     settings: &Settings,
 ) -> Result<Vec<ClusteredRow>> {
     let Some(table) = original.versus.iter().find(|t| t.base == v.base) else { return Ok(Vec::new()) };
+    if table.table.metrics.is_empty() {
+        return Ok(Vec::new()); // every other model shares no item with BASE: unpaired rows only
+    }
     let (c, rest) = split(&table.table, column)?;
     let mut as_base = settings.clone();
     as_base.baseline = v.base.clone();
@@ -221,7 +235,7 @@ fn clustered_rows(
 
 /// The clusters' item-level sums of one (model, metric, truth value).
 fn cluster_tables(c: &ClusterCounts, model: &str, metric: &str, truth: Option<bool>) -> Vec<Moments> {
-    c.tables.iter().filter(|(m, k, t, _)| m == model && k == metric && *t == truth).map(|t| t.3).collect()
+    c.tables.iter().filter(|(m, k, t, ..)| m == model && k == metric && *t == truth).map(|t| t.4).collect()
 }
 
 /// An item's value whose mean is estimated: the model's or the baseline's label, the paired
