@@ -14,7 +14,9 @@ fn yes(b: bool) -> String {
 pub(crate) fn sections(f: &Findings) -> Vec<Section> {
     let mut out = Vec::new();
     if let Some(v) = &f.versus {
-        out.push(against_base(v));
+        // No paired row when every other model shares no item with BASE (unpaired only).
+        let clustered = f.clustering.as_ref().map(|c| c.column.as_str());
+        out.extend(Some(against_base(v, clustered)).filter(|s| !s.rows.is_empty()));
         if !v.unpaired.is_empty() {
             out.push(unpaired(v));
         }
@@ -29,7 +31,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
 }
 
 /// Rates, error rates and the overall score of each condition against the base model.
-fn against_base(v: &Versus) -> Section {
+fn against_base(v: &Versus, clustered: Option<&str>) -> Section {
     let b = &v.base;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for c in &v.comparisons {
@@ -63,10 +65,14 @@ fn against_base(v: &Versus) -> Section {
         let cells = [o.n.to_string(), score(o.baseline_score), score(o.model_score), format!("{d}{ci}")];
         rows.push(row(&o.model, "overall score", "score", cells, (o.p_value, o.p_adjusted, o.significant)));
     }
+    let tests = match clustered {
+        Some(column) => format!("Rates, FNR/FPR (on the truth-positive/negative items) and the overall score: clustered by {column} (CR1 standard errors, t with clusters − 1 df)"),
+        None => "Rates: exact McNemar and Tango (item-level paired t with repeated samples); FNR/FPR paired on the truth-positive/negative items; overall score: paired t".to_string(),
+    };
     Section {
         title: format!("Conditions versus {b}"),
         intro: format!(
-            "Each model against the base model {b} on the items both answered (lower is better for the behaviours and the error rates; for verdicts read FNR and FPR). Rates: exact McNemar and Tango (item-level paired t with repeated samples); FNR/FPR paired on the truth-positive/negative items; overall score: paired t. In the run's family."
+            "Each model against the base model {b} on the items both answered (lower is better for the behaviours and the error rates; for verdicts read FNR and FPR). {tests}. In the run's family."
         ),
         headers: ["condition", "metric", "measure", "n", &format!("{b} %"), "condition %", "Δ pp [CI]", "p", "p adj", "significant"]
             .map(String::from)

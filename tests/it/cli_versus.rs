@@ -152,6 +152,19 @@ fn unpaired_rows_are_clustered_as_statsmodels_does() {
     );
     assert!(near(&r["se"], 0.10528157733580834) && near(&r["se_independent"], 0.16059101370939327), "{r}");
     assert_eq!(errors(&validator(), &f), Vec::<String>::new());
+    // The terminal: the clustered unpaired row and its line; no empty paired table for b.
+    let out = amplify()
+        .arg("compare")
+        .args([&h, &b, &o, "--versus", "b", "--cluster", "author"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("unpaired, clustered by author: CR1, t with 7 df"), "{text}");
+    assert!(
+        text.contains("clustered by author o x (unpaired) vs b: G = 8, SE 10.53 pp vs 16.06 pp independent"),
+        "{text}"
+    );
+    assert!(!text.contains("Conditions versus b"), "{text}");
     // FNR with truth t = [i mod 3 ≠ 1]: the misses 1 − x on each model's truth-positive items,
     // the same OLS (26 items, G 8): params[1] -0.07692307692307679, conf_int
     // [-0.3534088019735405, 0.19956264812738692], pvalues 0.531646794220351.
