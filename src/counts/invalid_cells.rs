@@ -24,17 +24,17 @@ pub struct InvalidCells {
 impl InvalidCells {
     /// Items whose baseline label is invalid.
     pub fn invalid_baseline(&self) -> u64 {
-        self.model_one + self.model_zero + self.both
+        self.model_one.saturating_add(self.model_zero).saturating_add(self.both)
     }
 
     /// Items whose model label is invalid.
     pub fn invalid_model(&self) -> u64 {
-        self.baseline_one + self.baseline_zero + self.both
+        self.baseline_one.saturating_add(self.baseline_zero).saturating_add(self.both)
     }
 
     /// Items with an invalid label on at least one side.
     pub fn items(&self) -> u64 {
-        self.model_one + self.model_zero + self.baseline_one + self.baseline_zero + self.both
+        self.invalid_baseline().saturating_add(self.baseline_one).saturating_add(self.baseline_zero)
     }
 
     /// Adds `count` items with baseline code `b` and model code `m` (1, 0, or anything else for
@@ -53,15 +53,16 @@ impl InvalidCells {
 }
 
 impl InvalidCells {
-    /// Every cell times `k` (items to units of 2^-32 item values with `k` = 2^32).
-    pub fn times(self, k: u64) -> Self {
-        Self {
-            model_one: self.model_one * k,
-            model_zero: self.model_zero * k,
-            baseline_one: self.baseline_one * k,
-            baseline_zero: self.baseline_zero * k,
-            both: self.both * k,
-        }
+    /// Every cell times `k` (items to units of 2^-32 item values with `k` = 2^32); `None` when
+    /// a cell overflows (a hand-edited counts file).
+    pub fn times(self, k: u64) -> Option<Self> {
+        Some(Self {
+            model_one: self.model_one.checked_mul(k)?,
+            model_zero: self.model_zero.checked_mul(k)?,
+            baseline_one: self.baseline_one.checked_mul(k)?,
+            baseline_zero: self.baseline_zero.checked_mul(k)?,
+            both: self.both.checked_mul(k)?,
+        })
     }
 }
 

@@ -214,9 +214,10 @@ fn merge_rows<T: AddAssign, K: Hash + Eq>(into: &mut Vec<T>, from: Vec<T>, key: 
 /// The invalid cells of a metric row must add up to its invalid counts, and (all items) with
 /// the pairs to the model's matched items.
 fn check_invalid_cells(m: &MetricCounts, models: &[ModelCounts]) -> Result<(), String> {
-    // In units of 2^-32 item values (see `MetricCounts::invalid_cells`): one unit per item.
-    let Some(c) = m.invalid_units() else { return Ok(()) };
-    let unit = super::UNIT as u64;
+    // Items on a 2×2 row, units of 2^-32 item values on a row of sums (see
+    // `MetricCounts::invalid_cells`).
+    let Some(c) = m.invalid_cells else { return Ok(()) };
+    let unit = m.invalid_unit();
     let (ib, im) = (m.invalid_baseline, m.invalid_model);
     let name = format!("model '{}', metric '{}'", m.model, m.metric);
     let (cb, cm) = (c.invalid_baseline(), c.invalid_model());
@@ -225,7 +226,7 @@ fn check_invalid_cells(m: &MetricCounts, models: &[ModelCounts]) -> Result<(), S
             "{name}: the invalid cells of a row of item means are not whole items (each side's cells with `invalid_both` add up to a multiple of 2^32 units)"
         ));
     }
-    if cb / unit != ib || cm / unit != im {
+    if cb / unit != ib || cm / unit != im || c.items() == u64::MAX {
         return Err(format!(
             "{name}: the invalid cells add up to {} baseline and {} model labels, the row says {ib} and {im}",
             cb / unit,
@@ -249,7 +250,11 @@ impl AddAssign for MetricCounts {
     fn add_assign(&mut self, m: Self) {
         // Cells known in only one shard are not known for the sum; in units when either shard
         // has item means (the row then has moments).
-        let cells = (self.invalid_units(), m.invalid_units(), self.invalid_cells, m.invalid_cells);
+        let sums = self.moments.is_some() || m.moments.is_some();
+        let cells = match sums {
+            true => (self.invalid_units(), m.invalid_units()),
+            false => (self.invalid_cells, m.invalid_cells),
+        };
         self.moments = match (self.moments, m.moments) {
             (None, None) => None,
             _ => Some(self.item_moments() + m.item_moments()),
@@ -258,8 +263,7 @@ impl AddAssign for MetricCounts {
         self.invalid_baseline += m.invalid_baseline;
         self.invalid_model += m.invalid_model;
         self.invalid_cells = match cells {
-            (Some(a), Some(b), ..) if self.moments.is_some() => Some(a + b),
-            (.., Some(a), Some(b)) => Some(a + b),
+            (Some(a), Some(b)) => Some(a + b),
             _ => None,
         };
     }

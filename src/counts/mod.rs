@@ -182,17 +182,26 @@ impl MetricCounts {
     }
 
     /// The invalid cells in units of 2^-32 item values, whatever the row's kind (exactly, from
-    /// a 2×2 row's item counts).
+    /// a 2×2 row's item counts; `None` past 2^32 items, only in a hand-edited file).
     pub fn invalid_units(&self) -> Option<InvalidCells> {
         match self.moments {
             Some(_) => self.invalid_cells,
-            None => self.invalid_cells.map(|c| c.times(UNIT as u64)),
+            None => self.invalid_cells.and_then(|c| c.times(UNIT as u64)),
+        }
+    }
+
+    /// What one item weighs in the invalid cells: 1 on a 2×2 row, 2^32 units on a row of sums.
+    pub fn invalid_unit(&self) -> u64 {
+        if self.moments.is_some() {
+            UNIT as u64
+        } else {
+            1
         }
     }
 
     /// Items with an invalid label on at least one side, when the cells are known.
     pub fn invalid_items(&self) -> Option<u64> {
-        self.invalid_units().map(|c| c.items() / UNIT as u64)
+        self.invalid_cells.map(|c| c.items() / self.invalid_unit())
     }
 }
 

@@ -77,7 +77,7 @@ pub(crate) fn sections(f: &Findings) -> Vec<Section> {
     let mut out = vec![Section {
         title: "Missing labels".into(),
         intro: format!(
-            "Comparisons with more than {:.0}% of their matched items invalid on a side: the rates and the difference over every matched item at their lowest and highest, whatever the invalid labels are (Manski bounds), and the tipping point: the fewest items with an invalid label that, labelled least favourably, change the conclusion (\"robust\": none does; \"–\": none computed, for a clustered comparison or one of item means, where an item is invalid on a side when none of its samples is valid).{}",
+            "Comparisons with more than {:.0}% of their matched items invalid on a side: the rates and the difference over every matched item at their lowest and highest, whatever the invalid labels are (Manski bounds), and the tipping point: the fewest items with an invalid label that, labelled least favourably, change the conclusion (\"robust\": none does; \"–\": none computed, for a clustered comparison or one of item means, where an item is invalid on a side when it has no valid value: no valid sample, or a tie under --aggregate majority).{}",
             m.threshold * 100.0,
             m.note.as_ref().map(|n| format!(" Note: {n}.")).unwrap_or_default()
         ),

@@ -66,7 +66,7 @@ fn against_base(v: &Versus, clustered: Option<&str>) -> Section {
         rows.push(row(&o.model, "overall score", "score", cells, (o.p_value, o.p_adjusted, o.significant)));
     }
     let tests = match clustered {
-        Some(column) => format!("Rates, FNR/FPR (on the truth-positive/negative items) and the overall score: clustered by {column} (CR1 standard errors, t with clusters − 1 df)"),
+        Some(column) => format!("Rates, FNR/FPR (on the truth-positive/negative items) and the overall score: clustered by {column} (CR1 standard errors, t with clusters − 1 df) unless the clustering section says otherwise"),
         None => "Rates: exact McNemar and Tango (item-level paired t with repeated samples); FNR/FPR paired on the truth-positive/negative items; overall score: paired t".to_string(),
     };
     Section {

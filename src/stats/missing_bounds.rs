@@ -197,6 +197,10 @@ impl ValueSums {
     }
 }
 
+/// Most incomplete pairs a tipping-point path steps through one at a time (a test that is not
+/// monotone along a run of equal values); with more, no tipping point is computed.
+pub const MAX_PATH: u64 = 1_000_000;
+
 /// The tipping point of a pair test whose conclusion depends on the sums of its pair values
 /// (`decide`; a paired t on the values, or McNemar's test on the +1 and −1 values), from the
 /// pairs' 81-cell table as in [`pair_bounds`].
@@ -210,11 +214,17 @@ impl ValueSums {
 /// as in [`tipping_point`]); for a t test it is the fewest along that path (a test checks it
 /// against every subset and completion of small tables).
 ///
-/// Edge case: `None` when no pair is complete (the test has no conclusion to tip).
+/// `monotone`: once the conclusion differs along a run of equal values it stays different (true
+/// of McNemar's test, see [`tipping_point`]), so each run is checked at its end and bisected;
+/// else each pair is a step, at most [`MAX_PATH`] of them.
+///
+/// Edge case: `None` when no pair is complete (the test has no conclusion to tip), or when a
+/// path would take more than [`MAX_PATH`] single steps.
 pub fn pair_tipping_point(
     cells: &[u64],
     value: impl Fn([i64; 4]) -> f64,
     decide: impl Fn(ValueSums) -> Conclusion,
+    monotone: bool,
 ) -> Option<TippingPoint> {
     let mut complete = ValueSums::default();
     let mut open: Vec<(f64, f64, u64)> = Vec::new();
@@ -224,17 +234,22 @@ pub fn pair_tipping_point(
             (lo, hi, true) => open.push((lo, hi, n)),
         }
     }
-    if complete.n == 0 {
+    let incomplete: u64 = open.iter().map(|o| o.2).fold(0, u64::saturating_add);
+    if complete.n == 0 || (!monotone && incomplete > MAX_PATH) {
         return None;
     }
     let conclusion = decide(complete);
     let changed = |s: ValueSums| decide(s) != conclusion;
-    let lower = || first_on_path(complete, open.iter().map(|&(lo, _, n)| (lo, n)), false, &changed);
-    let higher = || first_on_path(complete, open.iter().map(|&(_, hi, n)| (hi, n)), true, &changed);
+    let path = |descending: bool| {
+        let mut steps: Vec<(f64, u64)> =
+            open.iter().map(|&(lo, hi, n)| (if descending { hi } else { lo }, n)).collect();
+        steps.sort_by(|a, b| if descending { b.0.total_cmp(&a.0) } else { a.0.total_cmp(&b.0) });
+        first_on_path(complete, &steps, monotone, &changed)
+    };
     let items = match conclusion {
-        Conclusion::Higher => lower(),
-        Conclusion::Lower => higher(),
-        Conclusion::NoDifference => match (lower(), higher()) {
+        Conclusion::Higher => path(false),
+        Conclusion::Lower => path(true),
+        Conclusion::NoDifference => match (path(false), path(true)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         },
@@ -242,19 +257,24 @@ pub fn pair_tipping_point(
     Some(TippingPoint { conclusion, items })
 }
 
-/// Adds the pairs of `steps` (value, count) one at a time from `start`, in increasing order of
-/// value (decreasing when `descending`), and returns how many were added when `changed` first
-/// holds.
+/// Adds the pairs of `steps` (value, count; in path order) from `start` and returns how many
+/// were added when `changed` first holds: one at a time, or, `monotone`, each run checked at its
+/// end and bisected.
 fn first_on_path(
     start: ValueSums,
-    steps: impl Iterator<Item = (f64, u64)>,
-    descending: bool,
+    steps: &[(f64, u64)],
+    monotone: bool,
     changed: &impl Fn(ValueSums) -> bool,
 ) -> Option<u64> {
-    let mut steps: Vec<(f64, u64)> = steps.collect();
-    steps.sort_by(|a, b| if descending { b.0.total_cmp(&a.0) } else { a.0.total_cmp(&b.0) });
-    let (mut sums, mut k) = (start, 0);
-    for (v, count) in steps {
+    let (mut sums, mut k) = (start, 0u64);
+    for &(v, count) in steps {
+        if monotone {
+            if let Some(j) = first_change(count, |j| changed(sums.with(v, j))) {
+                return Some(k + j);
+            }
+            (sums, k) = (sums.with(v, count), k + count);
+            continue;
+        }
         for _ in 0..count {
             (sums, k) = (sums.with(v, 1), k + 1);
             if changed(sums) {

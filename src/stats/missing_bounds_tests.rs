@@ -323,7 +323,8 @@ fn the_pair_tipping_point_matches_brute_force() {
         }
         for (j, measure) in ["asymmetry", "both_sides"].into_iter().enumerate() {
             let check = |decide: &dyn Fn(ValueSums) -> Conclusion| {
-                let got = pair_tipping_point(&cells, |c| pair_value(measure, c), decide);
+                let got =
+                    pair_tipping_point(&cells, |c| pair_value(measure, c), decide, measure != "asymmetry");
                 let want = brute_pair_tipping(&pairs, measure, &decide);
                 assert_eq!(got.map(|t| t.items), want, "case {case} {measure}: {pairs:?}");
                 got
@@ -408,6 +409,28 @@ fn bounds_of_item_means_agree_with_the_table_and_with_brute_force() {
     // 0/1 values: the same as the 2×2 table's bounds.
     let p = PairedCounts { both: 3, model_only: 4, baseline_only: 1, neither: 2 };
     let c = InvalidCells { model_one: 2, model_zero: 1, baseline_one: 1, baseline_zero: 3, both: 2 };
-    let of_means = manski_bounds_of_means(&Moments::of_pairs(&p), &c.times(UNIT as u64));
+    let of_means =
+        manski_bounds_of_means(&Moments::of_pairs(&p), &c.times(UNIT as u64).expect("small cells"));
     assert_eq!(of_means, manski_bounds(&p, &c));
+}
+
+#[test]
+fn huge_pair_counts_bisect_for_mcnemar_and_are_refused_for_the_t_path() {
+    use crate::counts::{pair_cell, PAIR_CELLS};
+    use crate::stats::counterfactual::pair_value;
+    // 1,000 complete pairs the model affirms on both sides and the human does not (+1 each),
+    // and 10^12 pairs whose model label on side B is missing, human both 1, model A 1: each can
+    // become a −1 pair. McNemar's verdict "higher" tips once c reaches about b.
+    let mut cells = vec![0u64; PAIR_CELLS];
+    cells[pair_cell(0, 0, 1, 1)] = 1_000;
+    cells[pair_cell(1, 1, 1, 2)] = 1_000_000_000_000;
+    let decide = mcnemar_decide(0.05);
+    let t = pair_tipping_point(&cells, |c| pair_value("both_sides", c), &decide, true).expect("a conclusion");
+    assert_eq!(t.conclusion, Conclusion::Higher);
+    let k = t.items.expect("tips");
+    // By the definition: k − 1 added −1 pairs keep "higher", k do not.
+    let at = |k: u64| decide(ValueSums { n: 1_000 + k, sum: 1_000.0 - k as f64, sum_sq: 1_000.0 + k as f64 });
+    assert!(at(k - 1) == Conclusion::Higher && at(k) != Conclusion::Higher, "k = {k}");
+    // The t path steps one pair at a time: beyond MAX_PATH it is not computed.
+    assert_eq!(pair_tipping_point(&cells, |c| pair_value("asymmetry", c), t_decide(0.05), false), None);
 }

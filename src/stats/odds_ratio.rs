@@ -113,7 +113,8 @@ pub struct RorClusters {
 /// values, so a cluster's Σψ and the unclustered items' Σψ² follow from their sums.
 ///
 /// Returns the estimate on the log scale with its interval and test, and the CR1 standard
-/// error; `None` when a rate is 0 or 1 (a logit is infinite), or with fewer than 2 clusters.
+/// error; `None` when a rate is 0 or 1 (a logit is infinite), with fewer than 2 clusters, or
+/// with no variance.
 pub fn cr1_log_ror(
     level: &Moments,
     reference: &Moments,
@@ -142,8 +143,8 @@ pub fn cr1_log_ror(
     let mut meat: f64 = parts.clusters.iter().map(|(l, r)| (sum(l, wl) - sum(r, wr)).powi(2)).sum();
     meat += sum_sq(&parts.singles.0, wl) + sum_sq(&parts.singles.1, wr);
     let g = parts.clusters.len() as u64 + parts.singles.0.n + parts.singles.1.n;
-    if g < 2 {
-        return None;
+    if g < 2 || meat <= 0.0 || !meat.is_finite() {
+        return None; // no variation between clusters: no clustered test (as without clusters)
     }
     let rows = 2.0 * (level.n + reference.n) as f64;
     let (g_f, k) = (g as f64, 4.0);

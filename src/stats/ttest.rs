@@ -28,11 +28,36 @@ pub fn paired_t(n: u64, sum_d: f64, sum_d2: f64, confidence: f64) -> Option<TEst
     if n < 2 || !(confidence > 0.0 && confidence < 1.0) {
         return None;
     }
+    let (mean, se) = mean_se(n, sum_d, sum_d2);
+    t_estimate(mean, se, n as f64 - 1.0, confidence)
+}
+
+/// The mean and the p-value of [`paired_t`] without its interval (no t quantile: cheap enough
+/// to re-run along a tipping-point path); `None` for n < 2.
+pub fn paired_t_p(n: u64, sum_d: f64, sum_d2: f64) -> Option<(f64, f64)> {
+    if n < 2 {
+        return None;
+    }
+    let (mean, se) = mean_se(n, sum_d, sum_d2);
+    let dist = StudentsT::new(0.0, 1.0, n as f64 - 1.0).ok()?;
+    Some((mean, t_p(&dist, mean, se)))
+}
+
+/// mean = Σd/n and se = s/√n.
+fn mean_se(n: u64, sum_d: f64, sum_d2: f64) -> (f64, f64) {
     let n_f = n as f64;
     let mean = sum_d / n_f;
     let variance = ((sum_d2 - n_f * mean * mean) / (n_f - 1.0)).max(0.0);
-    let se = (variance / n_f).sqrt();
-    t_estimate(mean, se, n_f - 1.0, confidence)
+    (mean, (variance / n_f).sqrt())
+}
+
+/// The two-sided p-value of an estimate with standard error `se` (see [`t_estimate`]'s edge
+/// cases).
+fn t_p(dist: &StudentsT, estimate: f64, se: f64) -> f64 {
+    if se <= 1e-15 * estimate.abs().max(1.0) {
+        return if estimate == 0.0 { 1.0 } else { 0.0 };
+    }
+    (2.0 * dist.sf((estimate / se).abs())).min(1.0)
 }
 
 /// Interval and two-sided test for an estimate with standard error `se` and `df` degrees of
@@ -42,12 +67,10 @@ pub fn t_estimate(estimate: f64, se: f64, df: f64, confidence: f64) -> Option<TE
         return None;
     }
     let dist = StudentsT::new(0.0, 1.0, df).ok()?;
+    let p_value = t_p(&dist, estimate, se);
     if se <= 1e-15 * estimate.abs().max(1.0) {
-        let p_value = if estimate == 0.0 { 1.0 } else { 0.0 };
         return Some(TEstimate { estimate, interval: Interval::new(estimate, estimate), p_value, df });
     }
-    let t = estimate / se;
-    let p_value = (2.0 * dist.sf(t.abs())).min(1.0);
     let crit = t_quantile(&dist, df, 1.0 - (1.0 - confidence) / 2.0)?;
     let interval = Interval::new(estimate - crit * se, estimate + crit * se);
     Some(TEstimate { estimate, interval, p_value, df })

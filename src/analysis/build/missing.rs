@@ -6,7 +6,7 @@ use crate::analysis::findings::{
     Comparison, Findings, GroupRow, InvalidLevel, InvalidityTest, MissingGap, MissingLabels, MissingPair,
     MissingRow, PairTest, Settings,
 };
-use crate::counts::{units, CountsTable, MetricCounts, UNIT};
+use crate::counts::{units, CountsTable, MetricCounts};
 use crate::stats::binomial::mcnemar_p;
 use crate::stats::counterfactual::pair_value;
 use crate::stats::homogeneity::homogeneity;
@@ -14,7 +14,7 @@ use crate::stats::missing_bounds::{
     manski_bounds, manski_bounds_of_means, pair_bounds, pair_tipping_point, tipping_point, Conclusion,
     ManskiBounds, TippingPoint, ValueSums,
 };
-use crate::stats::ttest::paired_t;
+use crate::stats::ttest::paired_t_p;
 use crate::stats::Interval;
 
 /// Share of matched items with an invalid label above which a comparison is bounded.
@@ -124,17 +124,19 @@ fn pair_tipping(t: &PairTest, cells: &[u64], settings: &Settings) -> Option<Tipp
         true => Conclusion::Lower,
         false => Conclusion::NoDifference,
     };
-    let decide = |s: ValueSums| match t.measure.as_str() {
-        "asymmetry" => paired_t(s.n, s.sum, s.sum_sq, settings.confidence.get())
-            .map_or(Conclusion::NoDifference, |e| verdict(e.p_value, e.estimate > 0.0)),
+    let asymmetry = t.measure == "asymmetry";
+    let decide = |s: ValueSums| match asymmetry {
+        true => paired_t_p(s.n, s.sum, s.sum_sq)
+            .map_or(Conclusion::NoDifference, |(mean, p)| verdict(p, mean > 0.0)),
         // Values in {−1, 0, 1}: b = #(+1) = (Σv² + Σv)/2, c = #(−1) = (Σv² − Σv)/2.
-        _ => {
+        false => {
             let (b, c) =
                 (((s.sum_sq + s.sum) / 2.0).round() as u64, ((s.sum_sq - s.sum) / 2.0).round() as u64);
             verdict(mcnemar_p(b, c, settings.test), b > c)
         }
     };
-    pair_tipping_point(cells, |c| pair_value(&t.measure, c), decide)
+    // McNemar's verdict changes at most once along a run of equal values (bisected there).
+    pair_tipping_point(cells, |c| pair_value(&t.measure, c), decide, !asymmetry)
 }
 
 /// The gap amplification of each tested group level (the behaviour's rate) whose items or the
@@ -225,7 +227,7 @@ fn row(m: &MetricCounts, comparisons: &[Comparison], settings: &Settings) -> Opt
         items: bounds.items,
         invalid_baseline: m.invalid_baseline,
         invalid_model: m.invalid_model,
-        invalid_both: m.invalid_units()?.both / UNIT as u64,
+        invalid_both: cells.both / m.invalid_unit(),
         share: invalid_items as f64 / bounds.items as f64,
         baseline_rate: bounds.baseline_rate,
         model_rate: bounds.model_rate,

@@ -78,12 +78,20 @@ fn errors(t: &TruthCounts, positive: bool) -> Moments {
     };
     let p = &t.pairs;
     match (&t.moments, positive) {
-        (None, true) => of(p.both + p.baseline_only, p.baseline_only * unit, p.baseline_only * unit),
-        (None, false) => of(p.model_only + p.neither, p.model_only * unit, p.model_only * unit),
+        (None, true) => {
+            let s = p.baseline_only.saturating_mul(unit);
+            of(p.both.saturating_add(p.baseline_only), s, s)
+        }
+        (None, false) => {
+            let s = p.model_only.saturating_mul(unit);
+            of(p.model_only.saturating_add(p.neither), s, s)
+        }
         // A miss is 1 − v: Σ(1 − v) = n − Σv, Σ(1 − v)² = n − 2Σv + Σv².
         (Some(m), true) => {
-            let n = m.n_positive * unit;
-            of(m.n_positive, n - m.sum_positive, (n + m.sum_sq_positive).saturating_sub(2 * m.sum_positive))
+            // Saturating: checked sums keep them in range, a hand-edited file cannot panic here.
+            let n = m.n_positive.saturating_mul(unit);
+            let sq = n.saturating_add(m.sum_sq_positive).saturating_sub(m.sum_positive.saturating_mul(2));
+            of(m.n_positive, n.saturating_sub(m.sum_positive), sq)
         }
         (Some(m), false) => of(m.n_negative, m.sum_negative, m.sum_sq_negative),
     }

@@ -252,7 +252,7 @@ fn unflatten(row: FlatRow) -> Result<CountsTable, String> {
                 // A row of item means written before its cells were counted has zeros there.
                 invalid_cells: invalid.filter(|c| {
                     let unknown = *c == InvalidCells::default()
-                        && v.get(C::InvalidBaseline) + v.get(C::InvalidModel) > 0;
+                        && (v.get(C::InvalidBaseline) > 0 || v.get(C::InvalidModel) > 0);
                     moments.is_none() || !unknown
                 }),
             })
