@@ -118,19 +118,25 @@ fn counts_files_and_shards_of_item_means_give_the_same_bounds() {
     let text = std::fs::read_to_string(&csv).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let col = header.iter().position(|c| *c == "invalid_both").expect("cells written");
-    let edited: Vec<String> = text
-        .lines()
-        .map(|l| {
-            let mut f: Vec<String> = l.split(',').map(String::from).collect();
-            let empty = |x: &str| x.trim_matches('"').is_empty();
-            if f[0] == "metric" && empty(&f[3]) && empty(&f[5]) {
-                f[col] = (f[col].parse::<u64>().unwrap() + 1).to_string();
-            }
-            f.join(",")
-        })
-        .collect();
-    let bad = write(dir.path(), "bad.csv", &(edited.join("\n") + "\n"));
-    let out = amplify().args(["compare", "--counts"]).arg(&bad).assert().code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(stderr.contains("invalid cells"), "{stderr}");
+    // Edited cells (one unit more, the largest i64, a float beyond u64) are refused, not panics.
+    for edit in ["+1", "9223372036854775807", "1.8e19"] {
+        let edited: Vec<String> = text
+            .lines()
+            .map(|l| {
+                let mut f: Vec<String> = l.split(',').map(String::from).collect();
+                let empty = |x: &str| x.trim_matches('"').is_empty();
+                if f[0] == "metric" && empty(&f[3]) && empty(&f[5]) {
+                    f[col] = match edit {
+                        "+1" => (f[col].parse::<u64>().unwrap() + 1).to_string(),
+                        other => other.to_string(),
+                    };
+                }
+                f.join(",")
+            })
+            .collect();
+        let bad = write(dir.path(), "bad.csv", &(edited.join("\n") + "\n"));
+        let out = amplify().args(["compare", "--counts"]).arg(&bad).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(stderr.contains("invalid cells") && !stderr.contains("panicked"), "{edit}: {stderr}");
+    }
 }
