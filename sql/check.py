@@ -445,6 +445,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
     parser.add_argument("--amplify", required=True, help="path of the amplify binary")
+    parser.add_argument("--case", default="", help="run only the cases whose name contains this")
     args = parser.parse_args()
     run = run_duckdb if args.engine == "duckdb" else run_spark
     failed = False
@@ -457,7 +458,7 @@ def main():
         for case in (REPEATED, REPEATED_ALTERED, REPEATED_MAJORITY):
             cases.append((case["name"], lambda case=case: check_repeated(args.amplify, run, tmp, case),
                           REPEAT_SECTIONS))
-        for name, check, sections in cases:
+        for name, check, sections in [c for c in cases if args.case in c[0]]:
             start = time.monotonic()
             problems, summary = check()
             took = time.monotonic() - start

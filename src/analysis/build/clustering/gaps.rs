@@ -76,19 +76,7 @@ fn gap(
     let mut by_cluster: BTreeMap<&str, LevelResiduals> = BTreeMap::new();
     let mut outside = Vec::new();
     for (name, all, mean, in_level) in [(&g.level, level, d_l, true), (&g.reference, reference, d_r, false)] {
-        let cells: Vec<&Crossed> = c
-            .crossed
-            .iter()
-            .filter(|x| {
-                x.grouping == g.group_by
-                    && x.level == *name
-                    && x.model == g.model
-                    && x.metric == g.metric
-                    && x.truth == truth
-                    // A cluster with no item valid on both sides here is not one of the G.
-                    && x.table.n > 0
-            })
-            .collect();
+        let cells: Vec<&Crossed> = level_cells(c, g, name, truth).collect();
         let rest = minus(all, cells.iter().map(|x| &x.table));
         for x in cells {
             let e = value.sums(&x.table).0 - x.table.n as f64 * mean;
@@ -130,15 +118,7 @@ fn apply_ror(
     let mut by_cluster: BTreeMap<&str, (Moments, Moments)> = BTreeMap::new();
     let mut singles = (lm, rm);
     for (name, in_level) in [(&g.level, true), (&g.reference, false)] {
-        let cells = c.crossed.iter().filter(|x| {
-            x.grouping == g.group_by
-                && x.level == *name
-                && x.model == g.model
-                && x.metric == g.metric
-                && x.truth == truth
-                && x.table.n > 0
-        });
-        for x in cells {
+        for x in level_cells(c, g, name, truth) {
             let e = by_cluster.entry(&x.cluster).or_default();
             let (part, rest) = if in_level { (&mut e.0, &mut singles.0) } else { (&mut e.1, &mut singles.1) };
             *part += x.table;
@@ -166,5 +146,23 @@ fn apply_ror(
         design_effect: independent.filter(|&i| i > 0.0).map(|i| (se / i).powi(2)),
         df: Some(t.df),
         ..row
+    })
+}
+
+/// The clusters' cells of one level of a group row's grouping (its model, metric and truth
+/// value); a cluster with no item valid on both sides there is not one of the G.
+fn level_cells<'a>(
+    c: &'a ClusterCounts,
+    g: &'a GroupRow,
+    level: &'a str,
+    truth: Option<bool>,
+) -> impl Iterator<Item = &'a Crossed> + 'a {
+    c.crossed.iter().filter(move |x| {
+        x.grouping == g.group_by
+            && x.level == level
+            && x.model == g.model
+            && x.metric == g.metric
+            && x.truth == truth
+            && x.table.n > 0
     })
 }
