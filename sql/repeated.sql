@@ -13,7 +13,9 @@
 -- up (compute one table per shard and pass each with --counts). A metric or truth row whose item
 -- values are all 0 or 1 is written as the ordinary 2x2 cells instead, and the model row then also
 -- carries the whole score sums, as amplify does, so a run with one sample per item gives the
--- ordinary findings.
+-- ordinary findings. Not written: the per-level overall-score rows (`model` rows with a level)
+-- that `amplify count` adds for the clustered overall score; a table from this SQL gives the
+-- overall score of a --cluster run unclustered, and says so (sql/check.py leaves those rows out).
 --
 -- Parameters: before this file, define six views (sql/params_sample_repeats.sql does it for the
 -- sample's repeated set; copy and edit it):
@@ -260,27 +262,6 @@ SELECT model,
 FROM amp_r_score_items
 GROUP BY model;
 
--- The same sums per model and level of the grouping (the clustered overall score: with the
--- --cluster column as group_by, one row per cluster).
-CREATE OR REPLACE TEMPORARY VIEW amp_r_level_scores AS
-SELECT x.model, i.level,
-       SUM(x.all_valid) AS score_n,
-       SUM(CASE WHEN x.all_valid = 1
-                THEN CAST(FLOOR(x.sum_b / x.metrics * 4294967296E0 + 0.5E0) AS BIGINT) ELSE 0 END) AS scb,
-       SUM(CASE WHEN x.all_valid = 1
-                THEN CAST(FLOOR(x.sum_m / x.metrics * 4294967296E0 + 0.5E0) AS BIGINT) ELSE 0 END) AS scm,
-       SUM(CASE WHEN x.all_valid = 1
-                THEN CAST(FLOOR((x.sum_m / x.metrics - x.sum_b / x.metrics) * (x.sum_m / x.metrics - x.sum_b / x.metrics)
-                                * 4294967296E0 + 0.5E0) AS BIGINT) ELSE 0 END) AS scq,
-       SUM(CASE WHEN x.all_valid = 1 THEN CAST(x.sum_b AS BIGINT) ELSE 0 END) AS swb,
-       SUM(CASE WHEN x.all_valid = 1 THEN CAST(x.sum_m AS BIGINT) ELSE 0 END) AS swm,
-       SUM(CASE WHEN x.all_valid = 1 THEN CAST((x.sum_m - x.sum_b) * (x.sum_m - x.sum_b) AS BIGINT) ELSE 0 END) AS swq
-FROM amp_r_score_items x
-JOIN amp_baseline i ON i.id = x.id
-CROSS JOIN amp_settings s
-WHERE s.group_by <> '' AND i.level IS NOT NULL
-GROUP BY x.model, i.level;
-
 -- Alignment and overall score per model: the sums of the item scores in units always (so a shard
 -- whose values are all 0/1 merges with one whose are not), and the whole-number score sums too
 -- when every compared metric is binary over all matched items (amplify's model row).
@@ -450,21 +431,6 @@ SELECT 4, m.position, 0, 'model', m.model, '', '', '', '',
        m.scq,
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 FROM amp_r_model_rows m
-UNION ALL
--- Each level's overall-score sums: a model row with the level, score columns only.
-SELECT 4, m.position, 0, 'model', m.model, '', s.group_by, x.level, '',
-       0, 0, 0, 0, 0, 0,
-       0, 0, 0, x.score_n,
-       CASE WHEN m.is_binary = 1 THEN x.swb ELSE 0 END, CASE WHEN m.is_binary = 1 THEN x.swm ELSE 0 END,
-       CASE WHEN m.is_binary = 1 THEN x.swq ELSE 0 END, 0, 0,
-       0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-       x.scm, x.scb,
-       0, 0, 0, 0, 0,
-       x.scq,
-       0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-FROM amp_r_level_scores x
-JOIN amp_r_model_rows m ON m.model = x.model
-CROSS JOIN amp_settings s
 UNION ALL
 SELECT 5, 0, 0, 'grouping', '', '', s.group_by, '', '',
        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,

@@ -28,7 +28,7 @@ pub(crate) fn apply_overall(
         };
         let Some(parts) = parts.filter(|_| !levels.is_empty()) else {
             let row = clustered_row(("overall", &o.model, ""), o.n, o.difference, None, None);
-            let why = "not clustered: the counts hold no per-cluster score sums (counts files written before them); paired t over items";
+            let why = "not clustered: the counts hold no per-cluster score sums (counts from sql/repeated.sql, or files written before them); paired t over items";
             rows.push(ClusteredRow { note: Some(why.into()), ..row });
             continue;
         };
