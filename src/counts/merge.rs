@@ -226,6 +226,7 @@ fn check_invalid_cells(m: &MetricCounts, models: &[ModelCounts]) -> Result<(), S
             "{name}: the invalid cells of a row of item means are not whole items (each side's cells with `invalid_both` add up to a multiple of 2^32 units)"
         ));
     }
+    // `items()` saturates: u64::MAX means the cells overflowed (a hand-edited file).
     if cb / unit != ib || cm / unit != im || c.items() == u64::MAX {
         return Err(format!(
             "{name}: the invalid cells add up to {} baseline and {} model labels, the row says {ib} and {im}",

@@ -11,7 +11,7 @@ use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
 use crate::data::count::encode::decode::no_overlap;
 use crate::data::count::grouping_counts::grouping_counts;
 use crate::data::count::repeated::query::{collect, fixed};
-use crate::data::count::repeated::rows::{level_scores, model_row, push_model, truth_rows};
+use crate::data::count::repeated::rows::{push_model, score_rows, truth_rows};
 use crate::data::count::repeated::slices::fold;
 use crate::data::count::repeated::sums::{check_item_columns, check_samples, column_u64, repeat_rows};
 use crate::data::input::repeats::item_frame;
@@ -69,9 +69,9 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
             return Err(no_overlap(data, model));
         }
         push_model(data, model, &folded, &mut table)?;
-        let row = model_row(data, model, &folded, matched, base.height(), items.height());
-        table.scores.extend(level_scores(model, &folded, row.score.metrics));
+        let (row, scores) = score_rows(data, model, &folded, matched, (base.height(), items.height()));
         table.models.push(row);
+        table.scores.extend(scores);
     }
     Ok(table)
 }

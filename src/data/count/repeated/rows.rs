@@ -103,23 +103,6 @@ pub(super) fn truth_rows(
     out
 }
 
-/// Each group level's overall-score sums (the clustered overall score, `--cluster`): in units,
-/// and whole-number sums too when the model's are (every compared value 0 or 1).
-pub(super) fn level_scores<'a>(
-    model: &'a SourceFrame,
-    folded: &'a BTreeMap<Slice, SliceSums>,
-    metrics: u64,
-) -> impl Iterator<Item = SliceScore> + 'a {
-    let binary = binary_values(&folded[&Slice::all()]);
-    let levels = folded.iter().filter(|(s, _)| s.truth.is_none() && s.group.is_some());
-    levels.map(move |(slice, sums)| SliceScore {
-        model: model.name.clone(),
-        slice: slice.clone(),
-        score: score_sums(sums, metrics, binary),
-        moments: Some(score_moments(sums)),
-    })
-}
-
 /// Whether every compared value, of the pairs and of the invalid items, is 0 or 1 (each metric
 /// row of the slice is then a 2×2 table).
 fn binary_values(all: &SliceSums) -> bool {
@@ -145,29 +128,37 @@ fn score_moments(s: &SliceSums) -> ScoreMoments {
     ScoreMoments { sum_baseline: b, sum_model: m, sum_sq_diff: q }
 }
 
-/// The model row: alignment over items, and the overall-score sums (whole numbers when every
-/// compared value is 0 or 1, else [`ScoreMoments`]).
-pub(super) fn model_row(
+/// The model row (alignment over items and the overall-score sums) and each group level's
+/// overall-score sums (the clustered overall score, `--cluster`): in units always (a shard whose
+/// values are all 0 or 1 still merges with one whose are not), and the whole-number sums too when
+/// every compared value is 0 or 1, which the overall score uses when no metric row of the model
+/// is fractional.
+pub(super) fn score_rows(
     data: &Dataset,
     model: &SourceFrame,
     folded: &BTreeMap<Slice, SliceSums>,
     matched: u64,
-    baseline_items: usize,
-    model_items: usize,
-) -> ModelCounts {
+    (baseline_items, model_items): (usize, usize),
+) -> (ModelCounts, Vec<SliceScore>) {
     let all = &folded[&Slice::all()];
     let metrics = (0..data.metrics.len()).filter(|&i| model.present[i]).count() as u64;
-    // The item-score sums in units always (a shard whose values are all 0 or 1 still merges with
-    // one whose are not); the whole-number sums too when every value is 0 or 1, which the
-    // overall score uses when no metric row of the model is fractional.
-    let score = score_sums(all, metrics, binary_values(all));
-    let score_moments = Some(score_moments(all));
-    ModelCounts {
+    let binary = binary_values(all);
+    let levels = folded.iter().filter(|(s, _)| s.truth.is_none() && s.group.is_some());
+    let scores = levels
+        .map(|(slice, sums)| SliceScore {
+            model: model.name.clone(),
+            slice: slice.clone(),
+            score: score_sums(sums, metrics, binary),
+            moments: Some(score_moments(sums)),
+        })
+        .collect();
+    let row = ModelCounts {
         model: model.name.clone(),
         matched,
         baseline_only: baseline_items as u64 - matched,
         model_only: model_items as u64 - matched,
-        score,
-        score_moments,
-    }
+        score: score_sums(all, metrics, binary),
+        score_moments: Some(score_moments(all)),
+    };
+    (row, scores)
 }
