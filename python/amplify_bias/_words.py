@@ -92,7 +92,7 @@ class Words(_TextDocument):
 
 class Leakage(_TextDocument):
     """How well a linear attacker reads the group from each source's text, and how much more from
-    a model's than from the baseline's on the same items (``amplify leakage``; ``amplify.leakage/1``)."""
+    a model's than from the baseline's on the same items (``amplify leakage``; ``amplify.leakage/2``)."""
 
     def __repr__(self) -> str:
         return f"<Leakage {self.settings.get('grouping')}: {self._doc.get('items')} items>"
@@ -104,7 +104,8 @@ class Leakage(_TextDocument):
 
     @property
     def amplification(self) -> Any:
-        """Each model − baseline, per measure, with interval and permutation p-value."""
+        """Each model − baseline, per measure, with interval and p-value (``ci_method``/``p_method``:
+        LIC's influence function by default, ``bootstrap``/``permutation`` when asked)."""
         return frame(self._doc.get("amplification", []))
 
     @property

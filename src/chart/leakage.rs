@@ -1,4 +1,4 @@
-//! `amplify leakage`'s chart: per measure, each source's leakage with its bootstrap interval
+//! `amplify leakage`'s chart: per measure, each source's leakage with its interval
 //! (the baseline hatched, models coloured) and the chance level as a dashed line.
 
 use super::legend::{draw_legend, swatch, Entry};
@@ -39,9 +39,10 @@ fn scene(r: &LeakageReport) -> Scene {
         (bottom + 60.0) as u32,
         &format!("Leakage of {} from each source's text", r.settings.grouping),
         &format!(
-            "Out-of-fold balanced accuracy and LIC of a TF-IDF logistic attacker ({}-fold), {:.0}% bootstrap intervals; dashed: chance",
+            "Out-of-fold balanced accuracy and LIC of a TF-IDF logistic attacker ({}-fold), {:.0}% {}; dashed: chance",
             r.settings.folds,
-            r.settings.confidence * 100.0
+            r.settings.confidence * 100.0,
+            if r.settings.bootstrap > 0 { "bootstrap intervals" } else { "influence-function intervals (LIC)" }
         ),
     );
     let legend: Vec<Entry> = names

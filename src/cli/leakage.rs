@@ -23,12 +23,15 @@ pub(crate) struct LeakageArgs {
     /// Inverse L2 penalty C of the logistic attacker (scikit-learn's C).
     #[arg(long = "c", value_name = "C", default_value_t = 1.0, help_heading = "Attacker")]
     pub c: f64,
-    /// Bootstrap replicates over items, every attacker re-fitted on each (at most 10,000).
-    #[arg(long, value_name = "N", default_value_t = 200, help_heading = "Resampling",
+    /// Bootstrap replicates over items, every attacker re-fitted on each (at most 10,000). 0: LIC
+    /// gets its influence-function interval (no re-fit; about the cost of one more cross-fit)
+    /// and balanced accuracy none.
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Resampling",
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub bootstrap: u64,
-    /// Permutation replicates (texts swapped within items, attackers re-fitted; 0 = none).
-    #[arg(long, value_name = "N", default_value_t = 200, help_heading = "Resampling",
+    /// Permutation replicates (texts swapped within items, attackers re-fitted). 0: LIC gets the
+    /// z-test of its influence-function SE and balanced accuracy no p-value.
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Resampling",
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub permutations: u64,
     /// Confidence level of the intervals.

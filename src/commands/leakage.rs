@@ -73,5 +73,9 @@ pub(crate) fn report(args: &LeakageArgs) -> Result<LeakageReport> {
         seed: args.seed,
         top: args.top,
     };
-    Ok(build_leakage(&docs, settings, run.records())?)
+    let report = build_leakage(&docs, settings, run.records())?;
+    for line in &report.notes {
+        note!("amplify: {line}");
+    }
+    Ok(report)
 }

@@ -3,7 +3,7 @@
 
 use super::content::{pct, Section};
 use super::Format;
-use crate::analysis::LeakageReport;
+use crate::analysis::{LeakageReport, LeakageSettings};
 use crate::error::{AmplifyError, Result};
 use crate::plain_table::{Table, Values};
 use crate::stats::Interval;
@@ -34,8 +34,8 @@ pub(crate) fn sections(r: &LeakageReport) -> Vec<Section> {
     let mut out = vec![Section {
         title: "Leakage".into(),
         intro: format!(
-            "how well a TF-IDF logistic attacker (C = {}, {}-fold cross-fitting) reads {} from each source's text, on {} items: {}; {} words; {conf} bootstrap intervals ({} replicates, attackers re-fitted), %",
-            s.c, s.folds, s.grouping, r.items, levels.join(", "), r.features, s.bootstrap
+            "how well a TF-IDF logistic attacker (C = {}, {}-fold cross-fitting) reads {} from each source's text, on {} items: {}; {} words; {conf} {}, %",
+            s.c, s.folds, s.grouping, r.items, levels.join(", "), r.features, interval_words(s)
         ),
         headers: ["source", "measure", "value %", &format!("{conf} CI"), "chance %"].map(String::from).to_vec(),
         rows: r
@@ -47,13 +47,18 @@ pub(crate) fn sections(r: &LeakageReport) -> Vec<Section> {
     if !r.amplification.is_empty() {
         out.push(Section {
             title: format!("Leakage amplification (model − {})", s.baseline),
-            intro: format!(
-                "the same items; percentage points; p: permutation test, texts swapped within items ({} replicates)",
-                s.permutations
-            ),
-            headers: ["model", "measure", &format!("{} %", s.baseline), "model %", "Δ pp", &format!("{conf} CI"), "p"]
-                .map(String::from)
-                .to_vec(),
+            intro: format!("the same items; percentage points; p: {}", p_words(s)),
+            headers: [
+                "model",
+                "measure",
+                &format!("{} %", s.baseline),
+                "model %",
+                "Δ pp",
+                &format!("{conf} CI"),
+                "p",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: r
                 .amplification
                 .iter()
@@ -80,6 +85,24 @@ pub(crate) fn sections(r: &LeakageReport) -> Vec<Section> {
         rows: word_rows(r),
     });
     out
+}
+
+/// What the intervals are, from the settings.
+pub(crate) fn interval_words(s: &LeakageSettings) -> String {
+    if s.bootstrap > 0 {
+        format!("bootstrap intervals ({} replicates, attackers re-fitted)", s.bootstrap)
+    } else {
+        "intervals of LIC from its influence function (no re-fit; balanced accuracy: --bootstrap N)".into()
+    }
+}
+
+/// What the p-values are, from the settings.
+pub(crate) fn p_words(s: &LeakageSettings) -> String {
+    if s.permutations > 0 {
+        format!("permutation test, texts swapped within items ({} replicates)", s.permutations)
+    } else {
+        "z-test of LIC's influence-function SE (balanced accuracy: --permutations N)".into()
+    }
 }
 
 fn word_rows(r: &LeakageReport) -> Vec<Vec<String>> {
@@ -109,7 +132,9 @@ pub(crate) fn table(r: &LeakageReport) -> Table {
             ("difference".into(), float(&|i| a[i].difference)),
             ("ci_low".into(), float(&|i| a[i].ci.map(|c| c.low))),
             ("ci_high".into(), float(&|i| a[i].ci.map(|c| c.high))),
+            ("ci_method".into(), Values::Str(a.iter().map(|x| x.ci_method.clone()).collect())),
             ("p_value".into(), float(&|i| a[i].p_value)),
+            ("p_method".into(), Values::Str(a.iter().map(|x| x.p_method.clone()).collect())),
         ],
     }
 }

@@ -62,7 +62,26 @@ pub(crate) fn headline(r: &LeakageReport) -> String {
 pub(crate) fn method(r: &LeakageReport) -> String {
     let s = &r.settings;
     format!(
-        "Every source's texts are tokenised as in amplify words and weighted by TF-IDF in one space (scikit-learn's defaults; words in at least {} documents). Per source, an L2-regularised logistic regression (C = {}; one-vs-rest beyond two levels) is cross-fitted over {} folds stratified by level, so every item gets an out-of-fold prediction of its level (Wang et al. 2019). Leakage is the balanced accuracy of those predictions and LIC, the mean predicted probability of the true level (Hirota et al. 2022). Amplification is the model's leakage minus the baseline's on the same items; its interval is a paired bootstrap over items ({} replicates) that re-draws the folds and re-fits every attacker on each resample (normal intervals, the estimate ± z × the standard deviation of the replicates; Efron & Tibshirani 1993), and its p-value a permutation test that swaps the two texts of each item and re-fits ({} replicates). Seed {}.",
-        s.min_df, s.c, s.folds, s.bootstrap, s.permutations, s.seed
+        "Every source's texts are tokenised as in amplify words and weighted by TF-IDF in one space (scikit-learn's defaults; words in at least {} documents). Per source, an L2-regularised logistic regression (C = {}; one-vs-rest beyond two levels) is cross-fitted over {} folds stratified by level, so every item gets an out-of-fold prediction of its level (Wang et al. 2019). Leakage is the balanced accuracy of those predictions and LIC, the mean predicted probability of the true level (Hirota et al. 2022). Amplification is the model's leakage minus the baseline's on the same items. {} {} Seed {}.",
+        s.min_df, s.c, s.folds, interval_method(s), p_method(s), s.seed
     )
+}
+
+fn interval_method(s: &crate::analysis::LeakageSettings) -> String {
+    if s.bootstrap > 0 {
+        format!("Intervals: a paired bootstrap over items ({} replicates) that re-draws the folds and re-fits every attacker on each resample (normal intervals, the estimate ± z × the standard deviation of the replicates; Efron & Tibshirani 1993).", s.bootstrap)
+    } else {
+        "Intervals (LIC only): the estimate ± z × its influence-function standard error, the delta method over the cross-fit (each item's effect on its own out-of-fold probability and, through the Hessian, on every attacker it trained; Hampel et al. 1986), paired over items for a difference; no attacker is re-fitted. Balanced accuracy has no such derivative: its interval needs --bootstrap N.".into()
+    }
+}
+
+fn p_method(s: &crate::analysis::LeakageSettings) -> String {
+    if s.permutations > 0 {
+        format!(
+            "p-values: a permutation test that swaps the two texts of each item and re-fits ({} replicates).",
+            s.permutations
+        )
+    } else {
+        "p-values (LIC only): the two-sided z-test of the difference over its influence-function standard error; a permutation test that re-fits needs --permutations N.".into()
+    }
 }

@@ -36,7 +36,7 @@ impl SparseRows {
     }
 
     /// `out += scale · x_r`.
-    fn add_row(&self, r: usize, scale: f64, out: &mut [f64]) {
+    pub(crate) fn add_row(&self, r: usize, scale: f64, out: &mut [f64]) {
         let (a, b) = (self.indptr[r], self.indptr[r + 1]);
         for (&j, &v) in self.indices[a..b].iter().zip(&self.values[a..b]) {
             out[j as usize] += scale * v;

@@ -39,13 +39,17 @@ fn leakage_json(args: &[String], extra: &[&str]) -> Value {
 fn model_text_leaks_the_planted_partner_more_than_human_text() {
     let args = sample_args();
     let f = leakage_json(&args, &[]);
-    assert_eq!(f["schema"], "amplify.leakage/1");
+    assert_eq!(f["schema"], "amplify.leakage/2");
     assert_eq!(f["levels"].as_array().map(Vec::len), Some(2));
     for a in f["amplification"].as_array().expect("rows") {
         assert_eq!(a["model"], "model_a");
         let (d, ci) = (a["difference"].as_f64().unwrap(), &a["ci"]);
         assert!(d > 0.03 && ci[0].as_f64().unwrap() > 0.0, "{a}");
         assert!((a["p_value"].as_f64().unwrap() - 0.1).abs() < 1e-12, "1/(1 + 9): {a}");
+        assert_eq!(
+            (&a["ci_method"], &a["p_method"]),
+            (&Value::from("bootstrap"), &Value::from("permutation"))
+        );
     }
     for s in f["sources"].as_array().expect("rows") {
         let (v, ci) = (s["value"].as_f64().unwrap(), &s["ci"]);
@@ -69,6 +73,49 @@ fn model_text_leaks_the_planted_partner_more_than_human_text() {
     assert_eq!(crate::schema::errors(&validator, &f), Vec::<String>::new());
 }
 
+/// Without re-fitting (the defaults), LIC gets the influence-function interval and z-test: on the
+/// sample the difference's interval is about as wide as the 20-replicate bootstrap's (the two
+/// SEs within a factor 1.5), above 0, p tiny; balanced accuracy gets neither, with a note saying
+/// how to get them. The CSV names each row's methods.
+#[test]
+fn default_run_gives_lic_its_influence_interval_and_balanced_accuracy_a_note() {
+    let refit = leakage_json(&sample_args(), &[]);
+    let args: Vec<String> = sample_args()[..8].to_vec();
+    let out = amplify().arg("leakage").args(&args).args(["--format", "json"]).output().expect("run");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("balanced accuracy has no interval or p-value without --bootstrap N"));
+    let f: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (f["settings"]["bootstrap"].as_u64(), f["settings"]["permutations"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let row = |doc: &Value, measure: &str| {
+        doc["amplification"].as_array().unwrap().iter().find(|a| a["measure"] == measure).unwrap().clone()
+    };
+    let (lic, ba) = (row(&f, "lic"), row(&f, "balanced_accuracy"));
+    assert_eq!((&lic["ci_method"], &lic["p_method"]), (&Value::from("influence"), &Value::from("influence")));
+    let width = |a: &Value| a["ci"][1].as_f64().unwrap() - a["ci"][0].as_f64().unwrap();
+    let ratio = width(&lic) / width(&row(&refit, "lic"));
+    assert!((1.0 / 1.5..1.5).contains(&ratio), "influence / bootstrap width {ratio}");
+    assert!(lic["ci"][0].as_f64().unwrap() > 0.0 && lic["p_value"].as_f64().unwrap() < 1e-6, "{lic}");
+    assert_eq!(lic["difference"], row(&refit, "lic")["difference"], "same folds, same estimate");
+    assert!(ba["ci"].is_null() && ba["p_value"].is_null() && ba.get("ci_method").is_none(), "{ba}");
+    assert!(f["notes"][0].as_str().unwrap().contains("--bootstrap N"));
+    for s in f["sources"].as_array().unwrap() {
+        assert_eq!(s["ci"].is_null(), s["measure"] == "balanced_accuracy", "{s}");
+    }
+    let out = amplify().arg("leakage").args(&args).args(["--format", "csv"]).output().expect("run");
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.starts_with(
+            "model,measure,baseline_value,model_value,difference,ci_low,ci_high,ci_method,p_value,p_method\n"
+        ),
+        "{csv}"
+    );
+    assert!(csv.lines().any(|l| l.starts_with("model_a,lic,") && l.contains(",influence,")), "{csv}");
+}
+
 #[test]
 fn report_folder_renders_and_names_are_escaped() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -90,8 +137,11 @@ fn report_folder_renders_and_names_are_escaped() {
         serde_json::from_str(&std::fs::read_to_string(out.join("leakage.json")).unwrap()).unwrap();
     assert!(json["amplification"][0]["p_value"].is_null(), "no permutations asked");
     let csv = std::fs::read_to_string(out.join("leakage_amplification.csv")).unwrap();
-    assert!(csv.starts_with("model,measure,baseline_value,model_value,difference,ci_low,ci_high,p_value\n"));
+    assert!(csv.starts_with(
+        "model,measure,baseline_value,model_value,difference,ci_low,ci_high,ci_method,p_value,p_method\n"
+    ));
     assert_eq!(csv.lines().count(), 3);
+    assert!(html.contains("influence-function standard error"), "p-values without permutations");
 }
 
 #[test]

@@ -8,8 +8,8 @@ use crate::analysis::findings::{
 use crate::counts::Documents;
 use crate::error::{AmplifyError, Result};
 use crate::stats::leakage::{
-    bootstrap, chance, measure, normal_interval, permutation_p, stratified_folds, tfidf, Attack, CrossFit,
-    Draws, Measure,
+    bootstrap as bootstrap_draws, chance, influence_se, lic_influence, measure, normal_interval,
+    permutation_p, stratified_folds, tfidf, Attack, CrossFit, Draws, Measure,
 };
 use crate::stats::logistic::SparseRows;
 use crate::stats::Interval;
@@ -35,7 +35,7 @@ pub fn build_leakage(
     let attack = Attack { levels: &docs.level, classes, folds: &folds, k, c: settings.c };
     let fits: Vec<CrossFit> = x.iter().map(|x| attack.run(x)).collect();
     let pairs: Vec<(&SparseRows, &CrossFit)> = x.iter().zip(&fits).collect();
-    let draws = bootstrap(&attack, &pairs, (settings.bootstrap as usize, settings.seed));
+    let inference = Inference::new(&attack, &pairs, &settings);
     let mut report = LeakageReport {
         schema: LEAKAGE_SCHEMA.into(),
         amplify_version: env!("CARGO_PKG_VERSION").into(),
@@ -46,13 +46,10 @@ pub fn build_leakage(
         sources: Vec::new(),
         amplification: Vec::new(),
         top_words: Vec::new(),
-        notes: Vec::new(),
+        notes: inference.notes(),
         settings,
         inputs,
     };
-    let ones = vec![1u32; docs.items.len()];
-    let value = |s: usize, m: Measure| measure(m, &fits[s].probs, &docs.level, classes, &ones);
-    let conf = report.settings.confidence;
     let (c, top) = (report.settings.c, report.settings.top);
     let kept = &kept;
     let words: Vec<Vec<LeakingWord>> = std::thread::scope(|scope| {
@@ -62,13 +59,17 @@ pub fn build_leakage(
         handles.into_iter().map(|h| h.join().expect("a source's attacker panicked")).collect()
     });
     report.top_words = words.into_iter().flatten().collect();
+    let ones = vec![1u32; docs.items.len()];
+    let value = |s: usize, m: Measure| measure(m, &fits[s].probs, &docs.level, classes, &ones);
     for (s, (name, _)) in docs.sources.iter().enumerate() {
         for (j, m) in Measure::ALL.into_iter().enumerate() {
+            let (ci, ci_method) = value(s, m).map_or((None, None), |v| inference.source_ci(s, (j, m), v));
             report.sources.push(SourceLeakage {
                 source: name.clone(),
                 measure: m.name().into(),
                 value: value(s, m),
-                ci: value(s, m).and_then(|v| interval(&draws, |d| d[s][j], v, 0.0, conf)),
+                ci,
+                ci_method,
                 chance: chance(m, &docs.level, classes),
             });
         }
@@ -78,20 +79,135 @@ pub fn build_leakage(
         let p = permutation_p(&attack, pairs[0], pairs[s], permutations);
         for (j, m) in Measure::ALL.into_iter().enumerate() {
             let (b, v) = (value(0, m), value(s, m));
+            let difference = b.zip(v).map(|(b, v)| v - b);
+            let tested = difference.map(|d| inference.difference(s, (j, m), d, p[j]));
+            let ((ci, ci_method), (p_value, p_method)) = tested.unwrap_or_default();
             report.amplification.push(LeakageAmplification {
                 model: model.clone(),
                 measure: m.name().into(),
                 model_value: v,
                 baseline_value: b,
-                difference: b.zip(v).map(|(b, v)| v - b),
-                ci: b
-                    .zip(v)
-                    .and_then(|(b, v)| interval(&draws, |d| Some(d[s][j]? - d[0][j]?), v - b, -1.0, conf)),
-                p_value: p[j],
+                difference,
+                ci,
+                ci_method,
+                p_value,
+                p_method,
             });
         }
     }
     Ok(report)
+}
+
+/// The intervals and p-values of one run: the re-fitting bootstrap's draws (`--bootstrap N`),
+/// and each source's LIC influence values when the bootstrap or the permutations are off.
+struct Inference {
+    draws: Draws,
+    influence: Vec<Vec<f64>>,
+    bootstrap: bool,
+    permutations: bool,
+    confidence: f64,
+}
+
+/// An interval or p-value with how it was found.
+type Found<T> = (Option<T>, Option<String>);
+
+impl Inference {
+    fn new(attack: &Attack, pairs: &[(&SparseRows, &CrossFit)], settings: &LeakageSettings) -> Self {
+        let (bootstrap, permutations) = (settings.bootstrap > 0, settings.permutations > 0);
+        let influence = if bootstrap && permutations {
+            Vec::new()
+        } else {
+            pairs.iter().map(|(x, fit)| lic_influence(attack, x, fit)).collect()
+        };
+        Inference {
+            draws: bootstrap_draws(attack, pairs, (settings.bootstrap as usize, settings.seed)),
+            influence,
+            bootstrap,
+            permutations,
+            confidence: settings.confidence,
+        }
+    }
+
+    /// Source `s`'s interval of measure (index j, m) valued `v`.
+    fn source_ci(&self, s: usize, (j, m): (usize, Measure), v: f64) -> Found<Interval> {
+        if self.bootstrap {
+            found(interval(&self.draws, |d| d[s][j], v, 0.0, self.confidence), BOOTSTRAP)
+        } else if m == Measure::Lic {
+            found(linearised(&self.influence[s], v, 0.0, self.confidence).0, INFLUENCE)
+        } else {
+            (None, None)
+        }
+    }
+
+    /// Model `s` − the baseline (source 0) by measure (j, m), the difference `d` and its
+    /// permutation p-value: the interval and the p-value.
+    fn difference(
+        &self,
+        s: usize,
+        (j, m): (usize, Measure),
+        d: f64,
+        permuted: Option<f64>,
+    ) -> (Found<Interval>, Found<f64>) {
+        let (ci, p) = match (m, self.influence.as_slice()) {
+            (Measure::Lic, [baseline, ..]) => {
+                let phi: Vec<f64> = self.influence[s].iter().zip(baseline).map(|(m, b)| m - b).collect();
+                linearised(&phi, d, -1.0, self.confidence)
+            }
+            _ => (None, None),
+        };
+        let ci = if self.bootstrap {
+            let pick = |r: &Vec<[Option<f64>; 2]>| Some(r[s][j]? - r[0][j]?);
+            found(interval(&self.draws, pick, d, -1.0, self.confidence), BOOTSTRAP)
+        } else {
+            found(ci, INFLUENCE)
+        };
+        let p = if self.permutations { found(permuted, PERMUTATION) } else { found(p, INFLUENCE) };
+        (ci, p)
+    }
+
+    /// What balanced accuracy lacks without re-fitting, as a note.
+    fn notes(&self) -> Vec<String> {
+        let missing = match (self.bootstrap, self.permutations) {
+            (false, false) => "interval or p-value without --bootstrap N and --permutations N",
+            (false, true) => "interval without --bootstrap N",
+            (true, false) => "p-value without --permutations N",
+            (true, true) => return Vec::new(),
+        };
+        vec![format!(
+            "balanced accuracy has no {missing} (attackers re-fitted): the influence-function interval and z-test apply to LIC only, an argmax has no derivative"
+        )]
+    }
+}
+
+fn found<T>(value: Option<T>, method: &str) -> Found<T> {
+    let method = value.is_some().then(|| method.to_string());
+    (value, method)
+}
+
+/// How an interval or a p-value was found, as the document names it.
+const BOOTSTRAP: &str = "bootstrap";
+const PERMUTATION: &str = "permutation";
+const INFLUENCE: &str = "influence";
+
+/// The influence-function (delta-method) interval estimate ± z·SE, cut to [floor, 1], and the
+/// two-sided z-test of 0 (1 when the estimate and its SE are both 0: identical predictions).
+fn linearised(phi: &[f64], estimate: f64, floor: f64, confidence: f64) -> (Option<Interval>, Option<f64>) {
+    let Some(se) = influence_se(phi).filter(|se| se.is_finite()) else {
+        return (None, None);
+    };
+    let ci = crate::stats::z_critical(confidence)
+        .map(|z| Interval::new((estimate - z * se).max(floor), (estimate + z * se).min(1.0)));
+    let p = if se > 0.0 {
+        Some(
+            2.0 * statrs::distribution::ContinuousCDF::sf(
+                &statrs::distribution::Normal::standard(),
+                (estimate / se).abs(),
+            ),
+        )
+    } else {
+        (estimate == 0.0).then_some(1.0)
+    };
+    (ci, p)
 }
 
 /// Refuses what cannot be cross-fitted: fewer than two levels, or a level with fewer items than

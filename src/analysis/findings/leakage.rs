@@ -1,4 +1,4 @@
-//! `amplify leakage`'s document (`amplify.leakage/1`): how well a linear attacker reads the
+//! `amplify leakage`'s document (`amplify.leakage/2`): how well a linear attacker reads the
 //! items' group level from each source's text, and how much more from a model's than from the
 //! baseline's on the same items.
 
@@ -7,7 +7,7 @@ use crate::stats::Interval;
 use serde::{Deserialize, Serialize};
 
 /// Schema identifier of the leakage document.
-pub const LEAKAGE_SCHEMA: &str = "amplify.leakage/1";
+pub const LEAKAGE_SCHEMA: &str = "amplify.leakage/2";
 
 /// Everything one `amplify leakage` run found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,8 +90,11 @@ pub struct SourceLeakage {
     pub measure: String,
     /// The value over the out-of-fold predictions (null when undefined).
     pub value: Option<f64>,
-    /// Percentile bootstrap interval.
+    /// The interval (normal bootstrap, or LIC's influence-function interval).
     pub ci: Option<Interval>,
+    /// How `ci` was found: "bootstrap" (attackers re-fitted) or "influence" (delta method).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_method: Option<String>,
     /// The value of an attacker that reads nothing: 1/K, or Σ πₖ² for LIC.
     pub chance: f64,
 }
@@ -109,10 +112,16 @@ pub struct LeakageAmplification {
     pub baseline_value: Option<f64>,
     /// model − baseline.
     pub difference: Option<f64>,
-    /// Paired percentile bootstrap interval of the difference.
+    /// Interval of the difference (paired normal bootstrap, or LIC's influence-function interval).
     pub ci: Option<Interval>,
-    /// Permutation p-value (null without permutations).
+    /// How `ci` was found: "bootstrap" or "influence".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_method: Option<String>,
+    /// Two-sided p-value of no difference (null when none was computed).
     pub p_value: Option<f64>,
+    /// How `p_value` was found: "permutation" or "influence" (the z-test of the influence SE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_method: Option<String>,
 }
 
 /// A word the attacker of one source weighs toward one level.

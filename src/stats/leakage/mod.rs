@@ -9,11 +9,13 @@
 //! within items and re-fits.
 
 mod cross_fit;
+mod influence;
 mod resampling;
 #[cfg(test)]
 mod tests;
 
 pub use cross_fit::{attackers, Attack, CrossFit};
+pub use influence::{influence_se, lic_influence};
 pub use resampling::{bootstrap, normal_interval, permutation_p, Draws};
 
 pub use crate::counts::TermCounts;
