@@ -155,7 +155,7 @@ def leakage(baseline: Any, models: Any = None, **options: Any) -> Leakage:
     each source's text, and how much more from a model's text than from the baseline's on the same
     items: ``amplify leakage``. Inputs and text options as for :func:`words`; ``folds``, ``c``,
     ``min_df``, ``bootstrap``, ``permutations``, ``confidence``, ``seed``, ``top``. By default LIC
-    gets its influence-function interval and z-test (no re-fit); ``bootstrap=N`` and
+    gets its influence-function interval and t-test (no re-fit); ``bootstrap=N`` and
     ``permutations=N`` re-fit the attackers (and give balanced accuracy an interval and p-value).
     ``Leakage.report(dir)`` writes the report folder.
     """

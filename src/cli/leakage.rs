@@ -30,7 +30,7 @@ pub(crate) struct LeakageArgs {
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub bootstrap: u64,
     /// Permutation replicates (texts swapped within items, attackers re-fitted). 0: LIC gets the
-    /// z-test of its influence-function SE and balanced accuracy no p-value.
+    /// t-test of its influence-function SE and balanced accuracy no p-value.
     #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Resampling",
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub permutations: u64,

@@ -101,7 +101,7 @@ pub(crate) fn p_words(s: &LeakageSettings) -> String {
     if s.permutations > 0 {
         format!("permutation test, texts swapped within items ({} replicates)", s.permutations)
     } else {
-        "z-test of LIC's influence-function SE (balanced accuracy: --permutations N)".into()
+        "t-test of LIC's influence-function SE (balanced accuracy: --permutations N)".into()
     }
 }
 

@@ -71,7 +71,7 @@ fn interval_method(s: &crate::analysis::LeakageSettings) -> String {
     if s.bootstrap > 0 {
         format!("Intervals: a paired bootstrap over items ({} replicates) that re-draws the folds and re-fits every attacker on each resample (normal intervals, the estimate ± z × the standard deviation of the replicates; Efron & Tibshirani 1993).", s.bootstrap)
     } else {
-        "Intervals (LIC only): the estimate ± z × its influence-function standard error, the delta method over the cross-fit (each item's effect on its own out-of-fold probability and, through the Hessian, on every attacker it trained; Hampel et al. 1986), paired over items for a difference; no attacker is re-fitted. Balanced accuracy has no such derivative: its interval needs --bootstrap N.".into()
+        "Intervals (LIC only): the estimate ± t (n − 1 degrees of freedom) × its influence-function standard error, the delta method over the cross-fit (each item's effect on its own out-of-fold probability and, through the Hessian, on every attacker it trained; Hampel et al. 1986), paired over items for a difference; no attacker is re-fitted. Balanced accuracy has no such derivative: its interval needs --bootstrap N.".into()
     }
 }
 
@@ -82,6 +82,6 @@ fn p_method(s: &crate::analysis::LeakageSettings) -> String {
             s.permutations
         )
     } else {
-        "p-values (LIC only): the two-sided z-test of the difference over its influence-function standard error; a permutation test that re-fits needs --permutations N.".into()
+        "p-values (LIC only): the two-sided t-test of the difference over its influence-function standard error; a permutation test that re-fits needs --permutations N.".into()
     }
 }

@@ -174,7 +174,7 @@ impl Inference {
             (true, true) => return Vec::new(),
         };
         vec![format!(
-            "balanced accuracy has no {missing} (attackers re-fitted): the influence-function interval and z-test apply to LIC only, an argmax has no derivative"
+            "balanced accuracy has no {missing} (attackers re-fitted): the influence-function interval and t-test apply to LIC only, an argmax has no derivative"
         )]
     }
 }
@@ -189,25 +189,20 @@ const BOOTSTRAP: &str = "bootstrap";
 const PERMUTATION: &str = "permutation";
 const INFLUENCE: &str = "influence";
 
-/// The influence-function (delta-method) interval estimate ± z·SE, cut to [floor, 1], and the
-/// two-sided z-test of 0 (1 when the estimate and its SE are both 0: identical predictions).
+/// The influence-function (delta-method) interval estimate ± t·SE with n − 1 degrees of freedom
+/// (n the items; Student's t rather than the normal, which on a few items would be too sure), cut
+/// to [floor, 1], and the two-sided t-test of 0 (1 when the estimate and its SE are both 0:
+/// identical predictions).
 fn linearised(phi: &[f64], estimate: f64, floor: f64, confidence: f64) -> (Option<Interval>, Option<f64>) {
     let Some(se) = influence_se(phi).filter(|se| se.is_finite()) else {
         return (None, None);
     };
-    let ci = crate::stats::z_critical(confidence)
-        .map(|z| Interval::new((estimate - z * se).max(floor), (estimate + z * se).min(1.0)));
-    let p = if se > 0.0 {
-        Some(
-            2.0 * statrs::distribution::ContinuousCDF::sf(
-                &statrs::distribution::Normal::standard(),
-                (estimate / se).abs(),
-            ),
-        )
-    } else {
-        (estimate == 0.0).then_some(1.0)
-    };
-    (ci, p)
+    match crate::stats::ttest::t_estimate(estimate, se, phi.len() as f64 - 1.0, confidence) {
+        Some(t) => {
+            (Some(Interval::new(t.interval.low.max(floor), t.interval.high.min(1.0))), Some(t.p_value))
+        }
+        None => (None, None),
+    }
 }
 
 /// Refuses what cannot be cross-fitted: fewer than two levels, or a level with fewer items than
@@ -284,4 +279,27 @@ fn top_words(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// scipy 1.17.1: φ = [1, 2, 3, 4], SE = sd/√4 = 0.6454972243679028; an estimate of 1 has the
+    /// interval 1 ± t.ppf(0.975, 3)·SE, low 1 − 3.1824463052837078·SE = −1.0542602567605206 (cut to
+    /// the floor −1), and p = 2·t.sf(1/SE, 3) = 0.2191020374170478 (the normal would give 0.121).
+    #[test]
+    fn linearised_uses_student_t_with_n_minus_1_df() {
+        let (ci, p) = linearised(&[1.0, 2.0, 3.0, 4.0], 1.0, -2.0, 0.95);
+        let ci = ci.expect("interval");
+        assert!((ci.low + 1.054_260_256_760_520_6).abs() < 1e-9, "{ci:?}");
+        assert!((ci.high - 1.0).abs() < 1e-12, "cut at 1: {ci:?}");
+        assert!((p.expect("p") - 0.219_102_037_417_047_8).abs() < 1e-9);
+        let (ci, _) = linearised(&[1.0, 2.0, 3.0, 4.0], 1.0, -1.0, 0.95);
+        assert_eq!(ci.map(|c| c.low), Some(-1.0), "cut at the floor");
+        let (ci, p) = linearised(&[0.0, 0.0, 0.0], 0.0, -1.0, 0.95);
+        assert_eq!((ci.map(|c| (c.low, c.high)), p), (Some((0.0, 0.0)), Some(1.0)), "identical texts");
+        assert_eq!(linearised(&[0.5], 0.5, -1.0, 0.95), (None, None), "one item: no variance");
+        assert_eq!(linearised(&[f64::NAN, 1.0], 0.5, -1.0, 0.95), (None, None), "never a NaN interval");
+    }
 }

@@ -119,7 +119,7 @@ pub struct LeakageAmplification {
     pub ci_method: Option<String>,
     /// Two-sided p-value of no difference (null when none was computed).
     pub p_value: Option<f64>,
-    /// How `p_value` was found: "permutation" or "influence" (the z-test of the influence SE).
+    /// How `p_value` was found: "permutation" or "influence" (the t-test of the influence SE).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_method: Option<String>,
 }

@@ -169,7 +169,9 @@ fn simulate_levels(
             let (h, m) = (lic_influence(&attack, &x[0], &fits[0]), lic_influence(&attack, &x[1], &fits[1]));
             let phi: Vec<f64> = m.iter().zip(&h).map(|(m, h)| m - h).collect();
             let se = influence_se(&phi).expect("items");
-            (estimate - 1.959_963_984_540_054 * se, estimate + 1.959_963_984_540_054 * se)
+            // As the document's interval: Student's t with n − 1 degrees of freedom.
+            let t = crate::stats::ttest::t_estimate(estimate, se, phi.len() as f64 - 1.0, 0.95).expect("t");
+            (t.interval.low, t.interval.high)
         } else {
             normal_interval(&differences, estimate, 0.95).expect("draws")
         };
