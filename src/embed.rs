@@ -192,9 +192,7 @@ fn words(json: &str) -> Result<Option<crate::analysis::WordsReport>, String> {
 fn leakage(json: &str) -> Result<Option<crate::analysis::LeakageReport>, String> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| format!("findings: not JSON ({e})"))?;
-    // Version 1 lacks only the optional `ci_method`/`p_method` fields, so it reads as version 2.
-    let schema = value.get("schema").and_then(|s| s.as_str());
-    if !matches!(schema, Some(crate::analysis::LEAKAGE_SCHEMA | "amplify.leakage/1")) {
+    if value.get("schema").and_then(|s| s.as_str()) != Some(crate::analysis::LEAKAGE_SCHEMA) {
         return Ok(None);
     }
     serde_json::from_value(value)

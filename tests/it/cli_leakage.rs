@@ -136,6 +136,12 @@ fn report_folder_renders_and_names_are_escaped() {
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("leakage.json")).unwrap()).unwrap();
     assert!(json["amplification"][0]["p_value"].is_null(), "no permutations asked");
+    let note = json["notes"][0].as_str().unwrap_or_default();
+    assert!(
+        note.starts_with("balanced accuracy has no p-value without --permutations N")
+            && note.contains("t-test"),
+        "{note}"
+    );
     let csv = std::fs::read_to_string(out.join("leakage_amplification.csv")).unwrap();
     assert!(csv.starts_with(
         "model,measure,baseline_value,model_value,difference,ci_low,ci_high,ci_method,p_value,p_method\n"

@@ -167,14 +167,17 @@ impl Inference {
 
     /// What balanced accuracy lacks without re-fitting, as a note.
     fn notes(&self) -> Vec<String> {
-        let missing = match (self.bootstrap, self.permutations) {
-            (false, false) => "interval or p-value without --bootstrap N and --permutations N",
-            (false, true) => "interval without --bootstrap N",
-            (true, false) => "p-value without --permutations N",
+        let (missing, instead) = match (self.bootstrap, self.permutations) {
+            (false, false) => (
+                "interval or p-value without --bootstrap N and --permutations N",
+                "LIC's influence-function interval and t-test",
+            ),
+            (false, true) => ("interval without --bootstrap N", "LIC's influence-function interval"),
+            (true, false) => ("p-value without --permutations N", "LIC's influence-function t-test"),
             (true, true) => return Vec::new(),
         };
         vec![format!(
-            "balanced accuracy has no {missing} (attackers re-fitted): the influence-function interval and t-test apply to LIC only, an argmax has no derivative"
+            "balanced accuracy has no {missing} (attackers re-fitted): {instead} need no re-fit, but an argmax has no derivative"
         )]
     }
 }
