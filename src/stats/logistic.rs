@@ -150,14 +150,20 @@ fn objective<'a>(
 /// The preconditioner: the objective's Hessian diagonal at θ = 0 (σ(1 − σ) = ¼ there, its
 /// largest value).
 fn diagonal(x: &SparseRows, train: &[(usize, f64)], c: f64) -> Vec<f64> {
+    hessian_diagonal(x, train.iter().map(|&(r, weight)| (r, 0.25 * c * weight)))
+}
+
+/// The diagonal of ½‖w‖² + Σ_r h_r ℓ-curvature, i.e. of diag(1, …, 1, 0) + Σ_r h_r x̃_r x̃_rᵀ
+/// (x̃ = (x, 1)), over `rows` of (row, h_r); the intercept's entry kept above 0.
+pub(crate) fn hessian_diagonal(x: &SparseRows, rows: impl IntoIterator<Item = (usize, f64)>) -> Vec<f64> {
     let mut d = vec![1.0; x.columns + 1];
     let mut intercept = 0.0;
-    for &(r, weight) in train {
+    for (r, h) in rows {
         let (a, b) = (x.indptr[r], x.indptr[r + 1]);
         for (&j, &v) in x.indices[a..b].iter().zip(&x.values[a..b]) {
-            d[j as usize] += 0.25 * c * weight * v * v;
+            d[j as usize] += h * v * v;
         }
-        intercept += 0.25 * c * weight;
+        intercept += h;
     }
     d[x.columns] = intercept.max(1e-12);
     d

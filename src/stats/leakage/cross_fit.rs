@@ -43,12 +43,8 @@ impl Attack<'_> {
     }
 
     fn fit(&self, x: &SparseRows, weight: &[u32], start: Option<&CrossFit>) -> CrossFit {
-        let per_fold: Vec<FoldFit> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..self.k)
-                .map(|f| scope.spawn(move || self.fold(x, weight, f, start.map(|s| s.models[f].as_slice()))))
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("a fold's fit panicked")).collect()
-        });
+        let per_fold: Vec<FoldFit> =
+            self.per_fold(|f| self.fold(x, weight, f, start.map(|s| s.models[f].as_slice())));
         let mut probs = vec![Vec::new(); self.levels.len()];
         let mut models = Vec::with_capacity(self.k);
         for (m, predicted) in per_fold {
@@ -58,6 +54,15 @@ impl Attack<'_> {
             }
         }
         CrossFit { probs, models }
+    }
+
+    /// `work` for each fold, the folds on threads of their own (a fold's panic re-raised).
+    pub(super) fn per_fold<T: Send>(&self, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+        let work = &work;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..self.k).map(|f| scope.spawn(move || work(f))).collect();
+            handles.into_iter().map(|h| h.join().expect("a fold's thread panicked")).collect()
+        })
     }
 
     /// Fold `f`: attackers fitted on the other folds' items (with their weights), and the

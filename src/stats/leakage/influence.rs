@@ -17,7 +17,7 @@
 //! is about that of one fit. The second term is what a bootstrap of the predictions alone misses:
 //! an item's label also moves every prediction of the models it trained.
 
-use super::super::logistic::{sigmoid, Logistic, SparseRows};
+use super::super::logistic::{hessian_diagonal, Logistic, SparseRows};
 use super::{Attack, CrossFit};
 
 /// Per item, φ_j: `n` × the derivative of the source's cross-fitted LIC in the item's weight
@@ -26,11 +26,7 @@ pub fn lic_influence(attack: &Attack, x: &SparseRows, fit: &CrossFit) -> Vec<f64
     let n = attack.levels.len();
     let q: Vec<f64> = (0..n).map(|i| fit.probs[i][attack.levels[i] as usize]).collect();
     let lic = q.iter().sum::<f64>() / n.max(1) as f64;
-    let per_fold: Vec<Vec<f64>> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            (0..attack.k).map(|f| scope.spawn(move || attack.fold_influence(x, &fit.models[f], f))).collect();
-        handles.into_iter().map(|h| h.join().expect("a fold's influence panicked")).collect()
-    });
+    let per_fold = attack.per_fold(|f| attack.fold_influence(x, &fit.models[f], f));
     let mut phi: Vec<f64> = q.iter().map(|v| v - lic).collect();
     for fold in per_fold {
         phi.iter_mut().zip(fold).for_each(|(p, v)| *p += v);
@@ -61,10 +57,11 @@ impl Attack<'_> {
         for (a, model) in models.iter().enumerate() {
             let target = if self.classes == 2 { 1 } else { a as u32 };
             let g = self.test_gradient(x, models, a, &test);
-            let u = hessian_solve(x, model, &train, self.c, &g);
+            let s: Vec<f64> = train.iter().map(|&j| model.probability(x, j)).collect();
+            let u = hessian_solve(x, &train, &s, self.c, &g);
             let (w, b) = u.split_at(x.columns);
-            for &j in &train {
-                let residual = model.probability(x, j) - f64::from(self.levels[j] == target);
+            for (&j, s) in train.iter().zip(s) {
+                let residual = s - f64::from(self.levels[j] == target);
                 out[j] -= self.c * residual * (x.dot(j, w) + b[0]);
             }
         }
@@ -96,28 +93,14 @@ impl Attack<'_> {
     }
 }
 
-/// H⁻¹g for the attacker's Hessian on the rows `train`, H = diag(1, …, 1, 0) + C Σⱼ sⱼ(1 − sⱼ) x̃ⱼx̃ⱼᵀ,
-/// by conjugate gradients preconditioned with H's diagonal (Nocedal & Wright 2006, algorithm 5.3),
-/// to a residual below 1e-10 ‖g‖ or after 2,000 iterations.
-fn hessian_solve(x: &SparseRows, model: &Logistic, train: &[usize], c: f64, g: &[f64]) -> Vec<f64> {
+/// H⁻¹g for the attacker's Hessian on the rows `train` (its probabilities `s` there),
+/// H = diag(1, …, 1, 0) + C Σⱼ sⱼ(1 − sⱼ) x̃ⱼx̃ⱼᵀ, by conjugate gradients preconditioned with H's
+/// diagonal (Nocedal & Wright 2006, algorithm 5.3), to a residual below 1e-10 ‖g‖ or after 2,000
+/// iterations.
+fn hessian_solve(x: &SparseRows, train: &[usize], s: &[f64], c: f64, g: &[f64]) -> Vec<f64> {
     let m = x.columns;
-    let h: Vec<f64> = train
-        .iter()
-        .map(|&j| {
-            let s = sigmoid(x.dot(j, &model.weights) + model.intercept);
-            c * s * (1.0 - s)
-        })
-        .collect();
-    let mut diagonal = vec![1.0; m + 1];
-    diagonal[m] = 0.0;
-    for (&j, &hj) in train.iter().zip(&h) {
-        let (a, b) = (x.indptr[j], x.indptr[j + 1]);
-        for (&k, &v) in x.indices[a..b].iter().zip(&x.values[a..b]) {
-            diagonal[k as usize] += hj * v * v;
-        }
-        diagonal[m] += hj;
-    }
-    diagonal[m] = diagonal[m].max(1e-12);
+    let h: Vec<f64> = s.iter().map(|s| c * s * (1.0 - s)).collect();
+    let diagonal = hessian_diagonal(x, train.iter().copied().zip(h.iter().copied()));
     let apply = |v: &[f64], out: &mut [f64]| {
         out[..m].copy_from_slice(&v[..m]);
         out[m] = 0.0;
