@@ -1,7 +1,7 @@
 //! Benchmark harness for `amplify compare` (run it through `bench/run.sh`, which also installs the
 //! Python reference's packages): generates tidy inputs (a baseline with a group column and 3
 //! models × 5 metrics, seeded, Parquet, under target/bench-data) in the file orders users have,
-//! then measures four contenders as separate processes, alternating repetitions (in rotated
+//! then measures up to five contenders as separate processes, alternating repetitions (in rotated
 //! order), and prints medians of wall time and of peak RSS (from `wait4`) with their ratios:
 //!
 //! 1. `amplify compare` end to end (`--group group`, JSON output);
@@ -9,7 +9,9 @@
 //! 3. the join floor: polars' own lazy scan, inner join of each model with the baseline on the id,
 //!    and the per-group 2×2 counts of every metric (what any tool must at least do);
 //! 4. the reference: `bench/reference.py`, the same statistics the straightforward pandas + scipy
-//!    + statsmodels way (skipped unless AMPLIFY_BENCH_PYTHON names a Python with those packages).
+//!    + statsmodels way (skipped unless AMPLIFY_BENCH_PYTHON names a Python with those packages);
+//! 5. conditions (every layout but `repeated`): the run of 1. with `--versus model_1`, and its
+//!    ratio to 1. (issue 23's target: ≤ 1.3×).
 //!
 //! Every run starts after the input files have been read once (warm page cache).
 //!
@@ -124,11 +126,17 @@ fn contenders(files: &[PathBuf], python: Option<&str>, repeated: bool) -> Vec<(&
     if repeated {
         amplify.extend(["--sample", "seed"].map(String::from));
     }
+    // Conditions: the same run with every other model also compared with model_1.
+    let mut versus = amplify.clone();
+    versus.extend(["--versus", "model_1"].map(String::from));
     let mut floor = vec![std::env::current_exe().expect("own path").display().to_string()];
     floor.extend(paths.iter().cloned());
     let mut join = floor.clone();
     join.push("--join".into());
     let mut list = vec![("amplify", amplify), ("floor", floor), ("join floor", join)];
+    if !repeated {
+        list.push(("versus", versus));
+    }
     if let Some(python) = python {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/reference.py");
         let mut reference = vec![python.to_string(), script.display().to_string()];
@@ -209,6 +217,12 @@ fn report(items: usize, layout: &str, contenders: &[(&str, Vec<String>)], median
             "{items:>11}  {layout:<9}  {name:<10}  {:>9.3}  {:>13.2}  {ratio_floor:>14}  {ratio_join:>19}  {ratio_ref:>17}",
             secs(k),
             medians[k].peak_rss_kib as f64 / (1024.0 * 1024.0)
+        );
+    }
+    if let Some(k) = contenders.iter().position(|(name, _)| *name == "versus") {
+        println!(
+            "{items:>11}  {layout:<9}  versus/amplify (--versus model_1 / plain): {:.2}",
+            secs(k) / secs(0)
         );
     }
 }

@@ -92,7 +92,7 @@ pub(crate) fn findings(
         return Ok(build_findings(&counts, stats.settings(&run), run.records)?);
     }
     let plan = InputPlan::try_from(input)?;
-    let (dataset, mut counts) = super::load_and_count(&plan)?;
+    let (dataset, mut counts, items) = super::load_and_count(&plan)?;
     let mut run = RunInputs {
         records: super::input_records(&dataset),
         baseline: plan.options.baseline_name.clone(),
@@ -126,7 +126,7 @@ pub(crate) fn findings(
         }
         None => None,
     };
-    super::count_conditions(&plan, &dataset, &mut counts, &stats.settings(&run))?;
+    super::count_conditions(&plan, &dataset, &mut counts, &stats.settings(&run), items)?;
     let mut findings = build_findings(&counts, stats.settings(&run), run.records)?;
     if let Some(audits) = audits {
         add_audit(&mut findings, &counts, &audits);

@@ -16,7 +16,7 @@ pub(crate) fn run(args: &CountArgs) -> Result<()> {
         )
         .into());
     }
-    let (dataset, mut counts) = super::load_and_count(&plan)?;
+    let (dataset, mut counts, items) = super::load_and_count(&plan)?;
     if plan.versus.is_some() {
         // The best model by point estimates alone: the settings' intervals do not matter here.
         let mut settings = crate::analysis::Settings::new(
@@ -25,7 +25,7 @@ pub(crate) fn run(args: &CountArgs) -> Result<()> {
             dataset.layout,
         );
         settings.rank_by = plan.rank_by.clone();
-        super::count_conditions(&plan, &dataset, &mut counts, &settings)?;
+        super::count_conditions(&plan, &dataset, &mut counts, &settings, items)?;
     }
     let rows = write_counts(&counts, &args.output)?;
     note!(

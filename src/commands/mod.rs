@@ -15,6 +15,7 @@ pub(crate) mod words;
 use crate::analysis::InputRecord;
 use crate::cli::{Cli, Command};
 use crate::counts::CountsTable;
+use crate::data::count::ItemKeys;
 use crate::data::{self, Dataset};
 use crate::plan::InputPlan;
 
@@ -39,8 +40,10 @@ pub(crate) fn error_chain_line(error: &anyhow::Error) -> String {
     error.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ").replace('\n', " ")
 }
 
-/// Reads the label files and reduces them to counts; returns the dataset (for its metadata) too.
-pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, CountsTable)> {
+/// Reads the label files and reduces them to counts; returns the dataset (for its metadata) too,
+/// and every item's keys when the plan counts conditions (`--versus`, `--rank-by`), which
+/// [`count_conditions`] then counts from without reading the files again.
+pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, CountsTable, Option<ItemKeys>)> {
     data::engine::use_engine(plan.engine);
     let dataset = data::load_dataset(&plan.inputs, &plan.options)?;
     let mut note =
@@ -60,18 +63,22 @@ pub(crate) fn load_and_count(plan: &InputPlan) -> crate::Result<(Dataset, Counts
             dataset.absent.iter().map(|(model, metric)| format!("{model}/{metric}")).collect();
         note!("amplify: not compared, the model has no such column: {}", pairs.join(", "));
     }
-    let counts = data::count(&dataset, plan.strategy)?;
-    Ok((dataset, counts))
+    let keep = plan.versus.is_some() || (plan.rank_by.is_some() && dataset.compared().count() > 1);
+    let (counts, items) = data::count::count_keeping(&dataset, plan.strategy, keep)?;
+    Ok((dataset, counts, items))
 }
 
 /// Adds the counts of the models against the `--versus` model and, for `--rank-by`, against the
-/// best model (found from findings with `settings`), unless already counted.
+/// best model (found from findings with `settings`), unless already counted; from `items`, the
+/// keys the main count kept, when it has them.
 pub(crate) fn count_conditions(
     plan: &InputPlan,
     dataset: &Dataset,
     counts: &mut CountsTable,
     settings: &crate::analysis::Settings,
+    items: Option<ItemKeys>,
 ) -> crate::Result<()> {
+    let items = items.as_ref();
     if dataset.compared().count() == 0 && (plan.versus.is_some() || plan.rank_by.is_some()) {
         let flag = if plan.versus.is_some() { "--versus" } else { "--rank-by" };
         return Err(crate::error::AmplifyError::Usage(format!(
@@ -79,7 +86,7 @@ pub(crate) fn count_conditions(
         )));
     }
     if let Some(base) = &plan.versus {
-        counts.versus.push(data::count::count_versus(dataset, base, plan.strategy)?);
+        counts.versus.push(data::count::count_versus(dataset, base, plan.strategy, items)?);
     }
     if let Some(measure) = plan.rank_by.as_ref().filter(|_| dataset.compared().count() > 1) {
         // The best by the comparisons with the baseline, which --versus-only would leave out.
@@ -87,7 +94,7 @@ pub(crate) fn count_conditions(
         let findings = crate::analysis::build_findings(counts, settings, Vec::new())?;
         if let Some(best) = crate::analysis::best_model(&findings, measure)? {
             if !counts.versus.iter().any(|v| v.base == best) {
-                counts.versus.push(data::count::count_versus(dataset, &best, plan.strategy)?);
+                counts.versus.push(data::count::count_versus(dataset, &best, plan.strategy, items)?);
             }
         }
     }

@@ -42,13 +42,14 @@ use crate::data::count::encode::cells::CellLayout;
 use crate::data::count::encode::decode::JointTables;
 use crate::data::count::grouping_counts::{check_level_count, grouping_counts};
 use crate::data::count::stream::pass::{PassState, Stop};
+use crate::data::count::versus::item_keys::Keeper;
 use crate::data::engine::first_line;
 use crate::data::input::source::scan;
-use crate::data::input::{ids, Dataset, FileFormat};
+use crate::data::input::{ids, Dataset, FileFormat, GroupingSpec};
 
 use crate::error::{AmplifyError, Result};
 
-pub use versus::count_versus;
+pub use versus::{count_versus, ItemKeys};
 
 /// How rows are paired before they are counted (the hidden `--pairing` flag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,6 +82,8 @@ struct Counted {
     groupings: Vec<GroupingCounts>,
     /// The pairs, when the pass counted them.
     pairs: Option<(PairingCounts, Vec<PairCells>)>,
+    /// Every item's keys, when the count was asked to keep them.
+    items: Option<ItemKeys>,
 }
 
 /// Computes the counts table of every model against the baseline.
@@ -89,13 +92,24 @@ struct Counted {
 /// compared metric has no valid label on one side among the matched items, and on groupings with
 /// no level or too many levels.
 pub fn count(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
-    let mut table = count_with(data, strategy).map_err(|error| match error {
+    count_keeping(data, strategy, false).map(|(table, _)| table)
+}
+
+/// [`count`], also keeping every item's keys when `keep` (for [`count_versus`], which then
+/// reads no file again); `None` when the count went by a path that keeps none (the group-by
+/// path, repeated samples, annotators).
+pub fn count_keeping(
+    data: &Dataset,
+    strategy: Strategy,
+    keep: bool,
+) -> Result<(CountsTable, Option<ItemKeys>)> {
+    let (mut table, items) = count_with(data, strategy, keep).map_err(|error| match error {
         AmplifyError::Engine { .. } => blame_csv(data).unwrap_or(error),
         other => other,
     })?;
     // The baseline counted as its own model repeats the baseline's truth and repeat rows.
     table.drop_repeated_source_rows();
-    Ok(table)
+    Ok((table, items))
 }
 
 /// An engine error while counting usually means a CSV file is malformed past the rows read to
@@ -111,12 +125,12 @@ fn blame_csv(data: &Dataset) -> Option<AmplifyError> {
     })
 }
 
-fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
+fn count_with(data: &Dataset, strategy: Strategy, keep: bool) -> Result<(CountsTable, Option<ItemKeys>)> {
     if data.repeats.is_some() {
-        return repeated::items::count_repeated(data);
+        return Ok((repeated::items::count_repeated(data)?, None));
     }
     let positional = match strategy {
-        Strategy::Auto | Strategy::Position => paired(data, Pairing::Position)?,
+        Strategy::Auto | Strategy::Position => paired(data, Pairing::Position, keep)?,
         Strategy::Join | Strategy::GroupBy => None,
     };
     if positional.is_none() && strategy == Strategy::Position {
@@ -127,13 +141,13 @@ fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
     let counted = match (positional, strategy) {
         (Some(counted), _) => Some(counted),
         (None, Strategy::GroupBy) => None,
-        (None, _) => paired(data, Pairing::Join)?,
+        (None, _) => paired(data, Pairing::Join, keep)?,
     };
-    let (tables, groupings, counted_pairs) = match counted {
-        Some(found) => (found.tables, found.groupings, found.pairs),
+    let (tables, groupings, counted_pairs, items) = match counted {
+        Some(found) => (found.tables, found.groupings, found.pairs, found.items),
         None => {
             let groupings = grouping_counts(&data.baseline.lazy, &data.groupings, data.max_levels)?;
-            (group_by::joint_tables(data)?, groupings, None)
+            (group_by::joint_tables(data)?, groupings, None, None)
         }
     };
     let mut table = encode::decode::counts_table(data, tables, groupings)?;
@@ -149,13 +163,14 @@ fn count_with(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
     if let Some(frames) = &data.classes {
         table.classes = verdict_classes::count_classes(data, frames)?;
     }
-    Ok(table)
+    Ok((table, items))
 }
 
 /// Counts every model against the baseline with rows paired as asked, or returns `None` when
-/// this pairing does not apply (sources that do not line up, a cell index that would not fit).
-/// Fails on missing or duplicate ids and on groupings with no level or too many levels.
-fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
+/// this pairing does not apply (sources that do not line up, a cell index that would not fit);
+/// keeps every item's keys when `keep`. Fails on missing or duplicate ids and on groupings with
+/// no level or too many levels.
+fn paired(data: &Dataset, pairing: Pairing, keep: bool) -> Result<Option<Counted>> {
     let Some(layout) = CellLayout::new(data.columns.len(), data.max_levels.saturating_add(1)) else {
         return Ok(None);
     };
@@ -166,7 +181,7 @@ fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
         return Ok(None);
     }
     if pairing == Pairing::Join {
-        let state = index::baseline_pass::count_indexed(data, layout)?;
+        let state = index::baseline_pass::count_indexed(data, layout, keep)?;
         return finish(data, state, pairing, layout.side());
     }
     let integer_ids = data.baseline.lazy.clone().collect_schema().ok().and_then(|s| s.get(ID).cloned());
@@ -178,6 +193,8 @@ fn paired(data: &Dataset, pairing: Pairing) -> Result<Option<Counted>> {
     // The aligned pass sees every item of the baseline's pairs with every source's key.
     let pairs_in_pass = data.pairs.as_ref().is_some_and(|m| m.in_baseline);
     state.pairs = pairs_in_pass.then(|| PairPass::new(data)).flatten();
+    let rows = usize::try_from(data.baseline.rows).unwrap_or(0);
+    state.kept = keep.then(|| Keeper::new(&derived_groupings(data), &compared_models(data), rows));
     let state = stream::pass::run(query, state, true)?;
     finish(data, state, pairing, layout.side())
 }
@@ -206,5 +223,16 @@ fn finish(data: &Dataset, mut state: PassState, pairing: Pairing, side: u64) -> 
         Some(collected) => Some(collected.finish(data, side, &state.level_names())?),
         None => None,
     };
-    Ok(Some(Counted { tables: state.into_tables(data), groupings, pairs }))
+    let items = state.kept.take().map(|kept| kept.finish(state.level_names()));
+    Ok(Some(Counted { tables: state.into_tables(data), groupings, pairs, items }))
+}
+
+/// Per grouping: whether it is derived (the only kind with ambiguous items).
+fn derived_groupings(data: &Dataset) -> Vec<bool> {
+    data.groupings.iter().map(|s| matches!(s, GroupingSpec::Derived { .. })).collect()
+}
+
+/// Per model: whether it is compared (not the baseline's own).
+fn compared_models(data: &Dataset) -> Vec<bool> {
+    data.models.iter().map(|m| !data.is_own(m)).collect()
 }

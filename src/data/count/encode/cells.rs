@@ -165,6 +165,28 @@ impl CellTable {
         }
     }
 
+    /// Adds another table's counts (of the same layout) to this one's.
+    pub(crate) fn absorb(&mut self, other: &CellTable) {
+        self.ensure_slots(other.slots);
+        match (&mut self.counts, &other.counts) {
+            (Counts::Dense(mine), Counts::Dense(theirs)) if mine.len() >= theirs.len() => {
+                mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
+            }
+            (Counts::Dense(mine), _) => {
+                for (index, count) in other.cells() {
+                    if let Some(cell) = mine.get_mut(index as usize) {
+                        *cell += count;
+                    }
+                }
+            }
+            (Counts::Sparse(mine), _) => {
+                for (index, count) in other.cells() {
+                    *mine.entry(index).or_insert(0) += count;
+                }
+            }
+        }
+    }
+
     /// Items counted in slot 0 (outside the grouping).
     pub(crate) fn outside(&self) -> u64 {
         self.cells().iter().take_while(|(i, _)| *i < self.layout.stride).map(|(_, c)| c).sum()

@@ -10,13 +10,14 @@
 //! of the ids the baseline lacks), stops the pass, and the error is then worded by
 //! [`ids::check_ids`], which reads the source again to list the offending ids.
 
-use crate::data::columns::{BASELINE_ID, ID, TRUTH_BASE};
+use crate::data::columns::{self, BASELINE_ID, ID, TRUTH_BASE};
 use crate::data::count::encode::cells::{CellLayout, CellTable};
 use crate::data::count::index::id_index::{BatchIds, IdIndex, Refused};
 use crate::data::count::index::model_pass::{count_model, ModelPass};
 use crate::data::count::index::slots::Slots;
 use crate::data::count::stream::columns::{baseline_side, pass_columns};
 use crate::data::count::stream::pass::{stream, PassState, Stop};
+use crate::data::count::versus::item_keys::{Keeper, SlotKeys};
 use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
 use crate::data::input::{ids, Dataset, FileFormat, SourceFrame};
 use crate::error::{AmplifyError, Result};
@@ -36,15 +37,20 @@ struct BaselinePass {
     bad_ids: bool,
     /// An id outside the dense range (bounds from a footer that were wrong): the pass stopped.
     outside_range: bool,
+    /// Per grouping, per slot: ambiguous (kept for `--versus` from derived groupings; else
+    /// empty).
+    ambiguous: Vec<Vec<bool>>,
+    keep: bool,
 }
 
 /// Counts every model against the baseline through the id index; the state is then finished
-/// like any pass's (its `stop` says why it ended early, if it did).
-pub(crate) fn count_indexed(data: &Dataset, layout: CellLayout) -> Result<PassState> {
-    let mut pass = index_baseline(data, layout, true)?;
+/// like any pass's (its `stop` says why it ended early, if it did), its `kept` holding every
+/// slot's keys when `keep`.
+pub(crate) fn count_indexed(data: &Dataset, layout: CellLayout, keep: bool) -> Result<PassState> {
+    let mut pass = index_baseline(data, layout, true, keep)?;
     if pass.outside_range {
         // The footer's bounds did not hold: read them from the data.
-        pass = index_baseline(data, layout, false)?;
+        pass = index_baseline(data, layout, false, keep)?;
     }
     if pass.bad_ids || pass.outside_range {
         return Err(id_error(&data.baseline, data));
@@ -53,17 +59,26 @@ pub(crate) fn count_indexed(data: &Dataset, layout: CellLayout) -> Result<PassSt
         return Ok(pass.state);
     }
     let tables = pass.state.take_model_tables();
-    let slots = Arc::new(pass.slots);
-    match count_models(data, &slots, tables)? {
-        Some(counted) => pass.state.put_model_tables(counted),
+    let (width, slots) = (pass.slots.width, Arc::new(pass.slots));
+    match count_models(data, &slots, tables, keep)? {
+        Some((counted, keys)) => {
+            pass.state.put_model_tables(counted);
+            if keep {
+                let records = Arc::try_unwrap(slots).map_or_else(|s| s.records.clone(), |s| s.records);
+                let mut ambiguous = pass.ambiguous;
+                let len = records.len() / width;
+                ambiguous.iter_mut().filter(|a| !a.is_empty()).for_each(|a| a.resize(len, false));
+                pass.state.kept = Some(Keeper::by_slot(records, width, keys, ambiguous));
+            }
+        }
         None => pass.state.stop = Some(Stop::OutOfRange),
     }
     Ok(pass.state)
 }
 
 /// The baseline pass: counts the baseline's own tables and fills the index and the records
-/// (id bounds from a Parquet footer if `footer` allows).
-fn index_baseline(data: &Dataset, layout: CellLayout, footer: bool) -> Result<BaselinePass> {
+/// (id bounds from a Parquet footer if `footer` allows), and each slot's ambiguity if `keep`.
+fn index_baseline(data: &Dataset, layout: CellLayout, footer: bool, keep: bool) -> Result<BaselinePass> {
     let mut state = PassState::new(data, layout);
     state.separate_baseline = true;
     let (index, capacity) = empty_index(data, footer)?;
@@ -72,7 +87,16 @@ fn index_baseline(data: &Dataset, layout: CellLayout, footer: bool) -> Result<Ba
     let mut columns = pass_columns(data, layout.side(), &[]);
     columns.push(col(BASELINE_ID));
     let query = baseline_side(data).select(columns);
-    let pass = BaselinePass { state, slots, scratch: Vec::new(), bad_ids: false, outside_range: false };
+    let ambiguous = vec![Vec::new(); data.groupings.len()];
+    let pass = BaselinePass {
+        state,
+        slots,
+        scratch: Vec::new(),
+        bad_ids: false,
+        outside_range: false,
+        ambiguous,
+        keep,
+    };
     stream(query, pass, false, "indexing the baseline's ids", BaselinePass::add)
 }
 
@@ -149,19 +173,38 @@ impl BaselinePass {
                 slots.records[slot as usize * width + 1 + g] = i64::from(code);
             }
         }
+        if self.keep {
+            self.keep_ambiguity(df, needed)?;
+        }
         Ok(false)
+    }
+
+    /// Notes by slot the batch's items a derived grouping found ambiguous.
+    fn keep_ambiguity(&mut self, df: &DataFrame, needed: usize) -> PolarsResult<()> {
+        for (j, kept) in self.ambiguous.iter_mut().enumerate() {
+            let Ok(column) = df.column(&columns::ambiguous(j)) else { continue };
+            if kept.len() < needed {
+                kept.resize(needed, false);
+            }
+            for (&slot, value) in self.scratch.iter().zip(column.bool()?.iter()) {
+                kept[slot as usize] = value.unwrap_or(false);
+            }
+        }
+        Ok(())
     }
 }
 
 /// Counts each model's rows into its tables, models in parallel (at least [`MIN_THREADS`] at
 /// once, more on more cores; cores beyond one per model split each batch);
 /// fails with the first model's error, in model order; `None` when a cell index fell outside
-/// its table.
+/// its table. With `keep`, each compared model's key by slot comes back too.
+#[allow(clippy::type_complexity)]
 fn count_models(
     data: &Dataset,
     slots: &Arc<Slots>,
     tables: Vec<Vec<CellTable>>,
-) -> Result<Option<Vec<Vec<CellTable>>>> {
+    keep: bool,
+) -> Result<Option<(Vec<Vec<CellTable>>, Vec<Option<Vec<i32>>>)>> {
     let models = tables.len();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.max(MIN_THREADS).clamp(1, models.max(1));
@@ -174,7 +217,7 @@ fn count_models(
             .map(|_| {
                 scope.spawn(|| {
                     std::iter::from_fn(next)
-                        .map(|(j, own)| (j, count_model(data, j, slots, own, parts)))
+                        .map(|(j, own)| (j, count_model(data, j, slots, own, parts, keep)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -189,6 +232,7 @@ fn count_models(
         });
     }
     let mut counted = Vec::with_capacity(models);
+    let mut keys = Vec::with_capacity(models);
     for (j, result) in done {
         let pass = result?;
         if pass.bad_ids {
@@ -198,8 +242,9 @@ fn count_models(
             return Ok(None);
         }
         counted.push(pass.tables);
+        keys.push(pass.kept.map(SlotKeys::into_keys));
     }
-    Ok(Some(counted))
+    Ok(Some((counted, keys)))
 }
 
 /// The error for a source whose ids failed a check in a pass, worded by the full check (which

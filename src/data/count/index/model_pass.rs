@@ -12,6 +12,7 @@ use crate::data::count::index::open_table::{prefetch, AHEAD};
 use crate::data::count::index::slots::Slots;
 use crate::data::count::stream::columns::model_side;
 use crate::data::count::stream::pass::stream;
+use crate::data::count::versus::item_keys::SlotKeys;
 use crate::data::input::Dataset;
 use crate::error::Result;
 use hashbrown::HashSet;
@@ -38,6 +39,8 @@ pub(crate) struct ModelPass {
     pub bad_ids: bool,
     /// A cell index outside the table (cannot happen with consistent inputs).
     pub out_of_range: bool,
+    /// The model's key by slot, when kept for `--versus`.
+    pub kept: Option<SlotKeys>,
 }
 
 /// One part of a batch: its rows' slots, then the found rows' `__tb`, keys and codes, and the
@@ -54,13 +57,14 @@ struct Part {
 }
 
 /// Streams model j's (id, key) rows past the index into its tables, each batch split over up to
-/// `parts` threads.
+/// `parts` threads; keeps its key by slot when `keep` (unless it is the baseline's own).
 pub(crate) fn count_model(
     data: &Dataset,
     j: usize,
     slots: &Arc<Slots>,
     tables: Vec<CellTable>,
     parts: usize,
+    keep: bool,
 ) -> Result<ModelPass> {
     let key =
         col(columns::key(&columns::model_keys(j), 0)).fill_null(lit(-1i64)).alias(columns::model_key(j));
@@ -77,6 +81,7 @@ pub(crate) fn count_model(
             .collect(),
         bad_ids: false,
         out_of_range: false,
+        kept: (keep && !data.is_own(&data.models[j])).then(|| SlotKeys::new(slots.len())),
     };
     let column = columns::model_key(j);
     stream(query, pass, false, "counting a model's rows by id", move |pass, df| pass.add(df, &column))
@@ -121,9 +126,9 @@ impl ModelPass {
     fn gather(&mut self, ids: &BatchIds, keys: &[i64]) -> usize {
         let rows = keys.len();
         let used = self.parts.len().min(rows.div_ceil(MIN_PART_ROWS)).max(1);
-        let (slots, seen) = (&*self.slots, &self.seen[..]);
+        let (slots, seen, kept) = (&*self.slots, &self.seen[..], self.kept.as_ref());
         if used == 1 {
-            self.parts[0].gather(slots, seen, ids, keys, 0, false);
+            self.parts[0].gather(Shared { slots, seen, kept }, ids, keys, 0, false);
             return 1;
         }
         let size = rows.div_ceil(used);
@@ -132,7 +137,7 @@ impl ModelPass {
                 let (start, end) = (p * size, ((p + 1) * size).min(rows));
                 let share = ids.slice(start, end - start);
                 let keys = &keys[start..end];
-                scope.spawn(move || part.gather(slots, seen, &share, keys, start, true));
+                scope.spawn(move || part.gather(Shared { slots, seen, kept }, &share, keys, start, true));
             }
         });
         used
@@ -147,20 +152,22 @@ impl ModelPass {
     }
 }
 
+/// What the parts of a batch share: the index, the bits of slots seen and the keys kept.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    slots: &'a Slots,
+    seen: &'a [AtomicU64],
+    kept: Option<&'a SlotKeys>,
+}
+
 impl Part {
     /// Finds the slots of `ids` (rows `start..` of the batch) and gathers the found rows'
-    /// records beside their keys; marks the part when an id was met twice. With `shared` (other
-    /// parts run at the same time) a slot's bit is set by one atomic read-modify-write; alone,
-    /// by a plain load and store, which cost a locked instruction less per row.
-    fn gather(
-        &mut self,
-        slots: &Slots,
-        seen: &[AtomicU64],
-        ids: &BatchIds,
-        keys: &[i64],
-        start: usize,
-        shared: bool,
-    ) {
+    /// records beside their keys (and keeps each key by slot, if asked); marks the part when an
+    /// id was met twice. With `shared` (other parts run at the same time) a slot's bit is set by
+    /// one atomic read-modify-write; alone, by a plain load and store, which cost a locked
+    /// instruction less per row.
+    fn gather(&mut self, to: Shared, ids: &BatchIds, keys: &[i64], start: usize, shared: bool) {
+        let Shared { slots, seen, kept } = to;
         slots.index.probe(ids, &mut self.found);
         let (records, width) = (&slots.records, slots.width);
         self.tb.clear();
@@ -180,6 +187,9 @@ impl Part {
             if !mark(&seen[s / 64], 1u64 << (s % 64), shared) {
                 self.twice = true;
                 return;
+            }
+            if let Some(kept) = kept {
+                kept.set(s, key);
             }
             let record = &records[s * width..(s + 1) * width];
             self.tb.push(record[0]);
@@ -234,6 +244,7 @@ mod tests {
             parts: (0..parts).map(|_| Part::default()).collect(),
             bad_ids: false,
             out_of_range: false,
+            kept: None,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::data::count::counterfactual::in_pass::PairPass;
 use crate::data::count::encode::cells::{slot_rows, CellLayout, CellTable, LevelCodes};
 use crate::data::count::encode::decode::JointTables;
 use crate::data::count::stream::positional::IdOrder;
+use crate::data::count::versus::item_keys::Keeper;
 use crate::data::engine::{collect_streaming, EngineContext};
 use crate::data::input::{Dataset, GroupingSpec};
 use crate::error::{AmplifyError, Result};
@@ -53,6 +54,8 @@ pub(crate) struct PassState {
     zeros: Vec<i64>,
     /// The pairs' keys, when the pass counts the pairs too (positional, baseline names them).
     pub pairs: Option<PairPass>,
+    /// Every item's keys, kept for `--versus` (appended here by the positional pass).
+    pub kept: Option<Keeper>,
 }
 
 impl PassState {
@@ -73,6 +76,7 @@ impl PassState {
             codes: vec![Vec::new(); groupings],
             zeros: Vec::new(),
             pairs: None,
+            kept: None,
         }
     }
 
@@ -113,9 +117,15 @@ impl PassState {
             ok &= add_all(&mut self.tables[j], &self.levels, &self.codes, tb, key.cont_slice()?);
             keys.push(key);
         }
+        let all_keys = || keys.iter().map(|k| k.cont_slice()).collect::<PolarsResult<Vec<&[i64]>>>();
         if let Some(pairs) = self.pairs.as_mut().filter(|_| keys.len() == models) {
-            let keys: Vec<&[i64]> = keys.iter().map(|k| k.cont_slice()).collect::<PolarsResult<_>>()?;
-            pairs.add(df, tb, &keys, &self.codes)?;
+            pairs.add(df, tb, &all_keys()?, &self.codes)?;
+        }
+        if let Some(kept) = self.kept.as_mut().filter(|_| keys.len() == models) {
+            let ambiguous = (0..self.codes.len())
+                .map(|j| df.column(&columns::ambiguous(j)).ok().map(bools).transpose())
+                .collect::<PolarsResult<Vec<_>>>()?;
+            kept.push(tb, &self.codes, &ambiguous, &all_keys()?);
         }
         if !ok {
             self.stop = Some(Stop::OutOfRange);
@@ -190,6 +200,11 @@ impl PassState {
         let baseline = if data.has_truth { rows(self.baseline_tables(), false) } else { Vec::new() };
         JointTables { models, baseline }
     }
+}
+
+/// A boolean column's values (null: false).
+fn bools(column: &Column) -> PolarsResult<Vec<bool>> {
+    Ok(column.bool()?.iter().map(|b| b.unwrap_or(false)).collect())
 }
 
 /// Adds a batch to one source's tables (one per grouping); `false` on an index out of range.
