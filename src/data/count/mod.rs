@@ -51,6 +51,10 @@ use crate::error::{AmplifyError, Result};
 
 pub use versus::{count_versus, ItemKeys};
 
+/// Most memory the kept item keys may take (beyond it, `--versus` counts by the joined path,
+/// which reads the files again instead): 1 GiB, e.g. 10M items with 25 compared models.
+pub const KEEP_BUDGET: u64 = 1 << 30;
+
 /// How rows are paired before they are counted (the hidden `--pairing` flag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Strategy {
@@ -97,12 +101,23 @@ pub fn count(data: &Dataset, strategy: Strategy) -> Result<CountsTable> {
 
 /// [`count`], also keeping every item's keys when `keep` (for [`count_versus`], which then
 /// reads no file again); `None` when the count went by a path that keeps none (the group-by
-/// path, repeated samples, annotators).
+/// path, repeated samples, annotators) or when they would take more than [`KEEP_BUDGET`].
 pub fn count_keeping(
     data: &Dataset,
     strategy: Strategy,
     keep: bool,
 ) -> Result<(CountsTable, Option<ItemKeys>)> {
+    count_within(data, strategy, keep, KEEP_BUDGET)
+}
+
+/// [`count_keeping`] with the keys kept only within `budget` bytes.
+pub(crate) fn count_within(
+    data: &Dataset,
+    strategy: Strategy,
+    keep: bool,
+    budget: u64,
+) -> Result<(CountsTable, Option<ItemKeys>)> {
+    let keep = keep && versus::item_keys::bytes(data) <= budget;
     let (mut table, items) = count_with(data, strategy, keep).map_err(|error| match error {
         AmplifyError::Engine { .. } => blame_csv(data).unwrap_or(error),
         other => other,

@@ -5,7 +5,18 @@
 //! the id index's passes leave them by slot (the index's own records, kept). [`super::tally`]
 //! then counts any model against any other from these, with no file read again.
 
+use crate::data::input::{Dataset, GroupingSpec};
 use std::sync::atomic::{AtomicI32, Ordering};
+
+/// About the bytes the kept keys of `data` take: per baseline item its record (8 bytes for `__tb`
+/// and each level code), 4 bytes per compared model and 1 per derived grouping (by the id index,
+/// per slot: up to twice as many as items when integer ids are sparse).
+pub(crate) fn bytes(data: &Dataset) -> u64 {
+    let groupings = data.groupings.len() as u64;
+    let derived = data.groupings.iter().filter(|s| matches!(s, GroupingSpec::Derived { .. })).count() as u64;
+    let models = data.compared().count() as u64;
+    data.baseline.rows.saturating_mul(8 * (1 + groupings) + 4 * models + derived)
+}
 
 /// Every item's record and every compared model's key, by item (a row of the positional pass
 /// or a slot of the id index).

@@ -5,7 +5,7 @@
 //! intersection, and a ground truth; for every pairing strategy that keeps keys.
 
 use super::count_versus;
-use crate::data::count::{count_keeping, Strategy as Pairing};
+use crate::data::count::{count_keeping, count_within, Strategy as Pairing};
 use crate::data::input::{load_dataset, DataOptions, GroupingSpec, InputSpec};
 use proptest::prelude::*;
 use std::fmt::Write as _;
@@ -180,5 +180,11 @@ proptest! {
         }
         let (_, none) = count_keeping(&data, Pairing::GroupBy, true).expect("group-by");
         prop_assert!(none.is_none(), "the group-by path keeps no keys");
+        // Past the memory budget nothing is kept (the joined path counts instead).
+        let needed = super::item_keys::bytes(&data);
+        let (_, over) = count_within(&data, Pairing::Join, true, needed - 1).expect("over budget");
+        prop_assert!(over.is_none(), "{} bytes over a budget of {}", needed, needed - 1);
+        let (_, within) = count_within(&data, Pairing::Join, true, needed).expect("within budget");
+        prop_assert!(within.is_some());
     }
 }
