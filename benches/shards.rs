@@ -67,20 +67,11 @@ fn make_shards(dir: &Path, format: &str) -> Vec<PathBuf> {
     for (seed, shard) in shards.iter().enumerate().filter(|(_, p)| !p.is_file()) {
         let seed = seed.to_string();
         amplify(&["sample", "--out", &sample.display().to_string(), "--items", "2000", "--seed", &seed]);
-        amplify(&[
-            "count",
-            &sample.join("swap.parquet").display().to_string(),
-            "--source-column",
-            "source",
-            "--pair",
-            "pair_id",
-            "--variant",
-            "version",
-            "--group",
-            "topic",
-            "-o",
-            &shard.display().to_string(),
-        ]);
+        let (input, output) = (sample.join("swap.parquet"), shard.display().to_string());
+        let mut args = vec!["count", input.to_str().unwrap_or_default()];
+        args.extend("--source-column source --pair pair_id --variant version --group topic -o".split(' '));
+        args.push(&output);
+        amplify(&args);
     }
     shards
 }

@@ -228,8 +228,9 @@ proptest! {
 }
 
 /// A generated case with the baseline naming pairs: item i is in pair `sides[i].0` on side
-/// `sides[i].1` ("A", "B"; empty = in no pair), so some pairs lack a side or have one twice.
-fn pair_case() -> impl Strategy<Value = (Case, Vec<(u8, u8)>)> {
+/// `sides[i].1` ("A", "B"; empty = in no pair), so some pairs lack a side or have one twice; and
+/// how pair ids are written ([`pair_id`]).
+fn pair_case() -> impl Strategy<Value = (Case, Vec<(u8, u8)>, u8)> {
     case().prop_flat_map(|mut case| {
         // Aligned (every source lists the same ids in the same order): the positional pass runs.
         (case.extra, case.reversed) = (0, false);
@@ -237,20 +238,31 @@ fn pair_case() -> impl Strategy<Value = (Case, Vec<(u8, u8)>)> {
             labels.get_or_insert_with(|| vec![None; case.k]);
         }
         let n = case.baseline.len();
-        let sides = prop::collection::vec((0u8..6, 0u8..3), n);
-        (Just(case), sides)
+        let sides = prop::collection::vec((0u8..7, 0u8..3), n);
+        (Just(case), sides, 0u8..3)
     })
 }
 
+/// Pair `pair`'s id as written: text (`p3`), small integers, or integers a billion apart (read
+/// by address near the first one seen, else hashed); pair 6 has no id (its items are in no pair).
+fn pair_id(style: u8, pair: u8) -> String {
+    match (pair, style) {
+        (6, _) => String::new(),
+        (_, 0) => format!("p{pair}"),
+        (_, 1) => pair.to_string(),
+        _ => (i64::from(pair) * 1_000_000_000 - 2_500_000_000).to_string(),
+    }
+}
+
 /// The baseline file of a case plus the pair and side columns.
-fn write_pairs(case: &Case, sides: &[(u8, u8)], dir: &Path) -> [InputSpec; 2] {
+fn write_pairs(case: &Case, sides: &[(u8, u8)], style: u8, dir: &Path) -> [InputSpec; 2] {
     let inputs = write_case(case, dir);
     let human = std::fs::read_to_string(dir.join("human.csv")).expect("read");
     let mut lines = human.lines();
     let mut out = format!("{},pair,side\n", lines.next().unwrap_or_default());
     for (line, (pair, side)) in lines.zip(sides) {
         let side = ["A", "B", ""][*side as usize];
-        let _ = writeln!(out, "{line},p{pair},{side}");
+        let _ = writeln!(out, "{line},{},{side}", pair_id(style, *pair));
     }
     std::fs::write(dir.join("human.csv"), out).expect("write");
     inputs
@@ -262,9 +274,9 @@ proptest! {
     /// The positional pass counts the baseline's pairs (the aligned fast path) exactly as the
     /// query of `pairs.rs` does (the path of every other strategy).
     #[test]
-    fn the_pass_counts_pairs_like_the_query((case, sides) in pair_case()) {
+    fn the_pass_counts_pairs_like_the_query((case, sides, style) in pair_case()) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let inputs = write_pairs(&case, &sides, dir.path());
+        let inputs = write_pairs(&case, &sides, style, dir.path());
         let mut options = options(case.k);
         options.pairs = Some(crate::data::input::PairOptions {
             pair: "pair".into(),
@@ -279,7 +291,7 @@ proptest! {
         prop_assert_eq!(&by_pass.pairs, &by_query.pairs);
         // How the pairs formed, by one loop over the items.
         let mut per_pair = std::collections::HashMap::<u8, [u32; 2]>::new();
-        for &(pair, side) in sides.iter().filter(|s| s.1 < 2) {
+        for &(pair, side) in sides.iter().filter(|s| s.1 < 2 && s.0 < 6) {
             per_pair.entry(pair).or_default()[side as usize] += 1;
         }
         let complete = per_pair.values().filter(|n| n == &&[1, 1]).count() as u64;

@@ -12,12 +12,23 @@ use crate::data::input::source::ScannedFile;
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 
-/// Rows that have an id but no pair id or no variant (two columns, one aggregate).
-fn unpaired_rows(all: LazyFrame) -> Result<u64> {
+/// In one scan of the pair columns: the rows that have an id but no pair id or no variant, and
+/// the variant levels of the rows with all three, in order of first appearance (baseline file
+/// first; a column of few values).
+fn unpaired_and_levels(all: LazyFrame, options: &PairOptions) -> Result<(u64, DataFrame)> {
     let missing = col(ID).is_not_null().and(col(PAIR).is_null().or(col(VARIANT).is_null()));
-    let counted = collect_streaming(all.select([missing.cast(DataType::UInt32).sum().alias("n")]))
-        .engine(|| "counting the rows without a pair".into())?;
-    cell_u64(&counted, "n")
+    let valid = col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null());
+    let query = all.select([
+        missing.cast(DataType::UInt32).sum().alias("n"),
+        col(VARIANT).filter(valid).unique_stable().implode(true).alias(VARIANT),
+    ]);
+    let what = || format!("reading the rows without a pair and the levels of '{}'", options.variant);
+    let counted = collect_streaming(query).engine(what)?;
+    let levels = counted
+        .select([VARIANT])
+        .and_then(|df| df.explode([VARIANT], ExplodeOptions { empty_as_null: false, keep_nulls: false }))
+        .engine(what)?;
+    Ok((cell_u64(&counted, "n")?, levels))
 }
 
 /// Reads the pair map from the files that have both columns (every file of a long or wide input
@@ -41,23 +52,32 @@ pub(crate) fn pair_map(
         }
     }
     // Only the baseline's rows name the pairs (a long file's other rows are other sources'): the
-    // baseline's ids are unique, so the map is its rows as they are (pair names as text, as the
-    // counting pass reads them).
+    // baseline's ids are unique, so the map is its rows as they are (integer pair ids as Int64,
+    // others as text, as the counting pass reads them).
     let in_baseline = layout != Layout::Long && from == [raws[0].file];
     // Integer pair ids of one type in every file stay integers, not text: grouping 6M rows by
     // item (2M string ids, 3 files) is cheaper; the run took 3.5 s instead of 4.3 s.
     let types: Vec<Option<&DataType>> =
         from.iter().map(|&f| files[f].schema.get(options.pair.as_str())).collect();
-    let native = !in_baseline && types.iter().all(|t| t.is_some_and(DataType::is_integer) && *t == types[0]);
+    // Only the baseline naming them, the counting pass reads them as Int64 (no UInt64 beyond it).
+    let castable = |t: &DataType| t.is_integer() && (!in_baseline || *t != DataType::UInt64);
+    let native = types.iter().all(|t| t.is_some_and(castable) && *t == types[0]);
     let mut parts = Vec::new();
     for &f in &from {
         let Some(raw) = raws.iter().find(|r| r.file == f) else { continue };
         let pair = col(options.pair.as_str());
-        parts.push(files[f].lazy.clone().select([
-            col(raw.id.as_str()).cast(id_type.clone()).alias(ID),
-            if native { pair } else { pair.cast(DataType::String) }.alias(PAIR),
-            col(options.variant.as_str()).cast(DataType::String).alias(VARIANT),
-        ]));
+        parts.push(
+            files[f].lazy.clone().select([
+                col(raw.id.as_str()).cast(id_type.clone()).alias(ID),
+                match (native, in_baseline) {
+                    (true, true) => pair.cast(DataType::Int64),
+                    (true, false) => pair,
+                    (false, _) => pair.cast(DataType::String),
+                }
+                .alias(PAIR),
+                col(options.variant.as_str()).cast(DataType::String).alias(VARIANT),
+            ]),
+        );
     }
     if parts.is_empty() {
         let (column, purpose) = match files[0].has_column(&options.pair) {
@@ -72,15 +92,19 @@ pub(crate) fn pair_map(
         });
     }
     let all = concat(parts, UnionArgs::default()).engine(|| "reading the pair columns".into())?;
-    let unpaired_rows = unpaired_rows(all.clone())?;
+    let (unpaired_rows, levels) = unpaired_and_levels(all.clone(), options)?;
     let united =
         all.filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
-    // The levels in order of first appearance (baseline file first): one column, few values.
-    let levels = united.clone().select([col(VARIANT).unique_stable()]).collect();
-    let levels = levels.engine(|| format!("reading the levels of '{}'", options.variant))?;
     let variants = variants(&levels, options)?;
     if in_baseline {
-        return Ok(PairMap { lazy: united, variants, options: options.clone(), in_baseline, unpaired_rows });
+        return Ok(PairMap {
+            lazy: united,
+            variants,
+            options: options.clone(),
+            in_baseline,
+            unpaired_rows,
+            native,
+        });
     }
     // One row per item (an item is in several files); placed differently in two files, it has
     // two pair or two variant values, so min ≠ max.
@@ -93,7 +117,7 @@ pub(crate) fn pair_map(
     let df = collect_streaming(by_item).engine(|| "reading the pair columns".into())?;
     check_one_place_per_item(&df, options)?;
     let lazy = df.lazy().select([col(ID), col(PAIR), col(VARIANT)]);
-    Ok(PairMap { lazy, variants, options: options.clone(), in_baseline, unpaired_rows })
+    Ok(PairMap { lazy, variants, options: options.clone(), in_baseline, unpaired_rows, native })
 }
 
 /// Scratch columns of the pair map: an item's largest pair and variant value.

@@ -171,7 +171,11 @@ fn own_frame(
 fn baseline_extras(file: &ScannedFile, options: &DataOptions, pairs: Option<&PairMap>) -> Result<Vec<Expr>> {
     let mut extras = Vec::new();
     if let Some(map) = pairs.filter(|m| m.in_baseline) {
-        extras.push(col(map.options.pair.as_str()).cast(DataType::String).alias(PAIR));
+        // Integer pair ids stay integers (the pass hashes them as such), as in the pair map.
+        let integer =
+            file.schema.get(&map.options.pair).is_some_and(|t| t.is_integer() && *t != DataType::UInt64);
+        let dtype = if integer { DataType::Int64 } else { DataType::String };
+        extras.push(col(map.options.pair.as_str()).cast(dtype).alias(PAIR));
         extras.push(col(map.options.variant.as_str()).cast(DataType::String).alias(VARIANT));
     }
     if let Some(truth) = &options.truth {

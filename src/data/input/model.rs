@@ -253,6 +253,9 @@ pub struct PairMap {
     /// Rows with an id but no pair id or no variant, over the files that name pairs: their items
     /// are in no pair (said in a note).
     pub unpaired_rows: u64,
+    /// Whether the pair ids stay integers (`__pair` Int64 when only the baseline names them),
+    /// else text.
+    pub native: bool,
 }
 
 /// One source's normalised judgement table.

@@ -9,13 +9,40 @@ use crate::data::columns::{PAIR, VARIANT};
 use crate::data::count::counterfactual::tables::{pair_tables, PairSlices};
 use crate::data::input::Dataset;
 use crate::error::Result;
+use hashbrown::HashMap;
 use polars::prelude::*;
-use std::collections::HashMap;
+
+/// Integer pair ids addressed directly: `slots[id − first]` (u32::MAX: not seen) for ids within
+/// `span` after the first id seen (pair ids are usually numbered); others are hashed.
+struct DenseIds {
+    first: Option<i64>,
+    slots: Vec<u32>,
+    span: usize,
+}
+
+impl DenseIds {
+    /// The slot of `id`, if it is addressed directly (the first id seen sets the range).
+    #[inline]
+    fn slot(&mut self, id: i64) -> Option<usize> {
+        let first = *self.first.get_or_insert_with(|| {
+            self.slots = vec![u32::MAX; self.span];
+            id.saturating_sub(i64::from(u16::MAX))
+        });
+        let offset = usize::try_from(id.checked_sub(first)?).ok()?;
+        (offset < self.slots.len()).then_some(offset)
+    }
+}
 
 /// Keys of the pairs' items, collected batch by batch.
 pub(crate) struct PairPass {
     variants: [String; 2],
-    index: HashMap<String, usize>,
+    /// Each pair's index by its id: integer ids near the first one seen by address
+    /// ([`DenseIds`]), other integer ids and text by hash.
+    dense: DenseIds,
+    ints: HashMap<i64, usize>,
+    strs: HashMap<String, usize>,
+    /// Pairs seen so far.
+    pairs: usize,
     models: usize,
     groupings: usize,
     /// Per side, items seen per pair (saturating).
@@ -32,9 +59,16 @@ impl PairPass {
     /// An empty collector for the dataset's pairs (`None` without pairs).
     pub(crate) fn new(data: &Dataset) -> Option<Self> {
         let map = data.pairs.as_ref()?;
+        // About two items per pair: text ids get room for them all up front (no rehashing on the
+        // way); integer ids, addresses for twice as many (and a margin) past the first one seen.
+        let rows = usize::try_from(data.baseline.rows).unwrap_or(0);
+        let strs = if map.native { HashMap::new() } else { HashMap::with_capacity(rows / 2) };
         Some(Self {
             variants: map.variants.clone(),
-            index: HashMap::new(),
+            dense: DenseIds { first: None, slots: Vec::new(), span: rows + (1 << 16) },
+            ints: HashMap::new(),
+            strs,
+            pairs: 0,
             models: data.models.len(),
             groupings: data.groupings.len(),
             items: [Vec::new(), Vec::new()],
@@ -44,20 +78,54 @@ impl PairPass {
         })
     }
 
-    /// The pair's index, added when first seen.
-    fn pair(&mut self, name: &str) -> usize {
-        if let Some(&p) = self.index.get(name) {
-            return p;
-        }
-        let p = self.index.len();
-        self.index.insert(name.to_string(), p);
+    /// Pairs seen so far.
+    fn len(&self) -> usize {
+        self.pairs
+    }
+
+    /// The next pair's index, with room for it in every per-pair vector.
+    fn add_pair(&mut self) -> usize {
         for side in 0..2 {
             self.items[side].push(0);
             self.tb[side].push(0);
             self.keys[side].extend(std::iter::repeat_n(-1, self.models));
         }
         self.levels.extend(std::iter::repeat_n(0, self.groupings));
-        p
+        self.pairs += 1;
+        self.pairs - 1
+    }
+
+    /// The index of the pair with integer id `id`, added when first seen.
+    fn int_pair(&mut self, id: i64) -> usize {
+        if let Some(slot) = self.dense.slot(id) {
+            let p = self.dense.slots[slot];
+            if p != u32::MAX {
+                return p as usize;
+            }
+            let p = self.add_pair();
+            self.dense.slots[slot] = p as u32;
+            return p;
+        }
+        match self.ints.get(&id) {
+            Some(&p) => p,
+            None => {
+                let p = self.add_pair();
+                self.ints.insert(id, p);
+                p
+            }
+        }
+    }
+
+    /// The index of the pair with text id `id`, added when first seen.
+    fn str_pair(&mut self, id: &str) -> usize {
+        match self.strs.get(id) {
+            Some(&p) => p,
+            None => {
+                let p = self.add_pair();
+                self.strs.insert(id.to_string(), p);
+                p
+            }
+        }
     }
 
     /// Records one batch: per row its pair and side, the baseline's `tb`, each model's key and
@@ -69,16 +137,30 @@ impl PairPass {
         keys: &[&[i64]],
         codes: &[Vec<u32>],
     ) -> PolarsResult<()> {
-        let pairs = df.column(PAIR)?.str()?;
+        let pairs = df.column(PAIR)?;
         let variants = df.column(VARIANT)?.str()?;
-        for (r, (pair, variant)) in pairs.iter().zip(variants.iter()).enumerate() {
-            let (Some(pair), Some(variant)) = (pair, variant) else { continue };
-            let Some(side) = self.variants.iter().position(|v| v == variant) else { continue };
-            let p = self.pair(pair);
+        // Each row's side: 0 or 1, 2 without a pair variant (few distinct values: compared once).
+        let sides: Vec<u8> = variants
+            .iter()
+            .map(|v| v.and_then(|v| self.variants.iter().position(|x| x == v)).map_or(2, |s| s as u8))
+            .collect();
+        let mut pair_of = Vec::with_capacity(sides.len());
+        if let Ok(ints) = pairs.i64() {
+            for (id, &side) in ints.iter().zip(&sides) {
+                pair_of.push(id.filter(|_| side < 2).map(|id| self.int_pair(id)));
+            }
+        } else {
+            for (id, &side) in pairs.str()?.iter().zip(&sides) {
+                pair_of.push(id.filter(|_| side < 2).map(|id| self.str_pair(id)));
+            }
+        }
+        for (r, (pair, &side)) in pair_of.into_iter().zip(&sides).enumerate() {
+            let (Some(p), side) = (pair, usize::from(side)) else { continue };
             self.items[side][p] = self.items[side][p].saturating_add(1);
             self.tb[side][p] = tb[r];
-            for (j, key) in keys.iter().enumerate() {
-                self.keys[side][p * self.models + j] = key[r];
+            let models = self.models;
+            for (kept, key) in self.keys[side][p * models..(p + 1) * models].iter_mut().zip(keys) {
+                *kept = key[r];
             }
             if side == 0 {
                 for (j, slots) in codes.iter().enumerate() {
@@ -97,7 +179,7 @@ impl PairPass {
         side: u64,
         level_names: &[Vec<String>],
     ) -> Result<(PairingCounts, Vec<PairCells>)> {
-        let pairs = self.index.len();
+        let pairs = self.len();
         let [a, b] = &self.items;
         let complete: Vec<usize> = (0..pairs).filter(|&p| a[p] == 1 && b[p] == 1).collect();
         let duplicate = (0..pairs).filter(|&p| a[p] > 1 || b[p] > 1).count() as u64;
@@ -109,25 +191,21 @@ impl PairPass {
         };
         let slices = self.slices(&complete, side, data, level_names);
         let tables = pair_tables(data, &slices, |i, source, k| {
-            Ok(source.present[k].then(|| complete.iter().map(|&p| self.code(p, i, k, side)).collect()))
+            Ok(source.present[k].then(|| self.codes(&complete, i, k, side)))
         })?;
         Ok((pairing, tables))
     }
 
-    /// Source i's code for metric k on pair p: label A + 3 · label B (2 = missing).
-    fn code(&self, p: usize, i: usize, k: usize, side: u64) -> u8 {
-        let label = |s: usize| {
-            let key = match i {
-                0 => (self.tb[s][p] as u64 / side % side) as i64,
-                _ => self.keys[s][p * self.models + i - 1],
-            };
-            if key < 0 {
-                2
-            } else {
-                (key as u64 / 3u64.pow(k as u32) % 3) as u8
-            }
+    /// Source i's code for metric k on each of the `complete` pairs: label A + 3 · label B (2 =
+    /// missing).
+    fn codes(&self, complete: &[usize], i: usize, k: usize, side: u64) -> Vec<u8> {
+        let weight = 3u64.pow(k as u32);
+        let label = |key: i64| if key < 0 { 2 } else { (key as u64 / weight % 3) as u8 };
+        let key = |s: usize, p: usize| match i {
+            0 => (self.tb[s][p] as u64 / side % side) as i64,
+            _ => self.keys[s][p * self.models + i - 1],
         };
-        label(0) + 3 * label(1)
+        complete.iter().map(|&p| label(key(0, p)) + 3 * label(key(1, p))).collect()
     }
 
     /// Side A's truth and levels of the complete pairs (only levels some side A has).
