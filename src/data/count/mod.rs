@@ -52,7 +52,8 @@ use crate::error::{AmplifyError, Result};
 pub use versus::{count_versus, ItemKeys};
 
 /// Most memory the kept item keys may take (beyond it, `--versus` counts by the joined path,
-/// which reads the files again instead): 1 GiB, e.g. 10M items with 25 compared models.
+/// which reads the files again instead): 1 GiB, e.g. 10M items, one grouping and 22 compared
+/// models.
 pub const KEEP_BUDGET: u64 = 1 << 30;
 
 /// How rows are paired before they are counted (the hidden `--pairing` flag).

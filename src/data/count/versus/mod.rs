@@ -57,27 +57,29 @@ fn from_items(data: &Dataset, position: usize, items: &ItemKeys) -> Result<Optio
     let Some(layout) = CellLayout::new(data.columns.len(), data.max_levels.saturating_add(1)) else {
         return Ok(None);
     };
-    let others: Vec<usize> =
-        (0..data.models.len()).filter(|&j| j != position && !data.is_own(&data.models[j])).collect();
-    let Some(tally) = tally::tally(data, items, layout, position, &others) else { return Ok(None) };
+    let Some(tally) = tally::tally(data, items, layout, position, &others(data, position)) else {
+        return Ok(None);
+    };
     let base = &data.models[position];
     for ((spec, &levels), unplaced) in data.groupings.iter().zip(&tally.levels).zip(&tally.groupings) {
         check_level_count(spec, levels, data.max_levels, unplaced)?;
     }
     let baseline = SourceFrame { rows: tally.base_items, ..base.clone() };
     let mut derived = derived_dataset(data, position, baseline);
-    let mut tables = tally.tables;
-    let mut unpaired = Vec::new();
-    let mut shared = tally.matched.iter().map(|&n| n > 0);
-    let models = std::mem::take(&mut derived.models);
-    let kept = models.into_iter().zip(std::mem::take(&mut tables.models)).filter_map(|(m, rows)| {
-        if shared.next().unwrap_or(false) {
-            return Some((m, rows));
+    // A model that shares no item with BASE is compared unpaired.
+    let (mut tables, mut unpaired) = (tally.tables, Vec::new());
+    let mut paired = (Vec::new(), Vec::new());
+    for ((model, rows), &shared) in derived.models.drain(..).zip(tables.models.drain(..)).zip(&tally.matched)
+    {
+        match shared {
+            0 => unpaired.push(model.name),
+            _ => {
+                paired.0.push(model);
+                paired.1.push(rows);
+            }
         }
-        unpaired.push(m.name);
-        None
-    });
-    (derived.models, tables.models) = kept.unzip();
+    }
+    (derived.models, tables.models) = paired;
     let name = base.name.clone();
     if derived.models.is_empty() {
         return Ok(Some(VersusTable { base: name, table: CountsTable::default(), unpaired }));
@@ -87,16 +89,19 @@ fn from_items(data: &Dataset, position: usize, items: &ItemKeys) -> Result<Optio
     Ok(Some(VersusTable { base: name, table, unpaired }))
 }
 
+/// The compared models other than model `position` (indices into `data.models`).
+fn others(data: &Dataset, position: usize) -> Vec<usize> {
+    (0..data.models.len()).filter(|&j| j != position && !data.is_own(&data.models[j])).collect()
+}
+
 /// The dataset with model `position` in the baseline's place (as `baseline`, on the baseline
 /// file's items) and the other compared models, each comparing only the metrics BASE has.
 fn derived_dataset(data: &Dataset, position: usize, baseline: SourceFrame) -> Dataset {
     let base = &data.models[position];
-    let models = data
-        .models
-        .iter()
-        .enumerate()
-        .filter(|(j, m)| *j != position && !data.is_own(m))
-        .map(|(_, m)| {
+    let models = others(data, position)
+        .into_iter()
+        .map(|j| {
+            let m = &data.models[j];
             let present = m.present.iter().zip(&base.present).map(|(a, b)| *a && *b).collect();
             SourceFrame { present, ..m.clone() }
         })

@@ -9,7 +9,6 @@ use super::item_keys::ItemKeys;
 use crate::counts::GroupingCounts;
 use crate::data::count::encode::cells::{slot_rows, CellLayout, CellTable};
 use crate::data::count::encode::decode::JointTables;
-use crate::data::count::encode::keys::INVALID;
 use crate::data::input::Dataset;
 
 /// Items counted per batch (the cell tables count slices of rows).
@@ -31,9 +30,10 @@ pub(super) struct Tally {
     pub matched: Vec<u64>,
 }
 
-/// One source's keys: BASE's own (`None`: key 0, against the truth) or a model's, with the
-/// weights 3^i of the metrics BASE lacks (coded invalid for it).
-type Source<'a> = Option<(&'a [i32], Vec<i64>)>;
+/// One source's keys: BASE's own (`None`: key 0, against the truth) or a model's. A model's
+/// label on a metric BASE lacks is kept as it is: such a metric is compared for no model, so no
+/// count read from the tables depends on it.
+type Source<'a> = Option<&'a [i32]>;
 
 /// What one range counted: per source (BASE first, then `others`) its tables and items, and
 /// among BASE's items the level codes seen and the ambiguous items per grouping.
@@ -56,7 +56,7 @@ pub(super) fn tally(
     let base_keys = items.keys.get(base)?.as_deref()?;
     let mut sources: Vec<Source> = vec![None];
     for &j in others {
-        sources.push(Some((items.keys.get(j)?.as_deref()?, lacking_weights(data, base, j))));
+        sources.push(Some(items.keys.get(j)?.as_deref()?));
     }
     let n = items.len();
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
@@ -104,14 +104,6 @@ fn finish(data: &Dataset, items: &ItemKeys, counted: Counted) -> Tally {
         base_items: counts[0],
         matched: counts[1..].to_vec(),
     }
-}
-
-/// For model j against BASE: the weights 3^i of the metrics BASE lacks and model j has (such a
-/// metric is compared for no model, and the model's label there counts as invalid, as a pass
-/// with BASE as the baseline codes it).
-fn lacking_weights(data: &Dataset, base: usize, j: usize) -> Vec<i64> {
-    let (base, model) = (&data.models[base].present, &data.models[j].present);
-    (0..data.columns.len()).filter(|&i| !base[i] && model[i]).map(|i| 3i64.pow(i as u32)).collect()
 }
 
 impl Counted {
@@ -202,20 +194,10 @@ fn count(
     Some(out)
 }
 
-/// Item s's key of the source (−1: none), with the metrics BASE lacks coded invalid; 0 for BASE
-/// itself against the truth.
+/// Item s's key of the source (−1: none); 0 for BASE itself against the truth.
 #[inline(always)]
 fn model_key(source: &Source, s: usize) -> i64 {
-    let Some((keys, lacking)) = source else { return 0 };
-    let mut key = i64::from(keys[s]);
-    if key < 0 {
-        return key;
-    }
-    for &weight in lacking {
-        let code = key / weight % 3;
-        key += (i64::from(INVALID) - code) * weight;
-    }
-    key
+    source.map_or(0, |keys| i64::from(keys[s]))
 }
 
 #[cfg(test)]
@@ -248,7 +230,7 @@ mod tests {
             level_names: vec![vec!["a".into(), "b".into()]],
         };
         let base = items.keys[0].as_deref().expect("base keys");
-        let sources: Vec<Source> = vec![None, Some((items.keys[1].as_deref().expect("keys"), vec![3]))];
+        let sources: Vec<Source> = vec![None, Some(items.keys[1].as_deref().expect("keys"))];
         let whole = count(&items, layout, base, &sources, 0..n).expect("one range");
         let mut parts = count(&items, layout, base, &sources, 0..1_234).expect("first");
         for range in [1_234..1_235, 1_235..4_000, 4_000..n] {
