@@ -11,7 +11,10 @@
 //! 4. the reference: `bench/reference.py`, the same statistics the straightforward pandas + scipy
 //!    + statsmodels way (skipped unless AMPLIFY_BENCH_PYTHON names a Python with those packages);
 //! 5. conditions (every layout but `repeated`): the run of 1. with `--versus model_1`, and its
-//!    ratio to 1. (issue 23's target: ≤ 1.3×).
+//!    ratio to 1. (issue 23's target: ≤ 1.3×);
+//! 6. the polars floor (`repeated` only, with the reference's Python): `bench/polars_floor.py`,
+//!    polars (Python) taking each item's mean, joining and summing per group, and amplify's
+//!    ratio to it (issue 23's target: ≤ 1.2×).
 //!
 //! Every run starts after the input files have been read once (warm page cache).
 //!
@@ -137,6 +140,12 @@ fn contenders(files: &[PathBuf], python: Option<&str>, repeated: bool) -> Vec<(&
     if !repeated {
         list.push(("versus", versus));
     }
+    if let (Some(python), true) = (python, repeated) {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/polars_floor.py");
+        let mut polars = vec![python.to_string(), script.display().to_string()];
+        polars.extend(paths.iter().cloned());
+        list.push(("py polars", polars));
+    }
     if let Some(python) = python {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/reference.py");
         let mut reference = vec![python.to_string(), script.display().to_string()];
@@ -217,6 +226,12 @@ fn report(items: usize, layout: &str, contenders: &[(&str, Vec<String>)], median
             "{items:>11}  {layout:<9}  {name:<10}  {:>9.3}  {:>13.2}  {ratio_floor:>14}  {ratio_join:>19}  {ratio_ref:>17}",
             secs(k),
             medians[k].peak_rss_kib as f64 / (1024.0 * 1024.0)
+        );
+    }
+    if let Some(k) = contenders.iter().position(|(name, _)| *name == "py polars") {
+        println!(
+            "{items:>11}  {layout:<9}  amplify/py polars (the polars floor of issue 23): {:.2}",
+            secs(0) / secs(k)
         );
     }
     if let Some(k) = contenders.iter().position(|(name, _)| *name == "versus") {
