@@ -57,6 +57,7 @@ pub mod error;
 mod escape;
 pub mod judge;
 pub mod output;
+mod parallel;
 mod plain_table;
 mod plan;
 pub mod report;

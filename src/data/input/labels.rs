@@ -58,6 +58,49 @@ pub(crate) fn normalised(name: &str, dtype: &DataType, invert: bool) -> Expr {
     .cast(DataType::Int32)
 }
 
+/// Whether [`label_bytes`] codes a column of this type (integers and booleans).
+pub(crate) fn is_byte_label_type(dtype: &DataType) -> bool {
+    dtype.is_integer() || dtype.is_bool()
+}
+
+/// An integer or boolean label column as [`normalised`] reads it, one byte per label without a
+/// validity mask: 1, 0 (swapped with `invert`) or 2 for an invalid or missing label. One pass
+/// in Rust: polars' comparison kernels behind [`normalised`] took about 0.2 s of a 10M-row
+/// source of 5 columns.
+pub(crate) fn label_bytes(column: &Column, invert: bool) -> PolarsResult<Column> {
+    fn code<T>(ca: &ChunkedArray<T>, invert: bool) -> Vec<i8>
+    where
+        T: PolarsNumericType,
+        T::Native: Into<i64>,
+    {
+        let byte = |v: i64, valid: bool| {
+            if valid && (v as u64) < 2 {
+                ((v ^ i64::from(invert)) & 1) as i8
+            } else {
+                2
+            }
+        };
+        let mut out = Vec::with_capacity(ca.len());
+        for arr in ca.downcast_iter() {
+            let values = arr.values().iter().map(|&v| v.into());
+            match arr.validity() {
+                Some(validity) => out.extend(values.zip(validity.iter()).map(|(v, ok)| byte(v, ok))),
+                None => out.extend(values.map(|v| byte(v, true))),
+            }
+        }
+        out
+    }
+    let bytes = match column.dtype() {
+        DataType::Int32 => code(column.i32()?, invert),
+        DataType::Int8 => code(column.i8()?, invert),
+        // Booleans as 1/0; wider or unsigned integers as Int64 (values beyond it become null,
+        // as in `normalised`).
+        DataType::Boolean => code(column.cast(&DataType::Int8)?.i8()?, invert),
+        _ => code(column.cast(&DataType::Int64)?.i64()?, invert),
+    };
+    Ok(Int8Chunked::from_vec(column.name().clone(), bytes).into_column())
+}
+
 /// The column a metric's label codes are computed from by [`add_codes`]: integer and boolean
 /// columns as they are, verdict strings through [`verdict`], other types through [`normalised`]
 /// (1, 0 or null). Inversion is applied by [`add_codes`].
@@ -288,6 +331,34 @@ pub(crate) fn as_strs(v: &[String]) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_bytes_code_as_normalised_does() {
+        let columns = [
+            Column::new("x".into(), [Some(1i32), Some(0), None, Some(2), Some(-1)]),
+            Column::new("x".into(), [Some(1i64), Some(0), None, Some(i64::MAX), Some(1 << 40)]),
+            Column::new("x".into(), [Some(1u64), Some(0), None, Some(u64::MAX), Some(1)]),
+            Column::new("x".into(), [Some(1i8), Some(0), None, Some(-128), Some(1)]),
+            Column::new("x".into(), [Some(true), Some(false), None, Some(true), Some(false)]),
+        ];
+        for column in columns {
+            for invert in [false, true] {
+                let frame = DataFrame::new(5, vec![column.clone()]).expect("frame");
+                let expected = frame
+                    .lazy()
+                    .select([normalised("x", column.dtype(), invert)
+                        .fill_null(lit(2))
+                        .cast(DataType::Int8)
+                        .alias("x")])
+                    .collect()
+                    .expect("normalised");
+                let got = label_bytes(&column, invert).expect("bytes");
+                assert_eq!(got.null_count(), 0);
+                let want = expected.column("x").expect("x").as_materialized_series().clone();
+                assert!(got.as_materialized_series().equals(&want), "{column:?} {invert}: {got:?}");
+            }
+        }
+    }
 
     #[test]
     fn add_codes_keeps_0_and_1_and_codes_everything_else_2() {

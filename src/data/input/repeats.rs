@@ -3,8 +3,8 @@
 //! valid samples), its number of valid samples, of samples that are 1, and its first valid
 //! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
-use super::item_sums::{reduce, ItemColumns};
-use super::labels::normalised;
+use super::item_sums::{order_keys, reduce, ItemColumns};
+use super::labels::{is_byte_label_type, label_bytes, normalised};
 use super::model::{Aggregate, DataOptions, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{
@@ -105,7 +105,7 @@ fn reduced(
     let schema = frame.lazy.clone().collect_schema().engine(|| format!("reading source '{}'", frame.name))?;
     let has_order = schema.contains(SAMPLE_ORDER);
     let (mut keep, mut aggs, mut values) = (vec![col(ID)], Vec::new(), vec![col(ID)]);
-    let mut fast_keep = vec![col(ID), col(ORDER_KEY)];
+    let (mut fast_keep, mut raw) = (vec![col(ID)], Vec::new());
     for (i, name) in columns.iter().enumerate().filter(|(i, _)| frame.present[*i]) {
         let dtype = schema.get(name.as_str()).cloned().unwrap_or(DataType::Null);
         let label = normalised(name, &dtype, frame.inverted[i]).cast(DataType::Int64);
@@ -113,7 +113,15 @@ fn reduced(
             .then(col(ORDER_KEY) * lit(2i64) + label.clone())
             .otherwise(lit(NULL).cast(DataType::Int64));
         keep.push(label.clone().alias(name.as_str()));
-        fast_keep.push(label.alias(name.as_str()));
+        // 0, 1 or 2 (invalid): a byte per label for the Rust pass (integers coded after
+        // collecting).
+        match is_byte_label_type(&dtype) {
+            true => {
+                fast_keep.push(col(name.as_str()));
+                raw.push((name.as_str(), frame.inverted[i]));
+            }
+            false => fast_keep.push(label.fill_null(lit(2)).cast(DataType::Int8).alias(name.as_str())),
+        }
         keep.push(key.alias(first_sample(i)));
         let label = col(name.as_str());
         aggs.push(label.clone().count().cast(DataType::Int64).alias(samples(i)));
@@ -162,12 +170,40 @@ fn reduced(
             extra_checks: frame.repeats,
         };
         fast_keep.extend(extras.iter().map(|e| col(e.as_str())));
-        let collected = rows.clone().select(fast_keep).collect().engine(what)?;
+        let mut collected = match has_order {
+            true => keyed_rows(frame, &rows, fast_keep).engine(what)?,
+            false => rows.clone().select(with(fast_keep, col(ORDER_KEY))).collect().engine(what)?,
+        };
+        let coded = crate::parallel::map(raw.len(), |j| label_bytes(collected.column(raw[j].0)?, raw[j].1));
+        for column in coded {
+            collected.with_column(column.engine(what)?).engine(what)?;
+        }
         if let Some(items) = reduce(&collected, &columns).engine(what)? {
             return Ok(items);
         }
     }
     rows.select(keep).group_by([col(ID)]).agg(aggs).select(values).collect().engine(what)
+}
+
+/// `exprs` and one more.
+fn with(mut exprs: Vec<Expr>, more: Expr) -> Vec<Expr> {
+    exprs.push(more);
+    exprs
+}
+
+/// The columns `keep` of the source's rows with their [`ORDER_KEY`] ranked in Rust from the
+/// sample values ([`order_keys`]), or, for sample values of another type, joined from
+/// [`ordered_rows`]' ranks (`rows`).
+fn keyed_rows(frame: &SourceFrame, rows: &LazyFrame, keep: Vec<Expr>) -> PolarsResult<DataFrame> {
+    let mut collected = frame.lazy.clone().select(with(keep.clone(), col(SAMPLE_ORDER))).collect()?;
+    match order_keys(collected.column(SAMPLE_ORDER)?)? {
+        Some(keys) => {
+            collected.with_column(keys)?;
+            drop(collected.drop_in_place(SAMPLE_ORDER)?);
+            Ok(collected)
+        }
+        None => rows.clone().select(with(keep, col(ORDER_KEY))).collect(),
+    }
 }
 
 /// The source's rows with [`ORDER_KEY`]: the rank of the row's sample value among the distinct
@@ -267,6 +303,41 @@ mod tests {
 
     fn sorted(df: DataFrame) -> DataFrame {
         df.sort([ID], SortMultipleOptions::default()).expect("sort")
+    }
+
+    /// The order keys ranked in Rust equal those joined from polars' sorted unique values, for
+    /// integer and string sample values with and without missing ones; other types are left to
+    /// the join.
+    #[test]
+    fn ranked_order_keys_equal_the_joined_ones() {
+        let ints = Column::new(SAMPLE_ORDER.into(), [Some(7i32), None, Some(-3), Some(7), Some(40)]);
+        let wide =
+            Column::new(SAMPLE_ORDER.into(), [Some(5_000_000i64), Some(-3), None, Some(5_000_000), Some(40)]);
+        let bytes = Column::new(SAMPLE_ORDER.into(), [2i8, -1, 2, 0]);
+        let texts = Column::new(SAMPLE_ORDER.into(), [Some("b"), Some("a"), Some("é"), Some("b"), Some("B")]);
+        let floats = Column::new(SAMPLE_ORDER.into(), [0.5f64, 0.25]);
+        // Int32 and Int8 by a table of their span; a span over 2^20 and text by hashing.
+        for column in [ints, wide, bytes, texts] {
+            let n = column.len();
+            let ids = Column::new(ID.into(), (0..n as i64).collect::<Vec<_>>());
+            let frame = SourceFrame {
+                name: "m".into(),
+                file: 0,
+                lazy: DataFrame::new(n, vec![ids, column.clone()]).expect("frame").lazy(),
+                rows: n as u64,
+                id_column: "id".into(),
+                present: vec![],
+                inverted: vec![],
+                repeats: true,
+            };
+            let joined = ordered_rows(&frame, true).sort([ID], Default::default()).collect().expect("join");
+            let ranked = order_keys(&column).expect("ranks").expect("ranked");
+            assert_eq!(
+                ranked.as_materialized_series(),
+                joined.column(ORDER_KEY).expect("keys").as_materialized_series()
+            );
+        }
+        assert!(order_keys(&floats).expect("ranks").is_none());
     }
 
     /// The Rust pass gives the group-by's frame: same columns, types and values per item, for

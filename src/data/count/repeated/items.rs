@@ -10,10 +10,12 @@ use crate::counts::{CountsTable, Slice};
 use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
 use crate::data::count::encode::decode::no_overlap;
 use crate::data::count::grouping_counts::grouping_counts;
+use crate::data::count::repeated::matched::{BaseIndex, SumPlan};
 use crate::data::count::repeated::query::{collect, fixed};
 use crate::data::count::repeated::rows::{push_model, score_rows, truth_rows};
 use crate::data::count::repeated::slices::fold;
 use crate::data::count::repeated::sums::{check_item_columns, check_samples, column_u64, repeat_rows};
+use crate::data::engine::EngineContext;
 use crate::data::input::repeats::item_frame;
 use crate::data::input::{ids, Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
@@ -42,8 +44,10 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
     if data.baseline.repeats {
         table.repeats.extend(repeat_rows(&data.columns, &data.baseline, &base)?);
     }
+    let index =
+        BaseIndex::new(&base, data.groupings.len(), data.has_truth).engine(|| "indexing the items".into())?;
     if data.has_truth {
-        let grouped = grouped(data, base.clone().lazy(), &truth_exprs(data, &data.baseline, 'b'))?;
+        let grouped = item_sums(data, &base, index.as_ref(), &data.baseline, None)?;
         let folded = fold(data, &data.baseline, &grouped, false)?;
         table.truth.extend(truth_rows(data, &data.baseline, &folded));
     }
@@ -53,17 +57,8 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
         if model.repeats {
             table.repeats.extend(repeat_rows(&data.columns, model, &items)?);
         }
-        let joined = base.clone().lazy().join(
-            items.clone().lazy(),
-            [col(ID)],
-            [col(ID)],
-            JoinArgs::new(JoinType::Inner),
-        );
-        let mut exprs = paired_exprs(data, model);
-        if data.has_truth {
-            exprs.extend(truth_exprs(data, model, 'm'));
-        }
-        let folded = fold(data, model, &grouped(data, joined, &exprs)?, true)?;
+        let grouped = item_sums(data, &base, index.as_ref(), model, Some(&items))?;
+        let folded = fold(data, model, &grouped, true)?;
         let matched = folded.get(&Slice::all()).map_or(0, |s| s.items);
         if matched == 0 {
             return Err(no_overlap(data, model));
@@ -94,6 +89,49 @@ fn check_frame_ids(data: &Dataset, frame: &SourceFrame) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The grouped sums of a model's items matched with the baseline's (`items`; `None`: the
+/// baseline's own truth sums), by the Rust pass where `index` applies, else by polars' inner
+/// join and group-by (the tests' reference).
+pub(super) fn item_sums(
+    data: &Dataset,
+    base: &DataFrame,
+    index: Option<&BaseIndex>,
+    source: &SourceFrame,
+    items: Option<&DataFrame>,
+) -> Result<DataFrame> {
+    if let Some(index) = index {
+        let plan = sum_plan(data, source, items.is_some());
+        if let Some(sums) = index.sums(items, &plan).engine(|| "counting item sums".into())? {
+            return Ok(sums);
+        }
+    }
+    let Some(items) = items else {
+        return grouped(data, base.clone().lazy(), &truth_exprs(data, source, 'b'));
+    };
+    let joined =
+        base.clone().lazy().join(items.clone().lazy(), [col(ID)], [col(ID)], JoinArgs::new(JoinType::Inner));
+    let mut exprs = paired_exprs(data, source);
+    if data.has_truth {
+        exprs.extend(truth_exprs(data, source, 'm'));
+    }
+    grouped(data, joined, &exprs)
+}
+
+/// What [`item_sums`] sums for `source`: its compared columns when `paired` (a model), and its
+/// truth columns.
+fn sum_plan(data: &Dataset, source: &SourceFrame, paired: bool) -> SumPlan {
+    let judged = |i: usize| data.truth_metrics.contains(&data.columns[i]);
+    let compared = match paired {
+        true => (0..data.metrics.len()).filter(|&i| source.present[i]).map(|i| (i, judged(i))).collect(),
+        false => Vec::new(),
+    };
+    let truth = match data.has_truth {
+        true => (0..data.columns.len()).filter(|&i| source.present[i] && judged(i)).collect(),
+        false => Vec::new(),
+    };
+    SumPlan { compared, truth, side: if paired { 'm' } else { 'b' } }
 }
 
 /// The grouped sums: one row per (truth, level of each grouping) present in `lazy`.

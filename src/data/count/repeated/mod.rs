@@ -4,7 +4,10 @@
 //! sums behind the instability measures ([`sums`]), with the polars helpers all use ([`query`]).
 
 pub(crate) mod items;
+mod matched;
 pub(crate) mod query;
 pub(crate) mod rows;
 pub(crate) mod slices;
 pub(crate) mod sums;
+#[cfg(test)]
+mod tests;

@@ -29,16 +29,18 @@ pub(crate) fn repeat_rows(
             .engine(|| format!("reading '{name}'"))?;
         Ok(c.i64().engine(|| format!("reading '{name}'"))?.clone())
     };
-    for i in (0..columns.len()).filter(|&i| source.present[i]) {
+    let present: Vec<usize> = (0..columns.len()).filter(|&i| source.present[i]).collect();
+    // The columns' sums over the cores.
+    let sums = crate::parallel::map(present.len(), |j| -> Result<_> {
+        let i = present[j];
         let (k, s, first) = (counts(samples(i))?, counts(positives(i))?, counts(first_sample(i))?);
         let unit = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
         let per_item =
             k.iter().zip(s.iter()).zip(first.iter()).map(|((k, s), f)| (unit(k), unit(s), unit(f)));
-        out.push(RepeatCounts {
-            source: source.name.clone(),
-            metric: columns[i].clone(),
-            sums: repeat_sums(per_item),
-        });
+        Ok(repeat_sums(per_item))
+    });
+    for (&i, sums) in present.iter().zip(sums) {
+        out.push(RepeatCounts { source: source.name.clone(), metric: columns[i].clone(), sums: sums? });
     }
     Ok(out)
 }

@@ -5,19 +5,23 @@
 //! The result is the frame of [`super::repeats::item_frame`]'s group-by, column for column (a
 //! test compares them); only the row order differs (first appearance here, hash order there). On
 //! 10M sample rows of 2M items × 5 columns the group-by took about 2.7 s of a model's 4.6 s, this
-//! pass 1.3–1.6 s (BENCHMARKS.md, "Repeated samples").
+//! pass about 0.55 s (timers, 2026-12-07: numbering 0.1, counters 0.25, columns 0.17;
+//! BENCHMARKS.md, "Repeated samples").
+
+mod label_sums;
 
 use super::model::Aggregate;
 use crate::data::columns::{first_sample, item_value, positives, samples, ID, ORDER_KEY};
 use crate::data::columns::{SAMPLE_DISTINCT, SAMPLE_NULLS, SAMPLE_ROWS};
 use hashbrown::HashMap;
+use label_sums::{Counter, LabelSums, Split};
 use polars::prelude::*;
-use polars_arrow::array::Array;
+use polars_arrow::bitmap::MutableBitmap;
 
 /// A column of the rows: its index among the run's columns and the name of its normalised label.
 pub(crate) type LabelColumn<'a> = (usize, &'a str);
 
-/// What to reduce: the labels (0/1/null), the baseline's extra columns (truth, levels: each
+/// What to reduce: the labels (Int8 codes 0, 1 or 2 for invalid), the baseline's extra columns (truth, levels: each
 /// item's first non-missing value, and with `extra_checks` its number of distinct ones), the
 /// side and aggregate of the item values, and whether to add the sample checks.
 pub(crate) struct ItemColumns<'a> {
@@ -47,16 +51,19 @@ pub(crate) fn reduce(rows: &DataFrame, what: &ItemColumns) -> PolarsResult<Optio
     let Some((item_of, first_rows)) = number_items(id)? else { return Ok(None) };
     let items = first_rows.len();
     let order = rows.column(ORDER_KEY)?.i64()?.rechunk().into_owned();
-    let values: Vec<Int64Chunked> = what
+    let values: Vec<Int8Chunked> = what
         .labels
         .iter()
-        .map(|(_, name)| Ok(rows.column(name)?.i64()?.rechunk().into_owned()))
+        .map(|(_, name)| Ok(rows.column(name)?.i8()?.rechunk().into_owned()))
         .collect::<PolarsResult<_>>()?;
-    let Some(sums) = LabelSums::add(&values, &order, &item_of, items) else { return Ok(None) };
+    // Sample checks by a bit per order value when every order is below 64, in the same pass.
+    let bits = what.sample_checks && order.max().is_none_or(|m| m < 64);
+    let split = Split::for_items(values.len(), bits);
+    let Some(mut sums) = LabelSums::add(&values, &order, &item_of, items, bits, split) else {
+        return Ok(None);
+    };
     let mut out: Vec<Column> = vec![id.take(&IdxCa::from_vec(ID.into(), first_rows))?];
-    for (counters, &(i, _)) in sums.by_column().iter().zip(&what.labels) {
-        out.extend(columns(counters, i, what.side, what.aggregate));
-    }
+    out.extend(all_columns(&sums.by_column(), what));
     let mut distinct_extras = Vec::new();
     for &name in &what.extras {
         let Some((first, distinct)) = extra(rows.column(name)?, &item_of, items)? else { return Ok(None) };
@@ -67,8 +74,13 @@ pub(crate) fn reduce(rows: &DataFrame, what: &ItemColumns) -> PolarsResult<Optio
         out.extend(distinct_extras);
     }
     if what.sample_checks {
-        let codes = order.iter().map(|c| c.map(|c| c as u64));
-        let (rows, nulls, distinct) = per_item(codes, order.max().map(|m| m as u64), &item_of, items);
+        let (rows, nulls, distinct) = match sums.samples.take() {
+            Some(s) => (s.rows, s.nulls, s.seen.iter().map(|b| i64::from(b.count_ones())).collect()),
+            None => {
+                let codes = order.iter().map(|c| c.map(|c| c as u64));
+                per_item(codes, order.max().map(|m| m as u64), &item_of, items)
+            }
+        };
         let distinct: Vec<i64> = distinct.iter().zip(&nulls).map(|(d, &n)| d + i64::from(n > 0)).collect();
         out.extend([
             Column::new(SAMPLE_ROWS.into(), rows),
@@ -77,6 +89,87 @@ pub(crate) fn reduce(rows: &DataFrame, what: &ItemColumns) -> PolarsResult<Optio
         ]);
     }
     DataFrame::new(items, out).map(Some)
+}
+
+/// Each row's order key from its sample value: the value's rank among the column's distinct
+/// values in ascending order, counting a missing value first when there is one (as the sorted
+/// unique values the group-by's order keys come from; a missing value's own key is missing).
+/// Integers (up to 64-bit signed) and strings; `None` for other types (the caller joins the
+/// ranks with polars then). A sort of the few distinct values instead of a 10M-row join.
+pub(crate) fn order_keys(column: &Column) -> PolarsResult<Option<Column>> {
+    fn ranks<K: Ord + std::hash::Hash + Copy>(values: impl Iterator<Item = Option<K>>) -> Int64Chunked {
+        // Each value coded by first appearance (one hash per row; u32::MAX for missing), then
+        // the codes ranked; the ranks written straight into the column.
+        let mut seen: HashMap<K, u32> = HashMap::new();
+        let mut distinct: Vec<K> = Vec::new();
+        let codes: Vec<u32> = values
+            .map(|v| match v {
+                Some(v) => *seen.entry(v).or_insert_with(|| {
+                    distinct.push(v);
+                    distinct.len() as u32 - 1
+                }),
+                None => u32::MAX,
+            })
+            .collect();
+        let nulls = i64::from(codes.contains(&u32::MAX));
+        let mut by_value: Vec<u32> = (0..distinct.len() as u32).collect();
+        by_value.sort_unstable_by_key(|&c| distinct[c as usize]);
+        let mut rank = vec![0i64; distinct.len()];
+        by_value.iter().enumerate().for_each(|(r, &c)| rank[c as usize] = r as i64 + nulls);
+        let keys = codes.iter().map(|&c| (c != u32::MAX).then(|| rank[c as usize]));
+        Int64Chunked::from_iter_options(ORDER_KEY.into(), keys)
+    }
+    let keys = match column.dtype() {
+        DataType::UInt64 => return Ok(None),
+        DataType::Int32 => match dense_ranks(column.i32()?) {
+            Some(keys) => keys,
+            None => ranks(column.i32()?.iter()),
+        },
+        t if t.is_integer() => {
+            let values = column.cast(&DataType::Int64)?;
+            let values = values.i64()?;
+            match dense_ranks(values) {
+                Some(keys) => keys,
+                None => ranks(values.iter()),
+            }
+        }
+        DataType::String => ranks(column.str()?.iter()),
+        _ => return Ok(None),
+    };
+    Ok(Some(keys.into_column()))
+}
+
+/// [`order_keys`] of integers spanning at most 2^20 values (seeds, epochs, annotators), by a
+/// table of the span rather than a hash per row; `None` for a wider span or no value.
+fn dense_ranks<T>(values: &ChunkedArray<T>) -> Option<Int64Chunked>
+where
+    T: PolarsIntegerType,
+    T::Native: Into<i64>,
+{
+    let present = || values.downcast_iter().flat_map(|a| a.iter().flatten()).map(|&v| v.into());
+    let (lo, hi) = present()
+        .fold(None, |m: Option<(i64, i64)>, v| Some(m.map_or((v, v), |(l, h)| (l.min(v), h.max(v)))))?;
+    let span = usize::try_from(hi.abs_diff(lo)).ok().filter(|&s| s < 1 << 20)?;
+    // The slot of a missing value holds some number, within the span or not: read it clamped.
+    let slot = |v: T::Native| (v.into().clamp(lo, hi).abs_diff(lo)) as usize;
+    let mut rank = vec![0i64; span + 1];
+    present().for_each(|v: i64| rank[v.abs_diff(lo) as usize] = 1);
+    // Ranks from 1 when a missing value counts first, else from 0.
+    let first = i64::from(values.null_count() > 0);
+    for (next, r) in (first..).zip(rank.iter_mut().filter(|r| **r == 1)) {
+        *r = next;
+    }
+    let mut keys: Vec<i64> = Vec::with_capacity(values.len());
+    let mut validity = MutableBitmap::with_capacity(values.len());
+    for a in values.downcast_iter() {
+        keys.extend(a.values().iter().map(|&v| rank[slot(v)]));
+        match a.validity() {
+            Some(valid) => validity.extend_from_bitmap(valid),
+            None => validity.extend_constant(a.len(), true),
+        }
+    }
+    let validity = (values.null_count() > 0).then(|| validity.into());
+    Some(Int64Chunked::from_vec_validity(ORDER_KEY.into(), keys, validity))
 }
 
 /// An extra column's first non-missing value per item (in row order) and its number of distinct
@@ -92,6 +185,12 @@ fn extra(column: &Column, item_of: &[u32], items: usize) -> PolarsResult<Option<
             })
             .collect();
         (codes, seen.len())
+    }
+    let codable = |t: &DataType| t.is_integer() || t.is_string() || t.is_bool();
+    if items == item_of.len() && codable(column.dtype()) {
+        // One row per item (items are numbered in row order): each item's value is its row's.
+        let distinct = column.is_not_null().iter().map(|v| i64::from(v == Some(true))).collect();
+        return Ok(Some((column.clone(), distinct)));
     }
     let (codes, count) = match column.dtype() {
         t if t.is_integer() => code(column.cast(&DataType::Int64)?.i64()?.iter()),
@@ -151,97 +250,45 @@ fn number_items(id: &Column) -> PolarsResult<Option<(Vec<u32>, Vec<IdxSize>)>> {
     Ok(Some((item_of, first_rows)))
 }
 
-/// One column's counters for one item.
-#[derive(Debug, Clone, Copy)]
-struct Counter {
-    /// Valid samples.
-    k: u32,
-    /// Samples that are 1.
-    s: u32,
-    /// The smallest key 2·order + label over valid samples with an order (`u32::MAX`: none;
-    /// below 2³² as a repeated source has fewer than 2³¹ rows).
-    first: u32,
-}
-
-/// Every column's counters, item-major (item × column), so that a row touches one place.
-struct LabelSums {
-    columns: usize,
-    counters: Vec<Counter>,
-}
-
-impl LabelSums {
-    /// `None` when a label is not 0 or 1, or an order beyond 2³¹ − 2 (the caller groups with
-    /// polars then).
-    fn add(labels: &[Int64Chunked], order: &Int64Chunked, item_of: &[u32], items: usize) -> Option<Self> {
-        let m = labels.len();
-        let none = Counter { k: 0, s: 0, first: u32::MAX };
-        let mut sums = Self { columns: m, counters: vec![none; items * m] };
-        let arrays: Vec<_> = labels.iter().filter_map(|c| c.downcast_iter().next()).collect();
-        let order = order.downcast_iter().next()?;
-        for (r, &item) in item_of.iter().enumerate() {
-            let at = item as usize * m;
-            let key = match order.is_valid(r).then(|| order.value(r)) {
-                Some(o) if !(0..(1 << 31) - 1).contains(&o) => return None,
-                o => o.map(|o| 2 * o as u32),
-            };
-            for (a, c) in arrays.iter().zip(&mut sums.counters[at..at + m]) {
-                if a.is_valid(r) {
-                    let v = a.value(r);
-                    if v != 0 && v != 1 {
-                        return None;
-                    }
-                    c.k += 1;
-                    c.s += v as u32;
-                    if let Some(k) = key {
-                        c.first = c.first.min(k + v as u32);
-                    }
-                }
-            }
-        }
-        Some(sums)
-    }
-
-    /// The counters column by column (one pass: reading them item by item per column would
-    /// stream the whole table once per output column).
-    fn by_column(&self) -> Vec<Vec<Counter>> {
-        let m = self.columns.max(1);
-        let mut out: Vec<Vec<Counter>> =
-            (0..m).map(|_| Vec::with_capacity(self.counters.len() / m)).collect();
-        for item in self.counters.chunks_exact(m) {
-            out.iter_mut().zip(item).for_each(|(o, c)| o.push(*c));
-        }
-        out
-    }
+/// Every label column's [`columns`], the columns built in parallel.
+fn all_columns(counters: &[Vec<Counter>], what: &ItemColumns) -> Vec<Column> {
+    let built = crate::parallel::map(counters.len(), |j| {
+        columns(&counters[j], what.labels[j].0, what.side, what.aggregate)
+    });
+    built.into_iter().flatten().collect()
 }
 
 /// A column's (the run's column `i`) item value, valid samples, ones and first sample, as the
-/// group-by names them.
+/// group-by names them: one pass over the counters into plain vectors and validity masks.
 fn columns(counters: &[Counter], i: usize, side: char, aggregate: Aggregate) -> [Column; 4] {
-    let first = |c: &Counter| (c.first != u32::MAX).then_some(c.first % 2);
-    let value = |c: &Counter| {
-        let (k, s) = (f64::from(c.k), f64::from(c.s));
-        match aggregate {
-            Aggregate::First => first(c).map(f64::from),
+    let n = counters.len();
+    let (mut value, mut valued) = (Vec::with_capacity(n), MutableBitmap::with_capacity(n));
+    let (mut first, mut firsted) = (Vec::with_capacity(n), MutableBitmap::with_capacity(n));
+    let (mut k, mut s) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for c in counters {
+        let head = (c.first != u32::MAX).then_some(c.first % 2);
+        let (ck, cs) = (f64::from(c.k), f64::from(c.s));
+        let v = match aggregate {
+            Aggregate::First => head.map(f64::from),
             _ if c.k == 0 => None,
-            Aggregate::Mean => Some(s / k),
-            Aggregate::Majority if s * 2.0 > k => Some(1.0),
-            Aggregate::Majority if s * 2.0 < k => Some(0.0),
+            Aggregate::Mean => Some(cs / ck),
+            Aggregate::Majority if cs * 2.0 > ck => Some(1.0),
+            Aggregate::Majority if cs * 2.0 < ck => Some(0.0),
             Aggregate::Majority => None,
-        }
-    };
-    let ints = |name: String, f: fn(&Counter) -> i64| {
-        Int64Chunked::from_vec(name.into(), counters.iter().map(f).collect()).into_column()
-    };
+        };
+        value.push(v.unwrap_or(0.0));
+        valued.push(v.is_some());
+        first.push(head.map_or(0, i64::from));
+        firsted.push(head.is_some());
+        k.push(i64::from(c.k));
+        s.push(i64::from(c.s));
+    }
     [
-        Float64Chunked::from_iter_options(item_value(side, i).into(), counters.iter().map(value))
+        Float64Chunked::from_vec_validity(item_value(side, i).into(), value, Some(valued.into()))
             .into_column(),
-        ints(samples(i), |c| i64::from(c.k)),
-        ints(positives(i), |c| i64::from(c.s)),
-        Int64Chunked::from_iter_options(
-            first_sample(i).into(),
-            counters.iter().map(|c| first(c).map(i64::from)),
-        )
-        .into_column(),
+        Int64Chunked::from_vec(samples(i).into(), k).into_column(),
+        Int64Chunked::from_vec(positives(i).into(), s).into_column(),
+        Int64Chunked::from_vec_validity(first_sample(i).into(), first, Some(firsted.into())).into_column(),
     ]
 }
 
