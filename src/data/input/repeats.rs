@@ -3,7 +3,7 @@
 //! valid samples), its number of valid samples, of samples that are 1, and its first valid
 //! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
-use super::item_sums::{order_keys, reduce, ItemColumns};
+use super::item_sums::{number_items, order_keys, reduce, ItemColumns};
 use super::labels::{is_byte_label_type, label_bytes, normalised};
 use super::model::{Aggregate, DataOptions, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
@@ -170,16 +170,27 @@ fn reduced(
             extra_checks: frame.repeats,
         };
         fast_keep.extend(extras.iter().map(|e| col(e.as_str())));
-        let mut collected = match has_order {
-            true => keyed_rows(frame, &rows, fast_keep).engine(what)?,
-            false => rows.clone().select(with(fast_keep, col(ORDER_KEY))).collect().engine(what)?,
-        };
-        let coded = crate::parallel::map(raw.len(), |j| label_bytes(collected.column(raw[j].0)?, raw[j].1));
-        for column in coded {
-            collected.with_column(column.engine(what)?).engine(what)?;
+        let first = match has_order {
+            true => frame.lazy.clone().select(with(fast_keep.clone(), col(SAMPLE_ORDER))).collect(),
+            false => rows.clone().select(with(fast_keep.clone(), col(ORDER_KEY))).collect(),
         }
-        if let Some(items) = reduce(&collected, &columns).engine(what)? {
-            return Ok(items);
+        .engine(what)?;
+        let ids = first.column(ID).engine(what)?.clone();
+        // The items numbered (serially: by first appearance) beside the coding of the rows.
+        let (numbered, coded) = std::thread::scope(|scope| {
+            let numbering = scope.spawn(|| number_items(&ids));
+            let coded = coded_rows(first, &raw, has_order, &rows, fast_keep);
+            (numbering.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), coded)
+        });
+        let (collected, renumber) = coded.engine(what)?;
+        let numbered = match renumber {
+            true => number_items(collected.column(ID).engine(what)?).engine(what)?,
+            false => numbered.engine(what)?,
+        };
+        if let Some(numbered) = numbered {
+            if let Some(items) = reduce(&collected, &columns, numbered).engine(what)? {
+                return Ok(items);
+            }
         }
     }
     rows.select(keep).group_by([col(ID)]).agg(aggs).select(values).collect().engine(what)
@@ -191,19 +202,36 @@ fn with(mut exprs: Vec<Expr>, more: Expr) -> Vec<Expr> {
     exprs
 }
 
-/// The columns `keep` of the source's rows with their [`ORDER_KEY`] ranked in Rust from the
-/// sample values ([`order_keys`]), or, for sample values of another type, joined from
-/// [`ordered_rows`]' ranks (`rows`).
-fn keyed_rows(frame: &SourceFrame, rows: &LazyFrame, keep: Vec<Expr>) -> PolarsResult<DataFrame> {
-    let mut collected = frame.lazy.clone().select(with(keep.clone(), col(SAMPLE_ORDER))).collect()?;
-    match order_keys(collected.column(SAMPLE_ORDER)?)? {
-        Some(keys) => {
-            collected.with_column(keys)?;
-            drop(collected.drop_in_place(SAMPLE_ORDER)?);
-            Ok(collected)
+/// The collected rows (`collected`) ready for the Rust pass: their [`ORDER_KEY`] ranked in Rust
+/// from the sample values ([`order_keys`]) when `has_order`, and the integer labels `raw` coded
+/// to bytes ([`label_bytes`], over the cores). Sample values of another type take their ranks
+/// from [`ordered_rows`]' join (`rows`, re-collecting the columns `keep`): `true` then, as that
+/// frame's rows need numbering again.
+fn coded_rows(
+    mut collected: DataFrame,
+    raw: &[(&str, bool)],
+    has_order: bool,
+    rows: &LazyFrame,
+    keep: Vec<Expr>,
+) -> PolarsResult<(DataFrame, bool)> {
+    let mut renumber = false;
+    if has_order {
+        match order_keys(collected.column(SAMPLE_ORDER)?)? {
+            Some(keys) => {
+                collected.with_column(keys)?;
+                drop(collected.drop_in_place(SAMPLE_ORDER)?);
+            }
+            None => {
+                collected = rows.clone().select(with(keep, col(ORDER_KEY))).collect()?;
+                renumber = true;
+            }
         }
-        None => rows.clone().select(with(keep, col(ORDER_KEY))).collect(),
     }
+    let coded = crate::parallel::map(raw.len(), |j| label_bytes(collected.column(raw[j].0)?, raw[j].1));
+    for column in coded {
+        collected.with_column(column?)?;
+    }
+    Ok((collected, renumber))
 }
 
 /// The source's rows with [`ORDER_KEY`]: the rank of the row's sample value among the distinct

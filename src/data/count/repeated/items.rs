@@ -7,7 +7,8 @@
 //! the ordinary 2×2 tables, so a run with one sample per item counts exactly as an ordinary one.
 
 use crate::counts::{CountsTable, Slice};
-use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
+use crate::data::columns::{first_sample, item_value, level, positives, repeat_sum, samples, ID, TRUTH};
+use crate::data::columns::{SAMPLE_DISTINCT, SAMPLE_NULLS, SAMPLE_ROWS};
 use crate::data::count::encode::decode::no_overlap;
 use crate::data::count::grouping_counts::grouping_counts;
 use crate::data::count::repeated::matched::{BaseIndex, SumPlan};
@@ -17,6 +18,7 @@ use crate::data::count::repeated::slices::fold;
 use crate::data::count::repeated::sums::{check_item_columns, check_samples, column_u64, repeat_rows};
 use crate::data::engine::EngineContext;
 use crate::data::input::repeats::item_frame;
+use crate::data::input::Aggregate;
 use crate::data::input::{ids, Dataset, SourceFrame};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -52,7 +54,7 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
         table.truth.extend(truth_rows(data, &data.baseline, &folded));
     }
     for model in &data.models {
-        let items = item_frame(model, &data.columns, 'm', aggregate)?;
+        let items = model_items(data, model, &base, aggregate)?;
         check_samples(data, model, &items, false)?;
         if model.repeats {
             table.repeats.extend(repeat_rows(&data.columns, model, &items)?);
@@ -69,6 +71,32 @@ pub(crate) fn count_repeated(data: &Dataset) -> Result<CountsTable> {
         table.scores.extend(scores);
     }
     Ok(table)
+}
+
+/// A model's item frame; the baseline read as its own model (the same file, columns and coding)
+/// takes the baseline's items, renamed, instead of reducing the same rows again.
+pub(super) fn model_items(
+    data: &Dataset,
+    model: &SourceFrame,
+    base: &DataFrame,
+    aggregate: Aggregate,
+) -> Result<DataFrame> {
+    let b = &data.baseline;
+    let same = data.is_own(model)
+        && (model.file, model.rows, model.repeats) == (b.file, b.rows, b.repeats)
+        && (&model.present, &model.inverted) == (&b.present, &b.inverted);
+    if !same {
+        return item_frame(model, &data.columns, 'm', aggregate);
+    }
+    let mut keep = vec![col(ID)];
+    for i in (0..data.columns.len()).filter(|&i| model.present[i]) {
+        keep.push(col(item_value('b', i)).alias(item_value('m', i)));
+        keep.extend([samples(i), positives(i), first_sample(i)].map(|c| col(c.as_str())));
+    }
+    let names = base.get_column_names();
+    let checks = [SAMPLE_ROWS, SAMPLE_DISTINCT, SAMPLE_NULLS];
+    keep.extend(checks.into_iter().filter(|c| names.iter().any(|n| n.as_str() == *c)).map(col));
+    collect(base.clone().lazy().select(keep), "the baseline's own items")
 }
 
 /// Sources that may repeat need ids on every row; the others also need them unique.

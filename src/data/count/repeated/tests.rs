@@ -4,7 +4,7 @@
 //! missing values, a metric judged against the truth, a model without one metric, model items
 //! the baseline lacks, invalid labels.
 
-use super::items::item_sums;
+use super::items::{item_sums, model_items};
 use super::matched::BaseIndex;
 use crate::data::columns::{level, TRUTH};
 use crate::data::input::repeats::item_frame;
@@ -104,7 +104,7 @@ fn assert_same(fast: &DataFrame, slow: &DataFrame, keys: &[String], exact: bool,
 #[test]
 fn the_pass_sums_like_the_join_and_the_group_by() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut checked = 0;
+    let (mut checked, mut owns) = (0, 0);
     for (case, (kind, raters, aggregate)) in [
         (0, 0, Aggregate::Mean),
         (1, 3, Aggregate::Majority),
@@ -143,6 +143,10 @@ fn the_pass_sums_like_the_join_and_the_group_by() {
         assert_same(&fast, &slow, &keys, exact, &what);
         for model in &data.models {
             let items = item_frame(model, &data.columns, 'm', aggregate).expect("model items");
+            // The baseline's own items reused equal its rows reduced again, row for row.
+            let reused = model_items(&data, model, &base, aggregate).expect("reused items");
+            assert!(reused.equals_missing(&items), "case {case}, {}: reused items", model.name);
+            owns += usize::from(data.is_own(model));
             let what = format!("case {case}, {}", model.name);
             let fast = item_sums(&data, &base, Some(&index), model, Some(&items)).expect("pass");
             let slow = item_sums(&data, &base, None, model, Some(&items)).expect("query");
@@ -151,5 +155,5 @@ fn the_pass_sums_like_the_join_and_the_group_by() {
             checked += 1;
         }
     }
-    assert!(checked >= 10, "{checked} models");
+    assert!(checked >= 10 && owns >= 5, "{checked} models, {owns} own");
 }

@@ -114,16 +114,10 @@ impl LabelSums {
         Some(out)
     }
 
-    /// The counters column by column (one pass: reading them item by item per column would
-    /// stream the whole table once per output column).
-    pub(super) fn by_column(&self) -> Vec<Vec<Counter>> {
+    /// Column `c`'s counters, item by item (a strided read of the item-major table).
+    pub(super) fn column(&self, c: usize) -> impl ExactSizeIterator<Item = &Counter> {
         let m = self.columns.max(1);
-        let mut out: Vec<Vec<Counter>> =
-            (0..m).map(|_| Vec::with_capacity(self.counters.len() / m)).collect();
-        for item in self.counters.chunks_exact(m) {
-            out.iter_mut().zip(item).for_each(|(o, c)| o.push(*c));
-        }
-        out
+        self.counters.chunks_exact(m).map(move |item| &item[c])
     }
 
     /// Fills every block's counters from its buckets, the blocks dealt over the threads.
