@@ -4,7 +4,8 @@
 //! sample. The counting of a repeated run ([`crate::data::count`](mod@crate::data::count)) starts from these item frames.
 
 use super::item_sums::{number_items, order_keys, reduce, ItemColumns};
-use super::labels::{is_byte_label_type, label_bytes, normalised};
+use super::label_codes::{is_byte_label_type, label_bytes};
+use super::labels::normalised;
 use super::model::{Aggregate, DataOptions, RawSource, RepeatOptions, SourceFrame};
 use super::source::ScannedFile;
 use crate::data::columns::{

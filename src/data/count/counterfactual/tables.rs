@@ -12,7 +12,7 @@ use crate::data::columns::{
     self, ID, PAIR, PAIR_ROW, PAIR_SIDE, SIDE_A, SIDE_A_ITEMS, SIDE_B, SIDE_B_ITEMS, TRUTH, VARIANT,
 };
 use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
-use crate::data::input::labels::add_codes;
+use crate::data::input::label_codes::add_codes;
 use crate::data::input::{Dataset, PairMap, SourceFrame};
 use crate::error::Result;
 use polars::prelude::*;

@@ -7,7 +7,7 @@
 //! never more than the items), so decoding it in Rust loops over counts, not over data rows.
 
 use crate::data::columns;
-use crate::data::input::labels::add_codes;
+use crate::data::input::label_codes::add_codes;
 use polars::prelude::*;
 
 /// Metrics per key column.

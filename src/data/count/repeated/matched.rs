@@ -10,6 +10,7 @@
 use crate::counts::UNIT;
 use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
 use crate::data::count::index::id_index::{BatchIds, IdIndex, ABSENT};
+use crate::data::input::item_sums::{appearance_codes, MISSING};
 use hashbrown::HashMap;
 use polars::prelude::*;
 use polars_arrow::array::{Array, PrimitiveArray};
@@ -59,10 +60,11 @@ impl<'a> BaseIndex<'a> {
         }
         let mut codes = vec![0u64; base.height()];
         for name in &keys {
-            let Some((column, count)) = coded(base.column(name)?)? else { return Ok(None) };
+            // Mixed radix: 0 for a missing key, its code + 1 otherwise.
+            let Some((column, count)) = appearance_codes(base.column(name)?)? else { return Ok(None) };
             for (code, c) in codes.iter_mut().zip(column) {
                 let Some(next) = code.checked_mul(count as u64 + 1) else { return Ok(None) };
-                *code = next + u64::from(c);
+                *code = next + if c == MISSING { 0 } else { u64::from(c) + 1 };
             }
         }
         let mut groups: HashMap<u64, u32> = HashMap::new();
@@ -124,37 +126,26 @@ impl<'a> BaseIndex<'a> {
             }
         }
         let values = Values { base, model, truth };
-        let Some(sums) = self.summed(&groups, &values, plan) else { return Ok(None) };
-        self.frame(plan, sums).map(Some)
+        self.frame(plan, self.summed(&groups, &values, plan)).map(Some)
     }
 
     /// Every group's sums of the items of `groups` (an item's group, [`ABSENT`] for an unmatched
-    /// one), the items split over the cores, their sums added (integers, and whole-number sums
-    /// that are exact when they are used); `None` if a thread failed.
-    fn summed(&self, groups: &[u32], values: &Values, plan: &SumPlan) -> Option<Sums> {
+    /// one), the items split in ranges over the cores, the ranges' sums added (integers, and
+    /// whole-number sums that are exact when they are used).
+    fn summed(&self, groups: &[u32], values: &Values, plan: &SumPlan) -> Sums {
         let threads = std::thread::available_parallelism().map_or(1, |c| c.get()).clamp(1, 16);
         let size = groups.len().div_ceil(threads).max(1);
-        let parts: Vec<Option<Sums>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = groups
-                .chunks(size)
-                .enumerate()
-                .map(|(t, part)| {
-                    scope.spawn(move || {
-                        let mut sums = Sums::new(self.first_rows.len(), plan);
-                        for (r, &g) in part.iter().enumerate().filter(|(_, &g)| g != ABSENT) {
-                            sums.add(g as usize, values, t * size + r, plan);
-                        }
-                        sums
-                    })
-                })
-                .collect();
-            workers.into_iter().map(|w| w.join().ok()).collect()
+        let parts = crate::parallel::map(groups.len().div_ceil(size), |t| {
+            let mut sums = Sums::new(self.first_rows.len(), plan);
+            let range = t * size..((t + 1) * size).min(groups.len());
+            for r in range.filter(|&r| groups[r] != ABSENT) {
+                sums.add(groups[r] as usize, values, r, plan);
+            }
+            sums
         });
         let mut total = Sums::new(self.first_rows.len(), plan);
-        for part in parts {
-            total.merge(&part?);
-        }
-        Some(total)
+        parts.iter().for_each(|part| total.merge(part));
+        total
     }
 
     /// The grouped frame: the groups' keys (from their first rows), `len`, and every sum.
@@ -371,25 +362,4 @@ impl BaseIds {
             slots.iter().map(|&s| if s == ABSENT { ABSENT } else { self.row_of_slot[s as usize] }).collect(),
         ))
     }
-}
-
-/// A group key column coded per row (0 for missing, values from 1 in order of appearance) and
-/// its number of distinct values; `None` for a type other than text, integers or booleans.
-fn coded(column: &Column) -> PolarsResult<Option<(Vec<u32>, usize)>> {
-    fn code<K: std::hash::Hash + Eq>(values: impl Iterator<Item = Option<K>>) -> (Vec<u32>, usize) {
-        let mut seen: HashMap<K, u32> = HashMap::new();
-        let codes = values
-            .map(|v| {
-                let next = seen.len() as u32 + 1;
-                v.map_or(0, |v| *seen.entry(v).or_insert(next))
-            })
-            .collect();
-        (codes, seen.len())
-    }
-    Ok(Some(match column.dtype() {
-        t if t.is_integer() => code(column.cast(&DataType::Int64)?.i64()?.iter()),
-        DataType::String => code(column.str()?.iter()),
-        DataType::Boolean => code(column.bool()?.iter()),
-        _ => return Ok(None),
-    }))
 }

@@ -189,18 +189,12 @@ impl Block<'_> {
 }
 
 /// Every row packed into its block's bucket, the rows split in ranges over the threads: per
-/// thread, one bucket per block. `None` when a value is out of range or a thread failed.
+/// thread, one bucket per block. `None` when a value is out of range.
 fn pack_all(rows: &Rows, split: Split, blocks: usize) -> Option<Vec<Vec<Vec<u32>>>> {
     let n = rows.item_of.len();
     let size = n.div_ceil(split.threads).max(1);
-    let packed: Vec<Option<Vec<Vec<u32>>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..split.threads)
-            .map(|t| {
-                let range = (t * size).min(n)..((t + 1) * size).min(n);
-                scope.spawn(move || pack(rows, range, split.shift, blocks))
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().ok().flatten()).collect()
+    let packed = crate::parallel::map(split.threads, |t| {
+        pack(rows, (t * size).min(n)..((t + 1) * size).min(n), split.shift, blocks)
     });
     packed.into_iter().collect()
 }

@@ -179,39 +179,58 @@ where
 /// non-missing values per item; `None` when its values cannot be coded (the caller groups with
 /// polars then).
 fn extra(column: &Column, item_of: &[u32], items: usize) -> PolarsResult<Option<(Column, Vec<i64>)>> {
-    fn code<K: std::hash::Hash + Eq>(values: impl Iterator<Item = Option<K>>) -> (Vec<Option<u64>>, usize) {
-        let mut seen: HashMap<K, u64> = HashMap::new();
-        let codes = values
-            .map(|v| {
-                let next = seen.len() as u64;
-                v.map(|v| *seen.entry(v).or_insert(next))
-            })
-            .collect();
-        (codes, seen.len())
-    }
-    let codable = |t: &DataType| t.is_integer() || t.is_string() || t.is_bool();
-    if items == item_of.len() && codable(column.dtype()) {
+    if items == item_of.len() && is_codable(column.dtype()) {
         // One row per item (items are numbered in row order): each item's value is its row's.
         let distinct = column.is_not_null().iter().map(|v| i64::from(v == Some(true))).collect();
         return Ok(Some((column.clone(), distinct)));
     }
-    let (codes, count) = match column.dtype() {
-        t if t.is_integer() => code(column.cast(&DataType::Int64)?.i64()?.iter()),
-        DataType::String => code(column.str()?.iter()),
-        DataType::Boolean => code(column.bool()?.iter()),
-        _ => return Ok(None),
-    };
+    let Some((codes, count)) = appearance_codes(column)? else { return Ok(None) };
     let mut first = vec![IdxSize::MAX; items];
-    for (r, (c, &item)) in codes.iter().zip(item_of).enumerate() {
-        if c.is_some() && first[item as usize] == IdxSize::MAX {
+    for (r, (&c, &item)) in codes.iter().zip(item_of).enumerate() {
+        if c != MISSING && first[item as usize] == IdxSize::MAX {
             first[item as usize] = r as IdxSize;
         }
     }
     let at =
         IdxCa::from_iter_options("at".into(), first.into_iter().map(|f| (f != IdxSize::MAX).then_some(f)));
     let max = count.checked_sub(1).map(|m| m as u64);
-    let (_, _, distinct) = per_item(codes.into_iter(), max, item_of, items);
+    let codes = codes.into_iter().map(|c| (c != MISSING).then_some(u64::from(c)));
+    let (_, _, distinct) = per_item(codes, max, item_of, items);
     Ok(Some((column.take(&at)?, distinct)))
+}
+
+/// The code [`appearance_codes`] gives a missing value.
+pub(crate) const MISSING: u32 = u32::MAX;
+
+/// Whether [`appearance_codes`] codes a column of this type: integers, text and booleans.
+fn is_codable(dtype: &DataType) -> bool {
+    dtype.is_integer() || dtype.is_string() || dtype.is_bool()
+}
+
+/// A column's values coded in order of first appearance (one hash per row), from 0, [`MISSING`]
+/// for a missing value, and the number of distinct values; `None` for a type [`is_codable`]
+/// refuses. The extras' values here; the group keys of the matched pass
+/// (`data/count/repeated/matched.rs`).
+pub(crate) fn appearance_codes(column: &Column) -> PolarsResult<Option<(Vec<u32>, usize)>> {
+    fn code<K: std::hash::Hash + Eq>(values: impl Iterator<Item = Option<K>>) -> (Vec<u32>, usize) {
+        let mut seen: HashMap<K, u32> = HashMap::new();
+        let codes = values
+            .map(|v| match v {
+                Some(v) => {
+                    let next = seen.len() as u32;
+                    *seen.entry(v).or_insert(next)
+                }
+                None => MISSING,
+            })
+            .collect();
+        (codes, seen.len())
+    }
+    Ok(Some(match column.dtype() {
+        t if t.is_integer() => code(column.cast(&DataType::Int64)?.i64()?.iter()),
+        DataType::String => code(column.str()?.iter()),
+        DataType::Boolean => code(column.bool()?.iter()),
+        _ => return Ok(None),
+    }))
 }
 
 /// Each row's item (numbered in order of first appearance) and each item's first row.
