@@ -5,7 +5,8 @@
 //! [`super::items`] (kept as the tests' reference) column for column, up to the order of its
 //! rows: the same f64 operations in the same order, the same rounding to units. That query took
 //! 0.6–0.8 s per model on 2M items × 5 columns (a 2M-row join, then 80 aggregates), this pass
-//! about 0.1 s (BENCHMARKS.md, "Repeated samples").
+//! 0.19–0.25 s by timers before its vectors were built in parallel (BENCHMARKS.md, "Repeated
+//! samples").
 
 use crate::counts::UNIT;
 use crate::data::columns::{item_value, level, repeat_sum, ID, TRUTH};
