@@ -1,8 +1,10 @@
-//! How amplify runs polars queries: errors with the step they belong to, and the engine choice.
+//! How amplify runs polars queries: errors with the step they belong to, the engine choice, and
+//! batches streamed into Rust state through a serial sink ([`stream`]).
 
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Set once from the hidden `--engine in-memory` flag (for diagnosis).
 static IN_MEMORY: AtomicBool = AtomicBool::new(false);
@@ -59,5 +61,33 @@ pub(crate) fn cell_u64(df: &DataFrame, name: &str) -> Result<u64> {
     Ok(match value {
         AnyValue::Null => 0,
         other => other.extract::<i64>().unwrap_or(0).max(0) as u64,
+    })
+}
+
+/// Runs a query through a serial sink that calls `count` on `state` with every batch (in row
+/// order when `ordered`); `count` returns `true` to stop the query early.
+pub(crate) fn stream<S, F>(
+    query: LazyFrame,
+    state: S,
+    ordered: bool,
+    what: &'static str,
+    count: F,
+) -> Result<S>
+where
+    S: Send + 'static,
+    F: Fn(&mut S, &DataFrame) -> PolarsResult<bool> + Send + Sync + 'static,
+{
+    let state = Arc::new(Mutex::new(state));
+    let sink_state = Arc::clone(&state);
+    let callback = PlanCallback::new(move |df: DataFrame| {
+        let mut state = sink_state.lock().map_err(|_| polars_err!(ComputeError: "{what}: state poisoned"))?;
+        count(&mut state, &df)
+    });
+    let context = || what.to_string();
+    let sink = query.sink_batches(callback, ordered, None).engine(context)?;
+    collect_streaming(sink).engine(context)?;
+    Arc::try_unwrap(state).ok().and_then(|m| m.into_inner().ok()).ok_or_else(|| AmplifyError::Engine {
+        context: context(),
+        reason: "the counting state is still shared after the pass".into(),
     })
 }

@@ -27,6 +27,7 @@ mod encode;
 mod group_by;
 mod grouping_counts;
 mod index;
+mod prefetch;
 mod repeated;
 mod stream;
 #[cfg(test)]
@@ -145,7 +146,10 @@ fn count_with(data: &Dataset, strategy: Strategy, keep: bool) -> Result<(CountsT
     if data.repeats.is_some() {
         return Ok((repeated::items::count_repeated(data)?, None));
     }
+    // Pairs named outside the baseline's file are counted in the id index's passes.
+    let pairs_by_slot = data.pairs.as_ref().is_some_and(|m| !m.in_baseline);
     let positional = match strategy {
+        Strategy::Auto if pairs_by_slot => None,
         Strategy::Auto | Strategy::Position => paired(data, Pairing::Position, keep)?,
         Strategy::Join | Strategy::GroupBy => None,
     };
@@ -235,9 +239,10 @@ fn finish(data: &Dataset, mut state: PassState, pairing: Pairing, side: u64) -> 
     if state.alignment.as_ref().is_some_and(|a| !a.order.holds) {
         ids::check_ids(&data.baseline, &data.files[data.baseline.file].path)?;
     }
-    let pairs = match state.pairs.take() {
-        Some(collected) => Some(collected.finish(data, side, &state.level_names())?),
-        None => None,
+    let pairs = match (state.counted_pairs.take(), state.pairs.take()) {
+        (Some(counted), _) => Some(counted),
+        (None, Some(collected)) => Some(collected.finish(data, side, &state.level_names())?),
+        (None, None) => None,
     };
     let items = state.kept.take().map(|kept| kept.finish(state.level_names()));
     Ok(Some(Counted { tables: state.into_tables(data), groupings, pairs, items }))

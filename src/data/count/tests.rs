@@ -13,23 +13,23 @@ use std::path::Path;
 /// A generated run: per item the baseline's labels (None = invalid), group level and truth, and
 /// the model's labels when the model answered it.
 #[derive(Debug, Clone)]
-struct Case {
-    k: usize,
-    baseline: Vec<Vec<Option<u8>>>,
-    group: Vec<Option<u8>>,
-    truth: Vec<Option<u8>>,
-    model: Vec<Option<Vec<Option<u8>>>>,
+pub(crate) struct Case {
+    pub(crate) k: usize,
+    pub(crate) baseline: Vec<Vec<Option<u8>>>,
+    pub(crate) group: Vec<Option<u8>>,
+    pub(crate) truth: Vec<Option<u8>>,
+    pub(crate) model: Vec<Option<Vec<Option<u8>>>>,
     /// Model-only items (ids past the baseline's).
-    extra: usize,
+    pub(crate) extra: usize,
     /// Write the model's rows in reverse order.
-    reversed: bool,
+    pub(crate) reversed: bool,
     /// How ids are written: 0 = 1, 2, 3, ...; 1 = sparse integers; 2 = strings.
-    ids: u8,
+    pub(crate) ids: u8,
 }
 
 /// The id of item i (0-based) in a case's id style: dense and sparse integers index the join
 /// pairing directly and through a hash table, strings through a string table.
-fn item_id(style: u8, i: usize) -> String {
+pub(crate) fn item_id(style: u8, i: usize) -> String {
     match style {
         0 => (i + 1).to_string(),
         1 => ((i as i64 + 1) * 1_000_003 - 4_000_000_000_000).to_string(),
@@ -41,7 +41,7 @@ fn label() -> impl Strategy<Value = Option<u8>> + Clone {
     prop_oneof![4 => (0u8..2).prop_map(Some), 1 => Just(None)]
 }
 
-fn case() -> impl Strategy<Value = Case> {
+pub(crate) fn case() -> impl Strategy<Value = Case> {
     (1usize..4, 1usize..30).prop_flat_map(|(k, n)| {
         let labels = prop::collection::vec(label(), k);
         (
@@ -70,7 +70,7 @@ fn cell(value: Option<u8>) -> String {
 }
 
 /// Writes the baseline and model CSV files.
-fn write_case(case: &Case, dir: &Path) -> [InputSpec; 2] {
+pub(crate) fn write_case(case: &Case, dir: &Path) -> [InputSpec; 2] {
     let header: Vec<String> = (0..case.k).map(|i| format!("m{i}")).collect();
     let mut human = format!("id,{},g,t\n", header.join(","));
     for (i, labels) in case.baseline.iter().enumerate() {
@@ -162,7 +162,7 @@ fn naive_model(case: &Case) -> ModelCounts {
     }
 }
 
-fn options(k: usize) -> DataOptions {
+pub(crate) fn options(k: usize) -> DataOptions {
     DataOptions {
         baseline_name: "human".into(),
         // Named: detection would skip a column whose few labels are mostly invalid.
@@ -224,81 +224,6 @@ proptest! {
         }
         let unplaced = case.group.iter().filter(|g| g.is_none()).count() as u64;
         prop_assert_eq!(auto.groupings[0].unassigned, unplaced);
-    }
-}
-
-/// A generated case with the baseline naming pairs: item i is in pair `sides[i].0` on side
-/// `sides[i].1` ("A", "B"; empty = in no pair), so some pairs lack a side or have one twice; and
-/// how pair ids are written ([`pair_id`]).
-fn pair_case() -> impl Strategy<Value = (Case, Vec<(u8, u8)>, u8)> {
-    case().prop_flat_map(|mut case| {
-        // Aligned (every source lists the same ids in the same order): the positional pass runs.
-        (case.extra, case.reversed) = (0, false);
-        for labels in &mut case.model {
-            labels.get_or_insert_with(|| vec![None; case.k]);
-        }
-        let n = case.baseline.len();
-        let sides = prop::collection::vec((0u8..7, 0u8..3), n);
-        (Just(case), sides, 0u8..3)
-    })
-}
-
-/// Pair `pair`'s id as written: text (`p3`), small integers, or integers a billion apart (read
-/// by address near the first one seen, else hashed); pair 6 has no id (its items are in no pair).
-fn pair_id(style: u8, pair: u8) -> String {
-    match (pair, style) {
-        (6, _) => String::new(),
-        (_, 0) => format!("p{pair}"),
-        (_, 1) => pair.to_string(),
-        _ => (i64::from(pair) * 1_000_000_000 - 2_500_000_000).to_string(),
-    }
-}
-
-/// The baseline file of a case plus the pair and side columns.
-fn write_pairs(case: &Case, sides: &[(u8, u8)], style: u8, dir: &Path) -> [InputSpec; 2] {
-    let inputs = write_case(case, dir);
-    let human = std::fs::read_to_string(dir.join("human.csv")).expect("read");
-    let mut lines = human.lines();
-    let mut out = format!("{},pair,side\n", lines.next().unwrap_or_default());
-    for (line, (pair, side)) in lines.zip(sides) {
-        let side = ["A", "B", ""][*side as usize];
-        let _ = writeln!(out, "{line},{},{side}", pair_id(style, *pair));
-    }
-    std::fs::write(dir.join("human.csv"), out).expect("write");
-    inputs
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
-
-    /// The positional pass counts the baseline's pairs (the aligned fast path) exactly as the
-    /// query of `pairs.rs` does (the path of every other strategy).
-    #[test]
-    fn the_pass_counts_pairs_like_the_query((case, sides, style) in pair_case()) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let inputs = write_pairs(&case, &sides, style, dir.path());
-        let mut options = options(case.k);
-        options.pairs = Some(crate::data::input::PairOptions {
-            pair: "pair".into(),
-            variant: "side".into(),
-            variants: Some(["A".into(), "B".into()]),
-        });
-        let data = load_dataset(&inputs, &options).expect("load");
-        prop_assert!(data.pairs.as_ref().is_some_and(|m| m.in_baseline));
-        let by_query = count(&data, Pairing::GroupBy).expect("group-by");
-        let by_pass = count(&data, Pairing::Position).expect("pass");
-        prop_assert_eq!(&by_pass.pairing, &by_query.pairing);
-        prop_assert_eq!(&by_pass.pairs, &by_query.pairs);
-        // How the pairs formed, by one loop over the items.
-        let mut per_pair = std::collections::HashMap::<u8, [u32; 2]>::new();
-        for &(pair, side) in sides.iter().filter(|s| s.1 < 2 && s.0 < 6) {
-            per_pair.entry(pair).or_default()[side as usize] += 1;
-        }
-        let complete = per_pair.values().filter(|n| n == &&[1, 1]).count() as u64;
-        let duplicate = per_pair.values().filter(|n| n[0] > 1 || n[1] > 1).count() as u64;
-        let pairing = by_query.pairing.expect("pairing");
-        prop_assert_eq!((pairing.complete, pairing.duplicate_side), (complete, duplicate));
-        prop_assert_eq!(pairing.missing_side, per_pair.len() as u64 - complete - duplicate);
     }
 }
 

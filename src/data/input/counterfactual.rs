@@ -1,34 +1,71 @@
 //! Counterfactual pairs (`--pair COL --variant COL`): which items are the two sides of one pair.
 //!
 //! The pair and variant columns are read from every input file that has both (the baseline may
-//! lack one side, e.g. only the original posts have a crowd verdict), united, and checked: an
-//! item must sit on the same side of the same pair in every file, and the variant column must
-//! have exactly two levels (the ones `--variants` names, if given).
+//! lack one side, e.g. only the original posts have a crowd verdict) and united; the variant
+//! column must have exactly two levels (the ones `--variants` names, if given). An item must sit
+//! on the same side of the same pair in every file: the id index's passes check it as they count
+//! the pairs, and [`one_row_per_item`] (the query path) words the error.
 
 use crate::data::columns::{ID, PAIR, VARIANT};
-use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
+use crate::data::engine::{collect_streaming, stream, EngineContext};
 use crate::data::input::model::{Layout, PairMap, PairOptions, RawSource};
 use crate::data::input::source::ScannedFile;
 use crate::error::{AmplifyError, Result};
+use hashbrown::HashSet;
 use polars::prelude::*;
 
-/// In one scan of the pair columns: the rows that have an id but no pair id or no variant, and
-/// the variant levels of the rows with all three, in order of first appearance (baseline file
-/// first; a column of few values).
-fn unpaired_and_levels(all: LazyFrame, options: &PairOptions) -> Result<(u64, DataFrame)> {
-    let missing = col(ID).is_not_null().and(col(PAIR).is_null().or(col(VARIANT).is_null()));
-    let valid = col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null());
-    let query = all.select([
-        missing.cast(DataType::UInt32).sum().alias("n"),
-        col(VARIANT).filter(valid).unique_stable().implode(true).alias(VARIANT),
-    ]);
-    let what = || format!("reading the rows without a pair and the levels of '{}'", options.variant);
-    let counted = collect_streaming(query).engine(what)?;
-    let levels = counted
-        .select([VARIANT])
-        .and_then(|df| df.explode([VARIANT], ExplodeOptions { empty_as_null: false, keep_nulls: false }))
-        .engine(what)?;
-    Ok((cell_u64(&counted, "n")?, levels))
+/// What one scan of the pair columns finds, batch by batch in row order.
+#[derive(Default)]
+struct PairScan {
+    /// Rows that have no pair id or no variant.
+    unpaired: u64,
+    /// The variant levels of the rows with both, in order of first appearance (baseline file
+    /// first; a column of few values), and the same as a set.
+    levels: Vec<String>,
+    seen: HashSet<String>,
+    /// The smallest and largest pair id, when asked for (integer ids read as Int64).
+    range: Option<(i64, i64)>,
+}
+
+impl PairScan {
+    /// Scans the pair columns once (the ids are not read: a row without one is refused by every
+    /// count); the pair ids' range too when `range`.
+    fn run(all: LazyFrame, range: bool) -> Result<Self> {
+        let pair = if range { col(PAIR).cast(DataType::Int64) } else { col(PAIR) };
+        let query = all.select([pair, col(VARIANT)]);
+        let what = "reading the rows without a pair and the variant levels";
+        stream(query, Self::default(), true, what, move |scan, df| scan.add(df, range).map(|()| false))
+    }
+
+    /// Adds one batch.
+    fn add(&mut self, df: &DataFrame, range: bool) -> PolarsResult<()> {
+        let pairs = df.column(PAIR)?;
+        let named = pairs.is_not_null();
+        for (variant, named) in df.column(VARIANT)?.str()?.iter().zip(named.iter()) {
+            match (variant, named) {
+                (Some(level), Some(true)) => self.note_level(level),
+                _ => self.unpaired += 1,
+            }
+        }
+        if range {
+            let ints = pairs.i64()?;
+            if let (Some(low), Some(high)) = (ints.min(), ints.max()) {
+                let (l, h) = self.range.unwrap_or((low, high));
+                self.range = Some((l.min(low), h.max(high)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Notes a level (the first few compared as they are, then by hash).
+    #[inline]
+    fn note_level(&mut self, level: &str) {
+        if self.levels.iter().take(4).any(|l| l == level) || self.seen.contains(level) {
+            return;
+        }
+        self.seen.insert(level.to_string());
+        self.levels.push(level.to_string());
+    }
 }
 
 /// Reads the pair map from the files that have both columns (every file of a long or wide input
@@ -92,32 +129,38 @@ pub(crate) fn pair_map(
         });
     }
     let all = concat(parts, UnionArgs::default()).engine(|| "reading the pair columns".into())?;
-    let (unpaired_rows, levels) = unpaired_and_levels(all.clone(), options)?;
-    let united =
-        all.filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
-    let variants = variants(&levels, options)?;
-    if in_baseline {
-        return Ok(PairMap {
-            lazy: united,
-            variants,
-            options: options.clone(),
-            in_baseline,
-            unpaired_rows,
-            native,
-        });
+    // The passes read integer pair ids as Int64 (UInt64 as text: see `layouts::pair_extras`).
+    let int64 = native && types.iter().all(|t| *t != Some(&DataType::UInt64));
+    let scan = PairScan::run(all.clone(), int64)?;
+    let lazy = all.filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
+    let variants = variants(&scan.levels, options)?;
+    Ok(PairMap {
+        lazy,
+        variants,
+        options: options.clone(),
+        in_baseline,
+        unpaired_rows: scan.unpaired,
+        native,
+        range: scan.range,
+    })
+}
+
+/// The pair map one row per item, for the query path (an item is in several files): fails when
+/// two files place an item differently (two pair or two variant values, so min ≠ max), naming it.
+pub(crate) fn one_row_per_item(map: &PairMap) -> Result<LazyFrame> {
+    if map.in_baseline {
+        // The baseline's ids are unique: its rows are the items.
+        return Ok(map.lazy.clone());
     }
-    // One row per item (an item is in several files); placed differently in two files, it has
-    // two pair or two variant values, so min ≠ max.
-    let by_item = united.group_by([col(ID)]).agg([
+    let by_item = map.lazy.clone().group_by([col(ID)]).agg([
         col(PAIR).min().alias(PAIR),
         col(PAIR).max().alias(OTHER_PAIR),
         col(VARIANT).min().alias(VARIANT),
         col(VARIANT).max().alias(OTHER_VARIANT),
     ]);
     let df = collect_streaming(by_item).engine(|| "reading the pair columns".into())?;
-    check_one_place_per_item(&df, options)?;
-    let lazy = df.lazy().select([col(ID), col(PAIR), col(VARIANT)]);
-    Ok(PairMap { lazy, variants, options: options.clone(), in_baseline, unpaired_rows, native })
+    check_one_place_per_item(&df, &map.options)?;
+    Ok(df.lazy().select([col(ID), col(PAIR), col(VARIANT)]))
 }
 
 /// Scratch columns of the pair map: an item's largest pair and variant value.
@@ -154,10 +197,7 @@ fn check_one_place_per_item(df: &DataFrame, options: &PairOptions) -> Result<()>
 
 /// The two variants, side A first: `--variants` (every level must be one of them), or the two
 /// levels in order of first appearance.
-fn variants(levels: &DataFrame, options: &PairOptions) -> Result<[String; 2]> {
-    let levels = levels.column(VARIANT).engine(|| format!("reading the levels of '{}'", options.variant))?;
-    let levels: Vec<String> =
-        levels.str().map(|s| s.iter().flatten().map(str::to_string).collect()).unwrap_or_default();
+fn variants(levels: &[String], options: &PairOptions) -> Result<[String; 2]> {
     let listed = || levels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ");
     match &options.variants {
         Some(given) => match levels.iter().find(|l| !given.contains(l)) {

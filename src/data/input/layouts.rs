@@ -78,8 +78,10 @@ pub fn load_dataset(inputs: &[InputSpec], options: &DataOptions) -> Result<Datas
         .collect();
     let mut frames = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
-        let mut extras = match i {
-            0 => baseline_extras(&files[raw.file], options, pairs.as_ref())?,
+        let mut extras = match (i, &pairs) {
+            (0, _) => baseline_extras(&files[raw.file], options, pairs.as_ref())?,
+            // A model's place in the pairs, read by its pass, unless only the baseline names them.
+            (_, Some(map)) if !map.in_baseline => pair_extras(&files[raw.file], map),
             _ => Vec::new(),
         };
         let repeats = options.repeats.as_ref().is_some_and(|r| r.repeats(i == 0)) || factors[i] > 1;
@@ -166,17 +168,25 @@ fn own_frame(
     Ok(frame)
 }
 
+/// A source's pair and variant columns `__pair`, `__var`, when its file names the pairs (both
+/// columns): integer pair ids as Int64 when the pair map keeps them integers (the passes number
+/// them as such), else text, as in the pair map.
+fn pair_extras(file: &ScannedFile, map: &PairMap) -> Vec<Expr> {
+    let (pair, variant) = (map.options.pair.as_str(), map.options.variant.as_str());
+    if !(file.has_column(pair) && file.has_column(variant)) {
+        return Vec::new();
+    }
+    let integer = map.native && file.schema.get(pair).is_some_and(|t| *t != DataType::UInt64);
+    let dtype = if integer { DataType::Int64 } else { DataType::String };
+    vec![col(pair).cast(dtype).alias(PAIR), col(variant).cast(DataType::String).alias(VARIANT)]
+}
+
 /// The baseline's extra columns: `__truth`, each grouping's `__g{j}` (and `__gm{j}`), and the
-/// pair and variant when only the baseline names the pairs.
+/// pair and variant when its file names the pairs.
 fn baseline_extras(file: &ScannedFile, options: &DataOptions, pairs: Option<&PairMap>) -> Result<Vec<Expr>> {
     let mut extras = Vec::new();
-    if let Some(map) = pairs.filter(|m| m.in_baseline) {
-        // Integer pair ids stay integers (the pass hashes them as such), as in the pair map.
-        let integer =
-            file.schema.get(&map.options.pair).is_some_and(|t| t.is_integer() && *t != DataType::UInt64);
-        let dtype = if integer { DataType::Int64 } else { DataType::String };
-        extras.push(col(map.options.pair.as_str()).cast(dtype).alias(PAIR));
-        extras.push(col(map.options.variant.as_str()).cast(DataType::String).alias(VARIANT));
+    if let Some(map) = pairs {
+        extras.extend(pair_extras(file, map));
     }
     if let Some(truth) = &options.truth {
         let dtype = file.schema.get(truth).ok_or_else(|| AmplifyError::MissingColumn {

@@ -7,7 +7,7 @@
 //! tokens for `amplify words` ([`texts`], [`tokens`]). The result is one
 //! normalised [`Dataset`] ([`model`]): per source, the id and one label column per metric.
 
-mod counterfactual;
+pub(crate) mod counterfactual;
 mod grouping_spec;
 pub(crate) mod groups;
 pub(crate) mod ids;

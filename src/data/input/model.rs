@@ -241,7 +241,9 @@ pub struct PairOptions {
 
 /// The items' pair and side, read from every input file that has the pair and variant columns.
 pub struct PairMap {
-    /// `__id`, `__pair` (String), `__var` (String); one row per item in a pair.
+    /// `__id`, `__pair` (an integer type when `native`, else String), `__var` (String): the rows with all
+    /// three of every file naming the pairs (an item in several files has several rows; see
+    /// `counterfactual::one_row_per_item`).
     pub lazy: LazyFrame,
     /// The two variants, reference side A first.
     pub variants: [String; 2],
@@ -256,6 +258,8 @@ pub struct PairMap {
     /// Whether the pair ids stay integers (`__pair` Int64 when only the baseline names them),
     /// else text.
     pub native: bool,
+    /// The smallest and largest pair id, when the passes read them as integers (Int64).
+    pub range: Option<(i64, i64)>,
 }
 
 /// One source's normalised judgement table.

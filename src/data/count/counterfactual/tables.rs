@@ -5,13 +5,16 @@
 //! them (one join per source), plus the baseline's truth and group levels. A tight kernel then
 //! codes each source's labels (0, 1 or missing) into one code per pair and counts the pairs per
 //! (versus, model, metric, slice) into 81 cells; the slices are side A's truth and levels.
-//! It runs after the main counting, which has already refused duplicate ids.
+//! It runs after the main counting, which has already refused duplicate ids, when no pass could
+//! count the pairs: the group-by strategy, a forced positional pass with pairs named beyond the
+//! baseline, or an item two files place differently (whose error it words).
 
 use crate::counts::{GroupLevel, PairCells, PairingCounts, Slice, PAIR_CELLS};
 use crate::data::columns::{
     self, ID, PAIR, PAIR_ROW, PAIR_SIDE, SIDE_A, SIDE_A_ITEMS, SIDE_B, SIDE_B_ITEMS, TRUTH, VARIANT,
 };
 use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
+use crate::data::input::counterfactual::one_row_per_item;
 use crate::data::input::label_codes::add_codes;
 use crate::data::input::{Dataset, PairMap, SourceFrame};
 use crate::error::Result;
@@ -22,7 +25,8 @@ use std::collections::HashMap;
 /// and against the first model.
 pub(crate) fn count_pairs(data: &Dataset, map: &PairMap) -> Result<(PairingCounts, Vec<PairCells>)> {
     // One row per pair, grouped once and read twice (how the pairs formed, and the complete ones).
-    let per_pair = per_pair(map).collect().engine(|| "grouping the items by pair".into())?.lazy();
+    let items = one_row_per_item(map)?;
+    let per_pair = per_pair(items, map).collect().engine(|| "grouping the items by pair".into())?.lazy();
     let pairing = pairing_counts(per_pair.clone(), map)?;
     let complete = col(SIDE_A_ITEMS).eq(lit(1i64)).and(col(SIDE_B_ITEMS).eq(lit(1i64)));
     let complete =
@@ -73,11 +77,12 @@ pub(crate) fn pair_tables(
     Ok(tables)
 }
 
-/// Per pair: the items on side A and on side B, and the first id of each side.
-fn per_pair(map: &PairMap) -> LazyFrame {
+/// Per pair: the items on side A and on side B (`items`: one row per item), and the first id of
+/// each side.
+fn per_pair(items: LazyFrame, map: &PairMap) -> LazyFrame {
     let is_a = col(VARIANT).eq(lit(map.variants[0].as_str()));
     let is_b = col(VARIANT).eq(lit(map.variants[1].as_str()));
-    map.lazy.clone().group_by([col(PAIR)]).agg([
+    items.group_by([col(PAIR)]).agg([
         is_a.clone().cast(DataType::Int64).sum().alias(SIDE_A_ITEMS),
         is_b.clone().cast(DataType::Int64).sum().alias(SIDE_B_ITEMS),
         col(ID).filter(is_a).first().alias(SIDE_A),

@@ -11,14 +11,15 @@
 //! [`ids::check_ids`], which reads the source again to list the offending ids.
 
 use crate::data::columns::{self, BASELINE_ID, ID, TRUTH_BASE};
+use crate::data::count::counterfactual::by_slot::{self, ByRecord, ModelPlaces, SlotPlaces};
 use crate::data::count::encode::cells::{CellLayout, CellTable};
 use crate::data::count::index::id_index::{BatchIds, IdIndex, Refused};
 use crate::data::count::index::model_pass::{count_model, ModelPass};
 use crate::data::count::index::slots::Slots;
 use crate::data::count::stream::columns::{baseline_side, pass_columns};
-use crate::data::count::stream::pass::{stream, PassState, Stop};
+use crate::data::count::stream::pass::{PassState, Stop};
 use crate::data::count::versus::item_keys::{Keeper, SlotKeys};
-use crate::data::engine::{cell_u64, collect_streaming, EngineContext};
+use crate::data::engine::{cell_u64, collect_streaming, stream, EngineContext};
 use crate::data::input::{ids, Dataset, FileFormat, SourceFrame};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -60,18 +61,27 @@ pub(crate) fn count_indexed(data: &Dataset, layout: CellLayout, keep: bool) -> R
     }
     let tables = pass.state.take_model_tables();
     let (width, slots) = (pass.slots.width, Arc::new(pass.slots));
-    match count_models(data, &slots, tables, keep)? {
-        Some((counted, keys)) => {
-            pass.state.put_model_tables(counted);
-            if keep {
-                let records = Arc::try_unwrap(slots).map_or_else(|s| s.records.clone(), |s| s.records);
-                let mut ambiguous = pass.ambiguous;
-                let len = records.len() / width;
-                ambiguous.iter_mut().filter(|a| !a.is_empty()).for_each(|a| a.resize(len, false));
-                pass.state.kept = Some(Keeper::by_slot(records, width, keys, ambiguous));
-            }
-        }
-        None => pass.state.stop = Some(Stop::OutOfRange),
+    let Some(counted) = count_models(data, &slots, tables, keep)? else {
+        pass.state.stop = Some(Stop::OutOfRange);
+        return Ok(pass.state);
+    };
+    pass.state.put_model_tables(counted.tables);
+    // Every model pass is over: the index is no longer shared.
+    let (records, places) = match Arc::try_unwrap(slots) {
+        Ok(slots) => (slots.records, slots.places),
+        Err(shared) => (shared.records.clone(), None),
+    };
+    let keys = counted.keys;
+    if let Some(places) = places {
+        let by = ByRecord { records: &records, width, keys: &keys };
+        let names = pass.state.level_names();
+        pass.state.counted_pairs = by_slot::finish(places, counted.places, by, data, layout.side(), &names)?;
+    }
+    if keep {
+        let mut ambiguous = pass.ambiguous;
+        let len = records.len() / width;
+        ambiguous.iter_mut().filter(|a| !a.is_empty()).for_each(|a| a.resize(len, false));
+        pass.state.kept = Some(Keeper::by_slot(records, width, keys, ambiguous));
     }
     Ok(pass.state)
 }
@@ -83,7 +93,8 @@ fn index_baseline(data: &Dataset, layout: CellLayout, footer: bool, keep: bool) 
     state.separate_baseline = true;
     let (index, capacity) = empty_index(data, footer)?;
     let width = 1 + data.groupings.len();
-    let slots = Slots { index, width, records: vec![-1; capacity * width] };
+    let places = SlotPlaces::new(data);
+    let slots = Slots { index, width, records: vec![-1; capacity * width], places };
     let mut columns = pass_columns(data, layout.side(), &[]);
     columns.push(col(BASELINE_ID));
     let query = baseline_side(data).select(columns);
@@ -176,6 +187,9 @@ impl BaselinePass {
         if self.keep {
             self.keep_ambiguity(df, needed)?;
         }
+        if let Some(places) = &mut self.slots.places {
+            places.note_baseline(df, &self.scratch)?;
+        }
         Ok(false)
     }
 
@@ -194,17 +208,27 @@ impl BaselinePass {
     }
 }
 
+/// What the model passes leave, per model in the dataset's order.
+struct ModelsCounted {
+    /// Each model's tables.
+    tables: Vec<Vec<CellTable>>,
+    /// Each model's key by slot, when kept: for `--versus` (compared models) and for the pairs
+    /// (every model).
+    keys: Vec<Option<Vec<i32>>>,
+    /// What each model's pass kept for the pairs (empty without pairs).
+    places: Vec<ModelPlaces>,
+}
+
 /// Counts each model's rows into its tables, models in parallel (at least [`MIN_THREADS`] at
 /// once, more on more cores; cores beyond one per model split each batch);
 /// fails with the first model's error, in model order; `None` when a cell index fell outside
-/// its table. With `keep`, each compared model's key by slot comes back too.
-#[allow(clippy::type_complexity)]
+/// its table.
 fn count_models(
     data: &Dataset,
     slots: &Arc<Slots>,
     tables: Vec<Vec<CellTable>>,
     keep: bool,
-) -> Result<Option<(Vec<Vec<CellTable>>, Vec<Option<Vec<i32>>>)>> {
+) -> Result<Option<ModelsCounted>> {
     let models = tables.len();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.max(MIN_THREADS).clamp(1, models.max(1));
@@ -231,8 +255,7 @@ fn count_models(
             reason: "a counting thread panicked".into(),
         });
     }
-    let mut counted = Vec::with_capacity(models);
-    let mut keys = Vec::with_capacity(models);
+    let mut counted = ModelsCounted { tables: Vec::new(), keys: Vec::new(), places: Vec::new() };
     for (j, result) in done {
         let pass = result?;
         if pass.bad_ids {
@@ -241,10 +264,11 @@ fn count_models(
         if pass.out_of_range {
             return Ok(None);
         }
-        counted.push(pass.tables);
-        keys.push(pass.kept.map(SlotKeys::into_keys));
+        counted.tables.push(pass.tables);
+        counted.keys.push(pass.kept.map(SlotKeys::into_keys));
+        counted.places.push(pass.places.unwrap_or_default());
     }
-    Ok(Some((counted, keys)))
+    Ok(Some(counted))
 }
 
 /// The error for a source whose ids failed a check in a pass, worded by the full check (which

@@ -13,7 +13,8 @@
 //! finds duplicate baseline ids; probing it finds nothing about duplicates (the caller marks
 //! slots it has seen).
 
-use crate::data::count::index::open_table::{IntKeys, StrKeys, Table, AHEAD};
+use crate::data::count::index::open_table::{IntKeys, StrKeys, Table};
+use crate::data::count::prefetch::AHEAD;
 use hashbrown::DefaultHashBuilder;
 use polars::prelude::*;
 use std::hash::BuildHasher;

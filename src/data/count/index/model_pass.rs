@@ -6,13 +6,15 @@
 //! the parts are counted one after another.
 
 use crate::data::columns::{self, ID};
+use crate::data::count::counterfactual::by_slot::ModelPlaces;
+use crate::data::count::counterfactual::pair_ids::Key;
 use crate::data::count::encode::cells::CellTable;
 use crate::data::count::index::id_index::{BatchIds, ABSENT};
-use crate::data::count::index::open_table::{prefetch, AHEAD};
 use crate::data::count::index::slots::Slots;
-use crate::data::count::stream::columns::model_side;
-use crate::data::count::stream::pass::stream;
+use crate::data::count::prefetch::{prefetch, AHEAD};
+use crate::data::count::stream::columns::{model_pair_columns, model_side};
 use crate::data::count::versus::item_keys::SlotKeys;
+use crate::data::engine::stream;
 use crate::data::input::Dataset;
 use crate::error::Result;
 use hashbrown::HashSet;
@@ -39,8 +41,10 @@ pub(crate) struct ModelPass {
     pub bad_ids: bool,
     /// A cell index outside the table (cannot happen with consistent inputs).
     pub out_of_range: bool,
-    /// The model's key by slot, when kept for `--versus`.
+    /// The model's key by slot, when kept for `--versus` or the pairs.
     pub kept: Option<SlotKeys>,
+    /// What the pairs need beyond the keys, when the run has pairs.
+    pub places: Option<ModelPlaces>,
 }
 
 /// One part of a batch: its rows' slots, then the found rows' `__tb`, keys and codes, and the
@@ -57,7 +61,9 @@ struct Part {
 }
 
 /// Streams model j's (id, key) rows past the index into its tables, each batch split over up to
-/// `parts` threads; keeps its key by slot when `keep` (unless it is the baseline's own).
+/// `parts` threads; unless it is the baseline's own, keeps its key by slot when `keep` or when
+/// the run has pairs, and then its rows' places too (its pair and variant columns, if it has
+/// them).
 pub(crate) fn count_model(
     data: &Dataset,
     j: usize,
@@ -68,7 +74,11 @@ pub(crate) fn count_model(
 ) -> Result<ModelPass> {
     let key =
         col(columns::key(&columns::model_keys(j), 0)).fill_null(lit(-1i64)).alias(columns::model_key(j));
-    let query = model_side(data, j, ID).select([col(ID), key]);
+    // The baseline's own model has the baseline's rows, keys and places: nothing to keep.
+    let (pairs, own) = (slots.places.is_some(), data.is_own(&data.models[j]));
+    let mut columns = vec![col(ID), key];
+    columns.extend(model_pair_columns(data, j).into_iter().filter(|_| pairs));
+    let query = model_side(data, j, ID, pairs).select(columns);
     let groupings = slots.width - 1;
     let pass = ModelPass {
         seen: (0..slots.len().div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
@@ -81,7 +91,8 @@ pub(crate) fn count_model(
             .collect(),
         bad_ids: false,
         out_of_range: false,
-        kept: (keep && !data.is_own(&data.models[j])).then(|| SlotKeys::new(slots.len())),
+        kept: ((keep || pairs) && !own).then(|| SlotKeys::new(slots.len())),
+        places: (pairs && !own).then(ModelPlaces::default),
     };
     let column = columns::model_key(j);
     stream(query, pass, false, "counting a model's rows by id", move |pass, df| pass.add(df, &column))
@@ -99,6 +110,14 @@ impl ModelPass {
         let used = self.gather(&ids, keys);
         let parts = std::mem::take(&mut self.parts);
         let stop = self.count_parts(&ids, &parts[..used]);
+        if let (false, Some(places), Some(slot_places)) = (stop, &mut self.places, &self.slots.places) {
+            // ABSENT (u32::MAX) is past every slot, as `note` reads it.
+            let found = match &parts[..used] {
+                [one] => std::borrow::Cow::Borrowed(&one.found[..]),
+                many => many.iter().flat_map(|p| p.found.iter().copied()).collect(),
+            };
+            places.note(slot_places, df, &found, |row| id_key(&ids, row), keys)?;
+        }
         self.parts = parts;
         Ok(stop)
     }
@@ -149,6 +168,14 @@ impl ModelPass {
             BatchIds::Ints(ids) => self.absent_ints.insert(ids[row]),
             BatchIds::Strs(ids) => self.absent_strs.insert(ids.get(row).unwrap_or("").to_string()),
         })
+    }
+}
+
+/// Row `row`'s id, owned.
+fn id_key(ids: &BatchIds, row: usize) -> Key {
+    match ids {
+        BatchIds::Ints(ids) => Key::Int(ids[row]),
+        BatchIds::Strs(ids) => Key::Str(ids.get(row).unwrap_or("").into()),
     }
 }
 
@@ -231,7 +258,7 @@ mod tests {
         for &slot in &placed {
             records[slot as usize] = (rng.below(3) as i64 * side + rng.below(3) as i64) * side;
         }
-        Arc::new(Slots { index, width: 1, records })
+        Arc::new(Slots { index, width: 1, records, places: None })
     }
 
     fn pass(slots: &Arc<Slots>, layout: CellLayout, parts: usize) -> ModelPass {
@@ -245,6 +272,7 @@ mod tests {
             bad_ids: false,
             out_of_range: false,
             kept: None,
+            places: None,
         }
     }
 

@@ -5,29 +5,16 @@
 //! (the table's entry, then the key to confirm it), about 300 ns per model row with string ids
 //! in a general-purpose table. Here one entry is a u64 holding the hash's high 32 bits (the tag)
 //! beside row + 1 (0 = empty), with linear probing, made at most two-thirds full and grown at
-//! three-quarters; a batch is probed in two stages, each prefetching [`AHEAD`] rows on: first
-//! every row's candidate (the first entry with its tag), then every candidate confirmed by
-//! comparing the key in full. A tag shared by
-//! another key (about one entry in 2^32) sends that row to a full lookup, so results are exact.
+//! three-quarters; a batch is probed in two stages, each prefetching
+//! [`AHEAD`](crate::data::count::prefetch::AHEAD) rows on: first every row's candidate (the first
+//! entry with its tag), then every candidate confirmed by comparing the key in full. A tag shared
+//! by another key (about one entry in 2^32) sends that row to a full lookup, so results are
+//! exact.
+
+use crate::data::count::prefetch::{prefetch, AHEAD};
 
 /// The slot of an id the index does not hold.
 pub(crate) const ABSENT: u32 = u32::MAX;
-/// How many rows ahead a batch probe asks for the memory a row will need.
-pub(crate) const AHEAD: usize = 16;
-
-/// Asks the processor to start loading `value`'s cache line (a hint: it reads nothing).
-#[inline(always)]
-pub(crate) fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: a prefetch is only a hint; it neither reads nor writes memory and cannot fault.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast()) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
 /// Where a table's rows keep their keys, compared in full to confirm a tag.
 pub(crate) trait Keys {
     /// One key (an integer, or a string's bytes).

@@ -1,5 +1,6 @@
 //! The baseline by slot: what the baseline's pass leaves for the model passes to count into.
 
+use crate::data::count::counterfactual::by_slot::SlotPlaces;
 use crate::data::count::index::id_index::IdIndex;
 
 /// The baseline by slot: the index and, per slot, a record of `width` values: `__tb` (−1: no
@@ -9,6 +10,8 @@ pub(crate) struct Slots {
     pub index: IdIndex,
     pub width: usize,
     pub records: Vec<i64>,
+    /// Each slot's place in a counterfactual pair, when the run has pairs (`--pair`).
+    pub places: Option<SlotPlaces>,
 }
 
 impl Slots {

@@ -5,7 +5,7 @@ use crate::data::columns::{
     self, BASELINE_ID, BASELINE_KEYS, ID, PAIR, TRUTH, TRUTH_BASE, TRUTH_CODE, VARIANT,
 };
 use crate::data::count::encode::keys::{key_exprs, INVALID};
-use crate::data::input::{Dataset, GroupingSpec};
+use crate::data::input::{Dataset, GroupingSpec, SourceFrame};
 use polars::prelude::*;
 
 /// The baseline's columns for a pass: id, truth code, packed key, group levels and match counts.
@@ -18,19 +18,34 @@ pub(crate) fn baseline_side(data: &Dataset) -> LazyFrame {
     data.baseline.lazy.clone().select(exprs)
 }
 
-/// The baseline's pair and variant columns, when only the baseline names the pairs.
+/// The baseline's pair and variant columns, when the run has pairs and its file names them.
 fn pair_columns(data: &Dataset) -> Vec<Expr> {
-    match &data.pairs {
-        Some(map) if map.in_baseline => vec![col(PAIR), col(VARIANT)],
-        _ => Vec::new(),
+    source_pair_columns(data, &data.baseline)
+}
+
+/// Model j's pair and variant columns, when the run has pairs and its file names them (never
+/// when only the baseline names the pairs).
+pub(crate) fn model_pair_columns(data: &Dataset, j: usize) -> Vec<Expr> {
+    source_pair_columns(data, &data.models[j])
+}
+
+/// A source's pair and variant columns, if the run has pairs and the source's frame has them.
+fn source_pair_columns(data: &Dataset, source: &SourceFrame) -> Vec<Expr> {
+    let named = data.pairs.is_some()
+        && source.lazy.clone().collect_schema().is_ok_and(|s| s.contains(PAIR) && s.contains(VARIANT));
+    match named {
+        true => vec![col(PAIR), col(VARIANT)],
+        false => Vec::new(),
     }
 }
 
-/// Model j's columns for a pass: its id as `id` and its packed key `m{j}_0`.
-pub(crate) fn model_side(data: &Dataset, j: usize, id: &str) -> LazyFrame {
+/// Model j's columns for a pass: its id as `id` and its packed key `m{j}_0`, and its pair and
+/// variant columns when `pairs` asks for them and it has them.
+pub(crate) fn model_side(data: &Dataset, j: usize, id: &str, pairs: bool) -> LazyFrame {
     let model = &data.models[j];
     let mut exprs = vec![col(ID).alias(id)];
     exprs.extend(key_exprs(&columns::model_keys(j), &data.columns, &model.present, &model.inverted));
+    exprs.extend(model_pair_columns(data, j).into_iter().filter(|_| pairs));
     model.lazy.clone().select(exprs)
 }
 

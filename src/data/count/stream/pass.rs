@@ -5,18 +5,17 @@
 //! items). Rows reach the pass paired by position ([`crate::data::count::stream::positional`]) or by the id
 //! index ([`crate::data::count::index`]).
 
-use crate::counts::GroupingCounts;
+use crate::counts::{GroupingCounts, PairCells, PairingCounts};
 use crate::data::columns::{self, TRUTH_BASE};
 use crate::data::count::counterfactual::in_pass::PairPass;
 use crate::data::count::encode::cells::{slot_rows, CellLayout, CellTable, LevelCodes};
 use crate::data::count::encode::decode::JointTables;
 use crate::data::count::stream::positional::IdOrder;
 use crate::data::count::versus::item_keys::Keeper;
-use crate::data::engine::{collect_streaming, EngineContext};
+use crate::data::engine::stream;
 use crate::data::input::{Dataset, GroupingSpec};
-use crate::error::{AmplifyError, Result};
+use crate::error::Result;
 use polars::prelude::*;
-use std::sync::{Arc, Mutex};
 
 /// Why a pass stopped before the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +55,9 @@ pub(crate) struct PassState {
     pub pairs: Option<PairPass>,
     /// Every item's keys, kept for `--versus` (appended here by the positional pass).
     pub kept: Option<Keeper>,
+    /// The pairs as the id index's passes counted them (`None` also when two files place an
+    /// item differently: the query path then words the error).
+    pub counted_pairs: Option<(PairingCounts, Vec<PairCells>)>,
 }
 
 impl PassState {
@@ -77,6 +79,7 @@ impl PassState {
             zeros: Vec::new(),
             pairs: None,
             kept: None,
+            counted_pairs: None,
         }
     }
 
@@ -224,32 +227,4 @@ fn add_all(
 /// Runs the query into the counting state through a serial sink, in row order when `ordered`.
 pub(crate) fn run(query: LazyFrame, state: PassState, ordered: bool) -> Result<PassState> {
     stream(query, state, ordered, "counting paired rows", PassState::count)
-}
-
-/// Runs a query through a serial sink that calls `count` on `state` with every batch (in row
-/// order when `ordered`); `count` returns `true` to stop the query early.
-pub(crate) fn stream<S, F>(
-    query: LazyFrame,
-    state: S,
-    ordered: bool,
-    what: &'static str,
-    count: F,
-) -> Result<S>
-where
-    S: Send + 'static,
-    F: Fn(&mut S, &DataFrame) -> PolarsResult<bool> + Send + Sync + 'static,
-{
-    let state = Arc::new(Mutex::new(state));
-    let sink_state = Arc::clone(&state);
-    let callback = PlanCallback::new(move |df: DataFrame| {
-        let mut state = sink_state.lock().map_err(|_| polars_err!(ComputeError: "{what}: state poisoned"))?;
-        count(&mut state, &df)
-    });
-    let context = || what.to_string();
-    let sink = query.sink_batches(callback, ordered, None).engine(context)?;
-    collect_streaming(sink).engine(context)?;
-    Arc::try_unwrap(state).ok().and_then(|m| m.into_inner().ok()).ok_or_else(|| AmplifyError::Engine {
-        context: context(),
-        reason: "the counting state is still shared after the pass".into(),
-    })
 }

@@ -80,7 +80,7 @@ fn ids(df: &DataFrame, name: &str) -> PolarsResult<Option<Int64Chunked>> {
 /// `__id{j}` (models), compared in Rust; other ids compared here into `__bad`.
 pub(crate) fn side_by_side(data: &Dataset, side: u64, integer_ids: bool) -> Result<LazyFrame> {
     let mut frames = vec![baseline_side(data)];
-    frames.extend((0..data.models.len()).map(|j| model_side(data, j, &columns::model_id(j))));
+    frames.extend((0..data.models.len()).map(|j| model_side(data, j, &columns::model_id(j), false)));
     let joined = concat_lf_horizontal(frames, HConcatOptions::default())
         .engine(|| "placing the sources side by side".into())?;
     let all: Vec<usize> = (0..data.models.len()).collect();
