@@ -22,7 +22,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 def main(paths):
     human = pd.read_parquet(paths[0])
-    metrics = [c for c in human.columns if c not in ("id", "group")]
+    # The pairs layout's pair columns are not labels (the reference ignores the pairs).
+    metrics = [c for c in human.columns if c not in ("id", "group", "pair_id", "version")]
     reference_level = human["group"].value_counts().idxmax()
     pvalues, rows = [], []
     for path in paths[1:]:

@@ -14,7 +14,9 @@
 //!    ratio to 1. (issue 23's target: ≤ 1.3×);
 //! 6. the polars floor (`repeated` only, with the reference's Python): `bench/polars_floor.py`,
 //!    polars (Python) taking each item's mean, joining and summing per group, and amplify's
-//!    ratio to it (issue 23's target: ≤ 1.2×).
+//!    ratio to it (issue 23's target: ≤ 1.2×);
+//! 7. plain (`pairs` only): the run of 1. without `--pair`, and 1.'s ratio to it (issue 23's
+//!    target: ≤ 2×).
 //!
 //! Every run starts after the input files have been read once (warm page cache).
 //!
@@ -24,7 +26,9 @@
 //! missing from each model), `repeated` (each model sampled 5 times per item, column `seed`, rows
 //! shuffled: the size counts model rows, so 10M rows are 2M items × 5 samples; amplify runs with
 //! `--sample seed`, the join floor first averages each item's samples, and the reference does the
-//! same in pandas). Sizes: AMPLIFY_BENCH_ITEMS (default "1000000,10000000");
+//! same in pandas), `pairs` (as `strings`, with the pair columns of ELEPHANT's flip layout in every
+//! file: items 2p and 2p + 1 are pair p's `original` and `flipped` sides; amplify runs with
+//! `--pair pair_id --variant version`; the floors and the reference ignore the pairs). Sizes: AMPLIFY_BENCH_ITEMS (default "1000000,10000000");
 //! repetitions: AMPLIFY_BENCH_REPS (default 3). No timing is asserted anywhere.
 
 use amplify::rng::SplitMix64;
@@ -42,7 +46,7 @@ const FLOOR_ENV: &str = "AMPLIFY_BENCH_FLOOR";
 /// rows in the parent made every later contender report at least 1.27 GiB).
 const GENERATE_ENV: &str = "AMPLIFY_BENCH_GENERATE";
 const PARTED_ITEMS: usize = 50_000_000;
-const LAYOUTS: [&str; 6] = ["aligned", "shuffled", "strings", "hashes", "gaps", "repeated"];
+const LAYOUTS: [&str; 7] = ["aligned", "shuffled", "strings", "hashes", "gaps", "repeated", "pairs"];
 /// Samples per item of the `repeated` layout.
 const SAMPLES: usize = 5;
 
@@ -103,7 +107,7 @@ fn main() {
         assert!(status.is_ok_and(|s| s.success()), "generating {layout} files failed");
         // The files exist now: this only lists them.
         let files = generate(&dir, items, 42, layout);
-        let contenders = contenders(&files, python.as_deref(), layout == "repeated");
+        let contenders = contenders(&files, python.as_deref(), layout);
         let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); contenders.len()];
         // Alternating repetitions, the order rotated each time so that no contender always runs
         // right after another (the reference frees several GiB just before the next process).
@@ -120,7 +124,8 @@ fn main() {
 }
 
 /// The contenders' command lines: (name, program and arguments).
-fn contenders(files: &[PathBuf], python: Option<&str>, repeated: bool) -> Vec<(&'static str, Vec<String>)> {
+fn contenders(files: &[PathBuf], python: Option<&str>, layout: &str) -> Vec<(&'static str, Vec<String>)> {
+    let repeated = layout == "repeated";
     let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let out = std::env::temp_dir().join("amplify-bench-findings.json").display().to_string();
     let mut amplify = vec![env!("CARGO_BIN_EXE_amplify").to_string(), "compare".into()];
@@ -128,6 +133,11 @@ fn contenders(files: &[PathBuf], python: Option<&str>, repeated: bool) -> Vec<(&
     amplify.extend(["--group", "group", "--format", "json", "-o", &out].map(String::from));
     if repeated {
         amplify.extend(["--sample", "seed"].map(String::from));
+    }
+    // Pairs: the plain run without them.
+    let plain = amplify.clone();
+    if layout == "pairs" {
+        amplify.extend(["--pair", "pair_id", "--variant", "version"].map(String::from));
     }
     // Conditions: the same run with every other model also compared with model_1.
     let mut versus = amplify.clone();
@@ -137,8 +147,10 @@ fn contenders(files: &[PathBuf], python: Option<&str>, repeated: bool) -> Vec<(&
     let mut join = floor.clone();
     join.push("--join".into());
     let mut list = vec![("amplify", amplify), ("floor", floor), ("join floor", join)];
-    if !repeated {
-        list.push(("versus", versus));
+    match layout {
+        "repeated" => {}
+        "pairs" => list.push(("plain", plain)),
+        _ => list.push(("versus", versus)),
     }
     if let (Some(python), true) = (python, repeated) {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/polars_floor.py");
@@ -233,6 +245,9 @@ fn report(items: usize, layout: &str, contenders: &[(&str, Vec<String>)], median
             "{items:>11}  {layout:<9}  amplify/py polars (the polars floor of issue 23): {:.2}",
             secs(0) / secs(k)
         );
+    }
+    if let Some(k) = contenders.iter().position(|(name, _)| *name == "plain") {
+        println!("{items:>11}  {layout:<9}  amplify/plain (--pair / without): {:.2}", secs(0) / secs(k));
     }
     if let Some(k) = contenders.iter().position(|(name, _)| *name == "versus") {
         println!(
@@ -361,6 +376,11 @@ fn generate(dir: &Path, items: usize, seed: u64, layout: &str) -> Vec<PathBuf> {
     let groups: Vec<usize> = (0..items).map(|_| rng.below(4)).collect();
     for (k, path) in paths.iter().enumerate() {
         let mut columns = vec![id_column(items, layout)];
+        if layout == "pairs" {
+            columns.push(Column::new("pair_id".into(), (0..items as i64).map(|i| i / 2).collect::<Vec<_>>()));
+            let version = (0..items).map(|i| ["original", "flipped"][i % 2]).collect::<Vec<_>>();
+            columns.push(Column::new("version".into(), version));
+        }
         if k == 0 {
             let levels: Vec<&str> =
                 groups.iter().map(|&g| ["female", "male", "other", "unknown"][g]).collect();
@@ -437,7 +457,7 @@ fn generate_repeated(paths: &[PathBuf], items: usize, seed: u64) -> Vec<PathBuf>
 /// The id column of a layout: integers, `item-000000123`, or 16 hexadecimal characters.
 fn id_column(items: usize, layout: &str) -> Column {
     match layout {
-        "strings" => {
+        "strings" | "pairs" => {
             Column::new("id".into(), (1..=items).map(|i| format!("item-{i:09}")).collect::<Vec<_>>())
         }
         "hashes" => Column::new(
@@ -453,7 +473,7 @@ fn id_column(items: usize, layout: &str) -> Column {
 fn reorder(df: DataFrame, layout: &str, rng: &mut SplitMix64) -> DataFrame {
     let n = df.height();
     let rows: Vec<IdxSize> = match layout {
-        "shuffled" | "strings" | "hashes" => {
+        "shuffled" | "strings" | "hashes" | "pairs" => {
             let mut order: Vec<IdxSize> = (0..n as IdxSize).collect();
             for i in (1..n).rev() {
                 order.swap(i, rng.below(i + 1));

@@ -15,8 +15,11 @@ pub(crate) const TRUTH: &str = "__truth";
 pub(crate) const TRUTH_CODE: &str = "__t";
 /// Pair column of the pair map (String).
 pub(crate) const PAIR: &str = "__pair";
-/// Variant (side) column of the pair map (String).
+/// Variant column of the pair map (String).
 pub(crate) const VARIANT: &str = "__var";
+/// A source row's side in its pair (Int32): 0 = side A, 1 = side B, 2 = neither (no variant),
+/// coded from the variant when the frame is built (the passes read it instead of the text).
+pub(crate) const ITEM_SIDE: &str = "__side";
 /// The id of side A (the reference variant) of a pair.
 pub(crate) const SIDE_A: &str = "__ida";
 /// The id of side B of a pair.

@@ -8,8 +8,10 @@
 
 use crate::data::columns::{ID, PAIR, VARIANT};
 use crate::data::engine::{collect_streaming, stream, EngineContext};
+use crate::data::input::ids::{footer_nulls, footer_range};
 use crate::data::input::model::{Layout, PairMap, PairOptions, RawSource};
 use crate::data::input::source::ScannedFile;
+use crate::data::input::FileFormat;
 use crate::error::{AmplifyError, Result};
 use hashbrown::HashSet;
 use polars::prelude::*;
@@ -29,19 +31,34 @@ struct PairScan {
 
 impl PairScan {
     /// Scans the pair columns once (the ids are not read: a row without one is refused by every
-    /// count); the pair ids' range too when `range`.
-    fn run(all: LazyFrame, range: bool) -> Result<Self> {
+    /// count); the pair ids' range too when `range`. `footer`: the range the files' Parquet
+    /// footers give, when they also say no pair id is missing; then only the variants are read.
+    fn run(all: LazyFrame, range: bool, footer: Option<(i64, i64)>) -> Result<Self> {
+        let what = "reading the rows without a pair and the variant levels";
+        if footer.is_some() {
+            let query = all.select([col(VARIANT)]);
+            let scan = Self { range: footer.filter(|_| range), ..Self::default() };
+            return stream(query, scan, true, what, |scan, df| scan.add(df, false).map(|()| false));
+        }
         let pair = if range { col(PAIR).cast(DataType::Int64) } else { col(PAIR) };
         let query = all.select([pair, col(VARIANT)]);
-        let what = "reading the rows without a pair and the variant levels";
         stream(query, Self::default(), true, what, move |scan, df| scan.add(df, range).map(|()| false))
     }
 
-    /// Adds one batch.
+    /// Adds one batch (without a pair column, every row has a pair id).
     fn add(&mut self, df: &DataFrame, range: bool) -> PolarsResult<()> {
-        let pairs = df.column(PAIR)?;
+        let variants = df.column(VARIANT)?.str()?;
+        let Ok(pairs) = df.column(PAIR) else {
+            for variant in variants.iter() {
+                match variant {
+                    Some(level) => self.note_level(level),
+                    None => self.unpaired += 1,
+                }
+            }
+            return Ok(());
+        };
         let named = pairs.is_not_null();
-        for (variant, named) in df.column(VARIANT)?.str()?.iter().zip(named.iter()) {
+        for (variant, named) in variants.iter().zip(named.iter()) {
             match (variant, named) {
                 (Some(level), Some(true)) => self.note_level(level),
                 _ => self.unpaired += 1,
@@ -66,6 +83,24 @@ impl PairScan {
         self.seen.insert(level.to_string());
         self.levels.push(level.to_string());
     }
+}
+
+/// The range of the pair ids over the files naming the pairs, from their Parquet footers, when
+/// every one is a Parquet file whose footer has the column's bounds and says it has no missing
+/// value (else `None`: the scan reads the column).
+fn footer_pairs<'a>(files: impl Iterator<Item = &'a ScannedFile>, column: &str) -> Option<(i64, i64)> {
+    let mut range: Option<(i64, i64)> = None;
+    for file in files {
+        if file.format != FileFormat::Parquet || !file.path.is_file() {
+            return None;
+        }
+        if footer_nulls(&file.path, column)? != 0 {
+            return None;
+        }
+        let (low, high) = footer_range(&file.path, column)?;
+        range = Some(range.map_or((low, high), |(l, h)| (l.min(low), h.max(high))));
+    }
+    range
 }
 
 /// Reads the pair map from the files that have both columns (every file of a long or wide input
@@ -131,7 +166,8 @@ pub(crate) fn pair_map(
     let all = concat(parts, UnionArgs::default()).engine(|| "reading the pair columns".into())?;
     // The passes read integer pair ids as Int64 (UInt64 as text: see `layouts::pair_extras`).
     let int64 = native && types.iter().all(|t| *t != Some(&DataType::UInt64));
-    let scan = PairScan::run(all.clone(), int64)?;
+    let footer = footer_pairs(from.iter().map(|&f| &files[f]), &options.pair);
+    let scan = PairScan::run(all.clone(), int64, footer)?;
     let lazy = all.filter(col(ID).is_not_null().and(col(PAIR).is_not_null()).and(col(VARIANT).is_not_null()));
     let variants = variants(&scan.levels, options)?;
     Ok(PairMap {

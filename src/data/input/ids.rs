@@ -124,6 +124,21 @@ pub(crate) fn footer_range(path: &Path, column: &str) -> Option<(i64, i64)> {
     range
 }
 
+/// Missing values of a column, summed over a Parquet file's row groups from its footer statistics,
+/// without reading the data: `None` when the file or a row group has no null count.
+pub(crate) fn footer_nulls(path: &Path, column: &str) -> Option<u64> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    let metadata = reader.metadata();
+    let leaf =
+        metadata.file_metadata().schema_descr().columns().iter().position(|c| c.path().string() == column)?;
+    let mut nulls = 0;
+    for group in metadata.row_groups() {
+        nulls += group.column(leaf).statistics()?.null_count_opt()?;
+    }
+    Some(nulls)
+}
+
 /// The id column of a file: `--id` if given; else `id`, or a pandas index column (`Unnamed: 0` or
 /// an empty name) when there is no `id` column.
 pub(crate) fn resolve_id(file: &ScannedFile, options: &DataOptions) -> Result<String> {
@@ -178,7 +193,21 @@ mod tests {
         write(&path, &[5, 7, -3, 12, 9], true);
         assert_eq!(footer_range(&path, "item"), Some((-3, 12)), "three row groups");
         assert_eq!(footer_range(&path, "nope"), None);
+        assert_eq!(footer_nulls(&path, "item"), Some(0));
         write(&path, &[5, 7, -3], false);
         assert_eq!(footer_range(&path, "item"), None, "no statistics: the caller reads the data");
+        assert_eq!(footer_nulls(&path, "item"), None);
+    }
+
+    #[test]
+    fn footer_nulls_add_up_over_row_groups() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("pairs.parquet");
+        let mut df = df!("pair" => [Some(1i64), None, Some(2), None, None]).expect("frame");
+        let file = std::fs::File::create(&path).expect("create");
+        let writer = ParquetWriter::new(file).with_statistics(StatisticsOptions::full());
+        writer.with_row_group_size(Some(2)).finish(&mut df).expect("write");
+        assert_eq!(footer_nulls(&path, "pair"), Some(3), "1 + 1 + 1 in three row groups");
+        assert_eq!(footer_nulls(&path, "nope"), None);
     }
 }

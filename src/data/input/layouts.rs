@@ -8,7 +8,7 @@ use super::metrics::label_columns;
 use super::metrics::select_metrics;
 use super::model::{DataOptions, Dataset, InputSpec, Layout, PairMap, RawSource, SourceFrame};
 use super::source::ScannedFile;
-use crate::data::columns::{self, ID, PAIR, TRUTH, VARIANT};
+use crate::data::columns::{self, ID, ITEM_SIDE, PAIR, TRUTH};
 use crate::data::engine::{cell_u64, EngineContext};
 use crate::error::{AmplifyError, Result};
 use polars::prelude::*;
@@ -168,9 +168,9 @@ fn own_frame(
     Ok(frame)
 }
 
-/// A source's pair and variant columns `__pair`, `__var`, when its file names the pairs (both
-/// columns): integer pair ids as Int64 when the pair map keeps them integers (the passes number
-/// them as such), else text, as in the pair map.
+/// A source's pair columns `__pair` and `__side` (its variant coded 0 = side A, 1 = side B,
+/// 2 = neither), when its file names the pairs (both columns): integer pair ids as Int64 when the
+/// pair map keeps them integers (the passes number them as such), else text, as in the pair map.
 fn pair_extras(file: &ScannedFile, map: &PairMap) -> Vec<Expr> {
     let (pair, variant) = (map.options.pair.as_str(), map.options.variant.as_str());
     if !(file.has_column(pair) && file.has_column(variant)) {
@@ -178,7 +178,15 @@ fn pair_extras(file: &ScannedFile, map: &PairMap) -> Vec<Expr> {
     }
     let integer = map.native && file.schema.get(pair).is_some_and(|t| *t != DataType::UInt64);
     let dtype = if integer { DataType::Int64 } else { DataType::String };
-    vec![col(pair).cast(dtype).alias(PAIR), col(variant).cast(DataType::String).alias(VARIANT)]
+    let is = |v: &String| col(variant).cast(DataType::String).eq(lit(v.as_str()));
+    let side = when(is(&map.variants[0]))
+        .then(lit(0i32))
+        .when(is(&map.variants[1]))
+        .then(lit(1i32))
+        .otherwise(lit(2i32))
+        .cast(DataType::Int32)
+        .alias(ITEM_SIDE);
+    vec![col(pair).cast(dtype).alias(PAIR), side]
 }
 
 /// The baseline's extra columns: `__truth`, each grouping's `__g{j}` (and `__gm{j}`), and the

@@ -12,8 +12,8 @@
 //!   files ends it with `None`: the query path then finds that item and words the error.
 
 use crate::counts::{PairCells, PairingCounts};
-use crate::data::columns::{PAIR, VARIANT};
-use crate::data::count::counterfactual::pair_ids::{side_codes, BatchPairs, Key, PairIds, NO_PAIR};
+use crate::data::columns::PAIR;
+use crate::data::count::counterfactual::pair_ids::{batch_sides, BatchPairs, Key, PairIds, NO_PAIR};
 use crate::data::count::counterfactual::per_pair::{PerPair, Side};
 use crate::data::count::prefetch::{prefetch, AHEAD};
 use crate::data::input::Dataset;
@@ -68,14 +68,14 @@ impl SlotPlaces {
     }
 
     /// Places one baseline batch's items: row r is at slot `slots[r]`; its place comes from the
-    /// batch's pair and variant columns, when the baseline names pairs.
+    /// batch's pair and side columns, when the baseline names pairs.
     pub(crate) fn note_baseline(&mut self, df: &DataFrame, slots: &[u32]) -> PolarsResult<()> {
         let needed = slots.iter().max().map_or(0, |&s| s as usize + 1);
         if self.places.len() < needed {
             self.places.resize(needed, Place::NONE);
         }
-        let (Ok(pairs), Ok(variants)) = (df.column(PAIR), df.column(VARIANT)) else { return Ok(()) };
-        let sides = side_codes(variants.str()?, &self.variants);
+        let Ok(pairs) = df.column(PAIR) else { return Ok(()) };
+        let sides = batch_sides(df)?;
         let placed = slots.iter().zip(&sides).enumerate().filter(|(_, (_, &s))| s < 2);
         match BatchPairs::read(pairs)? {
             BatchPairs::Ints(ints) => {
@@ -140,7 +140,7 @@ type AbsentRow = (Key, Option<(Key, u8)>, i64);
 impl ModelPlaces {
     /// Notes one batch of the model's rows: row r's slot is `found[r]` (past the baseline's slots,
     /// as the index's mark for an id it lacks is: the baseline lacks the row, whose id is then
-    /// `id(r)`), its key `keys[r]`; its place comes from the batch's pair and variant columns when
+    /// `id(r)`), its key `keys[r]`; its place comes from the batch's pair and side columns when
     /// the model names pairs.
     pub(crate) fn note(
         &mut self,
@@ -150,11 +150,9 @@ impl ModelPlaces {
         id: impl Fn(usize) -> Key,
         keys: &[i64],
     ) -> PolarsResult<()> {
-        let named = match (df.column(PAIR), df.column(VARIANT)) {
-            (Ok(pairs), Ok(variants)) => {
-                Some((BatchPairs::read(pairs)?, side_codes(variants.str()?, &places.variants)))
-            }
-            _ => None,
+        let named = match df.column(PAIR) {
+            Ok(pairs) => Some((BatchPairs::read(pairs)?, batch_sides(df)?)),
+            Err(_) => None,
         };
         let slots = &places.places;
         for (row, &slot) in found.iter().enumerate() {

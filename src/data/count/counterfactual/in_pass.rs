@@ -4,8 +4,8 @@
 //! ([`PerPair`]), then counted like the query path's. No extra scan or join.
 
 use crate::counts::{PairCells, PairingCounts};
-use crate::data::columns::{PAIR, VARIANT};
-use crate::data::count::counterfactual::pair_ids::{side_codes, BatchPairs, PairIds};
+use crate::data::columns::PAIR;
+use crate::data::count::counterfactual::pair_ids::{batch_sides, BatchPairs, PairIds};
 use crate::data::count::counterfactual::per_pair::PerPair;
 use crate::data::input::Dataset;
 use crate::error::Result;
@@ -13,7 +13,6 @@ use polars::prelude::*;
 
 /// Keys of the pairs' items, collected batch by batch.
 pub(crate) struct PairPass {
-    variants: [String; 2],
     ids: PairIds,
     kept: PerPair,
 }
@@ -26,10 +25,13 @@ impl PairPass {
         // way); integer ids, addresses for twice as many (and a margin) past the first one seen.
         let rows = usize::try_from(data.baseline.rows).unwrap_or(0);
         let texts = if map.native { 0 } else { rows / 2 };
+        // Room for every pair up front (no record copied as it grows): as many as the integer
+        // ids' range holds, else one per two rows.
+        let span = map.range.map(|(low, high)| i128::from(high) - i128::from(low) + 1);
+        let pairs = span.and_then(|s| usize::try_from(s).ok()).unwrap_or(rows / 2).min(rows);
         Some(Self {
-            variants: map.variants.clone(),
             ids: PairIds::new(map.range, rows, texts),
-            kept: PerPair::new(map.variants.clone(), data.models.len(), data.groupings.len(), 0),
+            kept: PerPair::new(map.variants.clone(), data.models.len(), data.groupings.len(), pairs),
         })
     }
 
@@ -43,7 +45,7 @@ impl PairPass {
         codes: &[Vec<u32>],
     ) -> PolarsResult<()> {
         let pairs = df.column(PAIR)?;
-        let sides = side_codes(df.column(VARIANT)?.str()?, &self.variants);
+        let sides = batch_sides(df)?;
         let mut pair_of = Vec::with_capacity(sides.len());
         match BatchPairs::read(pairs)? {
             BatchPairs::Ints(ints) => {

@@ -3,6 +3,7 @@
 //! (pair ids are usually numbered), other integers and text by hash. A text id's number keeps
 //! its text, so another thread can check a row's pair against a known number without a lookup.
 
+use crate::data::columns::ITEM_SIDE;
 use crate::data::count::prefetch::prefetch;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use polars::prelude::*;
@@ -43,13 +44,9 @@ impl<'a> BatchPairs<'a> {
     }
 }
 
-/// Each row's side: 0 or 1 for the two variants, 2 without one (few distinct values, compared
-/// as they are).
-pub(crate) fn side_codes(variants: &StringChunked, names: &[String; 2]) -> Vec<u8> {
-    variants
-        .iter()
-        .map(|v| v.and_then(|v| names.iter().position(|x| x == v)).map_or(2, |s| s as u8))
-        .collect()
+/// Each row's side, as the frame coded it ([`ITEM_SIDE`]): 0 or 1, 2 without one.
+pub(crate) fn batch_sides(df: &DataFrame) -> PolarsResult<Vec<u8>> {
+    Ok(df.column(ITEM_SIDE)?.i32()?.iter().map(|s| s.map_or(2, |s| s.clamp(0, 2) as u8)).collect())
 }
 
 /// Pair ids and their numbers.
@@ -185,15 +182,5 @@ mod tests {
         assert_eq!([1 << 40, 0, 1 << 40].map(|id| wide.int(id)), [0, 1, 0]);
         assert_eq!((wide.slots.len(), wide.ints.len()), (0, 2));
         assert_eq!(texts.number(&Key::Str("d".into())), 3);
-    }
-
-    #[test]
-    fn sides_are_the_variants_positions() {
-        let names = ["original".to_string(), "flipped".to_string()];
-        let v = StringChunked::from_iter_options(
-            "v".into(),
-            [Some("flipped"), None, Some("original"), Some("other")].into_iter(),
-        );
-        assert_eq!(side_codes(&v, &names), [1, 2, 0, 2]);
     }
 }

@@ -56,25 +56,31 @@ pub(crate) fn count_pairs(data: &Dataset, map: &PairMap) -> Result<(PairingCount
 
 /// The joint tables of every (versus, model) pair of sources and metric in every slice, from
 /// `codes(i, source, k)`: source i's code per complete pair for metric k (label A + 3 · label B,
-/// labels 0, 1 or 2 = missing), `None` when the source lacks the metric.
+/// labels 0, 1 or 2 = missing), `None` when the source lacks the metric. Metrics are counted
+/// over the cores, their tables kept in metric order.
 pub(crate) fn pair_tables(
     data: &Dataset,
     slices: &PairSlices,
-    codes: impl Fn(usize, &SourceFrame, usize) -> Result<Option<Vec<u8>>>,
+    codes: impl Fn(usize, &SourceFrame, usize) -> Result<Option<Vec<u8>>> + Sync,
 ) -> Result<Vec<PairCells>> {
     let sources: Vec<&SourceFrame> = std::iter::once(&data.baseline).chain(&data.models).collect();
-    let mut tables = Vec::new();
-    for (k, metric) in data.metrics.iter().enumerate() {
+    let per_metric = crate::parallel::map(data.metrics.len(), |k| -> Result<Vec<PairCells>> {
+        let metric = data.metrics[k].as_str();
         let codes: Vec<Option<Vec<u8>>> =
             sources.iter().enumerate().map(|(i, s)| codes(i, s, k)).collect::<Result<_>>()?;
+        let mut tables = Vec::new();
         for (v, m) in versus_pairs(sources.len()) {
             if let (Some(cv), Some(cm)) = (&codes[v], &codes[m]) {
-                let key = (sources[v].name.as_str(), sources[m].name.as_str(), metric.as_str());
-                tables.extend(slices.tally(cv, cm, key));
+                tables.extend(slices.tally(
+                    cv,
+                    cm,
+                    (sources[v].name.as_str(), sources[m].name.as_str(), metric),
+                ));
             }
         }
-    }
-    Ok(tables)
+        Ok(tables)
+    });
+    Ok(per_metric.into_iter().collect::<Result<Vec<_>>>()?.into_iter().flatten().collect())
 }
 
 /// Per pair: the items on side A and on side B (`items`: one row per item), and the first id of

@@ -62,7 +62,7 @@ struct Part {
 
 /// Streams model j's (id, key) rows past the index into its tables, each batch split over up to
 /// `parts` threads; unless it is the baseline's own, keeps its key by slot when `keep` or when
-/// the run has pairs, and then its rows' places too (its pair and variant columns, if it has
+/// the run has pairs, and then its rows' places too (its pair and side columns, if it has
 /// them).
 pub(crate) fn count_model(
     data: &Dataset,

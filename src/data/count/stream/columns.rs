@@ -2,7 +2,7 @@
 //! and each model's (id, packed key), and the per-row columns a pass counts.
 
 use crate::data::columns::{
-    self, BASELINE_ID, BASELINE_KEYS, ID, PAIR, TRUTH, TRUTH_BASE, TRUTH_CODE, VARIANT,
+    self, BASELINE_ID, BASELINE_KEYS, ID, ITEM_SIDE, PAIR, TRUTH, TRUTH_BASE, TRUTH_CODE,
 };
 use crate::data::count::encode::keys::{key_exprs, INVALID};
 use crate::data::input::{Dataset, GroupingSpec, SourceFrame};
@@ -18,29 +18,29 @@ pub(crate) fn baseline_side(data: &Dataset) -> LazyFrame {
     data.baseline.lazy.clone().select(exprs)
 }
 
-/// The baseline's pair and variant columns, when the run has pairs and its file names them.
+/// The baseline's pair and side columns, when the run has pairs and its file names them.
 fn pair_columns(data: &Dataset) -> Vec<Expr> {
     source_pair_columns(data, &data.baseline)
 }
 
-/// Model j's pair and variant columns, when the run has pairs and its file names them (never
+/// Model j's pair and side columns, when the run has pairs and its file names them (never
 /// when only the baseline names the pairs).
 pub(crate) fn model_pair_columns(data: &Dataset, j: usize) -> Vec<Expr> {
     source_pair_columns(data, &data.models[j])
 }
 
-/// A source's pair and variant columns, if the run has pairs and the source's frame has them.
+/// A source's pair and side columns, if the run has pairs and the source's frame has them.
 fn source_pair_columns(data: &Dataset, source: &SourceFrame) -> Vec<Expr> {
     let named = data.pairs.is_some()
-        && source.lazy.clone().collect_schema().is_ok_and(|s| s.contains(PAIR) && s.contains(VARIANT));
+        && source.lazy.clone().collect_schema().is_ok_and(|s| s.contains(PAIR) && s.contains(ITEM_SIDE));
     match named {
-        true => vec![col(PAIR), col(VARIANT)],
+        true => vec![col(PAIR), col(ITEM_SIDE)],
         false => Vec::new(),
     }
 }
 
 /// Model j's columns for a pass: its id as `id` and its packed key `m{j}_0`, and its pair and
-/// variant columns when `pairs` asks for them and it has them.
+/// side columns when `pairs` asks for them and it has them.
 pub(crate) fn model_side(data: &Dataset, j: usize, id: &str, pairs: bool) -> LazyFrame {
     let model = &data.models[j];
     let mut exprs = vec![col(ID).alias(id)];
@@ -60,7 +60,7 @@ fn derived(data: &Dataset) -> impl Iterator<Item = usize> + '_ {
 
 /// The columns every pass counts: `__tb` = (truth · side + baseline key) · side, `__k{j}` per
 /// model (-1 when the model lacks the item), the levels `__g{j}` and `__amb{j}` (derived
-/// groupings: more than one level matched), and the baseline's pair and variant if it names
+/// groupings: more than one level matched), and the baseline's pair and side if it names
 /// the pairs.
 pub(crate) fn pass_columns(data: &Dataset, side: u64, models: &[usize]) -> Vec<Expr> {
     let side = lit(side as i64);
