@@ -3,7 +3,9 @@
 //! slot of the index, the item's truth-and-labels offset `__tb` and level codes; then each
 //! model's (id, key) rows stream past the index ([`crate::data::count::index::model_pass`]), several models at once,
 //! each with its own tables, and each row found is counted in the cell of the baseline item it
-//! names.
+//! names. With counterfactual pairs, the passes also keep each slot's place in its pair and
+//! each model's key by slot, and the pairs are counted from them once the models are done
+//! ([`crate::data::count::counterfactual::by_slot`]).
 //!
 //! The passes also check the ids on the way: a null id, or an id twice in one source (in the
 //! baseline while the index is built; in a model through a bit per slot it has seen, and a set
@@ -66,7 +68,8 @@ pub(crate) fn count_indexed(data: &Dataset, layout: CellLayout, keep: bool) -> R
         return Ok(pass.state);
     };
     pass.state.put_model_tables(counted.tables);
-    // Every model pass is over: the index is no longer shared.
+    // Every model pass is over: the index is no longer shared (were it, the pairs would go by
+    // the query path).
     let (records, places) = match Arc::try_unwrap(slots) {
         Ok(slots) => (slots.records, slots.places),
         Err(shared) => (shared.records.clone(), None),

@@ -3,7 +3,8 @@
 //! [`AHEAD`] rows on) is gathered beside the row's key, and the rows found are counted into the
 //! model's tables. A batch may be split into parts gathered on separate threads (cores beyond
 //! one per model); the bit per slot that catches an id met twice is then set atomically, and
-//! the parts are counted one after another.
+//! the parts are counted one after another. With counterfactual pairs, each batch's rows are then
+//! checked against their slots' places ([`crate::data::count::counterfactual::by_slot`]).
 
 use crate::data::columns::{self, ID};
 use crate::data::count::counterfactual::by_slot::ModelPlaces;

@@ -5,11 +5,10 @@
 //! (the table's entry, then the key to confirm it), about 300 ns per model row with string ids
 //! in a general-purpose table. Here one entry is a u64 holding the hash's high 32 bits (the tag)
 //! beside row + 1 (0 = empty), with linear probing, made at most two-thirds full and grown at
-//! three-quarters; a batch is probed in two stages, each prefetching
-//! [`AHEAD`](crate::data::count::prefetch::AHEAD) rows on: first every row's candidate (the first
-//! entry with its tag), then every candidate confirmed by comparing the key in full. A tag shared
-//! by another key (about one entry in 2^32) sends that row to a full lookup, so results are
-//! exact.
+//! three-quarters; a batch is probed in two stages, each prefetching [`AHEAD`] rows on: first
+//! every row's candidate (the first entry with its tag), then every candidate confirmed by
+//! comparing the key in full. A tag shared by another key (about one entry in 2^32) sends that
+//! row to a full lookup, so results are exact.
 
 use crate::data::count::prefetch::{prefetch, AHEAD};
 
