@@ -203,11 +203,13 @@ pub(crate) fn one_row_per_item(map: &PairMap) -> Result<LazyFrame> {
 const OTHER_PAIR: &str = "__pair_max";
 const OTHER_VARIANT: &str = "__var_max";
 
-/// Fails when an item is on two sides or in two pairs (files disagree), naming one such item.
+/// Fails when an item is on two sides or in two pairs (files disagree), naming the one with the
+/// smallest id.
 fn check_one_place_per_item(df: &DataFrame, options: &PairOptions) -> Result<()> {
     let context = || "checking the pair map".to_string();
     let moved = col(PAIR).neq(col(OTHER_PAIR)).or(col(VARIANT).neq(col(OTHER_VARIANT)));
-    let first = df.clone().lazy().filter(moved).limit(1);
+    // The smallest such id: the same item whatever order the group-by left the items in.
+    let first = df.clone().lazy().filter(moved).sort([ID], SortMultipleOptions::default()).limit(1);
     let first = first.select([col("*").cast(DataType::String)]).collect().engine(context)?;
     if first.height() == 0 {
         return Ok(());
