@@ -4,8 +4,8 @@
 //! ([`PerPair`]), then counted like the query path's. No extra scan or join.
 
 use crate::counts::{PairCells, PairingCounts};
-use crate::data::columns::PAIR;
-use crate::data::count::counterfactual::pair_ids::{batch_sides, BatchPairs, PairIds};
+use crate::data::columns::{ITEM_SIDE, PAIR};
+use crate::data::count::counterfactual::pair_ids::PairIds;
 use crate::data::count::counterfactual::per_pair::PerPair;
 use crate::data::input::Dataset;
 use crate::error::Result;
@@ -45,23 +45,21 @@ impl PairPass {
         codes: &[Vec<u32>],
     ) -> PolarsResult<()> {
         let pairs = df.column(PAIR)?;
-        let sides = batch_sides(df)?;
-        let mut pair_of = Vec::with_capacity(sides.len());
-        match BatchPairs::read(pairs)? {
-            BatchPairs::Ints(ints) => {
-                for (id, &side) in ints.iter().zip(&sides) {
-                    pair_of.push(id.filter(|_| side < 2).map(|id| self.ids.int(id)));
-                }
+        let sides = df.column(ITEM_SIDE)?.i32()?;
+        // One loop, no vector per batch: this runs in the pass's serial sink.
+        let placed = |side: Option<i32>| side.filter(|s| (0..2).contains(s)).map(|s| s as usize);
+        if let Ok(ints) = pairs.i64() {
+            for (r, (id, side)) in ints.iter().zip(sides.iter()).enumerate() {
+                let (Some(id), Some(side)) = (id, placed(side)) else { continue };
+                let p = self.ids.int(id);
+                self.kept.put(p, side, tb[r], |j| keys[j][r], |g| codes[g][r]);
             }
-            BatchPairs::Strs(strs) => {
-                for (id, &side) in strs.iter().zip(&sides) {
-                    pair_of.push(id.filter(|_| side < 2).map(|id| self.ids.text(id)));
-                }
+        } else {
+            for (r, (id, side)) in pairs.str()?.iter().zip(sides.iter()).enumerate() {
+                let (Some(id), Some(side)) = (id, placed(side)) else { continue };
+                let p = self.ids.text(id);
+                self.kept.put(p, side, tb[r], |j| keys[j][r], |g| codes[g][r]);
             }
-        }
-        for (r, (pair, &side)) in pair_of.into_iter().zip(&sides).enumerate() {
-            let Some(p) = pair else { continue };
-            self.kept.put(p, usize::from(side), tb[r], |j| keys[j][r], |g| codes[g][r]);
         }
         Ok(())
     }

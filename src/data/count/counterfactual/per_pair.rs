@@ -36,11 +36,14 @@ impl Side {
         if pairs <= self.len() {
             return;
         }
-        let mut empty = vec![-1; self.width];
-        empty[1 + self.models..].fill(0);
+        let (from, width) = (self.items.len(), self.width);
         self.items.resize(pairs, 0);
-        while self.records.len() < pairs * self.width {
-            self.records.extend_from_slice(&empty);
+        self.records.resize(pairs * width, -1);
+        // Level slots start at 0 (no level), keys and `__tb` at −1.
+        if width > 1 + self.models {
+            for record in self.records[from * width..].chunks_exact_mut(width) {
+                record[1 + self.models..].fill(0);
+            }
         }
     }
 
