@@ -57,10 +57,8 @@ impl SlotPlaces {
     /// Empty, for the dataset's pairs (`None` without pairs).
     pub(crate) fn new(data: &Dataset) -> Option<Self> {
         let map = data.pairs.as_ref()?;
-        let rows = usize::try_from(data.baseline.rows).unwrap_or(0);
-        let texts = if map.native { 0 } else { rows / 2 };
         Some(Self {
-            ids: PairIds::new(map.range, rows, texts),
+            ids: PairIds::for_pairs(map, usize::try_from(data.baseline.rows).unwrap_or(0)),
             variants: map.variants.clone(),
             places: Vec::new(),
             models_name_pairs: !map.in_baseline,

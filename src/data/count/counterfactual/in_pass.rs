@@ -21,16 +21,13 @@ impl PairPass {
     /// An empty collector for the dataset's pairs (`None` without pairs).
     pub(crate) fn new(data: &Dataset) -> Option<Self> {
         let map = data.pairs.as_ref()?;
-        // About two items per pair: text ids get room for them all up front (no rehashing on the
-        // way); integer ids, addresses for twice as many (and a margin) past the first one seen.
         let rows = usize::try_from(data.baseline.rows).unwrap_or(0);
-        let texts = if map.native { 0 } else { rows / 2 };
         // Room for every pair up front (no record copied as it grows): as many as the integer
         // ids' range holds, else one per two rows.
         let span = map.range.map(|(low, high)| i128::from(high) - i128::from(low) + 1);
         let pairs = span.and_then(|s| usize::try_from(s).ok()).unwrap_or(rows / 2).min(rows);
         Some(Self {
-            ids: PairIds::new(map.range, rows, texts),
+            ids: PairIds::for_pairs(map, rows),
             kept: PerPair::new(map.variants.clone(), data.models.len(), data.groupings.len(), pairs),
         })
     }
@@ -64,8 +61,7 @@ impl PairPass {
         Ok(())
     }
 
-    /// How the pairs formed, and the joint tables of the complete ones; `side` is the pass's
-    /// 3^k, `level_names[j]` grouping j's levels in slot order (slot s is name s − 1).
+    /// How the pairs formed, and the joint tables of the complete ones ([`PerPair::finish`]).
     pub(crate) fn finish(
         self,
         data: &Dataset,

@@ -5,6 +5,7 @@
 
 use crate::data::columns::ITEM_SIDE;
 use crate::data::count::prefetch::prefetch;
+use crate::data::input::PairMap;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use polars::prelude::*;
 use std::hash::BuildHasher;
@@ -66,6 +67,14 @@ pub(crate) struct PairIds {
 }
 
 impl PairIds {
+    /// Empty, for the pair ids of a run with `rows` baseline rows: about two items per pair, so
+    /// text ids get room for them all up front (no rehashing on the way); integer ids, direct
+    /// addresses over the range the pair map read.
+    pub(crate) fn for_pairs(map: &PairMap, rows: usize) -> Self {
+        let texts = if map.native { 0 } else { rows / 2 };
+        Self::new(map.range, rows, texts)
+    }
+
     /// Empty, for integer ids in `range` (when known) among about `rows` items, or for about
     /// `texts` text ids. Integer ids are addressed directly when their range is at most twice the
     /// rows (plus a margin); unknown, from the first one seen (less the margin).
